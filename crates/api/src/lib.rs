@@ -1,1 +1,56 @@
-//! Wire types.
+//! Wire types of the mosharekat protocol (`/api/v1`, JSON over HTTP).
+//!
+//! This crate is the protocol's single source of truth: the console sends and reads these types, the
+//! reference server produces and parses them, and the served OpenAPI document is written from them.
+//! It holds data and its validation rules only: no I/O, no HTTP client, no storage.
+
+pub mod audit;
+pub mod auth;
+pub mod comment;
+pub mod consultation;
+pub mod error;
+pub mod event;
+pub mod page;
+pub mod participant;
+pub mod poll;
+pub mod province;
+pub mod staff;
+pub mod text;
+
+pub use audit::AuditEntry;
+pub use auth::{LoginRequest, LoginResponse, Role};
+pub use comment::{
+    BulkDecisionRequest, BulkDecisionResponse, ClaimRequest, ClaimResponse, ClaimedComment,
+    Comment, CommentAccepted, CommentStatus, DecisionRequest, DecisionResponse, ModerationAction,
+    NewComment, ReasonCode, ReleaseRequest, ReleaseResponse, RenewRequest, RenewResponse,
+    ThreadComment,
+};
+pub use consultation::{
+    CloseRequest, Consultation, ConsultationKind, ConsultationPatch, ConsultationStatus,
+    DeadlineFlag, DeadlineItem, DeadlinesResponse, NewConsultation, PublicConsultation,
+};
+pub use error::{ErrorBody, ErrorCode, ErrorDetail};
+pub use event::{Event, EventKind};
+pub use page::Page;
+pub use participant::{
+    AgeBand, Category, Channel, Gender, Language, NewParticipant, ParticipantCreated,
+    ParticipantSummary,
+};
+pub use poll::{
+    BallotAccepted, BallotRequest, Breakdown, NewPoll, NewPollOption, Poll, PollKind, PollOption,
+    Tally, TallyCell, TallyGroup, TurnoutPoint,
+};
+pub use province::Province;
+pub use staff::{NewStaff, Staff, StaffPatch};
+
+/// Path prefix of every route of this protocol version.
+pub const API_PREFIX: &str = "/api/v1";
+
+/// The minimum public comment window the policy suggests, in days.
+pub const MIN_WINDOW_DAYS: i64 = 30;
+
+/// Longest comment body accepted, in characters (Unicode scalar values).
+pub const MAX_COMMENT_CHARS: usize = 10_000;
+
+/// Largest request body the server reads, in bytes.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;

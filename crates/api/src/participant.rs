@@ -1,0 +1,262 @@
+//! Participants: the public who comment and vote. Every demographic field is optional.
+
+use chrono::{DateTime, Datelike, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::Province;
+
+/// Who a participant takes part as. The policy asks that all four be heard without discrimination.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    ScientificElite,
+    Ngo,
+    PrivateSector,
+    Public,
+}
+
+impl Category {
+    pub const ALL: [Category; 4] = [
+        Category::ScientificElite,
+        Category::Ngo,
+        Category::PrivateSector,
+        Category::Public,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::ScientificElite => "scientific_elite",
+            Category::Ngo => "ngo",
+            Category::PrivateSector => "private_sector",
+            Category::Public => "public",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == code)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Gender {
+    Female,
+    Male,
+    Other,
+}
+
+impl Gender {
+    pub const ALL: [Gender; 3] = [Gender::Female, Gender::Male, Gender::Other];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Gender::Female => "female",
+            Gender::Male => "male",
+            Gender::Other => "other",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == code)
+    }
+}
+
+/// A domestic messenger (or a webhook) through which a participant gets feedback.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Bale,
+    Eitaa,
+    Webhook,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 3] = [Channel::Bale, Channel::Eitaa, Channel::Webhook];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Bale => "bale",
+            Channel::Eitaa => "eitaa",
+            Channel::Webhook => "webhook",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == code)
+    }
+}
+
+/// The language a participant wants feedback in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Language {
+    #[default]
+    Fa,
+    En,
+}
+
+impl Language {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Language::Fa => "fa",
+            Language::En => "en",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "fa" => Some(Language::Fa),
+            "en" => Some(Language::En),
+            _ => None,
+        }
+    }
+}
+
+/// Age bands used in every breakdown. `Unknown` is the explicit "not stated" bucket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum AgeBand {
+    #[serde(rename = "under_18")]
+    Under18,
+    #[serde(rename = "18_24")]
+    From18To24,
+    #[serde(rename = "25_34")]
+    From25To34,
+    #[serde(rename = "35_44")]
+    From35To44,
+    #[serde(rename = "45_54")]
+    From45To54,
+    #[serde(rename = "55_64")]
+    From55To64,
+    #[serde(rename = "65_plus")]
+    From65,
+    #[serde(rename = "unknown")]
+    Unknown,
+}
+
+impl AgeBand {
+    pub const ALL: [AgeBand; 8] = [
+        AgeBand::Under18,
+        AgeBand::From18To24,
+        AgeBand::From25To34,
+        AgeBand::From35To44,
+        AgeBand::From45To54,
+        AgeBand::From55To64,
+        AgeBand::From65,
+        AgeBand::Unknown,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AgeBand::Under18 => "under_18",
+            AgeBand::From18To24 => "18_24",
+            AgeBand::From25To34 => "25_34",
+            AgeBand::From35To44 => "35_44",
+            AgeBand::From45To54 => "45_54",
+            AgeBand::From55To64 => "55_64",
+            AgeBand::From65 => "65_plus",
+            AgeBand::Unknown => "unknown",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == code)
+    }
+
+    /// The band of someone born in `birth_year`, as of `at`. Age is counted as `at.year - birth_year`:
+    /// a birth year alone cannot say whether the birthday has passed, and the bands are for statistics.
+    pub fn of(birth_year: Option<i32>, at: DateTime<Utc>) -> AgeBand {
+        let Some(year) = birth_year else {
+            return AgeBand::Unknown;
+        };
+        match at.year() - year {
+            i32::MIN..=-1 => AgeBand::Unknown,
+            0..=17 => AgeBand::Under18,
+            18..=24 => AgeBand::From18To24,
+            25..=34 => AgeBand::From25To34,
+            35..=44 => AgeBand::From35To44,
+            45..=54 => AgeBand::From45To54,
+            55..=64 => AgeBand::From55To64,
+            _ => AgeBand::From65,
+        }
+    }
+}
+
+/// `POST /api/v1/public/participants`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewParticipant {
+    pub display_name: String,
+    pub category: Category,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birth_year: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gender: Option<Gender>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub province: Option<Province>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<Channel>,
+    /// The participant's handle (or URL, for a webhook) on `channel`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handle: Option<String>,
+    /// Consent to the processing of what they send; required to take part.
+    pub consent: bool,
+    /// Consent to have the display name shown in public recognition lists. Off unless given.
+    #[serde(default)]
+    pub name_public: bool,
+    #[serde(default)]
+    pub language: Language,
+}
+
+/// `201` answer to a registration: keep the token, it is shown once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParticipantCreated {
+    pub participant_id: i64,
+    pub token: String,
+}
+
+/// What staff see of a participant next to a comment: never the handle or token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParticipantSummary {
+    pub id: i64,
+    pub display_name: String,
+    pub category: Category,
+    pub age_band: AgeBand,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gender: Option<Gender>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub province: Option<Province>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn age_bands() {
+        let at = Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0).unwrap();
+        assert_eq!(AgeBand::of(None, at), AgeBand::Unknown);
+        assert_eq!(AgeBand::of(Some(2010), at), AgeBand::Under18);
+        assert_eq!(AgeBand::of(Some(2008), at), AgeBand::From18To24);
+        assert_eq!(AgeBand::of(Some(2002), at), AgeBand::From18To24);
+        assert_eq!(AgeBand::of(Some(2001), at), AgeBand::From25To34);
+        assert_eq!(AgeBand::of(Some(1961), at), AgeBand::From65);
+        assert_eq!(AgeBand::of(Some(2030), at), AgeBand::Unknown);
+        for band in AgeBand::ALL {
+            assert_eq!(
+                serde_json::to_value(band).unwrap(),
+                serde_json::Value::from(band.as_str())
+            );
+        }
+    }
+
+    #[test]
+    fn registration_needs_only_name_category_and_consent() {
+        let p: NewParticipant = serde_json::from_str(
+            r#"{"display_name": "مریم", "category": "public", "consent": true}"#,
+        )
+        .unwrap();
+        assert_eq!(p.birth_year, None);
+        assert_eq!(p.language, Language::Fa);
+        assert!(!p.name_public);
+    }
+}
