@@ -1,0 +1,970 @@
+//! The layout pipeline: styled logical text and a width in, visual lines with cursor maps out.
+//!
+//! Per paragraph (a hard line): sanitise → grapheme clusters with display widths → bidi levels of
+//! the whole paragraph (URLs, addresses, paths, signed numbers and markers isolated) → wrap at
+//! line-break opportunities (UAX #14) by display width → per line: shape (optional) → L1, L2,
+//! L4 → spans in visual order, aligned (RTL paragraphs to the right).
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span, Text};
+use unicode_bidi::BidiClass;
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
+
+use crate::bidi::{self, BaseDirection, ResolvedLevels};
+use crate::isolate::isolated_ranges;
+use crate::options::{BidiMode, Direction, Shaping};
+use crate::sanitize::{self, ReplacementKind, Segment};
+use crate::shape;
+
+const LRI: char = '\u{2066}';
+const PDI: char = '\u{2069}';
+
+/// How text is laid out. `Default` is: the application reorders, no shaping, direction from the
+/// text (left to right when it has no strong character), alignment from the direction, tab stops
+/// every 4 columns, markers reversed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LayoutOptions {
+    /// Who reorders.
+    pub bidi: BidiMode,
+    /// Whether to draw Arabic-script letters in presentation forms (resolve [`Shaping`] with
+    /// [`Shaping::resolve`] or use [`LayoutOptions::new`]).
+    pub shaping: bool,
+    /// Paragraph direction, forced or from the text.
+    pub direction: Direction,
+    /// The direction of a paragraph with no strong character under [`Direction::Auto`] (a
+    /// Persian UI sets this to RTL so a comment of only digits sits on the right).
+    pub fallback_direction: BaseDirection,
+    /// Forced alignment; `None`: an input line's own alignment, else right for RTL paragraphs
+    /// and left for LTR ones (left for every paragraph when the terminal reorders or under
+    /// `bidi = off`: the terminal sees logical order).
+    pub alignment: Option<Alignment>,
+    /// Tab stops every this many columns.
+    pub tab_width: u8,
+    /// Patched over the style of the sanitiser's markers so a moderator sees them.
+    pub marker_style: Style,
+}
+
+impl Default for LayoutOptions {
+    fn default() -> Self {
+        LayoutOptions {
+            bidi: BidiMode::App,
+            shaping: false,
+            direction: Direction::Auto,
+            fallback_direction: BaseDirection::Ltr,
+            alignment: None,
+            tab_width: sanitize::DEFAULT_TAB_WIDTH,
+            marker_style: Style::new().add_modifier(Modifier::REVERSED),
+        }
+    }
+}
+
+impl LayoutOptions {
+    /// Options for the configured modes, `shaping = auto` resolved from the environment.
+    pub fn new(bidi: BidiMode, shaping: Shaping) -> Self {
+        LayoutOptions {
+            bidi,
+            shaping: shaping.resolve(bidi),
+            ..LayoutOptions::default()
+        }
+    }
+
+    /// The same options with a forced paragraph direction.
+    pub fn with_direction(mut self, direction: Direction) -> Self {
+        self.direction = direction;
+        self
+    }
+
+    /// The same options with a fallback direction for paragraphs with no strong character.
+    pub fn with_fallback_direction(mut self, fallback: BaseDirection) -> Self {
+        self.fallback_direction = fallback;
+        self
+    }
+
+    /// The same options with shaping switched on or off.
+    pub fn with_shaping(mut self, shaping: bool) -> Self {
+        self.shaping = shaping;
+        self
+    }
+
+    /// The same options with a forced alignment.
+    pub fn with_alignment(mut self, alignment: Alignment) -> Self {
+        self.alignment = Some(alignment);
+        self
+    }
+}
+
+/// One cell group of a visual line: the source it shows and where it is drawn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VisualCluster {
+    /// Byte range in the paragraph's source text (the concatenated span contents of the hard
+    /// line, before sanitising). A lam-alef ligature covers two letters; a marker covers the one
+    /// control character it stands for.
+    pub source: Range<usize>,
+    /// First column, counted from the start of the line's content (add [`VisualLine::indent`]
+    /// for the area column).
+    pub column: u16,
+    /// Columns drawn: 0 for zero-width clusters and for whitespace hanging past the width.
+    pub width: u16,
+    /// True when the cluster sits at an odd (right-to-left) bidi level.
+    pub rtl: bool,
+}
+
+/// One screen row of laid-out text, in visual order, with its logical↔visual map.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VisualLine {
+    /// Index of the paragraph (hard line) this row belongs to.
+    pub paragraph: usize,
+    /// Byte range of the paragraph's source shown on this row.
+    pub source: Range<usize>,
+    /// True for the paragraph's last row (the caret at the paragraph's end lives here).
+    pub ends_paragraph: bool,
+    /// The paragraph's direction.
+    pub direction: BaseDirection,
+    /// True when the row is in visual order (`bidi = app`); false when the terminal reorders
+    /// or under `bidi = off`, where it is logical order.
+    pub reordered: bool,
+    /// How the content sits in the area.
+    pub alignment: Alignment,
+    /// Blank columns before the content for the width it was laid out at.
+    pub indent: u16,
+    /// Columns the content takes.
+    pub width: u16,
+    /// The content in visual order, styled, without padding; its `alignment` is set.
+    pub line: Line<'static>,
+    /// Every cluster of the row, in visual order (left to right).
+    pub clusters: Vec<VisualCluster>,
+}
+
+impl VisualLine {
+    /// The row as a line exactly `width` columns wide: padding on the side the alignment
+    /// leaves free (for tables, lists and anything that does not align by itself).
+    pub fn padded(&self, width: u16) -> Line<'static> {
+        let free = width.saturating_sub(self.width);
+        let before = match self.alignment {
+            Alignment::Left => 0,
+            Alignment::Center => free / 2,
+            Alignment::Right => free,
+        };
+        let mut spans = Vec::with_capacity(self.line.spans.len() + 2);
+        if before > 0 {
+            spans.push(Span::raw(" ".repeat(usize::from(before))));
+        }
+        spans.extend(self.line.spans.iter().cloned());
+        if free > before {
+            spans.push(Span::raw(" ".repeat(usize::from(free - before))));
+        }
+        Line::from(spans).style(self.line.style)
+    }
+
+    /// Draws the row into one row of `area` (its top row), at the row's indent.
+    pub fn render(&self, area: Rect, buf: &mut Buffer) {
+        if area.is_empty() || self.indent >= area.width {
+            return;
+        }
+        buf.set_line(
+            area.x + self.indent,
+            area.y,
+            &self.line,
+            area.width - self.indent,
+        );
+    }
+
+    /// The column (from the area's left edge) of the cell the terminal cursor goes on for a
+    /// caret before source byte `offset`, or `None` when the offset is not on this row.
+    ///
+    /// The cursor sits on the character after the caret, whatever its direction (as Emacs
+    /// does); at the end of the paragraph it sits just past the content in the paragraph's
+    /// direction: right of it for LTR, left of it for RTL (saturating at column 0).
+    pub fn caret_column(&self, offset: usize) -> Option<u16> {
+        if offset < self.source.start
+            || offset > self.source.end
+            || (offset == self.source.end && !self.ends_paragraph)
+        {
+            return None;
+        }
+        let cluster = self
+            .clusters
+            .iter()
+            .find(|c| c.source.start <= offset && offset < c.source.end);
+        Some(match cluster {
+            Some(c) if c.width > 0 => self.indent + c.column,
+            _ => self.end_column(),
+        })
+    }
+
+    /// The column just past the content in the paragraph's direction.
+    pub fn end_column(&self) -> u16 {
+        if self.reordered && self.direction.is_rtl() {
+            self.indent.saturating_sub(1)
+        } else {
+            self.indent + self.width
+        }
+    }
+
+    /// The source offset of the caret for a cursor on `column` (from the area's left edge):
+    /// the start of the cluster drawn there; past the content's end in the paragraph's
+    /// direction, the row's end; before its start, the row's start.
+    pub fn offset_at_column(&self, column: u16) -> usize {
+        let content_left = self.indent;
+        let content_right = self.indent + self.width;
+        if let Some(c) = self.clusters.iter().find(|c| {
+            c.width > 0
+                && column >= content_left + c.column
+                && column < content_left + c.column + c.width
+        }) {
+            return c.source.start;
+        }
+        let past_left = column < content_left;
+        let past_right = column >= content_right;
+        let towards_end = if self.reordered && self.direction.is_rtl() {
+            past_left
+        } else {
+            past_right
+        } || (!past_left && !past_right);
+        if !towards_end {
+            return self.source.start;
+        }
+        self.last_offset()
+    }
+
+    /// The caret position at the row's logical end: the paragraph's end on its last row, else
+    /// the start of the row's last character (the caret may not leave the row).
+    pub fn last_offset(&self) -> usize {
+        if self.ends_paragraph {
+            self.source.end
+        } else {
+            self.clusters
+                .iter()
+                .map(|c| c.source.start)
+                .max()
+                .unwrap_or(self.source.start)
+        }
+    }
+
+    /// Column ranges (from the area's left edge) of the cells showing any of the source bytes
+    /// in `range`, for selection and search highlighting.
+    pub fn columns_of(&self, range: Range<usize>) -> Vec<Range<u16>> {
+        let mut out: Vec<Range<u16>> = Vec::new();
+        for c in &self.clusters {
+            if c.width == 0 || c.source.end <= range.start || c.source.start >= range.end {
+                continue;
+            }
+            let cols = self.indent + c.column..self.indent + c.column + c.width;
+            match out.last_mut() {
+                Some(last) if last.end == cols.start => last.end = cols.end,
+                _ => out.push(cols),
+            }
+        }
+        out
+    }
+}
+
+/// Laid-out text: every visual row of every paragraph, for one width.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextLayout {
+    /// The width the text was laid out for.
+    pub width: u16,
+    /// All rows, paragraph by paragraph.
+    pub lines: Vec<VisualLine>,
+}
+
+impl TextLayout {
+    /// Lays out styled text. Each [`Line`] of the text is a paragraph; a `\n` inside a span
+    /// starts another one (so paragraph indices count hard lines after that split).
+    pub fn new<'a>(text: &Text<'a>, width: u16, options: &LayoutOptions) -> Self {
+        let mut builder = Builder::new(options, Mode::Wrap);
+        for line in &text.lines {
+            let base = text.style.patch(line.style);
+            builder.start_paragraph(line.alignment);
+            for span in &line.spans {
+                builder.push(&span.content, base.patch(span.style));
+            }
+            builder.finish_paragraph();
+        }
+        TextLayout {
+            width,
+            lines: builder.into_lines(width),
+        }
+    }
+
+    /// Lays out plain text in one style; `\n` separates paragraphs.
+    pub fn from_str(text: &str, style: Style, width: u16, options: &LayoutOptions) -> Self {
+        let mut builder = Builder::new(options, Mode::Wrap);
+        builder.start_paragraph(None);
+        builder.push(text, style);
+        builder.finish_paragraph();
+        TextLayout {
+            width,
+            lines: builder.into_lines(width),
+        }
+    }
+
+    /// Number of visual rows.
+    pub fn rows(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// The rows of one paragraph.
+    pub fn paragraph_rows(&self, paragraph: usize) -> Range<usize> {
+        let start = self.lines.partition_point(|l| l.paragraph < paragraph);
+        let end = self.lines.partition_point(|l| l.paragraph <= paragraph);
+        start..end
+    }
+
+    /// Row and column of the terminal cursor for a caret before `offset` in `paragraph`.
+    pub fn locate(&self, paragraph: usize, offset: usize) -> Option<(usize, u16)> {
+        let rows = self.paragraph_rows(paragraph);
+        for row in rows.clone() {
+            if let Some(column) = self.lines[row].caret_column(offset) {
+                return Some((row, column));
+            }
+        }
+        None
+    }
+}
+
+/// Lays out styled text into rows of at most `width` columns (see [`TextLayout::new`]).
+pub fn layout_text(text: &Text<'_>, width: u16, options: &LayoutOptions) -> Vec<VisualLine> {
+    TextLayout::new(text, width, options).lines
+}
+
+/// Lays out plain text in one style (see [`TextLayout::from_str`]).
+pub fn layout_str(
+    text: &str,
+    style: Style,
+    width: u16,
+    options: &LayoutOptions,
+) -> Vec<VisualLine> {
+    TextLayout::from_str(text, style, width, options).lines
+}
+
+/// One line, cut to exactly `width` columns for a list item or table cell: no wrapping, newlines
+/// shown as spaces, and when it does not fit, the logical end replaced by `…`, which therefore
+/// sits at the visual left end of a right-to-left paragraph and the right end of a left-to-right
+/// one. Padded to `width` on the side the alignment leaves free.
+pub fn truncate_line(line: &Line<'_>, width: u16, options: &LayoutOptions) -> Line<'static> {
+    let mut builder = Builder::new(options, Mode::SingleLine);
+    builder.start_paragraph(line.alignment);
+    for span in &line.spans {
+        builder.push(&span.content, line.style.patch(span.style));
+    }
+    builder.finish_paragraph();
+    let Some(paragraph) = builder.paragraphs.pop() else {
+        return Line::from(" ".repeat(usize::from(width)));
+    };
+    paragraph.truncated(width, line.style, options)
+}
+
+/// [`truncate_line`] for plain text in one style.
+pub fn truncate_str(
+    text: &str,
+    style: Style,
+    width: u16,
+    options: &LayoutOptions,
+) -> Line<'static> {
+    truncate_line(&Line::styled(text, style), width, options)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Wrap,
+    SingleLine,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum UnitKind {
+    Text,
+    Marker,
+    Tab,
+}
+
+/// A grapheme cluster of the sanitised text, or one replaced source character.
+#[derive(Debug, Clone)]
+struct Unit {
+    display: Range<usize>,
+    source: Range<usize>,
+    width: u16,
+    kind: UnitKind,
+    style: Style,
+    /// Whitespace a line may break after and that may hang past the width.
+    space: bool,
+}
+
+/// A piece of the sanitised paragraph before it is split into clusters.
+struct Piece {
+    display: Range<usize>,
+    source: Range<usize>,
+    kind: Option<UnitKind>,
+    style: Style,
+}
+
+struct Builder<'o> {
+    options: &'o LayoutOptions,
+    mode: Mode,
+    paragraphs: Vec<Paragraph>,
+    /// The sanitised text of the paragraph being built.
+    text: String,
+    pieces: Vec<Piece>,
+    /// Offset of the next span in the input line (the concatenated span contents).
+    line_offset: usize,
+    /// Offset in the input line where the current paragraph starts (after a `\n`).
+    paragraph_start: usize,
+    /// Display column, for tab stops.
+    column: usize,
+    alignment: Option<Alignment>,
+}
+
+impl<'o> Builder<'o> {
+    fn new(options: &'o LayoutOptions, mode: Mode) -> Self {
+        Builder {
+            options,
+            mode,
+            paragraphs: Vec::new(),
+            text: String::new(),
+            pieces: Vec::new(),
+            line_offset: 0,
+            paragraph_start: 0,
+            column: 0,
+            alignment: None,
+        }
+    }
+
+    fn start_paragraph(&mut self, alignment: Option<Alignment>) {
+        self.alignment = alignment;
+        self.line_offset = 0;
+        self.paragraph_start = 0;
+        self.column = 0;
+    }
+
+    fn push(&mut self, content: &str, style: Style) {
+        let mut segments = Vec::new();
+        sanitize::for_each_segment(content, self.options.tab_width, &mut self.column, |s| {
+            segments.push(s)
+        });
+        let at = self.line_offset;
+        for segment in segments {
+            let (range, shown, kind) = match segment {
+                Segment::Kept(range) => (range.clone(), &content[range], None),
+                Segment::Replaced {
+                    source,
+                    ref shown,
+                    kind,
+                } => {
+                    let kind = match kind {
+                        ReplacementKind::Marker => UnitKind::Marker,
+                        ReplacementKind::Tab => UnitKind::Tab,
+                    };
+                    self.push_piece(at, source, shown, Some(kind), style);
+                    continue;
+                }
+                Segment::Newline(source) if self.mode == Mode::SingleLine => {
+                    (source, " ", Some(UnitKind::Tab))
+                }
+                Segment::Newline(source) => {
+                    let alignment = self.alignment;
+                    self.finish_paragraph_at(at + source.start);
+                    self.alignment = alignment;
+                    self.paragraph_start = at + source.end;
+                    continue;
+                }
+            };
+            self.push_piece(at, range, shown, kind, style);
+        }
+        self.line_offset += content.len();
+    }
+
+    fn push_piece(
+        &mut self,
+        at: usize,
+        source: Range<usize>,
+        shown: &str,
+        kind: Option<UnitKind>,
+        style: Style,
+    ) {
+        let start = self.text.len();
+        self.text.push_str(shown);
+        let base = at - self.paragraph_start;
+        self.pieces.push(Piece {
+            display: start..self.text.len(),
+            source: base + source.start..base + source.end,
+            kind,
+            style,
+        });
+    }
+
+    fn finish_paragraph(&mut self) {
+        self.finish_paragraph_at(self.line_offset);
+    }
+
+    fn finish_paragraph_at(&mut self, end: usize) {
+        let text = std::mem::take(&mut self.text);
+        let pieces = std::mem::take(&mut self.pieces);
+        let source_len = end - self.paragraph_start;
+        let paragraph = Paragraph::new(text, &pieces, source_len, self.alignment, self.options);
+        self.paragraphs.push(paragraph);
+    }
+
+    fn into_lines(self, width: u16) -> Vec<VisualLine> {
+        let mut lines = Vec::new();
+        for (index, paragraph) in self.paragraphs.iter().enumerate() {
+            paragraph.wrap_into(index, width, self.options, &mut lines);
+        }
+        lines
+    }
+}
+
+/// One analysed paragraph: clusters, levels and break opportunities.
+struct Paragraph {
+    text: String,
+    units: Vec<Unit>,
+    /// Bidi class of each unit's first character (for rule L1).
+    classes: Vec<BidiClass>,
+    /// Resolved level of each unit, before rule L1.
+    levels: Vec<u8>,
+    /// A line may start at this unit.
+    break_before: Vec<bool>,
+    base: BaseDirection,
+    source_len: usize,
+    alignment: Option<Alignment>,
+}
+
+impl Paragraph {
+    fn new(
+        text: String,
+        pieces: &[Piece],
+        source_len: usize,
+        alignment: Option<Alignment>,
+        options: &LayoutOptions,
+    ) -> Self {
+        let units = units_of(&text, pieces);
+        let isolate = isolate_flags(&text, &units);
+
+        // The analysis text: the display text with LRI … PDI around isolated tokens.
+        let needs_analysis = options.bidi == BidiMode::App || options.direction == Direction::Auto;
+        let mut analysis = String::new();
+        let mut analysis_at = Vec::new();
+        if needs_analysis {
+            analysis.reserve(text.len() + 8);
+            analysis_at.reserve(units.len());
+            for (unit, &(opens, closes)) in units.iter().zip(&isolate) {
+                if opens {
+                    analysis.push(LRI);
+                }
+                analysis_at.push(analysis.len());
+                analysis.push_str(&text[unit.display.clone()]);
+                if closes {
+                    analysis.push(PDI);
+                }
+            }
+        }
+        let base =
+            bidi::resolve_direction(&analysis, options.direction, options.fallback_direction);
+
+        let pure_ltr = base == BaseDirection::Ltr && !analysis.chars().any(may_be_rtl);
+        let (classes, levels) = if options.bidi != BidiMode::App || pure_ltr || units.is_empty() {
+            (Vec::new(), vec![base.level(); units.len()])
+        } else {
+            let resolved = ResolvedLevels::new(&analysis, base);
+            analysis_at
+                .iter()
+                .map(|&at| (resolved.classes[at], resolved.levels[at]))
+                .unzip()
+        };
+
+        let mut break_before = vec![false; units.len()];
+        let mut unit = 0;
+        for (at, _) in unicode_linebreak::linebreaks(&text) {
+            while unit < units.len() && units[unit].display.start < at {
+                unit += 1;
+            }
+            if unit < units.len() && units[unit].display.start == at {
+                break_before[unit] = true;
+            }
+        }
+
+        Paragraph {
+            text,
+            units,
+            classes,
+            levels,
+            break_before,
+            base,
+            source_len,
+            alignment,
+        }
+    }
+
+    fn alignment(&self, options: &LayoutOptions) -> Alignment {
+        options.alignment.or(self.alignment).unwrap_or(
+            if options.bidi == BidiMode::App && self.base.is_rtl() {
+                Alignment::Right
+            } else {
+                Alignment::Left
+            },
+        )
+    }
+
+    /// Greedy wrapping at break opportunities; a word is broken only when it cannot fit on a
+    /// line of its own. Whitespace that does not fit hangs (kept in the row, not drawn).
+    fn wrap_into(
+        &self,
+        index: usize,
+        width: u16,
+        options: &LayoutOptions,
+        out: &mut Vec<VisualLine>,
+    ) {
+        let n = self.units.len();
+        let max = u32::from(width);
+        let mut hanging = vec![false; n];
+        let mut rows: Vec<Range<usize>> = Vec::new();
+        if width == 0 {
+            hanging.fill(true);
+            rows.push(0..n);
+        } else {
+            let mut start = 0;
+            let mut used = 0u32;
+            let mut last_break: Option<usize> = None;
+            let mut i = 0;
+            while i < n {
+                if i > start && self.break_before[i] {
+                    last_break = Some(i);
+                }
+                let w = u32::from(self.units[i].width);
+                if used + w <= max {
+                    used += w;
+                    i += 1;
+                    continue;
+                }
+                if self.units[i].space {
+                    while i < n && self.units[i].space {
+                        let w = u32::from(self.units[i].width);
+                        if used + w <= max {
+                            used += w;
+                        } else {
+                            hanging[i] = true;
+                        }
+                        i += 1;
+                    }
+                    if i < n {
+                        rows.push(start..i);
+                        start = i;
+                        used = 0;
+                        last_break = None;
+                    }
+                    continue;
+                }
+                if let Some(at) = last_break.filter(|&b| b > start) {
+                    rows.push(start..at);
+                    start = at;
+                    i = at;
+                } else if i > start {
+                    rows.push(start..i);
+                    start = i;
+                } else {
+                    // Wider than the whole area: kept in the map, not drawn.
+                    hanging[i] = true;
+                    i += 1;
+                    rows.push(start..i);
+                    start = i;
+                }
+                used = 0;
+                last_break = None;
+            }
+            if start < n || rows.is_empty() {
+                rows.push(start..n);
+            }
+        }
+        let alignment = self.alignment(options);
+        let last = rows.len() - 1;
+        for (r, row) in rows.into_iter().enumerate() {
+            let mut line = self.visual_line(row, &hanging, options, alignment);
+            line.paragraph = index;
+            line.ends_paragraph = r == last;
+            if r == last {
+                line.source.end = self.source_len;
+            }
+            line.indent = indent(alignment, width, line.width);
+            out.push(line);
+        }
+    }
+
+    /// Rows `units` of the paragraph, shaped, reordered and styled.
+    fn visual_line(
+        &self,
+        units: Range<usize>,
+        hanging: &[bool],
+        options: &LayoutOptions,
+        alignment: Alignment,
+    ) -> VisualLine {
+        let reorder = options.bidi == BidiMode::App;
+        let slice = &self.units[units.clone()];
+
+        // Clusters in logical order: one per unit, or shaped groups.
+        let texts: Vec<&str> = slice
+            .iter()
+            .map(|u| &self.text[u.display.clone()])
+            .collect();
+        let groups: Vec<(Range<usize>, Cow<'_, str>)> =
+            if options.shaping && texts.iter().any(|t| shape::has_shapable(t)) {
+                let joinable: Vec<bool> = slice.iter().map(|u| u.kind == UnitKind::Text).collect();
+                let levels = &self.levels[units.clone()];
+                shape::shape_clusters(&texts, &joinable, |a, b| levels[a] == levels[b])
+                    .into_iter()
+                    .map(|s| (s.units, Cow::Owned(s.text)))
+                    .collect()
+            } else {
+                texts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| (i..i + 1, Cow::Borrowed(*t)))
+                    .collect()
+            };
+
+        // Rule L1 on the row, then each group takes the level of its first unit.
+        let group_levels: Vec<u8> = if reorder {
+            let mut levels = self.levels[units.clone()].to_vec();
+            if !self.classes.is_empty() {
+                bidi::apply_l1(&self.classes[units.clone()], &mut levels, self.base.level());
+            }
+            groups.iter().map(|(r, _)| levels[r.start]).collect()
+        } else {
+            vec![0; groups.len()]
+        };
+        let order: Vec<usize> = if reorder {
+            bidi::visual_order(&group_levels)
+        } else {
+            (0..groups.len()).collect()
+        };
+
+        let mut clusters = Vec::with_capacity(groups.len());
+        let mut spans: Vec<Span<'static>> = Vec::new();
+        let mut current = String::new();
+        let mut current_style: Option<Style> = None;
+        let mut column = 0u16;
+        for g in order {
+            let (range, text) = &groups[g];
+            let first = &slice[range.start];
+            let last = &slice[range.end - 1];
+            let rtl = group_levels[g] % 2 == 1;
+            let hangs = (range.start..range.end).any(|u| hanging[units.start + u]);
+            let shaped = range.len() > 1 || text.as_ref() != &self.text[first.display.clone()];
+            let width = if hangs {
+                0
+            } else if shaped {
+                text.width() as u16
+            } else {
+                first.width
+            };
+            clusters.push(VisualCluster {
+                source: first.source.start..last.source.end,
+                column,
+                width,
+                rtl,
+            });
+            if width == 0 {
+                continue;
+            }
+            column += width;
+            let style = if first.kind == UnitKind::Marker {
+                first.style.patch(options.marker_style)
+            } else {
+                first.style
+            };
+            if current_style != Some(style) {
+                if let Some(previous) = current_style {
+                    spans.push(Span::styled(std::mem::take(&mut current), previous));
+                }
+                current_style = Some(style);
+            }
+            match text.chars().next() {
+                Some(c) if reorder && rtl => match bidi::mirrored(c) {
+                    Some(m) => {
+                        current.push(m);
+                        current.push_str(&text[c.len_utf8()..]);
+                    }
+                    None => current.push_str(text),
+                },
+                _ => current.push_str(text),
+            }
+        }
+        if let Some(style) = current_style {
+            spans.push(Span::styled(current, style));
+        }
+
+        let source = match (slice.first(), slice.last()) {
+            (Some(first), Some(last)) => first.source.start..last.source.end,
+            _ => 0..0,
+        };
+        VisualLine {
+            paragraph: 0,
+            source,
+            ends_paragraph: false,
+            direction: self.base,
+            reordered: reorder,
+            alignment,
+            indent: 0,
+            width: column,
+            line: Line::from(spans).alignment(alignment),
+            clusters,
+        }
+    }
+
+    /// The paragraph on one row of exactly `width` columns, cut with `…` at its logical end.
+    fn truncated(&self, width: u16, style: Style, options: &LayoutOptions) -> Line<'static> {
+        let alignment = self.alignment(options);
+        let hanging = vec![false; self.units.len()];
+        let total: u32 = self.units.iter().map(|u| u32::from(u.width)).sum();
+        if total <= u32::from(width) {
+            let mut line = self.visual_line(0..self.units.len(), &hanging, options, alignment);
+            line.alignment = alignment;
+            return line.padded(width);
+        }
+        if width == 0 {
+            return Line::default();
+        }
+        // The longest logical prefix that leaves a column for the ellipsis, without trailing
+        // whitespace, so the ellipsis follows the last word.
+        let room = u32::from(width) - 1;
+        let mut used = 0;
+        let mut end = 0;
+        while end < self.units.len() && used + u32::from(self.units[end].width) <= room {
+            used += u32::from(self.units[end].width);
+            end += 1;
+        }
+        while end > 0 && self.units[end - 1].space {
+            end -= 1;
+        }
+        let mut line = self.visual_line(0..end, &hanging, options, alignment);
+        let ellipsis = Span::styled("…", style);
+        let at_left = options.bidi == BidiMode::App && self.base.is_rtl();
+        if at_left {
+            line.line.spans.insert(0, ellipsis);
+        } else {
+            line.line.spans.push(ellipsis);
+        }
+        line.width += 1;
+        line.padded(width)
+    }
+}
+
+/// Blank columns before content of `content` columns in an area of `width`.
+fn indent(alignment: Alignment, width: u16, content: u16) -> u16 {
+    let free = width.saturating_sub(content);
+    match alignment {
+        Alignment::Left => 0,
+        Alignment::Center => free / 2,
+        Alignment::Right => free,
+    }
+}
+
+/// Characters that can raise a level in an LTR paragraph (R, AL, AN, and the explicit and
+/// isolate controls the analysis itself inserts are handled by the full path).
+fn may_be_rtl(c: char) -> bool {
+    let code = c as u32;
+    (0x590..0x900).contains(&code)
+        || (0xfb1d..0xfe00).contains(&code)
+        || (0xfe70..0xff00).contains(&code)
+        || (0x10800..0x10fff).contains(&code)
+        || (0x1e800..0x1efff).contains(&code)
+        || matches!(
+            c,
+            '\u{200f}' | '\u{202b}' | '\u{202e}' | '\u{2067}' | '\u{2068}'
+        )
+}
+
+/// Splits the sanitised text into units: grapheme clusters of kept text, one unit per
+/// replacement.
+fn units_of(text: &str, pieces: &[Piece]) -> Vec<Unit> {
+    let mut units = Vec::with_capacity(text.len());
+    let mut p = 0;
+    while p < pieces.len() {
+        let piece = &pieces[p];
+        if let Some(kind) = piece.kind {
+            let shown = &text[piece.display.clone()];
+            units.push(Unit {
+                display: piece.display.clone(),
+                source: piece.source.clone(),
+                width: shown.width() as u16,
+                kind,
+                style: piece.style,
+                space: kind == UnitKind::Tab,
+            });
+            p += 1;
+            continue;
+        }
+        // A run of kept pieces: contiguous in both texts, so one offset maps between them.
+        let run_start = p;
+        while p + 1 < pieces.len()
+            && pieces[p + 1].kind.is_none()
+            && pieces[p + 1].display.start == pieces[p].display.end
+            && pieces[p + 1].source.start == pieces[p].source.end
+        {
+            p += 1;
+        }
+        let run = pieces[run_start].display.start..pieces[p].display.end;
+        let delta = pieces[run_start].source.start as isize - run.start as isize;
+        let mut style_piece = run_start;
+        for (offset, grapheme) in text[run.clone()].grapheme_indices(true) {
+            let start = run.start + offset;
+            let end = start + grapheme.len();
+            while pieces[style_piece].display.end <= start {
+                style_piece += 1;
+            }
+            let first = grapheme.chars().next().unwrap_or(' ');
+            units.push(Unit {
+                display: start..end,
+                source: (start as isize + delta) as usize..(end as isize + delta) as usize,
+                width: grapheme.width() as u16,
+                kind: UnitKind::Text,
+                style: pieces[style_piece].style,
+                space: first.is_whitespace()
+                    && !matches!(first, '\u{a0}' | '\u{2007}' | '\u{202f}'),
+            });
+        }
+        p += 1;
+    }
+    units
+}
+
+/// For each unit: does an isolate open before it, close after it.
+fn isolate_flags(text: &str, units: &[Unit]) -> Vec<(bool, bool)> {
+    let mut flags = vec![(false, false); units.len()];
+    let mut ranges = isolated_ranges(text);
+    ranges.extend(
+        units
+            .iter()
+            .filter(|u| u.kind == UnitKind::Marker)
+            .map(|u| u.display.clone()),
+    );
+    ranges.sort_by_key(|r| r.start);
+    let mut last_closed: Option<usize> = None;
+    for range in ranges {
+        let first = units.partition_point(|u| u.display.end <= range.start);
+        let last = units.partition_point(|u| u.display.start < range.end);
+        if first >= last {
+            continue;
+        }
+        match last_closed {
+            // Overlapping or touching the previous isolate: extend it.
+            Some(closed) if first <= closed => {
+                if last - 1 > closed {
+                    flags[closed].1 = false;
+                    flags[last - 1].1 = true;
+                    last_closed = Some(last - 1);
+                }
+            }
+            _ => {
+                flags[first].0 = true;
+                flags[last - 1].1 = true;
+                last_closed = Some(last - 1);
+            }
+        }
+    }
+    flags
+}

@@ -1,0 +1,314 @@
+//! The sanitiser: what untrusted text may put into a terminal cell.
+//!
+//! Nothing that a terminal could act on survives: C0 and C1 controls, DEL, ESC and the 8-bit CSI
+//! become visible markers; tabs expand to spaces; bidi embedding, override, isolate and mark
+//! characters become visible markers, so a comment cannot reorder the text around it ("Trojan
+//! Source"). Newlines (`\n`, `\r\n`, U+2028, U+2029) are kept as `\n`: they separate paragraphs.
+//! ZWNJ and ZWJ are kept: Persian needs them.
+//!
+//! Markers (documented in the crate README):
+//!
+//! | input | shown as |
+//! | --- | --- |
+//! | C0 control U+0000–U+001F (except `\t`, `\n`) | its Control Pictures glyph, e.g. ESC → `␛`, BEL → `␇`, lone CR → `␍` |
+//! | DEL U+007F | `␡` |
+//! | C1 control U+0080–U+009F | `⟦NAME⟧` with the ECMA-48 name, e.g. U+009B → `⟦CSI⟧` |
+//! | bidi controls U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C | `⟦LRE⟧ ⟦RLE⟧ ⟦PDF⟧ ⟦LRO⟧ ⟦RLO⟧ ⟦LRI⟧ ⟦RLI⟧ ⟦FSI⟧ ⟦PDI⟧ ⟦LRM⟧ ⟦RLM⟧ ⟦ALM⟧` |
+//! | deprecated format controls U+206A–U+206F | `⟦ISS⟧ ⟦ASS⟧ ⟦IAFS⟧ ⟦AAFS⟧ ⟦NADS⟧ ⟦NODS⟧` |
+//! | interlinear annotation U+FFF9–U+FFFB (can hide text) | `⟦IAA⟧ ⟦IAS⟧ ⟦IAT⟧` |
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
+
+/// Tab stops every this many columns unless told otherwise (tui-textarea's default too).
+pub const DEFAULT_TAB_WIDTH: u8 = 4;
+
+/// One piece of sanitised text, with where it came from in the source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Segment {
+    /// Source text kept as it is.
+    Kept(Range<usize>),
+    /// A source character shown as something else: a marker or the spaces of a tab.
+    Replaced {
+        source: Range<usize>,
+        shown: Cow<'static, str>,
+        kind: ReplacementKind,
+    },
+    /// A paragraph break (`\n`, `\r\n`, U+2028, U+2029).
+    Newline(Range<usize>),
+}
+
+/// What a replacement stands for (the layout styles markers, not tabs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ReplacementKind {
+    Marker,
+    Tab,
+}
+
+/// Sanitises untrusted text for display, with tab stops every [`DEFAULT_TAB_WIDTH`] columns.
+///
+/// Borrowed when the text needs no change. The result holds no C0/C1 control other than `\n`,
+/// no DEL, and no bidi control character (see the module docs for the markers).
+///
+/// ```
+/// use mosharekat_rtl::sanitize;
+/// assert_eq!(sanitize("سلام"), "سلام");
+/// assert_eq!(sanitize("a\u{202E}b"), "a⟦RLO⟧b");
+/// assert_eq!(sanitize("\u{1b}]0;x\u{7}"), "␛]0;x␇");
+/// assert_eq!(sanitize("\u{9b}2J"), "⟦CSI⟧2J");
+/// assert_eq!(sanitize("a\tb"), "a   b");
+/// ```
+pub fn sanitize(text: &str) -> Cow<'_, str> {
+    sanitize_with_tab_width(text, DEFAULT_TAB_WIDTH)
+}
+
+/// [`sanitize`] with tab stops every `tab_width` columns (`0` drops tabs).
+pub fn sanitize_with_tab_width(text: &str, tab_width: u8) -> Cow<'_, str> {
+    if is_clean(text) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut column = 0;
+    for_each_segment(text, tab_width, &mut column, |segment| match segment {
+        Segment::Kept(range) => out.push_str(&text[range]),
+        Segment::Replaced { shown, .. } => out.push_str(&shown),
+        Segment::Newline(_) => out.push('\n'),
+    });
+    Cow::Owned(out)
+}
+
+/// True when [`sanitize`] would return the text unchanged.
+pub fn is_clean(text: &str) -> bool {
+    text.chars()
+        .all(|c| c == '\n' || classify(c) == CharClass::Plain)
+}
+
+/// True when the character is one the sanitiser never lets through (other than by a marker).
+pub fn is_forbidden(c: char) -> bool {
+    c != '\n' && classify(c) != CharClass::Plain
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CharClass {
+    Plain,
+    Tab,
+    CarriageReturn,
+    Newline,
+    Marker(&'static str),
+}
+
+fn classify(c: char) -> CharClass {
+    match c {
+        '\t' => CharClass::Tab,
+        '\r' => CharClass::CarriageReturn,
+        '\n' | '\u{2028}' | '\u{2029}' => CharClass::Newline,
+        '\u{0}'..='\u{1f}' => CharClass::Marker(CONTROL_PICTURES[c as usize]),
+        '\u{7f}' => CharClass::Marker("␡"),
+        '\u{80}'..='\u{9f}' => CharClass::Marker(C1_MARKERS[c as usize - 0x80]),
+        '\u{61c}' => CharClass::Marker("⟦ALM⟧"),
+        '\u{200e}' => CharClass::Marker("⟦LRM⟧"),
+        '\u{200f}' => CharClass::Marker("⟦RLM⟧"),
+        '\u{202a}'..='\u{202e}' => {
+            CharClass::Marker(["⟦LRE⟧", "⟦RLE⟧", "⟦PDF⟧", "⟦LRO⟧", "⟦RLO⟧"][c as usize - 0x202a])
+        }
+        '\u{2066}'..='\u{2069}' => {
+            CharClass::Marker(["⟦LRI⟧", "⟦RLI⟧", "⟦FSI⟧", "⟦PDI⟧"][c as usize - 0x2066])
+        }
+        '\u{206a}'..='\u{206f}' => CharClass::Marker(
+            ["⟦ISS⟧", "⟦ASS⟧", "⟦IAFS⟧", "⟦AAFS⟧", "⟦NADS⟧", "⟦NODS⟧"][c as usize - 0x206a],
+        ),
+        '\u{fff9}'..='\u{fffb}' => {
+            CharClass::Marker(["⟦IAA⟧", "⟦IAS⟧", "⟦IAT⟧"][c as usize - 0xfff9])
+        }
+        _ => CharClass::Plain,
+    }
+}
+
+/// U+2400.. Control Pictures for C0; `\t` and `\n` never reach this table.
+const CONTROL_PICTURES: [&str; 32] = [
+    "␀", "␁", "␂", "␃", "␄", "␅", "␆", "␇", "␈", "␉", "␊", "␋", "␌", "␍", "␎", "␏", "␐", "␑", "␒",
+    "␓", "␔", "␕", "␖", "␗", "␘", "␙", "␚", "␛", "␜", "␝", "␞", "␟",
+];
+
+/// ECMA-48 / ISO 6429 names of the C1 controls.
+const C1_MARKERS: [&str; 32] = [
+    "⟦PAD⟧",
+    "⟦HOP⟧",
+    "⟦BPH⟧",
+    "⟦NBH⟧",
+    "⟦IND⟧",
+    "⟦NEL⟧",
+    "⟦SSA⟧",
+    "⟦ESA⟧",
+    "⟦HTS⟧",
+    "⟦HTJ⟧",
+    "⟦VTS⟧",
+    "⟦PLD⟧",
+    "⟦PLU⟧",
+    "⟦RI⟧",
+    "⟦SS2⟧",
+    "⟦SS3⟧",
+    "⟦DCS⟧",
+    "⟦PU1⟧",
+    "⟦PU2⟧",
+    "⟦STS⟧",
+    "⟦CCH⟧",
+    "⟦MW⟧",
+    "⟦SPA⟧",
+    "⟦EPA⟧",
+    "⟦SOS⟧",
+    "⟦SGCI⟧",
+    "⟦SCI⟧",
+    "⟦CSI⟧",
+    "⟦ST⟧",
+    "⟦OSC⟧",
+    "⟦PM⟧",
+    "⟦APC⟧",
+];
+
+const SPACES: &str = "                                                                ";
+
+/// Walks the source and reports it as segments. `column` is the display column the text starts
+/// at (tab stops are counted from the start of the logical line) and is left where it ends.
+pub(crate) fn for_each_segment(
+    text: &str,
+    tab_width: u8,
+    column: &mut usize,
+    mut emit: impl FnMut(Segment),
+) {
+    let mut kept_from = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let class = classify(c);
+        if class == CharClass::Plain {
+            continue;
+        }
+        if kept_from < at {
+            *column += cells(&text[kept_from..at]);
+            emit(Segment::Kept(kept_from..at));
+        }
+        let mut end = at + c.len_utf8();
+        match class {
+            CharClass::Plain => unreachable!("handled above"),
+            CharClass::Tab => {
+                let tab_width = usize::from(tab_width);
+                let spaces = if tab_width == 0 {
+                    0
+                } else {
+                    tab_width - *column % tab_width
+                };
+                *column += spaces;
+                emit(Segment::Replaced {
+                    source: at..end,
+                    shown: Cow::Borrowed(&SPACES[..spaces.min(SPACES.len())]),
+                    kind: ReplacementKind::Tab,
+                });
+            }
+            CharClass::CarriageReturn if chars.peek().is_some_and(|&(_, next)| next == '\n') => {
+                chars.next();
+                end += 1;
+                *column = 0;
+                emit(Segment::Newline(at..end));
+            }
+            CharClass::CarriageReturn => {
+                *column += 1;
+                emit(Segment::Replaced {
+                    source: at..end,
+                    shown: Cow::Borrowed("␍"),
+                    kind: ReplacementKind::Marker,
+                });
+            }
+            CharClass::Newline => {
+                *column = 0;
+                emit(Segment::Newline(at..end));
+            }
+            CharClass::Marker(shown) => {
+                *column += shown.width();
+                emit(Segment::Replaced {
+                    source: at..end,
+                    shown: Cow::Borrowed(shown),
+                    kind: ReplacementKind::Marker,
+                });
+            }
+        }
+        kept_from = end;
+    }
+    if kept_from < text.len() {
+        *column += cells(&text[kept_from..]);
+        emit(Segment::Kept(kept_from..text.len()));
+    }
+}
+
+/// Columns the text takes in ratatui: the sum of its grapheme clusters' widths (not the width
+/// of the whole string, which counts "لا" as one column).
+fn cells(text: &str) -> usize {
+    text.graphemes(true).map(UnicodeWidthStr::width).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_text_is_borrowed() {
+        let text = "می‌شود «نیم‌فاصله» (ZWNJ) و ZWJ: ک‍";
+        assert!(matches!(sanitize(text), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn every_control_becomes_visible() {
+        for c in (0u32..0x20).chain(0x7f..0xa0).filter_map(char::from_u32) {
+            if c == '\n' || c == '\t' {
+                continue;
+            }
+            let input = format!("a{c}b");
+            let out = sanitize_with_tab_width(&input, 4);
+            assert!(!out.chars().any(|o| o.is_control() && o != '\n'), "{c:?}");
+            assert!(out.chars().count() > 2, "{c:?} must leave a visible marker");
+        }
+    }
+
+    #[test]
+    fn bidi_controls_become_named_markers() {
+        assert_eq!(
+            sanitize("\u{202b}\u{202c}\u{2067}\u{2069}\u{200f}\u{61c}"),
+            "⟦RLE⟧⟦PDF⟧⟦RLI⟧⟦PDI⟧⟦RLM⟧⟦ALM⟧"
+        );
+    }
+
+    #[test]
+    fn newlines_are_normalised() {
+        assert_eq!(sanitize("a\r\nb\rc\u{2029}d"), "a\nb␍c\nd");
+    }
+
+    #[test]
+    fn tabs_expand_to_the_next_stop() {
+        assert_eq!(sanitize_with_tab_width("ab\tc\n\td", 4), "ab  c\n    d");
+        assert_eq!(sanitize_with_tab_width("سلام\tx", 8), "سلام    x");
+        assert_eq!(sanitize_with_tab_width("a\tb", 0), "ab");
+    }
+
+    #[test]
+    fn segments_point_back_to_the_source() {
+        let text = "x\u{202e}y";
+        let mut column = 0;
+        let mut seen = Vec::new();
+        for_each_segment(text, 4, &mut column, |s| seen.push(s));
+        assert_eq!(
+            seen,
+            vec![
+                Segment::Kept(0..1),
+                Segment::Replaced {
+                    source: 1..4,
+                    shown: Cow::Borrowed("⟦RLO⟧"),
+                    kind: ReplacementKind::Marker
+                },
+                Segment::Kept(4..5)
+            ]
+        );
+        assert_eq!(column, 7);
+    }
+}
