@@ -24,6 +24,7 @@ use crate::shape;
 
 const LRI: char = '\u{2066}';
 const PDI: char = '\u{2069}';
+const ZWJ: char = '\u{200d}';
 
 /// How text is laid out. `Default` is: the application reorders, no shaping, direction from the
 /// text (left to right when it has no strong character), alignment from the direction, tab stops
@@ -489,10 +490,12 @@ impl<'o> Builder<'o> {
     ) {
         let start = self.text.len();
         self.text.push_str(shown);
-        let base = at - self.paragraph_start;
+        // Offsets in the input line, made relative to the paragraph's start.
+        let from = at + source.start - self.paragraph_start;
+        let to = at + source.end - self.paragraph_start;
         self.pieces.push(Piece {
             display: start..self.text.len(),
-            source: base + source.start..base + source.end,
+            source: from..to,
             kind,
             style,
         });
@@ -753,13 +756,16 @@ impl Paragraph {
             let last = &slice[range.end - 1];
             let rtl = group_levels[g] % 2 == 1;
             let hangs = (range.start..range.end).any(|u| hanging[units.start + u]);
-            let shaped = range.len() > 1 || text.as_ref() != &self.text[first.display.clone()];
+            // A joiner at the end of a cluster joined nothing in logical order; next to another
+            // cluster in visual order it would glue the two into one grapheme on screen. So
+            // would a prepended format character (an Arabic number sign) with nothing after it.
+            let shown = text.trim_end_matches(|c| c == ZWJ || is_prepend(c));
             let width = if hangs {
                 0
-            } else if shaped {
-                text.width() as u16
-            } else {
+            } else if range.len() == 1 && shown == &self.text[first.display.clone()] {
                 first.width
+            } else {
+                cells(shown)
             };
             clusters.push(VisualCluster {
                 source: first.source.start..last.source.end,
@@ -782,6 +788,7 @@ impl Paragraph {
                 }
                 current_style = Some(style);
             }
+            let text = shown;
             match text.chars().next() {
                 Some(c) if reorder && rtl => match bidi::mirrored(c) {
                     Some(m) => {
@@ -853,6 +860,20 @@ impl Paragraph {
     }
 }
 
+/// Columns ratatui gives the text: it draws grapheme by grapheme.
+fn cells(text: &str) -> u16 {
+    let width: usize = text.graphemes(true).map(UnicodeWidthStr::width).sum();
+    u16::try_from(width).unwrap_or(u16::MAX)
+}
+
+/// Characters of grapheme-break class Prepend: they attach to the character after them.
+fn is_prepend(c: char) -> bool {
+    matches!(c,
+        '\u{600}'..='\u{605}' | '\u{6dd}' | '\u{70f}' | '\u{890}'..='\u{891}' | '\u{8e2}'
+        | '\u{d4e}' | '\u{110bd}' | '\u{110cd}' | '\u{111c2}'..='\u{111c3}' | '\u{1193f}'
+        | '\u{11941}' | '\u{11a3a}' | '\u{11a84}'..='\u{11a89}' | '\u{11d46}' | '\u{11f02}')
+}
+
 /// Blank columns before content of `content` columns in an area of `width`.
 fn indent(alignment: Alignment, width: u16, content: u16) -> u16 {
     let free = width.saturating_sub(content);
@@ -890,7 +911,7 @@ fn units_of(text: &str, pieces: &[Piece]) -> Vec<Unit> {
             units.push(Unit {
                 display: piece.display.clone(),
                 source: piece.source.clone(),
-                width: shown.width() as u16,
+                width: cells(shown),
                 kind,
                 style: piece.style,
                 space: kind == UnitKind::Tab,
@@ -967,4 +988,126 @@ fn isolate_flags(text: &str, units: &[Unit]) -> Vec<(bool, bool)> {
         }
     }
     flags
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(text: &str, width: u16) -> Vec<String> {
+        layout_str(text, Style::new(), width, &LayoutOptions::default())
+            .iter()
+            .map(|l| l.line.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn brackets_mirror_in_rtl_runs() {
+        assert_eq!(rows("(الف)", 10), vec!["(فلا)"]);
+        assert_eq!(rows("«سلام»", 10), vec!["«مالس»"]);
+    }
+
+    #[test]
+    fn urls_and_signed_numbers_stay_whole() {
+        assert_eq!(
+            rows("به https://medu.ir/ بروید", 40),
+            vec!["دیورب https://medu.ir/ هب"]
+        );
+        assert_eq!(rows("دمای -۵ درجه", 40), vec!["هجرد -۵ یامد"]);
+    }
+
+    #[test]
+    fn combining_marks_stay_after_their_base() {
+        assert_eq!(rows("بَر", 10), vec!["ربَ"]);
+    }
+
+    #[test]
+    fn bidi_controls_are_inert_markers() {
+        assert_eq!(rows("a\u{202e}bc", 20), vec!["a⟦RLO⟧bc"]);
+        // An RLO inside Persian text reverses nothing after it.
+        assert_eq!(rows("اب\u{202e}cd", 20), vec!["⟦RLO⟧cdبا"]);
+    }
+
+    #[test]
+    fn wraps_at_spaces_and_breaks_long_words_only_when_needed() {
+        assert_eq!(rows("aaa bbb", 4), vec!["aaa ", "bbb"]);
+        assert_eq!(rows("aaaaaa b", 4), vec!["aaaa", "aa b"]);
+        // The space that does not fit hangs: kept in the row, not drawn.
+        let lines = layout_str("abcd efg", Style::new(), 4, &LayoutOptions::default());
+        assert_eq!(lines[0].line.to_string(), "abcd");
+        assert_eq!(lines[0].source, 0..5);
+        assert_eq!(lines[1].source, 5..8);
+    }
+
+    #[test]
+    fn caret_columns_in_an_ltr_paragraph() {
+        let line = &layout_str("ab سلام", Style::new(), 10, &LayoutOptions::default())[0];
+        assert_eq!(line.line.to_string(), "ab مالس");
+        assert_eq!(line.caret_column(0), Some(0));
+        assert_eq!(line.caret_column(3), Some(6)); // seen: the rightmost letter
+        assert_eq!(line.caret_column(9), Some(3)); // meem: leftmost letter of the word
+        assert_eq!(line.caret_column(11), Some(7)); // end of paragraph
+        assert_eq!(line.offset_at_column(6), 3);
+        assert_eq!(line.offset_at_column(9), 11);
+    }
+
+    #[test]
+    fn caret_columns_in_an_rtl_paragraph() {
+        let line = &layout_str("سلام ab", Style::new(), 10, &LayoutOptions::default())[0];
+        assert_eq!(line.line.to_string(), "ab مالس");
+        assert_eq!(line.indent, 3);
+        assert_eq!(line.caret_column(0), Some(9));
+        assert_eq!(line.caret_column(9), Some(3));
+        assert_eq!(line.caret_column(11), Some(2));
+        assert_eq!(line.offset_at_column(0), 11);
+        assert_eq!(line.columns_of(0..8), vec![6..10]);
+    }
+
+    #[test]
+    fn truncation_puts_the_ellipsis_at_the_logical_end() {
+        let options = LayoutOptions::default();
+        let rtl = truncate_str("سلام دنیا", Style::new(), 6, &options);
+        assert_eq!(rtl.to_string(), " …مالس");
+        let ltr = truncate_str("hello world", Style::new(), 8, &options);
+        assert_eq!(ltr.to_string(), "hello w…");
+        let fits = truncate_str("سلام", Style::new(), 6, &options);
+        assert_eq!(fits.to_string(), "  مالس");
+    }
+
+    #[test]
+    fn terminal_and_off_modes_keep_logical_order() {
+        for bidi in [BidiMode::Terminal, BidiMode::Off] {
+            let options = LayoutOptions {
+                bidi,
+                ..LayoutOptions::default()
+            };
+            let lines = layout_str("سلام (ab)\u{1b}", Style::new(), 20, &options);
+            assert_eq!(lines[0].line.to_string(), "سلام (ab)␛");
+            assert_eq!(lines[0].indent, 0);
+        }
+    }
+
+    #[test]
+    fn styles_survive_reordering() {
+        let red = Style::new().fg(ratatui::style::Color::Red);
+        let text = Text::from(Line::from(vec![
+            Span::raw("سلام "),
+            Span::styled("دنیا", red),
+        ]));
+        let lines = layout_text(&text, 20, &LayoutOptions::default());
+        let spans = &lines[0].line.spans;
+        assert_eq!(spans[0].content, "ایند");
+        assert_eq!(spans[0].style, red);
+        assert_eq!(spans[1].content, " مالس");
+    }
+
+    #[test]
+    fn shaping_is_per_row_and_narrows_lam_alef() {
+        let options = LayoutOptions::default().with_shaping(true);
+        let lines = layout_str("سلام", Style::new(), 10, &options);
+        // Visual order of seen-initial, lam-alef-final, meem-isolated.
+        assert_eq!(lines[0].line.to_string(), "\u{fee1}\u{fefc}\u{feb3}");
+        assert_eq!(lines[0].width, 3);
+        assert_eq!(lines[0].clusters[1].source, 2..6);
+    }
 }
