@@ -5,7 +5,7 @@
 //! `/etc/x/` flipped. Wrapping such a token in LRI … PDI for the analysis (the isolate characters
 //! never reach the screen) keeps it whole and left to right, and makes it a neutral for the text
 //! around it. Isolated: URLs, e-mail addresses, file paths, signed numbers (and `+98 21 …` phone
-//! numbers), and the sanitiser's markers. Plain numbers are left to the algorithm: it never
+//! numbers), neutralised escape sequences, and the sanitiser's markers. Plain numbers are left to the algorithm: it never
 //! reverses digits, and isolating them would split "ISO 9001" or "Windows 11" in two.
 
 use std::ops::Range;
@@ -20,7 +20,7 @@ pub(crate) fn isolated_ranges(text: &str) -> Vec<Range<usize>> {
             continue;
         }
         let token = &text[core.clone()];
-        if is_url(token) || is_email(token) || is_path(token) {
+        if is_url(token) || is_email(token) || is_path(token) || is_escape_sequence(token) {
             ranges.push(core);
         } else if is_signed_number(token) {
             let mut end = core.end;
@@ -167,6 +167,16 @@ fn is_path(token: &str) -> bool {
         && (bytes[2] == b'\\' || bytes[2] == b'/');
     // A lone "/" or a fraction "/۲" is not a path.
     unix && token.len() > 1 && !token[1..].chars().all(is_digit) || windows
+}
+
+/// A neutralised escape sequence ("␛]0;title␇", "␛[2J"): ASCII with Control Pictures in it.
+/// Isolated, it reads in the order it was sent even inside Persian text.
+fn is_escape_sequence(token: &str) -> bool {
+    let picture = |c: char| ('\u{2400}'..='\u{2421}').contains(&c);
+    token.chars().any(picture)
+        && token
+            .chars()
+            .all(|c| c.is_ascii() || picture(c) || c == '⟦' || c == '⟧')
 }
 
 fn is_signed_number(token: &str) -> bool {
