@@ -126,7 +126,7 @@ pub struct Comment {
     pub status: CommentStatus,
     pub created_at: DateTime<Utc>,
     /// Every comment belongs to a campaign group: the comments of its consultation whose normalised
-    /// text is identical. The group's id is its first member's id.
+    /// text is identical (see `text::normalize_for_duplicates`).
     pub duplicate_group_id: i64,
     /// Members of the group, this one included (1 when the text is unique).
     pub duplicate_group_size: i64,

@@ -148,14 +148,24 @@ pub struct Consultation {
     pub published_at: Option<DateTime<Utc>>,
     /// Set when an admin closed the consultation before `closes_at`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_early_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed_early_reason: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// Number of comments received (all statuses).
     pub comment_count: i64,
+    /// When the post-deadline report was published, if it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report_published_at: Option<DateTime<Utc>>,
 }
 
 impl Consultation {
+    /// When comments stopped (or stop): the early close, else the deadline.
+    pub fn closed_at(&self) -> DateTime<Utc> {
+        self.closed_early_at.unwrap_or(self.closes_at)
+    }
+
     /// Length of the comment window in whole days.
     pub fn window_days(&self) -> i64 {
         window_days(self.opens_at, self.closes_at)

@@ -1,0 +1,102 @@
+//! Starting and stopping a server: bind, serve, and run the scheduler beside it.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::config::ServerConfig;
+use crate::events::EventBus;
+use crate::state::AppState;
+use crate::store::Store;
+
+/// A server running in this process. Dropping it does not stop it; call [`RunningServer::shutdown`].
+pub struct RunningServer {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    stop: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl RunningServer {
+    /// `http://127.0.0.1:PORT`
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.state.store
+    }
+
+    /// Stop accepting requests, finish those in flight, stop the scheduler.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(true);
+        for task in self.tasks {
+            let _ = task.await;
+        }
+    }
+}
+
+/// Open the database in `config`, migrate it, and serve.
+pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
+    let events = EventBus::new();
+    let store = crate::store::connect(&config.database_url, events.clone()).await?;
+    start_with_store(config, store, events).await
+}
+
+/// Serve over an already opened store (tests share one store between servers this way).
+pub async fn start_with_store(
+    config: ServerConfig,
+    store: Arc<dyn Store>,
+    events: EventBus,
+) -> anyhow::Result<RunningServer> {
+    let listener = tokio::net::TcpListener::bind(config.listen).await?;
+    let addr = listener.local_addr()?;
+    let state = AppState {
+        store,
+        config: Arc::new(config),
+        events,
+    };
+    let (stop, stopped) = watch::channel(false);
+
+    let router = crate::routes::router(state.clone());
+    let mut stop_serving = stopped.clone();
+    let server = tokio::spawn(async move {
+        let shutdown = async move {
+            let _ = stop_serving.wait_for(|s| *s).await;
+        };
+        if let Err(e) = axum::serve(listener, router)
+            .with_graceful_shutdown(shutdown)
+            .await
+        {
+            tracing::error!("server: {e}");
+        }
+    });
+    let scheduler = tokio::spawn(run_scheduler(state.clone(), stopped));
+    tracing::info!("serving {} on {addr}", state.store.backend());
+    Ok(RunningServer {
+        addr,
+        state,
+        stop,
+        tasks: vec![server, scheduler],
+    })
+}
+
+/// Announce consultations opening and closing on time.
+async fn run_scheduler(state: AppState, mut stopped: watch::Receiver<bool>) {
+    let mut tick = tokio::time::interval(state.config.scheduler_interval);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        let stop = tokio::select! {
+            _ = tick.tick() => false,
+            r = stopped.wait_for(|s| *s) => { drop(r); true }
+        };
+        if stop {
+            return;
+        }
+        if let Err(e) = state.store.announce_status_changes(state.now()).await {
+            tracing::warn!("scheduler: {e}");
+        }
+    }
+}

@@ -1,0 +1,161 @@
+//! HTTP routes under `/api/v1`, one module per area. Each handler checks the caller's role, validates
+//! the request, calls the store and maps the answer to protocol types.
+
+use axum::Router;
+use axum::routing::{get, patch, post};
+use mosharekat_api::ErrorCode;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+mod audit;
+mod auth;
+mod comments;
+mod consultations;
+mod deadlines;
+mod events;
+mod health;
+mod participants;
+mod polls;
+mod queue;
+mod staff;
+
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/health", get(health::health))
+        .route("/openapi.json", get(crate::openapi::serve))
+        .route("/auth/login", post(auth::login))
+        .route("/auth/logout", post(auth::logout))
+        .route("/staff", get(staff::list).post(staff::create))
+        .route("/staff/{id}", patch(staff::update))
+        .route(
+            "/consultations",
+            get(consultations::list).post(consultations::create),
+        )
+        .route(
+            "/consultations/{id}",
+            get(consultations::get).patch(consultations::update),
+        )
+        .route("/consultations/{id}/publish", post(consultations::publish))
+        .route("/consultations/{id}/close", post(consultations::close))
+        .route(
+            "/consultations/{id}/polls",
+            get(polls::list).post(polls::create),
+        )
+        .route("/deadlines", get(deadlines::deadlines))
+        .route("/polls/{id}", get(polls::get))
+        .route("/polls/{id}/tally", get(polls::tally))
+        .route("/reasons", get(queue::reasons))
+        .route("/queue/claim", post(queue::claim))
+        .route("/queue/renew", post(queue::renew))
+        .route("/queue/release", post(queue::release))
+        .route("/comments", get(comments::list))
+        .route("/comments/bulk-decision", post(comments::bulk_decision))
+        .route("/comments/{id}", get(comments::get))
+        .route("/comments/{id}/decision", post(comments::decision))
+        .route("/events", get(events::stream))
+        .route("/audit", get(audit::list))
+        .route("/audit/verify", get(audit::verify))
+        .route(
+            "/public/consultations",
+            get(participants::open_consultations),
+        )
+        .route(
+            "/public/consultations/{id}",
+            get(participants::consultation),
+        )
+        .route("/public/consultations/{id}/polls", get(participants::polls))
+        .route(
+            "/public/consultations/{id}/comments",
+            post(participants::comment),
+        )
+        .route("/public/participants", post(participants::register))
+        .route("/public/polls/{id}/ballots", post(participants::ballot))
+        .method_not_allowed_fallback(method_not_allowed);
+    Router::new()
+        .nest(mosharekat_api::API_PREFIX, api)
+        .fallback(not_found)
+        .with_state(state)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(ErrorCode::NotFound, "no such route")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        ErrorCode::MethodNotAllowed,
+        "this route does not take that method",
+    )
+}
+
+/// `?after=&limit=` of a keyset-paged list.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct PageQuery {
+    pub after: Option<i64>,
+    pub limit: Option<u32>,
+}
+
+impl PageQuery {
+    pub fn limit(&self) -> Result<u32, ApiError> {
+        use mosharekat_api::page::{DEFAULT_LIMIT, MAX_LIMIT};
+        match self.limit {
+            None => Ok(DEFAULT_LIMIT),
+            Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
+            Some(_) => Err(ApiError::validation(format!(
+                "limit must be between 1 and {MAX_LIMIT}"
+            ))),
+        }
+    }
+}
+
+/// A page and its next cursor: when the page is full there may be more after its last id.
+pub fn page<T>(items: Vec<T>, limit: u32, id: impl Fn(&T) -> i64) -> mosharekat_api::Page<T> {
+    let next_after = (items.len() as u32 == limit)
+        .then(|| items.last().map(|i| id(i).to_string()))
+        .flatten();
+    mosharekat_api::Page { items, next_after }
+}
+
+/// Query strings parse into our error shape rather than axum's plain-text rejection.
+pub struct Query<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequestParts<S>
+    for Query<T>
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| Query(q.0))
+            .map_err(|e| ApiError::validation(format!("bad query string: {}", e.body_text())))
+    }
+}
+
+/// Path parameters likewise.
+pub struct Path<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> axum::extract::FromRequestParts<S>
+    for Path<T>
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| Path(p.0))
+            .map_err(|_| {
+                ApiError::new(
+                    ErrorCode::NotFound,
+                    "no such resource: the id in the path is not valid",
+                )
+            })
+    }
+}

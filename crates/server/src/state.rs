@@ -1,0 +1,22 @@
+//! What every request handler shares.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+use crate::config::ServerConfig;
+use crate::events::EventBus;
+use crate::store::Store;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub config: Arc<ServerConfig>,
+    pub events: EventBus,
+}
+
+impl AppState {
+    pub fn now(&self) -> DateTime<Utc> {
+        self.config.clock.now()
+    }
+}

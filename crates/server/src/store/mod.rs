@@ -1,0 +1,133 @@
+//! Storage: one [`Store`] trait, two implementations ([`SqliteStore`], [`PgStore`]).
+//!
+//! The trait is split by area (staff, consultations, comments and the queue, polls, events, audit);
+//! each area's file holds its trait and the SQL for it. The SQL is written once with `$n`
+//! placeholders, which both SQLite and PostgreSQL accept, and compiled for each database by the
+//! area's `impl_*!` macro; what differs between the databases (how a write transaction starts, how a
+//! claim skips locked rows, how the event sequence is kept in commit order) lives in `sqlite.rs` and
+//! `postgres.rs` as methods of the same name on each store.
+//!
+//! Times are stored as Unix milliseconds, identifiers as 64-bit integers, lists as JSON text.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use mosharekat_api::{ErrorCode, Role};
+
+mod audit;
+mod comments;
+mod consultations;
+mod events;
+mod participants;
+mod polls;
+mod postgres;
+mod sqlite;
+mod staff;
+
+pub use audit::{AuditRecord, AuditStore};
+pub use comments::{
+    BulkTarget, CommentFilter, CommentStore, DecideOutcome, IdempotencyKey, NewCommentRecord,
+};
+pub use consultations::{ConsultationFilter, ConsultationStore};
+pub use events::EventStore;
+pub use participants::{ParticipantRecord, ParticipantStore};
+pub use polls::PollStore;
+pub use postgres::PgStore;
+pub use sqlite::SqliteStore;
+pub use staff::{StaffCredentials, StaffStore};
+
+/// Everything the server keeps. Implemented by [`SqliteStore`] and [`PgStore`].
+pub trait Store:
+    StaffStore
+    + ConsultationStore
+    + ParticipantStore
+    + CommentStore
+    + PollStore
+    + EventStore
+    + AuditStore
+{
+    /// Which database this is, for logs and `/health`.
+    fn backend(&self) -> &'static str;
+}
+
+/// Open the database a URL names (`sqlite://path` or `postgres://…`) and run its migrations.
+pub async fn connect(url: &str, events: crate::events::EventBus) -> anyhow::Result<Arc<dyn Store>> {
+    if url.starts_with("sqlite:") {
+        Ok(Arc::new(SqliteStore::connect(url, events).await?))
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        Ok(Arc::new(PgStore::connect(url, events).await?))
+    } else {
+        anyhow::bail!("unsupported database URL `{url}`: use sqlite://PATH or postgres://…")
+    }
+}
+
+/// The staff member doing a write, recorded in the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub staff_id: i64,
+    pub username: String,
+    pub role: Role,
+}
+
+impl Actor {
+    /// The scheduler and command-line tools act as `system` (staff id 0).
+    pub fn system() -> Self {
+        Self {
+            staff_id: 0,
+            username: "system".into(),
+            role: Role::Admin,
+        }
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A rule of the domain refused the write; nothing was changed.
+    #[error("{message}")]
+    Refused { code: ErrorCode, message: String },
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("stored data could not be read: {0}")]
+    Corrupt(String),
+}
+
+impl StoreError {
+    pub fn refused(code: ErrorCode, message: impl Into<String>) -> Self {
+        StoreError::Refused {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn not_found(what: &str) -> Self {
+        StoreError::refused(ErrorCode::NotFound, format!("{what} not found"))
+    }
+}
+
+impl From<serde_json::Error> for StoreError {
+    fn from(e: serde_json::Error) -> Self {
+        StoreError::Corrupt(e.to_string())
+    }
+}
+
+/// Unix milliseconds of a time.
+pub(crate) fn ms(t: DateTime<Utc>) -> i64 {
+    t.timestamp_millis()
+}
+
+/// The time of Unix milliseconds.
+pub(crate) fn from_ms(ms: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+/// Parse a stored enum code, reporting which column held something unexpected.
+pub(crate) fn decode<T>(
+    value: &str,
+    column: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> StoreResult<T> {
+    parse(value)
+        .ok_or_else(|| StoreError::Corrupt(format!("unexpected value `{value}` in {column}")))
+}

@@ -1,0 +1,119 @@
+//! The PostgreSQL store: production, and more than one server instance over one database.
+//!
+//! Claims use `FOR UPDATE SKIP LOCKED`, so concurrent moderators never wait on each other's rows.
+//! Event and audit appends take a transaction-scoped advisory lock, so their ids are handed out in
+//! commit order and a reader that has seen id N never later finds an N-1 it skipped. Each committed
+//! event also sends a NOTIFY that wakes the SSE connections of every instance.
+
+use std::time::Duration;
+
+use sqlx::postgres::{PgListener, PgPool, PgPoolOptions};
+use sqlx::{Postgres, Transaction};
+
+/// The database the shared SQL (the `impl_*!` macros) is compiled for in this file.
+type Db = Postgres;
+
+use super::StoreResult;
+use crate::events::{EventBus, NOTIFY_CHANNEL};
+
+pub struct PgStore {
+    pool: PgPool,
+    events: EventBus,
+}
+
+impl PgStore {
+    /// Connect to `url`, migrate, and start listening for other instances' events.
+    pub async fn connect(url: &str, events: EventBus) -> anyhow::Result<Self> {
+        let pool = PgPoolOptions::new()
+            .max_connections(32)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect(url)
+            .await?;
+        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        let mut listener = PgListener::connect_with(&pool).await?;
+        listener.listen(NOTIFY_CHANNEL).await?;
+        let bus = events.clone();
+        tokio::spawn(async move {
+            // `recv` reconnects by itself after a lost connection; every wake-up (or reconnect, after
+            // which notifications may have been missed) makes subscribers re-read the table.
+            loop {
+                match listener.recv().await {
+                    Ok(_) => bus.wake(),
+                    Err(e) => {
+                        tracing::warn!("event listener: {e}");
+                        bus.wake();
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                    }
+                }
+            }
+        });
+        Ok(Self { pool, events })
+    }
+
+    /// The pool, for tests and tools that need raw access (e.g. tampering checks).
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    pub(crate) fn reader(&self) -> &PgPool {
+        &self.pool
+    }
+
+    pub(crate) async fn begin_write(&self) -> StoreResult<Transaction<'static, Postgres>> {
+        Ok(self.pool.begin().await?)
+    }
+
+    /// Serialise appends to one sequence (events or audit) until this transaction ends.
+    pub(crate) async fn lock_sequence(
+        &self,
+        tx: &mut Transaction<'static, Postgres>,
+        key: i64,
+    ) -> StoreResult<()> {
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(key)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
+
+    /// NOTIFY is transactional: it reaches the listeners when (and only if) the transaction commits.
+    pub(crate) async fn notify_events(
+        &self,
+        tx: &mut Transaction<'static, Postgres>,
+    ) -> StoreResult<()> {
+        sqlx::query("SELECT pg_notify($1, '')")
+            .bind(NOTIFY_CHANNEL)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
+
+    pub(crate) fn events_committed(&self) {
+        // Our own NOTIFY comes back through the listener too; waking now just saves the round trip.
+        self.events.wake();
+    }
+
+    pub(crate) const CLAIM_SQL: &'static str = "UPDATE comments
+        SET claimed_by = $1, claim_token = $2 || '.' || id, lease_expires_at = $3
+        WHERE id IN (
+            SELECT id FROM comments
+            WHERE status = 'pending' AND (lease_expires_at IS NULL OR lease_expires_at <= $4)
+              AND (CAST($5 AS BIGINT) IS NULL OR consultation_id = $5)
+            ORDER BY id LIMIT $6
+            FOR UPDATE SKIP LOCKED)
+        RETURNING id";
+}
+
+impl super::Store for PgStore {
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+}
+
+super::staff::impl_staff_store!(PgStore);
+super::consultations::impl_consultation_store!(PgStore);
+super::participants::impl_participant_store!(PgStore);
+super::comments::impl_comment_store!(PgStore);
+super::polls::impl_poll_store!(PgStore);
+super::events::impl_event_store!(PgStore);
+super::audit::impl_audit_store!(PgStore);

@@ -1,0 +1,105 @@
+//! The SQLite store: the embedded default.
+//!
+//! WAL journal, `synchronous = NORMAL`, a busy timeout, and one writer connection: every write
+//! transaction runs on it and starts with `BEGIN IMMEDIATE`, so writers never deadlock or fail with
+//! SQLITE_BUSY inside this process, while readers use a pool of their own.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{Sqlite, Transaction};
+
+/// The database the shared SQL (the `impl_*!` macros) is compiled for in this file.
+type Db = Sqlite;
+
+use super::StoreResult;
+use crate::events::EventBus;
+
+pub struct SqliteStore {
+    writer: SqlitePool,
+    reader: SqlitePool,
+    events: EventBus,
+}
+
+impl SqliteStore {
+    /// Open (creating if needed) the database at `url` (`sqlite://path/to/file.db`) and migrate it.
+    pub async fn connect(url: &str, events: EventBus) -> anyhow::Result<Self> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true);
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
+            .await?;
+        sqlx::migrate!("./migrations/sqlite").run(&writer).await?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options.read_only(true))
+            .await?;
+        Ok(Self {
+            writer,
+            reader,
+            events,
+        })
+    }
+
+    pub(crate) fn reader(&self) -> &SqlitePool {
+        &self.reader
+    }
+
+    pub(crate) async fn begin_write(&self) -> StoreResult<Transaction<'static, Sqlite>> {
+        Ok(self.writer.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
+    /// Appends to the event and audit sequences are already in commit order: there is one writer.
+    pub(crate) async fn lock_sequence(
+        &self,
+        _tx: &mut Transaction<'static, Sqlite>,
+        _key: i64,
+    ) -> StoreResult<()> {
+        Ok(())
+    }
+
+    /// Nothing to signal inside the transaction: [`Self::events_committed`] wakes the local bus.
+    pub(crate) async fn notify_events(
+        &self,
+        _tx: &mut Transaction<'static, Sqlite>,
+    ) -> StoreResult<()> {
+        Ok(())
+    }
+
+    pub(crate) fn events_committed(&self) {
+        self.events.wake();
+    }
+
+    /// Claim pending comments whose lease is free or expired, oldest first. The single writer makes
+    /// the select-then-update atomic.
+    pub(crate) const CLAIM_SQL: &'static str = "UPDATE comments
+        SET claimed_by = $1, claim_token = $2 || '.' || id, lease_expires_at = $3
+        WHERE id IN (
+            SELECT id FROM comments
+            WHERE status = 'pending' AND (lease_expires_at IS NULL OR lease_expires_at <= $4)
+              AND (CAST($5 AS BIGINT) IS NULL OR consultation_id = $5)
+            ORDER BY id LIMIT $6)
+        RETURNING id";
+}
+
+impl super::Store for SqliteStore {
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+}
+
+super::staff::impl_staff_store!(SqliteStore);
+super::consultations::impl_consultation_store!(SqliteStore);
+super::participants::impl_participant_store!(SqliteStore);
+super::comments::impl_comment_store!(SqliteStore);
+super::polls::impl_poll_store!(SqliteStore);
+super::events::impl_event_store!(SqliteStore);
+super::audit::impl_audit_store!(SqliteStore);

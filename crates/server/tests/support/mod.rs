@@ -1,0 +1,318 @@
+//! Test support: a fresh database per test (a temporary SQLite file, or a PostgreSQL schema of its
+//! own), a real server on a free port, staff accounts with tokens, and a small HTTP client.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use mosharekat_api::{NewConsultation, NewParticipant, ParticipantCreated, Role};
+use mosharekat_server::store::{Actor, Store};
+use mosharekat_server::{RunningServer, ServerConfig};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Run each listed async test fn once per database: `both!(name);` makes `sqlite::name` and
+/// `postgres::name`.
+#[macro_export]
+macro_rules! both {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(super::support::Backend::Sqlite).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(super::support::Backend::Postgres).await
+                }
+            )*
+        }
+    };
+}
+
+/// A database of its own: dropped (SQLite file deleted, PostgreSQL schema dropped) with the value.
+pub struct TestDb {
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+    schema: Option<String>,
+}
+
+pub fn pg_base_url() -> String {
+    std::env::var("MOSHAREKAT_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+impl TestDb {
+    pub async fn new(backend: Backend) -> Self {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().unwrap();
+                let url = format!("sqlite://{}", dir.path().join("test.db").display());
+                TestDb {
+                    url,
+                    _dir: Some(dir),
+                    schema: None,
+                }
+            }
+            Backend::Postgres => {
+                let base = pg_base_url();
+                let schema = format!("t_{}", &mosharekat_server::auth::random_token()[..16]);
+                let pool = sqlx::PgPool::connect(&base)
+                    .await
+                    .expect("PostgreSQL for tests (MOSHAREKAT_TEST_PG_URL)");
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+                    .execute(&pool)
+                    .await
+                    .unwrap();
+                pool.close().await;
+                let sep = if base.contains('?') { '&' } else { '?' };
+                let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
+                TestDb {
+                    url,
+                    _dir: None,
+                    schema: Some(schema),
+                }
+            }
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(schema) = self.schema.take() {
+            // Drop runs outside async; use a thread with its own runtime.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                rt.block_on(async {
+                    if let Ok(pool) = sqlx::PgPool::connect(&pg_base_url()).await {
+                        let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                            "DROP SCHEMA {schema} CASCADE"
+                        )))
+                        .execute(&pool)
+                        .await;
+                        pool.close().await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// A password hash computed once for all test accounts (argon2 is slow on purpose).
+pub fn password_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| mosharekat_server::auth::hash_password(PASSWORD).unwrap())
+}
+
+/// A running server with an admin, an operator and a moderator logged in.
+pub struct TestServer {
+    pub server: RunningServer,
+    pub http: reqwest::Client,
+    pub admin: String,
+    pub operator: String,
+    pub moderator: String,
+    pub db: TestDb,
+}
+
+pub fn config(url: &str) -> ServerConfig {
+    let mut config = ServerConfig::new(url, "127.0.0.1:0".parse().unwrap());
+    config.scheduler_interval = std::time::Duration::from_millis(100);
+    // Tests move the clock by weeks; keep their logins alive across the jumps.
+    config.session_ttl = Duration::days(3650);
+    config
+}
+
+impl TestServer {
+    pub async fn start(backend: Backend) -> Self {
+        let db = TestDb::new(backend).await;
+        let server = mosharekat_server::start(config(&db.url)).await.unwrap();
+        Self::with(server, db).await
+    }
+
+    pub async fn with(server: RunningServer, db: TestDb) -> Self {
+        let http = reqwest::Client::new();
+        let mut t = TestServer {
+            server,
+            http,
+            admin: String::new(),
+            operator: String::new(),
+            moderator: String::new(),
+            db,
+        };
+        t.admin = t.add_staff("admin1", Role::Admin).await;
+        t.operator = t.add_staff("operator1", Role::Operator).await;
+        t.moderator = t.add_staff("moderator1", Role::Moderator).await;
+        t
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        self.server.store()
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.server.state.now()
+    }
+
+    pub fn clock(&self) -> &mosharekat_server::Clock {
+        &self.server.state.config.clock
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}/api/v1{path}", self.server.url())
+    }
+
+    /// Create an account directly in the store and log in over HTTP; returns the token.
+    pub async fn add_staff(&self, username: &str, role: Role) -> String {
+        self.store()
+            .create_staff(
+                username,
+                password_hash(),
+                role,
+                &Actor::system(),
+                self.now(),
+            )
+            .await
+            .unwrap();
+        let (status, body) = self
+            .call(
+                "POST",
+                "/auth/login",
+                None,
+                Some(json!({"username": username, "password": PASSWORD})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["token"].as_str().unwrap().to_owned()
+    }
+
+    /// One request; returns the status and the JSON body (Null when empty or not JSON).
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut req = self.http.request(method.parse().unwrap(), self.url(path));
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status();
+        let bytes = resp.bytes().await.unwrap();
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
+    }
+
+    pub async fn ok(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Value {
+        let (status, value) = self.call(method, path, token, body).await;
+        assert!(status.is_success(), "{method} {path}: {status} {value}");
+        value
+    }
+
+    /// A published consultation that is open now, with a 40-day window.
+    pub async fn open_consultation(&self) -> i64 {
+        let now = self.now();
+        let c = self
+            .ok(
+                "POST",
+                "/consultations",
+                Some(&self.operator),
+                Some(consultation_json(
+                    now - Duration::days(1),
+                    now + Duration::days(39),
+                )),
+            )
+            .await;
+        let id = c["id"].as_i64().unwrap();
+        self.ok(
+            "POST",
+            &format!("/consultations/{id}/publish"),
+            Some(&self.operator),
+            None,
+        )
+        .await;
+        id
+    }
+
+    pub async fn participant(&self, name: &str) -> String {
+        let body = serde_json::to_value(NewParticipant {
+            display_name: name.into(),
+            category: mosharekat_api::Category::Public,
+            birth_year: Some(1990),
+            gender: Some(mosharekat_api::Gender::Female),
+            province: Some(mosharekat_api::Province::Isfahan),
+            channel: None,
+            handle: None,
+            consent: true,
+            name_public: false,
+            language: mosharekat_api::Language::Fa,
+        })
+        .unwrap();
+        let (status, body) = self
+            .call("POST", "/public/participants", None, Some(body))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        serde_json::from_value::<ParticipantCreated>(body)
+            .unwrap()
+            .token
+    }
+
+    pub async fn comment(&self, consultation: i64, token: &str, body: &str) -> i64 {
+        let (status, value) = self
+            .call(
+                "POST",
+                &format!("/public/consultations/{consultation}/comments"),
+                Some(token),
+                Some(json!({"body": body})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{value}");
+        value["id"].as_i64().unwrap()
+    }
+}
+
+pub fn consultation_json(opens_at: DateTime<Utc>, closes_at: DateTime<Utc>) -> Value {
+    serde_json::to_value(NewConsultation {
+        kind: mosharekat_api::ConsultationKind::Regulation,
+        title_fa: "آیین‌نامه اجرایی مدارس غیردولتی".into(),
+        title_en: "Executive regulation of non-governmental schools".into(),
+        summary_fa: "پیش‌نویس برای نظرخواهی عمومی".into(),
+        summary_en: "Draft for public comment".into(),
+        drafting_unit: "معاونت آموزش ابتدایی".into(),
+        opens_at,
+        closes_at,
+        portal_url: "https://www.medu.ir/fa/consultations/1".into(),
+        short_window_reason: None,
+    })
+    .unwrap()
+}
