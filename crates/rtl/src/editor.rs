@@ -103,10 +103,10 @@ impl EditorState {
         let input = input.into();
         let shift = input.shift;
         match (input.key, input.ctrl, input.alt) {
-            (Key::Left, false, false) => self.move_horizontal(textarea, Side::Left, shift),
-            (Key::Right, false, false) => self.move_horizontal(textarea, Side::Right, shift),
-            (Key::Left, true, false) => self.move_word(textarea, Side::Left, shift),
-            (Key::Right, true, false) => self.move_word(textarea, Side::Right, shift),
+            (Key::Left, false, false) => self.move_horizontal(textarea, Arrow::Left, shift),
+            (Key::Right, false, false) => self.move_horizontal(textarea, Arrow::Right, shift),
+            (Key::Left, true, false) => self.move_word(textarea, Arrow::Left, shift),
+            (Key::Right, true, false) => self.move_word(textarea, Arrow::Right, shift),
             (Key::Up, false, false) | (Key::Char('p'), true, false) => {
                 self.move_vertical(textarea, -1, shift)
             }
@@ -131,11 +131,11 @@ impl EditorState {
 
     /// Left or Right: one grapheme cluster forward or back in the text, by the line's
     /// direction; across line ends.
-    pub fn move_horizontal(&mut self, textarea: &mut TextArea<'_>, side: Side, shift: bool) {
+    pub fn move_horizontal(&mut self, textarea: &mut TextArea<'_>, arrow: Arrow, shift: bool) {
         self.goal_column = None;
         let (row, col) = textarea.cursor();
         let lines = textarea.lines();
-        let forward = self.moves_forward(lines, row, side);
+        let forward = self.moves_forward(lines, row, arrow);
         let line = &lines[row];
         let target = if forward {
             match next_boundary(line, col) {
@@ -154,10 +154,10 @@ impl EditorState {
     }
 
     /// Ctrl-Left or Ctrl-Right: a word forward or back in the text, by the line's direction.
-    pub fn move_word(&mut self, textarea: &mut TextArea<'_>, side: Side, shift: bool) {
+    pub fn move_word(&mut self, textarea: &mut TextArea<'_>, arrow: Arrow, shift: bool) {
         self.goal_column = None;
         let (row, _) = textarea.cursor();
-        let forward = self.moves_forward(textarea.lines(), row, side);
+        let forward = self.moves_forward(textarea.lines(), row, arrow);
         select(textarea, shift);
         textarea.move_cursor(if forward {
             CursorMove::WordForward
@@ -193,18 +193,18 @@ impl EditorState {
         jump(textarea, (line.paragraph, col), shift);
     }
 
-    fn moves_forward(&self, lines: &[String], row: usize, side: Side) -> bool {
+    fn moves_forward(&self, lines: &[String], row: usize, arrow: Arrow) -> bool {
         let rtl = self.options.bidi != BidiMode::Off
             && line_directions(lines, &self.options)
                 .nth(row)
                 .is_some_and(BaseDirection::is_rtl);
-        matches!((side, rtl), (Side::Right, false) | (Side::Left, true))
+        matches!((arrow, rtl), (Arrow::Right, false) | (Arrow::Left, true))
     }
 }
 
 /// Which arrow key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Side {
+pub enum Arrow {
     /// The Left arrow.
     Left,
     /// The Right arrow.

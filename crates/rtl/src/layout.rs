@@ -282,7 +282,8 @@ impl TextLayout {
         let mut builder = Builder::new(options, Mode::Wrap);
         for line in &text.lines {
             let base = text.style.patch(line.style);
-            builder.start_paragraph(line.alignment);
+            let has_tabs = line.spans.iter().any(|s| s.content.contains('\t'));
+            builder.start_paragraph(line.alignment, has_tabs);
             for span in &line.spans {
                 builder.push(&span.content, base.patch(span.style));
             }
@@ -297,7 +298,7 @@ impl TextLayout {
     /// Lays out plain text in one style; `\n` separates paragraphs.
     pub fn from_str(text: &str, style: Style, width: u16, options: &LayoutOptions) -> Self {
         let mut builder = Builder::new(options, Mode::Wrap);
-        builder.start_paragraph(None);
+        builder.start_paragraph(None, text.contains('\t'));
         builder.push(text, style);
         builder.finish_paragraph();
         TextLayout {
@@ -351,7 +352,8 @@ pub fn layout_str(
 /// one. Padded to `width` on the side the alignment leaves free.
 pub fn truncate_line(line: &Line<'_>, width: u16, options: &LayoutOptions) -> Line<'static> {
     let mut builder = Builder::new(options, Mode::SingleLine);
-    builder.start_paragraph(line.alignment);
+    let has_tabs = line.spans.iter().any(|s| s.content.contains('\t'));
+    builder.start_paragraph(line.alignment, has_tabs);
     for span in &line.spans {
         builder.push(&span.content, line.style.patch(span.style));
     }
@@ -416,8 +418,8 @@ struct Builder<'o> {
     line_offset: usize,
     /// Offset in the input line where the current paragraph starts (after a `\n`).
     paragraph_start: usize,
-    /// Display column, for tab stops.
-    column: usize,
+    /// Display column, for tab stops; not tracked for a line without tabs.
+    column: Option<usize>,
     alignment: Option<Alignment>,
 }
 
@@ -431,16 +433,17 @@ impl<'o> Builder<'o> {
             pieces: Vec::new(),
             line_offset: 0,
             paragraph_start: 0,
-            column: 0,
+            column: None,
             alignment: None,
         }
     }
 
-    fn start_paragraph(&mut self, alignment: Option<Alignment>) {
+    /// Starts an input line; `has_tabs` says whether any of its spans holds a tab.
+    fn start_paragraph(&mut self, alignment: Option<Alignment>, has_tabs: bool) {
         self.alignment = alignment;
         self.line_offset = 0;
         self.paragraph_start = 0;
-        self.column = 0;
+        self.column = has_tabs.then_some(0);
     }
 
     fn push(&mut self, content: &str, style: Style) {

@@ -37,7 +37,7 @@ mod shape;
 pub mod terminal;
 
 pub use bidi::BaseDirection;
-pub use editor::{BidiEditor, EditorState};
+pub use editor::{Arrow, BidiEditor, EditorState};
 pub use layout::{
     LayoutOptions, TextLayout, VisualCluster, VisualLine, layout_str, layout_text, truncate_line,
     truncate_str,

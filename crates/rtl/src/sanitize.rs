@@ -71,7 +71,7 @@ pub fn sanitize_with_tab_width(text: &str, tab_width: u8) -> Cow<'_, str> {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 16);
-    let mut column = 0;
+    let mut column = text.contains('\t').then_some(0);
     for_each_segment(text, tab_width, &mut column, |segment| match segment {
         Segment::Kept(range) => out.push_str(&text[range]),
         Segment::Replaced { shown, .. } => out.push_str(&shown),
@@ -172,11 +172,12 @@ const C1_MARKERS: [&str; 32] = [
 const SPACES: &str = "                                                                ";
 
 /// Walks the source and reports it as segments. `column` is the display column the text starts
-/// at (tab stops are counted from the start of the logical line) and is left where it ends.
+/// at (tab stops are counted from the start of the logical line) and is left where it ends;
+/// `None` when the caller knows no tab follows, which saves measuring the text.
 pub(crate) fn for_each_segment(
     text: &str,
     tab_width: u8,
-    column: &mut usize,
+    column: &mut Option<usize>,
     mut emit: impl FnMut(Segment),
 ) {
     let mut kept_from = 0;
@@ -187,7 +188,7 @@ pub(crate) fn for_each_segment(
             continue;
         }
         if kept_from < at {
-            *column += cells(&text[kept_from..at]);
+            advance(column, cells_of(&text[kept_from..at]));
             emit(Segment::Kept(kept_from..at));
         }
         let mut end = at + c.len_utf8();
@@ -195,12 +196,13 @@ pub(crate) fn for_each_segment(
             CharClass::Plain => unreachable!("handled above"),
             CharClass::Tab => {
                 let tab_width = usize::from(tab_width);
+                let at_column = column.unwrap_or(0);
                 let spaces = if tab_width == 0 {
                     0
                 } else {
-                    tab_width - *column % tab_width
+                    tab_width - at_column % tab_width
                 };
-                *column += spaces;
+                advance(column, || spaces);
                 emit(Segment::Replaced {
                     source: at..end,
                     shown: Cow::Borrowed(&SPACES[..spaces.min(SPACES.len())]),
@@ -210,11 +212,13 @@ pub(crate) fn for_each_segment(
             CharClass::CarriageReturn if chars.peek().is_some_and(|&(_, next)| next == '\n') => {
                 chars.next();
                 end += 1;
-                *column = 0;
+                if let Some(column) = column.as_mut() {
+                    *column = 0;
+                }
                 emit(Segment::Newline(at..end));
             }
             CharClass::CarriageReturn => {
-                *column += 1;
+                advance(column, || 1);
                 emit(Segment::Replaced {
                     source: at..end,
                     shown: Cow::Borrowed("␍"),
@@ -222,11 +226,13 @@ pub(crate) fn for_each_segment(
                 });
             }
             CharClass::Newline => {
-                *column = 0;
+                if let Some(column) = column.as_mut() {
+                    *column = 0;
+                }
                 emit(Segment::Newline(at..end));
             }
             CharClass::Marker(shown) => {
-                *column += shown.width();
+                advance(column, || cells(shown));
                 emit(Segment::Replaced {
                     source: at..end,
                     shown: Cow::Borrowed(shown),
@@ -237,9 +243,20 @@ pub(crate) fn for_each_segment(
         kept_from = end;
     }
     if kept_from < text.len() {
-        *column += cells(&text[kept_from..]);
+        advance(column, cells_of(&text[kept_from..]));
         emit(Segment::Kept(kept_from..text.len()));
     }
+}
+
+/// Moves the column on when it is tracked.
+fn advance(column: &mut Option<usize>, width: impl FnOnce() -> usize) {
+    if let Some(column) = column.as_mut() {
+        *column += width();
+    }
+}
+
+fn cells_of(text: &str) -> impl FnOnce() -> usize + '_ {
+    move || cells(text)
 }
 
 /// Columns the text takes in ratatui: the sum of its grapheme clusters' widths (not the width
@@ -294,7 +311,7 @@ mod tests {
     #[test]
     fn segments_point_back_to_the_source() {
         let text = "x\u{202e}y";
-        let mut column = 0;
+        let mut column = Some(0);
         let mut seen = Vec::new();
         for_each_segment(text, 4, &mut column, |s| seen.push(s));
         assert_eq!(
@@ -309,6 +326,6 @@ mod tests {
                 Segment::Kept(4..5)
             ]
         );
-        assert_eq!(column, 7);
+        assert_eq!(column, Some(7));
     }
 }
