@@ -53,12 +53,8 @@ pub async fn start_with_store(
 ) -> anyhow::Result<RunningServer> {
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
-    let state = AppState {
-        store,
-        config: Arc::new(config),
-        events,
-    };
     let (stop, stopped) = watch::channel(false);
+    let state = AppState { store, config: Arc::new(config), events, stopping: stopped.clone() };
 
     let router = crate::routes::router(state.clone());
     let mut stop_serving = stopped.clone();

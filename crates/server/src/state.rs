@@ -13,6 +13,9 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub config: Arc<ServerConfig>,
     pub events: EventBus,
+    /// Becomes true when the server is shutting down: long-lived responses (SSE) end then, so a
+    /// graceful shutdown does not wait on them forever.
+    pub stopping: tokio::sync::watch::Receiver<bool>,
 }
 
 impl AppState {

@@ -67,10 +67,11 @@ pub async fn stream(
                     }
                 }
                 // Re-read now and then even without a wake-up: a belt to the NOTIFY braces.
-                if let Ok(Err(_)) =
-                    tokio::time::timeout(Duration::from_secs(10), wake.changed()).await
-                {
-                    return None;
+                let mut stopping = state.stopping.clone();
+                tokio::select! {
+                    changed = wake.changed() => if changed.is_err() { return None },
+                    _ = stopping.wait_for(|s| *s) => return None,
+                    _ = tokio::time::sleep(Duration::from_secs(10)) => {}
                 }
             }
         },

@@ -316,3 +316,65 @@ pub fn consultation_json(opens_at: DateTime<Utc>, closes_at: DateTime<Utc>) -> V
     })
     .unwrap()
 }
+
+/// A minimal Server-Sent Events reader for tests.
+pub struct SseReader {
+    response: reqwest::Response,
+    buffer: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SseMessage {
+    pub id: i64,
+    pub event: String,
+    pub data: Value,
+}
+
+impl SseReader {
+    pub async fn connect(base_url: &str, token: &str, last_event_id: Option<i64>) -> Self {
+        let mut req = reqwest::Client::new().get(format!("{base_url}/api/v1/events")).bearer_auth(token);
+        if let Some(id) = last_event_id {
+            req = req.header("Last-Event-ID", id.to_string());
+        }
+        let response = req.send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
+        SseReader { response, buffer: String::new() }
+    }
+
+    /// The next event (keep-alive comments skipped), or None after `timeout`.
+    pub async fn next(&mut self, timeout: std::time::Duration) -> Option<SseMessage> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..end + 2).collect();
+                let (mut id, mut event, mut data) = (None, String::new(), String::new());
+                for line in block.lines() {
+                    if let Some(v) = line.strip_prefix("id:") {
+                        id = v.trim().parse().ok();
+                    } else if let Some(v) = line.strip_prefix("event:") {
+                        event = v.trim().to_owned();
+                    } else if let Some(v) = line.strip_prefix("data:") {
+                        data.push_str(v.trim_start());
+                    }
+                }
+                if let Some(id) = id {
+                    return Some(SseMessage { id, event, data: serde_json::from_str(&data).unwrap() });
+                }
+                continue;
+            }
+            let chunk = tokio::time::timeout_at(deadline, self.response.chunk()).await.ok()?.ok()??;
+            self.buffer.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    }
+
+    /// Collect events until `n` have arrived (panics after 10 s).
+    pub async fn take(&mut self, n: usize) -> Vec<SseMessage> {
+        let mut out = Vec::new();
+        while out.len() < n {
+            let m = self.next(std::time::Duration::from_secs(10)).await;
+            out.push(m.unwrap_or_else(|| panic!("only {} of {n} events arrived: {out:?}", out.len())));
+        }
+        out
+    }
+}
