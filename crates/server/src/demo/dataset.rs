@@ -40,6 +40,7 @@ impl Default for DemoConfig {
 pub struct DemoDataset {
     /// Oldest first; every deadline state appears (see [`DeadlineState`]).
     pub consultations: Vec<DemoConsultation>,
+    /// Ordinary participants first, the throwaway accounts that post spam and attacks last.
     pub participants: Vec<DemoParticipant>,
     /// By `created_at` (ties keep generation order); a parent always comes before its replies.
     pub comments: Vec<DemoComment>,
@@ -121,14 +122,18 @@ impl DemoConsultation {
 /// An admin's early close.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EarlyClose {
+    /// When the admin closed it; before `closes_at` and before `now`.
     pub at: DateTime<Utc>,
+    /// The admin's reason, in Persian.
     pub reason: String,
 }
 
 /// A participant and when they registered (before their first comment or ballot).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DemoParticipant {
+    /// The registration form as the citizen filled it in; `consent` is always true.
     pub participant: NewParticipant,
+    /// Before the participant's first comment or ballot, before `now`.
     pub registered_at: DateTime<Utc>,
 }
 
@@ -139,6 +144,7 @@ pub struct DemoComment {
     pub consultation: usize,
     /// Index into [`DemoDataset::participants`].
     pub participant: usize,
+    /// Inside the consultation's open window, before `now`.
     pub created_at: DateTime<Utc>,
     /// Exactly as the citizen typed it; untrusted.
     pub body: String,
@@ -226,6 +232,7 @@ pub const DEMO_REASON_CODES: [&str; 6] = [
 /// A moderation decision taken before `now`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DemoModeration {
+    /// Approve, reject or hide.
     pub action: ModerationAction,
     /// One of [`DEMO_REASON_CODES`]; always set for reject and hide.
     pub reason_code: Option<&'static str>,
@@ -320,10 +327,8 @@ mod tests {
             .unwrap_or_else(|| panic!("no consultation in state {state:?}"))
     }
 
-    #[test]
-    fn every_kind_and_every_deadline_state() {
-        let d = full();
-        let now = now();
+    /// Every kind and every deadline state, each with the facts that make it that state.
+    fn check_kinds_and_deadline_states(d: &DemoDataset, now: DateTime<Utc>) {
         assert!(d.consultations.len() >= 8);
         for kind in ConsultationKind::ALL {
             assert!(
@@ -408,6 +413,30 @@ mod tests {
                 assert!(c.created_at <= published_at);
             }
             assert!(c.created_at < now);
+        }
+    }
+
+    #[test]
+    fn every_kind_and_every_deadline_state() {
+        check_kinds_and_deadline_states(full(), now());
+    }
+
+    #[test]
+    fn deadline_states_hold_at_any_time_of_day_and_year() {
+        let config = DemoConfig {
+            participants: 60,
+            comments: 150,
+            seed: 3,
+        };
+        for now in [
+            // One second before midnight in Tehran, and just after it.
+            Utc.with_ymd_and_hms(2025, 11, 4, 20, 29, 59).unwrap(),
+            Utc.with_ymd_and_hms(2025, 11, 4, 20, 30, 1).unwrap(),
+            // Nowruz, and the first day of a school year (1 Mehr).
+            Utc.with_ymd_and_hms(2026, 3, 20, 21, 0, 0).unwrap(),
+            Utc.with_ymd_and_hms(2025, 9, 23, 6, 0, 0).unwrap(),
+        ] {
+            check_kinds_and_deadline_states(&generate(&config, now), now);
         }
     }
 
