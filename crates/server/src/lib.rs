@@ -10,6 +10,7 @@ pub mod audit_chain;
 pub mod auth;
 pub mod clock;
 pub mod config;
+pub mod demo;
 pub mod error;
 pub mod events;
 pub mod json;

@@ -1,0 +1,27 @@
+//! The demo dataset: eleven consultations on real kinds of Ministry of Education drafts, thousands of
+//! participants across the 31 provinces, tens of thousands of comments in natural Persian (with
+//! English, numbers, dates, links, campaigns, spam and terminal attacks mixed in), polls and
+//! ballots, all placed in time around a given `now`.
+//!
+//! Pure data, no I/O: `mosharekat demo seed` writes what [`generate`] returns into a database.
+//! The comments are composed from a hand-written library of fragments per draft ([`corpus`]), so
+//! they read like citizens commenting, not like filler.
+
+mod campaigns;
+mod comments;
+mod compose;
+mod consultations;
+mod corpus;
+mod dataset;
+mod hostile;
+mod jalali;
+mod names;
+mod participants;
+mod polls;
+mod timeline;
+
+pub use dataset::{
+    CommentSource, DEMO_MODERATORS, DEMO_REASON_CODES, DeadlineState, DemoBallot, DemoComment,
+    DemoConfig, DemoConsultation, DemoDataset, DemoModeration, DemoParticipant, DemoPoll,
+    EarlyClose, Flaw, HostileKind, generate,
+};
