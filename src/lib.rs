@@ -6,4 +6,5 @@
 //! and logging ([`config`]).
 
 pub mod keymap;
+pub mod theme;
 pub mod toml_file;
