@@ -5,6 +5,7 @@
 //! file per language ([`i18n`]), Jalali and Gregorian dates ([`dates`]), and settings, folders
 //! and logging ([`config`]).
 
+pub mod i18n;
 pub mod keymap;
 pub mod theme;
 pub mod toml_file;
