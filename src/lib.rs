@@ -5,6 +5,8 @@
 //! file per language ([`i18n`]), Jalali and Gregorian dates ([`dates`]), and settings, folders
 //! and logging ([`config`]).
 
+pub mod config;
+pub mod dates;
 pub mod i18n;
 pub mod keymap;
 pub mod theme;
