@@ -193,6 +193,7 @@ pub fn available_locales(config_dir: Option<&Path>) -> Vec<String> {
         .iter()
         .map(|(c, _)| c.to_string())
         .collect();
+    let mut user_codes = Vec::new();
     if let Some(dir) = config_dir
         && let Ok(entries) = std::fs::read_dir(dir.join("locales"))
     {
@@ -202,10 +203,13 @@ pub fn available_locales(config_dir: Option<&Path>) -> Vec<String> {
                 && let Some(stem) = path.file_stem().and_then(|s| s.to_str())
                 && !codes.iter().any(|c| c == stem)
             {
-                codes.push(stem.to_owned());
+                user_codes.push(stem.to_owned());
             }
         }
     }
+    // Directory order is arbitrary; keep the list stable for messages and menus.
+    user_codes.sort();
+    codes.extend(user_codes);
     codes
 }
 
