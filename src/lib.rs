@@ -1,0 +1,13 @@
+//! mosharekat: the staff console of a national e-participation system.
+//!
+//! This library holds the console's foundations, shared by its panes: key bindings from plain
+//! files ([`keymap`]), colour themes by meaning ([`theme`]), the interface strings in one locale
+//! file per language ([`i18n`]), Jalali and Gregorian dates ([`dates`]), and settings, folders
+//! and logging ([`config`]).
+
+pub mod config;
+pub mod dates;
+pub mod i18n;
+pub mod keymap;
+pub mod theme;
+pub mod toml_file;
