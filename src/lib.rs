@@ -5,9 +5,17 @@
 //! file per language ([`i18n`]), Jalali and Gregorian dates ([`dates`]), and settings, folders
 //! and logging ([`config`]).
 
+pub mod app;
+pub mod cli;
+pub mod client;
 pub mod config;
 pub mod dates;
+pub mod demo_data;
+pub mod embedded;
 pub mod i18n;
+pub mod journal;
 pub mod keymap;
+pub mod panes;
 pub mod theme;
 pub mod toml_file;
+pub mod ui;

@@ -62,6 +62,13 @@ pub struct LoginResponse {
     pub expires_at: DateTime<Utc>,
 }
 
+/// `GET /api/v1/auth/session`: the staff member a token belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    pub username: String,
+    pub role: Role,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

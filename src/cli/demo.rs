@@ -1,0 +1,235 @@
+//! `mosharekat demo load`: simulated citizens through the public API only (registrations,
+//! comments, ballots), for demos and load tests. `mosharekat demo seed` writes the demo dataset
+//! straight into a database.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressStyle};
+use mosharekat_api::{BallotRequest, NewComment, ParticipantCreated, Poll, PublicConsultation};
+use mosharekat_server::demo::{DemoConfig, generate};
+use rand::{Rng, SeedableRng};
+use reqwest::Url;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum DemoCommand {
+    /// Simulate citizens against a running backend, through its public API.
+    Load(LoadArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct LoadArgs {
+    /// The backend, e.g. http://127.0.0.1:8080
+    #[arg(long, value_parser = crate::config::parse_backend_url)]
+    backend: Url,
+    /// Citizens to register.
+    #[arg(long, default_value_t = 200)]
+    participants: usize,
+    /// Comments to post, spread over the open consultations.
+    #[arg(long, default_value_t = 1_000)]
+    comments: usize,
+    /// Comments per second (0: as fast as the backend takes them).
+    #[arg(long, default_value_t = 20.0)]
+    rate: f64,
+    /// Requests in flight at once.
+    #[arg(long, default_value_t = 8)]
+    concurrency: usize,
+    /// Seed of the simulated texts and choices.
+    #[arg(long, default_value_t = 1403)]
+    seed: u64,
+}
+
+pub async fn run(cmd: DemoCommand) -> anyhow::Result<ExitCode> {
+    match cmd {
+        DemoCommand::Load(args) => load(args).await,
+    }
+}
+
+fn bar(len: usize, what: &str) -> ProgressBar {
+    let bar = ProgressBar::new(len as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{msg:>14} [{bar:40}] {pos}/{len} {per_sec} eta {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message(what.to_owned());
+    bar
+}
+
+async fn load(args: LoadArgs) -> anyhow::Result<ExitCode> {
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()?;
+    let api = format!(
+        "{}{}",
+        args.backend.as_str().trim_end_matches('/'),
+        mosharekat_api::API_PREFIX
+    );
+    let open: Vec<PublicConsultation> = http
+        .get(format!("{api}/public/consultations"))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    anyhow::ensure!(
+        !open.is_empty(),
+        "the backend has no open consultation to comment on"
+    );
+    let mut polls: Vec<Poll> = Vec::new();
+    for c in &open {
+        let list: Vec<Poll> = http
+            .get(format!("{api}/public/consultations/{}/polls", c.id))
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        polls.extend(list);
+    }
+    // Realistic people and texts from the demo generator; only their content is used here.
+    let dataset = generate(
+        &DemoConfig {
+            participants: args.participants.max(1),
+            comments: args.comments.max(1),
+            seed: args.seed,
+        },
+        chrono::Utc::now(),
+    );
+    let started = Instant::now();
+    let failures = Arc::new(AtomicU64::new(0));
+
+    let progress = bar(args.participants, "participants");
+    let mut tokens = Vec::with_capacity(args.participants);
+    for chunk in dataset
+        .participants
+        .iter()
+        .take(args.participants)
+        .collect::<Vec<_>>()
+        .chunks(args.concurrency.max(1))
+    {
+        let sends = chunk.iter().map(|p| {
+            let http = http.clone();
+            let url = format!("{api}/public/participants");
+            async move {
+                http.post(url)
+                    .json(&p.participant)
+                    .send()
+                    .await?
+                    .error_for_status()?
+                    .json::<ParticipantCreated>()
+                    .await
+            }
+        });
+        for result in futures::future::join_all(sends).await {
+            match result {
+                Ok(created) => tokens.push(created.token),
+                Err(e) => {
+                    failures.fetch_add(1, Ordering::Relaxed);
+                    tracing::warn!("register: {e}");
+                }
+            }
+            progress.inc(1);
+        }
+    }
+    progress.finish();
+    anyhow::ensure!(!tokens.is_empty(), "no participant could register");
+
+    let progress = bar(args.comments, "comments");
+    let accepted = Arc::new(AtomicU64::new(0));
+    let interval = (args.rate > 0.0).then(|| Duration::from_secs_f64(1.0 / args.rate));
+    let semaphore = Arc::new(tokio::sync::Semaphore::new(args.concurrency.max(1)));
+    let mut rng = rand::rngs::StdRng::seed_from_u64(args.seed);
+    let mut tasks = Vec::with_capacity(args.comments);
+    for (i, comment) in dataset
+        .comments
+        .iter()
+        .cycle()
+        .take(args.comments)
+        .enumerate()
+    {
+        if let Some(interval) = interval {
+            let due = started + interval.mul_f64(i as f64);
+            tokio::time::sleep_until(due.into()).await;
+        }
+        let permit = semaphore.clone().acquire_owned().await?;
+        let consultation = open[rng.random_range(0..open.len())].id;
+        let token = tokens[rng.random_range(0..tokens.len())].clone();
+        let body = NewComment {
+            body: comment.body.clone(),
+            parent_id: None,
+            is_proposal: comment.is_proposal,
+        };
+        let (http, url, progress, accepted, failures) = (
+            http.clone(),
+            format!("{api}/public/consultations/{consultation}/comments"),
+            progress.clone(),
+            accepted.clone(),
+            failures.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            match http
+                .post(url)
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .and_then(|r| r.error_for_status())
+            {
+                Ok(_) => accepted.fetch_add(1, Ordering::Relaxed),
+                Err(e) => {
+                    tracing::warn!("comment: {e}");
+                    failures.fetch_add(1, Ordering::Relaxed)
+                }
+            };
+            progress.inc(1);
+            drop(permit);
+        }));
+    }
+    for task in tasks {
+        let _ = task.await;
+    }
+    progress.finish();
+
+    let mut ballots = 0u64;
+    if !polls.is_empty() {
+        let progress = bar(tokens.len(), "ballots");
+        for token in &tokens {
+            let poll = &polls[rng.random_range(0..polls.len())];
+            let option = poll.options[rng.random_range(0..poll.options.len())].id;
+            let url = format!("{api}/public/polls/{}/ballots", poll.id);
+            let sent = http
+                .post(url)
+                .bearer_auth(token)
+                .json(&BallotRequest {
+                    option_ids: vec![option],
+                })
+                .send()
+                .await;
+            match sent.and_then(|r| r.error_for_status()) {
+                Ok(_) => ballots += 1,
+                Err(e) => {
+                    failures.fetch_add(1, Ordering::Relaxed);
+                    tracing::warn!("ballot: {e}");
+                }
+            }
+            progress.inc(1);
+        }
+        progress.finish();
+    }
+    let secs = started.elapsed().as_secs_f64();
+    let accepted = accepted.load(Ordering::Relaxed);
+    println!(
+        "registered {} participants, {accepted} comments accepted ({:.0}/s), {ballots} ballots, {} failures, {secs:.1} s",
+        tokens.len(),
+        accepted as f64 / secs,
+        failures.load(Ordering::Relaxed)
+    );
+    Ok(if failures.load(Ordering::Relaxed) == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
+}

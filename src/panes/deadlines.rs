@@ -1,0 +1,440 @@
+//! The Deadlines pane (operators, admins): every consultation with its dates in both calendars,
+//! days left, window length and the server's flags coloured by severity, most urgent first, kept
+//! live by consultation events and a periodic refresh.
+
+use std::any::Any;
+
+use chrono::{DateTime, Duration, Utc};
+use mosharekat_api::{
+    ConsultationStatus, DeadlineFlag, DeadlineItem, DeadlinesResponse, Event, EventKind,
+};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState};
+
+use super::{PaneCtx, PaneView};
+use crate::client::ClientResult;
+use crate::dates::{self, DateStyle};
+use crate::i18n::CalendarKind;
+use crate::keymap::{Action, Pane};
+use crate::theme::Slot;
+use crate::ui::Ui;
+
+/// How often the list is fetched again without an event (days left change with the clock).
+const REFRESH_EVERY: Duration = Duration::seconds(60);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// The server's order: most severe flag, then status, then nearest deadline.
+    #[default]
+    Urgency,
+    Closing,
+    Title,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Filter {
+    #[default]
+    All,
+    Flagged,
+    Open,
+}
+
+#[derive(Default)]
+pub struct DeadlinesPane {
+    /// In the server's (urgency) order.
+    items: Vec<DeadlineItem>,
+    loaded_at: Option<DateTime<Utc>>,
+    loading: bool,
+    error: Option<String>,
+    selected: usize,
+    sort: Sort,
+    filter: Filter,
+    scroll: usize,
+}
+
+impl DeadlinesPane {
+    /// The rows shown, after the filter and the sort.
+    pub fn visible(&self) -> Vec<&DeadlineItem> {
+        let mut rows: Vec<&DeadlineItem> = self
+            .items
+            .iter()
+            .filter(|i| match self.filter {
+                Filter::All => true,
+                Filter::Flagged => !i.flags.is_empty(),
+                Filter::Open => i.status == ConsultationStatus::Open,
+            })
+            .collect();
+        match self.sort {
+            Sort::Urgency => {}
+            Sort::Closing => rows.sort_by_key(|i| i.closes_at),
+            Sort::Title => rows.sort_by(|a, b| a.title_fa.cmp(&b.title_fa)),
+        }
+        rows
+    }
+
+    pub fn set_items(&mut self, response: DeadlinesResponse) {
+        let selected_id = self.visible().get(self.selected).map(|i| i.consultation_id);
+        self.items = response.items;
+        self.loaded_at = Some(response.generated_at);
+        // Keep the selection on the same consultation across a refresh.
+        if let Some(id) = selected_id
+            && let Some(pos) = self.visible().iter().position(|i| i.consultation_id == id)
+        {
+            self.selected = pos;
+        }
+        self.clamp();
+    }
+
+    fn clamp(&mut self) {
+        self.selected = self.selected.min(self.visible().len().saturating_sub(1));
+    }
+
+    fn title<'i>(ui: &Ui, item: &'i DeadlineItem) -> &'i str {
+        if ui.i18n.locale().code() != "fa" && !item.title_en.trim().is_empty() {
+            &item.title_en
+        } else {
+            &item.title_fa
+        }
+    }
+}
+
+/// The colour of a flag, by severity.
+pub fn flag_slot(flag: DeadlineFlag) -> Slot {
+    match flag {
+        DeadlineFlag::ReportOverdue => Slot::DeadlineOverdue,
+        DeadlineFlag::ClosingSoon => Slot::DeadlineClosingSoon,
+        DeadlineFlag::ShortWindow => Slot::DeadlineShortWindow,
+        DeadlineFlag::MissingTranslation => Slot::DeadlineMissingTranslation,
+    }
+}
+
+impl PaneView for DeadlinesPane {
+    fn pane(&self) -> Pane {
+        Pane::Deadlines
+    }
+
+    fn refresh(&mut self, ctx: &mut PaneCtx) {
+        if self.loading {
+            return;
+        }
+        self.loading = true;
+        let client = ctx.client.clone();
+        ctx.spawn(Pane::Deadlines, async move { client.deadlines().await });
+    }
+
+    fn on_action(&mut self, action: Action, ctx: &mut PaneCtx) -> bool {
+        let n = self.visible().len();
+        match action {
+            Action::NextItem => self.selected = (self.selected + 1).min(n.saturating_sub(1)),
+            Action::PrevItem => self.selected = self.selected.saturating_sub(1),
+            Action::PageDown => self.selected = (self.selected + 10).min(n.saturating_sub(1)),
+            Action::PageUp => self.selected = self.selected.saturating_sub(10),
+            Action::FirstItem => self.selected = 0,
+            Action::LastItem => self.selected = n.saturating_sub(1),
+            Action::CycleSort => {
+                self.sort = match self.sort {
+                    Sort::Urgency => Sort::Closing,
+                    Sort::Closing => Sort::Title,
+                    Sort::Title => Sort::Urgency,
+                };
+            }
+            Action::CycleFilter => {
+                self.filter = match self.filter {
+                    Filter::All => Filter::Flagged,
+                    Filter::Flagged => Filter::Open,
+                    Filter::Open => Filter::All,
+                };
+                self.clamp();
+            }
+            Action::Refresh => self.refresh(ctx),
+            _ => return false,
+        }
+        true
+    }
+
+    fn on_event(&mut self, event: &Event, ctx: &mut PaneCtx) {
+        if matches!(event.kind, EventKind::ConsultationChanged { .. }) {
+            self.refresh(ctx);
+        }
+    }
+
+    fn on_response(&mut self, payload: Box<dyn Any + Send>, ctx: &mut PaneCtx) {
+        let Ok(result) = payload.downcast::<ClientResult<DeadlinesResponse>>() else {
+            return;
+        };
+        self.loading = false;
+        match *result {
+            Ok(response) => {
+                self.error = None;
+                self.set_items(response);
+            }
+            Err(e) => {
+                if e.is_transient() {
+                    ctx.offline();
+                }
+                self.error = Some(e.to_string());
+            }
+        }
+    }
+
+    fn on_tick(&mut self, ctx: &mut PaneCtx) {
+        if self
+            .loaded_at
+            .is_none_or(|at| ctx.now - at >= REFRESH_EVERY)
+        {
+            self.refresh(ctx);
+        }
+    }
+
+    fn draw(&mut self, frame: &mut Frame, area: Rect, ui: &Ui) {
+        let block = ui.block(ui.t("pane.deadlines.title"), true);
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let detail_height = if inner.height >= 20 { 7 } else { 4 };
+        let [header, list, detail] = Layout::vertical([
+            Constraint::Length(2),
+            Constraint::Min(3),
+            Constraint::Length(detail_height),
+        ])
+        .areas(inner);
+
+        // Sort and filter line.
+        let order = ui.t(match self.sort {
+            Sort::Urgency => "pane.deadlines.sort_urgency",
+            Sort::Closing => "pane.deadlines.sort_closing",
+            Sort::Title => "pane.deadlines.sort_title",
+        });
+        let filter = ui.t(match self.filter {
+            Filter::All => "pane.deadlines.filter_all",
+            Filter::Flagged => "pane.deadlines.filter_flagged",
+            Filter::Open => "pane.deadlines.filter_open",
+        });
+        let summary = format!(
+            "{} · {}",
+            ui.f("pane.deadlines.sorted_by", &[("order", order)]),
+            ui.f("pane.deadlines.showing", &[("filter", filter)])
+        );
+        let [summary_row, columns_row] =
+            Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(header);
+        frame.render_widget(
+            Paragraph::new(ui.label(&summary, summary_row.width, ui.style(Slot::TextMuted))),
+            summary_row,
+        );
+
+        let wide = inner.width >= 120;
+        let mut constraints = vec![
+            Constraint::Min(20),
+            Constraint::Length(10),
+            Constraint::Length(10),
+        ];
+        if wide {
+            constraints.push(Constraint::Length(10));
+            constraints.push(Constraint::Length(11));
+        }
+        constraints.extend([
+            Constraint::Length(9),
+            Constraint::Length(if wide { 34 } else { 16 }),
+        ]);
+        let list_width = list.width.saturating_sub(1);
+        let cols = ui.columns(list_width, &constraints);
+        let mut heads = vec!["column_title", "column_status", "column_closes"];
+        if wide {
+            heads.extend(["column_opens", "column_window"]);
+        }
+        heads.extend(["column_days_left", "column_flags"]);
+        let head_cells: Vec<Line<'static>> = heads
+            .iter()
+            .zip(&cols)
+            .map(|(k, (_, w))| {
+                ui.label(
+                    ui.t(&format!("pane.deadlines.{k}")),
+                    *w,
+                    ui.style(Slot::Title),
+                )
+            })
+            .collect();
+        let header_line = ui.row(list_width, &cols, head_cells, ui.style(Slot::Title));
+        // The scrollbar takes one column: on the left in a mirrored interface.
+        let content = |r: Rect| {
+            if ui.rtl() {
+                Rect {
+                    x: r.x + 1,
+                    width: list_width,
+                    ..r
+                }
+            } else {
+                Rect {
+                    width: list_width,
+                    ..r
+                }
+            }
+        };
+        frame.render_widget(Paragraph::new(header_line), content(columns_row));
+
+        let visible = list.height as usize;
+        if self.selected < self.scroll {
+            self.scroll = self.selected;
+        } else if self.selected >= self.scroll + visible {
+            self.scroll = self.selected + 1 - visible;
+        }
+        let rows = self.visible();
+        if rows.is_empty() {
+            let text = match (&self.error, self.loaded_at) {
+                (Some(e), _) => ui.f("error.generic", &[("message", e)]),
+                (None, None) => ui.t("app.loading").to_owned(),
+                (None, Some(_)) => ui.t("pane.deadlines.empty").to_owned(),
+            };
+            frame.render_widget(
+                Paragraph::new(ui.label(&text, list.width, ui.style(Slot::TextMuted))),
+                list,
+            );
+            return;
+        }
+        let mut lines = Vec::with_capacity(visible);
+        for (i, item) in rows.iter().enumerate().skip(self.scroll).take(visible) {
+            let base = if i == self.selected {
+                ui.style(Slot::Selection)
+            } else {
+                ui.style(Slot::TextNormal)
+            };
+            let mut cells = vec![
+                ui.cell(Self::title(ui, item), cols[0].1, base),
+                ui.label(
+                    ui.t(&format!("consultation_status.{}", item.status.as_str())),
+                    cols[1].1,
+                    base,
+                ),
+                ui.label(&ui.date(item.closes_at), cols[2].1, base),
+            ];
+            let mut next = 3;
+            if wide {
+                cells.push(ui.label(&ui.date(item.opens_at), cols[3].1, base));
+                cells.push(
+                    ui.label(
+                        &ui.i18n
+                            .count("pane.deadlines.window", item.window_days, &[]),
+                        cols[4].1,
+                        base,
+                    ),
+                );
+                next = 5;
+            }
+            let days = if item.status == ConsultationStatus::Open {
+                ui.num(item.days_left)
+            } else {
+                "—".into()
+            };
+            cells.push(ui.label(&days, cols[next].1, base));
+            let flags: Vec<String> = item
+                .flags
+                .iter()
+                .map(|f| ui.t(&format!("deadline_flag.{}", f.as_str())).to_owned())
+                .collect();
+            let slot = item
+                .flags
+                .first()
+                .map_or(Slot::DeadlineOk, |f| flag_slot(*f));
+            let flag_style = if i == self.selected {
+                base
+            } else {
+                ui.style(slot)
+            };
+            cells.push(ui.label(&flags.join("، "), cols[next + 1].1, flag_style));
+            lines.push(ui.row(list_width, &cols, cells, base));
+        }
+        frame.render_widget(Paragraph::new(lines), content(list));
+        let mut bar = ScrollbarState::new(rows.len()).position(self.selected);
+        let orientation = if ui.rtl() {
+            ScrollbarOrientation::VerticalLeft
+        } else {
+            ScrollbarOrientation::VerticalRight
+        };
+        frame.render_stateful_widget(
+            Scrollbar::new(orientation).style(ui.style(Slot::Scrollbar)),
+            list,
+            &mut bar,
+        );
+
+        // Detail of the selected consultation: both calendars, report due, every flag in full.
+        if let Some(item) = rows.get(self.selected) {
+            draw_detail(frame, detail, ui, item);
+        }
+    }
+}
+
+fn draw_detail(frame: &mut Frame, area: Rect, ui: &Ui, item: &DeadlineItem) {
+    let both = |at: DateTime<Utc>| {
+        let persian = dates::format_date(at, CalendarKind::Persian, DateStyle::Long, ui.i18n);
+        let gregorian =
+            dates::format_date(at, CalendarKind::Gregorian, DateStyle::Numeric, ui.i18n);
+        format!("{persian} ({gregorian})")
+    };
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    let title = if ui.i18n.locale().code() == "fa" {
+        &item.title_fa
+    } else {
+        &item.title_en
+    };
+    lines.push(ui.cell(title, area.width, ui.style(Slot::Title)));
+    lines.push(ui.label(
+        &format!(
+            "{}: {}  —  {}: {}",
+            ui.t("pane.deadlines.column_opens"),
+            both(item.opens_at),
+            ui.t("pane.deadlines.column_closes"),
+            both(item.closes_at)
+        ),
+        area.width,
+        ui.style(Slot::TextNormal),
+    ));
+    let days = dates::days_until(ui.now, item.closes_at);
+    let mut status = match item.status {
+        ConsultationStatus::Open => dates::days_left_text(days, ui.i18n),
+        ConsultationStatus::Scheduled => {
+            dates::opens_in_text(dates::days_until(ui.now, item.opens_at), ui.i18n)
+        }
+        _ => ui
+            .t(&format!("consultation_status.{}", item.status.as_str()))
+            .to_owned(),
+    };
+    status.push_str(&format!(
+        " · {}",
+        ui.i18n
+            .count("pane.deadlines.window", item.window_days, &[])
+    ));
+    if let Some(due) = item.report_due_at {
+        status.push_str(&format!(
+            " · {}",
+            ui.f("pane.deadlines.report_due", &[("date", &both(due))])
+        ));
+    }
+    lines.push(ui.label(&status, area.width, ui.style(Slot::TextMuted)));
+    if !item.flags.is_empty() {
+        let mut spans: Vec<Span<'static>> = Vec::new();
+        for flag in &item.flags {
+            let text = format!(" {} ", ui.t(&format!("deadline_flag.{}", flag.as_str())));
+            spans.extend(
+                ui.cell(
+                    &text,
+                    ui.width(&text),
+                    ui.style(flag_slot(*flag))
+                        .add_modifier(ratatui::style::Modifier::REVERSED),
+                )
+                .spans,
+            );
+            spans.push(Span::raw(" "));
+        }
+        if ui.rtl() {
+            spans.reverse();
+            let used: usize = spans.iter().map(|s| s.width()).sum();
+            spans.insert(
+                0,
+                Span::raw(" ".repeat((area.width as usize).saturating_sub(used))),
+            );
+        }
+        lines.push(Line::from(spans));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}

@@ -1,0 +1,184 @@
+//! The console's panes. Each owns its state, handles its keys (as actions from the keymap) and
+//! its network answers, and draws itself. Panes never wait on the network: they start requests
+//! with [`PaneCtx::spawn`] and get the answer back later in [`PaneView::on_response`].
+
+pub mod deadlines;
+
+use std::any::Any;
+use std::future::Future;
+
+use chrono::{DateTime, Utc};
+use crossterm::event::KeyEvent;
+use mosharekat_api::{Event, Role};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::app::AppEvent;
+use crate::client::Client;
+use crate::i18n::I18n;
+use crate::journal::{DecisionCall, EntryState, Journal, JournalEntry};
+use crate::keymap::{Action, Context, Pane};
+use crate::ui::Ui;
+
+/// An answer to a request a pane started, routed back to that pane.
+pub struct Response {
+    pub pane: Pane,
+    pub payload: Box<dyn Any + Send>,
+}
+
+/// What a pane may use while it handles input or answers.
+pub struct PaneCtx<'a> {
+    pub client: &'a Client,
+    pub role: Role,
+    pub username: &'a str,
+    pub i18n: &'a I18n,
+    pub now: DateTime<Utc>,
+    pub online: bool,
+    pub journal: &'a mut Journal,
+    /// How long a decision waits before it is sent (the moderator may undo meanwhile).
+    pub grace: chrono::Duration,
+    pub(crate) tx: &'a UnboundedSender<AppEvent>,
+    pub(crate) notice: &'a mut Option<String>,
+    pub(crate) went_offline: &'a mut bool,
+}
+
+impl PaneCtx<'_> {
+    /// Run `request` in the background; its answer comes back to `pane` as a [`Response`].
+    pub fn spawn<T: Any + Send>(
+        &self,
+        pane: Pane,
+        request: impl Future<Output = T> + Send + 'static,
+    ) {
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let payload = request.await;
+            let _ = tx.send(AppEvent::Response(Response {
+                pane,
+                payload: Box::new(payload),
+            }));
+        });
+    }
+
+    /// Show a short message in the status bar.
+    pub fn notify(&mut self, message: impl Into<String>) {
+        *self.notice = Some(message.into());
+    }
+
+    /// Tell the app a request found the backend unreachable.
+    pub fn offline(&mut self) {
+        *self.went_offline = true;
+    }
+
+    /// Write a decision to the journal (on disk before this returns); the app sends it once the
+    /// grace time has passed. Returns its idempotency key.
+    pub fn record_decision(&mut self, call: DecisionCall) -> std::io::Result<String> {
+        let key = crate::journal::new_key();
+        self.journal.add(JournalEntry {
+            key: key.clone(),
+            call,
+            created_at: self.now,
+            not_before: self.now + self.grace,
+            state: EntryState::Pending,
+        })?;
+        Ok(key)
+    }
+
+    /// Take a decision back if it has not been sent yet.
+    pub fn undo_decision(&mut self, key: &str) -> bool {
+        let unsent = self
+            .journal
+            .get(key)
+            .is_some_and(|e| e.state == EntryState::Pending && e.not_before > self.now);
+        unsent && self.journal.cancel(key).is_ok()
+    }
+}
+
+/// How a journaled decision ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecisionOutcome {
+    /// Applied by the backend (the JSON of its answer).
+    Applied(serde_json::Value),
+    /// Refused for good; the message is safe to show.
+    Refused(String),
+}
+
+/// A pane of the console.
+pub trait PaneView: Send {
+    fn pane(&self) -> Pane;
+
+    /// Key context while this pane has focus: a pane may have a dialog or text field open.
+    fn context(&self) -> Context {
+        Context::Pane(self.pane())
+    }
+
+    /// Load (or reload) its data: first show, refresh key, reconnection.
+    fn refresh(&mut self, ctx: &mut PaneCtx);
+
+    /// An action resolved from the keymap in [`PaneView::context`]. Returns whether it was used.
+    fn on_action(&mut self, action: Action, ctx: &mut PaneCtx) -> bool;
+
+    /// A raw key while the context is a text field (after submit/cancel were checked).
+    fn on_key(&mut self, _key: KeyEvent, _ctx: &mut PaneCtx) -> bool {
+        false
+    }
+
+    /// A live event from the backend.
+    fn on_event(&mut self, _event: &Event, _ctx: &mut PaneCtx) {}
+
+    /// The answer to one of this pane's requests.
+    fn on_response(&mut self, payload: Box<dyn Any + Send>, ctx: &mut PaneCtx);
+
+    /// A journaled decision this pane recorded was applied or refused.
+    fn on_decision(&mut self, _key: &str, _outcome: &DecisionOutcome, _ctx: &mut PaneCtx) {}
+
+    /// About once a second.
+    fn on_tick(&mut self, _ctx: &mut PaneCtx) {}
+
+    fn draw(&mut self, frame: &mut Frame, area: Rect, ui: &Ui);
+
+    /// Called before the console exits: give back what the pane holds (e.g. claims).
+    fn on_exit(&mut self, _ctx: &mut PaneCtx) {}
+}
+
+/// The panes a role may use, in tab order. The server enforces roles; this only hides what a
+/// role cannot use.
+pub fn panes_for(role: Role) -> Vec<Pane> {
+    let all = [Pane::Queue, Pane::Tallies, Pane::Deadlines];
+    all.into_iter().filter(|p| allowed(*p, role)).collect()
+}
+
+pub fn allowed(pane: Pane, role: Role) -> bool {
+    match pane {
+        Pane::Queue => role.allows(Role::Moderator),
+        Pane::Tallies | Pane::Deadlines | Pane::Rationale | Pane::Reports | Pane::Outbox => {
+            role.allows(Role::Operator)
+        }
+        Pane::Certificates | Pane::Ranking => role == Role::Admin,
+    }
+}
+
+/// Build the pane for `pane`, if it exists in this build.
+pub fn build(pane: Pane) -> Option<Box<dyn PaneView>> {
+    match pane {
+        Pane::Deadlines => Some(Box::new(deadlines::DeadlinesPane::default())),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn moderators_see_only_the_queue() {
+        assert!(allowed(Pane::Queue, Role::Moderator));
+        assert!(!allowed(Pane::Deadlines, Role::Moderator));
+        assert!(!allowed(Pane::Tallies, Role::Moderator));
+        assert!(!allowed(Pane::Queue, Role::Operator));
+        assert!(allowed(Pane::Deadlines, Role::Operator));
+        for pane in Pane::ALL {
+            assert!(allowed(pane, Role::Admin));
+        }
+    }
+}

@@ -1,0 +1,222 @@
+//! Drawing helpers every pane shares. All text reaches the screen through the RTL engine: user
+//! text (untrusted: sanitised, laid out by its own direction) and interface strings alike (a
+//! Persian label must be reordered too). The layout mirrors for a right-to-left interface.
+
+mod chrome;
+mod dialog;
+
+use chrono::{DateTime, Utc};
+use mosharekat_api::Role;
+use mosharekat_rtl::{BaseDirection, BidiParagraph, Direction, LayoutOptions, truncate_str};
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders};
+
+pub use chrome::{StatusParts, draw_banner, draw_help, draw_status_bar, draw_tabs};
+pub use dialog::{Choice, ChoicePicker, Confirm, DialogResult, TextField, centered};
+
+use crate::i18n::I18n;
+use crate::keymap::{Action, Keymap, Section};
+use crate::theme::{Slot, Theme};
+
+/// What drawing needs: the interface language, theme, keys (for hints) and the RTL options.
+pub struct Ui<'a> {
+    pub i18n: &'a I18n,
+    pub theme: &'a Theme,
+    pub keymap: &'a Keymap,
+    /// Options for text of the interface language (labels, titles).
+    pub text: LayoutOptions,
+    pub now: DateTime<Utc>,
+    pub role: Role,
+}
+
+impl<'a> Ui<'a> {
+    pub fn new(
+        i18n: &'a I18n,
+        theme: &'a Theme,
+        keymap: &'a Keymap,
+        base: LayoutOptions,
+        now: DateTime<Utc>,
+        role: Role,
+    ) -> Self {
+        let fallback = if i18n.locale().is_rtl() {
+            BaseDirection::Rtl
+        } else {
+            BaseDirection::Ltr
+        };
+        let text = LayoutOptions {
+            marker_style: theme.style(Slot::TextRtlMarker),
+            ..base
+        }
+        .with_fallback_direction(fallback);
+        Ui {
+            i18n,
+            theme,
+            keymap,
+            text,
+            now,
+            role,
+        }
+    }
+
+    /// Whether the interface mirrors (lists on the right, scrollbars on the left).
+    pub fn rtl(&self) -> bool {
+        self.i18n.locale().is_rtl()
+    }
+
+    pub fn style(&self, slot: Slot) -> Style {
+        self.theme.style(slot)
+    }
+
+    pub fn t<'k>(&'k self, key: &'k str) -> &'k str {
+        self.i18n.text(key)
+    }
+
+    pub fn f(&self, key: &str, args: &[(&str, &str)]) -> String {
+        self.i18n.format(key, args)
+    }
+
+    /// Digits of the interface language.
+    pub fn num(&self, n: impl std::fmt::Display) -> String {
+        self.i18n.number(n)
+    }
+
+    /// The display of the first key bound to `action` in `section`.
+    pub fn key(&self, section: Section, action: Action) -> String {
+        self.keymap
+            .hint(section, action)
+            .unwrap_or_else(|| "—".into())
+    }
+
+    /// Options for a paragraph of user text: its own direction, wherever it is shown.
+    pub fn user_text(&self) -> LayoutOptions {
+        LayoutOptions {
+            direction: Direction::Auto,
+            ..self.text.clone()
+        }
+    }
+
+    /// Columns `text` takes on one row (after sanitising and shaping).
+    pub fn width(&self, text: &str) -> u16 {
+        mosharekat_rtl::layout_str(text, Style::new(), 1000, &self.text)
+            .first()
+            .map_or(0, |row| row.width)
+    }
+
+    /// One row exactly `width` wide: any text (sanitised), truncated with an ellipsis on the side
+    /// where it ends, aligned by its own direction.
+    pub fn cell(&self, text: &str, width: u16, style: Style) -> Line<'static> {
+        truncate_str(text, style, width, &self.text)
+    }
+
+    /// Interface text (a locale string, possibly with values filled in): laid out in the
+    /// interface's direction and aligned to its reading side, whatever it starts with — a Persian
+    /// sentence that begins with a username is still a Persian sentence.
+    pub fn label(&self, text: &str, width: u16, style: Style) -> Line<'static> {
+        let (alignment, direction) = if self.rtl() {
+            (Alignment::Right, Direction::Rtl)
+        } else {
+            (Alignment::Left, Direction::Ltr)
+        };
+        truncate_str(
+            text,
+            style,
+            width,
+            &self
+                .text
+                .clone()
+                .with_alignment(alignment)
+                .with_direction(direction),
+        )
+    }
+
+    /// A wrapping paragraph of user text, each paragraph in its own direction.
+    pub fn paragraph<'t>(&self, text: impl Into<ratatui::text::Text<'t>>) -> BidiParagraph<'t> {
+        BidiParagraph::new(text).options(self.user_text())
+    }
+
+    /// A bordered block whose title reads in the interface's direction and sits on its side.
+    pub fn block(&self, title: &str, focused: bool) -> Block<'static> {
+        let border = if focused {
+            Slot::BorderFocused
+        } else {
+            Slot::BorderNormal
+        };
+        let title = self.cell(title, self.width(title), self.style(Slot::Title));
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_type(BorderType::Rounded)
+            .border_style(self.style(border));
+        if self.rtl() {
+            block.title(title.right_aligned())
+        } else {
+            block.title(title)
+        }
+    }
+
+    /// Split `area` into a list and a detail view: the list on the reading side (right in Persian).
+    pub fn list_and_detail(&self, area: Rect, list_percent: u16) -> (Rect, Rect) {
+        let [a, b] = Layout::horizontal([
+            Constraint::Percentage(list_percent),
+            Constraint::Percentage(100 - list_percent),
+        ])
+        .areas(area);
+        let [c, d] = Layout::horizontal([
+            Constraint::Percentage(100 - list_percent),
+            Constraint::Percentage(list_percent),
+        ])
+        .areas(area);
+        if self.rtl() { (d, c) } else { (a, b) }
+    }
+
+    /// Columns of a table row laid out from the reading side: the first column is rightmost in a
+    /// Persian interface. Returns the x offset and width of each column within `width`.
+    pub fn columns(&self, width: u16, constraints: &[Constraint]) -> Vec<(u16, u16)> {
+        let area = Rect::new(0, 0, width, 1);
+        let rects = Layout::horizontal(constraints.to_vec())
+            .spacing(1)
+            .split(area);
+        rects
+            .iter()
+            .map(|r| {
+                if self.rtl() {
+                    (width - r.x - r.width, r.width)
+                } else {
+                    (r.x, r.width)
+                }
+            })
+            .collect()
+    }
+
+    /// One table row: `cells` placed by [`Ui::columns`], each already exactly its column's width.
+    pub fn row(
+        &self,
+        width: u16,
+        layout: &[(u16, u16)],
+        cells: Vec<Line<'static>>,
+        style: Style,
+    ) -> Line<'static> {
+        let mut placed: Vec<(u16, Line<'static>)> =
+            layout.iter().map(|(x, _)| *x).zip(cells).collect();
+        placed.sort_by_key(|(x, _)| *x);
+        let mut spans: Vec<Span<'static>> = Vec::new();
+        let mut at = 0u16;
+        for (x, line) in placed {
+            if x > at {
+                spans.push(Span::styled(" ".repeat((x - at) as usize), style));
+            }
+            at = x + line.width() as u16;
+            spans.extend(line.spans.into_iter().map(|s| s.patch_style(style)));
+        }
+        if width > at {
+            spans.push(Span::styled(" ".repeat((width - at) as usize), style));
+        }
+        Line::from(spans)
+    }
+
+    /// A date in the interface's calendar and digits (Jalali for Persian).
+    pub fn date(&self, at: DateTime<Utc>) -> String {
+        crate::dates::format_local_date(at, crate::dates::DateStyle::Numeric, self.i18n)
+    }
+}
