@@ -36,12 +36,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
         }
         let bytes = axum::body::to_bytes(req.into_body(), MAX_BODY_BYTES)
             .await
-            .map_err(|_| {
-                ApiError::new(
-                    ErrorCode::PayloadTooLarge,
-                    format!("the request body is over {} KiB", MAX_BODY_BYTES / 1024),
-                )
-            })?;
+            .map_err(|_| crate::guards::too_large())?;
         let value = parse(&bytes)?;
         Ok(ApiJson {
             value,
