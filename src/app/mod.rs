@@ -82,6 +82,8 @@ pub struct App {
     tx: mpsc::UnboundedSender<AppEvent>,
     /// Repaint everything on the next frame (after `redraw`).
     clear: bool,
+    /// First row of the help overlay shown.
+    help_scroll: u16,
 }
 
 /// Everything the app is built from (loaded before the terminal is taken over).
@@ -122,6 +124,7 @@ impl App {
             quit: false,
             tx,
             clear: false,
+            help_scroll: 0,
         }
     }
 
@@ -197,8 +200,19 @@ impl App {
                     .keymap
                     .resolve(&key, Context::Dialog)
                     .or_else(|| self.keymap.resolve(&key, Context::Pane(self.active_pane())));
-                if matches!(action, Some(Action::Help | Action::Cancel | Action::Quit)) {
-                    self.overlay = Overlay::None;
+                match action {
+                    Some(Action::Help | Action::Cancel | Action::Quit) => {
+                        self.overlay = Overlay::None;
+                        self.help_scroll = 0;
+                    }
+                    Some(Action::NextItem | Action::ScrollDown) => self.help_scroll += 1,
+                    Some(Action::PrevItem | Action::ScrollUp) => {
+                        self.help_scroll = self.help_scroll.saturating_sub(1)
+                    }
+                    Some(Action::PageDown) => self.help_scroll += 10,
+                    Some(Action::PageUp) => self.help_scroll = self.help_scroll.saturating_sub(10),
+                    Some(Action::FirstItem) => self.help_scroll = 0,
+                    _ => {}
                 }
                 return;
             }
@@ -533,14 +547,13 @@ impl App {
         ui::draw_status_bar(frame, status, &ui, &parts);
         match &self.overlay {
             Overlay::None => {}
-            Overlay::Help => ui::draw_help(
-                frame,
-                body,
-                &ui,
-                self.panes
+            Overlay::Help => {
+                let context = self
+                    .panes
                     .get(self.active)
-                    .map_or(Context::Pane(Pane::Queue), |p| p.context()),
-            ),
+                    .map_or(Context::Pane(Pane::Queue), |p| p.context());
+                self.help_scroll = ui::draw_help(frame, body, &ui, context, self.help_scroll);
+            }
             Overlay::ConfirmQuit(confirm) => confirm.draw(frame, body, &ui),
         }
     }
