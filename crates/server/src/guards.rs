@@ -7,10 +7,12 @@
 //! enforces. Handlers still call [`StaffAuth::require`] for the actor they record and for rules
 //! finer than a route (an operator may edit, but only an admin may record a short-window reason).
 
+use axum::body::{Body, BodyDataStream, Bytes};
 use axum::extract::{FromRequestParts, MatchedPath, Request, State};
 use axum::http::{Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use futures::StreamExt;
 use mosharekat_api::{API_PREFIX, ErrorCode, MAX_BODY_BYTES};
 
 use crate::auth::StaffAuth;
@@ -18,18 +20,62 @@ use crate::error::ApiError;
 use crate::openapi::{Access, ROUTES, RouteDoc};
 use crate::state::AppState;
 
-/// `413` for a request whose declared length is over the limit, before anything reads it. Bodies
-/// sent without a length are cut off at the same limit where they are read ([`crate::json`]).
+/// How much of an oversized body is still read (and dropped) before answering `413`. A client
+/// that is still sending when the server answers and closes often sees a reset connection instead
+/// of the answer; reading on lets it see the `413`. Beyond this the connection is simply closed.
+const DRAIN_LIMIT: usize = 4 * 1024 * 1024;
+
+/// `413` for a request whose declared length is over the limit, before any handler sees it.
+/// Bodies sent without a length are cut off at the same limit where they are read ([`read_body`]).
 pub async fn limit_body_size(req: Request, next: Next) -> Response {
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
-        return too_large().into_response();
+    match declared {
+        Some(n) if n > DRAIN_LIMIT as u64 => {
+            let mut response = too_large().into_response();
+            response.headers_mut().insert(
+                header::CONNECTION,
+                header::HeaderValue::from_static("close"),
+            );
+            response
+        }
+        Some(n) if n > MAX_BODY_BYTES as u64 => {
+            drain(req.into_body().into_data_stream(), n as usize).await;
+            too_large().into_response()
+        }
+        _ => next.run(req).await,
     }
-    next.run(req).await
+}
+
+/// Read a request body whole, up to [`MAX_BODY_BYTES`]; over it, `413` (after reading on a little,
+/// see [`DRAIN_LIMIT`]).
+pub async fn read_body(body: Body) -> Result<Bytes, ApiError> {
+    let mut stream = body.into_data_stream();
+    let mut bytes = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|_| {
+            ApiError::new(ErrorCode::BadRequest, "the request body could not be read")
+        })?;
+        if bytes.len() + chunk.len() > MAX_BODY_BYTES {
+            drain(stream, bytes.len() + chunk.len()).await;
+            return Err(too_large());
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(Bytes::from(bytes))
+}
+
+/// Read and drop the rest of a body, until it ends or [`DRAIN_LIMIT`] bytes have been seen.
+async fn drain(mut stream: BodyDataStream, mut seen: usize) {
+    while seen <= DRAIN_LIMIT {
+        match stream.next().await {
+            Some(Ok(chunk)) => seen += chunk.len(),
+            _ => return,
+        }
+    }
 }
 
 pub fn too_large() -> ApiError {
