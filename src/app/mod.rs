@@ -140,6 +140,11 @@ impl App {
         &self.journal
     }
 
+    /// The status bar's current notice, if any.
+    pub fn notice_text(&self) -> Option<&str> {
+        self.notice.as_ref().map(|(text, _)| text.as_str())
+    }
+
     /// Run `f` with the pane at `index` and a context over the rest of the app.
     fn with_pane<R>(
         &mut self,
@@ -697,11 +702,22 @@ async fn run_console(flags: ConsoleFlags) -> anyhow::Result<()> {
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     let mut signals = Signals::new()?;
     app.start(Utc::now());
+    // Draw only when something may have changed: input, an answer, a live event, or a tick that
+    // changed a notice or moved the clock's minute (days left, relative times).
+    let mut dirty = true;
+    let mut drawn_minute = Utc::now().timestamp() / 60;
     loop {
-        app.render(&mut terminal, Utc::now())?;
+        if dirty {
+            app.render(&mut terminal, Utc::now())?;
+            dirty = false;
+        }
         tokio::select! {
             event = input.next() => match event {
-                Some(Ok(TermEvent::Key(key))) => app.on_key(key, Utc::now()),
+                Some(Ok(TermEvent::Key(key))) => {
+                    app.on_key(key, Utc::now());
+                    dirty = true;
+                }
+                Some(Ok(TermEvent::Resize(..))) => dirty = true,
                 Some(Ok(_)) => {}
                 Some(Err(e)) => {
                     tracing::error!("terminal input: {e}");
@@ -709,9 +725,22 @@ async fn run_console(flags: ConsoleFlags) -> anyhow::Result<()> {
                 }
                 None => break,
             },
-            Some(event) = rx.recv() => app.on_event(event, Utc::now()),
-            Some(event) = stream_rx.recv() => app.on_event(AppEvent::Stream(event), Utc::now()),
-            _ = tick.tick() => app.on_tick(Utc::now()),
+            Some(event) = rx.recv() => {
+                app.on_event(event, Utc::now());
+                dirty = true;
+            }
+            Some(event) = stream_rx.recv() => {
+                app.on_event(AppEvent::Stream(event), Utc::now());
+                dirty = true;
+            }
+            _ = tick.tick() => {
+                let now = Utc::now();
+                let before = app.notice_text().map(str::to_owned);
+                app.on_tick(now);
+                let minute = now.timestamp() / 60;
+                dirty |= app.notice_text() != before.as_deref() || minute != drawn_minute;
+                drawn_minute = minute;
+            }
             _ = signals.recv() => {
                 // The SSH session dropped or we were told to stop: unsent decisions stay journaled.
                 tracing::info!("signal: leaving");
