@@ -71,19 +71,44 @@ pub(crate) fn isolated_ranges(text: &str) -> Vec<Range<usize>> {
 /// an escape sequence a Control Picture, a marker `⟦`), so most Persian prose is skipped whole.
 fn may_hold_token(text: &str) -> bool {
     let bytes = text.as_bytes();
-    bytes.iter().enumerate().any(|(i, &b)| match b {
-        b':' | b'/' | b'@' | b'+' | b'-' => true,
-        b'w' | b'W' => bytes
-            .get(i..i + 4)
-            .is_some_and(|w| w.eq_ignore_ascii_case(b"www.")),
-        // U+2212 minus, U+2400–U+2421 Control Pictures, U+27E6 ⟦.
-        0xe2 => matches!(
-            (bytes.get(i + 1), bytes.get(i + 2)),
-            (Some(0x88), Some(0x92)) | (Some(0x90), Some(0x80..=0xa1)) | (Some(0x9f), Some(0xa6))
-        ),
-        _ => false,
-    })
+    let mut from = 0;
+    while let Some(offset) = bytes[from..]
+        .iter()
+        .position(|&b| TOKEN_LEAD[usize::from(b)])
+    {
+        let i = from + offset;
+        let hit = match bytes[i] {
+            b'w' | b'W' => bytes
+                .get(i..i + 4)
+                .is_some_and(|w| w.eq_ignore_ascii_case(b"www.")),
+            // U+2212 minus, U+2400–U+2421 Control Pictures, U+27E6 ⟦.
+            0xe2 => matches!(
+                (bytes.get(i + 1), bytes.get(i + 2)),
+                (Some(0x88), Some(0x92))
+                    | (Some(0x90), Some(0x80..=0xa1))
+                    | (Some(0x9f), Some(0xa6))
+            ),
+            _ => true,
+        };
+        if hit {
+            return true;
+        }
+        from = i + 1;
+    }
+    false
 }
+
+/// The bytes [`may_hold_token`] stops at.
+const TOKEN_LEAD: [bool; 256] = {
+    let mut lead = [false; 256];
+    let bytes = [b':', b'/', b'@', b'+', b'-', b'w', b'W', 0xe2];
+    let mut i = 0;
+    while i < bytes.len() {
+        lead[bytes[i] as usize] = true;
+        i += 1;
+    }
+    lead
+};
 
 /// The text with LRI … PDI around its isolated ranges: what the paragraph direction is taken
 /// from (so a paragraph that opens with a URL takes its direction from the words after it).

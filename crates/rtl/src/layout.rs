@@ -687,6 +687,8 @@ struct Work {
     unit_chars: Vec<usize>,
     /// Buffers of a finished paragraph, for the next one.
     units: Vec<Unit>,
+    classes: Vec<BidiClass>,
+    levels: Vec<u8>,
     break_before: Vec<bool>,
     /// Line-break opportunities of the paragraph (byte offsets).
     breaks: Vec<usize>,
@@ -708,6 +710,8 @@ impl Work {
         let Paragraph {
             text: mut old_text,
             mut units,
+            mut classes,
+            mut levels,
             mut break_before,
             ..
         } = paragraph;
@@ -717,6 +721,10 @@ impl Work {
         }
         units.clear();
         self.units = units;
+        classes.clear();
+        self.classes = classes;
+        levels.clear();
+        self.levels = levels;
         break_before.clear();
         self.break_before = break_before;
     }
@@ -825,16 +833,20 @@ impl Paragraph {
             let pure_ltr = base == BaseDirection::Ltr && !may_hold_rtl;
             if options.bidi == BidiMode::App && !pure_ltr && !analysis.chars.is_empty() {
                 let char_levels = analysis.resolve(base.level());
-                classes = work
-                    .unit_chars
-                    .iter()
-                    .map(|&i| analysis.classes[i])
-                    .collect();
-                levels = work.unit_chars.iter().map(|&i| char_levels[i]).collect();
+                classes = std::mem::take(&mut work.classes);
+                levels = std::mem::take(&mut work.levels);
+                classes.clear();
+                levels.clear();
+                for &entry in &work.unit_chars {
+                    classes.push(analysis.classes[entry]);
+                    levels.push(char_levels[entry]);
+                }
             }
         }
         if levels.is_empty() {
-            levels = vec![base.level(); units.len()];
+            levels = std::mem::take(&mut work.levels);
+            levels.clear();
+            levels.resize(units.len(), base.level());
         }
 
         let mut break_before = std::mem::take(&mut work.break_before);
@@ -1011,15 +1023,6 @@ impl Paragraph {
         };
         let shaped_text = &work.shaped_text;
         let shaped_groups = &work.shaped_groups;
-        // Units `start..end` of the row drawn as `text`.
-        let group = |g: usize| -> (usize, usize, &str) {
-            if shaped {
-                let s = &shaped_groups[g];
-                (s.units.start, s.units.end, &shaped_text[s.text.clone()])
-            } else {
-                (g, g + 1, unit_text(&slice[g]))
-            }
-        };
 
         // Rule L1 on the row, then each group takes the level of its first unit.
         let group_levels = &mut work.group_levels;
@@ -1047,100 +1050,82 @@ impl Paragraph {
             (Some(first), Some(last)) => last.display.end - first.display.start,
             _ => 0,
         };
-        let mut clusters = Vec::with_capacity(group_count);
-        let mut spans: Vec<Span<'static>> = Vec::new();
-        let mut current = String::with_capacity(row_bytes + row_bytes / 8);
-        let mut current_style: Option<Style> = None;
-        let mut column = 0u16;
-        for &g in &work.order {
-            let rtl = group_levels[g] % 2 == 1;
-            let (first, last, width, shown) = if !shaped
-                && let unit = &slice[g]
-                && unit.single
-                && !unit.glue_end
-            {
-                // One character, shown as it is (nothing to trim, nothing shaped).
-                let width = if hanging[units.start + g] {
-                    0
-                } else {
-                    unit.width
-                };
-                (unit, unit, width, None)
-            } else {
-                let (start, end, text) = group(g);
+        let mut row = RowWriter {
+            clusters: Vec::with_capacity(group_count),
+            spans: Vec::new(),
+            current: String::with_capacity(row_bytes + row_bytes / 8),
+            current_style: None,
+            column: 0,
+            uniform_style: self.uniform_style,
+            marker_style: options.marker_style,
+            reorder,
+        };
+        let hanging = &hanging[units.clone()];
+        if shaped {
+            for &g in &work.order {
+                let group = &shaped_groups[g];
+                let rtl = group_levels[g] % 2 == 1;
+                let (start, end) = (group.units.start, group.units.end);
                 let first = &slice[start];
-                let hangs = hanging[units.start + start..units.start + end]
-                    .iter()
-                    .any(|&h| h);
-                // A joiner at the end of a cluster joined nothing in logical order; next to
-                // another cluster in visual order it would glue the two into one grapheme on
-                // screen. So would a prepended format character (an Arabic number sign) with
-                // nothing after it.
+                // Most groups: a letter's form, one character, nothing to trim.
+                if let Some(c) = group.single
+                    && end - start == 1
+                    && !first.glue_end
+                {
+                    let width = if hanging[start] {
+                        0
+                    } else if c == first.first && first.single {
+                        first.width
+                    } else {
+                        cells_of_char(c)
+                    };
+                    row.push(first, first, width, rtl, Shown::Char(c));
+                    continue;
+                }
+                let text = &shaped_text[group.text.clone()];
+                let hangs = hanging[start..end].iter().any(|&h| h);
                 // Shaping drops joiners and never ends a group with a Prepend character that
-                // its units did not end with.
-                let glued = slice[start..end].iter().any(|u| u.glue_end)
-                    && (!shaped || text.ends_with(is_glue));
-                let shown = if glued {
-                    text.trim_end_matches(is_glue)
-                } else {
-                    text
-                };
-                let unchanged = if shaped {
-                    shown.len() == first.display.len() && shown == unit_text(first)
-                } else {
-                    !glued
-                };
+                // its units did not end with (see `visible`).
+                let glued = slice[start..end].iter().any(|u| u.glue_end) && text.ends_with(is_glue);
+                let shown = visible(text, glued);
                 let width = if hangs {
                     0
-                } else if end - start == 1 && unchanged {
+                } else if end - start == 1 && shown == unit_text(first) {
                     first.width
                 } else {
                     cells(shown)
                 };
-                (first, &slice[end - 1], width, Some(shown))
-            };
-            clusters.push(VisualCluster {
-                source: first.source.start..last.source.end,
-                column,
-                width,
-                rtl,
-            });
-            if width == 0 {
-                continue;
+                row.push(first, &slice[end - 1], width, rtl, Shown::Text(shown));
             }
-            column += width;
-            let style = match self.uniform_style {
-                Some(style) => style,
-                None if first.kind == UnitKind::Marker => first.style.patch(options.marker_style),
-                None => first.style,
-            };
-            // One style for the whole paragraph: a single span, no comparisons.
-            if (self.uniform_style.is_none() || current_style.is_none())
-                && current_style != Some(style)
-            {
-                if let Some(previous) = current_style {
-                    spans.push(Span::styled(std::mem::take(&mut current), previous));
+        } else {
+            for &g in &work.order {
+                let unit = &slice[g];
+                let rtl = group_levels[g] % 2 == 1;
+                if unit.single && !unit.glue_end {
+                    // Most units: one character, nothing to trim.
+                    let width = if hanging[g] { 0 } else { unit.width };
+                    row.push(unit, unit, width, rtl, Shown::Char(unit.first));
+                    continue;
                 }
-                current_style = Some(style);
-            }
-            // Rule L4. Only a cluster whose first character has a mirror can change (a shaped
-            // group that starts with another character starts with a presentation form).
-            let mirror = reorder && rtl && first.mirror;
-            match shown {
-                None if mirror => current.push(bidi::mirrored(first.first).unwrap_or(first.first)),
-                None => current.push(first.first),
-                Some(shown) => match shown.chars().next().filter(|_| mirror) {
-                    Some(c) => match bidi::mirrored(c) {
-                        Some(m) => {
-                            current.push(m);
-                            current.push_str(&shown[c.len_utf8()..]);
-                        }
-                        None => current.push_str(shown),
-                    },
-                    None => current.push_str(shown),
-                },
+                let shown = visible(unit_text(unit), unit.glue_end);
+                let width = if hanging[g] {
+                    0
+                } else if !unit.glue_end {
+                    unit.width
+                } else {
+                    cells(shown)
+                };
+                row.push(unit, unit, width, rtl, Shown::Text(shown));
             }
         }
+        let RowWriter {
+            clusters,
+            mut spans,
+            current,
+            current_style,
+            column,
+            ..
+        } = row;
         if let Some(style) = current_style {
             spans.push(Span::styled(current, style));
         }
@@ -1205,6 +1190,96 @@ impl Paragraph {
         }
         line.width += 1;
         line.padded(width)
+    }
+}
+
+/// The text of a cluster as drawn: without a trailing joiner or Prepend character when
+/// `glued`. A joiner at the end of a cluster joined nothing in logical order; next to another
+/// cluster in visual order it would glue the two into one grapheme on screen. So would a
+/// prepended format character (an Arabic number sign) with nothing after it.
+fn visible(text: &str, glued: bool) -> &str {
+    if glued {
+        text.trim_end_matches(is_glue)
+    } else {
+        text
+    }
+}
+
+/// What a cluster shows: one character (most clusters) or a string.
+enum Shown<'a> {
+    Char(char),
+    Text(&'a str),
+}
+
+/// One row being built in visual order: its clusters, its spans, the span being filled.
+struct RowWriter {
+    clusters: Vec<VisualCluster>,
+    spans: Vec<Span<'static>>,
+    current: String,
+    current_style: Option<Style>,
+    column: u16,
+    /// The paragraph's one style, when it has one (no per-cluster style handling then).
+    uniform_style: Option<Style>,
+    marker_style: Style,
+    /// The row is in visual order (`bidi = app`): brackets at odd levels mirror.
+    reorder: bool,
+}
+
+impl RowWriter {
+    /// The next cluster to the right: units `first..=last`, `width` columns.
+    #[inline(always)]
+    fn push(&mut self, first: &Unit, last: &Unit, width: u16, rtl: bool, shown: Shown<'_>) {
+        self.clusters.push(VisualCluster {
+            source: first.source.start..last.source.end,
+            column: self.column,
+            width,
+            rtl,
+        });
+        if width == 0 {
+            return;
+        }
+        self.column += width;
+        let style = match self.uniform_style {
+            Some(style) => style,
+            None if first.kind == UnitKind::Marker => first.style.patch(self.marker_style),
+            None => first.style,
+        };
+        // One style for the whole paragraph: a single span, no comparisons.
+        if (self.uniform_style.is_none() || self.current_style.is_none())
+            && self.current_style != Some(style)
+        {
+            if let Some(previous) = self.current_style {
+                let text = std::mem::take(&mut self.current);
+                self.spans.push(Span::styled(text, previous));
+            }
+            self.current_style = Some(style);
+        }
+        // Rule L4. Only a cluster whose first character has a mirror can change (a shaped
+        // group that starts with another character starts with a presentation form).
+        let mirror = self.reorder && rtl && first.mirror;
+        match shown {
+            Shown::Char(c) if mirror => self.current.push(bidi::mirrored(c).unwrap_or(c)),
+            Shown::Char(c) => self.current.push(c),
+            Shown::Text(text) => match text.chars().next().filter(|_| mirror) {
+                Some(c) => match bidi::mirrored(c) {
+                    Some(m) => {
+                        self.current.push(m);
+                        self.current.push_str(&text[c.len_utf8()..]);
+                    }
+                    None => self.current.push_str(text),
+                },
+                None => self.current.push_str(text),
+            },
+        }
+    }
+}
+
+/// [`cells`] of one character.
+fn cells_of_char(c: char) -> u16 {
+    if cluster::is_simple(c) {
+        1
+    } else {
+        cells(c.encode_utf8(&mut [0; 4]))
     }
 }
 

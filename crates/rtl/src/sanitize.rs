@@ -81,7 +81,7 @@ pub fn sanitize_with_tab_width(text: &str, tab_width: u8) -> Cow<'_, str> {
 pub fn is_clean(text: &str) -> bool {
     let bytes = text.as_bytes();
     (0..bytes.len())
-        .filter(|&i| may_start_special(bytes[i]))
+        .filter(|&i| may_be_special(bytes, i))
         .all(|i| {
             let c = text[i..]
                 .chars()
@@ -202,8 +202,7 @@ pub(crate) fn try_for_each_segment(
     let bytes = text.as_bytes();
     let mut kept_from = 0;
     let mut next = 0;
-    while let Some(offset) = bytes[next..].iter().position(|&b| may_start_special(b)) {
-        let at = next + offset;
+    while let Some(at) = next_special(bytes, next) {
         let c = text[at..]
             .chars()
             .next()
@@ -293,12 +292,43 @@ pub(crate) fn try_for_each_segment(
     }
 }
 
-/// True for the bytes that can start a character [`classify`] does not find plain: C0
-/// controls, DEL, and the lead bytes of C1 controls (U+0080–U+009F), the Arabic letter mark
-/// (U+061C), the marks, separators, embeddings and isolates of U+2000–U+206F and the
-/// interlinear annotations (U+FFF9–U+FFFB). Text between them is skipped byte by byte.
-fn may_start_special(byte: u8) -> bool {
-    byte < 0x20 || matches!(byte, 0x7f | 0xc2 | 0xd8 | 0xe2 | 0xef)
+/// The first bytes [`may_be_special`] looks at further.
+const LEAD: [bool; 256] = {
+    let mut lead = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        lead[b] = b < 0x20 || matches!(b, 0x7f | 0xc2 | 0xd8 | 0xe2 | 0xef);
+        b += 1;
+    }
+    lead
+};
+
+/// The first offset from `from` where [`may_be_special`] holds.
+fn next_special(bytes: &[u8], mut from: usize) -> Option<usize> {
+    loop {
+        let lead = from + bytes[from..].iter().position(|&b| LEAD[usize::from(b)])?;
+        if may_be_special(bytes, lead) {
+            return Some(lead);
+        }
+        from = lead + 1;
+    }
+}
+
+/// True when the bytes at `i` can start a character [`classify`] does not find plain, by its
+/// first two bytes: C0 controls and DEL, C1 controls (U+0080–U+009F: C2 80–9F), the Arabic
+/// letter mark (U+061C: D8 9C), the marks, separators, embeddings and isolates of
+/// U+2000–U+207F (E2 80–81) and the interlinear annotations (U+FFF9–U+FFFB: EF BF). Text
+/// between them is skipped byte by byte, Arabic letters included.
+fn may_be_special(bytes: &[u8], i: usize) -> bool {
+    let second = || bytes.get(i + 1).copied().unwrap_or(0);
+    match bytes[i] {
+        0..=0x1f | 0x7f => true,
+        0xc2 => (0x80..=0x9f).contains(&second()),
+        0xd8 => second() == 0x9c,
+        0xe2 => matches!(second(), 0x80 | 0x81),
+        0xef => second() == 0xbf,
+        _ => false,
+    }
 }
 
 /// Moves the column on when it is tracked.
@@ -327,8 +357,10 @@ mod tests {
         for c in (0..0x11_0000).filter_map(char::from_u32) {
             if classify(c) != CharClass::Plain {
                 let mut utf8 = [0; 4];
-                let lead = c.encode_utf8(&mut utf8).as_bytes()[0];
-                assert!(may_start_special(lead), "{c:?}");
+                assert!(
+                    may_be_special(c.encode_utf8(&mut utf8).as_bytes(), 0),
+                    "{c:?}"
+                );
             }
         }
     }

@@ -62,6 +62,16 @@ pub(crate) fn shape_clusters(
 pub(crate) struct ShapedGroup {
     pub units: Range<usize>,
     pub text: Range<usize>,
+    /// The text when it is one character (most groups: a letter's form).
+    pub single: Option<char>,
+}
+
+/// A cluster as shaping sees it.
+struct Look<'a> {
+    text: &'a str,
+    base: char,
+    /// The letter's forms, for a joinable cluster of an Arabic letter.
+    forms: Option<&'static Forms>,
 }
 
 /// [`shape_clusters`] into reused buffers: the groups' texts go one after the other into
@@ -77,56 +87,67 @@ pub(crate) fn shape_into<'a>(
     text.clear();
     groups.clear();
     let table = forms_table();
-    let forms_of = |i: usize| -> Option<&Forms> {
-        if !joinable(i) {
-            return None;
-        }
-        let base = cluster(i).chars().next()?;
-        table.get(base)
+    let look = |i: usize| -> Look<'a> {
+        let text = cluster(i);
+        let base = text.chars().next().expect("a cluster is never empty");
+        let forms = if joinable(i) { table.get(base) } else { None };
+        Look { text, base, forms }
     };
+    let mut this = (count > 0).then(|| look(0));
     let mut joined_from_before = false;
     let mut i = 0;
-    while i < count {
+    while let Some(current) = this.take() {
+        let next = (i + 1 < count).then(|| look(i + 1));
         let start = text.len();
-        let Some(forms) = forms_of(i) else {
-            text.push_str(cluster(i));
+        let Some(forms) = current.forms else {
+            text.push_str(current.text);
+            let mut chars = current.text.chars();
+            let single = chars.next().filter(|_| chars.next().is_none());
             groups.push(ShapedGroup {
                 units: i..i + 1,
                 text: start..text.len(),
+                single,
             });
             joined_from_before = false;
             i += 1;
+            this = next;
             continue;
         };
-        let this = cluster(i);
-        let base = this.chars().next().expect("a cluster is never empty");
+        let base = current.base;
         // Marks and joiners come after the base; most clusters are the letter alone.
-        let alone = this.len() == base.len_utf8();
+        let alone = current.text.len() == base.len_utf8();
         let joins_before = joined_from_before;
         let can_join_after = if joins_before {
             forms.medial != '\0'
         } else {
             forms.initial != '\0'
-        } && (alone || !this.contains(ZWNJ));
-        let next_joins_before = i + 1 < count
-            && forms_of(i + 1).is_some_and(|next| next.end != '\0' || next.medial != '\0');
-        let joins_after = can_join_after && (next_joins_before || !alone && this.contains(ZWJ));
+        } && (alone || !current.text.contains(ZWNJ));
+        let next_joins_before = next.as_ref().is_some_and(|next| {
+            next.forms
+                .is_some_and(|next| next.end != '\0' || next.medial != '\0')
+        });
+        let joins_after =
+            can_join_after && (next_joins_before || !alone && current.text.contains(ZWJ));
 
         if base == LAM
             && joins_after
             && next_joins_before
             && same_level(i, i + 1)
-            && let Some(ligature) = lam_alef(cluster(i + 1), joins_before)
+            && let Some(alef) = &next
+            && let Some(ligature) = lam_alef(alef.text, joins_before)
         {
             text.push(ligature);
-            text.extend(marks(this));
-            text.extend(marks(cluster(i + 1)));
+            text.extend(marks(current.text));
+            text.extend(marks(alef.text));
+            let single = (text.len() - start == ligature.len_utf8()).then_some(ligature);
             groups.push(ShapedGroup {
                 units: i..i + 2,
                 text: start..text.len(),
+                single,
             });
             joined_from_before = false;
             i += 2;
+            this = (i < count).then(|| look(i));
             continue;
         }
 
@@ -136,16 +157,20 @@ pub(crate) fn shape_into<'a>(
             (true, false) => forms.end,
             (true, true) => forms.medial,
         };
-        text.push(if form == '\0' { base } else { form });
+        let shown = if form == '\0' { base } else { form };
+        text.push(shown);
         if !alone {
-            text.extend(marks(this));
+            text.extend(marks(current.text));
         }
+        let single = (text.len() - start == shown.len_utf8()).then_some(shown);
         groups.push(ShapedGroup {
             units: i..i + 1,
             text: start..text.len(),
+            single,
         });
         joined_from_before = joins_after;
         i += 1;
+        this = next;
     }
 }
 
@@ -180,7 +205,7 @@ struct FormsTable {
 const ARABIC_BLOCK: Range<u32> = 0x600..0x700;
 
 impl FormsTable {
-    fn get(&self, c: char) -> Option<&Forms> {
+    fn get(&'static self, c: char) -> Option<&'static Forms> {
         let code = c as u32;
         if ARABIC_BLOCK.contains(&code) {
             self.arabic[(code - ARABIC_BLOCK.start) as usize].as_ref()
