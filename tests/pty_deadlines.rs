@@ -257,3 +257,27 @@ fn frame_corners(s: &vt100::Screen, cols: u16, rows: u16) -> bool {
     let at = |r: u16, c: u16| s.cell(r, c).map(|c| c.contents()).unwrap_or_default();
     at(rows - 2, 0) == "╰" && at(rows - 2, cols - 1) == "╯" && at(1, cols - 1) == "╮"
 }
+
+#[test]
+fn offline_banner_while_the_backend_is_down_and_live_again_after() {
+    let mut env = start(ConsoleOptions::default());
+    wait_for_list(&env);
+    // «سرور در دسترس نیست» (the backend is unreachable), the start of the offline banner.
+    let offline = "تسین سرتسد رد رورس";
+    assert!(env.console.with_screen(|s| find(s, offline).is_none()));
+
+    env.backend.kill_server();
+    env.console.wait_for("the offline banner", |s| {
+        // Keeps showing what it has.
+        find(s, offline).is_some() && find(s, VISUAL_C).is_some()
+    });
+
+    // Same database, same port: the console finds it again by itself and the list is live.
+    env.backend.restart_server();
+    env.console
+        .wait_for("the banner gone", |s| find(s, offline).is_none());
+    env.backend
+        .open_consultation(&env.token, "قانون تازه", "A new law", 33);
+    // «قانون تازه»: تازه → هزات, قانون → نوناق.
+    env.console.wait_for_text("هزات نوناق");
+}

@@ -97,7 +97,11 @@ impl Backend {
             port: free_port(),
             process: None,
             runtime,
-            http: reqwest::Client::new(),
+            // No pooled connections: one kept alive to a killed server would fail the next call.
+            http: reqwest::Client::builder()
+                .pool_max_idle_per_host(0)
+                .build()
+                .expect("HTTP client"),
         };
         backend.spawn_server();
         backend
@@ -409,6 +413,45 @@ impl Backend {
             Some(token),
             Some(serde_json::to_value(new).expect("poll JSON")),
         )
+    }
+
+    /// Every audit entry, oldest first (`GET /audit`, admin token), as JSON
+    /// (`id`, `actor`, `action`, `target`, `after`…).
+    pub fn audit(&self, admin_token: &str) -> Vec<Value> {
+        let mut entries = Vec::new();
+        let mut after = 0;
+        loop {
+            let page = self.ok(
+                "GET",
+                &format!("/audit?after={after}&limit=500"),
+                Some(admin_token),
+                None,
+            );
+            let items = page["items"].as_array().cloned().unwrap_or_default();
+            let Some(last) = items.last() else { break };
+            after = last["id"].as_i64().expect("audit id");
+            entries.extend(items);
+        }
+        entries
+    }
+
+    /// How many audit entries record `action` on `target` (e.g. `comment.decide` on
+    /// `comment:12`): "applied exactly once" is a count of 1.
+    pub fn audit_count(&self, admin_token: &str, action: &str, target: &str) -> usize {
+        self.audit(admin_token)
+            .iter()
+            .filter(|e| e["action"] == action && e["target"] == target)
+            .count()
+    }
+
+    /// Poll `check` (HTTP calls against this backend, say) until it holds; panics after
+    /// [`TIMEOUT`] with `what` and the server's log.
+    pub fn wait_until(&self, what: &str, mut check: impl FnMut(&Backend) -> bool) {
+        poll_until(
+            what,
+            || check(self).then_some(()),
+            || format!("--- server log ---\n{}", self.server_log()),
+        );
     }
 
     /// A citizen's ballot.
@@ -886,11 +929,13 @@ pub fn contains_bytes(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
 
-/// A backend with an operator signed in, and the console started as that operator.
+/// A backend, one staff member signed in, and the console started as them. Tests that need more
+/// accounts add them with `env.backend.add_staff(..)` (also while the server runs).
 pub struct Env {
+    /// Declared first so it is dropped (killed) before the server.
+    pub console: Console,
     pub backend: Backend,
     pub token: String,
-    pub console: Console,
 }
 
 impl Env {
@@ -907,9 +952,9 @@ impl Env {
         setup(&backend, &token);
         let console = Console::start(&backend.url(), &token, options);
         Env {
+            console,
             backend,
             token,
-            console,
         }
     }
 }
