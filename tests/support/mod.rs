@@ -764,9 +764,10 @@ impl Console {
 
     /// Send a signal by name (`TERM`, `HUP`) to the console process.
     pub fn signal(&self, name: &str) {
-        let status = Command::new("kill")
-            .arg(format!("-{name}"))
-            .arg(self.pid().to_string())
+        // The shell's own `kill`: there on every Unix, unlike a `kill` binary.
+        let status = Command::new("sh")
+            .arg("-c")
+            .arg(format!("kill -{name} {}", self.pid()))
             .status()
             .expect("run kill");
         assert!(status.success(), "kill -{name} failed");
