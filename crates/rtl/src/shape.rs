@@ -20,6 +20,7 @@ const ZWJ: char = '\u{200d}';
 const LAM: char = '\u{644}';
 
 /// One shaped cell group: the units it came from and what to draw.
+#[cfg(test)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Shaped {
     /// Indices (into the slice given to [`shape_clusters`]) of the clusters drawn as this text.
@@ -30,56 +31,99 @@ pub(crate) struct Shaped {
 /// Shapes a run of grapheme clusters in logical order. `joinable[i]` is false for clusters that
 /// must not take part in joining (markers, tab spaces); `same_level(i, j)` says whether two
 /// clusters sit at the same bidi level (a ligature never spans a level change).
+#[cfg(test)]
 pub(crate) fn shape_clusters(
     clusters: &[&str],
     joinable: &[bool],
     same_level: impl Fn(usize, usize) -> bool,
 ) -> Vec<Shaped> {
+    let mut text = String::new();
+    let mut groups = Vec::new();
+    shape_into(
+        clusters.len(),
+        |i| clusters[i],
+        |i| joinable[i],
+        same_level,
+        &mut text,
+        &mut groups,
+    );
+    groups
+        .into_iter()
+        .map(|g| Shaped {
+            units: g.units,
+            text: text[g.text].to_owned(),
+        })
+        .collect()
+}
+
+/// One shaped cell group written by [`shape_into`]: the clusters it came from and where its
+/// text is in the output buffer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ShapedGroup {
+    pub units: Range<usize>,
+    pub text: Range<usize>,
+}
+
+/// [`shape_clusters`] into reused buffers: the groups' texts go one after the other into
+/// `text`, the groups into `groups` (both cleared first). Cluster `i` is `cluster(i)`.
+pub(crate) fn shape_into<'a>(
+    count: usize,
+    cluster: impl Fn(usize) -> &'a str,
+    joinable: impl Fn(usize) -> bool,
+    same_level: impl Fn(usize, usize) -> bool,
+    text: &mut String,
+    groups: &mut Vec<ShapedGroup>,
+) {
+    text.clear();
+    groups.clear();
     let table = forms_table();
     let forms_of = |i: usize| -> Option<&Forms> {
-        if !joinable[i] {
+        if !joinable(i) {
             return None;
         }
-        let base = clusters[i].chars().next()?;
+        let base = cluster(i).chars().next()?;
         table.get(base)
     };
-    let mut out = Vec::with_capacity(clusters.len());
     let mut joined_from_before = false;
     let mut i = 0;
-    while i < clusters.len() {
+    while i < count {
+        let start = text.len();
         let Some(forms) = forms_of(i) else {
-            out.push(Shaped {
+            text.push_str(cluster(i));
+            groups.push(ShapedGroup {
                 units: i..i + 1,
-                text: clusters[i].to_owned(),
+                text: start..text.len(),
             });
             joined_from_before = false;
             i += 1;
             continue;
         };
-        let cluster = clusters[i];
-        let base = cluster.chars().next().expect("a cluster is never empty");
+        let this = cluster(i);
+        let base = this.chars().next().expect("a cluster is never empty");
+        // Marks and joiners come after the base; most clusters are the letter alone.
+        let alone = this.len() == base.len_utf8();
         let joins_before = joined_from_before;
         let can_join_after = if joins_before {
             forms.medial != '\0'
         } else {
             forms.initial != '\0'
-        } && !cluster.contains(ZWNJ);
-        let next_joins_before = i + 1 < clusters.len()
+        } && (alone || !this.contains(ZWNJ));
+        let next_joins_before = i + 1 < count
             && forms_of(i + 1).is_some_and(|next| next.end != '\0' || next.medial != '\0');
-        let joins_after = can_join_after && (next_joins_before || cluster.contains(ZWJ));
+        let joins_after = can_join_after && (next_joins_before || !alone && this.contains(ZWJ));
 
         if base == LAM
             && joins_after
             && next_joins_before
             && same_level(i, i + 1)
-            && let Some(ligature) = lam_alef(clusters[i + 1], joins_before)
+            && let Some(ligature) = lam_alef(cluster(i + 1), joins_before)
         {
-            let mut text = String::from(ligature);
-            text.extend(marks(cluster));
-            text.extend(marks(clusters[i + 1]));
-            out.push(Shaped {
+            text.push(ligature);
+            text.extend(marks(this));
+            text.extend(marks(cluster(i + 1)));
+            groups.push(ShapedGroup {
                 units: i..i + 2,
-                text,
+                text: start..text.len(),
             });
             joined_from_before = false;
             i += 2;
@@ -92,16 +136,17 @@ pub(crate) fn shape_clusters(
             (true, false) => forms.end,
             (true, true) => forms.medial,
         };
-        let mut text = String::from(if form == '\0' { base } else { form });
-        text.extend(marks(cluster));
-        out.push(Shaped {
+        text.push(if form == '\0' { base } else { form });
+        if !alone {
+            text.extend(marks(this));
+        }
+        groups.push(ShapedGroup {
             units: i..i + 1,
-            text,
+            text: start..text.len(),
         });
         joined_from_before = joins_after;
         i += 1;
     }
-    out
 }
 
 /// The cluster's marks after its base, without the joiners (they have done their work).
