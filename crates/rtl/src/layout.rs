@@ -17,7 +17,7 @@ use crate::bidi::{self, BaseDirection};
 use crate::breaks;
 use crate::cluster;
 use crate::isolate::isolated_ranges;
-use crate::levels::{self, class_of};
+use crate::levels;
 use crate::options::{BidiMode, Direction, Shaping};
 use crate::sanitize::{self, ReplacementKind, Segment};
 use crate::shape;
@@ -430,7 +430,8 @@ fn draw_line(buf: &mut Buffer, x: u16, y: u16, line: &Line<'_>, max_width: u16) 
         let mut clusters = cluster::clusters(&span.content);
         while let Some(cluster) = clusters.next_cluster() {
             let symbol = cluster.text;
-            if cluster.width == 0 || symbol.contains(char::is_control) {
+            // A simple character is never a control.
+            if cluster.width == 0 || !cluster.simple && symbol.contains(char::is_control) {
                 continue;
             }
             let width = cluster.width as u16;
@@ -467,7 +468,8 @@ struct Unit {
     source: Range<usize>,
     width: u16,
     kind: UnitKind,
-    style: Style,
+    /// The piece it comes from, for its style (`Paragraph::styles`).
+    piece: u32,
     /// Whitespace a line may break after and that may hang past the width.
     space: bool,
     /// The text ends with a joiner or a Prepend character ([`is_glue`]).
@@ -746,6 +748,8 @@ struct Paragraph {
     /// The style of every unit when they all share one and none is a marker (most text):
     /// rows then need no per-cluster style handling.
     uniform_style: Option<Style>,
+    /// The style of each piece the units came from.
+    styles: Vec<Style>,
 }
 
 impl Paragraph {
@@ -776,6 +780,7 @@ impl Paragraph {
             analysis.clear();
             unit_chars.clear();
             let mut may_hold_rtl = false;
+            let class_of = levels::class_table();
             // Units with no text (a tab at tab width 0) take the entry of whatever follows.
             let mut waiting = 0;
             let push = |analysis: &mut levels::Analysis,
@@ -878,6 +883,7 @@ impl Paragraph {
             source_len,
             alignment,
             uniform_style,
+            styles: pieces.iter().map(|p| p.style).collect(),
         }
     }
 
@@ -1051,6 +1057,7 @@ impl Paragraph {
             _ => 0,
         };
         let mut row = RowWriter {
+            styles: &self.styles,
             clusters: Vec::with_capacity(group_count),
             spans: Vec::new(),
             current: String::with_capacity(row_bytes + row_bytes / 8),
@@ -1212,7 +1219,9 @@ enum Shown<'a> {
 }
 
 /// One row being built in visual order: its clusters, its spans, the span being filled.
-struct RowWriter {
+struct RowWriter<'p> {
+    /// The styles of the paragraph's pieces.
+    styles: &'p [Style],
     clusters: Vec<VisualCluster>,
     spans: Vec<Span<'static>>,
     current: String,
@@ -1225,7 +1234,7 @@ struct RowWriter {
     reorder: bool,
 }
 
-impl RowWriter {
+impl RowWriter<'_> {
     /// The next cluster to the right: units `first..=last`, `width` columns.
     #[inline(always)]
     fn push(&mut self, first: &Unit, last: &Unit, width: u16, rtl: bool, shown: Shown<'_>) {
@@ -1241,8 +1250,14 @@ impl RowWriter {
         self.column += width;
         let style = match self.uniform_style {
             Some(style) => style,
-            None if first.kind == UnitKind::Marker => first.style.patch(self.marker_style),
-            None => first.style,
+            None => {
+                let style = self.styles[first.piece as usize];
+                if first.kind == UnitKind::Marker {
+                    style.patch(self.marker_style)
+                } else {
+                    style
+                }
+            }
         };
         // One style for the whole paragraph: a single span, no comparisons.
         if (self.uniform_style.is_none() || self.current_style.is_none())
@@ -1341,7 +1356,7 @@ fn units_of(text: &str, pieces: &[Piece], units: &mut Vec<Unit>) {
                 source: piece.source.clone(),
                 width: cells(shown),
                 kind,
-                style: piece.style,
+                piece: p as u32,
                 space: kind == UnitKind::Tab,
                 glue_end: shown.ends_with(is_glue),
                 mirror: shown.chars().next().and_then(bidi::mirrored).is_some(),
@@ -1372,17 +1387,14 @@ fn units_of(text: &str, pieces: &[Piece], units: &mut Vec<Unit>) {
                 style_piece += 1;
             }
             let first = cluster.first;
-            let glue_end = if grapheme.len() == first.len_utf8() {
-                is_glue(first)
-            } else {
-                grapheme.ends_with(is_glue)
-            };
+            // Simple characters are neither joiners nor Prepend characters.
+            let glue_end = !cluster.simple && grapheme.ends_with(is_glue);
             units.push(Unit {
                 display: start..end,
                 source: (start as isize + delta) as usize..(end as isize + delta) as usize,
                 width: cluster.width as u16,
                 kind: UnitKind::Text,
-                style: pieces[style_piece].style,
+                piece: style_piece as u32,
                 space: if cluster.simple {
                     first == ' '
                 } else {

@@ -13,35 +13,39 @@
 use std::sync::OnceLock;
 
 use unicode_bidi::BidiClass::{self, *};
+use unicode_bidi::data_source::BidiMatchedOpeningBracket;
 use unicode_bidi::{BidiDataSource, HardcodedBidiData, Level, ParagraphBidiInfo};
 
 /// The bidi class of a character (`unicode_bidi::bidi_class`, from a table for the Latin,
 /// Hebrew, Arabic and general punctuation blocks).
 pub(crate) fn class_of(c: char) -> BidiClass {
-    let code = c as usize;
-    let table = class_table();
-    if code < LOW_END {
-        table[code]
-    } else if (PUNCTUATION_START..PUNCTUATION_END).contains(&code) {
-        table[LOW_END + code - PUNCTUATION_START]
-    } else {
-        unicode_bidi::bidi_class(c)
+    class_table()(c)
+}
+
+/// [`class_of`], with the table looked up once (for a loop over many characters).
+pub(crate) fn class_table() -> impl Fn(char) -> BidiClass + Copy {
+    let table: &'static [BidiClass] = CLASSES.get_or_init(|| {
+        (0..LOW_END)
+            .chain(PUNCTUATION_START..PUNCTUATION_END)
+            .map(|code| char::from_u32(code as u32).map_or(L, unicode_bidi::bidi_class))
+            .collect()
+    });
+    move |c: char| {
+        let code = c as usize;
+        if code < LOW_END {
+            table[code]
+        } else if (PUNCTUATION_START..PUNCTUATION_END).contains(&code) {
+            table[LOW_END + code - PUNCTUATION_START]
+        } else {
+            unicode_bidi::bidi_class(c)
+        }
     }
 }
 
 const LOW_END: usize = 0x800;
 const PUNCTUATION_START: usize = 0x2000;
 const PUNCTUATION_END: usize = 0x2070;
-
-fn class_table() -> &'static [BidiClass] {
-    static TABLE: OnceLock<Vec<BidiClass>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        (0..LOW_END)
-            .chain(PUNCTUATION_START..PUNCTUATION_END)
-            .map(|code| char::from_u32(code as u32).map_or(L, unicode_bidi::bidi_class))
-            .collect()
-    })
-}
+static CLASSES: OnceLock<Vec<BidiClass>> = OnceLock::new();
 
 /// The characters of a paragraph for [`resolve`], with each run of strong letters or of
 /// digits of one class (L, R, AL, EN, AN) kept as its first character: no rule of X1–I2 tells
@@ -180,6 +184,20 @@ fn resolve_flat(chars: &[char], classes: &[BidiClass], paragraph_level: u8) -> O
         }
     }
     Some(levels)
+}
+
+/// The opening bracket of the pair a character belongs to (BidiBrackets.txt, through
+/// `unicode-bidi`, which searches its table from the start: ASCII is answered here).
+fn paired_bracket(c: char) -> Option<BidiMatchedOpeningBracket> {
+    let (opening, is_open) = match c {
+        '(' | '[' | '{' => (c, true),
+        ')' => ('(', false),
+        ']' => ('[', false),
+        '}' => ('{', false),
+        _ if c.is_ascii() => return None,
+        _ => return HardcodedBidiData.bidi_matched_opening_bracket(c),
+    };
+    Some(BidiMatchedOpeningBracket { opening, is_open })
 }
 
 /// Buffers reused across the sequences of a paragraph.
@@ -348,7 +366,7 @@ impl Work {
             if p[i] != ON {
                 continue;
             }
-            let Some(bracket) = HardcodedBidiData.bidi_matched_opening_bracket(chars[i]) else {
+            let Some(bracket) = paired_bracket(chars[i]) else {
                 continue;
             };
             if bracket.is_open {
@@ -462,6 +480,32 @@ impl Work {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn ascii_brackets_are_those_of_unicode_bidi() {
+        for c in (0..0x80u32).filter_map(char::from_u32) {
+            let ours = paired_bracket(c).map(|b| (b.opening, b.is_open));
+            let theirs = HardcodedBidiData
+                .bidi_matched_opening_bracket(c)
+                .map(|b| (b.opening, b.is_open));
+            assert_eq!(ours, theirs, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn walks_back_across_an_isolate_as_uax9_says() {
+        // In an RTL paragraph, "(d)" holds an L; the strong character before it, past the
+        // isolate, is the R of "ج", so the brackets take R and stay at level 1. (unicode-bidi
+        // 0.3 reads the run before the isolate front to back and finds the "a": level 2.)
+        let text = "abc ج \u{2066}x\u{2069} (d)";
+        let chars: Vec<char> = text.chars().collect();
+        let mut classes: Vec<BidiClass> = chars.iter().map(|&c| class_of(c)).collect();
+        let levels = resolve(&chars, &mut classes, 1);
+        let open = chars.iter().position(|&c| c == '(').unwrap();
+        assert_eq!(levels[open], 1);
+        assert_eq!(levels[chars.len() - 1], 1);
+        assert_eq!((classes.clone(), levels), reference(text, 1));
+    }
 
     #[test]
     fn the_table_is_unicode_bidi() {
