@@ -156,7 +156,8 @@ pub fn draw_help(frame: &mut Frame, area: Rect, ui: &Ui, context: Context, scrol
             if !entry.layout_keys.is_empty() {
                 keys = format!("{keys} ({})", entry.layout_keys.join(", "));
             }
-            let key = ui.label(&keys, key_width, ui.style(Slot::HelpKey));
+            // Key names read left to right in either interface (`?, f1`, `ctrl-s`).
+            let key = ui.keys_cell(&keys, key_width, ui.style(Slot::HelpKey));
             let action = ui.label(
                 ui.t(&format!("action.{}", entry.action.name())),
                 action_width,
