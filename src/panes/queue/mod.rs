@@ -38,6 +38,9 @@ pub const MAX_NOTE_CHARS: usize = 2_000;
 pub const MAX_TAGS: usize = 20;
 pub const MAX_TAG_CHARS: usize = 64;
 
+/// How long quitting waits for held claims to be given back; after that their lease runs out.
+const EXIT_RELEASE_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// The reason the server accepts only with a note ("Other (explain in the note)").
 const REASON_NEEDING_NOTE: &str = "other";
 
@@ -1053,10 +1056,34 @@ impl PaneView for QueuePane {
         // Comments with a decision on its way keep their claim: the journal sends the decision
         // at the next start and it needs the claim if that start is soon.
         let tokens = self.undecided_tokens();
-        if !tokens.is_empty() {
-            let client = ctx.client.clone();
-            ctx.spawn(Pane::Queue, async move { client.release(tokens).await });
+        if tokens.is_empty() {
+            return;
         }
+        let base = ctx.client.base().clone();
+        let token = ctx.client.token().map(str::to_owned);
+        // The console's runtime stops as soon as the app returns, and requests spawned on it
+        // stop with it: give the claims back from a thread of its own, waiting a little.
+        let worker = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            let mut client = crate::client::Client::new(base);
+            if let Some(token) = token {
+                client = client.with_token(token);
+            }
+            runtime
+                .block_on(async move {
+                    tokio::time::timeout(EXIT_RELEASE_WAIT, client.release(tokens)).await
+                })
+                .map_err(std::io::Error::other)?
+                .map_err(std::io::Error::other)
+        });
+        match worker.join() {
+            Ok(Ok(answer)) => tracing::info!("released {} claims on exit", answer.released),
+            Ok(Err(e)) => tracing::warn!("claims not released on exit (their lease runs out): {e}"),
+            Err(_) => tracing::error!("the release on exit panicked"),
+        }
+        self.items.retain(|i| !i.undecided());
     }
 
     fn draw(
