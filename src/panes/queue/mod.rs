@@ -6,17 +6,16 @@
 //! exit.
 
 mod draw;
+mod item;
 #[cfg(test)]
 mod tests;
 
 use std::any::Any;
 
-use chrono::{DateTime, Duration, Utc};
 use crossterm::event::KeyEvent;
 use mosharekat_api::{
-    BulkDecisionRequest, BulkDecisionResponse, ClaimRequest, ClaimResponse, ClaimedComment,
-    CommentStatus, DecisionRequest, Event, EventKind, ModerationAction, ReasonCode,
-    ReleaseResponse, RenewResponse,
+    BulkDecisionRequest, BulkDecisionResponse, ClaimRequest, ClaimResponse, DecisionRequest, Event,
+    EventKind, ModerationAction, ReasonCode, ReleaseResponse, RenewResponse,
 };
 
 use super::{DecisionOutcome, PaneCtx, PaneView};
@@ -25,136 +24,23 @@ use crate::journal::{DecisionCall, EntryState};
 use crate::keymap::{Action, Context, Pane};
 use crate::ui::{Choice, ChoicePicker, Confirm, DialogResult, TextField};
 
+use item::MIN_RENEW_WAIT;
+pub use item::{
+    DecidedElsewhere, DecisionState, Item, Lease, MAX_TAG_CHARS, MAX_TAGS, MyDecision, parse_tags,
+};
+
 /// How many comments one claim takes: about a screenful of list rows.
 pub const BATCH: u32 = 20;
 
-/// Shortest wait between two lease renewals, whatever the lease says (a guard against a clock
-/// far from the server's, and the retry delay after a failed renewal).
-const MIN_RENEW_WAIT: Duration = Duration::seconds(10);
-
-/// What the server accepts with a decision (`crates/server/src/reasons.rs`); checked here too so
-/// that a bad note or tag list is refused while the moderator can still fix it.
+/// The longest note the server accepts with a decision (`crates/server/src/reasons.rs`); checked
+/// here too so that a note too long is refused while the moderator can still shorten it.
 pub const MAX_NOTE_CHARS: usize = 2_000;
-pub const MAX_TAGS: usize = 20;
-pub const MAX_TAG_CHARS: usize = 64;
 
 /// How long quitting waits for held claims to be given back; after that their lease runs out.
 const EXIT_RELEASE_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// The reason the server accepts only with a note ("Other (explain in the note)").
 const REASON_NEEDING_NOTE: &str = "other";
-
-/// One claimed comment and what this moderator did with it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Item {
-    pub claimed: ClaimedComment,
-    /// Concern tags typed for it; they go with its decision.
-    pub tags: Vec<String>,
-    pub decision: Option<MyDecision>,
-    /// Another moderator decided it while this one held it.
-    pub elsewhere: Option<DecidedElsewhere>,
-}
-
-/// A decision this moderator journaled.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MyDecision {
-    /// The journal entry (idempotency key); a group decision shares it across its members.
-    pub key: String,
-    pub action: ModerationAction,
-    /// Part of a decision on the whole campaign group.
-    pub group: bool,
-    pub state: DecisionState,
-    /// The note it carried, given back to the moderator on undo.
-    pub note: Option<String>,
-    /// Until when `undo` can take it back.
-    pub undo_until: DateTime<Utc>,
-}
-
-/// Where a journaled decision stands.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DecisionState {
-    /// On disk, waiting for the grace time or the backend.
-    Pending,
-    /// Recorded by the backend.
-    Applied,
-    /// Refused by the backend (or skipped by a group decision); the message is safe to show.
-    Failed(String),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DecidedElsewhere {
-    pub user: String,
-    pub status: CommentStatus,
-}
-
-impl Item {
-    pub fn new(claimed: ClaimedComment) -> Item {
-        Item {
-            claimed,
-            tags: Vec::new(),
-            decision: None,
-            elsewhere: None,
-        }
-    }
-
-    pub fn id(&self) -> i64 {
-        self.claimed.comment.id
-    }
-
-    pub fn group_id(&self) -> i64 {
-        self.claimed.comment.duplicate_group_id
-    }
-
-    pub fn group_size(&self) -> i64 {
-        self.claimed.comment.duplicate_group_size
-    }
-
-    /// Nobody has decided it yet.
-    pub fn undecided(&self) -> bool {
-        self.decision.is_none() && self.elsewhere.is_none()
-    }
-
-    /// The moderator may decide it now: undecided, or a decision of theirs was refused.
-    pub fn decidable(&self) -> bool {
-        self.elsewhere.is_none()
-            && self
-                .decision
-                .as_ref()
-                .is_none_or(|d| matches!(d.state, DecisionState::Failed(_)))
-    }
-
-    /// Its claim must be kept alive: nothing decided it yet, or a decision of ours is on its way.
-    pub fn needs_claim(&self) -> bool {
-        self.elsewhere.is_none()
-            && self
-                .decision
-                .as_ref()
-                .is_none_or(|d| d.state == DecisionState::Pending)
-    }
-
-    /// Nothing more will happen to it here: it can leave the list at the next claim.
-    pub fn finished(&self) -> bool {
-        !self.needs_claim()
-    }
-}
-
-/// When the lease of the held claims ends and when to renew it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Lease {
-    pub expires_at: DateTime<Utc>,
-    pub renew_at: DateTime<Utc>,
-}
-
-impl Lease {
-    /// A lease the server set to end at `expires_at`, heard of at `now`: renewed half-way.
-    fn new(now: DateTime<Utc>, expires_at: DateTime<Utc>) -> Lease {
-        let half = (expires_at - now) / 2;
-        Lease {
-            expires_at,
-            renew_at: now + half.max(MIN_RENEW_WAIT),
-        }
-    }
-}
 
 /// A decision waiting for the last step before it is journaled.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -519,11 +405,12 @@ impl QueuePane {
         let i18n = ctx.i18n;
         if draft.reason.as_deref() == Some(REASON_NEEDING_NOTE) && self.note.is_none() {
             let reason = self.reason_label(REASON_NEEDING_NOTE, i18n.locale().code() == "fa");
-            ctx.notify(i18n.format("pane.queue.reason_needs_note", &[("reason", &reason)]));
+            let message = i18n.format("pane.queue.reason_needs_note", &[("reason", &reason)]);
             self.dialog = Some(Dialog::Note {
-                field: TextField::without_ui(i18n.text("pane.queue.note_title"), ""),
+                field: TextField::without_ui(message.clone(), ""),
                 then: Some(draft),
             });
+            ctx.notify(message);
             return;
         }
         if self.group_armed {
@@ -807,25 +694,6 @@ fn dismiss_failed(ctx: &mut PaneCtx, key: &str) {
 /// The locale key naming `action` (`action.approve`, …).
 fn action_key(action: ModerationAction) -> String {
     format!("action.{}", action.as_str())
-}
-
-/// Concern tags typed as a list separated by Latin or Persian commas, blanks and repeats
-/// dropped; `None` when they exceed what the server accepts.
-pub fn parse_tags(text: &str) -> Option<Vec<String>> {
-    let mut tags: Vec<String> = Vec::new();
-    for tag in text.split([',', '،', '\n']).map(str::trim) {
-        if tag.is_empty() || tags.iter().any(|t| t == tag) {
-            continue;
-        }
-        if tag.chars().count() > MAX_TAG_CHARS || tag.chars().any(char::is_control) {
-            return None;
-        }
-        tags.push(tag.to_owned());
-    }
-    if tags.len() > MAX_TAGS {
-        return None;
-    }
-    Some(tags)
 }
 
 impl PaneView for QueuePane {

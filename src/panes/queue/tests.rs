@@ -1,7 +1,7 @@
 //! The Queue pane driven without a network: claim answers built from protocol types, keys as
 //! actions through a context over a temporary journal, frames drawn into a TestBackend.
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use mosharekat_api::comment::BulkSkip;
 use mosharekat_api::{
