@@ -3,6 +3,7 @@
 //! with [`PaneCtx::spawn`] and get the answer back later in [`PaneView::on_response`].
 
 pub mod deadlines;
+pub mod queue;
 
 use std::any::Any;
 use std::future::Future;
@@ -161,8 +162,68 @@ pub fn allowed(pane: Pane, role: Role) -> bool {
 /// Build the pane for `pane`, if it exists in this build.
 pub fn build(pane: Pane) -> Option<Box<dyn PaneView>> {
     match pane {
+        Pane::Queue => Some(Box::new(queue::QueuePane::new())),
         Pane::Deadlines => Some(Box::new(deadlines::DeadlinesPane::default())),
         _ => None,
+    }
+}
+
+/// A [`PaneCtx`] without an app, for driving a pane in tests: the journal lives in a temporary
+/// directory and the client points at a port nothing listens on.
+#[cfg(test)]
+pub(crate) struct TestCtx {
+    pub client: Client,
+    pub role: Role,
+    pub username: String,
+    pub i18n: I18n,
+    pub online: bool,
+    pub journal: Journal,
+    pub grace: chrono::Duration,
+    pub notice: Option<String>,
+    pub went_offline: bool,
+    pub tx: UnboundedSender<AppEvent>,
+    pub rx: tokio::sync::mpsc::UnboundedReceiver<AppEvent>,
+    _dir: tempfile::TempDir,
+}
+
+#[cfg(test)]
+impl TestCtx {
+    pub fn new(role: Role, username: &str, locale: &str) -> TestCtx {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let journal = Journal::open(&dir.path().join("test.journal")).expect("journal");
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        TestCtx {
+            client: Client::new("http://127.0.0.1:9".parse().expect("url")),
+            role,
+            username: username.into(),
+            i18n: I18n::new(crate::i18n::Locale::embedded(locale).expect("embedded locale")),
+            online: true,
+            journal,
+            grace: crate::app::UNDO_GRACE,
+            notice: None,
+            went_offline: false,
+            tx,
+            rx,
+            _dir: dir,
+        }
+    }
+
+    /// Run `f` with a context at time `now`.
+    pub fn with<R>(&mut self, now: DateTime<Utc>, f: impl FnOnce(&mut PaneCtx) -> R) -> R {
+        let mut ctx = PaneCtx {
+            client: &self.client,
+            role: self.role,
+            username: &self.username,
+            i18n: &self.i18n,
+            now,
+            online: self.online,
+            journal: &mut self.journal,
+            grace: self.grace,
+            tx: &self.tx,
+            notice: &mut self.notice,
+            went_offline: &mut self.went_offline,
+        };
+        f(&mut ctx)
     }
 }
 

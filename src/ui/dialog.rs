@@ -186,6 +186,15 @@ pub struct TextField {
 
 impl TextField {
     pub fn new(title: impl Into<String>, ui: &Ui, initial: &str) -> Self {
+        Self {
+            state: EditorState::new(ui.user_text()),
+            ..Self::without_ui(title, initial)
+        }
+    }
+
+    /// A field opened while a pane handles a key, with no [`Ui`] at hand: it takes the
+    /// interface's layout options when it is drawn (each draw sets them anyway).
+    pub fn without_ui(title: impl Into<String>, initial: &str) -> Self {
         let lines: Vec<String> = if initial.is_empty() {
             vec![String::new()]
         } else {
@@ -197,7 +206,7 @@ impl TextField {
         Self {
             title: title.into(),
             textarea,
-            state: EditorState::new(ui.user_text()),
+            state: EditorState::new(mosharekat_rtl::LayoutOptions::default()),
         }
     }
 
