@@ -1,5 +1,6 @@
 //! Speed of the RTL text engine (`mosharekat-rtl`): a full 200×60 screen of Persian
-//! paragraphs (goal: well under 1 ms), and throughput on 1 MB of mixed text.
+//! paragraphs (goal: well under 1 ms), throughput on 1 MB of mixed text, and a 200×60 pane
+//! showing the top of that 1 MB (only what is visible is laid out) and sizing its scrollbar.
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -52,11 +53,17 @@ fn screen(c: &mut Criterion) {
     group.finish();
 }
 
-fn throughput(c: &mut Criterion) {
+/// 1 MB of mixed Persian/English paragraphs.
+fn mixed_text() -> String {
     let mut text = String::with_capacity(1 << 20);
     while text.len() < 1 << 20 {
         text.push_str(MIXED);
     }
+    text
+}
+
+fn throughput(c: &mut Criterion) {
+    let text = mixed_text();
     let mut group = c.benchmark_group("mixed_1mb");
     group.throughput(Throughput::Bytes(text.len() as u64));
     group.sample_size(10);
@@ -68,5 +75,22 @@ fn throughput(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, screen, throughput);
+fn pane(c: &mut Criterion) {
+    let text = mixed_text();
+    let paragraph = BidiParagraph::new(text.as_str());
+    let area = Rect::new(0, 0, 200, 60);
+    let mut group = c.benchmark_group("pane_1mb");
+    group.measurement_time(Duration::from_secs(5));
+    group.bench_function("draw_top_200x60", |b| {
+        let mut buf = Buffer::empty(area);
+        b.iter(|| black_box(&paragraph).render(area, &mut buf))
+    });
+    group.sample_size(10);
+    group.bench_function("visual_rows_width_200", |b| {
+        b.iter(|| black_box(&paragraph).visual_rows(200))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, screen, throughput, pane);
 criterion_main!(benches);
