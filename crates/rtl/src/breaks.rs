@@ -3,7 +3,7 @@
 //!
 //! `unicode-linebreak` runs a pair-table state machine whose every step waits for the one
 //! before. Text made only of letters (AL), digits (NU), spaces (SP), infix separators (IS:
-//! `. , : ،`) and combining marks (CM: harakat, ZWNJ) — most Persian and English prose —
+//! `. , : ،`) and combining marks (CM: harakat, ZWNJ) — plain Persian and English prose —
 //! breaks in one place only: before a character that follows a space, unless it is another
 //! space or an infix separator (a mark right after a space counts as a letter, rule LB10). The
 //! tests check that rule against `unicode-linebreak` on every string of up to six of those

@@ -1,7 +1,7 @@
 //! Extended grapheme clusters and their display widths, with a fast path for the characters
 //! most text is made of.
 //!
-//! ASCII, the Arabic letters and digits and the Arabic presentation forms never join a
+//! Printable ASCII, the Arabic letters and digits and the Arabic presentation forms never join a
 //! neighbour of the same kind into one cluster, take one column, and start no sequence that a
 //! later character could extend across them (no Prepend, Extend, emoji, regional indicator or
 //! Indic consonant among them). So between two of them there is always a cluster boundary, and
@@ -24,7 +24,7 @@ pub(crate) fn is_simple(c: char) -> bool {
     }
 }
 
-/// The simple characters below U+0800 as a bit set: ASCII, NBSP, « », and the Arabic
+/// The simple characters below U+0800 as a bit set: printable ASCII, NBSP, « », and the Arabic
 /// punctuation, letters and digits (not the harakat, the number signs that prepend or the
 /// Arabic letter mark).
 const SIMPLE_LOW: [u64; 32] = {

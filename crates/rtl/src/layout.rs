@@ -468,7 +468,8 @@ struct Unit {
     source: Range<usize>,
     width: u16,
     kind: UnitKind,
-    /// The piece it comes from, for its style (`Paragraph::styles`).
+    /// The piece it comes from, for its style (`Paragraph::styles`; a paragraph has far
+    /// fewer than 2³² pieces).
     piece: u32,
     /// Whitespace a line may break after and that may hang past the width.
     space: bool,

@@ -5,8 +5,12 @@
 //! URLs, numbers and markers). For those, this module resolves the levels itself, per character
 //! and in a few passes, instead of through `unicode-bidi`'s per-byte paragraph analysis: the
 //! rules are the same code as `unicode-bidi` 0.3's (`explicit.rs`, `prepare.rs`,
-//! `implicit.rs`), including its handling of retained BNs, so the levels come out identical
-//! (a property test checks that on random text, and the conformance test runs through here).
+//! `implicit.rs`), including its handling of retained BNs, so the levels come out identical,
+//! but for one thing: where a rule walks an isolating run sequence backwards across an
+//! isolate, 0.3 reads the earlier level runs front to back (servo/unicode-bidi#141) and this
+//! module reads them back to front, as UAX #9 says. Property tests hold the levels to
+//! `unicode-bidi`'s on random text (to a UAX #9 reference built from it where isolates are
+//! involved), and the conformance test runs through here.
 //! Anything else — embeddings, overrides, RLI, FSI, nested or unmatched isolates, paragraph
 //! and segment separators, over 63 open brackets — goes to `unicode-bidi`.
 
@@ -135,7 +139,7 @@ fn resolve_flat(chars: &[char], classes: &[BidiClass], paragraph_level: u8) -> O
     // the isolate's level run); each isolate's content from its first other character is a
     // sequence of its own.
     let mut processing = classes.to_vec();
-    let mut outer: Vec<u32> = Vec::with_capacity(n);
+    let mut outer: Vec<usize> = Vec::with_capacity(n);
     let mut inner: Vec<(usize, usize)> = Vec::new();
     let mut next_isolate = isolates.iter().peekable();
     let mut i = 0;
@@ -146,7 +150,7 @@ fn resolve_flat(chars: &[char], classes: &[BidiClass], paragraph_level: u8) -> O
             next_isolate.next();
             let mut first = start;
             while first < end && classes[first] == BN {
-                outer.push(first as u32);
+                outer.push(first);
                 first += 1;
             }
             if first < end {
@@ -155,7 +159,7 @@ fn resolve_flat(chars: &[char], classes: &[BidiClass], paragraph_level: u8) -> O
             i = end;
             continue;
         }
-        outer.push(i as u32);
+        outer.push(i);
         i += 1;
     }
     let e_class = if e.is_multiple_of(2) { L } else { R };
@@ -164,7 +168,7 @@ fn resolve_flat(chars: &[char], classes: &[BidiClass], paragraph_level: u8) -> O
     let mut indices = Vec::new();
     for (start, end) in inner {
         indices.clear();
-        indices.extend(start as u32..end as u32);
+        indices.extend(start..end);
         // Inside, the level is 2 and the neighbours' levels lower: sos and eos are L.
         work.resolve_sequence(&indices, L, L, chars, classes, &mut processing)?;
     }
@@ -203,8 +207,8 @@ fn paired_bracket(c: char) -> Option<BidiMatchedOpeningBracket> {
 /// Buffers reused across the sequences of a paragraph.
 #[derive(Default)]
 struct Work {
-    et_run: Vec<u32>,
-    bn_run: Vec<u32>,
+    et_run: Vec<usize>,
+    bn_run: Vec<usize>,
     brackets: Vec<(char, usize)>,
     pairs: Vec<(usize, usize)>,
 }
@@ -214,7 +218,7 @@ impl Work {
     /// characters; `None` when it has more open brackets than BD16 tracks.
     fn resolve_sequence(
         &mut self,
-        seq: &[u32],
+        seq: &[usize],
         sos: BidiClass,
         eos: BidiClass,
         chars: &[char],
@@ -229,7 +233,7 @@ impl Work {
 
     fn resolve_weak(
         &mut self,
-        seq: &[u32],
+        seq: &[usize],
         sos: BidiClass,
         eos: BidiClass,
         processing: &mut [BidiClass],
@@ -242,7 +246,7 @@ impl Work {
         self.et_run.clear();
         self.bn_run.clear();
         for (pos, &index) in seq.iter().enumerate() {
-            let i = index as usize;
+            let i = index;
             if p[i] == BN {
                 self.bn_run.push(index);
                 continue;
@@ -273,7 +277,7 @@ impl Work {
                 // W5: terminators before a European number.
                 EN => {
                     for &j in &self.et_run {
-                        p[j as usize] = EN;
+                        p[j] = EN;
                     }
                     self.et_run.clear();
                 }
@@ -281,7 +285,7 @@ impl Work {
                 ES | CS => {
                     let mut next = seq[pos + 1..]
                         .iter()
-                        .map(|&j| p[j as usize])
+                        .map(|&j| p[j])
                         .find(|&c| c != BN)
                         .unwrap_or(eos);
                     if next == EN && last_strong_is_al {
@@ -294,16 +298,16 @@ impl Work {
                     };
                     if p[i] == ON {
                         for &j in seq[..pos].iter().rev() {
-                            if p[j as usize] != BN {
+                            if p[j] != BN {
                                 break;
                             }
-                            p[j as usize] = ON;
+                            p[j] = ON;
                         }
                         for &j in &seq[pos + 1..] {
-                            if p[j as usize] != BN {
+                            if p[j] != BN {
                                 break;
                             }
-                            p[j as usize] = ON;
+                            p[j] = ON;
                         }
                     }
                 }
@@ -322,20 +326,20 @@ impl Work {
             // W6 for terminators not next to a European number.
             if prev_before_w5 != ET {
                 for &j in &self.et_run {
-                    p[j as usize] = ON;
+                    p[j] = ON;
                 }
                 self.et_run.clear();
             }
             prev_before_w4 = class_before_w456;
         }
         for &j in &self.et_run {
-            p[j as usize] = ON;
+            p[j] = ON;
         }
         self.et_run.clear();
         // W7.
         let mut last_strong_is_l = sos == L;
         for &index in seq {
-            let i = index as usize;
+            let i = index;
             match p[i] {
                 EN if last_strong_is_l => p[i] = L,
                 L => last_strong_is_l = true,
@@ -348,7 +352,7 @@ impl Work {
     #[allow(clippy::too_many_arguments)]
     fn resolve_neutral(
         &mut self,
-        seq: &[u32],
+        seq: &[usize],
         sos: BidiClass,
         eos: BidiClass,
         e: BidiClass,
@@ -362,7 +366,7 @@ impl Work {
         self.brackets.clear();
         self.pairs.clear();
         for (pos, &index) in seq.iter().enumerate() {
-            let i = index as usize;
+            let i = index;
             if p[i] != ON {
                 continue;
             }
@@ -389,7 +393,7 @@ impl Work {
             let mut found_e = false;
             let mut found_not_e = false;
             for &j in &seq[open + 1..close] {
-                let class = p[j as usize];
+                let class = p[j];
                 if class == e {
                     found_e = true;
                 } else if class == not_e {
@@ -411,7 +415,7 @@ impl Work {
                 match seq[..open]
                     .iter()
                     .rev()
-                    .map(|&j| p[j as usize])
+                    .map(|&j| p[j])
                     .find(|c| matches!(c, L | R | EN | AN))
                     .unwrap_or(sos)
                 {
@@ -421,17 +425,16 @@ impl Work {
             } else {
                 continue;
             };
-            p[seq[open] as usize] = class;
-            p[seq[close] as usize] = class;
+            p[seq[open]] = class;
+            p[seq[close]] = class;
             for &j in seq[..open].iter().rev() {
-                if p[j as usize] != BN {
+                if p[j] != BN {
                     break;
                 }
-                p[j as usize] = class;
+                p[j] = class;
             }
             for after in [open, close] {
                 for &j in &seq[after + 1..] {
-                    let j = j as usize;
                     if original[j] == NSM || p[j] == BN {
                         p[j] = class;
                     } else {
@@ -445,7 +448,7 @@ impl Work {
         let mut prev = sos;
         let mut pos = 0;
         while pos < seq.len() {
-            let class = p[seq[pos] as usize];
+            let class = p[seq[pos]];
             if !is_neutral(class) {
                 prev = class;
                 pos += 1;
@@ -456,8 +459,8 @@ impl Work {
             let next = loop {
                 match seq.get(pos) {
                     None => break eos,
-                    Some(&j) if is_neutral(p[j as usize]) => pos += 1,
-                    Some(&j) => break p[j as usize],
+                    Some(&j) if is_neutral(p[j]) => pos += 1,
+                    Some(&j) => break p[j],
                 }
             };
             let resolved = match (prev, next) {
@@ -466,7 +469,7 @@ impl Work {
                 _ => e,
             };
             for &j in &seq[start..pos] {
-                p[j as usize] = resolved;
+                p[j] = resolved;
             }
             // The character that ended the run is not neutral: it is the next one's `prev`.
             prev = next;
