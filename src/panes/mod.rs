@@ -3,6 +3,7 @@
 //! with [`PaneCtx::spawn`] and get the answer back later in [`PaneView::on_response`].
 
 pub mod deadlines;
+pub mod tallies;
 
 use std::any::Any;
 use std::future::Future;
@@ -162,7 +163,76 @@ pub fn allowed(pane: Pane, role: Role) -> bool {
 pub fn build(pane: Pane) -> Option<Box<dyn PaneView>> {
     match pane {
         Pane::Deadlines => Some(Box::new(deadlines::DeadlinesPane::default())),
+        Pane::Tallies => Some(Box::new(tallies::TalliesPane::default())),
         _ => None,
+    }
+}
+
+/// A [`PaneCtx`] for pane tests, over a journal in a temporary folder.
+#[cfg(test)]
+pub mod testing {
+    use chrono::{DateTime, Utc};
+    use mosharekat_api::Role;
+    use tokio::sync::mpsc;
+
+    use super::PaneCtx;
+    use crate::app::AppEvent;
+    use crate::client::Client;
+    use crate::i18n::{I18n, Locale};
+    use crate::journal::Journal;
+
+    /// Owns what a [`PaneCtx`] borrows; [`TestCtx::ctx`] lends one out.
+    pub struct TestCtx {
+        pub client: Client,
+        pub i18n: I18n,
+        pub journal: Journal,
+        pub now: DateTime<Utc>,
+        pub online: bool,
+        /// Answers of the requests panes spawned (needs a tokio runtime to run them).
+        pub rx: mpsc::UnboundedReceiver<AppEvent>,
+        /// The last `notify` message.
+        pub notice: Option<String>,
+        /// Whether a pane reported the backend unreachable.
+        pub went_offline: bool,
+        tx: mpsc::UnboundedSender<AppEvent>,
+        _dir: tempfile::TempDir,
+    }
+
+    /// A context for an operator over `client`, in `lang`, at `now`.
+    pub fn test_ctx(client: Client, lang: &str, now: DateTime<Utc>) -> TestCtx {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let journal = Journal::open(&dir.path().join("journal")).expect("journal");
+        let (tx, rx) = mpsc::unbounded_channel();
+        TestCtx {
+            client,
+            i18n: I18n::new(Locale::embedded(lang).expect("embedded locale")),
+            journal,
+            now,
+            online: true,
+            rx,
+            notice: None,
+            went_offline: false,
+            tx,
+            _dir: dir,
+        }
+    }
+
+    impl TestCtx {
+        pub fn ctx(&mut self) -> PaneCtx<'_> {
+            PaneCtx {
+                client: &self.client,
+                role: Role::Operator,
+                username: "operator1",
+                i18n: &self.i18n,
+                now: self.now,
+                online: self.online,
+                journal: &mut self.journal,
+                grace: crate::app::UNDO_GRACE,
+                tx: &self.tx,
+                notice: &mut self.notice,
+                went_offline: &mut self.went_offline,
+            }
+        }
     }
 }
 
