@@ -18,6 +18,7 @@ use ratatui::widgets::{
 
 use super::chart::{self, bar_cells, bar_line, percent};
 use super::{ConsultationPolls, PollData, TalliesPane};
+use crate::client::ClientError;
 use crate::dates::{self, DateStyle};
 use crate::keymap::{Action, Section};
 use crate::theme::Slot;
@@ -229,10 +230,7 @@ impl TalliesPane {
         match data {
             Some(data) => draw_bars(frame, bars, ui, poll, data),
             None => {
-                let text = match &self.tally_error {
-                    Some(e) => ui.f("error.generic", &[("message", e)]),
-                    None => ui.t("app.loading").to_owned(),
-                };
+                let text = not_loaded(ui, self.tally_error.as_ref());
                 frame.render_widget(
                     Paragraph::new(ui.label(&text, bars.width, ui.style(Slot::TextMuted))),
                     bars,
@@ -246,16 +244,32 @@ impl TalliesPane {
         };
         draw_turnout(frame, turnout, ui, data, until, spark_rows);
         let mut scroll = self.breakdown_scroll;
-        draw_breakdown(
-            frame,
-            breakdown,
-            ui,
+        let shown = Shown {
             poll,
             data,
-            self.breakdown,
-            &mut scroll,
-        );
+            by: self.breakdown,
+            error: self.tally_error.as_ref(),
+        };
+        draw_breakdown(frame, breakdown, ui, &shown, &mut scroll);
         self.breakdown_scroll = scroll;
+    }
+}
+
+/// The poll on screen and what is known of it, for the breakdown table.
+struct Shown<'a> {
+    poll: &'a Poll,
+    data: Option<&'a PollData>,
+    by: Option<Breakdown>,
+    /// Why its last tally request failed.
+    error: Option<&'a ClientError>,
+}
+
+/// Why something is not on screen yet: still loading, the backend unreachable, or refused.
+fn not_loaded(ui: &Ui, error: Option<&ClientError>) -> String {
+    match error {
+        None => ui.t("app.loading").to_owned(),
+        Some(e) if e.is_transient() => ui.t("pane.tallies.not_loaded_offline").to_owned(),
+        Some(e) => ui.f("error.generic", &[("message", &e.to_string())]),
     }
 }
 
@@ -411,10 +425,15 @@ fn draw_turnout(
     );
 
     let from = dates::format_date_time(series.start, DateStyle::Numeric, ui.i18n);
-    let to = dates::format_date_time(series.end(), DateStyle::Numeric, ui.i18n);
+    let to = if series.values.len() > 1 {
+        dates::format_date_time(series.end(), DateStyle::Numeric, ui.i18n)
+    } else {
+        String::new()
+    };
     let (from_width, to_width) = (ui.width(&from), ui.width(&to));
-    // The labels sit under the two ends of the drawn span, unless it is too short for both.
-    let axis_width = span_width.max(from_width + to_width + 1).min(axis.width);
+    // The labels sit under the two ends of the drawn span, unless it is too short for both (the
+    // three columns are laid out with a one-column gap between each).
+    let axis_width = span_width.max(from_width + to_width + 2).min(axis.width);
     let cols = ui.columns(
         axis_width,
         &[
@@ -452,15 +471,13 @@ fn draw_turnout(
 /// option's share (and count and a small bar when there is room). Staff see every bucket with
 /// exact counts; buckets under [`SMALL_BUCKET`] ballots are marked, since published statistics
 /// hide them.
-fn draw_breakdown(
-    frame: &mut Frame,
-    area: Rect,
-    ui: &Ui,
-    poll: &Poll,
-    data: Option<&PollData>,
-    by: Option<Breakdown>,
-    scroll: &mut usize,
-) {
+fn draw_breakdown(frame: &mut Frame, area: Rect, ui: &Ui, shown: &Shown, scroll: &mut usize) {
+    let Shown {
+        poll,
+        data,
+        by,
+        error,
+    } = *shown;
     if area.height == 0 {
         return;
     }
@@ -468,18 +485,12 @@ fn draw_breakdown(
     let [heading, table] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
     let Some(by) = by else {
-        let text = format!(
-            "{} · {}",
-            ui.f("pane.tallies.breakdown", &[("by", ui.t("breakdown.none"))]),
-            ui.f(
-                "pane.tallies.breakdown_hint",
-                &[("key", &ui.key(Section::Tallies, Action::CycleBreakdown))]
-            )
+        let text = ui.f(
+            "pane.tallies.breakdown_hint",
+            &[("key", &ui.key(Section::Tallies, Action::CycleBreakdown))],
         );
-        frame.render_widget(
-            Paragraph::new(ui.label(&text, heading.width, muted)),
-            heading,
-        );
+        // Wrapped: it is the only thing in the area.
+        frame.render_widget(ui.paragraph(text).style(muted), area);
         return;
     };
     let title = ui.f(
@@ -491,11 +502,8 @@ fn draw_breakdown(
         _ => None,
     });
     let Some(groups) = groups else {
-        let text = format!("{title} · {}", ui.t("app.loading"));
-        frame.render_widget(
-            Paragraph::new(ui.label(&text, heading.width, muted)),
-            heading,
-        );
+        let text = format!("{title} · {}", not_loaded(ui, error));
+        frame.render_widget(ui.paragraph(text).style(muted), area);
         return;
     };
     if groups.is_empty() {
@@ -589,13 +597,12 @@ fn draw_breakdown(
             }
         })
         .collect();
-    // One column of cells per option, all cells of a column in the same format.
-    let option_columns: Vec<Vec<Line<'static>>> = poll
+    // One column of cells per option; every cell of the table in the same format.
+    let shares: Vec<Vec<(i64, i64)>> = poll
         .options
         .iter()
-        .zip(&cols[2..])
-        .map(|(option, (_, width))| {
-            let shares: Vec<(i64, i64)> = shown
+        .map(|option| {
+            shown
                 .iter()
                 .map(|(g, _)| {
                     let count = g
@@ -605,10 +612,11 @@ fn draw_breakdown(
                         .map_or(0, |c| c.count);
                     (count, g.ballots)
                 })
-                .collect();
-            share_column(ui, &shares, &styles, *width)
+                .collect()
         })
         .collect();
+    let widths: Vec<u16> = cols[2..].iter().map(|(_, w)| *w).collect();
+    let option_columns = share_columns(ui, &shares, &widths, &styles);
     let mut lines = vec![ui.row(table.width, &cols, head, Style::new())];
     for (i, ((group, label), style)) in shown.iter().zip(&styles).enumerate() {
         let mut cells = vec![
@@ -628,53 +636,77 @@ fn draw_breakdown(
     frame.render_widget(Paragraph::new(lines), table);
 }
 
-/// One option's share in each bucket (`(count, ballots)` per row), `width` wide: the share, with
-/// the count when every row's fits, after a small bar growing from the reading side when there is
-/// room for one.
-fn share_column(
+/// The option columns of the breakdown table: per column, per row (`(count, ballots)`), each
+/// option's share — with the count when every cell's fits, and after a small bar growing from
+/// the reading side when every column has room for one — exactly as wide as its column.
+fn share_columns(
     ui: &Ui,
-    shares: &[(i64, i64)],
+    shares: &[Vec<(i64, i64)>],
+    widths: &[u16],
     styles: &[Style],
-    width: u16,
-) -> Vec<Line<'static>> {
-    let full: Vec<String> = shares.iter().map(|(c, t)| share_text(ui, *c, *t)).collect();
-    let widest = |texts: &[String]| texts.iter().map(|t| ui.width(t)).max().unwrap_or(0);
-    let texts = if widest(&full) < width {
-        full
-    } else {
+) -> Vec<Vec<Line<'static>>> {
+    let texts_of = |format: fn(&Ui, i64, i64) -> String| -> Vec<Vec<String>> {
         shares
             .iter()
-            .map(|(c, t)| percent_text(ui, *c, *t))
+            .map(|column| column.iter().map(|(c, t)| format(ui, *c, *t)).collect())
             .collect()
     };
-    let text_width = widest(&texts).min(width);
-    let room = width.saturating_sub(text_width + 1);
+    let widest = |texts: &[String]| texts.iter().map(|t| ui.width(t)).max().unwrap_or(0);
+    let full = texts_of(share_text);
+    let fits = |texts: &[Vec<String>]| {
+        texts
+            .iter()
+            .zip(widths)
+            .all(|(column, width)| widest(column) < *width)
+    };
+    let texts = if fits(&full) {
+        full
+    } else {
+        texts_of(percent_text)
+    };
+    let text_widths: Vec<u16> = texts
+        .iter()
+        .zip(widths)
+        .map(|(column, width)| widest(column).min(*width))
+        .collect();
+    let bars = text_widths
+        .iter()
+        .zip(widths)
+        .all(|(text, width)| width.saturating_sub(text + 1) >= 3);
     texts
         .iter()
         .zip(shares)
-        .zip(styles)
-        .map(|((text, (count, total)), style)| {
-            if room < 3 {
-                return ui.label(text, width, *style);
-            }
-            let bar = bar_line(
-                bar_cells(*count, *total, room),
-                room,
-                ui.rtl(),
-                ui.style(Slot::Bar),
-            );
-            let label = ui.label(text, text_width, *style);
-            let mut spans: Vec<Span<'static>> = Vec::new();
-            if ui.rtl() {
-                spans.extend(label.spans);
-                spans.push(Span::raw(" "));
-                spans.extend(bar.spans);
-            } else {
-                spans.extend(bar.spans);
-                spans.push(Span::raw(" "));
-                spans.extend(label.spans);
-            }
-            Line::from(spans)
+        .zip(widths.iter().zip(&text_widths))
+        .map(|((column, column_shares), (width, text_width))| {
+            column
+                .iter()
+                .zip(column_shares)
+                .zip(styles)
+                .map(|((text, (count, total)), style)| {
+                    if !bars {
+                        return ui.label(text, *width, *style);
+                    }
+                    let room = width - text_width - 1;
+                    let bar = bar_line(
+                        bar_cells(*count, *total, room),
+                        room,
+                        ui.rtl(),
+                        ui.style(Slot::Bar),
+                    );
+                    let label = ui.label(text, *text_width, *style);
+                    let mut spans: Vec<Span<'static>> = Vec::new();
+                    if ui.rtl() {
+                        spans.extend(label.spans);
+                        spans.push(Span::raw(" "));
+                        spans.extend(bar.spans);
+                    } else {
+                        spans.extend(bar.spans);
+                        spans.push(Span::raw(" "));
+                        spans.extend(label.spans);
+                    }
+                    Line::from(spans)
+                })
+                .collect()
         })
         .collect()
 }

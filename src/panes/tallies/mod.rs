@@ -24,7 +24,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use super::{PaneCtx, PaneView};
-use crate::client::{Client, ClientResult};
+use crate::client::{Client, ClientError, ClientResult};
 use crate::keymap::{Action, Pane};
 use crate::ui::Ui;
 
@@ -126,7 +126,8 @@ pub struct TalliesPane {
     last_fetch: Option<DateTime<Utc>>,
     /// Ballots arrived for the poll on screen since its tally was last asked for.
     stale: bool,
-    tally_error: Option<String>,
+    /// Why the last tally request for the poll on screen failed.
+    tally_error: Option<ClientError>,
     online: bool,
 }
 
@@ -407,7 +408,7 @@ impl PaneView for TalliesPane {
                     ctx.offline();
                 }
                 if self.current_poll().is_some_and(|p| p.id == poll_id) {
-                    self.tally_error = Some(e.to_string());
+                    self.tally_error = Some(e);
                 }
             }
         }

@@ -486,6 +486,22 @@ async fn offline_the_loaded_tally_stays_on_screen() {
     let screen = render(&mut pane, "en", 80, 24);
     assert!(screen.contains("60 (60%)"), "{screen}");
     assert!(!screen.contains("Something went wrong"), "{screen}");
+    // A breakdown asked for while offline says why it is missing, and the counts stay.
+    pane.on_action(Action::CycleBreakdown, &mut t.ctx());
+    pane.on_response(
+        Box::new(TallyAnswer {
+            poll_id: YES_NO,
+            by: Breakdown::AgeBand,
+            result: Err(ClientError::Unreachable("connection refused".into())),
+        }),
+        &mut t.ctx(),
+    );
+    let screen = render(&mut pane, "en", 80, 24);
+    assert!(
+        screen.contains("Breakdown: age band · not loaded: the backend is"),
+        "{screen}"
+    );
+    assert!(screen.contains("60 (60%)"), "{screen}");
 }
 
 // Drawing.
@@ -969,4 +985,39 @@ async fn live_tallies_from_the_real_backend() {
     );
     stream.abort();
     server.shutdown().await;
+}
+
+#[tokio::test]
+async fn every_cell_of_a_breakdown_table_has_the_same_format() {
+    for (width, height) in [(80, 24), (120, 30), (160, 48)] {
+        let mut t = new_ctx("en");
+        let mut pane = loaded(&mut t);
+        pane.on_action(Action::NextItem, &mut t.ctx());
+        pane.on_action(Action::NextPoll, &mut t.ctx());
+        pane.on_action(Action::CycleBreakdown, &mut t.ctx());
+        pane.on_action(Action::CycleBreakdown, &mut t.ctx());
+        assert_eq!(pane.breakdown(), Some(Breakdown::Gender));
+        answer(&mut pane, &mut t, likert_tally(), Breakdown::Gender);
+        let buffer = draw(&mut pane, "en", width, height);
+        let bars: Vec<usize> = ["Female", "Male", "Not stated"]
+            .iter()
+            .map(|bucket| {
+                let text = buffer_text(&buffer);
+                let y = text
+                    .lines()
+                    .position(|l| l.contains(bucket) && l.contains('%'))
+                    .unwrap_or_else(|| panic!("{bucket} at {width}:\n{text}"));
+                bar_runs(&buffer, y as u16).len()
+            })
+            .collect();
+        // Every cell with a non-zero count has its small bar, or none has.
+        assert!(
+            bars == [0, 0, 0] || bars == [5, 5, 3],
+            "{width}: {bars:?}\n{}",
+            buffer_text(&buffer)
+        );
+        let with_counts = buffer_text(&buffer).contains("10 (25%)");
+        let with_percent_only = buffer_text(&buffer).contains(" 25%");
+        assert!(with_counts != with_percent_only, "{width}");
+    }
 }
