@@ -31,6 +31,9 @@ use crate::ui::Ui;
 /// The shortest time between two fetches of the poll on screen caused by ballot events.
 const REFETCH_EVERY: Duration = Duration::seconds(1);
 
+/// The shortest time between two list reloads caused by ballots for polls not in the list.
+const RELOAD_FOR_UNKNOWN_POLL_EVERY: Duration = Duration::seconds(10);
+
 /// Requests for the polls of the consultations that run at the same time.
 const PARALLEL_REQUESTS: usize = 4;
 
@@ -115,6 +118,7 @@ pub struct TalliesPane {
     list_loaded: bool,
     list_loading: bool,
     list_error: Option<String>,
+    list_requested_at: Option<DateTime<Utc>>,
     selected: usize,
     list_scroll: usize,
     poll_index: usize,
@@ -172,6 +176,13 @@ impl TalliesPane {
         self.breakdown
     }
 
+    /// Show the breakdown by `by` without asking for it (the `cycle_breakdown` key also fetches
+    /// it); for callers that feed tallies themselves, like benchmarks.
+    pub fn set_breakdown(&mut self, by: Option<Breakdown>) {
+        self.breakdown = by;
+        self.breakdown_scroll = 0;
+    }
+
     /// What is known of a poll's results.
     pub fn poll_data(&self, poll_id: i64) -> Option<&PollData> {
         self.data.get(&poll_id)
@@ -205,6 +216,7 @@ impl TalliesPane {
             return;
         }
         self.list_loading = true;
+        self.list_requested_at = Some(ctx.now);
         let client = ctx.client.clone();
         ctx.spawn(Pane::Tallies, load_consultation_polls(client));
     }
@@ -278,8 +290,14 @@ impl TalliesPane {
             .iter()
             .any(|c| c.polls.iter().any(|p| p.id == poll_id));
         if !known {
-            // A poll added since the list was loaded.
-            self.load_list(ctx);
+            // A poll added since the list was loaded (not too often: a list that keeps failing
+            // to load must not be asked for on every ballot).
+            if self
+                .list_requested_at
+                .is_none_or(|at| ctx.now - at >= RELOAD_FOR_UNKNOWN_POLL_EVERY)
+            {
+                self.load_list(ctx);
+            }
             return;
         }
         let data = self.data.entry(poll_id).or_default();

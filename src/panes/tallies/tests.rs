@@ -436,6 +436,10 @@ async fn events_for_polls_not_on_screen_are_kept_and_unknown_polls_reload_the_li
 
     let mut unknown = yes_no_tally(Breakdown::Category);
     unknown.poll_id = 77;
+    // The list was asked for just now: not again at once.
+    pane.on_event(&ballot_event(77, unknown.clone()), &mut t.ctx());
+    assert!(!pane.loading_list());
+    t.now = now() + Duration::seconds(10);
     pane.on_event(&ballot_event(77, unknown), &mut t.ctx());
     assert!(pane.loading_list());
     assert!(pane.poll_data(77).is_none());
