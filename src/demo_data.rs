@@ -2,37 +2,25 @@
 //! `mosharekat demo seed`).
 
 use chrono::Utc;
-use mosharekat_api::Role;
-use mosharekat_server::store::{Actor, Store};
+use mosharekat_server::demo::{DemoConfig, SeedOptions, SeedSummary, generate};
+use mosharekat_server::store::Store;
 
 use crate::embedded::DemoCredentials;
 
-/// Create the demo staff and write the demo dataset, reporting `(phase, done, total)`.
+/// Generate the default demo dataset relative to now and write it with the demo staff, reporting
+/// `(phase, done, total)` as it goes. All or nothing.
 pub async fn seed(
     store: &dyn Store,
     credentials: &DemoCredentials,
-    progress: &mut impl FnMut(&str, u64, u64),
-) -> anyhow::Result<()> {
-    let now = Utc::now();
-    let actor = Actor {
-        username: "setup".into(),
-        ..Actor::system()
+    progress: &mut (impl FnMut(&str, u64, u64) + Send),
+) -> anyhow::Result<SeedSummary> {
+    let dataset = generate(&DemoConfig::default(), Utc::now());
+    let options = SeedOptions {
+        admin_password: credentials.admin_password.clone(),
+        staff_password: credentials.staff_password.clone(),
     };
-    progress("staff", 0, 2);
-    let admin_hash = mosharekat_server::auth::hash_password(&credentials.admin_password)?;
-    store
-        .create_staff(
-            &credentials.admin_username,
-            &admin_hash,
-            Role::Admin,
-            &actor,
-            now,
-        )
-        .await?;
-    let staff_hash = mosharekat_server::auth::hash_password(&credentials.staff_password)?;
-    store
-        .create_staff("operator", &staff_hash, Role::Operator, &actor, now)
-        .await?;
-    progress("staff", 2, 2);
-    Ok(())
+    let mut report = |p: mosharekat_server::demo::SeedProgress| {
+        progress(p.phase.label(), p.done as u64, p.total as u64)
+    };
+    mosharekat_server::demo::seed(store, &dataset, &options, &mut report).await
 }

@@ -36,7 +36,7 @@ pub struct Embedded {
 /// Start the backend over the data folder's database, seeding it on the first run.
 pub async fn start(
     dirs: &Dirs,
-    mut progress: impl FnMut(&str, u64, u64),
+    mut progress: impl FnMut(&str, u64, u64) + Send,
 ) -> anyhow::Result<Embedded> {
     dirs.ensure_data_dir().context("creating the data folder")?;
     let credentials_path = dirs.data.join(CREDENTIALS_FILE);
@@ -76,10 +76,10 @@ fn read_credentials(path: &Path) -> anyhow::Result<Option<DemoCredentials>> {
 async fn first_run(
     dirs: &Dirs,
     credentials_path: &Path,
-    progress: &mut impl FnMut(&str, u64, u64),
+    progress: &mut (impl FnMut(&str, u64, u64) + Send),
 ) -> anyhow::Result<DemoCredentials> {
     let credentials = DemoCredentials {
-        admin_username: "admin".into(),
+        admin_username: mosharekat_server::demo::DEMO_ADMIN.into(),
         admin_password: crate::journal::new_key(),
         staff_password: crate::journal::new_key(),
     };
@@ -93,7 +93,8 @@ async fn first_run(
     let url = format!("sqlite://{}?mode=rwc", building.display());
     let store =
         mosharekat_server::store::connect(&url, mosharekat_server::events::EventBus::new()).await?;
-    crate::demo_data::seed(store.as_ref(), &credentials, progress).await?;
+    let summary = crate::demo_data::seed(store.as_ref(), &credentials, progress).await?;
+    tracing::info!("seeded the demo data: {summary:?}");
     drop(store);
     // Let the pool's connections close and checkpoint before the file moves.
     tokio::time::sleep(std::time::Duration::from_millis(100)).await;

@@ -82,6 +82,8 @@ pub struct App {
     tx: mpsc::UnboundedSender<AppEvent>,
     /// Repaint everything on the next frame (after `redraw`).
     clear: bool,
+    /// First row of the help overlay shown.
+    help_scroll: u16,
 }
 
 /// Everything the app is built from (loaded before the terminal is taken over).
@@ -122,6 +124,7 @@ impl App {
             quit: false,
             tx,
             clear: false,
+            help_scroll: 0,
         }
     }
 
@@ -135,6 +138,11 @@ impl App {
 
     pub fn journal(&self) -> &Journal {
         &self.journal
+    }
+
+    /// The status bar's current notice, if any.
+    pub fn notice_text(&self) -> Option<&str> {
+        self.notice.as_ref().map(|(text, _)| text.as_str())
     }
 
     /// Run `f` with the pane at `index` and a context over the rest of the app.
@@ -197,8 +205,19 @@ impl App {
                     .keymap
                     .resolve(&key, Context::Dialog)
                     .or_else(|| self.keymap.resolve(&key, Context::Pane(self.active_pane())));
-                if matches!(action, Some(Action::Help | Action::Cancel | Action::Quit)) {
-                    self.overlay = Overlay::None;
+                match action {
+                    Some(Action::Help | Action::Cancel | Action::Quit) => {
+                        self.overlay = Overlay::None;
+                        self.help_scroll = 0;
+                    }
+                    Some(Action::NextItem | Action::ScrollDown) => self.help_scroll += 1,
+                    Some(Action::PrevItem | Action::ScrollUp) => {
+                        self.help_scroll = self.help_scroll.saturating_sub(1)
+                    }
+                    Some(Action::PageDown) => self.help_scroll += 10,
+                    Some(Action::PageUp) => self.help_scroll = self.help_scroll.saturating_sub(10),
+                    Some(Action::FirstItem) => self.help_scroll = 0,
+                    _ => {}
                 }
                 return;
             }
@@ -533,14 +552,13 @@ impl App {
         ui::draw_status_bar(frame, status, &ui, &parts);
         match &self.overlay {
             Overlay::None => {}
-            Overlay::Help => ui::draw_help(
-                frame,
-                body,
-                &ui,
-                self.panes
+            Overlay::Help => {
+                let context = self
+                    .panes
                     .get(self.active)
-                    .map_or(Context::Pane(Pane::Queue), |p| p.context()),
-            ),
+                    .map_or(Context::Pane(Pane::Queue), |p| p.context());
+                self.help_scroll = ui::draw_help(frame, body, &ui, context, self.help_scroll);
+            }
             Overlay::ConfirmQuit(confirm) => confirm.draw(frame, body, &ui),
         }
     }
@@ -684,11 +702,22 @@ async fn run_console(flags: ConsoleFlags) -> anyhow::Result<()> {
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     let mut signals = Signals::new()?;
     app.start(Utc::now());
+    // Draw only when something may have changed: input, an answer, a live event, or a tick that
+    // changed a notice or moved the clock's minute (days left, relative times).
+    let mut dirty = true;
+    let mut drawn_minute = Utc::now().timestamp() / 60;
     loop {
-        app.render(&mut terminal, Utc::now())?;
+        if dirty {
+            app.render(&mut terminal, Utc::now())?;
+            dirty = false;
+        }
         tokio::select! {
             event = input.next() => match event {
-                Some(Ok(TermEvent::Key(key))) => app.on_key(key, Utc::now()),
+                Some(Ok(TermEvent::Key(key))) => {
+                    app.on_key(key, Utc::now());
+                    dirty = true;
+                }
+                Some(Ok(TermEvent::Resize(..))) => dirty = true,
                 Some(Ok(_)) => {}
                 Some(Err(e)) => {
                     tracing::error!("terminal input: {e}");
@@ -696,9 +725,22 @@ async fn run_console(flags: ConsoleFlags) -> anyhow::Result<()> {
                 }
                 None => break,
             },
-            Some(event) = rx.recv() => app.on_event(event, Utc::now()),
-            Some(event) = stream_rx.recv() => app.on_event(AppEvent::Stream(event), Utc::now()),
-            _ = tick.tick() => app.on_tick(Utc::now()),
+            Some(event) = rx.recv() => {
+                app.on_event(event, Utc::now());
+                dirty = true;
+            }
+            Some(event) = stream_rx.recv() => {
+                app.on_event(AppEvent::Stream(event), Utc::now());
+                dirty = true;
+            }
+            _ = tick.tick() => {
+                let now = Utc::now();
+                let before = app.notice_text().map(str::to_owned);
+                app.on_tick(now);
+                let minute = now.timestamp() / 60;
+                dirty |= app.notice_text() != before.as_deref() || minute != drawn_minute;
+                drawn_minute = minute;
+            }
             _ = signals.recv() => {
                 // The SSH session dropped or we were told to stop: unsent decisions stay journaled.
                 tracing::info!("signal: leaving");

@@ -15,6 +15,12 @@ use reqwest::Url;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum DemoCommand {
+    /// Write the demo dataset (the one the console's first run uses) into an empty database, with
+    /// the demo staff. Their password is MOSHAREKAT_PASSWORD, or a random one printed once.
+    Seed {
+        #[command(flatten)]
+        db: super::DatabaseArgs,
+    },
     /// Simulate citizens against a running backend, through its public API.
     Load(LoadArgs),
 }
@@ -43,8 +49,50 @@ pub struct LoadArgs {
 
 pub async fn run(cmd: DemoCommand) -> anyhow::Result<ExitCode> {
     match cmd {
+        DemoCommand::Seed { db } => seed(db).await,
         DemoCommand::Load(args) => load(args).await,
     }
+}
+
+async fn seed(db: super::DatabaseArgs) -> anyhow::Result<ExitCode> {
+    let (password, generated) = match std::env::var("MOSHAREKAT_PASSWORD") {
+        Ok(p) => (p, false),
+        Err(_) => (crate::journal::new_key(), true),
+    };
+    let credentials = crate::embedded::DemoCredentials {
+        admin_username: mosharekat_server::demo::DEMO_ADMIN.into(),
+        admin_password: password.clone(),
+        staff_password: password.clone(),
+    };
+    let store = db.open().await?;
+    let progress = bar(0, "staff");
+    let summary =
+        crate::demo_data::seed(store.as_ref(), &credentials, &mut |phase, done, total| {
+            progress.set_message(phase.to_owned());
+            progress.set_length(total);
+            progress.set_position(done);
+        })
+        .await?;
+    progress.finish_and_clear();
+    println!(
+        "seeded {} consultations, {} participants, {} comments ({} campaign groups), {} polls, {} ballots",
+        summary.consultations,
+        summary.participants,
+        summary.comments,
+        summary.duplicate_groups,
+        summary.polls,
+        summary.ballots
+    );
+    let names: Vec<String> = summary
+        .staff
+        .iter()
+        .map(|(name, role)| format!("{name} ({role})"))
+        .collect();
+    println!("staff: {}", names.join(", "));
+    if generated {
+        println!("their password (shown once): {password}");
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn bar(len: usize, what: &str) -> ProgressBar {

@@ -122,8 +122,9 @@ pub struct StatusParts {
     pub notice: Option<String>,
 }
 
-/// The active key bindings for `context`, in the interface language.
-pub fn draw_help(frame: &mut Frame, area: Rect, ui: &Ui, context: Context) {
+/// The active key bindings for `context`, in the interface language, from row `scroll` on.
+/// Returns the scroll actually used (clamped to the content).
+pub fn draw_help(frame: &mut Frame, area: Rect, ui: &Ui, context: Context, scroll: u16) -> u16 {
     let popup = area.inner(Margin {
         horizontal: area.width / 10,
         vertical: 1,
@@ -155,7 +156,8 @@ pub fn draw_help(frame: &mut Frame, area: Rect, ui: &Ui, context: Context) {
             if !entry.layout_keys.is_empty() {
                 keys = format!("{keys} ({})", entry.layout_keys.join(", "));
             }
-            let key = ui.label(&keys, key_width, ui.style(Slot::HelpKey));
+            // Key names read left to right in either interface (`?, f1`, `ctrl-s`).
+            let key = ui.keys_cell(&keys, key_width, ui.style(Slot::HelpKey));
             let action = ui.label(
                 ui.t(&format!("action.{}", entry.action.name())),
                 action_width,
@@ -174,5 +176,7 @@ pub fn draw_help(frame: &mut Frame, area: Rect, ui: &Ui, context: Context) {
             lines.push(Line::from(spans));
         }
     }
-    frame.render_widget(Paragraph::new(lines), inner);
+    let scroll = scroll.min((lines.len() as u16).saturating_sub(inner.height));
+    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
+    scroll
 }

@@ -146,6 +146,25 @@ impl<'a> Ui<'a> {
         )
     }
 
+    /// Key names (`?, f1`, `ctrl-s (ش)`): always left to right, aligned to the reading side.
+    pub fn keys_cell(&self, text: &str, width: u16, style: Style) -> Line<'static> {
+        let alignment = if self.rtl() {
+            Alignment::Right
+        } else {
+            Alignment::Left
+        };
+        truncate_str(
+            text,
+            style,
+            width,
+            &self
+                .text
+                .clone()
+                .with_alignment(alignment)
+                .with_direction(Direction::Ltr),
+        )
+    }
+
     /// A wrapping paragraph of user text, each paragraph in its own direction.
     pub fn paragraph<'t>(&self, text: impl Into<ratatui::text::Text<'t>>) -> BidiParagraph<'t> {
         BidiParagraph::new(text).options(self.user_text())

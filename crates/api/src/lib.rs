@@ -54,3 +54,40 @@ pub const MAX_COMMENT_CHARS: usize = 10_000;
 
 /// Largest request body the server reads, in bytes.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every enum travels as the same code its `as_str` gives (the code the store keeps and the
+    /// documentation names).
+    #[test]
+    fn wire_form_of_every_enum_is_its_code() {
+        fn check<
+            T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
+        >(
+            values: impl IntoIterator<Item = T>,
+            code: impl Fn(&T) -> &'static str,
+        ) {
+            for v in values {
+                let wire = serde_json::to_value(&v).unwrap();
+                assert_eq!(wire, serde_json::Value::from(code(&v)), "{v:?}");
+                assert_eq!(serde_json::from_value::<T>(wire).unwrap(), v);
+            }
+        }
+        check(Role::ALL, |v| v.as_str());
+        check(CommentStatus::ALL, |v| v.as_str());
+        check(ModerationAction::ALL, |v| v.as_str());
+        check(ConsultationKind::ALL, |v| v.as_str());
+        check(ConsultationStatus::ALL, |v| v.as_str());
+        check(DeadlineFlag::ALL, |v| v.as_str());
+        check(Category::ALL, |v| v.as_str());
+        check(Gender::ALL, |v| v.as_str());
+        check(Channel::ALL, |v| v.as_str());
+        check(AgeBand::ALL, |v| v.as_str());
+        check(PollKind::ALL, |v| v.as_str());
+        check(Breakdown::ALL, |v| v.as_str());
+        check(Province::ALL.iter().copied(), |v| v.code());
+        check([Language::Fa, Language::En], |v| v.as_str());
+    }
+}

@@ -10,6 +10,7 @@ pub enum PollKind {
     SingleChoice,
     MultipleChoice,
     /// A five-point agreement scale (survey question).
+    #[serde(rename = "likert_5")]
     Likert5,
 }
 

@@ -1,6 +1,7 @@
 //! Bidi levels and reordering (UAX #9).
 //!
-//! `unicode-bidi` resolves the embedding levels of a paragraph (rules P2–I2). This module applies
+//! [`crate::levels`] resolves the embedding levels of a paragraph (rules P2–I2, itself for
+//! paragraphs without embeddings, through `unicode-bidi` for the rest). This module applies
 //! the per-line rules on top, over any kind of unit (characters for the conformance test,
 //! grapheme clusters for display): L1 (reset trailing whitespace and separators), L2 (visual
 //! order) and L4 (mirrored glyphs, from the Unicode `BidiMirroring.txt` data shipped in the
@@ -14,8 +15,9 @@
 use std::sync::OnceLock;
 
 pub use unicode_bidi::BidiClass;
-use unicode_bidi::{BidiClass::*, Level, ParagraphBidiInfo};
+use unicode_bidi::BidiClass::*;
 
+use crate::levels::{self, class_of};
 use crate::options::Direction;
 
 /// The direction a paragraph resolved to.
@@ -60,10 +62,9 @@ pub struct ReorderedLine {
 /// first strong character (rules P2, P3) and `fallback` when there is none.
 pub fn reorder_line(text: &str, direction: Direction, fallback: BaseDirection) -> ReorderedLine {
     let base = resolve_direction(text, direction, fallback);
-    let resolved = ResolvedLevels::new(text, base);
-    let starts: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
-    let classes: Vec<BidiClass> = starts.iter().map(|&i| resolved.classes[i]).collect();
-    let mut levels: Vec<u8> = starts.iter().map(|&i| resolved.levels[i]).collect();
+    let chars: Vec<char> = text.chars().collect();
+    let mut classes: Vec<BidiClass> = chars.iter().map(|&c| class_of(c)).collect();
+    let mut levels = levels::resolve(&chars, &mut classes, base.level());
     apply_l1(&classes, &mut levels, base.level());
     let visual = visual_order(&levels);
     ReorderedLine {
@@ -75,10 +76,7 @@ pub fn reorder_line(text: &str, direction: Direction, fallback: BaseDirection) -
 
 /// True for the characters rule X9 removes (their level is irrelevant to display).
 pub fn removed_by_x9(c: char) -> bool {
-    matches!(
-        unicode_bidi::bidi_class(c),
-        RLE | LRE | RLO | LRO | PDF | BN
-    )
+    matches!(class_of(c), RLE | LRE | RLO | LRO | PDF | BN)
 }
 
 /// The paragraph direction: forced, or from the first strong character outside isolates.
@@ -96,9 +94,16 @@ pub fn resolve_direction(
 
 /// Rules P2 and P3: the first L, R or AL character, skipping isolates, up to a paragraph break.
 pub fn first_strong(text: &str) -> Option<BaseDirection> {
+    first_strong_class(text.chars().map(class_of))
+}
+
+/// [`first_strong`] over the characters' classes.
+pub(crate) fn first_strong_class(
+    classes: impl IntoIterator<Item = BidiClass>,
+) -> Option<BaseDirection> {
     let mut isolate_depth = 0usize;
-    for c in text.chars() {
-        match unicode_bidi::bidi_class(c) {
+    for class in classes {
+        match class {
             L if isolate_depth == 0 => return Some(BaseDirection::Ltr),
             R | AL if isolate_depth == 0 => return Some(BaseDirection::Rtl),
             LRI | RLI | FSI => isolate_depth += 1,
@@ -108,23 +113,6 @@ pub fn first_strong(text: &str) -> Option<BaseDirection> {
         }
     }
     None
-}
-
-/// Classes and resolved levels (before L1) of every byte of a paragraph.
-pub(crate) struct ResolvedLevels {
-    pub classes: Vec<BidiClass>,
-    pub levels: Vec<u8>,
-}
-
-impl ResolvedLevels {
-    pub fn new(text: &str, base: BaseDirection) -> Self {
-        let level = Level::new(base.level()).expect("0 and 1 are valid levels");
-        let info = ParagraphBidiInfo::new(text, Some(level));
-        ResolvedLevels {
-            levels: info.levels.iter().map(|l| l.number()).collect(),
-            classes: info.original_classes,
-        }
-    }
 }
 
 /// Rule L1 for one line, over units given by the class and level of their first character.
@@ -162,15 +150,34 @@ pub fn apply_l1(classes: &[BidiClass], levels: &mut [u8], paragraph_level: u8) {
 
 /// Rule L2: the logical index of each unit, in visual order from left to right.
 pub fn visual_order(levels: &[u8]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..levels.len()).collect();
-    let Some(&highest) = levels.iter().max() else {
-        return order;
-    };
+    let mut order = Vec::new();
+    visual_order_into(levels, &mut order, &mut Vec::new());
+    order
+}
+
+/// [`visual_order`] into `order`, with `work` for the levels as the runs are reversed (both
+/// reused from row to row).
+pub(crate) fn visual_order_into(levels: &[u8], order: &mut Vec<usize>, work: &mut Vec<u8>) {
+    order.clear();
+    order.extend(0..levels.len());
+    let (lowest, highest) = levels
+        .iter()
+        .fold((u8::MAX, 0), |(lo, hi), &l| (lo.min(l), hi.max(l)));
+    if levels.is_empty() || highest % 2 == 0 && lowest == highest {
+        return;
+    }
+    if lowest == highest {
+        // One odd level: the whole row reverses.
+        order.reverse();
+        return;
+    }
     let Some(lowest_odd) = levels.iter().copied().filter(|l| l % 2 == 1).min() else {
-        return order;
+        return;
     };
     // Levels are read through `order` so each pass sees the runs as they stand.
-    let mut visual_levels = levels.to_vec();
+    work.clear();
+    work.extend_from_slice(levels);
+    let visual_levels = work;
     for level in (lowest_odd..=highest).rev() {
         let mut i = 0;
         while i < visual_levels.len() {
@@ -186,11 +193,35 @@ pub fn visual_order(levels: &[u8]) -> Vec<usize> {
             visual_levels[start..i].reverse();
         }
     }
-    order
 }
 
 /// Rule L4: the mirrored glyph of a character shown at an odd (right-to-left) level.
 pub fn mirrored(c: char) -> Option<char> {
+    // Below U+0F3A only these have mirrors (BidiMirroring.txt; a test holds this to the file).
+    if c < '\u{f3a}' {
+        return match c {
+            '(' => Some(')'),
+            ')' => Some('('),
+            '<' => Some('>'),
+            '>' => Some('<'),
+            '[' => Some(']'),
+            ']' => Some('['),
+            '{' => Some('}'),
+            '}' => Some('{'),
+            '«' => Some('»'),
+            '»' => Some('«'),
+            _ => None,
+        };
+    }
+    // Nor do the Arabic presentation forms (what shaping draws).
+    if ('\u{fb50}'..='\u{fdff}').contains(&c) || ('\u{fe70}'..='\u{feff}').contains(&c) {
+        return None;
+    }
+    mirrored_in_table(c)
+}
+
+/// The mirror of a character from the Unicode data file.
+fn mirrored_in_table(c: char) -> Option<char> {
     let table = MIRRORS.get_or_init(parse_mirroring);
     table
         .binary_search_by_key(&c, |&(from, _)| from)
@@ -255,6 +286,52 @@ mod tests {
             Some(BaseDirection::Rtl)
         );
         assert_eq!(first_strong("123 ۴۵۶"), None);
+    }
+
+    #[test]
+    fn the_mirrors_below_tibetan_are_those_of_the_data_file() {
+        let presentation_forms = (0xfb50..=0xfdff).chain(0xfe70..=0xfeff);
+        for c in (0..0xf3a)
+            .chain(presentation_forms)
+            .filter_map(char::from_u32)
+        {
+            assert_eq!(mirrored(c), mirrored_in_table(c), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn visual_order_shortcuts_agree_with_the_runs() {
+        for levels in [
+            &[0u8, 0, 0][..],
+            &[1, 1, 1],
+            &[2, 2],
+            &[3],
+            &[1, 2, 1],
+            &[0, 1, 0, 2],
+        ] {
+            let mut expected: Vec<usize> = (0..levels.len()).collect();
+            let highest = levels.iter().copied().max().unwrap();
+            let lowest_odd = levels.iter().copied().filter(|l| l % 2 == 1).min();
+            if let Some(lowest_odd) = lowest_odd {
+                let mut visual = levels.to_vec();
+                for level in (lowest_odd..=highest).rev() {
+                    let mut i = 0;
+                    while i < visual.len() {
+                        if visual[i] < level {
+                            i += 1;
+                            continue;
+                        }
+                        let start = i;
+                        while i < visual.len() && visual[i] >= level {
+                            i += 1;
+                        }
+                        expected[start..i].reverse();
+                        visual[start..i].reverse();
+                    }
+                }
+            }
+            assert_eq!(visual_order(levels), expected, "{levels:?}");
+        }
     }
 
     #[test]

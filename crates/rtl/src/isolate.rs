@@ -13,8 +13,14 @@ use std::ops::Range;
 /// Byte ranges of `text` to isolate, sorted and disjoint.
 pub(crate) fn isolated_ranges(text: &str) -> Vec<Range<usize>> {
     let mut ranges = Vec::new();
+    if !may_hold_token(text) {
+        return ranges;
+    }
     let mut words = words(text).peekable();
     while let Some(word) = words.next() {
+        if !may_hold_token(&text[word.clone()]) {
+            continue;
+        }
         let core = trim_punctuation(text, word.clone());
         if core.is_empty() {
             continue;
@@ -59,6 +65,50 @@ pub(crate) fn isolated_ranges(text: &str) -> Vec<Range<usize>> {
     }
     merged
 }
+
+/// False when the text cannot hold anything isolated: every kind of token needs one of these
+/// (a URL `:` or `www.`, an address `@`, a path `/` or `:`, a signed number `+`, `-` or `−`,
+/// an escape sequence a Control Picture, a marker `⟦`), so most Persian prose is skipped whole.
+fn may_hold_token(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(offset) = bytes[from..]
+        .iter()
+        .position(|&b| TOKEN_LEAD[usize::from(b)])
+    {
+        let i = from + offset;
+        let hit = match bytes[i] {
+            b'w' | b'W' => bytes
+                .get(i..i + 4)
+                .is_some_and(|w| w.eq_ignore_ascii_case(b"www.")),
+            // U+2212 minus, U+2400–U+2421 Control Pictures, U+27E6 ⟦.
+            0xe2 => matches!(
+                (bytes.get(i + 1), bytes.get(i + 2)),
+                (Some(0x88), Some(0x92))
+                    | (Some(0x90), Some(0x80..=0xa1))
+                    | (Some(0x9f), Some(0xa6))
+            ),
+            _ => true,
+        };
+        if hit {
+            return true;
+        }
+        from = i + 1;
+    }
+    false
+}
+
+/// The bytes [`may_hold_token`] stops at.
+const TOKEN_LEAD: [bool; 256] = {
+    let mut lead = [false; 256];
+    let bytes = [b':', b'/', b'@', b'+', b'-', b'w', b'W', 0xe2];
+    let mut i = 0;
+    while i < bytes.len() {
+        lead[bytes[i] as usize] = true;
+        i += 1;
+    }
+    lead
+};
 
 /// The text with LRI … PDI around its isolated ranges: what the paragraph direction is taken
 /// from (so a paragraph that opens with a URL takes its direction from the words after it).
@@ -128,12 +178,14 @@ fn trim_punctuation(text: &str, word: Range<usize>) -> Range<usize> {
 }
 
 fn is_url(token: &str) -> bool {
-    let lower = token.get(..8).unwrap_or(token).to_ascii_lowercase();
     [
         "http://", "https://", "ftp://", "ftps://", "mailto:", "file://", "www.",
     ]
     .iter()
-    .any(|scheme| lower.starts_with(scheme) && token.len() > scheme.len())
+    .any(|scheme| {
+        token.len() > scheme.len()
+            && token.as_bytes()[..scheme.len()].eq_ignore_ascii_case(scheme.as_bytes())
+    })
 }
 
 fn is_email(token: &str) -> bool {
@@ -261,6 +313,27 @@ mod tests {
         );
         assert_eq!(isolated("رشد +۲۰٪،"), vec!["+۲۰٪"]);
         assert!(isolated("ماده ۱۲ و ISO 9001 و ۱۴۰۳/۳/۱۵").is_empty());
+    }
+
+    #[test]
+    fn the_prefilter_lets_every_kind_of_token_through() {
+        for token in [
+            "http://a",
+            "HTTPS://a",
+            "mailto:x",
+            "Www.a",
+            "a@b.c",
+            "/etc",
+            "C:\\x",
+            "+1",
+            "-۵",
+            "\u{2212}۵",
+            "\u{241b}[2J",
+            "⟦RLO⟧",
+        ] {
+            assert!(may_hold_token(token), "{token}");
+        }
+        assert!(!may_hold_token("این سند ۳۰ روز، «تدوین» شد. (ww.x)"));
     }
 
     #[test]

@@ -5,19 +5,19 @@
 //! line-break opportunities (UAX #14) by display width → per line: shape (optional) → L1, L2,
 //! L4 → spans in visual order, aligned (RTL paragraphs to the right).
 
-use std::borrow::Cow;
-use std::ops::Range;
+use std::ops::{ControlFlow, Range};
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span, Text};
 use unicode_bidi::BidiClass;
-use unicode_segmentation::UnicodeSegmentation;
-use unicode_width::UnicodeWidthStr;
 
-use crate::bidi::{self, BaseDirection, ResolvedLevels};
+use crate::bidi::{self, BaseDirection};
+use crate::breaks;
+use crate::cluster;
 use crate::isolate::isolated_ranges;
+use crate::levels;
 use crate::options::{BidiMode, Direction, Shaping};
 use crate::sanitize::{self, ReplacementKind, Segment};
 use crate::shape;
@@ -168,7 +168,8 @@ impl VisualLine {
         if area.is_empty() || self.indent >= area.width {
             return;
         }
-        buf.set_line(
+        draw_line(
+            buf,
             area.x + self.indent,
             area.y,
             &self.line,
@@ -279,31 +280,55 @@ impl TextLayout {
     /// Lays out styled text. Each [`Line`] of the text is a paragraph; a `\n` inside a span
     /// starts another one (so paragraph indices count hard lines after that split).
     pub fn new<'a>(text: &Text<'a>, width: u16, options: &LayoutOptions) -> Self {
-        let mut builder = Builder::new(options, Mode::Wrap);
-        for line in &text.lines {
-            let base = text.style.patch(line.style);
-            let has_tabs = line.spans.iter().any(|s| s.content.contains('\t'));
-            builder.start_paragraph(line.alignment, has_tabs);
-            for span in &line.spans {
-                builder.push(&span.content, base.patch(span.style));
-            }
-            builder.finish_paragraph();
-        }
+        Self::first_rows(text, width, options, usize::MAX)
+    }
+
+    /// Lays out styled text up to the paragraph that reaches `rows` rows, and no further: the
+    /// rows it has are those of [`TextLayout::new`] (all of them when the text is shorter).
+    /// For drawing the top of a long text.
+    pub fn first_rows(text: &Text<'_>, width: u16, options: &LayoutOptions, rows: usize) -> Self {
+        let mut builder = Builder::new(
+            options,
+            Sink::Lines {
+                width,
+                lines: Vec::new(),
+                limit: rows,
+            },
+        );
+        builder.push_text(text);
         TextLayout {
             width,
-            lines: builder.into_lines(width),
+            lines: builder.into_lines(),
         }
     }
 
     /// Lays out plain text in one style; `\n` separates paragraphs.
     pub fn from_str(text: &str, style: Style, width: u16, options: &LayoutOptions) -> Self {
-        let mut builder = Builder::new(options, Mode::Wrap);
+        let mut builder = Builder::new(
+            options,
+            Sink::Lines {
+                width,
+                lines: Vec::new(),
+                limit: usize::MAX,
+            },
+        );
         builder.start_paragraph(None, text.contains('\t'));
         builder.push(text, style);
         builder.finish_paragraph();
         TextLayout {
             width,
-            lines: builder.into_lines(width),
+            lines: builder.into_lines(),
+        }
+    }
+
+    /// How many rows [`TextLayout::new`] gives the text, found without reordering or styling
+    /// anything (wrapping depends only on the clusters' widths and the break opportunities).
+    pub fn count_rows(text: &Text<'_>, width: u16, options: &LayoutOptions) -> usize {
+        let mut builder = Builder::new(options, Sink::Count { width, rows: 0 });
+        builder.push_text(text);
+        match builder.sink {
+            Sink::Count { rows, .. } => rows,
+            _ => unreachable!("a counting builder"),
         }
     }
 
@@ -351,17 +376,21 @@ pub fn layout_str(
 /// sits at the visual left end of a right-to-left paragraph and the right end of a left-to-right
 /// one. Padded to `width` on the side the alignment leaves free.
 pub fn truncate_line(line: &Line<'_>, width: u16, options: &LayoutOptions) -> Line<'static> {
-    let mut builder = Builder::new(options, Mode::SingleLine);
+    let mut builder = Builder::new(options, Sink::Paragraphs(Vec::new()));
     let has_tabs = line.spans.iter().any(|s| s.content.contains('\t'));
     builder.start_paragraph(line.alignment, has_tabs);
     for span in &line.spans {
         builder.push(&span.content, line.style.patch(span.style));
     }
     builder.finish_paragraph();
-    let Some(paragraph) = builder.paragraphs.pop() else {
+    let mut work = std::mem::take(&mut builder.work);
+    let Sink::Paragraphs(mut paragraphs) = builder.sink else {
+        unreachable!("a single-line builder keeps its paragraphs")
+    };
+    let Some(paragraph) = paragraphs.pop() else {
         return Line::from(" ".repeat(usize::from(width)));
     };
-    paragraph.truncated(width, line.style, options)
+    paragraph.truncated(width, line.style, options, &mut work)
 }
 
 /// [`truncate_line`] for plain text in one style.
@@ -374,10 +403,55 @@ pub fn truncate_str(
     truncate_line(&Line::styled(text, style), width, options)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    Wrap,
-    SingleLine,
+/// Draws `line` like `Buffer::set_line` (cell for cell the same result), without segmenting
+/// plain letters through `unicode-segmentation`.
+fn draw_line(buf: &mut Buffer, x: u16, y: u16, line: &Line<'_>, max_width: u16) {
+    let mut remaining_width = max_width;
+    let mut x = x;
+    // The row's cells are consecutive in the buffer: the index of the first one written (the
+    // lookup panics where `Buffer::set_line` would), then offsets from it.
+    let mut row: Option<(usize, u16)> = None;
+    let mut index = |buf: &Buffer, x: u16| match row {
+        Some((first, first_x)) => first + usize::from(x - first_x),
+        None => {
+            let first = buf.index_of(x, y);
+            row = Some((first, x));
+            first
+        }
+    };
+    for span in line {
+        if remaining_width == 0 {
+            break;
+        }
+        let style = line.style.patch(span.style);
+        let start = x;
+        // `Buffer::set_stringn`: graphemes without controls, of non-zero width, while they fit.
+        let mut room = buf.area.right().saturating_sub(x).min(remaining_width);
+        let mut clusters = cluster::clusters(&span.content);
+        while let Some(cluster) = clusters.next_cluster() {
+            let symbol = cluster.text;
+            // A simple character is never a control.
+            if cluster.width == 0 || !cluster.simple && symbol.contains(char::is_control) {
+                continue;
+            }
+            let width = cluster.width as u16;
+            let Some(left) = room.checked_sub(width) else {
+                break;
+            };
+            room = left;
+            let i = index(buf, x);
+            buf.content[i].set_symbol(symbol).set_style(style);
+            let next_symbol = x + width;
+            x += 1;
+            // Reset following cells if multi-width (they would be hidden by the grapheme).
+            while x < next_symbol {
+                let i = index(buf, x);
+                buf.content[i].reset();
+                x += 1;
+            }
+        }
+        remaining_width = remaining_width.saturating_sub(x.saturating_sub(start));
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -394,9 +468,17 @@ struct Unit {
     source: Range<usize>,
     width: u16,
     kind: UnitKind,
-    style: Style,
+    /// The piece it comes from, for its style (`Paragraph::styles`).
+    piece: u32,
     /// Whitespace a line may break after and that may hang past the width.
     space: bool,
+    /// The text ends with a joiner or a Prepend character ([`is_glue`]).
+    glue_end: bool,
+    /// The first character has a mirrored glyph (rule L4).
+    mirror: bool,
+    /// The first character, and whether it is the whole text (most units).
+    first: char,
+    single: bool,
 }
 
 /// A piece of the sanitised paragraph before it is split into clusters.
@@ -407,10 +489,25 @@ struct Piece {
     style: Style,
 }
 
+/// Where the builder's finished paragraphs go.
+enum Sink {
+    /// Wrapped into rows of this width, until there are `limit` rows.
+    Lines {
+        width: u16,
+        lines: Vec<VisualLine>,
+        limit: usize,
+    },
+    /// Only the number of rows at this width.
+    Count { width: u16, rows: usize },
+    /// Kept as they are, newlines shown as spaces (a single-line list item or table cell).
+    Paragraphs(Vec<Paragraph>),
+}
+
 struct Builder<'o> {
     options: &'o LayoutOptions,
-    mode: Mode,
-    paragraphs: Vec<Paragraph>,
+    sink: Sink,
+    /// Paragraphs finished so far.
+    paragraphs: usize,
     /// The sanitised text of the paragraph being built.
     text: String,
     pieces: Vec<Piece>,
@@ -421,20 +518,48 @@ struct Builder<'o> {
     /// Display column, for tab stops; not tracked for a line without tabs.
     column: Option<usize>,
     alignment: Option<Alignment>,
+    /// Buffers reused from paragraph to paragraph and row to row.
+    work: Work,
 }
 
 impl<'o> Builder<'o> {
-    fn new(options: &'o LayoutOptions, mode: Mode) -> Self {
+    fn new(options: &'o LayoutOptions, sink: Sink) -> Self {
         Builder {
             options,
-            mode,
-            paragraphs: Vec::new(),
+            sink,
+            paragraphs: 0,
             text: String::new(),
             pieces: Vec::new(),
             line_offset: 0,
             paragraph_start: 0,
             column: None,
             alignment: None,
+            work: Work::default(),
+        }
+    }
+
+    /// True once the rows asked for are laid out: everything after is skipped.
+    fn is_full(&self) -> bool {
+        matches!(&self.sink, Sink::Lines { lines, limit, .. } if lines.len() >= *limit)
+    }
+
+    fn single_line(&self) -> bool {
+        matches!(self.sink, Sink::Paragraphs(_))
+    }
+
+    /// Each line of the text as a paragraph (see [`TextLayout::new`]).
+    fn push_text(&mut self, text: &Text<'_>) {
+        for line in &text.lines {
+            if self.is_full() {
+                break;
+            }
+            let base = text.style.patch(line.style);
+            let has_tabs = line.spans.iter().any(|s| s.content.contains('\t'));
+            self.start_paragraph(line.alignment, has_tabs);
+            for span in &line.spans {
+                self.push(&span.content, base.patch(span.style));
+            }
+            self.finish_paragraph();
         }
     }
 
@@ -447,12 +572,13 @@ impl<'o> Builder<'o> {
     }
 
     fn push(&mut self, content: &str, style: Style) {
-        let mut segments = Vec::new();
-        sanitize::for_each_segment(content, self.options.tab_width, &mut self.column, |s| {
-            segments.push(s)
-        });
+        if self.is_full() {
+            return;
+        }
         let at = self.line_offset;
-        for segment in segments {
+        let single_line = self.single_line();
+        let mut column = self.column.take();
+        sanitize::try_for_each_segment(content, self.options.tab_width, &mut column, |segment| {
             let (range, shown, kind) = match segment {
                 Segment::Kept(range) => (range.clone(), &content[range], None),
                 Segment::Replaced {
@@ -465,21 +591,25 @@ impl<'o> Builder<'o> {
                         ReplacementKind::Tab => UnitKind::Tab,
                     };
                     self.push_piece(at, source, shown, Some(kind), style);
-                    continue;
+                    return ControlFlow::Continue(());
                 }
-                Segment::Newline(source) if self.mode == Mode::SingleLine => {
-                    (source, " ", Some(UnitKind::Tab))
-                }
+                Segment::Newline(source) if single_line => (source, " ", Some(UnitKind::Tab)),
                 Segment::Newline(source) => {
                     let alignment = self.alignment;
                     self.finish_paragraph_at(at + source.start);
                     self.alignment = alignment;
                     self.paragraph_start = at + source.end;
-                    continue;
+                    return if self.is_full() {
+                        ControlFlow::Break(())
+                    } else {
+                        ControlFlow::Continue(())
+                    };
                 }
             };
             self.push_piece(at, range, shown, kind, style);
-        }
+            ControlFlow::Continue(())
+        });
+        self.column = column;
         self.line_offset += content.len();
     }
 
@@ -505,23 +635,100 @@ impl<'o> Builder<'o> {
     }
 
     fn finish_paragraph(&mut self) {
+        if self.is_full() {
+            return;
+        }
         self.finish_paragraph_at(self.line_offset);
     }
 
     fn finish_paragraph_at(&mut self, end: usize) {
         let text = std::mem::take(&mut self.text);
-        let pieces = std::mem::take(&mut self.pieces);
         let source_len = end - self.paragraph_start;
-        let paragraph = Paragraph::new(text, &pieces, source_len, self.alignment, self.options);
-        self.paragraphs.push(paragraph);
+        let analyse = !matches!(self.sink, Sink::Count { .. });
+        let paragraph = Paragraph::new(
+            text,
+            &self.pieces,
+            source_len,
+            self.alignment,
+            self.options,
+            analyse,
+            &mut self.work,
+        );
+        self.pieces.clear();
+        let index = self.paragraphs;
+        self.paragraphs += 1;
+        match &mut self.sink {
+            Sink::Lines { width, lines, .. } => {
+                paragraph.wrap_into(index, *width, self.options, &mut self.work, lines);
+                self.work.recycle(paragraph, &mut self.text);
+            }
+            Sink::Count { width, rows } => {
+                paragraph.break_rows(*width, &mut self.work);
+                *rows += self.work.rows.len();
+                self.work.recycle(paragraph, &mut self.text);
+            }
+            Sink::Paragraphs(paragraphs) => paragraphs.push(paragraph),
+        }
     }
 
-    fn into_lines(self, width: u16) -> Vec<VisualLine> {
-        let mut lines = Vec::new();
-        for (index, paragraph) in self.paragraphs.iter().enumerate() {
-            paragraph.wrap_into(index, width, self.options, &mut lines);
+    fn into_lines(self) -> Vec<VisualLine> {
+        match self.sink {
+            Sink::Lines { lines, .. } => lines,
+            _ => Vec::new(),
         }
-        lines
+    }
+}
+
+/// Buffers reused across the paragraphs and rows of one layout, so that the only allocations
+/// per row are the row's own output.
+#[derive(Default)]
+struct Work {
+    /// The paragraph's characters for the bidi analysis, with the LRI and PDI around its
+    /// isolated tokens, and the entry of each unit's first character.
+    analysis: levels::Analysis,
+    unit_chars: Vec<usize>,
+    /// Buffers of a finished paragraph, for the next one.
+    units: Vec<Unit>,
+    classes: Vec<BidiClass>,
+    levels: Vec<u8>,
+    break_before: Vec<bool>,
+    /// Line-break opportunities of the paragraph (byte offsets).
+    breaks: Vec<usize>,
+    /// The rows of the paragraph being wrapped and the units that hang on them.
+    rows: Vec<Range<usize>>,
+    hanging: Vec<bool>,
+    /// One row: unit levels after L1, group levels, visual order, shaped text and groups.
+    unit_levels: Vec<u8>,
+    group_levels: Vec<u8>,
+    order: Vec<usize>,
+    order_levels: Vec<u8>,
+    shaped_text: String,
+    shaped_groups: Vec<shape::ShapedGroup>,
+}
+
+impl Work {
+    /// Keeps a wrapped paragraph's buffers for the next one.
+    fn recycle(&mut self, paragraph: Paragraph, text: &mut String) {
+        let Paragraph {
+            text: mut old_text,
+            mut units,
+            mut classes,
+            mut levels,
+            mut break_before,
+            ..
+        } = paragraph;
+        if text.capacity() == 0 {
+            old_text.clear();
+            *text = old_text;
+        }
+        units.clear();
+        self.units = units;
+        classes.clear();
+        self.classes = classes;
+        levels.clear();
+        self.levels = levels;
+        break_before.clear();
+        self.break_before = break_before;
     }
 }
 
@@ -538,54 +745,120 @@ struct Paragraph {
     base: BaseDirection,
     source_len: usize,
     alignment: Option<Alignment>,
+    /// The style of every unit when they all share one and none is a marker (most text):
+    /// rows then need no per-cluster style handling.
+    uniform_style: Option<Style>,
+    /// The style of each piece the units came from.
+    styles: Vec<Style>,
 }
 
 impl Paragraph {
+    /// Splits the paragraph into units and, when `analyse` (not when only counting rows),
+    /// resolves its direction and levels.
     fn new(
         text: String,
         pieces: &[Piece],
         source_len: usize,
         alignment: Option<Alignment>,
         options: &LayoutOptions,
+        analyse: bool,
+        work: &mut Work,
     ) -> Self {
-        let units = units_of(&text, pieces);
-        let isolate = isolate_flags(&text, &units);
+        let mut units = std::mem::take(&mut work.units);
+        units_of(&text, pieces, &mut units);
 
-        // The analysis text: the display text with LRI … PDI around isolated tokens.
-        let needs_analysis = options.bidi == BidiMode::App || options.direction == Direction::Auto;
-        let mut analysis = String::new();
-        let mut analysis_at = Vec::new();
+        let mut base = bidi::resolve_direction("", options.direction, options.fallback_direction);
+        let mut classes = Vec::new();
+        let mut levels = Vec::new();
+        let needs_analysis =
+            analyse && (options.bidi == BidiMode::App || options.direction == Direction::Auto);
         if needs_analysis {
-            analysis.reserve(text.len() + 8);
-            analysis_at.reserve(units.len());
-            for (unit, &(opens, closes)) in units.iter().zip(&isolate) {
+            // The analysis text: the display text with LRI … PDI around isolated tokens.
+            let isolate = isolate_flags(&text, &units);
+            let analysis = &mut work.analysis;
+            let unit_chars = &mut work.unit_chars;
+            analysis.clear();
+            unit_chars.clear();
+            let mut may_hold_rtl = false;
+            let class_of = levels::class_table();
+            // Units with no text (a tab at tab width 0) take the entry of whatever follows.
+            let mut waiting = 0;
+            let push = |analysis: &mut levels::Analysis,
+                        unit_chars: &mut Vec<usize>,
+                        waiting: &mut usize,
+                        c: char,
+                        class: BidiClass| {
+                let entry = analysis.push(c, class);
+                let len = unit_chars.len();
+                unit_chars[len - *waiting..].fill(entry);
+                *waiting = 0;
+                entry
+            };
+            for (u, unit) in units.iter().enumerate() {
+                let (opens, closes) = isolate.get(u).copied().unwrap_or_default();
                 if opens {
-                    analysis.push(LRI);
+                    push(analysis, unit_chars, &mut waiting, LRI, BidiClass::LRI);
                 }
-                analysis_at.push(analysis.len());
-                analysis.push_str(&text[unit.display.clone()]);
+                if unit.single {
+                    // Most units: one character, already decoded.
+                    let c = unit.first;
+                    may_hold_rtl = may_hold_rtl || may_be_rtl(c);
+                    let entry = push(analysis, unit_chars, &mut waiting, c, class_of(c));
+                    unit_chars.push(entry);
+                } else {
+                    let mut chars = text[unit.display.clone()].chars();
+                    match chars.next() {
+                        Some(first) => {
+                            may_hold_rtl = may_hold_rtl || may_be_rtl(first);
+                            let entry =
+                                push(analysis, unit_chars, &mut waiting, first, class_of(first));
+                            unit_chars.push(entry);
+                        }
+                        None => {
+                            unit_chars.push(usize::MAX);
+                            waiting += 1;
+                        }
+                    }
+                    for c in chars {
+                        may_hold_rtl = may_hold_rtl || may_be_rtl(c);
+                        push(analysis, unit_chars, &mut waiting, c, class_of(c));
+                    }
+                }
                 if closes {
-                    analysis.push(PDI);
+                    push(analysis, unit_chars, &mut waiting, PDI, BidiClass::PDI);
+                }
+            }
+            // Nothing follows: the entry before.
+            let len = unit_chars.len();
+            unit_chars[len - waiting..].fill(analysis.chars.len().saturating_sub(1));
+            if options.direction == Direction::Auto {
+                base = bidi::first_strong_class(analysis.classes.iter().copied())
+                    .unwrap_or(options.fallback_direction);
+            }
+            let pure_ltr = base == BaseDirection::Ltr && !may_hold_rtl;
+            if options.bidi == BidiMode::App && !pure_ltr && !analysis.chars.is_empty() {
+                let char_levels = analysis.resolve(base.level());
+                classes = std::mem::take(&mut work.classes);
+                levels = std::mem::take(&mut work.levels);
+                classes.clear();
+                levels.clear();
+                for &entry in &work.unit_chars {
+                    classes.push(analysis.classes[entry]);
+                    levels.push(char_levels[entry]);
                 }
             }
         }
-        let base =
-            bidi::resolve_direction(&analysis, options.direction, options.fallback_direction);
+        if levels.is_empty() {
+            levels = std::mem::take(&mut work.levels);
+            levels.clear();
+            levels.resize(units.len(), base.level());
+        }
 
-        let pure_ltr = base == BaseDirection::Ltr && !analysis.chars().any(may_be_rtl);
-        let (classes, levels) = if options.bidi != BidiMode::App || pure_ltr || units.is_empty() {
-            (Vec::new(), vec![base.level(); units.len()])
-        } else {
-            let resolved = ResolvedLevels::new(&analysis, base);
-            analysis_at
-                .iter()
-                .map(|&at| (resolved.classes[at], resolved.levels[at]))
-                .unzip()
-        };
-
-        let mut break_before = vec![false; units.len()];
+        let mut break_before = std::mem::take(&mut work.break_before);
+        break_before.resize(units.len(), false);
+        breaks::break_offsets(&text, &mut work.breaks);
         let mut unit = 0;
-        for (at, _) in unicode_linebreak::linebreaks(&text) {
+        for &at in &work.breaks {
             while unit < units.len() && units[unit].display.start < at {
                 unit += 1;
             }
@@ -593,6 +866,12 @@ impl Paragraph {
                 break_before[unit] = true;
             }
         }
+
+        let uniform_style = pieces.first().map(|p| p.style).filter(|&style| {
+            pieces
+                .iter()
+                .all(|p| p.style == style && p.kind != Some(UnitKind::Marker))
+        });
 
         Paragraph {
             text,
@@ -603,6 +882,8 @@ impl Paragraph {
             base,
             source_len,
             alignment,
+            uniform_style,
+            styles: pieces.iter().map(|p| p.style).collect(),
         }
     }
 
@@ -616,80 +897,93 @@ impl Paragraph {
         )
     }
 
-    /// Greedy wrapping at break opportunities; a word is broken only when it cannot fit on a
-    /// line of its own. Whitespace that does not fit hangs (kept in the row, not drawn).
+    /// Greedy wrapping at break opportunities into `work.rows` (unit ranges), marking the
+    /// units that hang in `work.hanging`; a word is broken only when it cannot fit on a line
+    /// of its own. Whitespace that does not fit hangs (kept in the row, not drawn).
+    fn break_rows(&self, width: u16, work: &mut Work) {
+        let n = self.units.len();
+        let max = u32::from(width);
+        let hanging = &mut work.hanging;
+        let rows = &mut work.rows;
+        hanging.clear();
+        hanging.resize(n, false);
+        rows.clear();
+        if width == 0 {
+            hanging.fill(true);
+            rows.push(0..n);
+            return;
+        }
+        let mut start = 0;
+        let mut used = 0u32;
+        let mut last_break: Option<usize> = None;
+        let mut i = 0;
+        while i < n {
+            if i > start && self.break_before[i] {
+                last_break = Some(i);
+            }
+            let w = u32::from(self.units[i].width);
+            if used + w <= max {
+                used += w;
+                i += 1;
+                continue;
+            }
+            if self.units[i].space {
+                while i < n && self.units[i].space {
+                    let w = u32::from(self.units[i].width);
+                    if used + w <= max {
+                        used += w;
+                    } else {
+                        hanging[i] = true;
+                    }
+                    i += 1;
+                }
+                if i < n {
+                    rows.push(start..i);
+                    start = i;
+                    used = 0;
+                    last_break = None;
+                }
+                continue;
+            }
+            if let Some(at) = last_break.filter(|&b| b > start) {
+                rows.push(start..at);
+                start = at;
+                i = at;
+            } else if i > start {
+                rows.push(start..i);
+                start = i;
+            } else {
+                // Wider than the whole area: kept in the map, not drawn.
+                hanging[i] = true;
+                i += 1;
+                rows.push(start..i);
+                start = i;
+            }
+            used = 0;
+            last_break = None;
+        }
+        if start < n || rows.is_empty() {
+            rows.push(start..n);
+        }
+    }
+
+    /// The paragraph's rows at `width`, appended to `out`.
     fn wrap_into(
         &self,
         index: usize,
         width: u16,
         options: &LayoutOptions,
+        work: &mut Work,
         out: &mut Vec<VisualLine>,
     ) {
-        let n = self.units.len();
-        let max = u32::from(width);
-        let mut hanging = vec![false; n];
-        let mut rows: Vec<Range<usize>> = Vec::new();
-        if width == 0 {
-            hanging.fill(true);
-            rows.push(0..n);
-        } else {
-            let mut start = 0;
-            let mut used = 0u32;
-            let mut last_break: Option<usize> = None;
-            let mut i = 0;
-            while i < n {
-                if i > start && self.break_before[i] {
-                    last_break = Some(i);
-                }
-                let w = u32::from(self.units[i].width);
-                if used + w <= max {
-                    used += w;
-                    i += 1;
-                    continue;
-                }
-                if self.units[i].space {
-                    while i < n && self.units[i].space {
-                        let w = u32::from(self.units[i].width);
-                        if used + w <= max {
-                            used += w;
-                        } else {
-                            hanging[i] = true;
-                        }
-                        i += 1;
-                    }
-                    if i < n {
-                        rows.push(start..i);
-                        start = i;
-                        used = 0;
-                        last_break = None;
-                    }
-                    continue;
-                }
-                if let Some(at) = last_break.filter(|&b| b > start) {
-                    rows.push(start..at);
-                    start = at;
-                    i = at;
-                } else if i > start {
-                    rows.push(start..i);
-                    start = i;
-                } else {
-                    // Wider than the whole area: kept in the map, not drawn.
-                    hanging[i] = true;
-                    i += 1;
-                    rows.push(start..i);
-                    start = i;
-                }
-                used = 0;
-                last_break = None;
-            }
-            if start < n || rows.is_empty() {
-                rows.push(start..n);
-            }
-        }
+        self.break_rows(width, work);
         let alignment = self.alignment(options);
+        let rows = std::mem::take(&mut work.rows);
+        let hanging = std::mem::take(&mut work.hanging);
         let last = rows.len() - 1;
-        for (r, row) in rows.into_iter().enumerate() {
-            let mut line = self.visual_line(row, &hanging, options, alignment);
+        out.reserve(rows.len());
+        for (r, row) in rows.iter().enumerate() {
+            let mut line = self.visual_line(row.clone(), &hanging, options, alignment, work);
             line.paragraph = index;
             line.ends_paragraph = r == last;
             if r == last {
@@ -698,6 +992,8 @@ impl Paragraph {
             line.indent = indent(alignment, width, line.width);
             out.push(line);
         }
+        work.rows = rows;
+        work.hanging = hanging;
     }
 
     /// Rows `units` of the paragraph, shaped, reordered and styled.
@@ -707,102 +1003,136 @@ impl Paragraph {
         hanging: &[bool],
         options: &LayoutOptions,
         alignment: Alignment,
+        work: &mut Work,
     ) -> VisualLine {
         let reorder = options.bidi == BidiMode::App;
         let slice = &self.units[units.clone()];
+        let unit_text = |u: &Unit| &self.text[u.display.clone()];
 
-        // Clusters in logical order: one per unit, or shaped groups.
-        let texts: Vec<&str> = slice
-            .iter()
-            .map(|u| &self.text[u.display.clone()])
-            .collect();
-        let groups: Vec<(Range<usize>, Cow<'_, str>)> =
-            if options.shaping && texts.iter().any(|t| shape::has_shapable(t)) {
-                let joinable: Vec<bool> = slice.iter().map(|u| u.kind == UnitKind::Text).collect();
-                let levels = &self.levels[units.clone()];
-                shape::shape_clusters(&texts, &joinable, |a, b| levels[a] == levels[b])
-                    .into_iter()
-                    .map(|s| (s.units, Cow::Owned(s.text)))
-                    .collect()
-            } else {
-                texts
-                    .iter()
-                    .enumerate()
-                    .map(|(i, t)| (i..i + 1, Cow::Borrowed(*t)))
-                    .collect()
-            };
+        // Clusters in logical order: one group per unit, or shaped groups.
+        let shaped = options.shaping && slice.iter().any(|u| shape::has_shapable(unit_text(u)));
+        if shaped {
+            let levels = &self.levels[units.clone()];
+            shape::shape_into(
+                slice.len(),
+                |i| unit_text(&slice[i]),
+                |i| slice[i].kind == UnitKind::Text,
+                |a, b| levels[a] == levels[b],
+                &mut work.shaped_text,
+                &mut work.shaped_groups,
+            );
+        }
+        let group_count = if shaped {
+            work.shaped_groups.len()
+        } else {
+            slice.len()
+        };
+        let shaped_text = &work.shaped_text;
+        let shaped_groups = &work.shaped_groups;
 
         // Rule L1 on the row, then each group takes the level of its first unit.
-        let group_levels: Vec<u8> = if reorder {
-            let mut levels = self.levels[units.clone()].to_vec();
+        let group_levels = &mut work.group_levels;
+        group_levels.clear();
+        if reorder {
+            let levels = &mut work.unit_levels;
+            levels.clear();
+            levels.extend_from_slice(&self.levels[units.clone()]);
             if !self.classes.is_empty() {
-                bidi::apply_l1(&self.classes[units.clone()], &mut levels, self.base.level());
+                bidi::apply_l1(&self.classes[units.clone()], levels, self.base.level());
             }
-            groups.iter().map(|(r, _)| levels[r.start]).collect()
+            if shaped {
+                group_levels.extend(shaped_groups.iter().map(|s| levels[s.units.start]));
+            } else {
+                group_levels.extend_from_slice(levels);
+            }
+            bidi::visual_order_into(group_levels, &mut work.order, &mut work.order_levels);
         } else {
-            vec![0; groups.len()]
-        };
-        let order: Vec<usize> = if reorder {
-            bidi::visual_order(&group_levels)
-        } else {
-            (0..groups.len()).collect()
-        };
+            group_levels.resize(group_count, 0);
+            work.order.clear();
+            work.order.extend(0..group_count);
+        }
 
-        let mut clusters = Vec::with_capacity(groups.len());
-        let mut spans: Vec<Span<'static>> = Vec::new();
-        let mut current = String::new();
-        let mut current_style: Option<Style> = None;
-        let mut column = 0u16;
-        for g in order {
-            let (range, text) = &groups[g];
-            let first = &slice[range.start];
-            let last = &slice[range.end - 1];
-            let rtl = group_levels[g] % 2 == 1;
-            let hangs = (range.start..range.end).any(|u| hanging[units.start + u]);
-            // A joiner at the end of a cluster joined nothing in logical order; next to another
-            // cluster in visual order it would glue the two into one grapheme on screen. So
-            // would a prepended format character (an Arabic number sign) with nothing after it.
-            let shown = text.trim_end_matches(|c| c == ZWJ || is_prepend(c));
-            let width = if hangs {
-                0
-            } else if range.len() == 1 && shown == &self.text[first.display.clone()] {
-                first.width
-            } else {
-                cells(shown)
-            };
-            clusters.push(VisualCluster {
-                source: first.source.start..last.source.end,
-                column,
-                width,
-                rtl,
-            });
-            if width == 0 {
-                continue;
-            }
-            column += width;
-            let style = if first.kind == UnitKind::Marker {
-                first.style.patch(options.marker_style)
-            } else {
-                first.style
-            };
-            if current_style != Some(style) {
-                if let Some(previous) = current_style {
-                    spans.push(Span::styled(std::mem::take(&mut current), previous));
+        let row_bytes = match (slice.first(), slice.last()) {
+            (Some(first), Some(last)) => last.display.end - first.display.start,
+            _ => 0,
+        };
+        let mut row = RowWriter {
+            styles: &self.styles,
+            clusters: Vec::with_capacity(group_count),
+            spans: Vec::new(),
+            current: String::with_capacity(row_bytes + row_bytes / 8),
+            current_style: None,
+            column: 0,
+            uniform_style: self.uniform_style,
+            marker_style: options.marker_style,
+            reorder,
+        };
+        let hanging = &hanging[units.clone()];
+        if shaped {
+            for &g in &work.order {
+                let group = &shaped_groups[g];
+                let rtl = group_levels[g] % 2 == 1;
+                let (start, end) = (group.units.start, group.units.end);
+                let first = &slice[start];
+                // Most groups: a letter's form, one character, nothing to trim.
+                if let Some(c) = group.single
+                    && end - start == 1
+                    && !first.glue_end
+                {
+                    let width = if hanging[start] {
+                        0
+                    } else if c == first.first && first.single {
+                        first.width
+                    } else {
+                        cells_of_char(c)
+                    };
+                    row.push(first, first, width, rtl, Shown::Char(c));
+                    continue;
                 }
-                current_style = Some(style);
+                let text = &shaped_text[group.text.clone()];
+                let hangs = hanging[start..end].iter().any(|&h| h);
+                // Shaping drops joiners and never ends a group with a Prepend character that
+                // its units did not end with (see `visible`).
+                let glued = slice[start..end].iter().any(|u| u.glue_end) && text.ends_with(is_glue);
+                let shown = visible(text, glued);
+                let width = if hangs {
+                    0
+                } else if end - start == 1 && shown == unit_text(first) {
+                    first.width
+                } else {
+                    cells(shown)
+                };
+                row.push(first, &slice[end - 1], width, rtl, Shown::Text(shown));
             }
-            let text = shown;
-            match text.chars().next() {
-                Some(c) if reorder && rtl => match bidi::mirrored(c) {
-                    Some(m) => {
-                        current.push(m);
-                        current.push_str(&text[c.len_utf8()..]);
-                    }
-                    None => current.push_str(text),
-                },
-                _ => current.push_str(text),
+        } else {
+            for &g in &work.order {
+                let unit = &slice[g];
+                let rtl = group_levels[g] % 2 == 1;
+                if unit.single && !unit.glue_end {
+                    // Most units: one character, nothing to trim.
+                    let width = if hanging[g] { 0 } else { unit.width };
+                    row.push(unit, unit, width, rtl, Shown::Char(unit.first));
+                    continue;
+                }
+                let shown = visible(unit_text(unit), unit.glue_end);
+                let width = if hanging[g] {
+                    0
+                } else if !unit.glue_end {
+                    unit.width
+                } else {
+                    cells(shown)
+                };
+                row.push(unit, unit, width, rtl, Shown::Text(shown));
             }
         }
+        let RowWriter {
+            clusters,
+            mut spans,
+            current,
+            current_style,
+            column,
+            ..
+        } = row;
         if let Some(style) = current_style {
             spans.push(Span::styled(current, style));
         }
@@ -826,12 +1156,19 @@ impl Paragraph {
     }
 
     /// The paragraph on one row of exactly `width` columns, cut with `…` at its logical end.
-    fn truncated(&self, width: u16, style: Style, options: &LayoutOptions) -> Line<'static> {
+    fn truncated(
+        &self,
+        width: u16,
+        style: Style,
+        options: &LayoutOptions,
+        work: &mut Work,
+    ) -> Line<'static> {
         let alignment = self.alignment(options);
         let hanging = vec![false; self.units.len()];
         let total: u32 = self.units.iter().map(|u| u32::from(u.width)).sum();
         if total <= u32::from(width) {
-            let mut line = self.visual_line(0..self.units.len(), &hanging, options, alignment);
+            let mut line =
+                self.visual_line(0..self.units.len(), &hanging, options, alignment, work);
             line.alignment = alignment;
             return line.padded(width);
         }
@@ -850,7 +1187,7 @@ impl Paragraph {
         while end > 0 && self.units[end - 1].space {
             end -= 1;
         }
-        let mut line = self.visual_line(0..end, &hanging, options, alignment);
+        let mut line = self.visual_line(0..end, &hanging, options, alignment, work);
         let ellipsis = Span::styled("…", style);
         let at_left = options.bidi == BidiMode::App && self.base.is_rtl();
         if at_left {
@@ -863,10 +1200,112 @@ impl Paragraph {
     }
 }
 
+/// The text of a cluster as drawn: without a trailing joiner or Prepend character when
+/// `glued`. A joiner at the end of a cluster joined nothing in logical order; next to another
+/// cluster in visual order it would glue the two into one grapheme on screen. So would a
+/// prepended format character (an Arabic number sign) with nothing after it.
+fn visible(text: &str, glued: bool) -> &str {
+    if glued {
+        text.trim_end_matches(is_glue)
+    } else {
+        text
+    }
+}
+
+/// What a cluster shows: one character (most clusters) or a string.
+enum Shown<'a> {
+    Char(char),
+    Text(&'a str),
+}
+
+/// One row being built in visual order: its clusters, its spans, the span being filled.
+struct RowWriter<'p> {
+    /// The styles of the paragraph's pieces.
+    styles: &'p [Style],
+    clusters: Vec<VisualCluster>,
+    spans: Vec<Span<'static>>,
+    current: String,
+    current_style: Option<Style>,
+    column: u16,
+    /// The paragraph's one style, when it has one (no per-cluster style handling then).
+    uniform_style: Option<Style>,
+    marker_style: Style,
+    /// The row is in visual order (`bidi = app`): brackets at odd levels mirror.
+    reorder: bool,
+}
+
+impl RowWriter<'_> {
+    /// The next cluster to the right: units `first..=last`, `width` columns.
+    #[inline(always)]
+    fn push(&mut self, first: &Unit, last: &Unit, width: u16, rtl: bool, shown: Shown<'_>) {
+        self.clusters.push(VisualCluster {
+            source: first.source.start..last.source.end,
+            column: self.column,
+            width,
+            rtl,
+        });
+        if width == 0 {
+            return;
+        }
+        self.column += width;
+        let style = match self.uniform_style {
+            Some(style) => style,
+            None => {
+                let style = self.styles[first.piece as usize];
+                if first.kind == UnitKind::Marker {
+                    style.patch(self.marker_style)
+                } else {
+                    style
+                }
+            }
+        };
+        // One style for the whole paragraph: a single span, no comparisons.
+        if (self.uniform_style.is_none() || self.current_style.is_none())
+            && self.current_style != Some(style)
+        {
+            if let Some(previous) = self.current_style {
+                let text = std::mem::take(&mut self.current);
+                self.spans.push(Span::styled(text, previous));
+            }
+            self.current_style = Some(style);
+        }
+        // Rule L4. Only a cluster whose first character has a mirror can change (a shaped
+        // group that starts with another character starts with a presentation form).
+        let mirror = self.reorder && rtl && first.mirror;
+        match shown {
+            Shown::Char(c) if mirror => self.current.push(bidi::mirrored(c).unwrap_or(c)),
+            Shown::Char(c) => self.current.push(c),
+            Shown::Text(text) => match text.chars().next().filter(|_| mirror) {
+                Some(c) => match bidi::mirrored(c) {
+                    Some(m) => {
+                        self.current.push(m);
+                        self.current.push_str(&text[c.len_utf8()..]);
+                    }
+                    None => self.current.push_str(text),
+                },
+                None => self.current.push_str(text),
+            },
+        }
+    }
+}
+
+/// [`cells`] of one character.
+fn cells_of_char(c: char) -> u16 {
+    if cluster::is_simple(c) {
+        1
+    } else {
+        cells(c.encode_utf8(&mut [0; 4]))
+    }
+}
+
 /// Columns ratatui gives the text: it draws grapheme by grapheme.
 fn cells(text: &str) -> u16 {
-    let width: usize = text.graphemes(true).map(UnicodeWidthStr::width).sum();
-    u16::try_from(width).unwrap_or(u16::MAX)
+    u16::try_from(cluster::cells(text)).unwrap_or(u16::MAX)
+}
+
+/// A character that would glue the cluster after it onto this one on screen: ZWJ or Prepend.
+fn is_glue(c: char) -> bool {
+    c == ZWJ || is_prepend(c)
 }
 
 /// Characters of grapheme-break class Prepend: they attach to the character after them.
@@ -902,10 +1341,11 @@ fn may_be_rtl(c: char) -> bool {
         )
 }
 
-/// Splits the sanitised text into units: grapheme clusters of kept text, one unit per
-/// replacement.
-fn units_of(text: &str, pieces: &[Piece]) -> Vec<Unit> {
-    let mut units = Vec::with_capacity(text.len());
+/// Splits the sanitised text into `units` (cleared first): grapheme clusters of kept text,
+/// one unit per replacement.
+fn units_of(text: &str, pieces: &[Piece], units: &mut Vec<Unit>) {
+    units.clear();
+    units.reserve(text.len() / 2);
     let mut p = 0;
     while p < pieces.len() {
         let piece = &pieces[p];
@@ -916,8 +1356,12 @@ fn units_of(text: &str, pieces: &[Piece]) -> Vec<Unit> {
                 source: piece.source.clone(),
                 width: cells(shown),
                 kind,
-                style: piece.style,
+                piece: p as u32,
                 space: kind == UnitKind::Tab,
+                glue_end: shown.ends_with(is_glue),
+                mirror: shown.chars().next().and_then(bidi::mirrored).is_some(),
+                first: shown.chars().next().unwrap_or(' '),
+                single: shown.chars().count() == 1,
             });
             p += 1;
             continue;
@@ -934,31 +1378,41 @@ fn units_of(text: &str, pieces: &[Piece]) -> Vec<Unit> {
         let run = pieces[run_start].display.start..pieces[p].display.end;
         let delta = pieces[run_start].source.start as isize - run.start as isize;
         let mut style_piece = run_start;
-        for (offset, grapheme) in text[run.clone()].grapheme_indices(true) {
-            let start = run.start + offset;
+        let mut clusters = cluster::clusters(&text[run.clone()]);
+        while let Some(cluster) = clusters.next_cluster() {
+            let grapheme = cluster.text;
+            let start = run.start + cluster.offset;
             let end = start + grapheme.len();
             while pieces[style_piece].display.end <= start {
                 style_piece += 1;
             }
-            let first = grapheme.chars().next().unwrap_or(' ');
+            let first = cluster.first;
+            // Simple characters are neither joiners nor Prepend characters.
+            let glue_end = !cluster.simple && grapheme.ends_with(is_glue);
             units.push(Unit {
                 display: start..end,
                 source: (start as isize + delta) as usize..(end as isize + delta) as usize,
-                width: grapheme.width() as u16,
+                width: cluster.width as u16,
                 kind: UnitKind::Text,
-                style: pieces[style_piece].style,
-                space: first.is_whitespace()
-                    && !matches!(first, '\u{a0}' | '\u{2007}' | '\u{202f}'),
+                piece: style_piece as u32,
+                space: if cluster.simple {
+                    first == ' '
+                } else {
+                    first.is_whitespace() && !matches!(first, '\u{a0}' | '\u{2007}' | '\u{202f}')
+                },
+                glue_end,
+                mirror: bidi::mirrored(first).is_some(),
+                first,
+                single: grapheme.len() == first.len_utf8(),
             });
         }
         p += 1;
     }
-    units
 }
 
-/// For each unit: does an isolate open before it, close after it.
+/// For each unit: does an isolate open before it, close after it (empty when nothing is
+/// isolated).
 fn isolate_flags(text: &str, units: &[Unit]) -> Vec<(bool, bool)> {
-    let mut flags = vec![(false, false); units.len()];
     let mut ranges = isolated_ranges(text);
     ranges.extend(
         units
@@ -966,6 +1420,10 @@ fn isolate_flags(text: &str, units: &[Unit]) -> Vec<(bool, bool)> {
             .filter(|u| u.kind == UnitKind::Marker)
             .map(|u| u.display.clone()),
     );
+    if ranges.is_empty() {
+        return Vec::new();
+    }
+    let mut flags = vec![(false, false); units.len()];
     ranges.sort_by_key(|r| r.start);
     let mut last_closed: Option<usize> = None;
     for range in ranges {
@@ -1102,6 +1560,27 @@ mod tests {
         assert_eq!(spans[0].content, "ایند");
         assert_eq!(spans[0].style, red);
         assert_eq!(spans[1].content, " مالس");
+    }
+
+    #[test]
+    fn a_tab_of_no_width_takes_no_cell_anywhere() {
+        let options = LayoutOptions {
+            tab_width: 0,
+            ..LayoutOptions::default()
+        };
+        for text in ["سلام\t", "\tسلام", "س\tلام", "\t"] {
+            let lines = layout_str(text, Style::new(), 10, &options);
+            assert_eq!(
+                lines[0].line.to_string(),
+                rows(&text.replace('\t', ""), 10)[0]
+            );
+            assert!(
+                lines[0]
+                    .clusters
+                    .iter()
+                    .any(|c| c.width == 0 && c.source.len() == 1)
+            );
+        }
     }
 
     #[test]

@@ -27,9 +27,12 @@
 //! ```
 
 pub mod bidi;
+mod breaks;
+mod cluster;
 mod editor;
 mod isolate;
 mod layout;
+mod levels;
 pub mod options;
 mod paragraph;
 pub mod sanitize;

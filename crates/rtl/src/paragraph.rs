@@ -72,7 +72,7 @@ impl<'a> BidiParagraph<'a> {
     /// How many visual rows the text takes at this text width (the block's borders not
     /// included): for sizing scrollbars and clamping the scroll offset.
     pub fn visual_rows(&self, width: u16) -> usize {
-        self.layout(width).rows()
+        TextLayout::count_rows(&self.text, width, &self.options)
     }
 
     /// The layout of the text at this text width.
@@ -101,7 +101,9 @@ impl Widget for &BidiParagraph<'_> {
         if inner.is_empty() {
             return;
         }
-        let layout = self.layout(inner.width);
+        // Only the paragraphs that reach the bottom row are laid out.
+        let rows = self.scroll.saturating_add(usize::from(inner.height));
+        let layout = TextLayout::first_rows(&self.text, inner.width, &self.options, rows);
         for (y, line) in (inner.y..inner.bottom()).zip(layout.lines.iter().skip(self.scroll)) {
             line.render(Rect::new(inner.x, y, inner.width, 1), buf);
         }

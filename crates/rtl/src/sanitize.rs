@@ -18,10 +18,7 @@
 //! | interlinear annotation U+FFF9–U+FFFB (can hide text) | `⟦IAA⟧ ⟦IAS⟧ ⟦IAT⟧` |
 
 use std::borrow::Cow;
-use std::ops::Range;
-
-use unicode_segmentation::UnicodeSegmentation;
-use unicode_width::UnicodeWidthStr;
+use std::ops::{ControlFlow, Range};
 
 /// Tab stops every this many columns unless told otherwise (tui-textarea's default too).
 pub const DEFAULT_TAB_WIDTH: u8 = 4;
@@ -82,8 +79,16 @@ pub fn sanitize_with_tab_width(text: &str, tab_width: u8) -> Cow<'_, str> {
 
 /// True when [`sanitize`] would return the text unchanged.
 pub fn is_clean(text: &str) -> bool {
-    text.chars()
-        .all(|c| c == '\n' || classify(c) == CharClass::Plain)
+    let bytes = text.as_bytes();
+    (0..bytes.len())
+        .filter(|&i| may_be_special(bytes, i))
+        .all(|i| {
+            let c = text[i..]
+                .chars()
+                .next()
+                .expect("a lead byte starts a character");
+            c == '\n' || classify(c) == CharClass::Plain
+        })
 }
 
 /// True when the character is one the sanitiser never lets through (other than by a marker).
@@ -180,16 +185,38 @@ pub(crate) fn for_each_segment(
     column: &mut Option<usize>,
     mut emit: impl FnMut(Segment),
 ) {
+    try_for_each_segment(text, tab_width, column, |segment| {
+        emit(segment);
+        ControlFlow::Continue(())
+    });
+}
+
+/// [`for_each_segment`] that stops when `emit` breaks (the layout stops after the rows it was
+/// asked for).
+pub(crate) fn try_for_each_segment(
+    text: &str,
+    tab_width: u8,
+    column: &mut Option<usize>,
+    mut emit: impl FnMut(Segment) -> ControlFlow<()>,
+) {
+    let bytes = text.as_bytes();
     let mut kept_from = 0;
-    let mut chars = text.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
+    let mut next = 0;
+    while let Some(at) = next_special(bytes, next) {
+        let c = text[at..]
+            .chars()
+            .next()
+            .expect("a lead byte starts a character");
+        next = at + c.len_utf8();
         let class = classify(c);
         if class == CharClass::Plain {
             continue;
         }
         if kept_from < at {
             advance(column, cells_of(&text[kept_from..at]));
-            emit(Segment::Kept(kept_from..at));
+            if emit(Segment::Kept(kept_from..at)).is_break() {
+                return;
+            }
         }
         let mut end = at + c.len_utf8();
         match class {
@@ -203,48 +230,104 @@ pub(crate) fn for_each_segment(
                     tab_width - at_column % tab_width
                 };
                 advance(column, || spaces);
-                emit(Segment::Replaced {
+                if emit(Segment::Replaced {
                     source: at..end,
                     shown: Cow::Borrowed(&SPACES[..spaces.min(SPACES.len())]),
                     kind: ReplacementKind::Tab,
-                });
+                })
+                .is_break()
+                {
+                    return;
+                }
             }
-            CharClass::CarriageReturn if chars.peek().is_some_and(|&(_, next)| next == '\n') => {
-                chars.next();
+            CharClass::CarriageReturn if bytes.get(end) == Some(&b'\n') => {
                 end += 1;
+                next = end;
                 if let Some(column) = column.as_mut() {
                     *column = 0;
                 }
-                emit(Segment::Newline(at..end));
+                if emit(Segment::Newline(at..end)).is_break() {
+                    return;
+                }
             }
             CharClass::CarriageReturn => {
                 advance(column, || 1);
-                emit(Segment::Replaced {
+                if emit(Segment::Replaced {
                     source: at..end,
                     shown: Cow::Borrowed("␍"),
                     kind: ReplacementKind::Marker,
-                });
+                })
+                .is_break()
+                {
+                    return;
+                }
             }
             CharClass::Newline => {
                 if let Some(column) = column.as_mut() {
                     *column = 0;
                 }
-                emit(Segment::Newline(at..end));
+                if emit(Segment::Newline(at..end)).is_break() {
+                    return;
+                }
             }
             CharClass::Marker(shown) => {
                 advance(column, || cells(shown));
-                emit(Segment::Replaced {
+                if emit(Segment::Replaced {
                     source: at..end,
                     shown: Cow::Borrowed(shown),
                     kind: ReplacementKind::Marker,
-                });
+                })
+                .is_break()
+                {
+                    return;
+                }
             }
         }
         kept_from = end;
     }
     if kept_from < text.len() {
         advance(column, cells_of(&text[kept_from..]));
-        emit(Segment::Kept(kept_from..text.len()));
+        // The last segment: nothing left to stop.
+        let _ = emit(Segment::Kept(kept_from..text.len()));
+    }
+}
+
+/// The first bytes [`may_be_special`] looks at further.
+const LEAD: [bool; 256] = {
+    let mut lead = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        lead[b] = b < 0x20 || matches!(b, 0x7f | 0xc2 | 0xd8 | 0xe2 | 0xef);
+        b += 1;
+    }
+    lead
+};
+
+/// The first offset from `from` where [`may_be_special`] holds.
+fn next_special(bytes: &[u8], mut from: usize) -> Option<usize> {
+    loop {
+        let lead = from + bytes[from..].iter().position(|&b| LEAD[usize::from(b)])?;
+        if may_be_special(bytes, lead) {
+            return Some(lead);
+        }
+        from = lead + 1;
+    }
+}
+
+/// True when the bytes at `i` can start a character [`classify`] does not find plain, by its
+/// first two bytes: C0 controls and DEL, C1 controls (U+0080–U+009F: C2 80–9F), the Arabic
+/// letter mark (U+061C: D8 9C), the marks, separators, embeddings and isolates of
+/// U+2000–U+207F (E2 80–81) and the interlinear annotations (U+FFF9–U+FFFB: EF BF). Text
+/// between them is skipped byte by byte, Arabic letters included.
+fn may_be_special(bytes: &[u8], i: usize) -> bool {
+    let second = || bytes.get(i + 1).copied().unwrap_or(0);
+    match bytes[i] {
+        0..=0x1f | 0x7f => true,
+        0xc2 => (0x80..=0x9f).contains(&second()),
+        0xd8 => second() == 0x9c,
+        0xe2 => matches!(second(), 0x80 | 0x81),
+        0xef => second() == 0xbf,
+        _ => false,
     }
 }
 
@@ -262,12 +345,25 @@ fn cells_of(text: &str) -> impl FnOnce() -> usize + '_ {
 /// Columns the text takes in ratatui: the sum of its grapheme clusters' widths (not the width
 /// of the whole string, which counts "لا" as one column).
 fn cells(text: &str) -> usize {
-    text.graphemes(true).map(UnicodeWidthStr::width).sum()
+    crate::cluster::cells(text)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_special_character_starts_with_a_byte_the_scan_stops_at() {
+        for c in (0..0x11_0000).filter_map(char::from_u32) {
+            if classify(c) != CharClass::Plain {
+                let mut utf8 = [0; 4];
+                assert!(
+                    may_be_special(c.encode_utf8(&mut utf8).as_bytes(), 0),
+                    "{c:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn clean_text_is_borrowed() {

@@ -20,6 +20,7 @@ const ZWJ: char = '\u{200d}';
 const LAM: char = '\u{644}';
 
 /// One shaped cell group: the units it came from and what to draw.
+#[cfg(test)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Shaped {
     /// Indices (into the slice given to [`shape_clusters`]) of the clusters drawn as this text.
@@ -30,59 +31,123 @@ pub(crate) struct Shaped {
 /// Shapes a run of grapheme clusters in logical order. `joinable[i]` is false for clusters that
 /// must not take part in joining (markers, tab spaces); `same_level(i, j)` says whether two
 /// clusters sit at the same bidi level (a ligature never spans a level change).
+#[cfg(test)]
 pub(crate) fn shape_clusters(
     clusters: &[&str],
     joinable: &[bool],
     same_level: impl Fn(usize, usize) -> bool,
 ) -> Vec<Shaped> {
+    let mut text = String::new();
+    let mut groups = Vec::new();
+    shape_into(
+        clusters.len(),
+        |i| clusters[i],
+        |i| joinable[i],
+        same_level,
+        &mut text,
+        &mut groups,
+    );
+    groups
+        .into_iter()
+        .map(|g| Shaped {
+            units: g.units,
+            text: text[g.text].to_owned(),
+        })
+        .collect()
+}
+
+/// One shaped cell group written by [`shape_into`]: the clusters it came from and where its
+/// text is in the output buffer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ShapedGroup {
+    pub units: Range<usize>,
+    pub text: Range<usize>,
+    /// The text when it is one character (most groups: a letter's form).
+    pub single: Option<char>,
+}
+
+/// A cluster as shaping sees it.
+struct Look<'a> {
+    text: &'a str,
+    base: char,
+    /// The letter's forms, for a joinable cluster of an Arabic letter.
+    forms: Option<&'static Forms>,
+}
+
+/// [`shape_clusters`] into reused buffers: the groups' texts go one after the other into
+/// `text`, the groups into `groups` (both cleared first). Cluster `i` is `cluster(i)`.
+pub(crate) fn shape_into<'a>(
+    count: usize,
+    cluster: impl Fn(usize) -> &'a str,
+    joinable: impl Fn(usize) -> bool,
+    same_level: impl Fn(usize, usize) -> bool,
+    text: &mut String,
+    groups: &mut Vec<ShapedGroup>,
+) {
+    text.clear();
+    groups.clear();
     let table = forms_table();
-    let forms_of = |i: usize| -> Option<&Forms> {
-        if !joinable[i] {
-            return None;
-        }
-        let base = clusters[i].chars().next()?;
-        table.get(base)
+    let look = |i: usize| -> Look<'a> {
+        let text = cluster(i);
+        let base = text.chars().next().expect("a cluster is never empty");
+        let forms = if joinable(i) { table.get(base) } else { None };
+        Look { text, base, forms }
     };
-    let mut out = Vec::with_capacity(clusters.len());
+    let mut this = (count > 0).then(|| look(0));
     let mut joined_from_before = false;
     let mut i = 0;
-    while i < clusters.len() {
-        let Some(forms) = forms_of(i) else {
-            out.push(Shaped {
+    while let Some(current) = this.take() {
+        let next = (i + 1 < count).then(|| look(i + 1));
+        let start = text.len();
+        let Some(forms) = current.forms else {
+            text.push_str(current.text);
+            let mut chars = current.text.chars();
+            let single = chars.next().filter(|_| chars.next().is_none());
+            groups.push(ShapedGroup {
                 units: i..i + 1,
-                text: clusters[i].to_owned(),
+                text: start..text.len(),
+                single,
             });
             joined_from_before = false;
             i += 1;
+            this = next;
             continue;
         };
-        let cluster = clusters[i];
-        let base = cluster.chars().next().expect("a cluster is never empty");
+        let base = current.base;
+        // Marks and joiners come after the base; most clusters are the letter alone.
+        let alone = current.text.len() == base.len_utf8();
         let joins_before = joined_from_before;
         let can_join_after = if joins_before {
             forms.medial != '\0'
         } else {
             forms.initial != '\0'
-        } && !cluster.contains(ZWNJ);
-        let next_joins_before = i + 1 < clusters.len()
-            && forms_of(i + 1).is_some_and(|next| next.end != '\0' || next.medial != '\0');
-        let joins_after = can_join_after && (next_joins_before || cluster.contains(ZWJ));
+        } && (alone || !current.text.contains(ZWNJ));
+        let next_joins_before = next.as_ref().is_some_and(|next| {
+            next.forms
+                .is_some_and(|next| next.end != '\0' || next.medial != '\0')
+        });
+        let joins_after =
+            can_join_after && (next_joins_before || !alone && current.text.contains(ZWJ));
 
         if base == LAM
             && joins_after
             && next_joins_before
             && same_level(i, i + 1)
-            && let Some(ligature) = lam_alef(clusters[i + 1], joins_before)
+            && let Some(alef) = &next
+            && let Some(ligature) = lam_alef(alef.text, joins_before)
         {
-            let mut text = String::from(ligature);
-            text.extend(marks(cluster));
-            text.extend(marks(clusters[i + 1]));
-            out.push(Shaped {
+            text.push(ligature);
+            text.extend(marks(current.text));
+            text.extend(marks(alef.text));
+            let single = (text.len() - start == ligature.len_utf8()).then_some(ligature);
+            groups.push(ShapedGroup {
                 units: i..i + 2,
-                text,
+                text: start..text.len(),
+                single,
             });
             joined_from_before = false;
             i += 2;
+            this = (i < count).then(|| look(i));
             continue;
         }
 
@@ -92,16 +157,21 @@ pub(crate) fn shape_clusters(
             (true, false) => forms.end,
             (true, true) => forms.medial,
         };
-        let mut text = String::from(if form == '\0' { base } else { form });
-        text.extend(marks(cluster));
-        out.push(Shaped {
+        let shown = if form == '\0' { base } else { form };
+        text.push(shown);
+        if !alone {
+            text.extend(marks(current.text));
+        }
+        let single = (text.len() - start == shown.len_utf8()).then_some(shown);
+        groups.push(ShapedGroup {
             units: i..i + 1,
-            text,
+            text: start..text.len(),
+            single,
         });
         joined_from_before = joins_after;
         i += 1;
+        this = next;
     }
-    out
 }
 
 /// The cluster's marks after its base, without the joiners (they have done their work).
@@ -135,7 +205,7 @@ struct FormsTable {
 const ARABIC_BLOCK: Range<u32> = 0x600..0x700;
 
 impl FormsTable {
-    fn get(&self, c: char) -> Option<&Forms> {
+    fn get(&'static self, c: char) -> Option<&'static Forms> {
         let code = c as u32;
         if ARABIC_BLOCK.contains(&code) {
             self.arabic[(code - ARABIC_BLOCK.start) as usize].as_ref()

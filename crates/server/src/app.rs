@@ -54,7 +54,12 @@ pub async fn start_with_store(
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
     let (stop, stopped) = watch::channel(false);
-    let state = AppState { store, config: Arc::new(config), events, stopping: stopped.clone() };
+    let state = AppState {
+        store,
+        config: Arc::new(config),
+        events,
+        stopping: stopped.clone(),
+    };
 
     let router = crate::routes::router(state.clone());
     let mut stop_serving = stopped.clone();

@@ -109,6 +109,10 @@ impl FromRequestParts<AppState> for StaffAuth {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
+        // Already resolved by the route guard (`guards::enforce_access`) for this request.
+        if let Some(auth) = parts.extensions.get::<StaffAuth>() {
+            return Ok(auth.clone());
+        }
         let token = bearer(parts).ok_or_else(|| {
             ApiError::new(ErrorCode::Unauthorized, "log in first: no bearer token")
         })?;

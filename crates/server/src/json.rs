@@ -3,7 +3,7 @@
 
 use axum::extract::{FromRequest, Request};
 use axum::http::header::CONTENT_TYPE;
-use mosharekat_api::{ErrorCode, MAX_BODY_BYTES};
+use mosharekat_api::ErrorCode;
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
@@ -34,14 +34,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
                 "send the body as application/json",
             ));
         }
-        let bytes = axum::body::to_bytes(req.into_body(), MAX_BODY_BYTES)
-            .await
-            .map_err(|_| {
-                ApiError::new(
-                    ErrorCode::PayloadTooLarge,
-                    format!("the request body is over {} KiB", MAX_BODY_BYTES / 1024),
-                )
-            })?;
+        let bytes = crate::guards::read_body(req.into_body()).await?;
         let value = parse(&bytes)?;
         Ok(ApiJson {
             value,
@@ -52,18 +45,24 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
 
 /// Parse JSON, telling a broken document from a well-formed one of the wrong shape.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    serde_json::from_slice(bytes).map_err(|e| {
-        use serde_json::error::Category;
-        match e.classify() {
-            Category::Data => ApiError::new(
+    use serde_json::error::Category;
+    let malformed = |e: serde_json::Error| {
+        ApiError::new(
+            ErrorCode::MalformedJson,
+            format!("the body is not valid JSON: {e}"),
+        )
+    };
+    serde_json::from_slice(bytes).map_err(|e| match e.classify() {
+        // Deserialising stops at the first field that does not fit, before it could see that the
+        // document is broken further on: a document that is not JSON at all is told so first.
+        Category::Data => match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+            Err(syntax) => malformed(syntax),
+            Ok(_) => ApiError::new(
                 ErrorCode::Validation,
                 format!("the request does not fit: {e}"),
             ),
-            Category::Syntax | Category::Eof | Category::Io => ApiError::new(
-                ErrorCode::MalformedJson,
-                format!("the body is not valid JSON: {e}"),
-            ),
-        }
+        },
+        Category::Syntax | Category::Eof | Category::Io => malformed(e),
     })
 }
 
@@ -92,6 +91,10 @@ mod tests {
             ErrorCode::Validation
         );
         assert!(parse::<Body>(b"{\"n\": \"\\ud800\"}").is_err());
+        assert_eq!(
+            parse::<Body>(b"{\"m\": 1} trailing").unwrap_err().code,
+            ErrorCode::MalformedJson
+        );
         assert!(parse::<Body>(b"{\"n\": 3}").is_ok());
     }
 }

@@ -13,6 +13,7 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod events;
+pub mod guards;
 pub mod json;
 pub mod openapi;
 pub mod reasons;

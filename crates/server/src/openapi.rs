@@ -39,6 +39,7 @@ routes! {
     "get" "/openapi.json" Access::Public, "This document";
     "post" "/auth/login" Access::Public, "Staff login: {username, password} → {token, role, expires_at}";
     "post" "/auth/logout" ANY_STAFF, "End this session";
+    "get" "/auth/session" ANY_STAFF, "Who this token belongs to: {username, role}";
     "get" "/staff" ADMIN, "List staff accounts";
     "post" "/staff" ADMIN, "Create a staff account {username, password, role}";
     "patch" "/staff/{id}" ADMIN, "Change a role or disable an account";

@@ -28,18 +28,37 @@ async fn reconnect_with_last_event_id_misses_nothing(backend: Backend) {
     for i in 0..3 {
         missed.push(t.comment(id, &citizen, &format!("در غیاب {i}")).await);
     }
-    let claim = t.ok("POST", "/queue/claim", Some(&t.moderator), Some(json!({"limit": 1}))).await;
-    let token = claim["items"][0]["claim_token"].as_str().unwrap();
-    t.ok("POST", &format!("/comments/{first}/decision"), Some(&t.moderator), Some(json!({"action": "approve", "claim_token": token})))
+    let claim = t
+        .ok(
+            "POST",
+            "/queue/claim",
+            Some(&t.moderator),
+            Some(json!({"limit": 1})),
+        )
         .await;
+    let token = claim["items"][0]["claim_token"].as_str().unwrap();
+    t.ok(
+        "POST",
+        &format!("/comments/{first}/decision"),
+        Some(&t.moderator),
+        Some(json!({"action": "approve", "claim_token": token})),
+    )
+    .await;
 
     let mut sse = SseReader::connect(&base, &t.moderator, Some(last_seen)).await;
     let got = sse.take(4).await;
-    let created: Vec<i64> = got.iter().filter(|m| m.event == "comment.created").map(|m| m.data["data"]["comment_id"].as_i64().unwrap()).collect();
+    let created: Vec<i64> = got
+        .iter()
+        .filter(|m| m.event == "comment.created")
+        .map(|m| m.data["data"]["comment_id"].as_i64().unwrap())
+        .collect();
     assert_eq!(created, missed);
     assert_eq!(got[3].event, "comment.decided");
     assert_eq!(got[3].data["data"]["status"], "approved");
-    assert!(got.windows(2).all(|w| w[0].id < w[1].id), "in sequence order");
+    assert!(
+        got.windows(2).all(|w| w[0].id < w[1].id),
+        "in sequence order"
+    );
     assert!(got[0].id > last_seen);
 
     // And it keeps streaming live after the catch-up.
@@ -47,14 +66,24 @@ async fn reconnect_with_last_event_id_misses_nothing(backend: Backend) {
     let m = sse.take(1).await;
     assert_eq!(m[0].data["data"]["comment_id"], live);
     // Nothing else is pending.
-    assert!(sse.next(std::time::Duration::from_millis(300)).await.is_none());
+    assert!(
+        sse.next(std::time::Duration::from_millis(300))
+            .await
+            .is_none()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_event_through_one_instance_reaches_the_other() {
     let db = TestDb::new(Backend::Postgres).await;
-    let a = mosharekat_server::start(support::config(&db.url)).await.unwrap();
-    let b = mosharekat_server::start(ServerConfig { ..support::config(&db.url) }).await.unwrap();
+    let a = mosharekat_server::start(support::config(&db.url))
+        .await
+        .unwrap();
+    let b = mosharekat_server::start(ServerConfig {
+        ..support::config(&db.url)
+    })
+    .await
+    .unwrap();
     let b_url = b.url();
     let t = TestServer::with(a, db).await;
     // The staff token works on either instance: sessions live in the shared database.

@@ -28,53 +28,128 @@ async fn comment_validation_and_storage(backend: Backend) {
     let path = format!("/public/consultations/{id}/comments");
 
     let cases: Vec<(Value, StatusCode, &str)> = vec![
-        (json!({"body": ""}), StatusCode::UNPROCESSABLE_ENTITY, "empty_body"),
-        (json!({"body": " \n\u{200c} "}), StatusCode::UNPROCESSABLE_ENTITY, "empty_body"),
-        (json!({"body": "ب".repeat(10_001)}), StatusCode::UNPROCESSABLE_ENTITY, "body_too_long"),
-        (json!({"body": "a\u{0}b"}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_text"),
-        (json!({"body": 5}), StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
-        (json!({"body": "پاسخ", "parent_id": 999_999}), StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
+        (
+            json!({"body": ""}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "empty_body",
+        ),
+        (
+            json!({"body": " \n\u{200c} "}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "empty_body",
+        ),
+        (
+            json!({"body": "ب".repeat(10_001)}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "body_too_long",
+        ),
+        (
+            json!({"body": "a\u{0}b"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_text",
+        ),
+        (
+            json!({"body": 5}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        ),
+        (
+            json!({"body": "پاسخ", "parent_id": 999_999}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        ),
     ];
     for (body, status, code) in cases {
-        let (s, b) = t.call("POST", &path, Some(&citizen), Some(body.clone())).await;
-        assert_eq!((s, b["error"]["code"].as_str()), (status, Some(code)), "{body}");
+        let (s, b) = t
+            .call("POST", &path, Some(&citizen), Some(body.clone()))
+            .await;
+        assert_eq!(
+            (s, b["error"]["code"].as_str()),
+            (status, Some(code)),
+            "{body}"
+        );
     }
     // Without a token, or with a made-up one.
-    let (s, _) = t.call("POST", &path, None, Some(json!({"body": "x"}))).await;
+    let (s, _) = t
+        .call("POST", &path, None, Some(json!({"body": "x"})))
+        .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
-    let (s, _) = t.call("POST", &path, Some("nope"), Some(json!({"body": "x"}))).await;
+    let (s, _) = t
+        .call("POST", &path, Some("nope"), Some(json!({"body": "x"})))
+        .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     // Unknown consultation.
-    let (s, _) = t.call("POST", "/public/consultations/424242/comments", Some(&citizen), Some(json!({"body": "x"}))).await;
+    let (s, _) = t
+        .call(
+            "POST",
+            "/public/consultations/424242/comments",
+            Some(&citizen),
+            Some(json!({"body": "x"})),
+        )
+        .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     // Nothing was stored by any of that.
-    let page = t.ok("GET", &format!("/comments?consultation_id={id}"), Some(&t.moderator), None).await;
+    let page = t
+        .ok(
+            "GET",
+            &format!("/comments?consultation_id={id}"),
+            Some(&t.moderator),
+            None,
+        )
+        .await;
     assert!(page["items"].as_array().unwrap().is_empty());
 
     // A body is kept exactly as typed: controls, bidi overrides, 10,000 characters.
     let hostile = "\u{1b}]0;pwned\u{7}\u{1b}[2Jسلام \u{202e}cod.exe\u{202c} (ماده ۱۲)";
     let cid = t.comment(id, &citizen, hostile).await;
-    let stored = t.ok("GET", &format!("/comments/{cid}"), Some(&t.moderator), None).await;
+    let stored = t
+        .ok("GET", &format!("/comments/{cid}"), Some(&t.moderator), None)
+        .await;
     assert_eq!(stored["body"], hostile);
     assert_eq!(stored["status"], "pending");
     assert_eq!(stored["participant"]["display_name"], "Sara");
     assert_eq!(stored["participant"]["age_band"], "35_44");
     let long = "ب".repeat(10_000);
     let lid = t.comment(id, &citizen, &long).await;
-    assert_eq!(t.ok("GET", &format!("/comments/{lid}"), Some(&t.moderator), None).await["body"], long.as_str());
+    assert_eq!(
+        t.ok("GET", &format!("/comments/{lid}"), Some(&t.moderator), None)
+            .await["body"],
+        long.as_str()
+    );
 
     // Replies: thread context comes with a claim.
     let (s, b) = t
-        .call("POST", &path, Some(&citizen), Some(json!({"body": "پاسخ به نظر قبلی", "parent_id": cid, "is_proposal": true})))
+        .call(
+            "POST",
+            &path,
+            Some(&citizen),
+            Some(json!({"body": "پاسخ به نظر قبلی", "parent_id": cid, "is_proposal": true})),
+        )
         .await;
     assert_eq!(s, StatusCode::ACCEPTED, "{b}");
     let reply = b["id"].as_i64().unwrap();
-    let claim = t.ok("POST", "/queue/claim", Some(&t.moderator), Some(json!({"limit": 10}))).await;
-    let item = claim["items"].as_array().unwrap().iter().find(|i| i["id"] == reply).unwrap().clone();
+    let claim = t
+        .ok(
+            "POST",
+            "/queue/claim",
+            Some(&t.moderator),
+            Some(json!({"limit": 10})),
+        )
+        .await;
+    let item = claim["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == reply)
+        .unwrap()
+        .clone();
     assert_eq!(item["is_proposal"], true);
     assert_eq!(item["thread"][0]["id"], cid);
     assert_eq!(item["thread"][0]["body"], hostile);
-    assert_eq!(item["consultation_title_en"], "Executive regulation of non-governmental schools");
+    assert_eq!(
+        item["consultation_title_en"],
+        "Executive regulation of non-governmental schools"
+    );
 }
 
 async fn campaign_groups(backend: Backend) {
@@ -90,18 +165,43 @@ async fn campaign_groups(backend: Backend) {
         let citizen = t.participant(&format!("p{i}")).await;
         ids.push(t.comment(id, &citizen, text).await);
     }
-    let other = t.comment(id, &t.participant("q").await, "متن دیگری است").await;
-    let first = t.ok("GET", &format!("/comments/{}", ids[0]), Some(&t.moderator), None).await;
+    let other = t
+        .comment(id, &t.participant("q").await, "متن دیگری است")
+        .await;
+    let first = t
+        .ok(
+            "GET",
+            &format!("/comments/{}", ids[0]),
+            Some(&t.moderator),
+            None,
+        )
+        .await;
     let group = first["duplicate_group_id"].as_i64().unwrap();
     for cid in &ids {
-        let c = t.ok("GET", &format!("/comments/{cid}"), Some(&t.moderator), None).await;
+        let c = t
+            .ok("GET", &format!("/comments/{cid}"), Some(&t.moderator), None)
+            .await;
         assert_eq!(c["duplicate_group_id"], group);
         assert_eq!(c["duplicate_group_size"], 3);
     }
-    let o = t.ok("GET", &format!("/comments/{other}"), Some(&t.moderator), None).await;
+    let o = t
+        .ok(
+            "GET",
+            &format!("/comments/{other}"),
+            Some(&t.moderator),
+            None,
+        )
+        .await;
     assert_ne!(o["duplicate_group_id"], group);
     assert_eq!(o["duplicate_group_size"], 1);
-    let members = t.ok("GET", &format!("/comments?duplicate_group_id={group}"), Some(&t.moderator), None).await;
+    let members = t
+        .ok(
+            "GET",
+            &format!("/comments?duplicate_group_id={group}"),
+            Some(&t.moderator),
+            None,
+        )
+        .await;
     assert_eq!(members["items"].as_array().unwrap().len(), 3);
 }
 
@@ -116,43 +216,127 @@ async fn claims_are_exclusive_and_leased(backend: Backend) {
     t.comment(other, &citizen, "در مشاوره دیگر").await;
     let second = t.add_staff("moderator2", Role::Moderator).await;
 
-    let a = t.ok("POST", "/queue/claim", Some(&t.moderator), Some(json!({"consultation_id": id, "limit": 3}))).await;
-    let b = t.ok("POST", "/queue/claim", Some(&second), Some(json!({"consultation_id": id, "limit": 10}))).await;
-    let ids = |v: &Value| v["items"].as_array().unwrap().iter().map(|i| i["id"].as_i64().unwrap()).collect::<Vec<_>>();
+    let a = t
+        .ok(
+            "POST",
+            "/queue/claim",
+            Some(&t.moderator),
+            Some(json!({"consultation_id": id, "limit": 3})),
+        )
+        .await;
+    let b = t
+        .ok(
+            "POST",
+            "/queue/claim",
+            Some(&second),
+            Some(json!({"consultation_id": id, "limit": 10})),
+        )
+        .await;
+    let ids = |v: &Value| {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_i64().unwrap())
+            .collect::<Vec<_>>()
+    };
     assert_eq!(ids(&a).len(), 3);
-    assert_eq!(ids(&b).len(), 2, "the second moderator gets only what is left");
+    assert_eq!(
+        ids(&b).len(),
+        2,
+        "the second moderator gets only what is left"
+    );
     assert!(ids(&a).iter().all(|i| !ids(&b).contains(i)));
     assert!(ids(&a).windows(2).all(|w| w[0] < w[1]), "oldest first");
 
     // Release one of mine: it goes back to the queue.
     let token = a["items"][0]["claim_token"].as_str().unwrap().to_owned();
-    let r = t.ok("POST", "/queue/release", Some(&t.moderator), Some(json!({"claim_tokens": [token]}))).await;
+    let r = t
+        .ok(
+            "POST",
+            "/queue/release",
+            Some(&t.moderator),
+            Some(json!({"claim_tokens": [token]})),
+        )
+        .await;
     assert_eq!(r["released"], 1);
-    let c = t.ok("POST", "/queue/claim", Some(&second), Some(json!({"consultation_id": id, "limit": 10}))).await;
+    let c = t
+        .ok(
+            "POST",
+            "/queue/claim",
+            Some(&second),
+            Some(json!({"consultation_id": id, "limit": 10})),
+        )
+        .await;
     assert_eq!(ids(&c), vec![ids(&a)[0]]);
 
     // Renewing keeps a lease alive past its original end; an expired lease returns the item.
-    let tokens: Vec<String> = a["items"].as_array().unwrap()[1..].iter().map(|i| i["claim_token"].as_str().unwrap().into()).collect();
+    let tokens: Vec<String> = a["items"].as_array().unwrap()[1..]
+        .iter()
+        .map(|i| i["claim_token"].as_str().unwrap().into())
+        .collect();
     t.clock().advance(Duration::minutes(4));
-    let r = t.ok("POST", "/queue/renew", Some(&t.moderator), Some(json!({"claim_tokens": tokens}))).await;
+    let r = t
+        .ok(
+            "POST",
+            "/queue/renew",
+            Some(&t.moderator),
+            Some(json!({"claim_tokens": tokens})),
+        )
+        .await;
     assert_eq!(r["renewed"], 2);
     t.clock().advance(Duration::minutes(4));
     // The second moderator's claims (not renewed) expired 3 minutes ago and come back; the renewed
     // ones are still held.
-    let d = t.ok("POST", "/queue/claim", Some(&second), Some(json!({"consultation_id": id, "limit": 10}))).await;
+    let d = t
+        .ok(
+            "POST",
+            "/queue/claim",
+            Some(&second),
+            Some(json!({"consultation_id": id, "limit": 10})),
+        )
+        .await;
     let mut expired = [ids(&b), ids(&c)].concat();
     expired.sort_unstable();
     assert_eq!(ids(&d), expired);
-    let e = t.ok("POST", "/queue/claim", Some(&t.moderator), Some(json!({"consultation_id": id, "limit": 10}))).await;
+    let e = t
+        .ok(
+            "POST",
+            "/queue/claim",
+            Some(&t.moderator),
+            Some(json!({"consultation_id": id, "limit": 10})),
+        )
+        .await;
     assert!(ids(&e).is_empty(), "everything is held: {e}");
 
     // Without a consultation filter the other consultation's comment comes too.
-    let all = t.ok("POST", "/queue/claim", Some(&second), Some(json!({"limit": 10}))).await;
+    let all = t
+        .ok(
+            "POST",
+            "/queue/claim",
+            Some(&second),
+            Some(json!({"limit": 10})),
+        )
+        .await;
     assert_eq!(all["items"][0]["consultation_id"], other);
 
-    let (s, _) = t.call("POST", "/queue/claim", Some(&t.moderator), Some(json!({"limit": 0}))).await;
+    let (s, _) = t
+        .call(
+            "POST",
+            "/queue/claim",
+            Some(&t.moderator),
+            Some(json!({"limit": 0})),
+        )
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-    let (s, _) = t.call("POST", "/queue/claim", Some(&t.moderator), Some(json!({"limit": 201}))).await;
+    let (s, _) = t
+        .call(
+            "POST",
+            "/queue/claim",
+            Some(&t.moderator),
+            Some(json!({"limit": 201})),
+        )
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
@@ -165,25 +349,80 @@ async fn decisions_need_the_claim_and_replay_once(backend: Backend) {
     let path = format!("/comments/{cid}/decision");
 
     // Not claimed: refused.
-    let (s, b) = t.call("POST", &path, Some(&t.moderator), Some(json!({"action": "approve"}))).await;
-    assert_eq!((s, b["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("claim_invalid")));
-    let claim = t.ok("POST", "/queue/claim", Some(&t.moderator), Some(json!({"limit": 1}))).await;
-    let token = claim["items"][0]["claim_token"].as_str().unwrap().to_owned();
-    // Someone else's token, or no reason for a rejection: refused, nothing changes.
-    let (s, _) = t.call("POST", &path, Some(&second), Some(json!({"action": "approve", "claim_token": token}))).await;
-    assert_eq!(s, StatusCode::CONFLICT);
-    let (s, b) = t.call("POST", &path, Some(&t.moderator), Some(json!({"action": "reject", "claim_token": token}))).await;
-    assert_eq!((s, b["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("reason_required")));
     let (s, b) = t
-        .call("POST", &path, Some(&t.moderator), Some(json!({"action": "reject", "reason_code": "bogus", "claim_token": token})))
+        .call(
+            "POST",
+            &path,
+            Some(&t.moderator),
+            Some(json!({"action": "approve"})),
+        )
         .await;
-    assert_eq!((s, b["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("unknown_reason")));
-    assert_eq!(t.ok("GET", &format!("/comments/{cid}"), Some(&t.moderator), None).await["status"], "pending");
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("claim_invalid"))
+    );
+    let claim = t
+        .ok(
+            "POST",
+            "/queue/claim",
+            Some(&t.moderator),
+            Some(json!({"limit": 1})),
+        )
+        .await;
+    let token = claim["items"][0]["claim_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // Someone else's token, or no reason for a rejection: refused, nothing changes.
+    let (s, _) = t
+        .call(
+            "POST",
+            &path,
+            Some(&second),
+            Some(json!({"action": "approve", "claim_token": token})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    let (s, b) = t
+        .call(
+            "POST",
+            &path,
+            Some(&t.moderator),
+            Some(json!({"action": "reject", "claim_token": token})),
+        )
+        .await;
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("reason_required"))
+    );
+    let (s, b) = t
+        .call(
+            "POST",
+            &path,
+            Some(&t.moderator),
+            Some(json!({"action": "reject", "reason_code": "bogus", "claim_token": token})),
+        )
+        .await;
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("unknown_reason"))
+    );
+    assert_eq!(
+        t.ok("GET", &format!("/comments/{cid}"), Some(&t.moderator), None)
+            .await["status"],
+        "pending"
+    );
 
     // The same request with the same key, three times: applied once, answered the same each time.
-    let body = json!({"action": "approve", "claim_token": token, "tags": ["تامین_بودجه"], "note": "مفید"});
+    let body =
+        json!({"action": "approve", "claim_token": token, "tags": ["تامین_بودجه"], "note": "مفید"});
     let send = |key: &'static str, body: Value| {
-        let req = t.http.post(t.url(&path)).bearer_auth(&t.moderator).header("Idempotency-Key", key).json(&body);
+        let req = t
+            .http
+            .post(t.url(&path))
+            .bearer_auth(&t.moderator)
+            .header("Idempotency-Key", key)
+            .json(&body);
         async move {
             let r = req.send().await.unwrap();
             (r.status(), r.json::<Value>().await.unwrap())
@@ -200,19 +439,46 @@ async fn decisions_need_the_claim_and_replay_once(backend: Backend) {
     assert_eq!(again, first);
     assert_eq!(third, first);
     // Same key, different body: refused.
-    let (s4, b4) = send("k-1", json!({"action": "hide", "reason_code": "spam", "claim_token": token})).await;
-    assert_eq!((s4, b4["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("idempotency_key_reused")));
+    let (s4, b4) = send(
+        "k-1",
+        json!({"action": "hide", "reason_code": "spam", "claim_token": token}),
+    )
+    .await;
+    assert_eq!(
+        (s4, b4["error"]["code"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("idempotency_key_reused")
+        )
+    );
     let audit = t.ok("GET", "/audit?limit=500", Some(&t.admin), None).await;
-    let decisions = audit["items"].as_array().unwrap().iter().filter(|e| e["action"] == "comment.decide").count();
+    let decisions = audit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "comment.decide")
+        .count();
     assert_eq!(decisions, 1, "applied exactly once");
 
     // A revision of a decided comment needs no claim and is recorded.
     let revised = t
-        .ok("POST", &path, Some(&second), Some(json!({"action": "hide", "reason_code": "personal_data", "note": "شماره تلفن"})))
+        .ok(
+            "POST",
+            &path,
+            Some(&second),
+            Some(json!({"action": "hide", "reason_code": "personal_data", "note": "شماره تلفن"})),
+        )
         .await;
     assert_eq!(revised["comment"]["status"], "hidden");
     assert_eq!(revised["comment"]["decision"]["decided_by"], "moderator2");
-    let (s, _) = t.call("POST", "/comments/999999/decision", Some(&t.moderator), Some(json!({"action": "approve"}))).await;
+    let (s, _) = t
+        .call(
+            "POST",
+            "/comments/999999/decision",
+            Some(&t.moderator),
+            Some(json!({"action": "approve"})),
+        )
+        .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 }
 
@@ -222,26 +488,70 @@ async fn bulk_decision_on_a_group(backend: Backend) {
     let mut members = Vec::new();
     for i in 0..6 {
         let citizen = t.participant(&format!("c{i}")).await;
-        members.push(t.comment(id, &citizen, "کمپین: با افزایش شهریه مخالفیم").await);
+        members.push(
+            t.comment(id, &citizen, "کمپین: با افزایش شهریه مخالفیم")
+                .await,
+        );
     }
     let lone = t.comment(id, &t.participant("z").await, "نظر مستقل").await;
-    let group = t.ok("GET", &format!("/comments/{}", members[0]), Some(&t.moderator), None).await["duplicate_group_id"].clone();
+    let group = t
+        .ok(
+            "GET",
+            &format!("/comments/{}", members[0]),
+            Some(&t.moderator),
+            None,
+        )
+        .await["duplicate_group_id"]
+        .clone();
     // Another moderator holds two members; one member was already decided.
     let second = t.add_staff("moderator2", Role::Moderator).await;
-    let held = t.ok("POST", "/queue/claim", Some(&second), Some(json!({"limit": 2}))).await;
-    let mine = t.ok("POST", "/queue/claim", Some(&t.moderator), Some(json!({"limit": 1}))).await;
-    let token = mine["items"][0]["claim_token"].as_str().unwrap();
-    t.ok("POST", &format!("/comments/{}/decision", members[2]), Some(&t.moderator), Some(json!({"action": "approve", "claim_token": token})))
+    let held = t
+        .ok(
+            "POST",
+            "/queue/claim",
+            Some(&second),
+            Some(json!({"limit": 2})),
+        )
         .await;
+    let mine = t
+        .ok(
+            "POST",
+            "/queue/claim",
+            Some(&t.moderator),
+            Some(json!({"limit": 1})),
+        )
+        .await;
+    let token = mine["items"][0]["claim_token"].as_str().unwrap();
+    t.ok(
+        "POST",
+        &format!("/comments/{}/decision", members[2]),
+        Some(&t.moderator),
+        Some(json!({"action": "approve", "claim_token": token})),
+    )
+    .await;
 
     let r = t
         .ok("POST", "/comments/bulk-decision", Some(&t.moderator), Some(json!({"duplicate_group_id": group, "action": "reject", "reason_code": "duplicate"})))
         .await;
     let decided: Vec<i64> = serde_json::from_value(r["decided"].clone()).unwrap();
     assert_eq!(decided, members[3..].to_vec());
-    let skipped: Vec<(i64, String)> =
-        r["skipped"].as_array().unwrap().iter().map(|s| (s["id"].as_i64().unwrap(), s["code"].as_str().unwrap().into())).collect();
-    let held_ids: Vec<i64> = held["items"].as_array().unwrap().iter().map(|i| i["id"].as_i64().unwrap()).collect();
+    let skipped: Vec<(i64, String)> = r["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["id"].as_i64().unwrap(),
+                s["code"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    let held_ids: Vec<i64> = held["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_i64().unwrap())
+        .collect();
     assert_eq!(held_ids, members[..2].to_vec());
     assert_eq!(
         skipped,
@@ -251,12 +561,33 @@ async fn bulk_decision_on_a_group(backend: Backend) {
             (members[2], "already_decided".into())
         ]
     );
-    assert_eq!(t.ok("GET", &format!("/comments/{lone}"), Some(&t.moderator), None).await["status"], "pending");
+    assert_eq!(
+        t.ok(
+            "GET",
+            &format!("/comments/{lone}"),
+            Some(&t.moderator),
+            None
+        )
+        .await["status"],
+        "pending"
+    );
     let (s, _) = t
-        .call("POST", "/comments/bulk-decision", Some(&t.moderator), Some(json!({"ids": [lone], "duplicate_group_id": group, "action": "approve"})))
+        .call(
+            "POST",
+            "/comments/bulk-decision",
+            Some(&t.moderator),
+            Some(json!({"ids": [lone], "duplicate_group_id": group, "action": "approve"})),
+        )
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-    let r = t.ok("POST", "/comments/bulk-decision", Some(&t.moderator), Some(json!({"ids": [lone], "action": "approve"}))).await;
+    let r = t
+        .ok(
+            "POST",
+            "/comments/bulk-decision",
+            Some(&t.moderator),
+            Some(json!({"ids": [lone], "action": "approve"})),
+        )
+        .await;
     assert_eq!(r["decided"], json!([lone]));
 }
 
@@ -264,7 +595,18 @@ async fn twenty_moderators_claim_two_thousand_comments(backend: Backend) {
     let t = Arc::new(TestServer::start(backend).await);
     let id = t.open_consultation().await;
     // Ingest through the store directly: this test is about claims, not HTTP ingestion speed.
-    let pid = t.store().create_participant(&serde_json::from_value(json!({"display_name": "x", "category": "public", "consent": true})).unwrap(), "h", t.now()).await.unwrap();
+    let pid = t
+        .store()
+        .create_participant(
+            &serde_json::from_value(
+                json!({"display_name": "x", "category": "public", "consent": true}),
+            )
+            .unwrap(),
+            "h",
+            t.now(),
+        )
+        .await
+        .unwrap();
     for i in 0..2000 {
         let record = mosharekat_server::store::NewCommentRecord {
             consultation_id: id,
@@ -286,7 +628,14 @@ async fn twenty_moderators_claim_two_thousand_comments(backend: Backend) {
         tasks.push(tokio::spawn(async move {
             let mut mine = Vec::new();
             loop {
-                let r = t.ok("POST", "/queue/claim", Some(&token), Some(json!({"limit": 25}))).await;
+                let r = t
+                    .ok(
+                        "POST",
+                        "/queue/claim",
+                        Some(&token),
+                        Some(json!({"limit": 25})),
+                    )
+                    .await;
                 let items = r["items"].as_array().unwrap();
                 if items.is_empty() {
                     return mine;
@@ -304,5 +653,9 @@ async fn twenty_moderators_claim_two_thousand_comments(backend: Backend) {
         }
     }
     assert_eq!(total, 2000);
-    assert_eq!(seen.len(), 2000, "every comment claimed exactly once, none lost");
+    assert_eq!(
+        seen.len(),
+        2000,
+        "every comment claimed exactly once, none lost"
+    );
 }

@@ -3,7 +3,8 @@
 //! English, numbers, dates, links, campaigns, spam and terminal attacks mixed in), polls and
 //! ballots, all placed in time around a given `now`.
 //!
-//! Pure data, no I/O: `mosharekat demo seed` writes what [`generate`] returns into a database.
+//! [`generate`] is pure data, no I/O; [`seed`] writes what it returns into a store in one
+//! transaction (`mosharekat demo seed`, and the console's first run).
 //! The comments are composed from a hand-written library of fragments per draft ([`corpus`]), so
 //! they read like citizens commenting, not like filler.
 
@@ -18,10 +19,14 @@ mod jalali;
 mod names;
 mod participants;
 mod polls;
+mod seed;
 mod timeline;
 
 pub use dataset::{
     CommentSource, DEMO_MODERATORS, DEMO_REASON_CODES, DeadlineState, DemoBallot, DemoComment,
     DemoConfig, DemoConsultation, DemoDataset, DemoModeration, DemoParticipant, DemoPoll,
     EarlyClose, Flaw, HostileKind, generate,
+};
+pub use seed::{
+    DEMO_ADMIN, DEMO_OPERATOR, SeedOptions, SeedPhase, SeedProgress, SeedSummary, SeededIds, seed,
 };

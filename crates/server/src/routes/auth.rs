@@ -52,3 +52,11 @@ pub async fn logout(State(state): State<AppState>, auth: StaffAuth) -> ApiResult
     state.store.delete_session(&auth.token_hash).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// `GET /api/v1/auth/session`: who this token belongs to (a console started with a token asks).
+pub async fn session(auth: StaffAuth) -> Json<mosharekat_api::auth::SessionInfo> {
+    Json(mosharekat_api::auth::SessionInfo {
+        username: auth.staff.username,
+        role: auth.staff.role,
+    })
+}

@@ -26,6 +26,7 @@ pub fn router(state: AppState) -> Router {
         .route("/openapi.json", get(crate::openapi::serve))
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
+        .route("/auth/session", get(auth::session))
         .route("/staff", get(staff::list).post(staff::create))
         .route("/staff/{id}", patch(staff::update))
         .route(
@@ -71,10 +72,15 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/public/participants", post(participants::register))
         .route("/public/polls/{id}/ballots", post(participants::ballot))
-        .method_not_allowed_fallback(method_not_allowed);
+        .method_not_allowed_fallback(method_not_allowed)
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::guards::enforce_access,
+        ));
     Router::new()
         .nest(mosharekat_api::API_PREFIX, api)
         .fallback(not_found)
+        .layer(axum::middleware::from_fn(crate::guards::limit_body_size))
         .with_state(state)
 }
 

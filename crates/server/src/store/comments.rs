@@ -539,19 +539,38 @@ macro_rules! impl_comment_store {
                     .await?;
                 tx.commit().await?;
                 ids.sort_unstable();
-                let mut items = Vec::with_capacity(ids.len());
-                for id in ids {
-                    let Some(comment) = self.get_comment(id, now).await? else { continue };
-                    let titles: (String, String) =
-                        sqlx::query_as("SELECT title_fa, title_en FROM consultations WHERE id = $1")
-                            .bind(comment.consultation_id)
-                            .fetch_one(self.reader())
-                            .await?;
+                if ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                // The whole batch in one query, the titles once per consultation, threads only for
+                // replies: a claim of 25 costs a few queries, not fifty.
+                let mut query = sqlx::QueryBuilder::<Db>::new(concat!($crate::store::comments::comment_select!(), "WHERE c.id IN ("));
+                let mut list = query.separated(", ");
+                for id in &ids {
+                    list.push_bind(*id);
+                }
+                list.push_unseparated(") ORDER BY c.id");
+                let rows: Vec<$crate::store::comments::CommentRow> =
+                    query.build_query_as().persistent(false).fetch_all(self.reader()).await?;
+                let mut titles: std::collections::HashMap<i64, (String, String)> = std::collections::HashMap::new();
+                let mut items = Vec::with_capacity(rows.len());
+                for row in rows {
+                    let comment = row.into_api(now)?;
+                    let id = comment.id;
+                    if !titles.contains_key(&comment.consultation_id) {
+                        let t: (String, String) =
+                            sqlx::query_as("SELECT title_fa, title_en FROM consultations WHERE id = $1")
+                                .bind(comment.consultation_id)
+                                .fetch_one(self.reader())
+                                .await?;
+                        titles.insert(comment.consultation_id, t);
+                    }
+                    let (title_fa, title_en) = titles[&comment.consultation_id].clone();
                     let thread = if comment.parent_id.is_some() { self.thread(id).await? } else { Vec::new() };
                     items.push(mosharekat_api::ClaimedComment {
                         claim_token: format!("{batch}.{id}"),
-                        consultation_title_fa: titles.0,
-                        consultation_title_en: titles.1,
+                        consultation_title_fa: title_fa,
+                        consultation_title_en: title_en,
                         thread,
                         comment,
                     });

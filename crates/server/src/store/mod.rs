@@ -7,6 +7,9 @@
 //! claim skips locked rows, how the event sequence is kept in commit order) lives in `sqlite.rs` and
 //! `postgres.rs` as methods of the same name on each store.
 //!
+//! [`ImportStore`] writes whole tables at once (the demo seed) with multi-row `INSERT`s in one
+//! transaction.
+//!
 //! Times are stored as Unix milliseconds, identifiers as 64-bit integers, lists as JSON text.
 
 use std::sync::Arc;
@@ -18,6 +21,7 @@ mod audit;
 mod comments;
 mod consultations;
 mod events;
+mod import;
 mod participants;
 mod polls;
 mod postgres;
@@ -30,8 +34,14 @@ pub use comments::{
 };
 pub use consultations::{ConsultationFilter, ConsultationStore};
 pub use events::EventStore;
+pub use import::{
+    Import, ImportIds, ImportStore, ImportedBallot, ImportedComment, ImportedConsultation,
+    ImportedCounter, ImportedDecision, ImportedGroup, ImportedParticipant, ImportedPoll,
+    ImportedStaff, ImportedTurnout,
+};
 pub use participants::{ParticipantRecord, ParticipantStore};
 pub use polls::PollStore;
+pub(crate) use polls::{ballot_buckets, hour_start};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use staff::{StaffCredentials, StaffStore};
@@ -45,6 +55,7 @@ pub trait Store:
     + PollStore
     + EventStore
     + AuditStore
+    + ImportStore
 {
     /// Which database this is, for logs and `/health`.
     fn backend(&self) -> &'static str;

@@ -304,8 +304,13 @@ macro_rules! impl_poll_store {
                 use mosharekat_api::{AgeBand, ConsultationStatus, ErrorCode};
                 use $crate::store::{StoreError, ms};
                 let mut tx = self.begin_write().await?;
+                // A no-op update that locks the poll's row until commit: two ballots of one
+                // participant sent at once (a double click) then run one after the other, so the
+                // second sees the first and replaces it instead of both inserting, or both
+                // decrementing the same earlier choice.
                 let row: Option<$crate::store::polls::PollRow> = sqlx::query_as(
-                    "SELECT id, consultation_id, kind, question_fa, question_en, total_ballots, created_at FROM polls WHERE id = $1",
+                    "UPDATE polls SET total_ballots = total_ballots WHERE id = $1
+                     RETURNING id, consultation_id, kind, question_fa, question_en, total_ballots, created_at",
                 )
                 .bind(poll_id)
                 .fetch_optional(&mut *tx)

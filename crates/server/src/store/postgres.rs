@@ -104,6 +104,16 @@ impl PgStore {
         RETURNING id";
 }
 
+impl PgStore {
+    /// After an import with explicit ids, move the table's identity sequence past its largest id
+    /// (or back to 1 for an empty table), so live inserts do not collide with imported rows.
+    pub(crate) fn sync_id_sequence_sql(table: &str) -> Option<String> {
+        Some(format!(
+            "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM {table}"
+        ))
+    }
+}
+
 impl super::Store for PgStore {
     fn backend(&self) -> &'static str {
         "postgres"
@@ -117,3 +127,4 @@ super::comments::impl_comment_store!(PgStore);
 super::polls::impl_poll_store!(PgStore);
 super::events::impl_event_store!(PgStore);
 super::audit::impl_audit_store!(PgStore);
+super::import::impl_import_store!(PgStore);

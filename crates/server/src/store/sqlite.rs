@@ -90,6 +90,14 @@ impl SqliteStore {
         RETURNING id";
 }
 
+impl SqliteStore {
+    /// Nothing to do after an import: an `AUTOINCREMENT` table's sequence follows the largest id
+    /// inserted, explicit or not.
+    pub(crate) fn sync_id_sequence_sql(_table: &str) -> Option<String> {
+        None
+    }
+}
+
 impl super::Store for SqliteStore {
     fn backend(&self) -> &'static str {
         "sqlite"
@@ -103,3 +111,4 @@ super::comments::impl_comment_store!(SqliteStore);
 super::polls::impl_poll_store!(SqliteStore);
 super::events::impl_event_store!(SqliteStore);
 super::audit::impl_audit_store!(SqliteStore);
+super::import::impl_import_store!(SqliteStore);

@@ -88,27 +88,26 @@ macro_rules! impl_staff_store {
             ) -> $crate::store::StoreResult<mosharekat_api::Staff> {
                 use $crate::store::{ms, StoreError};
                 let mut tx = self.begin_write().await?;
-                let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM staff WHERE username = $1")
-                    .bind(username)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                if taken.is_some() {
-                    return Err(StoreError::refused(
-                        mosharekat_api::ErrorCode::UsernameTaken,
-                        format!("the username `{username}` is taken"),
-                    ));
-                }
-                let row: $crate::store::staff::StaffRow = sqlx::query_as(
+                // ON CONFLICT rather than a look-up first: two requests for one name at once get one
+                // account and one clear refusal, not a database error.
+                let row: Option<$crate::store::staff::StaffRow> = sqlx::query_as(
                     "INSERT INTO staff (username, password_hash, role, disabled, created_at)
                      VALUES ($1, $2, $3, FALSE, $4)
+                     ON CONFLICT (username) DO NOTHING
                      RETURNING id, username, role, disabled, created_at, password_hash",
                 )
                 .bind(username)
                 .bind(password_hash)
                 .bind(role.as_str())
                 .bind(ms(now))
-                .fetch_one(&mut *tx)
+                .fetch_optional(&mut *tx)
                 .await?;
+                let row = row.ok_or_else(|| {
+                    StoreError::refused(
+                        mosharekat_api::ErrorCode::UsernameTaken,
+                        format!("the username `{username}` is taken"),
+                    )
+                })?;
                 let staff = row.into_staff()?;
                 self.append_audit(
                     &mut tx,

@@ -332,14 +332,24 @@ pub struct SseMessage {
 
 impl SseReader {
     pub async fn connect(base_url: &str, token: &str, last_event_id: Option<i64>) -> Self {
-        let mut req = reqwest::Client::new().get(format!("{base_url}/api/v1/events")).bearer_auth(token);
+        let mut req = reqwest::Client::new()
+            .get(format!("{base_url}/api/v1/events"))
+            .bearer_auth(token);
         if let Some(id) = last_event_id {
             req = req.header("Last-Event-ID", id.to_string());
         }
         let response = req.send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK);
-        assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
-        SseReader { response, buffer: String::new() }
+        assert!(
+            response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/event-stream")
+        );
+        SseReader {
+            response,
+            buffer: String::new(),
+        }
     }
 
     /// The next event (keep-alive comments skipped), or None after `timeout`.
@@ -359,11 +369,18 @@ impl SseReader {
                     }
                 }
                 if let Some(id) = id {
-                    return Some(SseMessage { id, event, data: serde_json::from_str(&data).unwrap() });
+                    return Some(SseMessage {
+                        id,
+                        event,
+                        data: serde_json::from_str(&data).unwrap(),
+                    });
                 }
                 continue;
             }
-            let chunk = tokio::time::timeout_at(deadline, self.response.chunk()).await.ok()?.ok()??;
+            let chunk = tokio::time::timeout_at(deadline, self.response.chunk())
+                .await
+                .ok()?
+                .ok()??;
             self.buffer.push_str(&String::from_utf8_lossy(&chunk));
         }
     }
@@ -373,7 +390,9 @@ impl SseReader {
         let mut out = Vec::new();
         while out.len() < n {
             let m = self.next(std::time::Duration::from_secs(10)).await;
-            out.push(m.unwrap_or_else(|| panic!("only {} of {n} events arrived: {out:?}", out.len())));
+            out.push(
+                m.unwrap_or_else(|| panic!("only {} of {n} events arrived: {out:?}", out.len())),
+            );
         }
         out
     }

@@ -1,0 +1,372 @@
+//! Speed of the console's drawing, on the demo dataset's consultations as the real backend lists
+//! them:
+//!
+//! * `frame_200x60/<pane>/<lang>` — one whole frame of the app (tabs, pane, status bar) at
+//!   200×60 into ratatui's `TestBackend`, in Persian and English;
+//! * `keystroke_200x60/<pane>/<lang>` — one "next item" keystroke: `App::on_key`, then drawing
+//!   into a `CrosstermBackend` (the escape sequences a terminal would get) over a writer that
+//!   only counts bytes;
+//! * `keystroke_bytes/<pane>/<lang>` — the same keystroke measured in **bytes written to the
+//!   terminal** instead of time (a criterion measurement of its own). Goal from the console
+//!   issue: only changed cells are written, a few hundred bytes per keystroke, not a redraw.
+//!   The byte count of the first "next item" after a full frame is also printed to stderr.
+//!
+//! The data comes from a real backend started in-process once (SQLite in a temporary folder,
+//! seeded with a small demo dataset; `GET /deadlines`, the consultations with their polls and
+//! every poll's tally by age band, through the console's own `Client`), then stopped: the app
+//! is fed those answers through `App::on_event`, as the event loop would. Its client points at
+//! the stopped backend, so nothing in the measured code touches the network (a pane may still
+//! start a request — the Tallies pane asks for the next consultation's tally — which fails off
+//! the measured path). More panes join `PANES` as they land.
+
+use std::hint::black_box;
+use std::io::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use chrono::{DateTime, Utc};
+use criterion::measurement::{Measurement, ValueFormatter};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use mosharekat::app::{App, AppEvent, AppParts, Session};
+use mosharekat::client::{Client, ClientResult};
+use mosharekat::i18n::{I18n, Locale};
+use mosharekat::journal::Journal;
+use mosharekat::keymap::{Keymap, Pane};
+use mosharekat::panes::Response;
+use mosharekat::panes::tallies::{self, ListAnswer, TallyAnswer};
+use mosharekat::theme::{TerminalColors, Theme};
+use mosharekat_api::{Breakdown, DeadlinesResponse, Role, Tally};
+use mosharekat_rtl::{BidiMode, LayoutOptions, Shaping};
+use ratatui::backend::{CrosstermBackend, TestBackend};
+use ratatui::layout::Rect;
+use ratatui::{Terminal, TerminalOptions, Viewport};
+
+const WIDTH: u16 = 200;
+const HEIGHT: u16 = 60;
+const LANGS: [&str; 2] = ["fa", "en"];
+
+/// The panes on main, with the data that fills them.
+const PANES: [Pane; 2] = [Pane::Tallies, Pane::Deadlines];
+
+/// What the real backend answered, fetched once.
+struct Data {
+    deadlines: DeadlinesResponse,
+    /// The consultations with polls, and every poll's tally by age band.
+    consultation_polls: Vec<tallies::ConsultationPolls>,
+    tallies: Vec<Tally>,
+    now: DateTime<Utc>,
+}
+
+/// Start the real backend in-process, seed a small demo dataset, ask it for the deadlines list
+/// as the operator, stop it.
+fn fetch_data() -> Data {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    runtime.block_on(async {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let url = format!("sqlite://{}", dir.path().join("bench.sqlite3").display());
+        let config =
+            mosharekat_server::ServerConfig::new(url, "127.0.0.1:0".parse().expect("address"));
+        let server = mosharekat_server::start(config).await.expect("backend");
+        let now = Utc::now();
+        let demo = mosharekat_server::demo::DemoConfig {
+            participants: 300,
+            comments: 1_000,
+            ..Default::default()
+        };
+        let dataset = mosharekat_server::demo::generate(&demo, now);
+        let password = "bench password 1403".to_owned();
+        let options = mosharekat_server::demo::SeedOptions {
+            admin_password: password.clone(),
+            staff_password: password.clone(),
+        };
+        mosharekat_server::demo::seed(server.store().as_ref(), &dataset, &options, &mut |_| {})
+            .await
+            .expect("seed the demo dataset");
+        let client = Client::new(server.url().parse().expect("backend URL"));
+        let (client, _) = client
+            .login(mosharekat_server::demo::DEMO_OPERATOR, &password)
+            .await
+            .expect("log in as the demo operator");
+        let deadlines = client.deadlines().await.expect("GET /deadlines");
+        let consultation_polls = tallies::load_consultation_polls(client.clone())
+            .await
+            .0
+            .expect("consultations and polls");
+        let mut poll_tallies = Vec::new();
+        for poll in consultation_polls.iter().flat_map(|c| &c.polls) {
+            poll_tallies.push(
+                client
+                    .tally(poll.id, Some(Breakdown::AgeBand))
+                    .await
+                    .expect("GET /polls/{id}/tally"),
+            );
+        }
+        server.shutdown().await;
+        Data {
+            deadlines,
+            consultation_polls,
+            tallies: poll_tallies,
+            now,
+        }
+    })
+}
+
+/// An app signed in as an operator, its client pointing at `backend` (stopped: never called
+/// while measuring), with `pane` shown and fed the backend's answer.
+fn app(data: &Data, pane: Pane, lang: &str, journal_dir: &std::path::Path) -> App {
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    // Nothing the measured code does sends on it; the receiver may go.
+    drop(rx);
+    let colours = TerminalColors::detect(|name| (name == "TERM").then(|| "xterm-256color".into()));
+    let parts = AppParts {
+        session: Session {
+            client: Client::new("http://127.0.0.1:9".parse().expect("URL")).with_token("bench"),
+            username: "operator".into(),
+            role: Role::Operator,
+        },
+        i18n: I18n::new(Locale::load(lang, None).expect("embedded locale")),
+        configured_lang: lang.into(),
+        config_dir: journal_dir.join("config"),
+        theme: Theme::select("dark", None, colours).expect("embedded theme"),
+        keymap: Keymap::embedded_default(),
+        layout: LayoutOptions::new(BidiMode::App, Shaping::Auto),
+        journal: Journal::open(&journal_dir.join(format!(
+            "{lang}-{}.journal",
+            JOURNALS.fetch_add(1, Ordering::Relaxed)
+        )))
+        .expect("journal"),
+    };
+    let mut app = App::new(parts, tx);
+    assert_eq!(
+        app.pane_ids(),
+        PANES.to_vec(),
+        "an operator sees the panes on main"
+    );
+    let respond = |app: &mut App, payload: Box<dyn std::any::Any + Send>| {
+        app.on_event(AppEvent::Response(Response { pane, payload }), data.now);
+    };
+    match pane {
+        Pane::Deadlines => {
+            app.on_key(key('3'), data.now);
+            respond(&mut app, Box::new(ClientResult::Ok(data.deadlines.clone())));
+        }
+        Pane::Tallies => {
+            app.on_key(key('2'), data.now);
+            // The age-band breakdown, then the list and every poll's tally.
+            app.on_key(key('b'), data.now);
+            respond(
+                &mut app,
+                Box::new(ListAnswer(Ok(data.consultation_polls.clone()))),
+            );
+            for tally in &data.tallies {
+                respond(
+                    &mut app,
+                    Box::new(TallyAnswer {
+                        poll_id: tally.poll_id,
+                        by: Breakdown::AgeBand,
+                        result: Ok(tally.clone()),
+                    }),
+                );
+            }
+        }
+        other => unreachable!("no data for {other:?} yet"),
+    }
+    app
+}
+
+fn key(c: char) -> KeyEvent {
+    KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
+}
+
+/// One journal file per app.
+static JOURNALS: AtomicU64 = AtomicU64::new(0);
+
+/// Every byte written to the terminal in the keystroke benchmarks.
+static BYTES_WRITTEN: AtomicU64 = AtomicU64::new(0);
+
+/// A terminal that only counts what it is sent.
+struct CountingWriter;
+
+impl Write for CountingWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        BYTES_WRITTEN.fetch_add(buf.len() as u64, Ordering::Relaxed);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn counting_terminal() -> Terminal<CrosstermBackend<CountingWriter>> {
+    Terminal::with_options(
+        CrosstermBackend::new(CountingWriter),
+        TerminalOptions {
+            viewport: Viewport::Fixed(Rect::new(0, 0, WIDTH, HEIGHT)),
+        },
+    )
+    .expect("terminal")
+}
+
+/// Bytes the terminal receives for one "next item" (`j`) right after a full first frame.
+fn bytes_for_next_item(app: &mut App, now: DateTime<Utc>) -> (u64, u64) {
+    let mut terminal = counting_terminal();
+    let before = BYTES_WRITTEN.load(Ordering::Relaxed);
+    app.render(&mut terminal, now).expect("first frame");
+    let first = BYTES_WRITTEN.load(Ordering::Relaxed) - before;
+    let before = BYTES_WRITTEN.load(Ordering::Relaxed);
+    app.on_key(key('j'), now);
+    app.render(&mut terminal, now).expect("second frame");
+    let next = BYTES_WRITTEN.load(Ordering::Relaxed) - before;
+    // Back where it started, for whoever uses the app next.
+    app.on_key(key('k'), now);
+    app.render(&mut terminal, now).expect("third frame");
+    (first, next)
+}
+
+/// A runtime for the requests panes start (they fail: the backend is stopped), entered while
+/// measuring because `PaneCtx::spawn` needs one.
+fn request_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+}
+
+fn frames(c: &mut Criterion) {
+    let data = fetch_data();
+    let runtime = request_runtime();
+    let _entered = runtime.enter();
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let mut group = c.benchmark_group("frame_200x60");
+    for pane in PANES {
+        for lang in LANGS {
+            let mut app = app(&data, pane, lang, dir.path());
+            let mut terminal =
+                Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("test terminal");
+            group.bench_function(format!("{}/{lang}", pane.name()), |b| {
+                b.iter(|| {
+                    terminal
+                        .draw(|frame| app.draw(frame, data.now))
+                        .expect("draw");
+                    black_box(terminal.backend().buffer().area);
+                })
+            });
+        }
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("keystroke_200x60");
+    for pane in PANES {
+        for lang in LANGS {
+            let mut app = app(&data, pane, lang, dir.path());
+            let (first, next) = bytes_for_next_item(&mut app, data.now);
+            eprintln!(
+                "{}/{lang}: first frame {first} bytes; one \"next item\" keystroke {next} bytes",
+                pane.name()
+            );
+            let mut terminal = counting_terminal();
+            app.render(&mut terminal, data.now).expect("first frame");
+            // Down and up again, so that every iteration is one keystroke over the same rows.
+            let mut down = true;
+            group.bench_function(format!("{}/{lang}", pane.name()), |b| {
+                b.iter(|| {
+                    app.on_key(key(if down { 'j' } else { 'k' }), data.now);
+                    down = !down;
+                    app.render(&mut terminal, data.now).expect("draw");
+                })
+            });
+        }
+    }
+    group.finish();
+}
+
+/// Bytes written to the terminal, as a criterion measurement.
+struct BytesWritten;
+
+impl Measurement for BytesWritten {
+    type Intermediate = u64;
+    type Value = u64;
+
+    fn start(&self) -> u64 {
+        BYTES_WRITTEN.load(Ordering::Relaxed)
+    }
+
+    fn end(&self, start: u64) -> u64 {
+        BYTES_WRITTEN.load(Ordering::Relaxed) - start
+    }
+
+    fn add(&self, a: &u64, b: &u64) -> u64 {
+        a + b
+    }
+
+    fn zero(&self) -> u64 {
+        0
+    }
+
+    fn to_f64(&self, value: &u64) -> f64 {
+        *value as f64
+    }
+
+    fn formatter(&self) -> &dyn ValueFormatter {
+        &BytesFormatter
+    }
+}
+
+struct BytesFormatter;
+
+impl ValueFormatter for BytesFormatter {
+    fn scale_values(&self, _typical: f64, _values: &mut [f64]) -> &'static str {
+        "B"
+    }
+
+    fn scale_throughputs(
+        &self,
+        _typical: f64,
+        _throughput: &Throughput,
+        _values: &mut [f64],
+    ) -> &'static str {
+        "B"
+    }
+
+    fn scale_for_machines(&self, _values: &mut [f64]) -> &'static str {
+        "B"
+    }
+}
+
+fn keystroke_bytes(c: &mut Criterion<BytesWritten>) {
+    let data = fetch_data();
+    let runtime = request_runtime();
+    let _entered = runtime.enter();
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let mut group = c.benchmark_group("keystroke_bytes");
+    for pane in PANES {
+        for lang in LANGS {
+            let mut app = app(&data, pane, lang, dir.path());
+            let mut terminal = counting_terminal();
+            app.render(&mut terminal, data.now).expect("first frame");
+            let mut down = true;
+            group.bench_function(format!("{}/{lang}", pane.name()), |b| {
+                b.iter(|| {
+                    app.on_key(key(if down { 'j' } else { 'k' }), data.now);
+                    down = !down;
+                    app.render(&mut terminal, data.now).expect("draw");
+                })
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(time, frames);
+criterion_group! {
+    name = bytes;
+    config = Criterion::default().with_measurement(BytesWritten);
+    targets = keystroke_bytes
+}
+criterion_main!(time, bytes);

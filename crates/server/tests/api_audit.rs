@@ -1,0 +1,432 @@
+//! The audit log over HTTP: every staff write appends one hash-chained entry, and a row altered or
+//! removed behind the server's back is found by `GET /audit/verify` (and `verify_audit`, which the
+//! `mosharekat audit verify` command runs).
+
+mod support;
+
+use chrono::Duration;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use support::{Backend, TestServer, consultation_json};
+
+both!(every_staff_write_appends_one_entry, tampering_is_found);
+
+/// Every entry after `after`, through the paged list.
+async fn entries_after(t: &TestServer, mut after: i64) -> Vec<Value> {
+    let mut out = Vec::new();
+    loop {
+        let page = t
+            .ok(
+                "GET",
+                &format!("/audit?after={after}&limit=3"),
+                Some(&t.admin),
+                None,
+            )
+            .await;
+        let items = page["items"].as_array().unwrap().clone();
+        out.extend(items);
+        match page["next_after"].as_str() {
+            Some(next) => after = next.parse().unwrap(),
+            None => return out,
+        }
+    }
+}
+
+async fn last_id(t: &TestServer) -> i64 {
+    entries_after(t, 0)
+        .await
+        .last()
+        .map_or(0, |e| e["id"].as_i64().unwrap())
+}
+
+/// Run one write and check that it appended exactly one entry of `action` by `actor` on `target`.
+async fn expect_one(t: &TestServer, before: i64, action: &str, actor: &str, target: &str) -> Value {
+    let new = entries_after(t, before).await;
+    assert_eq!(new.len(), 1, "{action}: {new:#?}");
+    let e = new.into_iter().next().unwrap();
+    assert_eq!(
+        (
+            e["action"].as_str(),
+            e["actor"].as_str(),
+            e["target"].as_str()
+        ),
+        (Some(action), Some(actor), Some(target)),
+        "{e}"
+    );
+    e
+}
+
+async fn every_staff_write_appends_one_entry(backend: Backend) {
+    let t = TestServer::start(backend).await;
+    let now = t.now();
+    // The test's own accounts were created by `system`.
+    let setup = entries_after(&t, 0).await;
+    assert_eq!(
+        setup
+            .iter()
+            .map(|e| e["action"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["staff.create"; 3]
+    );
+    assert!(setup.iter().all(|e| e["actor"] == "system"));
+
+    let mut at = last_id(&t).await;
+    let staff = t
+        .ok("POST", "/staff", Some(&t.admin), Some(json!({"username": "l.moradi", "password": "a long passphrase", "role": "moderator"})))
+        .await;
+    let sid = staff["id"].as_i64().unwrap();
+    let e = expect_one(&t, at, "staff.create", "admin1", &format!("staff:{sid}")).await;
+    assert_eq!(
+        e["after"],
+        json!({"username": "l.moradi", "role": "moderator"})
+    );
+    assert!(!e.to_string().contains("passphrase") && !e.to_string().contains("argon2"));
+    at = e["id"].as_i64().unwrap();
+
+    t.ok(
+        "PATCH",
+        &format!("/staff/{sid}"),
+        Some(&t.admin),
+        Some(json!({"disabled": true})),
+    )
+    .await;
+    let e = expect_one(&t, at, "staff.update", "admin1", &format!("staff:{sid}")).await;
+    assert_eq!(
+        (
+            e["before"]["disabled"].as_bool(),
+            e["after"]["disabled"].as_bool()
+        ),
+        (Some(false), Some(true))
+    );
+    at = e["id"].as_i64().unwrap();
+
+    let c = t
+        .ok(
+            "POST",
+            "/consultations",
+            Some(&t.operator),
+            Some(consultation_json(
+                now - Duration::days(1),
+                now + Duration::days(35),
+            )),
+        )
+        .await;
+    let cid = c["id"].as_i64().unwrap();
+    let target = format!("consultation:{cid}");
+    at = expect_one(&t, at, "consultation.create", "operator1", &target).await["id"]
+        .as_i64()
+        .unwrap();
+
+    t.ok(
+        "PATCH",
+        &format!("/consultations/{cid}"),
+        Some(&t.operator),
+        Some(json!({"title_en": "Regulation, revised"})),
+    )
+    .await;
+    let e = expect_one(&t, at, "consultation.update", "operator1", &target).await;
+    assert_eq!(
+        e["before"],
+        json!({"title_en": "Executive regulation of non-governmental schools"})
+    );
+    assert_eq!(e["after"], json!({"title_en": "Regulation, revised"}));
+    at = e["id"].as_i64().unwrap();
+
+    t.ok(
+        "POST",
+        &format!("/consultations/{cid}/publish"),
+        Some(&t.operator),
+        None,
+    )
+    .await;
+    let e = expect_one(&t, at, "consultation.publish", "operator1", &target).await;
+    assert_eq!(e["after"]["status"], "open");
+    at = e["id"].as_i64().unwrap();
+
+    let later = c["closes_at"]
+        .as_str()
+        .unwrap()
+        .parse::<chrono::DateTime<chrono::Utc>>()
+        .unwrap()
+        + Duration::days(7);
+    t.ok(
+        "PATCH",
+        &format!("/consultations/{cid}"),
+        Some(&t.operator),
+        Some(json!({"closes_at": later})),
+    )
+    .await;
+    let e = expect_one(&t, at, "consultation.extend_deadline", "operator1", &target).await;
+    assert_eq!(e["before"]["closes_at"], c["closes_at"]);
+    assert_eq!(
+        e["after"]["closes_at"]
+            .as_str()
+            .unwrap()
+            .parse::<chrono::DateTime<chrono::Utc>>()
+            .unwrap(),
+        later
+    );
+    at = e["id"].as_i64().unwrap();
+
+    let poll = t
+        .ok(
+            "POST",
+            &format!("/consultations/{cid}/polls"),
+            Some(&t.admin),
+            Some(json!({"kind": "yes_no_abstain", "question_fa": "موافقید؟"})),
+        )
+        .await;
+    at = expect_one(
+        &t,
+        at,
+        "poll.create",
+        "admin1",
+        &format!("poll:{}", poll["id"]),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+
+    // Citizens' writes and queue leases are not staff writes of record: no entries.
+    let citizen = t.participant("Leila").await;
+    let first = t.comment(cid, &citizen, "نظر اول").await;
+    let second = t.comment(cid, &citizen, "نظر دوم").await;
+    let third = t.comment(cid, &citizen, "نظر سوم").await;
+    t.ok(
+        "POST",
+        &format!("/public/polls/{}/ballots", poll["id"]),
+        Some(&citizen),
+        Some(json!({"option_ids": [poll["options"][0]["id"]]})),
+    )
+    .await;
+    let claim = t
+        .ok(
+            "POST",
+            "/queue/claim",
+            Some(&t.moderator),
+            Some(json!({"limit": 1})),
+        )
+        .await;
+    assert_eq!(last_id(&t).await, at);
+
+    let token = claim["items"][0]["claim_token"].as_str().unwrap();
+    t.ok(
+        "POST",
+        &format!("/comments/{first}/decision"),
+        Some(&t.moderator),
+        Some(json!({"action": "reject", "reason_code": "off_topic", "claim_token": token})),
+    )
+    .await;
+    let e = expect_one(
+        &t,
+        at,
+        "comment.decide",
+        "moderator1",
+        &format!("comment:{first}"),
+    )
+    .await;
+    assert_eq!(
+        (
+            e["before"]["status"].as_str(),
+            e["after"]["status"].as_str()
+        ),
+        (Some("pending"), Some("rejected"))
+    );
+    assert_eq!(e["after"]["reason_code"], "off_topic");
+    at = e["id"].as_i64().unwrap();
+
+    t.ok(
+        "POST",
+        "/comments/bulk-decision",
+        Some(&t.moderator),
+        Some(json!({"ids": [second, third], "action": "approve"})),
+    )
+    .await;
+    let e = expect_one(&t, at, "comment.bulk_decide", "moderator1", "comments").await;
+    assert_eq!(e["after"]["decided"], json!([second, third]));
+    at = e["id"].as_i64().unwrap();
+
+    t.ok(
+        "POST",
+        &format!("/consultations/{cid}/close"),
+        Some(&t.admin),
+        Some(json!({"reason": "ابلاغ نسخه نهایی"})),
+    )
+    .await;
+    let e = expect_one(&t, at, "consultation.close_early", "admin1", &target).await;
+    assert_eq!(e["after"]["reason"], "ابلاغ نسخه نهایی");
+
+    // Refused writes leave no entry.
+    let at = e["id"].as_i64().unwrap();
+    let (status, _) = t
+        .call(
+            "POST",
+            &format!("/consultations/{cid}/close"),
+            Some(&t.admin),
+            Some(json!({"reason": "دوباره"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, _) = t.call("POST", "/staff", Some(&t.admin), Some(json!({"username": "l.moradi", "password": "a long passphrase", "role": "moderator"}))).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(last_id(&t).await, at);
+
+    // The chain as served: each entry names the hash of the one before it.
+    let all = entries_after(&t, 0).await;
+    assert_eq!(all[0]["prev_hash"], "0".repeat(64));
+    for pair in all.windows(2) {
+        assert_eq!(pair[1]["prev_hash"], pair[0]["hash"]);
+        assert!(pair[0]["id"].as_i64() < pair[1]["id"].as_i64());
+    }
+    let verified = t.ok("GET", "/audit/verify", Some(&t.admin), None).await;
+    assert_eq!(verified, json!({"entries": all.len()}));
+}
+
+/// Raw access to the test's database, to change rows behind the server's back.
+enum RawDb {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+}
+
+impl RawDb {
+    async fn open(t: &TestServer) -> Self {
+        if t.db.url.starts_with("sqlite:") {
+            RawDb::Sqlite(sqlx::SqlitePool::connect(&t.db.url).await.unwrap())
+        } else {
+            RawDb::Postgres(sqlx::PgPool::connect(&t.db.url).await.unwrap())
+        }
+    }
+
+    /// Run one statement with one text and one id parameter; returns the rows it changed.
+    async fn exec(&self, sql: &'static str, text: &str, id: i64) -> u64 {
+        match self {
+            RawDb::Sqlite(pool) => sqlx::query(sql)
+                .bind(text)
+                .bind(id)
+                .execute(pool)
+                .await
+                .unwrap()
+                .rows_affected(),
+            RawDb::Postgres(pool) => sqlx::query(sql)
+                .bind(text)
+                .bind(id)
+                .execute(pool)
+                .await
+                .unwrap()
+                .rows_affected(),
+        }
+    }
+
+    async fn delete(&self, id: i64) -> u64 {
+        const SQL: &str = "DELETE FROM audit_log WHERE id = $1";
+        match self {
+            RawDb::Sqlite(pool) => sqlx::query(SQL)
+                .bind(id)
+                .execute(pool)
+                .await
+                .unwrap()
+                .rows_affected(),
+            RawDb::Postgres(pool) => sqlx::query(SQL)
+                .bind(id)
+                .execute(pool)
+                .await
+                .unwrap()
+                .rows_affected(),
+        }
+    }
+}
+
+async fn verify(t: &TestServer) -> Value {
+    let http = t.ok("GET", "/audit/verify", Some(&t.admin), None).await;
+    let library = mosharekat_server::verify_audit(t.store().as_ref())
+        .await
+        .unwrap();
+    assert_eq!(http, serde_json::to_value(&library).unwrap());
+    http
+}
+
+async fn tampering_is_found(backend: Backend) {
+    let t = TestServer::start(backend).await;
+    for i in 0..4 {
+        t.ok("POST", "/staff", Some(&t.admin), Some(json!({"username": format!("staff.{i}"), "password": "a long passphrase", "role": "operator"})))
+            .await;
+    }
+    t.open_consultation().await;
+    let entries = entries_after(&t, 0).await;
+    let ids: Vec<i64> = entries.iter().map(|e| e["id"].as_i64().unwrap()).collect();
+    let n = ids.len();
+    assert!(n >= 8, "{n}");
+    assert_eq!(verify(&t).await, json!({"entries": n}));
+    let raw = RawDb::open(&t).await;
+    let middle = ids[n / 2];
+    let original = entries[n / 2].clone();
+
+    // Another actor.
+    assert_eq!(
+        raw.exec(
+            "UPDATE audit_log SET actor = $1 WHERE id = $2",
+            "mallory",
+            middle
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        verify(&t).await,
+        json!({"entries": n, "first_broken_id": middle})
+    );
+    // The log shows what is stored; verify is what tells it was changed.
+    let shown = entries_after(&t, middle - 1).await;
+    assert_eq!(shown[0]["actor"], "mallory");
+    raw.exec(
+        "UPDATE audit_log SET actor = $1 WHERE id = $2",
+        original["actor"].as_str().unwrap(),
+        middle,
+    )
+    .await;
+    assert_eq!(verify(&t).await, json!({"entries": n}));
+
+    // Another after-image, even one that is still valid JSON.
+    let after = entries[1]["after"].to_string().replace("operator", "admin");
+    assert_ne!(after, entries[1]["after"].to_string());
+    raw.exec(
+        "UPDATE audit_log SET after_json = $1 WHERE id = $2",
+        &after,
+        ids[1],
+    )
+    .await;
+    assert_eq!(
+        verify(&t).await,
+        json!({"entries": n, "first_broken_id": ids[1]})
+    );
+    raw.exec(
+        "UPDATE audit_log SET after_json = $1 WHERE id = $2",
+        &entries[1]["after"].to_string(),
+        ids[1],
+    )
+    .await;
+    assert_eq!(verify(&t).await, json!({"entries": n}));
+
+    // Another hash.
+    raw.exec(
+        "UPDATE audit_log SET hash = $1 WHERE id = $2",
+        &"f".repeat(64),
+        middle,
+    )
+    .await;
+    assert_eq!(verify(&t).await["first_broken_id"], middle);
+    raw.exec(
+        "UPDATE audit_log SET hash = $1 WHERE id = $2",
+        original["hash"].as_str().unwrap(),
+        middle,
+    )
+    .await;
+    assert_eq!(verify(&t).await, json!({"entries": n}));
+
+    // A removed row: the entry after it no longer links.
+    assert_eq!(raw.delete(middle).await, 1);
+    assert_eq!(
+        verify(&t).await,
+        json!({"entries": n - 1, "first_broken_id": ids[n / 2 + 1]})
+    );
+}

@@ -1,0 +1,914 @@
+//! Participants, polls, ballots and tallies over HTTP. Every tally is checked against a count the
+//! test makes itself over the ballots it cast.
+
+mod support;
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Datelike, Duration};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use support::{Backend, TestServer, consultation_json};
+
+both!(
+    registration_rules,
+    poll_creation_rules,
+    ballots_and_tallies_match_an_independent_count,
+    ballots_refused_outside_the_window,
+    one_participant_casting_at_once_keeps_one_ballot
+);
+
+async fn register(t: &TestServer, body: Value) -> (StatusCode, Value) {
+    t.call("POST", "/public/participants", None, Some(body))
+        .await
+}
+
+async fn registration_rules(backend: Backend) {
+    let t = TestServer::start(backend).await;
+    let year = t.now().year();
+    let minimal = json!({"display_name": "مریم", "category": "public", "consent": true});
+    let (status, first) = register(&t, minimal.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    let first_id = first["participant_id"].as_i64().unwrap();
+    assert_eq!(first["token"].as_str().unwrap().len(), 64);
+
+    let with = |patch: Value| {
+        let mut body = minimal.clone();
+        for (k, v) in patch.as_object().unwrap() {
+            if v.is_null() {
+                body.as_object_mut().unwrap().remove(k);
+            } else {
+                body[k] = v.clone();
+            }
+        }
+        body
+    };
+    let refused: Vec<(Value, &str)> = vec![
+        (with(json!({"consent": false})), "consent_required"),
+        (with(json!({"consent": null})), "validation_failed"),
+        (with(json!({"display_name": ""})), "validation_failed"),
+        (with(json!({"display_name": "   "})), "validation_failed"),
+        (
+            with(json!({"display_name": "ن".repeat(101)})),
+            "validation_failed",
+        ),
+        (with(json!({"display_name": "a\u{0}b"})), "invalid_text"),
+        (with(json!({"category": null})), "validation_failed"),
+        (with(json!({"category": "alien"})), "validation_failed"),
+        (with(json!({"birth_year": 1800})), "validation_failed"),
+        (with(json!({"birth_year": year - 121})), "validation_failed"),
+        (with(json!({"birth_year": year + 1})), "validation_failed"),
+        (with(json!({"birth_year": "1990"})), "validation_failed"),
+        (with(json!({"gender": "x"})), "validation_failed"),
+        (with(json!({"province": "atlantis"})), "validation_failed"),
+        (with(json!({"province": "Tehran"})), "validation_failed"),
+        (with(json!({"channel": "bale"})), "validation_failed"),
+        (
+            with(json!({"channel": "bale", "handle": "  "})),
+            "validation_failed",
+        ),
+        (with(json!({"handle": "@maryam"})), "validation_failed"),
+        (
+            with(json!({"channel": "telegram", "handle": "@maryam"})),
+            "validation_failed",
+        ),
+        (
+            with(json!({"channel": "webhook", "handle": "maryam"})),
+            "validation_failed",
+        ),
+        (
+            with(json!({"channel": "eitaa", "handle": "h".repeat(201)})),
+            "validation_failed",
+        ),
+        (with(json!({"language": "de"})), "validation_failed"),
+    ];
+    for (body, code) in refused {
+        let (status, err) = register(&t, body.clone()).await;
+        assert_eq!(
+            (status, err["error"]["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some(code)),
+            "{body}"
+        );
+    }
+
+    // Every field filled in, and the edges of what is accepted.
+    let accepted = [
+        with(
+            json!({"birth_year": year - 120, "gender": "other", "province": "sistan_baluchestan",
+            "channel": "bale", "handle": "@maryam", "name_public": true, "language": "en",
+            "category": "scientific_elite"}),
+        ),
+        with(
+            json!({"birth_year": year, "channel": "webhook", "handle": "https://example.org/hook"}),
+        ),
+        with(json!({"display_name": "ن".repeat(100), "category": "private_sector"})),
+    ];
+    for (i, body) in accepted.iter().enumerate() {
+        let (status, created) = register(&t, body.clone()).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}: {created}");
+        // Refused registrations stored nothing: the ids run on without a gap.
+        assert_eq!(
+            created["participant_id"].as_i64().unwrap(),
+            first_id + 1 + i as i64
+        );
+    }
+
+    // What staff see of a participant who withheld everything, and of one who gave everything.
+    let id = t.open_consultation().await;
+    let withheld = first["token"].as_str().unwrap();
+    let c = t.comment(id, withheld, "نظر بی‌نام").await;
+    let seen = t
+        .ok("GET", &format!("/comments/{c}"), Some(&t.moderator), None)
+        .await;
+    assert_eq!(seen["participant"]["age_band"], "unknown");
+    assert_eq!(seen["participant"]["category"], "public");
+    assert!(
+        seen["participant"].get("gender").is_none()
+            && seen["participant"].get("province").is_none()
+    );
+    assert!(
+        seen["participant"].get("handle").is_none() && seen["participant"].get("token").is_none()
+    );
+    let full = t.participant("Ali").await;
+    let c = t.comment(id, &full, "نظر").await;
+    let seen = t
+        .ok("GET", &format!("/comments/{c}"), Some(&t.moderator), None)
+        .await;
+    assert_eq!(seen["participant"]["gender"], "female");
+    assert_eq!(seen["participant"]["province"], "isfahan");
+}
+
+async fn poll_creation_rules(backend: Backend) {
+    let t = TestServer::start(backend).await;
+    let id = t.open_consultation().await;
+    let path = format!("/consultations/{id}/polls");
+    let option = |fa: &str, en: &str| json!({"label_fa": fa, "label_en": en});
+    let refused: Vec<(Value, &str)> = vec![
+        (
+            json!({"kind": "yes_no_abstain", "question_fa": "موافقید؟", "options": [option("آری", "Yes"), option("نه", "No")]}),
+            "validation_failed",
+        ),
+        (
+            json!({"kind": "likert_5", "question_fa": "رضایت؟", "options": [option("۱", "1"), option("۲", "2")]}),
+            "validation_failed",
+        ),
+        (
+            json!({"kind": "single_choice", "question_fa": "کدام؟"}),
+            "validation_failed",
+        ),
+        (
+            json!({"kind": "single_choice", "question_fa": "کدام؟", "options": [option("الف", "A")]}),
+            "validation_failed",
+        ),
+        (
+            json!({"kind": "multiple_choice", "question_fa": "کدام‌ها؟", "options": [option("الف", "A")]}),
+            "validation_failed",
+        ),
+        (
+            json!({"kind": "single_choice", "question_fa": "کدام؟", "options": [option("الف", "A"), option(" ", "B")]}),
+            "validation_failed",
+        ),
+        (
+            json!({"kind": "yes_no_abstain", "question_fa": "  "}),
+            "validation_failed",
+        ),
+        (
+            json!({"kind": "ranked", "question_fa": "کدام؟"}),
+            "validation_failed",
+        ),
+        (json!({"question_fa": "کدام؟"}), "validation_failed"),
+    ];
+    for (body, code) in refused {
+        let (status, err) = t
+            .call("POST", &path, Some(&t.operator), Some(body.clone()))
+            .await;
+        assert_eq!(
+            (status, err["error"]["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some(code)),
+            "{body}"
+        );
+    }
+    assert_eq!(
+        t.ok("GET", &path, Some(&t.operator), None).await,
+        json!([]),
+        "refused polls were stored"
+    );
+
+    let yes_no = t.ok("POST", &path, Some(&t.operator), Some(json!({"kind": "yes_no_abstain", "question_fa": "موافقید؟", "question_en": "Agree?"}))).await;
+    let labels = |p: &Value| {
+        p["options"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["label_en"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(labels(&yes_no), ["Yes", "No", "Abstain"]);
+    assert_eq!(yes_no["kind"], "yes_no_abstain");
+    assert_eq!(yes_no["total_ballots"], 0);
+    let likert = t
+        .ok(
+            "POST",
+            &path,
+            Some(&t.admin),
+            Some(json!({"kind": "likert_5", "question_fa": "رضایت شما؟"})),
+        )
+        .await;
+    assert_eq!(likert["kind"], "likert_5");
+    assert_eq!(labels(&likert).len(), 5);
+    let multi = t
+        .ok(
+            "POST",
+            &path,
+            Some(&t.operator),
+            Some(json!({"kind": "multiple_choice", "question_fa": "کدام‌ها؟",
+            "options": [option(" الف ", "A"), option("ب", "B")]})),
+        )
+        .await;
+    assert_eq!(multi["options"][0]["label_fa"], "الف", "labels are trimmed");
+    // Listed, staff and public side, in creation order.
+    let listed = t.ok("GET", &path, Some(&t.operator), None).await;
+    let ids: Vec<&Value> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| &p["id"])
+        .collect();
+    assert_eq!(ids, [&yes_no["id"], &likert["id"], &multi["id"]]);
+    assert_eq!(
+        t.ok(
+            "GET",
+            &format!("/public/consultations/{id}/polls"),
+            None,
+            None
+        )
+        .await,
+        listed
+    );
+    assert_eq!(
+        t.ok(
+            "GET",
+            &format!("/polls/{}", multi["id"]),
+            Some(&t.operator),
+            None
+        )
+        .await,
+        multi
+    );
+
+    // Who may, and where.
+    let body = json!({"kind": "yes_no_abstain", "question_fa": "موافقید؟"});
+    let (status, _) = t
+        .call("POST", &path, Some(&t.moderator), Some(body.clone()))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = t
+        .call(
+            "POST",
+            "/consultations/999999/polls",
+            Some(&t.operator),
+            Some(body.clone()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    t.ok(
+        "POST",
+        &format!("/consultations/{id}/close"),
+        Some(&t.admin),
+        Some(json!({"reason": "پایان زودهنگام"})),
+    )
+    .await;
+    let (status, err) = t.call("POST", &path, Some(&t.operator), Some(body)).await;
+    assert_eq!(
+        (status, err["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("invalid_state"))
+    );
+    // A draft's polls are not public.
+    let now = t.now();
+    let draft = t
+        .ok(
+            "POST",
+            "/consultations",
+            Some(&t.operator),
+            Some(consultation_json(now, now + Duration::days(40))),
+        )
+        .await;
+    let (status, _) = t
+        .call(
+            "GET",
+            &format!("/public/consultations/{}/polls", draft["id"]),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+/// A participant the test registers, with the buckets the test expects them in.
+struct Voter {
+    token: String,
+    age_band: &'static str,
+    gender: &'static str,
+    province: &'static str,
+    category: &'static str,
+}
+
+/// Registers participants covering every age band, each withheld field, and all categories.
+/// Ages sit mid-band so that a year boundary during the test cannot move anyone.
+async fn voters(t: &TestServer) -> Vec<Voter> {
+    let year = t.now().year();
+    // (age, expected band, gender, province, category)
+    type Spec = (
+        Option<i32>,
+        &'static str,
+        Option<&'static str>,
+        Option<&'static str>,
+        &'static str,
+    );
+    let specs: [Spec; 12] = [
+        (
+            Some(12),
+            "under_18",
+            Some("female"),
+            Some("tehran"),
+            "public",
+        ),
+        (Some(21), "18_24", Some("male"), Some("tehran"), "public"),
+        (Some(30), "25_34", Some("female"), Some("fars"), "ngo"),
+        (Some(40), "35_44", None, Some("fars"), "scientific_elite"),
+        (Some(50), "45_54", Some("other"), None, "private_sector"),
+        (Some(60), "55_64", Some("male"), Some("gilan"), "public"),
+        (Some(70), "65_plus", Some("female"), Some("tehran"), "ngo"),
+        (None, "unknown", None, None, "public"),
+        (None, "unknown", Some("male"), Some("isfahan"), "public"),
+        (Some(30), "25_34", None, None, "scientific_elite"),
+        (
+            Some(21),
+            "18_24",
+            Some("female"),
+            Some("ilam"),
+            "private_sector",
+        ),
+        (Some(40), "35_44", Some("male"), None, "ngo"),
+    ];
+    let mut out = Vec::new();
+    for (i, (age, band, gender, province, category)) in specs.into_iter().enumerate() {
+        let mut body = json!({"display_name": format!("شرکت‌کننده {i}"), "category": category, "consent": true});
+        if let Some(age) = age {
+            body["birth_year"] = json!(year - age);
+        }
+        if let Some(g) = gender {
+            body["gender"] = json!(g);
+        }
+        if let Some(p) = province {
+            body["province"] = json!(p);
+        }
+        let (status, created) = register(t, body).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        out.push(Voter {
+            token: created["token"].as_str().unwrap().to_owned(),
+            age_band: band,
+            gender: gender.unwrap_or("unknown"),
+            province: province.unwrap_or("unknown"),
+            category,
+        });
+    }
+    out
+}
+
+/// Counts per option and per bucket, as the test expects them.
+#[derive(Debug, Default, PartialEq)]
+struct Expected {
+    ballots: i64,
+    counts: BTreeMap<i64, i64>,
+}
+
+fn count<'a>(options: &[i64], ballots: impl Iterator<Item = &'a Vec<i64>>) -> Expected {
+    let mut e = Expected {
+        counts: options.iter().map(|o| (*o, 0)).collect(),
+        ..Default::default()
+    };
+    for chosen in ballots {
+        e.ballots += 1;
+        for o in chosen {
+            *e.counts.get_mut(o).unwrap() += 1;
+        }
+    }
+    e
+}
+
+fn read(ballots: &Value, counts: &Value) -> Expected {
+    Expected {
+        ballots: ballots.as_i64().unwrap(),
+        counts: counts
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["option_id"].as_i64().unwrap(),
+                    c["count"].as_i64().unwrap(),
+                )
+            })
+            .collect(),
+    }
+}
+
+/// Compare the server's tally of `poll` with a count over `cast` (voter index → chosen options), in
+/// total and by every breakdown.
+async fn check_tally(
+    t: &TestServer,
+    poll: &Value,
+    voters: &[Voter],
+    cast: &HashMap<usize, Vec<i64>>,
+) {
+    let options: Vec<i64> = poll["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_i64().unwrap())
+        .collect();
+    let id = poll["id"].as_i64().unwrap();
+    let tally = t
+        .ok(
+            "GET",
+            &format!("/polls/{id}/tally"),
+            Some(&t.operator),
+            None,
+        )
+        .await;
+    assert_eq!(
+        read(&tally["ballots"], &tally["counts"]),
+        count(&options, cast.values()),
+        "poll {id} total"
+    );
+    let keys: Vec<i64> = tally["counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["option_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(keys, options, "counts in option order");
+    type BucketOf = fn(&Voter) -> &'static str;
+    let by_fns: [(&str, BucketOf); 4] = [
+        ("age_band", |v| v.age_band),
+        ("gender", |v| v.gender),
+        ("province", |v| v.province),
+        ("category", |v| v.category),
+    ];
+    for (by, bucket_of) in by_fns {
+        let tally = t
+            .ok(
+                "GET",
+                &format!("/polls/{id}/tally?by={by}"),
+                Some(&t.operator),
+                None,
+            )
+            .await;
+        assert_eq!(tally["by"], by);
+        assert_eq!(
+            read(&tally["ballots"], &tally["counts"]),
+            count(&options, cast.values())
+        );
+        let mut buckets: BTreeMap<&str, Vec<&Vec<i64>>> = BTreeMap::new();
+        for (voter, chosen) in cast {
+            buckets
+                .entry(bucket_of(&voters[*voter]))
+                .or_default()
+                .push(chosen);
+        }
+        let expected: BTreeMap<String, Expected> = buckets
+            .into_iter()
+            .map(|(k, b)| (k.to_owned(), count(&options, b.into_iter())))
+            .collect();
+        let got: BTreeMap<String, Expected> = tally["groups"]
+            .as_array()
+            .map(|groups| {
+                groups
+                    .iter()
+                    .map(|g| {
+                        (
+                            g["key"].as_str().unwrap().to_owned(),
+                            read(&g["ballots"], &g["counts"]),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert_eq!(got, expected, "poll {id} by {by}");
+        // Turnout: first ballots per hour, summing to the ballots.
+        let turnout: i64 = tally["turnout"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["ballots"].as_i64().unwrap())
+            .sum();
+        assert_eq!(turnout, cast.len() as i64);
+    }
+    let staff_view = t
+        .ok("GET", &format!("/polls/{id}"), Some(&t.operator), None)
+        .await;
+    assert_eq!(staff_view["total_ballots"], cast.len() as i64);
+}
+
+async fn ballots_and_tallies_match_an_independent_count(backend: Backend) {
+    let t = TestServer::start(backend).await;
+    let id = t.open_consultation().await;
+    let voters = voters(&t).await;
+    let option = |fa: &str, en: &str| json!({"label_fa": fa, "label_en": en});
+    let path = format!("/consultations/{id}/polls");
+    let single = t
+        .ok(
+            "POST",
+            &path,
+            Some(&t.operator),
+            Some(
+                json!({"kind": "single_choice", "question_fa": "کدام گزینه؟",
+            "options": [option("الف", "A"), option("ب", "B"), option("ج", "C")]}),
+            ),
+        )
+        .await;
+    let multi = t
+        .ok("POST", &path, Some(&t.operator), Some(json!({"kind": "multiple_choice", "question_fa": "کدام‌ها؟",
+            "options": [option("الف", "A"), option("ب", "B"), option("ج", "C"), option("د", "D")]})))
+        .await;
+    let yes_no = t
+        .ok(
+            "POST",
+            &path,
+            Some(&t.operator),
+            Some(json!({"kind": "yes_no_abstain", "question_fa": "موافقید؟"})),
+        )
+        .await;
+    let opts = |p: &Value| -> Vec<i64> {
+        p["options"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["id"].as_i64().unwrap())
+            .collect()
+    };
+    let (s, m, y) = (opts(&single), opts(&multi), opts(&yes_no));
+    let mut cast: [HashMap<usize, Vec<i64>>; 3] = Default::default();
+    let polls = [&single, &multi, &yes_no];
+
+    let ballot = |voter: usize, poll: usize, chosen: Vec<i64>| {
+        let (t, voters, polls) = (&t, &voters, &polls);
+        async move {
+            let path = format!("/public/polls/{}/ballots", polls[poll]["id"]);
+            let (status, body) = t
+                .call(
+                    "POST",
+                    &path,
+                    Some(&voters[voter].token),
+                    Some(json!({"option_ids": chosen})),
+                )
+                .await;
+            (status, body)
+        }
+    };
+    // First hour: everyone votes in the single-choice poll, most in the others.
+    for v in 0..voters.len() {
+        let chosen = vec![s[v % 3]];
+        let (status, body) = ballot(v, 0, chosen.clone()).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["replaced"], false);
+        cast[0].insert(v, chosen);
+        if v % 4 != 3 {
+            let mut chosen: Vec<i64> = m
+                .iter()
+                .copied()
+                .filter(|o| (o + v as i64) % 2 == 0)
+                .collect();
+            if chosen.is_empty() {
+                chosen.push(m[0]);
+            }
+            // Sent in any order, stored sorted.
+            let reversed: Vec<i64> = chosen.iter().rev().copied().collect();
+            let (status, body) = ballot(v, 1, reversed).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            assert_eq!(body["option_ids"], json!(chosen));
+            cast[1].insert(v, chosen);
+        }
+        if v % 3 != 0 {
+            let chosen = vec![y[v % 3]];
+            assert_eq!(ballot(v, 2, chosen.clone()).await.0, StatusCode::OK);
+            cast[2].insert(v, chosen);
+        }
+    }
+    for (poll, expected) in polls.iter().zip(&cast) {
+        check_tally(&t, poll, &voters, expected).await;
+    }
+
+    // An hour later: some change their minds (replacing, not adding), newcomers join.
+    t.clock().advance(Duration::hours(1));
+    for v in [0, 4, 7, 9] {
+        let chosen = vec![s[(v + 1) % 3]];
+        let (status, body) = ballot(v, 0, chosen.clone()).await;
+        assert_eq!(
+            (status, &body["replaced"]),
+            (StatusCode::OK, &json!(true)),
+            "{body}"
+        );
+        cast[0].insert(v, chosen);
+    }
+    let (status, body) = ballot(1, 1, m.clone()).await;
+    assert_eq!((status, &body["replaced"]), (StatusCode::OK, &json!(true)));
+    cast[1].insert(1, m.clone());
+    for v in [3, 7, 11] {
+        let chosen = vec![m[3]];
+        assert_eq!(ballot(v, 1, chosen.clone()).await.0, StatusCode::OK);
+        cast[1].insert(v, chosen);
+    }
+    for (poll, expected) in polls.iter().zip(&cast) {
+        check_tally(&t, poll, &voters, expected).await;
+    }
+    // Two turnout points for the poll that had newcomers in the second hour.
+    let tally = t
+        .ok(
+            "GET",
+            &format!("/polls/{}/tally?by=gender", multi["id"]),
+            Some(&t.operator),
+            None,
+        )
+        .await;
+    let points: Vec<i64> = tally["turnout"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["ballots"].as_i64().unwrap())
+        .collect();
+    assert_eq!(points, [9, 3]);
+    // The single-choice poll's replacements added no turnout.
+    let tally = t
+        .ok(
+            "GET",
+            &format!("/polls/{}/tally?by=category", single["id"]),
+            Some(&t.operator),
+            None,
+        )
+        .await;
+    assert_eq!(tally["turnout"].as_array().unwrap().len(), 1);
+
+    // Refused ballots change nothing.
+    let refused: Vec<(usize, Vec<i64>, &str)> = vec![
+        (0, vec![], "validation_failed"),
+        (0, vec![s[0], s[1]], "validation_failed"),
+        (0, vec![m[0]], "validation_failed"),
+        (0, vec![999_999], "validation_failed"),
+        (1, vec![m[0], m[0]], "validation_failed"),
+        (2, vec![y[0], y[1]], "validation_failed"),
+    ];
+    for (poll, chosen, code) in refused {
+        let (status, err) = ballot(5, poll, chosen.clone()).await;
+        assert_eq!(
+            (status, err["error"]["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some(code)),
+            "{chosen:?}"
+        );
+    }
+    let (status, _) = t
+        .call(
+            "POST",
+            "/public/polls/999999/ballots",
+            Some(&voters[0].token),
+            Some(json!({"option_ids": [1]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = t
+        .call(
+            "POST",
+            &format!("/public/polls/{}/ballots", single["id"]),
+            None,
+            Some(json!({"option_ids": [s[0]]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    for (poll, expected) in polls.iter().zip(&cast) {
+        check_tally(&t, poll, &voters, expected).await;
+    }
+    // Tally errors.
+    let (status, err) = t
+        .call(
+            "GET",
+            &format!("/polls/{}/tally?by=religion", single["id"]),
+            Some(&t.operator),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, err["error"]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("validation_failed"))
+    );
+    let (status, _) = t
+        .call("GET", "/polls/999999/tally", Some(&t.operator), None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+async fn ballots_refused_outside_the_window(backend: Backend) {
+    let t = TestServer::start(backend).await;
+    let citizen = t.participant("Nima").await;
+    let now = t.now();
+    let poll_in = |consultation: i64| {
+        let t = &t;
+        async move {
+            t.ok(
+                "POST",
+                &format!("/consultations/{consultation}/polls"),
+                Some(&t.operator),
+                Some(json!({"kind": "yes_no_abstain", "question_fa": "موافقید؟"})),
+            )
+            .await
+        }
+    };
+    let vote = |poll: &Value| {
+        let path = format!("/public/polls/{}/ballots", poll["id"]);
+        let body = json!({"option_ids": [poll["options"][0]["id"]]});
+        let (t, citizen) = (&t, &citizen);
+        async move { t.call("POST", &path, Some(citizen), Some(body)).await }
+    };
+    // Scheduled: published, opening in two days.
+    let scheduled = t
+        .ok(
+            "POST",
+            "/consultations",
+            Some(&t.operator),
+            Some(consultation_json(
+                now + Duration::days(2),
+                now + Duration::days(40),
+            )),
+        )
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    t.ok(
+        "POST",
+        &format!("/consultations/{scheduled}/publish"),
+        Some(&t.operator),
+        None,
+    )
+    .await;
+    let early = poll_in(scheduled).await;
+    let (status, err) = vote(&early).await;
+    assert_eq!(
+        (status, err["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("consultation_not_open"))
+    );
+    // A draft's poll does not exist for the public.
+    let draft = t
+        .ok(
+            "POST",
+            "/consultations",
+            Some(&t.operator),
+            Some(consultation_json(now, now + Duration::days(40))),
+        )
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    let hidden = poll_in(draft).await;
+    assert_eq!(vote(&hidden).await.0, StatusCode::NOT_FOUND);
+    // Open: accepted; closed early: refused, and the tally keeps the ballot cast while open.
+    let open = t.open_consultation().await;
+    let poll = poll_in(open).await;
+    assert_eq!(vote(&poll).await.0, StatusCode::OK);
+    t.ok(
+        "POST",
+        &format!("/consultations/{open}/close"),
+        Some(&t.admin),
+        Some(json!({"reason": "تصمیم وزیر"})),
+    )
+    .await;
+    let (status, err) = vote(&poll).await;
+    assert_eq!(
+        (status, err["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("consultation_not_open"))
+    );
+    // Closed by the clock: a 30-day window with five days left, then ten days pass.
+    let other = t
+        .ok(
+            "POST",
+            "/consultations",
+            Some(&t.operator),
+            Some(consultation_json(
+                now - Duration::days(25),
+                now + Duration::days(5),
+            )),
+        )
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    t.ok(
+        "POST",
+        &format!("/consultations/{other}/publish"),
+        Some(&t.operator),
+        None,
+    )
+    .await;
+    let late = poll_in(other).await;
+    t.clock().advance(Duration::days(10));
+    assert_eq!(vote(&late).await.0, StatusCode::CONFLICT);
+    // The scheduled one is open now.
+    assert_eq!(vote(&early).await.0, StatusCode::OK);
+    let tally = t
+        .ok(
+            "GET",
+            &format!("/polls/{}/tally", poll["id"]),
+            Some(&t.operator),
+            None,
+        )
+        .await;
+    assert_eq!(tally["ballots"], 1);
+    let tally = t
+        .ok(
+            "GET",
+            &format!("/polls/{}/tally", late["id"]),
+            Some(&t.operator),
+            None,
+        )
+        .await;
+    assert_eq!(tally["ballots"], 0);
+}
+
+/// A double click sends two ballots at once: they must end as one ballot, counted once.
+async fn one_participant_casting_at_once_keeps_one_ballot(backend: Backend) {
+    let t = TestServer::start(backend).await;
+    let id = t.open_consultation().await;
+    let poll = t
+        .ok(
+            "POST",
+            &format!("/consultations/{id}/polls"),
+            Some(&t.operator),
+            Some(json!({"kind": "likert_5", "question_fa": "رضایت؟"})),
+        )
+        .await;
+    let options: Vec<i64> = poll["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_i64().unwrap())
+        .collect();
+    let citizen = t.participant("Hamid").await;
+    let path = format!("/public/polls/{}/ballots", poll["id"]);
+    let sends = (0..12).map(|i| {
+        let (t, path, citizen) = (&t, &path, &citizen);
+        let chosen = options[i % options.len()];
+        async move {
+            t.call(
+                "POST",
+                path,
+                Some(citizen),
+                Some(json!({"option_ids": [chosen]})),
+            )
+            .await
+        }
+    });
+    let answers = futures::future::join_all(sends).await;
+    for (status, body) in &answers {
+        assert_eq!(*status, StatusCode::OK, "{body}");
+    }
+    assert_eq!(
+        answers
+            .iter()
+            .filter(|(_, b)| b["replaced"] == false)
+            .count(),
+        1,
+        "exactly one first ballot"
+    );
+    for by in [
+        "",
+        "?by=age_band",
+        "?by=gender",
+        "?by=province",
+        "?by=category",
+    ] {
+        let tally = t
+            .ok(
+                "GET",
+                &format!("/polls/{}/tally{by}", poll["id"]),
+                Some(&t.operator),
+                None,
+            )
+            .await;
+        assert_eq!(tally["ballots"], 1, "{by}");
+        let total: i64 = tally["counts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["count"].as_i64().unwrap())
+            .sum();
+        assert_eq!(total, 1, "{by}: {tally}");
+        assert!(
+            tally["counts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|c| c["count"].as_i64().unwrap() >= 0)
+        );
+        if let Some(groups) = tally["groups"].as_array() {
+            assert_eq!(groups.len(), 1, "{by}");
+            assert_eq!(groups[0]["ballots"], 1);
+        }
+    }
+}

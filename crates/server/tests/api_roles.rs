@@ -1,0 +1,360 @@
+//! The role matrix: every staff route of the route table × {no token, moderator, operator, admin}.
+//!
+//! Driven by `openapi::ROUTES`, so a new route is covered the day it is added: a caller without a
+//! session gets `401`, a role the table does not list gets `403` (before the body is read, and
+//! with nothing written), and a role it lists reaches the handler and succeeds. The table itself is
+//! checked against the division of work (moderators: queue and comments; operators:
+//! consultations, deadlines, polls; admins: everything, plus staff accounts and the audit log).
+
+mod support;
+
+use chrono::Duration;
+use mosharekat_api::Role;
+use mosharekat_server::auth::{random_token, token_hash};
+use mosharekat_server::openapi::{Access, ROUTES, RouteDoc};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use support::{Backend, TestServer, consultation_json};
+
+both!(
+    every_staff_route_checks_the_role,
+    public_and_participant_routes
+);
+
+/// Ids the routes' `{id}` stand for, created once.
+struct Fixture {
+    consultation: i64,
+    poll: i64,
+    /// A comment already approved: deciding it again is a revision that needs no claim.
+    comment: i64,
+    /// A staff account that admins may edit.
+    staff: i64,
+    staff_ids: Vec<(Role, i64)>,
+}
+
+async fn fixture(t: &TestServer) -> Fixture {
+    let consultation = t.open_consultation().await;
+    let poll = t
+        .ok(
+            "POST",
+            &format!("/consultations/{consultation}/polls"),
+            Some(&t.operator),
+            Some(json!({"kind": "yes_no_abstain", "question_fa": "موافقید؟"})),
+        )
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    let citizen = t.participant("Sara").await;
+    let comment = t.comment(consultation, &citizen, "نظری برای آزمون").await;
+    t.ok(
+        "POST",
+        "/comments/bulk-decision",
+        Some(&t.moderator),
+        Some(json!({"ids": [comment], "action": "approve"})),
+    )
+    .await;
+    // More pending comments, so claims find something.
+    for i in 0..5 {
+        t.comment(consultation, &citizen, &format!("نظر در صف {i}"))
+            .await;
+    }
+    t.add_staff("target.account", Role::Moderator).await;
+    let staff: Vec<Value> =
+        serde_json::from_value(t.ok("GET", "/staff", Some(&t.admin), None).await).unwrap();
+    let id_of = |name: &str| {
+        staff
+            .iter()
+            .find(|s| s["username"] == name)
+            .unwrap_or_else(|| panic!("no staff {name}"))["id"]
+            .as_i64()
+            .unwrap()
+    };
+    Fixture {
+        consultation,
+        poll,
+        comment,
+        staff: id_of("target.account"),
+        staff_ids: vec![
+            (Role::Moderator, id_of("moderator1")),
+            (Role::Operator, id_of("operator1")),
+            (Role::Admin, id_of("admin1")),
+        ],
+    }
+}
+
+/// A fresh session for a role (logging out in one case must not end the others).
+async fn session(t: &TestServer, f: &Fixture, role: Role) -> String {
+    let staff_id = f.staff_ids.iter().find(|(r, _)| *r == role).unwrap().1;
+    let token = random_token();
+    t.store()
+        .create_session(
+            staff_id,
+            &token_hash(&token),
+            t.now(),
+            t.now() + Duration::hours(1),
+        )
+        .await
+        .unwrap();
+    token
+}
+
+/// The concrete path and a well-formed body for one call of `route`. Calls that change state get
+/// a fresh target each time, so that every allowed call can succeed.
+async fn request(
+    t: &TestServer,
+    f: &Fixture,
+    route: &RouteDoc,
+    n: usize,
+) -> (String, Option<Value>) {
+    let now = t.now();
+    let id = match route.path {
+        "/consultations/{id}/publish" => {
+            let draft = t
+                .ok(
+                    "POST",
+                    "/consultations",
+                    Some(&t.operator),
+                    Some(consultation_json(
+                        now + Duration::days(1),
+                        now + Duration::days(40),
+                    )),
+                )
+                .await;
+            draft["id"].as_i64().unwrap()
+        }
+        "/consultations/{id}/close" => t.open_consultation().await,
+        p if p.starts_with("/consultations/") => f.consultation,
+        p if p.starts_with("/polls/") => f.poll,
+        p if p.starts_with("/comments/") => f.comment,
+        p if p.starts_with("/staff/") => f.staff,
+        _ => 0,
+    };
+    let path = route.path.replace("{id}", &id.to_string());
+    let body = match (route.method, route.path) {
+        ("post", "/staff") => Some(
+            json!({"username": format!("new.staff{n}"), "password": "a long enough password", "role": "moderator"}),
+        ),
+        ("patch", "/staff/{id}") => Some(json!({"role": "moderator"})),
+        ("post", "/consultations") => Some(consultation_json(now, now + Duration::days(35))),
+        ("patch", "/consultations/{id}") => Some(json!({"title_en": format!("Renamed {n}")})),
+        ("post", "/consultations/{id}/close") => Some(json!({"reason": "دستور وزیر"})),
+        ("post", "/consultations/{id}/polls") => {
+            Some(json!({"kind": "likert_5", "question_fa": "رضایت شما؟"}))
+        }
+        ("post", "/queue/claim") => Some(json!({"limit": 1})),
+        ("post", "/queue/renew" | "/queue/release") => Some(json!({"claim_tokens": []})),
+        ("post", "/comments/bulk-decision") => {
+            Some(json!({"ids": [f.comment], "action": "approve"}))
+        }
+        ("post", "/comments/{id}/decision") => Some(json!({"action": "approve"})),
+        // A route added later with a body of its own shape fails below (422 for every role, not
+        // 403) until its body is listed here.
+        ("post" | "patch", _) => Some(json!({})),
+        _ => None,
+    };
+    (path, body)
+}
+
+/// One request; the body is read only when it is JSON (an event stream never ends).
+async fn send(
+    t: &TestServer,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let mut req = t.http.request(method.parse().unwrap(), t.url(path));
+    if let Some(token) = token {
+        req = req.bearer_auth(token);
+    }
+    if let Some(body) = body {
+        req = req.json(&body);
+    }
+    let resp = req.send().await.unwrap();
+    let status = resp.status();
+    let is_json = resp
+        .headers()
+        .get("content-type")
+        .is_some_and(|v| v.to_str().unwrap().starts_with("application/json"));
+    if !is_json {
+        return (status, Value::Null);
+    }
+    (status, resp.json().await.unwrap())
+}
+
+async fn audit_len(t: &TestServer) -> usize {
+    t.store().audit_entries(0, 100_000).await.unwrap().len()
+}
+
+/// The division of work, by area, to check the table against.
+fn policy(route: &RouteDoc) -> &'static [Role] {
+    use Role::*;
+    match (route.method, route.path) {
+        (_, p) if p.starts_with("/staff") || p.starts_with("/audit") => &[Admin],
+        ("post", "/consultations/{id}/close") => &[Admin],
+        (_, p) if p.starts_with("/queue/") => &[Moderator, Admin],
+        ("post", p) if p.starts_with("/comments") => &[Moderator, Admin],
+        ("get", p) if p.starts_with("/comments") => &[Moderator, Operator, Admin],
+        (_, p)
+            if p.starts_with("/polls") || p.starts_with("/deadlines") || p.ends_with("/polls") =>
+        {
+            &[Operator, Admin]
+        }
+        ("post" | "patch", p) if p.starts_with("/consultations") => &[Operator, Admin],
+        // Reading consultations and reasons, the event stream, logging out: every staff member.
+        _ => &[Moderator, Operator, Admin],
+    }
+}
+
+async fn every_staff_route_checks_the_role(backend: Backend) {
+    let t = TestServer::start(backend).await;
+    let f = fixture(&t).await;
+    let mut covered = 0;
+    for (n, route) in ROUTES.iter().enumerate() {
+        let Access::Staff(listed) = route.access else {
+            continue;
+        };
+        covered += 1;
+        let method = route.method.to_uppercase();
+        let allowed = |role: Role| listed.iter().any(|r| role.allows(*r));
+        let mut allowed_roles: Vec<Role> = Role::ALL.into_iter().filter(|r| allowed(*r)).collect();
+        allowed_roles.sort();
+        assert_eq!(
+            allowed_roles,
+            policy(route),
+            "{method} {}: the table disagrees with the policy",
+            route.path
+        );
+
+        let (path, body) = request(&t, &f, route, n).await;
+        for token in [None, Some("not-a-session")] {
+            let before = audit_len(&t).await;
+            let (status, err) = send(&t, &method, &path, token, body.clone()).await;
+            assert_eq!(
+                status,
+                StatusCode::UNAUTHORIZED,
+                "{method} {path} with {token:?}: {err}"
+            );
+            assert_eq!(err["error"]["code"], "unauthorized");
+            assert_eq!(
+                audit_len(&t).await,
+                before,
+                "{method} {path}: a refused call wrote"
+            );
+        }
+        for role in Role::ALL {
+            let token = session(&t, &f, role).await;
+            let (path, body) = request(&t, &f, route, n * 10 + role as usize).await;
+            let before = audit_len(&t).await;
+            let (status, answer) = send(&t, &method, &path, Some(&token), body).await;
+            if allowed(role) {
+                assert!(
+                    status.is_success(),
+                    "{method} {path} as {role}: {status} {answer}"
+                );
+            } else {
+                assert_eq!(
+                    status,
+                    StatusCode::FORBIDDEN,
+                    "{method} {path} as {role}: {answer}"
+                );
+                assert_eq!(answer["error"]["code"], "forbidden");
+                assert_eq!(
+                    audit_len(&t).await,
+                    before,
+                    "{method} {path} as {role}: a refused call wrote"
+                );
+            }
+        }
+    }
+    assert!(covered >= 25, "only {covered} staff routes in the table");
+
+    // A forbidden caller is told 403 even when its body is broken or of the wrong type: the role
+    // is checked before the body is read.
+    let moderator = session(&t, &f, Role::Moderator).await;
+    for body in ["{not json", "{\"kind\": 5}"] {
+        let resp = t
+            .http
+            .post(t.url("/consultations"))
+            .bearer_auth(&moderator)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::FORBIDDEN, "{body}");
+    }
+    let resp = t
+        .http
+        .post(t.url("/consultations"))
+        .bearer_auth(&moderator)
+        .body("x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    // The finer rule inside a route: an operator may edit, but not record a short-window reason.
+    let operator = session(&t, &f, Role::Operator).await;
+    let (status, err) = send(
+        &t,
+        "PATCH",
+        &format!("/consultations/{}", f.consultation),
+        Some(&operator),
+        Some(json!({"short_window_reason": "فوری"})),
+    )
+    .await;
+    assert_eq!(
+        (status, err["error"]["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("forbidden"))
+    );
+}
+
+async fn public_and_participant_routes(backend: Backend) {
+    let t = TestServer::start(backend).await;
+    let f = fixture(&t).await;
+    let citizen = t.participant("Reza").await;
+    for route in ROUTES {
+        let method = route.method.to_uppercase();
+        let id = if route.path.starts_with("/public/polls/") {
+            f.poll
+        } else {
+            f.consultation
+        };
+        let path = route.path.replace("{id}", &id.to_string());
+        match route.access {
+            Access::Staff(_) => {}
+            Access::Participant => {
+                let body = if route.path.ends_with("/ballots") {
+                    json!({"option_ids": []})
+                } else {
+                    json!({"body": "نظر"})
+                };
+                // Neither nothing nor a staff session will do.
+                for token in [None, Some(t.admin.as_str())] {
+                    let (status, err) = send(&t, &method, &path, token, Some(body.clone())).await;
+                    assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {path}: {err}");
+                    assert_eq!(err["error"]["code"], "unauthorized");
+                }
+                let (status, answer) = send(&t, &method, &path, Some(&citizen), Some(body)).await;
+                assert_ne!(
+                    status,
+                    StatusCode::UNAUTHORIZED,
+                    "{method} {path}: {answer}"
+                );
+            }
+            Access::Public => {
+                let body = match route.path {
+                    "/auth/login" => {
+                        Some(json!({"username": "admin1", "password": support::PASSWORD}))
+                    }
+                    "/public/participants" => {
+                        Some(json!({"display_name": "Mina", "category": "ngo", "consent": true}))
+                    }
+                    _ => None,
+                };
+                let (status, answer) = send(&t, &method, &path, None, body).await;
+                assert!(status.is_success(), "{method} {path}: {status} {answer}");
+            }
+        }
+    }
+}

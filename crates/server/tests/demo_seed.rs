@@ -1,0 +1,658 @@
+//! The demo seed: the whole default dataset written through the store's bulk import, then read
+//! back over HTTP and compared with counts the test makes itself over the dataset.
+
+mod support;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Datelike, Duration, Utc};
+use mosharekat_api::text::normalize_for_duplicates;
+use mosharekat_api::{ConsultationStatus, Role};
+use mosharekat_server::demo::{
+    self, CommentSource, DEMO_ADMIN, DEMO_MODERATORS, DEMO_OPERATOR, DeadlineState, DemoConfig,
+    DemoDataset, SeedOptions, SeedPhase, SeedProgress, SeedSummary,
+};
+use mosharekat_server::events::EventBus;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use support::{Backend, TestDb, TestServer};
+
+both!(
+    the_seeded_demo_reads_back_as_generated,
+    seeding_is_all_or_nothing
+);
+
+fn options() -> SeedOptions {
+    SeedOptions {
+        admin_password: "admin password for the demo".into(),
+        staff_password: "staff password for the demo".into(),
+    }
+}
+
+/// Seed `config`'s dataset into a new database, then serve it.
+async fn seeded(
+    backend: Backend,
+    config: DemoConfig,
+) -> (TestServer, DemoDataset, SeedSummary, Vec<SeedProgress>) {
+    let db = TestDb::new(backend).await;
+    let events = EventBus::new();
+    let store = mosharekat_server::store::connect(&db.url, events.clone())
+        .await
+        .unwrap();
+    let dataset = demo::generate(&config, Utc::now());
+    let mut steps = Vec::new();
+    let summary = demo::seed(store.as_ref(), &dataset, &options(), &mut |p| steps.push(p))
+        .await
+        .unwrap();
+    let server = mosharekat_server::start_with_store(support::config(&db.url), store, events)
+        .await
+        .unwrap();
+    (TestServer::with(server, db).await, dataset, summary, steps)
+}
+
+/// Every item of a keyset-paged list.
+async fn all_pages(t: &TestServer, path: &str, token: &str) -> Vec<Value> {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    let mut items = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let cursor = after
+            .as_ref()
+            .map(|a| format!("&after={a}"))
+            .unwrap_or_default();
+        let page = t
+            .ok(
+                "GET",
+                &format!("{path}{sep}limit=500{cursor}"),
+                Some(token),
+                None,
+            )
+            .await;
+        items.extend(page["items"].as_array().unwrap().iter().cloned());
+        match page["next_after"].as_str() {
+            Some(next) => after = Some(next.to_owned()),
+            None => return items,
+        }
+    }
+}
+
+fn time(v: &Value) -> Option<DateTime<Utc>> {
+    v.as_str().map(|s| s.parse().unwrap())
+}
+
+fn ms(t: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(t.timestamp_millis()).unwrap()
+}
+
+/// The age bands of the protocol, written out here rather than taken from the server.
+fn age_band(birth_year: Option<i32>, at: DateTime<Utc>) -> &'static str {
+    let Some(year) = birth_year else {
+        return "unknown";
+    };
+    match at.year() - year {
+        ..0 => "unknown",
+        0..18 => "under_18",
+        18..25 => "18_24",
+        25..35 => "25_34",
+        35..45 => "35_44",
+        45..55 => "45_54",
+        55..65 => "55_64",
+        _ => "65_plus",
+    }
+}
+
+async fn login(t: &TestServer, username: &str, password: &str) -> Value {
+    let (status, body) = t
+        .call(
+            "POST",
+            "/auth/login",
+            None,
+            Some(json!({"username": username, "password": password})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{username}: {body}");
+    body
+}
+
+async fn the_seeded_demo_reads_back_as_generated(backend: Backend) {
+    let (t, d, summary, steps) = seeded(backend, DemoConfig::default()).await;
+    let now = t.now();
+
+    // What the summary says.
+    assert_eq!(
+        (
+            summary.consultations,
+            summary.participants,
+            summary.comments,
+            summary.polls,
+            summary.ballots
+        ),
+        (
+            d.consultations.len(),
+            5_000,
+            20_000,
+            d.polls.len(),
+            d.ballots.len()
+        )
+    );
+    assert_eq!(
+        summary.decisions,
+        d.comments.iter().filter(|c| c.moderation.is_some()).count()
+    );
+    assert!(summary.ballots > 20_000, "{}", summary.ballots);
+
+    // Progress: every phase in order, each from 0 to its total.
+    let phases: Vec<SeedPhase> = steps.iter().map(|s| s.phase).fold(Vec::new(), |mut v, p| {
+        if v.last() != Some(&p) {
+            v.push(p);
+        }
+        v
+    });
+    assert_eq!(phases, SeedPhase::ALL);
+    for phase in SeedPhase::ALL {
+        let of: Vec<&SeedProgress> = steps.iter().filter(|s| s.phase == phase).collect();
+        assert_eq!(of[0].done, 0, "{phase:?}");
+        assert_eq!(of.last().unwrap().done, of[0].total, "{phase:?}");
+        assert!(of.windows(2).all(|w| w[0].done <= w[1].done), "{phase:?}");
+    }
+    let total_of = |phase| steps.iter().find(|s| s.phase == phase).unwrap().total;
+    assert_eq!(total_of(SeedPhase::Comments), 20_000);
+    assert_eq!(total_of(SeedPhase::Participants), 5_000);
+    assert!(
+        steps
+            .iter()
+            .filter(|s| s.phase == SeedPhase::Comments)
+            .count()
+            > 3,
+        "comments report progress in steps"
+    );
+
+    // The demo staff log in with the passwords given.
+    let admin = login(&t, DEMO_ADMIN, &options().admin_password).await;
+    assert_eq!(admin["role"], "admin");
+    assert_eq!(
+        login(&t, DEMO_OPERATOR, &options().staff_password).await["role"],
+        "operator"
+    );
+    for m in DEMO_MODERATORS {
+        assert_eq!(
+            login(&t, m, &options().staff_password).await["role"],
+            "moderator"
+        );
+    }
+    assert_eq!(summary.staff[0], (DEMO_ADMIN.to_owned(), Role::Admin));
+
+    // Consultations: states, times and comment counts.
+    let listed = all_pages(&t, "/consultations", &t.operator).await;
+    assert_eq!(listed.len(), d.consultations.len());
+    let mut per_consultation = vec![0i64; d.consultations.len()];
+    for c in &d.comments {
+        per_consultation[c.consultation] += 1;
+    }
+    for (i, (c, got)) in d.consultations.iter().zip(&listed).enumerate() {
+        assert_eq!(got["id"], summary.ids.consultations[i]);
+        assert_eq!(got["title_fa"], c.consultation.title_fa.trim());
+        assert_eq!(
+            got["status"],
+            c.status.as_str(),
+            "{}",
+            c.consultation.title_en
+        );
+        assert_eq!(
+            got["comment_count"], per_consultation[i],
+            "{}",
+            c.consultation.title_en
+        );
+        assert_eq!(time(&got["published_at"]), c.published_at.map(ms));
+        assert_eq!(
+            time(&got["closed_early_at"]),
+            c.closed_early.as_ref().map(|e| ms(e.at))
+        );
+        assert_eq!(
+            got["closed_early_reason"].as_str(),
+            c.closed_early.as_ref().map(|e| e.reason.as_str())
+        );
+        assert_eq!(
+            time(&got["report_published_at"]),
+            c.report_published_at.map(ms)
+        );
+        assert_eq!(
+            got["short_window_reason"].as_str(),
+            c.consultation.short_window_reason.as_deref()
+        );
+    }
+    // The scheduler has nothing old to announce.
+    assert_eq!(
+        t.store().announce_status_changes(now).await.unwrap(),
+        vec![]
+    );
+
+    // Deadlines: each state shows its flags.
+    let deadlines = t.ok("GET", "/deadlines", Some(&t.operator), None).await;
+    let items = deadlines["items"].as_array().unwrap();
+    assert_eq!(items.len(), d.consultations.len());
+    for (i, c) in d.consultations.iter().enumerate() {
+        let item = items
+            .iter()
+            .find(|it| it["consultation_id"] == summary.ids.consultations[i])
+            .unwrap();
+        let flags: Vec<&str> = item["flags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f.as_str().unwrap())
+            .collect();
+        let n = &c.consultation;
+        let mut expected = Vec::new();
+        if c.status == ConsultationStatus::Closed
+            && c.report_published_at.is_none()
+            && now > c.effective_close() + Duration::days(30)
+        {
+            expected.push("report_overdue");
+        }
+        if c.status == ConsultationStatus::Open && n.closes_at - now <= Duration::days(3) {
+            expected.push("closing_soon");
+        }
+        if n.closes_at - n.opens_at < Duration::days(30) {
+            expected.push("short_window");
+        }
+        if n.title_en.trim().is_empty() || n.summary_en.trim().is_empty() {
+            expected.push("missing_translation");
+        }
+        assert_eq!(flags, expected, "{:?}", c.state);
+        let must = match c.state {
+            DeadlineState::OpenClosingSoon => Some("closing_soon"),
+            DeadlineState::OpenShortWindow => Some("short_window"),
+            DeadlineState::MissingTranslation => Some("missing_translation"),
+            DeadlineState::ReportOverdue => Some("report_overdue"),
+            _ => None,
+        };
+        if let Some(flag) = must {
+            assert!(flags.contains(&flag), "{:?}: {flags:?}", c.state);
+        }
+        if matches!(
+            c.state,
+            DeadlineState::ClosedAwaitingReport
+                | DeadlineState::ReportPublished
+                | DeadlineState::OpenPlentyOfTime
+        ) {
+            assert!(flags.is_empty(), "{:?}: {flags:?}", c.state);
+        }
+    }
+    // Publishing the draft without English fails as the dataset intends.
+    let missing = d
+        .consultations
+        .iter()
+        .position(|c| c.state == DeadlineState::MissingTranslation)
+        .unwrap();
+    let (status, err) = t
+        .call(
+            "POST",
+            &format!(
+                "/consultations/{}/publish",
+                summary.ids.consultations[missing]
+            ),
+            Some(&t.operator),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, err["error"]["code"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("missing_translation")
+        )
+    );
+
+    // The moderation queue: exactly the undecided comments are pending.
+    let pending = all_pages(&t, "/comments?status=pending", &t.moderator).await;
+    let undecided: Vec<i64> = d
+        .comments
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.moderation.is_none())
+        .map(|(i, _)| summary.ids.comments[i])
+        .collect();
+    assert_eq!(
+        pending
+            .iter()
+            .map(|c| c["id"].as_i64().unwrap())
+            .collect::<Vec<_>>(),
+        undecided
+    );
+    for status in ["approved", "rejected", "hidden"] {
+        let n = d
+            .comments
+            .iter()
+            .filter(|c| {
+                c.moderation
+                    .as_ref()
+                    .is_some_and(|m| m.action.resulting_status().as_str() == status)
+            })
+            .count();
+        assert_eq!(
+            all_pages(&t, &format!("/comments?status={status}"), &t.moderator)
+                .await
+                .len(),
+            n,
+            "{status}"
+        );
+    }
+    // A sample of comments, exactly as generated.
+    for i in (0..d.comments.len()).step_by(997) {
+        let c = &d.comments[i];
+        let got = t
+            .ok(
+                "GET",
+                &format!("/comments/{}", summary.ids.comments[i]),
+                Some(&t.moderator),
+                None,
+            )
+            .await;
+        assert_eq!(got["body"], c.body.as_str());
+        assert_eq!(
+            got["consultation_id"],
+            summary.ids.consultations[c.consultation]
+        );
+        assert_eq!(
+            got["participant"]["id"],
+            summary.ids.participants[c.participant]
+        );
+        assert_eq!(
+            got["parent_id"].as_i64(),
+            c.parent.map(|p| summary.ids.comments[p])
+        );
+        assert_eq!(got["is_proposal"], c.is_proposal);
+        assert_eq!(time(&got["created_at"]), Some(ms(c.created_at)));
+        match &c.moderation {
+            None => assert!(got.get("decision").is_none_or(Value::is_null)),
+            Some(m) => {
+                assert_eq!(got["decision"]["decided_by"], m.decided_by);
+                assert_eq!(got["decision"]["reason_code"].as_str(), m.reason_code);
+                assert_eq!(got["decision"]["action"], m.action.as_str());
+            }
+        }
+    }
+
+    // Campaign groups: one group per campaign, as large as the dataset's own count.
+    let mut group_sizes: HashMap<(usize, String), i64> = HashMap::new();
+    for c in &d.comments {
+        *group_sizes
+            .entry((c.consultation, normalize_for_duplicates(&c.body)))
+            .or_default() += 1;
+    }
+    let mut campaigns: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, c) in d.comments.iter().enumerate() {
+        if let CommentSource::Campaign(n) = c.source {
+            campaigns.entry(n).or_default().push(i);
+        }
+    }
+    assert!(campaigns.len() >= 3);
+    for members in campaigns.values() {
+        let first = &d.comments[members[0]];
+        let size = group_sizes[&(first.consultation, normalize_for_duplicates(&first.body))];
+        assert!(size >= members.len() as i64);
+        let got = t
+            .ok(
+                "GET",
+                &format!("/comments/{}", summary.ids.comments[members[0]]),
+                Some(&t.moderator),
+                None,
+            )
+            .await;
+        assert_eq!(got["duplicate_group_size"], size);
+        let group = got["duplicate_group_id"].as_i64().unwrap();
+        let listed = all_pages(
+            &t,
+            &format!("/comments?duplicate_group_id={group}"),
+            &t.moderator,
+        )
+        .await;
+        assert_eq!(listed.len() as i64, size);
+        for i in members {
+            assert!(listed.iter().any(|c| c["id"] == summary.ids.comments[*i]));
+        }
+    }
+    assert_eq!(summary.duplicate_groups, group_sizes.len());
+
+    // Tallies equal a count over the dataset's ballots, in total and by every breakdown.
+    for (p, poll) in d.polls.iter().enumerate() {
+        let id = summary.ids.polls[p];
+        let options = &summary.ids.poll_options[p];
+        let served = t
+            .ok("GET", &format!("/polls/{id}"), Some(&t.operator), None)
+            .await;
+        let served_options: Vec<i64> = served["options"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(&served_options, options);
+        assert_eq!(served["kind"], poll.poll.kind.as_str());
+        let ballots: Vec<_> = d.ballots.iter().filter(|b| b.poll == p).collect();
+        assert_eq!(served["total_ballots"], ballots.len());
+        type Cells = BTreeMap<i64, i64>;
+        type Bucket<'a> = dyn Fn(&demo::DemoBallot) -> String + 'a;
+        let count = |pick: &dyn Fn(&demo::DemoBallot) -> String| -> BTreeMap<String, (i64, Cells)> {
+            let mut out: BTreeMap<String, (i64, Cells)> = BTreeMap::new();
+            for b in &ballots {
+                let e = out
+                    .entry(pick(b))
+                    .or_insert_with(|| (0, options.iter().map(|o| (*o, 0)).collect()));
+                e.0 += 1;
+                for o in &b.options {
+                    *e.1.get_mut(&options[*o]).unwrap() += 1;
+                }
+            }
+            out
+        };
+        let read = |v: &Value| -> (i64, Cells) {
+            (
+                v["ballots"].as_i64().unwrap(),
+                v["counts"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|c| {
+                        (
+                            c["option_id"].as_i64().unwrap(),
+                            c["count"].as_i64().unwrap(),
+                        )
+                    })
+                    .collect(),
+            )
+        };
+        let person = |b: &demo::DemoBallot| &d.participants[b.participant].participant;
+        let breakdowns: [(&str, &Bucket); 4] = [
+            ("age_band", &|b| {
+                age_band(person(b).birth_year, b.cast_at).to_owned()
+            }),
+            ("gender", &|b| {
+                person(b)
+                    .gender
+                    .map_or("unknown", |g| g.as_str())
+                    .to_owned()
+            }),
+            ("province", &|b| {
+                person(b)
+                    .province
+                    .map_or("unknown", |p| p.code())
+                    .to_owned()
+            }),
+            ("category", &|b| person(b).category.as_str().to_owned()),
+        ];
+        let total = count(&|_| String::new())
+            .remove("")
+            .unwrap_or_else(|| (0, options.iter().map(|o| (*o, 0)).collect()));
+        for (by, pick) in breakdowns {
+            let tally = t
+                .ok(
+                    "GET",
+                    &format!("/polls/{id}/tally?by={by}"),
+                    Some(&t.operator),
+                    None,
+                )
+                .await;
+            assert_eq!(read(&tally), total, "poll {p} total");
+            let groups: BTreeMap<String, (i64, Cells)> = tally["groups"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|g| (g["key"].as_str().unwrap().to_owned(), read(g)))
+                .collect();
+            assert_eq!(groups, count(pick), "poll {p} by {by}");
+            let turnout: i64 = tally["turnout"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x["ballots"].as_i64().unwrap())
+                .sum();
+            assert_eq!(turnout, ballots.len() as i64);
+        }
+        // Withheld fields land in the `unknown` buckets.
+        let tally = t
+            .ok(
+                "GET",
+                &format!("/polls/{id}/tally?by=gender"),
+                Some(&t.operator),
+                None,
+            )
+            .await;
+        assert!(
+            tally["groups"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|g| g["key"] == "unknown"),
+            "poll {p}"
+        );
+    }
+
+    // The audit chain holds the seeded history and verifies; the test's own three accounts follow.
+    let verified = t.ok("GET", "/audit/verify", Some(&t.admin), None).await;
+    assert_eq!(verified, json!({"entries": summary.audit_entries + 3}));
+    let decided = d.comments.iter().filter(|c| c.moderation.is_some()).count();
+    assert!(summary.audit_entries > decided + d.consultations.len() + d.polls.len());
+
+    // Live writes carry on after the imported ids.
+    let open = d
+        .consultations
+        .iter()
+        .position(|c| c.state == DeadlineState::OpenPlentyOfTime)
+        .unwrap();
+    let citizen = t.participant("تازه‌وارد").await;
+    let comment = t
+        .comment(
+            summary.ids.consultations[open],
+            &citizen,
+            "نظری پس از بارگذاری نمونه",
+        )
+        .await;
+    assert_eq!(comment, summary.ids.comments.last().unwrap() + 1);
+    let fresh = t.open_consultation().await;
+    assert_eq!(fresh, summary.ids.consultations.last().unwrap() + 1);
+    // The demo's moderators work the seeded queue.
+    let moderator = login(&t, DEMO_MODERATORS[0], &options().staff_password).await;
+    let claim = t
+        .ok(
+            "POST",
+            "/queue/claim",
+            moderator["token"].as_str(),
+            Some(json!({"limit": 25})),
+        )
+        .await;
+    let claimed = claim["items"].as_array().unwrap();
+    assert_eq!(claimed.len(), 25);
+    assert_eq!(claimed[0]["id"], undecided[0]);
+}
+
+async fn seeding_is_all_or_nothing(backend: Backend) {
+    let small = DemoConfig {
+        participants: 80,
+        comments: 300,
+        seed: 11,
+    };
+    let (t, d, summary, _) = seeded(backend, small).await;
+    let count = || async { all_pages(&t, "/consultations", &t.operator).await.len() };
+    assert_eq!(count().await, d.consultations.len());
+    let audit_before = t.ok("GET", "/audit/verify", Some(&t.admin), None).await;
+
+    // Into a database that holds a demo already: refused, nothing written.
+    let progress: Arc<Mutex<Vec<SeedProgress>>> = Arc::default();
+    let sink = progress.clone();
+    let again = demo::seed(t.store().as_ref(), &d, &options(), &mut move |p| {
+        sink.lock().unwrap().push(p)
+    })
+    .await;
+    assert!(again.unwrap_err().to_string().contains("new database"));
+    assert_eq!(count().await, d.consultations.len());
+    assert_eq!(
+        t.ok("GET", "/audit/verify", Some(&t.admin), None).await,
+        audit_before
+    );
+
+    // Passwords too short: refused before anything is touched.
+    let db = TestDb::new(backend).await;
+    let store = mosharekat_server::store::connect(&db.url, EventBus::new())
+        .await
+        .unwrap();
+    let weak = SeedOptions {
+        admin_password: "short".into(),
+        ..options()
+    };
+    assert!(
+        demo::seed(store.as_ref(), &d, &weak, &mut |_| {})
+            .await
+            .unwrap_err()
+            .to_string()
+            .contains("admin password")
+    );
+    // A staff account already named like a demo account: refused, nothing written.
+    store
+        .create_staff(
+            DEMO_OPERATOR,
+            support::password_hash(),
+            Role::Operator,
+            &mosharekat_server::store::Actor::system(),
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+    let err = demo::seed(store.as_ref(), &d, &options(), &mut |_| {})
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("operator"), "{err}");
+    let verified = mosharekat_server::verify_audit(store.as_ref())
+        .await
+        .unwrap();
+    assert_eq!(verified.entries, 1);
+    assert!(store.get_participant(1).await.unwrap().is_none());
+    // Other staff accounts may exist: seeding a database with only an unrelated account works.
+    let db = TestDb::new(backend).await;
+    let store = mosharekat_server::store::connect(&db.url, EventBus::new())
+        .await
+        .unwrap();
+    store
+        .create_staff(
+            "someone.else",
+            support::password_hash(),
+            Role::Admin,
+            &mosharekat_server::store::Actor::system(),
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+    let other = demo::seed(store.as_ref(), &d, &options(), &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!(other.ids.consultations, summary.ids.consultations);
+    assert!(
+        mosharekat_server::verify_audit(store.as_ref())
+            .await
+            .unwrap()
+            .first_broken_id
+            .is_none()
+    );
+}
