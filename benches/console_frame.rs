@@ -12,11 +12,12 @@
 //!   The byte count of the first "next item" after a full frame is also printed to stderr.
 //!
 //! The data comes from a real backend started in-process once (SQLite in a temporary folder,
-//! seeded with a small demo dataset, `GET /deadlines` through the console's own `Client`), then
-//! stopped: the app is fed that answer through `App::on_event`, as the event loop would. Its
-//! client points at the stopped backend, so nothing in the measured code touches the network.
-//! The Deadlines pane is the only pane built on main so far; more panes join `PANES` as they
-//! land.
+//! seeded with a small demo dataset; `GET /deadlines`, the consultations with their polls and
+//! every poll's tally by age band, through the console's own `Client`), then stopped: the app
+//! is fed those answers through `App::on_event`, as the event loop would. Its client points at
+//! the stopped backend, so nothing in the measured code touches the network (a pane may still
+//! start a request — the Tallies pane asks for the next consultation's tally — which fails off
+//! the measured path). More panes join `PANES` as they land.
 
 use std::hint::black_box;
 use std::io::Write;
@@ -32,8 +33,9 @@ use mosharekat::i18n::{I18n, Locale};
 use mosharekat::journal::Journal;
 use mosharekat::keymap::{Keymap, Pane};
 use mosharekat::panes::Response;
+use mosharekat::panes::tallies::{self, ListAnswer, TallyAnswer};
 use mosharekat::theme::{TerminalColors, Theme};
-use mosharekat_api::{DeadlinesResponse, Role};
+use mosharekat_api::{Breakdown, DeadlinesResponse, Role, Tally};
 use mosharekat_rtl::{BidiMode, LayoutOptions, Shaping};
 use ratatui::backend::{CrosstermBackend, TestBackend};
 use ratatui::layout::Rect;
@@ -44,11 +46,14 @@ const HEIGHT: u16 = 60;
 const LANGS: [&str; 2] = ["fa", "en"];
 
 /// The panes on main, with the data that fills them.
-const PANES: [Pane; 1] = [Pane::Deadlines];
+const PANES: [Pane; 2] = [Pane::Tallies, Pane::Deadlines];
 
 /// What the real backend answered, fetched once.
 struct Data {
     deadlines: DeadlinesResponse,
+    /// The consultations with polls, and every poll's tally by age band.
+    consultation_polls: Vec<tallies::ConsultationPolls>,
+    tallies: Vec<Tally>,
     now: DateTime<Utc>,
 }
 
@@ -87,8 +92,26 @@ fn fetch_data() -> Data {
             .await
             .expect("log in as the demo operator");
         let deadlines = client.deadlines().await.expect("GET /deadlines");
+        let consultation_polls = tallies::load_consultation_polls(client.clone())
+            .await
+            .0
+            .expect("consultations and polls");
+        let mut poll_tallies = Vec::new();
+        for poll in consultation_polls.iter().flat_map(|c| &c.polls) {
+            poll_tallies.push(
+                client
+                    .tally(poll.id, Some(Breakdown::AgeBand))
+                    .await
+                    .expect("GET /polls/{id}/tally"),
+            );
+        }
         server.shutdown().await;
-        Data { deadlines, now }
+        Data {
+            deadlines,
+            consultation_polls,
+            tallies: poll_tallies,
+            now,
+        }
     })
 }
 
@@ -120,14 +143,38 @@ fn app(data: &Data, pane: Pane, lang: &str, journal_dir: &std::path::Path) -> Ap
     let mut app = App::new(parts, tx);
     assert_eq!(
         app.pane_ids(),
-        vec![pane],
+        PANES.to_vec(),
         "an operator sees the panes on main"
     );
-    let payload: Box<dyn std::any::Any + Send> = match pane {
-        Pane::Deadlines => Box::new(ClientResult::Ok(data.deadlines.clone())),
-        other => unreachable!("no data for {other:?} yet"),
+    let respond = |app: &mut App, payload: Box<dyn std::any::Any + Send>| {
+        app.on_event(AppEvent::Response(Response { pane, payload }), data.now);
     };
-    app.on_event(AppEvent::Response(Response { pane, payload }), data.now);
+    match pane {
+        Pane::Deadlines => {
+            app.on_key(key('3'), data.now);
+            respond(&mut app, Box::new(ClientResult::Ok(data.deadlines.clone())));
+        }
+        Pane::Tallies => {
+            app.on_key(key('2'), data.now);
+            // The age-band breakdown, then the list and every poll's tally.
+            app.on_key(key('b'), data.now);
+            respond(
+                &mut app,
+                Box::new(ListAnswer(Ok(data.consultation_polls.clone()))),
+            );
+            for tally in &data.tallies {
+                respond(
+                    &mut app,
+                    Box::new(TallyAnswer {
+                        poll_id: tally.poll_id,
+                        by: Breakdown::AgeBand,
+                        result: Ok(tally.clone()),
+                    }),
+                );
+            }
+        }
+        other => unreachable!("no data for {other:?} yet"),
+    }
     app
 }
 
@@ -181,8 +228,20 @@ fn bytes_for_next_item(app: &mut App, now: DateTime<Utc>) -> (u64, u64) {
     (first, next)
 }
 
+/// A runtime for the requests panes start (they fail: the backend is stopped), entered while
+/// measuring because `PaneCtx::spawn` needs one.
+fn request_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+}
+
 fn frames(c: &mut Criterion) {
     let data = fetch_data();
+    let runtime = request_runtime();
+    let _entered = runtime.enter();
     let dir = tempfile::tempdir().expect("temporary folder");
     let mut group = c.benchmark_group("frame_200x60");
     for pane in PANES {
@@ -282,6 +341,8 @@ impl ValueFormatter for BytesFormatter {
 
 fn keystroke_bytes(c: &mut Criterion<BytesWritten>) {
     let data = fetch_data();
+    let runtime = request_runtime();
+    let _entered = runtime.enter();
     let dir = tempfile::tempdir().expect("temporary folder");
     let mut group = c.benchmark_group("keystroke_bytes");
     for pane in PANES {

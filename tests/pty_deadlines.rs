@@ -28,11 +28,13 @@ const VISUAL_B: &str = "1404 بآ یلم حرط";
 const VISUAL_C: &str = "هعسوت همانرب";
 
 fn start(options: ConsoleOptions) -> Env {
-    Env::start("operator1", "operator", options, |backend, token| {
+    let mut env = Env::start("operator1", "operator", options, |backend, token| {
         for (fa, en, days) in CONSULTATIONS {
             backend.open_consultation(token, fa, en, days);
         }
-    })
+    });
+    env.console.show_deadlines();
+    env
 }
 
 /// Wait for the pane to list all three consultations.
@@ -188,6 +190,7 @@ fn sigterm_and_sighup_restore_the_terminal() {
         // A second console on the same backend for the next signal.
         env.console =
             support::Console::start(&env.backend.url(), &env.token, ConsoleOptions::default());
+        env.console.show_deadlines();
     }
 }
 

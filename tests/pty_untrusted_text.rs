@@ -39,6 +39,7 @@ fn escape_sequences_and_bidi_overrides_in_a_title_stay_visible_and_inert() {
         },
     );
     let console = &mut env.console;
+    console.show_deadlines();
     console.wait_for(
         "the hostile title, neutralised, in the list and the detail",
         |s| rows_with(s, HOSTILE_FA_VISUAL).len() == 2 && is_selected(s, HOSTILE_FA_VISUAL),

@@ -4,6 +4,7 @@
 
 pub mod deadlines;
 pub mod queue;
+pub mod tallies;
 
 use std::any::Any;
 use std::future::Future;
@@ -164,68 +165,103 @@ pub fn build(pane: Pane) -> Option<Box<dyn PaneView>> {
     match pane {
         Pane::Queue => Some(Box::new(queue::QueuePane::new())),
         Pane::Deadlines => Some(Box::new(deadlines::DeadlinesPane::default())),
+        Pane::Tallies => Some(Box::new(tallies::TalliesPane::default())),
         _ => None,
     }
 }
 
-/// A [`PaneCtx`] without an app, for driving a pane in tests: the journal lives in a temporary
-/// directory and the client points at a port nothing listens on.
+/// A [`PaneCtx`] without an app, for driving panes in tests.
 #[cfg(test)]
-pub(crate) struct TestCtx {
-    pub client: Client,
-    pub role: Role,
-    pub username: String,
-    pub i18n: I18n,
-    pub online: bool,
-    pub journal: Journal,
-    pub grace: chrono::Duration,
-    pub notice: Option<String>,
-    pub went_offline: bool,
-    pub tx: UnboundedSender<AppEvent>,
-    pub rx: tokio::sync::mpsc::UnboundedReceiver<AppEvent>,
-    _dir: tempfile::TempDir,
-}
+pub mod testing {
+    use chrono::{DateTime, Utc};
+    use mosharekat_api::Role;
+    use tokio::sync::mpsc;
 
-#[cfg(test)]
-impl TestCtx {
-    pub fn new(role: Role, username: &str, locale: &str) -> TestCtx {
-        let dir = tempfile::tempdir().expect("temporary directory");
-        let journal = Journal::open(&dir.path().join("test.journal")).expect("journal");
-        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-        TestCtx {
-            client: Client::new("http://127.0.0.1:9".parse().expect("url")),
-            role,
-            username: username.into(),
-            i18n: I18n::new(crate::i18n::Locale::embedded(locale).expect("embedded locale")),
-            online: true,
-            journal,
-            grace: crate::app::UNDO_GRACE,
-            notice: None,
-            went_offline: false,
-            tx,
-            rx,
-            _dir: dir,
+    use super::PaneCtx;
+    use crate::app::AppEvent;
+    use crate::client::Client;
+    use crate::i18n::{I18n, Locale};
+    use crate::journal::Journal;
+
+    /// Owns what a [`PaneCtx`] borrows: the journal lives in a temporary folder; answers of the
+    /// requests panes spawn arrive on `rx` (with a tokio runtime running them).
+    pub struct TestCtx {
+        pub client: Client,
+        pub role: Role,
+        pub username: String,
+        pub i18n: I18n,
+        pub now: DateTime<Utc>,
+        pub online: bool,
+        pub journal: Journal,
+        pub grace: chrono::Duration,
+        /// The last `notify` message.
+        pub notice: Option<String>,
+        /// Whether a pane reported the backend unreachable.
+        pub went_offline: bool,
+        pub tx: mpsc::UnboundedSender<AppEvent>,
+        pub rx: mpsc::UnboundedReceiver<AppEvent>,
+        _dir: tempfile::TempDir,
+    }
+
+    impl TestCtx {
+        /// A context whose client points at a port nothing listens on.
+        pub fn new(role: Role, username: &str, locale: &str) -> TestCtx {
+            Self::over(Client::new("http://127.0.0.1:9".parse().expect("url")), role, username, locale, Utc::now())
+        }
+
+        pub fn over(client: Client, role: Role, username: &str, locale: &str, now: DateTime<Utc>) -> TestCtx {
+            let dir = tempfile::tempdir().expect("temporary folder");
+            let journal = Journal::open(&dir.path().join("test.journal")).expect("journal");
+            let (tx, rx) = mpsc::unbounded_channel();
+            TestCtx {
+                client,
+                role,
+                username: username.into(),
+                i18n: I18n::new(Locale::embedded(locale).expect("embedded locale")),
+                now,
+                online: true,
+                journal,
+                grace: crate::app::UNDO_GRACE,
+                notice: None,
+                went_offline: false,
+                tx,
+                rx,
+                _dir: dir,
+            }
+        }
+
+        /// Run `f` with a context at time `now`.
+        pub fn with<R>(&mut self, now: DateTime<Utc>, f: impl FnOnce(&mut PaneCtx) -> R) -> R {
+            self.now = now;
+            f(&mut self.ctx())
+        }
+
+        /// A context at `self.now`.
+        pub fn ctx(&mut self) -> PaneCtx<'_> {
+            PaneCtx {
+                client: &self.client,
+                role: self.role,
+                username: &self.username,
+                i18n: &self.i18n,
+                now: self.now,
+                online: self.online,
+                journal: &mut self.journal,
+                grace: self.grace,
+                tx: &self.tx,
+                notice: &mut self.notice,
+                went_offline: &mut self.went_offline,
+            }
         }
     }
 
-    /// Run `f` with a context at time `now`.
-    pub fn with<R>(&mut self, now: DateTime<Utc>, f: impl FnOnce(&mut PaneCtx) -> R) -> R {
-        let mut ctx = PaneCtx {
-            client: &self.client,
-            role: self.role,
-            username: &self.username,
-            i18n: &self.i18n,
-            now,
-            online: self.online,
-            journal: &mut self.journal,
-            grace: self.grace,
-            tx: &self.tx,
-            notice: &mut self.notice,
-            went_offline: &mut self.went_offline,
-        };
-        f(&mut ctx)
+    /// A context for an operator over `client`, in `lang`, at `now`.
+    pub fn test_ctx(client: Client, lang: &str, now: DateTime<Utc>) -> TestCtx {
+        TestCtx::over(client, Role::Operator, "operator1", lang, now)
     }
 }
+
+#[cfg(test)]
+pub(crate) use testing::TestCtx;
 
 #[cfg(test)]
 mod tests {

@@ -20,6 +20,21 @@ use crate::i18n::I18n;
 use crate::keymap::{Action, Keymap, Section};
 use crate::theme::{Slot, Theme};
 
+/// Cells a laid-out line takes on screen: the sum over its grapheme clusters, as ratatui's buffer
+/// draws them. `Line::width` measures whole strings, and unicode-width counts a lam-alef pair
+/// (which visual order makes of every Persian «ال») as one column, while the buffer draws two.
+pub fn line_cells(line: &Line<'_>) -> u16 {
+    use unicode_segmentation::UnicodeSegmentation;
+    use unicode_width::UnicodeWidthStr;
+    let cells: usize = line
+        .spans
+        .iter()
+        .flat_map(|s| s.content.graphemes(true))
+        .map(UnicodeWidthStr::width)
+        .sum();
+    u16::try_from(cells).unwrap_or(u16::MAX)
+}
+
 /// What drawing needs: the interface language, theme, keys (for hints) and the RTL options.
 pub struct Ui<'a> {
     pub i18n: &'a I18n,
@@ -225,7 +240,7 @@ impl<'a> Ui<'a> {
             if x > at {
                 spans.push(Span::styled(" ".repeat((x - at) as usize), style));
             }
-            at = x + line.width() as u16;
+            at = x + line_cells(&line);
             spans.extend(line.spans.into_iter().map(|s| s.patch_style(style)));
         }
         if width > at {
@@ -237,5 +252,41 @@ impl<'a> Ui<'a> {
     /// A date in the interface's calendar and digits (Jalali for Persian).
     pub fn date(&self, at: DateTime<Utc>) -> String {
         crate::dates::format_local_date(at, crate::dates::DateStyle::Numeric, self.i18n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use mosharekat_rtl::{BidiMode, Shaping};
+
+    use super::*;
+    use crate::i18n::Locale;
+
+    #[test]
+    fn row_places_cells_by_screen_cells_even_after_a_lam_alef() {
+        let i18n = I18n::new(Locale::embedded("fa").unwrap());
+        let theme = Theme::embedded("dark").unwrap();
+        let keymap = Keymap::embedded_default();
+        let ui = Ui::new(
+            &i18n,
+            &theme,
+            &keymap,
+            LayoutOptions::new(BidiMode::App, Shaping::Off),
+            Utc::now(),
+            Role::Operator,
+        );
+        // «مخالفم» in visual order holds «لا», which unicode-width counts as one column.
+        let cell = ui.cell("مخالفم", 6, Style::new());
+        assert_eq!(line_cells(&cell), 6);
+        let cols = ui.columns(13, &[Constraint::Length(6), Constraint::Length(6)]);
+        let row = ui.row(
+            13,
+            &cols,
+            vec![cell, ui.cell("بله", 6, Style::new())],
+            Style::new(),
+        );
+        assert_eq!(line_cells(&row), 13);
+        let text: String = row.spans.iter().map(|s| s.content.as_ref()).collect();
+        assert_eq!(text, "   هلب مفلاخم");
     }
 }

@@ -705,6 +705,16 @@ impl Console {
         )
     }
 
+    /// Show the Deadlines pane (`3`) once the first frame is up: an operator's console opens on
+    /// the first of their panes, Tallies.
+    pub fn show_deadlines(&mut self) {
+        // «آمار آرا» in visual order, or the English title: the tabs are drawn.
+        self.wait_for("the first frame", |s| {
+            find(s, "ارآ رامآ").is_some() || find(s, "Tallies").is_some()
+        });
+        self.send_keys("3");
+    }
+
     /// Type `keys` (UTF-8, so Persian letters work as a Persian keyboard layout sends them).
     pub fn send_keys(&mut self, keys: &str) {
         self.send_bytes(keys.as_bytes());
