@@ -171,6 +171,10 @@ pub struct ClaimedComment {
     pub consultation_title_en: String,
     #[serde(default)]
     pub thread: Vec<ThreadComment>,
+    /// The consultation's concern tags: the codes a decision on this comment may carry (any tag
+    /// when the list is empty).
+    #[serde(default)]
+    pub concern_tags: Vec<crate::ConcernTag>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -65,6 +65,8 @@ error_codes! {
     ClaimInvalid => "claim_invalid", 409;
     AlreadyDecided => "already_decided", 409;
     UsernameTaken => "username_taken", 409;
+    VersionConflict => "version_conflict", 409;
+    ConsultationNotClosed => "consultation_not_closed", 409;
     PayloadTooLarge => "payload_too_large", 413;
     UnsupportedMediaType => "unsupported_media_type", 415;
     Validation => "validation_failed", 422;
@@ -77,6 +79,7 @@ error_codes! {
     ReasonRequired => "reason_required", 422;
     UnknownReason => "unknown_reason", 422;
     ConsentRequired => "consent_required", 422;
+    UnknownTag => "unknown_tag", 422;
     Internal => "internal", 500;
     Unavailable => "unavailable", 503;
 }

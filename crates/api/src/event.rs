@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{CommentStatus, ConsultationStatus, Tally};
+use crate::{CommentStatus, ConsultationStatus, OutboxStatus, Tally};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
@@ -48,6 +48,35 @@ pub enum EventKind {
         consultation_id: i64,
         status: ConsultationStatus,
     },
+    /// A decision on a proposal was saved (a draft, or a new version of one).
+    #[serde(rename = "proposal.decided")]
+    ProposalDecided {
+        proposal_id: i64,
+        consultation_id: i64,
+        version: i64,
+        decided_by: String,
+    },
+    /// Decisions were published (and their feedback messages queued).
+    #[serde(rename = "decisions.published")]
+    DecisionsPublished {
+        consultation_id: i64,
+        proposal_ids: Vec<i64>,
+    },
+    /// A consultation's concern-tag list was replaced.
+    #[serde(rename = "tags.changed")]
+    TagsChanged { consultation_id: i64 },
+    /// A report draft was generated or regenerated.
+    #[serde(rename = "report.generated")]
+    ReportGenerated { consultation_id: i64, version: i64 },
+    #[serde(rename = "report.published")]
+    ReportPublished { consultation_id: i64, version: i64 },
+    /// An outbox message needs attention or was put back in line: it went dead, or was retried.
+    #[serde(rename = "outbox.changed")]
+    OutboxChanged {
+        message_id: i64,
+        status: OutboxStatus,
+        attempts: i64,
+    },
 }
 
 impl EventKind {
@@ -59,6 +88,12 @@ impl EventKind {
             EventKind::CommentReleased { .. } => "comment.released",
             EventKind::BallotCast { .. } => "ballot.cast",
             EventKind::ConsultationChanged { .. } => "consultation.changed",
+            EventKind::ProposalDecided { .. } => "proposal.decided",
+            EventKind::DecisionsPublished { .. } => "decisions.published",
+            EventKind::TagsChanged { .. } => "tags.changed",
+            EventKind::ReportGenerated { .. } => "report.generated",
+            EventKind::ReportPublished { .. } => "report.published",
+            EventKind::OutboxChanged { .. } => "outbox.changed",
         }
     }
 }
@@ -85,5 +120,40 @@ mod tests {
         assert_eq!(v["kind"], e.kind.name());
         let back: Event = serde_json::from_value(v).unwrap();
         assert_eq!(back, e);
+    }
+
+    #[test]
+    fn every_kind_is_sent_under_its_name() {
+        let kinds = [
+            EventKind::ProposalDecided {
+                proposal_id: 1,
+                consultation_id: 2,
+                version: 3,
+                decided_by: "op".into(),
+            },
+            EventKind::DecisionsPublished {
+                consultation_id: 2,
+                proposal_ids: vec![1],
+            },
+            EventKind::TagsChanged { consultation_id: 2 },
+            EventKind::ReportGenerated {
+                consultation_id: 2,
+                version: 1,
+            },
+            EventKind::ReportPublished {
+                consultation_id: 2,
+                version: 1,
+            },
+            EventKind::OutboxChanged {
+                message_id: 9,
+                status: OutboxStatus::Dead,
+                attempts: 8,
+            },
+        ];
+        for kind in kinds {
+            let v = serde_json::to_value(&kind).unwrap();
+            assert_eq!(v["kind"], kind.name());
+            assert_eq!(serde_json::from_value::<EventKind>(v).unwrap(), kind);
+        }
     }
 }

@@ -10,11 +10,15 @@ pub mod comment;
 pub mod consultation;
 pub mod error;
 pub mod event;
+pub mod outbox;
 pub mod page;
 pub mod participant;
 pub mod poll;
+pub mod proposal;
 pub mod province;
+pub mod report;
 pub mod staff;
+pub mod tag;
 pub mod text;
 
 pub use audit::AuditEntry;
@@ -31,6 +35,7 @@ pub use consultation::{
 };
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};
 pub use event::{Event, EventKind};
+pub use outbox::{MessageKind, OutboxMessage, OutboxStatus, WebhookPayload};
 pub use page::Page;
 pub use participant::{
     AgeBand, Category, Channel, Gender, Language, NewParticipant, ParticipantCreated,
@@ -40,8 +45,14 @@ pub use poll::{
     BallotAccepted, BallotRequest, Breakdown, NewPoll, NewPollOption, Poll, PollKind, PollOption,
     Tally, TallyCell, TallyGroup, TurnoutPoint,
 };
+pub use proposal::{
+    DecisionConflict, DecisionsPublished, Outcome, Proposal, ProposalDecision,
+    ProposalDecisionRequest, PublicDecision,
+};
 pub use province::Province;
+pub use report::{CellCount, Report, ReportFormat, ReportPublished};
 pub use staff::{NewStaff, Staff, StaffPatch};
+pub use tag::ConcernTag;
 
 /// Path prefix of every route of this protocol version.
 pub const API_PREFIX: &str = "/api/v1";
@@ -89,5 +100,9 @@ mod tests {
         check(Breakdown::ALL, |v| v.as_str());
         check(Province::ALL.iter().copied(), |v| v.code());
         check([Language::Fa, Language::En], |v| v.as_str());
+        check(Outcome::ALL, |v| v.as_str());
+        check(OutboxStatus::ALL, |v| v.as_str());
+        check(MessageKind::ALL, |v| v.as_str());
+        check(ReportFormat::ALL, |v| v.as_str());
     }
 }

@@ -1,4 +1,5 @@
-//! Starting and stopping a server: bind, serve, and run the scheduler beside it.
+//! Starting and stopping a server: bind, serve, and run the scheduler and the delivery worker
+//! beside it.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -29,7 +30,8 @@ impl RunningServer {
         &self.state.store
     }
 
-    /// Stop accepting requests, finish those in flight, stop the scheduler.
+    /// Stop accepting requests, finish those in flight, stop the scheduler and the delivery worker
+    /// (a send in flight is abandoned; its message is sent again after a restart).
     pub async fn shutdown(self) {
         let _ = self.stop.send(true);
         for task in self.tasks {
@@ -74,13 +76,17 @@ pub async fn start_with_store(
             tracing::error!("server: {e}");
         }
     });
-    let scheduler = tokio::spawn(run_scheduler(state.clone(), stopped));
+    let scheduler = tokio::spawn(run_scheduler(state.clone(), stopped.clone()));
+    let mut tasks = vec![server, scheduler];
+    if state.config.delivery.enabled {
+        tasks.push(tokio::spawn(crate::delivery::run(state.clone(), stopped)));
+    }
     tracing::info!("serving {} on {addr}", state.store.backend());
     Ok(RunningServer {
         addr,
         state,
         stop,
-        tasks: vec![server, scheduler],
+        tasks,
     })
 }
 

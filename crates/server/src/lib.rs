@@ -3,13 +3,16 @@
 //!
 //! An axum HTTP server (`routes`) over a [`store::Store`] with SQLite and PostgreSQL implementations,
 //! staff authentication (`auth`), a scheduler that opens and closes consultations on time, and live
-//! events over Server-Sent Events that reach every instance through PostgreSQL LISTEN/NOTIFY.
+//! events over Server-Sent Events that reach every instance through PostgreSQL LISTEN/NOTIFY. After a
+//! consultation closes: decisions on proposals, the comprehensive report (`report`) and feedback
+//! delivered to participants through messengers and webhooks (`delivery`).
 //! `mosharekat serve` runs it alone; the console embeds it for its default, self-contained mode.
 
 pub mod audit_chain;
 pub mod auth;
 pub mod clock;
 pub mod config;
+pub mod delivery;
 pub mod demo;
 pub mod error;
 pub mod events;
@@ -17,6 +20,7 @@ pub mod guards;
 pub mod json;
 pub mod openapi;
 pub mod reasons;
+pub mod report;
 pub mod routes;
 pub mod rules;
 pub mod state;
@@ -26,7 +30,7 @@ mod app;
 
 pub use app::{RunningServer, start, start_with_store};
 pub use clock::Clock;
-pub use config::ServerConfig;
+pub use config::{DeliveryConfig, ServerConfig};
 
 /// Walk the whole audit chain and report the first broken link.
 pub async fn verify_audit(

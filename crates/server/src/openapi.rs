@@ -51,6 +51,17 @@ routes! {
     "post" "/consultations/{id}/close" ADMIN, "Close early with a reason";
     "get" "/consultations/{id}/polls" OPERATOR, "Polls of a consultation";
     "post" "/consultations/{id}/polls" OPERATOR, "Add a poll";
+    "get" "/consultations/{id}/tags" ANY_STAFF, "The consultation's bilingual concern tags";
+    "put" "/consultations/{id}/tags" OPERATOR, "Replace the concern-tag list [{code, label_fa, label_en}]";
+    "get" "/consultations/{id}/proposals" OPERATOR, "Approved proposals, one per campaign group, with decisions (?after=&limit=)";
+    "post" "/consultations/{id}/decisions/publish" OPERATOR, "Publish decisions (both languages needed) and queue feedback messages";
+    "post" "/consultations/{id}/report" OPERATOR, "Generate the next report draft (409 before the deadline)";
+    "get" "/consultations/{id}/report" OPERATOR, "The latest report draft (?format=json|md|html|csv)";
+    "post" "/consultations/{id}/report/publish" OPERATOR, "Publish the report draft and queue feedback messages";
+    "put" "/proposals/{id}/decision" OPERATOR, "Save a decision draft {outcome, rationale_fa, rationale_en, legal_basis, version}; 409 version_conflict with the current one";
+    "get" "/outbox" OPERATOR, "Feedback messages (?status=pending|sent|dead&consultation_id=&after=&limit=)";
+    "get" "/outbox/{id}" OPERATOR, "One feedback message";
+    "post" "/outbox/{id}/retry" OPERATOR, "Send a dead message again";
     "get" "/deadlines" OPERATOR, "Deadline monitoring with flags, most urgent first";
     "get" "/polls/{id}" OPERATOR, "One poll";
     "get" "/polls/{id}/tally" OPERATOR, "Tally from live counters (?by=age_band|gender|province|category)";
@@ -68,6 +79,8 @@ routes! {
     "get" "/public/consultations" Access::Public, "Open calls, bilingual, with portal links";
     "get" "/public/consultations/{id}" Access::Public, "One published call";
     "get" "/public/consultations/{id}/polls" Access::Public, "Polls of a published call";
+    "get" "/public/consultations/{id}/decisions" Access::Public, "Published answers to proposals, with reasons";
+    "get" "/public/consultations/{id}/report" Access::Public, "The published report (?format=json|md|html|csv)";
     "post" "/public/consultations/{id}/comments" Access::Participant, "Comment or propose: 202 pending";
     "post" "/public/participants" Access::Public, "Register: 201 {participant_id, token}";
     "post" "/public/polls/{id}/ballots" Access::Participant, "Cast or replace a ballot";

@@ -3,8 +3,9 @@
 //! Driven by `openapi::ROUTES`, so a new route is covered the day it is added: a caller without a
 //! session gets `401`, a role the table does not list gets `403` (before the body is read, and
 //! with nothing written), and a role it lists reaches the handler and succeeds. The table itself is
-//! checked against the division of work (moderators: queue and comments; operators:
-//! consultations, deadlines, polls; admins: everything, plus staff accounts and the audit log).
+//! checked against the issues' division of work (moderators: queue and comments; operators:
+//! consultations, deadlines, polls, concern tags, decisions, reports and the outbox; admins:
+//! everything, plus staff accounts and the audit log).
 
 mod support;
 
@@ -30,6 +31,10 @@ struct Fixture {
     /// A staff account that admins may edit.
     staff: i64,
     staff_ids: Vec<(Role, i64)>,
+    /// A closed consultation with a decided proposal, a generated and published report, and an
+    /// outbox message (to a Bale handle: no channel is configured, so it stays in the outbox).
+    closed: i64,
+    message: i64,
 }
 
 async fn fixture(t: &TestServer) -> Fixture {
@@ -58,6 +63,74 @@ async fn fixture(t: &TestServer) -> Fixture {
         t.comment(consultation, &citizen, &format!("نظر در صف {i}"))
             .await;
     }
+    let closed = t.open_consultation().await;
+    let messenger = t
+        .ok(
+            "POST",
+            "/public/participants",
+            None,
+            Some(
+                json!({"display_name": "Nima", "category": "public", "consent": true,
+                "channel": "bale", "handle": "@nima"}),
+            ),
+        )
+        .await["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let proposal = t
+        .ok(
+            "POST",
+            &format!("/public/consultations/{closed}/comments"),
+            Some(&messenger),
+            Some(json!({"body": "پیشنهاد: ماده ۲ حذف شود", "is_proposal": true})),
+        )
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    approve(t, proposal).await;
+    t.ok(
+        "POST",
+        &format!("/consultations/{closed}/close"),
+        Some(&t.admin),
+        Some(json!({"reason": "پایان زودهنگام برای آزمون"})),
+    )
+    .await;
+    t.ok(
+        "PUT",
+        &format!("/proposals/{proposal}/decision"),
+        Some(&t.operator),
+        Some(
+            json!({"version": 0, "outcome": "rejected", "rationale_fa": "مغایر قانون",
+            "rationale_en": "Against the law", "legal_basis": "ماده ۵"}),
+        ),
+    )
+    .await;
+    t.ok(
+        "POST",
+        &format!("/consultations/{closed}/decisions/publish"),
+        Some(&t.operator),
+        None,
+    )
+    .await;
+    for step in ["report", "report/publish"] {
+        t.ok(
+            "POST",
+            &format!("/consultations/{closed}/{step}"),
+            Some(&t.operator),
+            None,
+        )
+        .await;
+    }
+    let outbox = t
+        .ok(
+            "GET",
+            &format!("/outbox?consultation_id={closed}"),
+            Some(&t.operator),
+            None,
+        )
+        .await;
+    let message = outbox["items"][0]["id"].as_i64().expect("a queued message");
     t.add_staff("target.account", Role::Moderator).await;
     let staff: Vec<Value> =
         serde_json::from_value(t.ok("GET", "/staff", Some(&t.admin), None).await).unwrap();
@@ -73,6 +146,8 @@ async fn fixture(t: &TestServer) -> Fixture {
         consultation,
         poll,
         comment,
+        closed,
+        message,
         staff: id_of("target.account"),
         staff_ids: vec![
             (Role::Moderator, id_of("moderator1")),
@@ -80,6 +155,47 @@ async fn fixture(t: &TestServer) -> Fixture {
             (Role::Admin, id_of("admin1")),
         ],
     }
+}
+
+async fn approve(t: &TestServer, comment: i64) {
+    t.ok(
+        "POST",
+        "/comments/bulk-decision",
+        Some(&t.moderator),
+        Some(json!({"ids": [comment], "action": "approve"})),
+    )
+    .await;
+}
+
+/// Make the fixture's outbox message dead (as a worker giving up on it would), so it can be retried.
+async fn kill_message(t: &TestServer, id: i64) {
+    use mosharekat_server::store::DeliveryResult;
+    let current = t.store().outbox_message(id).await.unwrap().unwrap();
+    if current.status == mosharekat_api::OutboxStatus::Dead {
+        return;
+    }
+    let now = t.now();
+    let claimed = t
+        .store()
+        .claim_due_messages(
+            &[mosharekat_api::Channel::Bale],
+            now,
+            now + Duration::minutes(1),
+            100,
+        )
+        .await
+        .unwrap();
+    let message = claimed
+        .iter()
+        .find(|m| m.id == id)
+        .expect("the message is due");
+    let dead = DeliveryResult::Dead {
+        error: "HTTP 403: bot was blocked by the user".into(),
+    };
+    t.store()
+        .record_delivery(id, message.attempts, &dead, now)
+        .await
+        .unwrap();
 }
 
 /// A fresh session for a role (logging out in one case must not end the others).
@@ -123,6 +239,28 @@ async fn request(
             draft["id"].as_i64().unwrap()
         }
         "/consultations/{id}/close" => t.open_consultation().await,
+        "/consultations/{id}/decisions/publish"
+        | "/consultations/{id}/report"
+        | "/consultations/{id}/report/publish" => f.closed,
+        "/proposals/{id}/decision" => {
+            let citizen = t.participant(&format!("Proposer {n}")).await;
+            let (_, accepted) = t
+                .call(
+                    "POST",
+                    &format!("/public/consultations/{}/comments", f.consultation),
+                    Some(&citizen),
+                    Some(json!({"body": format!("پیشنهاد شماره {n}"), "is_proposal": true})),
+                )
+                .await;
+            let id = accepted["id"].as_i64().unwrap();
+            approve(t, id).await;
+            id
+        }
+        "/outbox/{id}/retry" => {
+            kill_message(t, f.message).await;
+            f.message
+        }
+        p if p.starts_with("/outbox/") => f.message,
         p if p.starts_with("/consultations/") => f.consultation,
         p if p.starts_with("/polls/") => f.poll,
         p if p.starts_with("/comments/") => f.comment,
@@ -147,9 +285,17 @@ async fn request(
             Some(json!({"ids": [f.comment], "action": "approve"}))
         }
         ("post", "/comments/{id}/decision") => Some(json!({"action": "approve"})),
+        ("put", "/consultations/{id}/tags") => Some(
+            json!([{"code": format!("topic_{n}"), "label_fa": "شهریه", "label_en": "Tuition"}]),
+        ),
+        ("put", "/proposals/{id}/decision") => Some(json!({"version": 0, "outcome": "accepted"})),
         // A route added later with a body of its own shape fails below (422 for every role, not
         // 403) until its body is listed here.
-        ("post" | "patch", _) => Some(json!({})),
+        ("post" | "patch", p)
+            if !p.ends_with("/publish") && !p.ends_with("/report") && !p.ends_with("/retry") =>
+        {
+            Some(json!({}))
+        }
         _ => None,
     };
     (path, body)
@@ -200,7 +346,9 @@ fn policy(route: &RouteDoc) -> &'static [Role] {
         {
             &[Operator, Admin]
         }
-        ("post" | "patch", p) if p.starts_with("/consultations") => &[Operator, Admin],
+        (_, p) if p.starts_with("/outbox") || p.starts_with("/proposals") => &[Operator, Admin],
+        ("get", p) if p.ends_with("/proposals") || p.ends_with("/report") => &[Operator, Admin],
+        ("post" | "patch" | "put", p) if p.starts_with("/consultations") => &[Operator, Admin],
         // Reading consultations and reasons, the event stream, logging out: every staff member.
         _ => &[Moderator, Operator, Admin],
     }
@@ -317,6 +465,8 @@ async fn public_and_participant_routes(backend: Backend) {
         let method = route.method.to_uppercase();
         let id = if route.path.starts_with("/public/polls/") {
             f.poll
+        } else if route.path.ends_with("/report") || route.path.ends_with("/decisions") {
+            f.closed
         } else {
             f.consultation
         };

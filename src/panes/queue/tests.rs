@@ -91,6 +91,7 @@ fn claimed(
         consultation_title_fa: "پیش‌نویس آیین‌نامه‌ی حمایت از نوآوری".into(),
         consultation_title_en: "Draft regulation on support for innovation".into(),
         thread,
+        concern_tags: Vec::new(),
     }
 }
 

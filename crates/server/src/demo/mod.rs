@@ -15,7 +15,7 @@ mod consultations;
 mod corpus;
 mod dataset;
 mod hostile;
-mod jalali;
+pub(crate) mod jalali;
 mod names;
 mod participants;
 mod polls;

@@ -2,7 +2,7 @@
 //! the request, calls the store and maps the answer to protocol types.
 
 use axum::Router;
-use axum::routing::{get, patch, post};
+use axum::routing::{get, patch, post, put};
 use mosharekat_api::ErrorCode;
 
 use crate::error::ApiError;
@@ -15,10 +15,14 @@ mod consultations;
 mod deadlines;
 mod events;
 mod health;
+mod outbox;
 mod participants;
 mod polls;
+mod proposals;
 mod queue;
+mod reports;
 mod staff;
+mod tags;
 
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
@@ -43,6 +47,24 @@ pub fn router(state: AppState) -> Router {
             "/consultations/{id}/polls",
             get(polls::list).post(polls::create),
         )
+        .route(
+            "/consultations/{id}/tags",
+            get(tags::list).put(tags::replace),
+        )
+        .route("/consultations/{id}/proposals", get(proposals::list))
+        .route(
+            "/consultations/{id}/decisions/publish",
+            post(proposals::publish),
+        )
+        .route(
+            "/consultations/{id}/report",
+            get(reports::get).post(reports::generate),
+        )
+        .route("/consultations/{id}/report/publish", post(reports::publish))
+        .route("/proposals/{id}/decision", put(proposals::decide))
+        .route("/outbox", get(outbox::list))
+        .route("/outbox/{id}", get(outbox::get))
+        .route("/outbox/{id}/retry", post(outbox::retry))
         .route("/deadlines", get(deadlines::deadlines))
         .route("/polls/{id}", get(polls::get))
         .route("/polls/{id}/tally", get(polls::tally))
@@ -66,6 +88,11 @@ pub fn router(state: AppState) -> Router {
             get(participants::consultation),
         )
         .route("/public/consultations/{id}/polls", get(participants::polls))
+        .route(
+            "/public/consultations/{id}/decisions",
+            get(proposals::public_list),
+        )
+        .route("/public/consultations/{id}/report", get(reports::public))
         .route(
             "/public/consultations/{id}/comments",
             post(participants::comment),

@@ -552,7 +552,8 @@ macro_rules! impl_comment_store {
                 list.push_unseparated(") ORDER BY c.id");
                 let rows: Vec<$crate::store::comments::CommentRow> =
                     query.build_query_as().persistent(false).fetch_all(self.reader()).await?;
-                let mut titles: std::collections::HashMap<i64, (String, String)> = std::collections::HashMap::new();
+                let mut titles: std::collections::HashMap<i64, (String, String, Vec<mosharekat_api::ConcernTag>)> =
+                    std::collections::HashMap::new();
                 let mut items = Vec::with_capacity(rows.len());
                 for row in rows {
                     let comment = row.into_api(now)?;
@@ -563,15 +564,17 @@ macro_rules! impl_comment_store {
                                 .bind(comment.consultation_id)
                                 .fetch_one(self.reader())
                                 .await?;
-                        titles.insert(comment.consultation_id, t);
+                        let tags = self.concern_tags_with(self.reader(), comment.consultation_id).await?;
+                        titles.insert(comment.consultation_id, (t.0, t.1, tags));
                     }
-                    let (title_fa, title_en) = titles[&comment.consultation_id].clone();
+                    let (title_fa, title_en, concern_tags) = titles[&comment.consultation_id].clone();
                     let thread = if comment.parent_id.is_some() { self.thread(id).await? } else { Vec::new() };
                     items.push(mosharekat_api::ClaimedComment {
                         claim_token: format!("{batch}.{id}"),
                         consultation_title_fa: title_fa,
                         consultation_title_en: title_en,
                         thread,
+                        concern_tags,
                         comment,
                     });
                 }
@@ -656,6 +659,7 @@ macro_rules! impl_comment_store {
                 {
                     return Err(StoreError::refused(ErrorCode::ClaimInvalid, message));
                 }
+                self.check_concern_tags(&mut tx, state.consultation_id, &request.tags).await?;
                 let before = state.status.clone();
                 let status = self.apply_decision(&mut tx, &state, actor, request, now).await?;
                 self.append_audit(
@@ -713,11 +717,16 @@ macro_rules! impl_comment_store {
                 };
                 let mut response = BulkDecisionResponse { decided: Vec::new(), skipped: Vec::new() };
                 let mut decided_events = Vec::new();
+                let mut tags_checked = std::collections::HashSet::new();
                 for id in ids {
                     let Some(state) = self.claim_state(&mut tx, id).await? else {
                         response.skipped.push(BulkSkip { id, code: "not_found".into() });
                         continue;
                     };
+                    // Refused tags refuse the whole request: the transaction is dropped unchanged.
+                    if tags_checked.insert(state.consultation_id) {
+                        self.check_concern_tags(&mut tx, state.consultation_id, &request.tags).await?;
+                    }
                     if state.status != CommentStatus::Pending.as_str() {
                         response.skipped.push(BulkSkip { id, code: "already_decided".into() });
                         continue;

@@ -1,6 +1,7 @@
 //! Storage: one [`Store`] trait, two implementations ([`SqliteStore`], [`PgStore`]).
 //!
-//! The trait is split by area (staff, consultations, comments and the queue, polls, events, audit);
+//! The trait is split by area (staff, consultations, comments and the queue, polls, events, audit,
+//! concern tags, proposals and their decisions, the report, the outbox);
 //! each area's file holds its trait and the SQL for it. The SQL is written once with `$n`
 //! placeholders, which both SQLite and PostgreSQL accept, and compiled for each database by the
 //! area's `impl_*!` macro; what differs between the databases (how a write transaction starts, how a
@@ -22,11 +23,15 @@ mod comments;
 mod consultations;
 mod events;
 mod import;
+mod outbox;
 mod participants;
 mod polls;
 mod postgres;
+mod proposals;
+mod reports;
 mod sqlite;
 mod staff;
+mod tags;
 
 pub use audit::{AuditRecord, AuditStore};
 pub use comments::{
@@ -39,12 +44,18 @@ pub use import::{
     ImportedCounter, ImportedDecision, ImportedGroup, ImportedParticipant, ImportedPoll,
     ImportedStaff, ImportedTurnout,
 };
+pub use outbox::{DeliveryResult, DueMessage, OutboxFilter, OutboxStore};
 pub use participants::{ParticipantRecord, ParticipantStore};
 pub use polls::PollStore;
 pub(crate) use polls::{ballot_buckets, hour_start};
 pub use postgres::PgStore;
+pub use proposals::{ProposalStore, SaveDecision};
+pub use reports::{
+    CampaignRow, ParticipantCell, ReportStore, StoredReport, TagGroupRow, TurnoutRow,
+};
 pub use sqlite::SqliteStore;
 pub use staff::{StaffCredentials, StaffStore};
+pub use tags::TagStore;
 
 /// Everything the server keeps. Implemented by [`SqliteStore`] and [`PgStore`].
 pub trait Store:
@@ -56,6 +67,10 @@ pub trait Store:
     + EventStore
     + AuditStore
     + ImportStore
+    + TagStore
+    + ProposalStore
+    + ReportStore
+    + OutboxStore
 {
     /// Which database this is, for logs and `/health`.
     fn backend(&self) -> &'static str;

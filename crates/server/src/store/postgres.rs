@@ -105,6 +105,28 @@ impl PgStore {
 }
 
 impl PgStore {
+    /// Tag use per tag and campaign group on approved comments (the tag list read as `jsonb`).
+    pub(crate) const TAG_GROUPS_SQL: &'static str =
+        "SELECT j.tag, c.group_id, g.size AS group_size,
+            MIN(c.id) AS first_comment_id, COUNT(DISTINCT c.id) AS comments
+        FROM comments c
+        JOIN duplicate_groups g ON g.id = c.group_id
+        CROSS JOIN LATERAL jsonb_array_elements_text(CAST(c.tags AS jsonb)) AS j(tag)
+        WHERE c.consultation_id = $1 AND c.status = 'approved' AND c.tags <> '[]'
+        GROUP BY j.tag, c.group_id, g.size";
+
+    /// Claim due outbox messages; rows another instance is claiming are skipped, not waited for.
+    pub(crate) const CLAIM_OUTBOX_SQL: &'static str = "UPDATE outbox
+        SET attempts = attempts + 1, last_attempt_at = $1, next_attempt_at = $2
+        WHERE id IN (
+            SELECT id FROM outbox
+            WHERE status = 'pending' AND next_attempt_at <= $1
+              AND ((channel = 'bale' AND $4) OR (channel = 'eitaa' AND $5) OR (channel = 'webhook' AND $6))
+            ORDER BY next_attempt_at, id LIMIT $3
+            FOR UPDATE SKIP LOCKED)
+        RETURNING id, participant_id, consultation_id, channel, handle, language, kind, subject_id, text,
+            idempotency_key, status, attempts, next_attempt_at, last_attempt_at, last_error, created_at, sent_at";
+
     /// After an import with explicit ids, move the table's identity sequence past its largest id
     /// (or back to 1 for an empty table), so live inserts do not collide with imported rows.
     pub(crate) fn sync_id_sequence_sql(table: &str) -> Option<String> {
@@ -128,3 +150,7 @@ super::polls::impl_poll_store!(PgStore);
 super::events::impl_event_store!(PgStore);
 super::audit::impl_audit_store!(PgStore);
 super::import::impl_import_store!(PgStore);
+super::tags::impl_tag_store!(PgStore);
+super::proposals::impl_proposal_store!(PgStore);
+super::reports::impl_report_store!(PgStore);
+super::outbox::impl_outbox_store!(PgStore);

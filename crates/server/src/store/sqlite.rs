@@ -91,6 +91,28 @@ impl SqliteStore {
 }
 
 impl SqliteStore {
+    /// Tag use per tag and campaign group on approved comments (`json_each` over the tag list).
+    pub(crate) const TAG_GROUPS_SQL: &'static str =
+        "SELECT j.value AS tag, c.group_id, g.size AS group_size,
+            MIN(c.id) AS first_comment_id, COUNT(DISTINCT c.id) AS comments
+        FROM comments c
+        JOIN duplicate_groups g ON g.id = c.group_id
+        JOIN json_each(c.tags) j
+        WHERE c.consultation_id = $1 AND c.status = 'approved' AND c.tags <> '[]'
+        GROUP BY j.value, c.group_id, g.size";
+
+    /// Claim due outbox messages: count the attempt and hold them, oldest due first. The single
+    /// writer makes the select-then-update atomic.
+    pub(crate) const CLAIM_OUTBOX_SQL: &'static str = "UPDATE outbox
+        SET attempts = attempts + 1, last_attempt_at = $1, next_attempt_at = $2
+        WHERE id IN (
+            SELECT id FROM outbox
+            WHERE status = 'pending' AND next_attempt_at <= $1
+              AND ((channel = 'bale' AND $4) OR (channel = 'eitaa' AND $5) OR (channel = 'webhook' AND $6))
+            ORDER BY next_attempt_at, id LIMIT $3)
+        RETURNING id, participant_id, consultation_id, channel, handle, language, kind, subject_id, text,
+            idempotency_key, status, attempts, next_attempt_at, last_attempt_at, last_error, created_at, sent_at";
+
     /// Nothing to do after an import: an `AUTOINCREMENT` table's sequence follows the largest id
     /// inserted, explicit or not.
     pub(crate) fn sync_id_sequence_sql(_table: &str) -> Option<String> {
@@ -112,3 +134,7 @@ super::polls::impl_poll_store!(SqliteStore);
 super::events::impl_event_store!(SqliteStore);
 super::audit::impl_audit_store!(SqliteStore);
 super::import::impl_import_store!(SqliteStore);
+super::tags::impl_tag_store!(SqliteStore);
+super::proposals::impl_proposal_store!(SqliteStore);
+super::reports::impl_report_store!(SqliteStore);
+super::outbox::impl_outbox_store!(SqliteStore);

@@ -1,0 +1,381 @@
+//! The comprehensive post-deadline report: generated from aggregate reads of the store, then
+//! rendered as JSON, Markdown, HTML or CSV.
+//!
+//! Who counts as a participant: everyone who sent a comment (whatever its moderation outcome) or cast
+//! a ballot in one of the consultation's polls. Ages are counted at the consultation's close (poll
+//! breakdowns use the buckets frozen on each ballot when it was cast). Days are Tehran days.
+//! Every count of people under 5 is published as `"<5"`; totals stay exact.
+
+mod csv;
+pub mod document;
+mod html;
+pub mod labels;
+mod markdown;
+pub mod terms;
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use mosharekat_api::poll::UNKNOWN_BUCKET;
+use mosharekat_api::report::{
+    Breakdowns, Campaign, Cell, ConsultationSummary, DecisionSummary, Excerpt, KeyConcerns,
+    OptionCount, PollGroup, PollReport, TagConcern, TurnoutDay, bucket_keys,
+};
+use mosharekat_api::{
+    AgeBand, Breakdown, CellCount, Consultation, Outcome, Report, ReportFormat, Tally,
+};
+
+use crate::store::{Store, StoreResult};
+
+/// Asia/Tehran is UTC+03:30 all year (no daylight saving since 2022).
+pub const TEHRAN_OFFSET_MS: i64 = (3 * 60 + 30) * 60 * 1000;
+
+/// How many terms, campaigns and examples per tag a report lists.
+pub const TOP_TERMS: usize = 30;
+pub const TOP_CAMPAIGNS: u32 = 10;
+pub const EXAMPLES_PER_TAG: usize = 3;
+
+/// Approved comments read per page while counting terms.
+const BODY_PAGE: u32 = 5_000;
+
+/// Generate a report of a closed consultation (the caller checks that it is closed). Its version
+/// is set when it is saved.
+pub async fn generate(
+    store: &dyn Store,
+    consultation: &Consultation,
+    generated_by: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<Report> {
+    let id = consultation.id;
+    let closed_at = consultation.closed_at();
+    let comments = store.report_comment_counts(id).await?;
+    let participants = participants(&store.report_participant_cells(id).await?, closed_at);
+    let turnout = turnout(&store.report_turnout(id, TEHRAN_OFFSET_MS).await?);
+    let key_concerns = key_concerns(store, id).await?;
+    let mut polls = Vec::new();
+    for poll in store.list_polls(id).await? {
+        let mut tallies = Vec::new();
+        for by in labels::DIMENSIONS {
+            tallies.push(
+                store
+                    .tally(poll.id, Some(by))
+                    .await?
+                    .unwrap_or_else(|| Tally {
+                        poll_id: poll.id,
+                        ballots: 0,
+                        counts: Vec::new(),
+                        by: Some(by),
+                        groups: Vec::new(),
+                        turnout: Vec::new(),
+                    }),
+            );
+        }
+        polls.push(poll_report(poll, &tallies));
+    }
+    let items = store.public_decisions(id).await?;
+    let count = |o: Outcome| items.iter().filter(|d| d.outcome == o).count() as i64;
+    let decisions = DecisionSummary {
+        accepted: count(Outcome::Accepted),
+        partially_accepted: count(Outcome::PartiallyAccepted),
+        rejected: count(Outcome::Rejected),
+        items,
+    };
+    Ok(Report {
+        consultation: ConsultationSummary {
+            id,
+            kind: consultation.kind,
+            title_fa: consultation.title_fa.clone(),
+            title_en: consultation.title_en.clone(),
+            summary_fa: consultation.summary_fa.clone(),
+            summary_en: consultation.summary_en.clone(),
+            drafting_unit: consultation.drafting_unit.clone(),
+            opens_at: consultation.opens_at,
+            closes_at: consultation.closes_at,
+            closed_at,
+            portal_url: consultation.portal_url.clone(),
+        },
+        version: 0,
+        generated_at: now,
+        generated_by: generated_by.to_owned(),
+        published_at: None,
+        published_by: None,
+        comments,
+        key_concerns,
+        participants,
+        turnout,
+        polls,
+        decisions,
+    })
+}
+
+/// Cells of a breakdown in the fixed bucket order, from true counts per key.
+fn cells(dimension: Breakdown, counts: &HashMap<String, i64>) -> Vec<Cell> {
+    bucket_keys(dimension)
+        .into_iter()
+        .map(|key| Cell {
+            key: key.to_owned(),
+            count: CellCount::of(counts.get(key).copied().unwrap_or(0)),
+        })
+        .collect()
+}
+
+fn participants(rows: &[crate::store::ParticipantCell], closed_at: DateTime<Utc>) -> Breakdowns {
+    let mut by: [HashMap<String, i64>; 4] = Default::default();
+    let mut total = 0;
+    for row in rows {
+        total += row.participants;
+        let keys = [
+            AgeBand::of(row.birth_year.map(|y| y as i32), closed_at)
+                .as_str()
+                .to_owned(),
+            row.gender.clone().unwrap_or_else(|| UNKNOWN_BUCKET.into()),
+            row.province
+                .clone()
+                .unwrap_or_else(|| UNKNOWN_BUCKET.into()),
+            row.category.clone(),
+        ];
+        for (map, key) in by.iter_mut().zip(keys) {
+            *map.entry(key).or_insert(0) += row.participants;
+        }
+    }
+    let [age, gender, province, category] = by;
+    Breakdowns {
+        total,
+        by_age_band: cells(Breakdown::AgeBand, &age),
+        by_gender: cells(Breakdown::Gender, &gender),
+        by_province: cells(Breakdown::Province, &province),
+        by_category: cells(Breakdown::Category, &category),
+    }
+}
+
+/// Every day from the first with activity to the last, quiet days included.
+fn turnout(rows: &[crate::store::TurnoutRow]) -> Vec<TurnoutDay> {
+    let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+        return Vec::new();
+    };
+    let by_day: HashMap<i64, &crate::store::TurnoutRow> = rows.iter().map(|r| (r.day, r)).collect();
+    (first.day..=last.day)
+        .filter_map(|day| {
+            let date = DateTime::from_timestamp(day * 86_400, 0)?.date_naive();
+            let row = by_day.get(&day);
+            Some(TurnoutDay {
+                day: date,
+                comments: row.map_or(0, |r| r.comments),
+                ballots: row.map_or(0, |r| r.ballots),
+                participants: CellCount::of(row.map_or(0, |r| r.participants)),
+            })
+        })
+        .collect()
+}
+
+async fn key_concerns(store: &dyn Store, id: i64) -> StoreResult<KeyConcerns> {
+    let list = store.concern_tags(id).await?;
+    let rows = store.report_tag_groups(id).await?;
+    let mut per_tag: HashMap<&str, Vec<&crate::store::TagGroupRow>> = HashMap::new();
+    for row in &rows {
+        per_tag.entry(row.tag.as_str()).or_default().push(row);
+    }
+    // The listed tags, then any used before the list existed (named by their code).
+    let mut tags: Vec<(String, String, String)> = list
+        .iter()
+        .map(|t| (t.code.clone(), t.label_fa.clone(), t.label_en.clone()))
+        .collect();
+    let mut unlisted: Vec<&str> = per_tag
+        .keys()
+        .copied()
+        .filter(|code| !list.iter().any(|t| t.code == *code))
+        .collect();
+    unlisted.sort_unstable();
+    tags.extend(
+        unlisted
+            .into_iter()
+            .map(|c| (c.to_owned(), c.to_owned(), c.to_owned())),
+    );
+    let mut concerns = Vec::new();
+    let mut wanted = Vec::new();
+    for (code, label_fa, label_en) in tags {
+        let mut groups = per_tag.remove(code.as_str()).unwrap_or_default();
+        let count = groups.iter().map(|g| g.comments).sum();
+        groups.sort_by(|a, b| {
+            b.group_size
+                .cmp(&a.group_size)
+                .then(a.first_comment_id.cmp(&b.first_comment_id))
+        });
+        let examples: Vec<i64> = groups
+            .iter()
+            .take(EXAMPLES_PER_TAG)
+            .map(|g| g.first_comment_id)
+            .collect();
+        wanted.extend(&examples);
+        concerns.push((
+            TagConcern {
+                code,
+                label_fa,
+                label_en,
+                count,
+                examples: Vec::new(),
+            },
+            examples,
+        ));
+    }
+    let campaigns = store.report_campaigns(id, TOP_CAMPAIGNS).await?;
+    wanted.extend(campaigns.iter().map(|c| c.first_comment_id));
+    let bodies: HashMap<i64, String> = store.comment_bodies(&wanted).await?.into_iter().collect();
+    let excerpt = |id: i64| Excerpt::of(id, bodies.get(&id).map_or("", String::as_str));
+    let mut tags: Vec<TagConcern> = concerns
+        .into_iter()
+        .map(|(mut concern, examples)| {
+            concern.examples = examples.into_iter().map(excerpt).collect();
+            concern
+        })
+        .collect();
+    // Most used first; the list's own order among equals.
+    tags.sort_by_key(|t| std::cmp::Reverse(t.count));
+    let campaigns = campaigns
+        .iter()
+        .map(|c| Campaign {
+            group_id: c.group_id,
+            size: c.size,
+            excerpt: excerpt(c.first_comment_id),
+        })
+        .collect();
+
+    let mut counter = terms::TermCounter::default();
+    let mut after = 0;
+    loop {
+        let page = store.report_approved_bodies(id, after, BODY_PAGE).await?;
+        let Some((last, _)) = page.last() else { break };
+        after = *last;
+        for (_, body) in &page {
+            counter.add(body);
+        }
+        if page.len() < BODY_PAGE as usize {
+            break;
+        }
+    }
+    Ok(KeyConcerns {
+        tags,
+        campaigns,
+        terms: counter.top(TOP_TERMS),
+    })
+}
+
+fn option_counts(
+    options: &[mosharekat_api::PollOption],
+    cells: &[mosharekat_api::TallyCell],
+) -> Vec<OptionCount> {
+    options
+        .iter()
+        .map(|o| OptionCount {
+            option_id: o.id,
+            count: CellCount::of(
+                cells
+                    .iter()
+                    .find(|c| c.option_id == o.id)
+                    .map_or(0, |c| c.count),
+            ),
+        })
+        .collect()
+}
+
+/// A poll's results from its tallies by each dimension (in [`labels::DIMENSIONS`] order).
+fn poll_report(poll: mosharekat_api::Poll, tallies: &[Tally]) -> PollReport {
+    let overall = tallies.first();
+    let groups = |dimension: Breakdown| -> Vec<PollGroup> {
+        let tally = tallies.iter().find(|t| t.by == Some(dimension));
+        bucket_keys(dimension)
+            .into_iter()
+            .map(|key| {
+                let group = tally.and_then(|t| t.groups.iter().find(|g| g.key == key));
+                PollGroup {
+                    key: key.to_owned(),
+                    ballots: CellCount::of(group.map_or(0, |g| g.ballots)),
+                    counts: option_counts(&poll.options, group.map_or(&[], |g| &g.counts)),
+                }
+            })
+            .collect()
+    };
+    PollReport {
+        poll_id: poll.id,
+        kind: poll.kind,
+        question_fa: poll.question_fa.clone(),
+        question_en: poll.question_en.clone(),
+        ballots: overall.map_or(poll.total_ballots, |t| t.ballots),
+        counts: option_counts(&poll.options, overall.map_or(&[], |t| &t.counts)),
+        by_age_band: groups(Breakdown::AgeBand),
+        by_gender: groups(Breakdown::Gender),
+        by_province: groups(Breakdown::Province),
+        by_category: groups(Breakdown::Category),
+        options: poll.options,
+    }
+}
+
+/// A report in a format: the body to send.
+pub fn render(report: &Report, format: ReportFormat) -> String {
+    match format {
+        ReportFormat::Json => serde_json::to_string_pretty(report).unwrap_or_default(),
+        ReportFormat::Markdown => markdown::render(report),
+        ReportFormat::Html => html::render(report),
+        ReportFormat::Csv => csv::render(report),
+    }
+}
+
+/// A count as a report shows it, in the language's digits (`<5` stays as the protocol writes it).
+pub(crate) fn count_text(count: CellCount, language: mosharekat_api::Language) -> String {
+    match count {
+        CellCount::Exact(n) => labels::digits(n, language),
+        CellCount::Suppressed => mosharekat_api::report::SUPPRESSED.to_owned(),
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::store::{ParticipantCell, TurnoutRow};
+    use chrono::TimeZone;
+
+    #[test]
+    fn participants_are_bucketed_and_small_cells_suppressed() {
+        let closed = Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0).unwrap();
+        let cell = |birth_year, gender: Option<&str>, province: Option<&str>, n| ParticipantCell {
+            birth_year,
+            gender: gender.map(Into::into),
+            province: province.map(Into::into),
+            category: "public".into(),
+            participants: n,
+        };
+        let b = participants(
+            &[
+                cell(Some(1990), Some("female"), Some("tehran"), 6),
+                cell(Some(1991), Some("female"), Some("tehran"), 1),
+                cell(None, None, None, 3),
+            ],
+            closed,
+        );
+        assert_eq!(b.total, 10);
+        let get = |cells: &[Cell], key: &str| cells.iter().find(|c| c.key == key).unwrap().count;
+        assert_eq!(get(&b.by_age_band, "35_44"), CellCount::Exact(7));
+        assert_eq!(get(&b.by_age_band, "unknown"), CellCount::Suppressed);
+        assert_eq!(get(&b.by_gender, "female"), CellCount::Exact(7));
+        assert_eq!(get(&b.by_gender, "male"), CellCount::Suppressed);
+        assert_eq!(get(&b.by_province, "tehran"), CellCount::Exact(7));
+        assert_eq!(get(&b.by_category, "public"), CellCount::Exact(10));
+        assert_eq!(b.by_province.len(), 32);
+    }
+
+    #[test]
+    fn turnout_fills_quiet_days() {
+        let row = |day, comments, participants| TurnoutRow {
+            day,
+            comments,
+            ballots: 1,
+            participants,
+        };
+        let days = turnout(&[row(20_000, 9, 7), row(20_002, 2, 2)]);
+        assert_eq!(days.len(), 3);
+        assert_eq!(days[0].day.to_string(), "2024-10-04");
+        assert_eq!(days[0].participants, CellCount::Exact(7));
+        assert_eq!((days[1].comments, days[1].ballots), (0, 0));
+        assert_eq!(days[2].participants, CellCount::Suppressed);
+    }
+}

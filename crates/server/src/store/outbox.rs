@@ -1,0 +1,340 @@
+//! The outbox of feedback messages: the staff list and retry, and the delivery worker's claims and
+//! results. Rows are written by the publications they report (`proposals`, `reports`).
+//!
+//! A claim counts the attempt and pushes `next_attempt_at` past the time a send may take before
+//! anything is sent, in its own committed transaction: a server that dies mid-send leaves the
+//! message pending, and it is sent again (with the same idempotency key) once that time passes.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use mosharekat_api::{Channel, Language, MessageKind, OutboxMessage, OutboxStatus};
+
+use super::{Actor, StoreResult, decode, from_ms};
+
+#[derive(Debug, Clone, Default)]
+pub struct OutboxFilter {
+    pub status: Option<OutboxStatus>,
+    pub consultation_id: Option<i64>,
+    /// Keyset cursor: messages with a greater id.
+    pub after: Option<i64>,
+    pub limit: u32,
+}
+
+/// A message the worker has claimed for one attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueMessage {
+    pub id: i64,
+    pub participant_id: i64,
+    pub consultation_id: i64,
+    pub channel: Channel,
+    /// Where it goes: a chat id or username (Bale, Eitaa) or a URL (webhook).
+    pub handle: String,
+    pub language: Language,
+    pub kind: MessageKind,
+    pub subject_id: i64,
+    pub text: String,
+    pub idempotency_key: String,
+    /// Attempts made, this one included.
+    pub attempts: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+/// What became of one attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeliveryResult {
+    Sent,
+    /// Try again at `at`.
+    Retry {
+        at: DateTime<Utc>,
+        error: String,
+    },
+    /// Give up until someone retries it by hand.
+    Dead {
+        error: String,
+    },
+}
+
+#[async_trait]
+pub trait OutboxStore: Send + Sync {
+    /// In id order.
+    async fn list_outbox(&self, filter: &OutboxFilter) -> StoreResult<Vec<OutboxMessage>>;
+    async fn outbox_message(&self, id: i64) -> StoreResult<Option<OutboxMessage>>;
+    /// Put a dead message back in line, its attempts reset (`409 invalid_state` unless it is dead).
+    async fn retry_outbox_message(
+        &self,
+        id: i64,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> StoreResult<OutboxMessage>;
+    /// Take up to `limit` pending messages due at `now` on the given channels: each attempt is
+    /// counted and the message held until `hold_until` before this returns.
+    async fn claim_due_messages(
+        &self,
+        channels: &[Channel],
+        now: DateTime<Utc>,
+        hold_until: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<Vec<DueMessage>>;
+    /// Record how attempt number `attempt` of message `id` ended. A failure reported for an
+    /// attempt that is no longer the latest (another worker took over) changes nothing.
+    async fn record_delivery(
+        &self,
+        id: i64,
+        attempt: i64,
+        result: &DeliveryResult,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct OutboxRow {
+    pub id: i64,
+    pub participant_id: i64,
+    pub consultation_id: i64,
+    pub channel: String,
+    pub handle: String,
+    pub language: String,
+    pub kind: String,
+    pub subject_id: i64,
+    pub text: String,
+    pub idempotency_key: String,
+    pub status: String,
+    pub attempts: i64,
+    pub next_attempt_at: i64,
+    pub last_attempt_at: Option<i64>,
+    pub last_error: Option<String>,
+    pub created_at: i64,
+    pub sent_at: Option<i64>,
+}
+
+macro_rules! outbox_columns {
+    () => {
+        "id, participant_id, consultation_id, channel, handle, language, kind, subject_id, text, idempotency_key,
+         status, attempts, next_attempt_at, last_attempt_at, last_error, created_at, sent_at"
+    };
+}
+pub(crate) use outbox_columns;
+
+impl OutboxRow {
+    pub(crate) fn into_api(self) -> StoreResult<OutboxMessage> {
+        Ok(OutboxMessage {
+            id: self.id,
+            participant_id: self.participant_id,
+            consultation_id: self.consultation_id,
+            channel: decode(&self.channel, "outbox.channel", Channel::from_code)?,
+            status: decode(&self.status, "outbox.status", OutboxStatus::from_code)?,
+            attempts: self.attempts,
+            next_attempt_at: from_ms(self.next_attempt_at),
+            last_attempt_at: self.last_attempt_at.map(from_ms),
+            last_error: self.last_error,
+            idempotency_key: self.idempotency_key,
+            kind: decode(&self.kind, "outbox.kind", MessageKind::from_code)?,
+            subject_id: self.subject_id,
+            language: decode(&self.language, "outbox.language", Language::from_code)?,
+            text: self.text,
+            created_at: from_ms(self.created_at),
+            sent_at: self.sent_at.map(from_ms),
+        })
+    }
+
+    pub(crate) fn into_due(self) -> StoreResult<DueMessage> {
+        Ok(DueMessage {
+            id: self.id,
+            participant_id: self.participant_id,
+            consultation_id: self.consultation_id,
+            channel: decode(&self.channel, "outbox.channel", Channel::from_code)?,
+            handle: self.handle,
+            language: decode(&self.language, "outbox.language", Language::from_code)?,
+            kind: decode(&self.kind, "outbox.kind", MessageKind::from_code)?,
+            subject_id: self.subject_id,
+            text: self.text,
+            idempotency_key: self.idempotency_key,
+            attempts: self.attempts,
+            created_at: from_ms(self.created_at),
+        })
+    }
+}
+
+macro_rules! impl_outbox_store {
+    ($store:ty) => {
+        #[async_trait::async_trait]
+        impl $crate::store::OutboxStore for $store {
+            async fn list_outbox(
+                &self,
+                filter: &$crate::store::OutboxFilter,
+            ) -> $crate::store::StoreResult<Vec<mosharekat_api::OutboxMessage>> {
+                let rows: Vec<$crate::store::outbox::OutboxRow> = sqlx::query_as(concat!(
+                    "SELECT ",
+                    $crate::store::outbox::outbox_columns!(),
+                    " FROM outbox WHERE id > $1
+                        AND (CAST($2 AS TEXT) IS NULL OR status = $2)
+                        AND (CAST($3 AS BIGINT) IS NULL OR consultation_id = $3)
+                      ORDER BY id LIMIT $4"
+                ))
+                .bind(filter.after.unwrap_or(0))
+                .bind(filter.status.map(|s| s.as_str()))
+                .bind(filter.consultation_id)
+                .bind(i64::from(filter.limit))
+                .fetch_all(self.reader())
+                .await?;
+                rows.into_iter().map(|r| r.into_api()).collect()
+            }
+
+            async fn outbox_message(&self, id: i64) -> $crate::store::StoreResult<Option<mosharekat_api::OutboxMessage>> {
+                let row: Option<$crate::store::outbox::OutboxRow> = sqlx::query_as(concat!(
+                    "SELECT ",
+                    $crate::store::outbox::outbox_columns!(),
+                    " FROM outbox WHERE id = $1"
+                ))
+                .bind(id)
+                .fetch_optional(self.reader())
+                .await?;
+                row.map(|r| r.into_api()).transpose()
+            }
+
+            async fn retry_outbox_message(
+                &self,
+                id: i64,
+                actor: &$crate::store::Actor,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::store::StoreResult<mosharekat_api::OutboxMessage> {
+                use mosharekat_api::{ErrorCode, OutboxStatus};
+                use $crate::store::StoreError;
+                let mut tx = self.begin_write().await?;
+                let row: Option<$crate::store::outbox::OutboxRow> = sqlx::query_as(concat!(
+                    "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $2
+                     WHERE id = $1 AND status = 'dead' RETURNING ",
+                    $crate::store::outbox::outbox_columns!()
+                ))
+                .bind(id)
+                .bind($crate::store::ms(now))
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(row) = row else {
+                    let status: Option<String> = sqlx::query_scalar("SELECT status FROM outbox WHERE id = $1")
+                        .bind(id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    return Err(match status {
+                        None => StoreError::not_found("message"),
+                        Some(status) => StoreError::refused(
+                            ErrorCode::InvalidState,
+                            format!("only a dead message is retried; this one is {status}"),
+                        ),
+                    });
+                };
+                let message = row.into_api()?;
+                self.append_audit(
+                    &mut tx,
+                    &$crate::store::AuditRecord::new(actor, "outbox.retry", format!("outbox:{id}"))
+                        .before(serde_json::json!({"status": "dead", "last_error": message.last_error}))
+                        .after(serde_json::json!({"status": "pending"})),
+                    now,
+                )
+                .await?;
+                self.append_event(
+                    &mut tx,
+                    &mosharekat_api::EventKind::OutboxChanged { message_id: id, status: OutboxStatus::Pending, attempts: 0 },
+                    now,
+                )
+                .await?;
+                tx.commit().await?;
+                self.events_committed();
+                Ok(message)
+            }
+
+            async fn claim_due_messages(
+                &self,
+                channels: &[mosharekat_api::Channel],
+                now: chrono::DateTime<chrono::Utc>,
+                hold_until: chrono::DateTime<chrono::Utc>,
+                limit: u32,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::DueMessage>> {
+                use mosharekat_api::Channel;
+                use $crate::store::ms;
+                if channels.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let mut tx = self.begin_write().await?;
+                let rows: Vec<$crate::store::outbox::OutboxRow> = sqlx::query_as(Self::CLAIM_OUTBOX_SQL)
+                    .bind(ms(now))
+                    .bind(ms(hold_until))
+                    .bind(i64::from(limit))
+                    .bind(channels.contains(&Channel::Bale))
+                    .bind(channels.contains(&Channel::Eitaa))
+                    .bind(channels.contains(&Channel::Webhook))
+                    .fetch_all(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                let mut due: Vec<$crate::store::DueMessage> =
+                    rows.into_iter().map(|r| r.into_due()).collect::<Result<_, _>>()?;
+                due.sort_by_key(|m| m.id);
+                Ok(due)
+            }
+
+            async fn record_delivery(
+                &self,
+                id: i64,
+                attempt: i64,
+                result: &$crate::store::DeliveryResult,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::store::StoreResult<()> {
+                use $crate::store::{DeliveryResult, ms};
+                let mut tx = self.begin_write().await?;
+                match result {
+                    // Delivered is delivered, whichever attempt it was.
+                    DeliveryResult::Sent => {
+                        sqlx::query(
+                            "UPDATE outbox SET status = 'sent', sent_at = $2, last_error = NULL
+                             WHERE id = $1 AND status = 'pending'",
+                        )
+                        .bind(id)
+                        .bind(ms(now))
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    DeliveryResult::Retry { at, error } => {
+                        sqlx::query(
+                            "UPDATE outbox SET next_attempt_at = $3, last_error = $4
+                             WHERE id = $1 AND attempts = $2 AND status = 'pending'",
+                        )
+                        .bind(id)
+                        .bind(attempt)
+                        .bind(ms(*at))
+                        .bind(error)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    DeliveryResult::Dead { error } => {
+                        let died = sqlx::query(
+                            "UPDATE outbox SET status = 'dead', last_error = $3
+                             WHERE id = $1 AND attempts = $2 AND status = 'pending'",
+                        )
+                        .bind(id)
+                        .bind(attempt)
+                        .bind(error)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                        if died > 0 {
+                            self.append_event(
+                                &mut tx,
+                                &mosharekat_api::EventKind::OutboxChanged {
+                                    message_id: id,
+                                    status: mosharekat_api::OutboxStatus::Dead,
+                                    attempts: attempt,
+                                },
+                                now,
+                            )
+                            .await?;
+                        }
+                    }
+                }
+                tx.commit().await?;
+                self.events_committed();
+                Ok(())
+            }
+        }
+    };
+}
+pub(crate) use impl_outbox_store;

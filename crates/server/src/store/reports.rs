@@ -1,0 +1,461 @@
+//! The comprehensive report: the aggregate reads it is generated from (GROUP BY in the database,
+//! never row by row, so a consultation of a million comments reads in seconds), and its drafts and
+//! publication.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use mosharekat_api::report::CommentCounts;
+use mosharekat_api::{Report, ReportPublished};
+
+use super::{Actor, StoreResult};
+
+/// Participants with the same demographic answers, and how many of them.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ParticipantCell {
+    pub birth_year: Option<i64>,
+    pub gender: Option<String>,
+    pub province: Option<String>,
+    pub category: String,
+    pub participants: i64,
+}
+
+/// Activity on one day; `day` counts days since 1970-01-01 in the time zone the caller shifted by.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct TurnoutRow {
+    pub day: i64,
+    pub comments: i64,
+    pub ballots: i64,
+    pub participants: i64,
+}
+
+/// Approved comments with one tag within one campaign group.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct TagGroupRow {
+    pub tag: String,
+    pub group_id: i64,
+    pub group_size: i64,
+    /// The group's first approved comment with the tag.
+    pub first_comment_id: i64,
+    pub comments: i64,
+}
+
+/// A campaign group with an approved member.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CampaignRow {
+    pub group_id: i64,
+    pub size: i64,
+    pub first_comment_id: i64,
+}
+
+/// A consultation's report as stored: the latest draft, and the published version if any.
+#[derive(Debug, Clone)]
+pub struct StoredReport {
+    /// The latest draft (its publication fields set when it is the published version).
+    pub draft: Report,
+    pub published: Option<Report>,
+}
+
+#[async_trait]
+pub trait ReportStore: Send + Sync {
+    async fn report_comment_counts(&self, consultation_id: i64) -> StoreResult<CommentCounts>;
+    /// Everyone who commented on the consultation or voted in one of its polls, grouped by their
+    /// demographic answers.
+    async fn report_participant_cells(
+        &self,
+        consultation_id: i64,
+    ) -> StoreResult<Vec<ParticipantCell>>;
+    /// Comments, ballots and distinct participants per day, days starting at UTC + `offset_ms`.
+    async fn report_turnout(
+        &self,
+        consultation_id: i64,
+        offset_ms: i64,
+    ) -> StoreResult<Vec<TurnoutRow>>;
+    /// Tag use on approved comments, per tag and campaign group.
+    async fn report_tag_groups(&self, consultation_id: i64) -> StoreResult<Vec<TagGroupRow>>;
+    /// The largest campaign groups (size at least 2) with an approved member, largest first.
+    async fn report_campaigns(
+        &self,
+        consultation_id: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<CampaignRow>>;
+    /// Approved comments' bodies in id order after `after` (a page of the stream term counting reads).
+    async fn report_approved_bodies(
+        &self,
+        consultation_id: i64,
+        after: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<(i64, String)>>;
+    /// Bodies of the given comments.
+    async fn comment_bodies(&self, ids: &[i64]) -> StoreResult<Vec<(i64, String)>>;
+    /// Store a newly generated draft as the next version; returns it with its version set.
+    async fn save_report(
+        &self,
+        report: Report,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Report>;
+    async fn stored_report(&self, consultation_id: i64) -> StoreResult<Option<StoredReport>>;
+    /// Publish the latest draft: it becomes the public report, the consultation records it (which
+    /// clears `report_overdue`), and every participant with a messenger is sent word of it once.
+    async fn publish_report(
+        &self,
+        consultation_id: i64,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ReportPublished>;
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct ReportRow {
+    pub version: i64,
+    pub body: String,
+    pub published_version: Option<i64>,
+    pub published_body: Option<String>,
+}
+
+impl ReportRow {
+    pub(crate) fn into_stored(self) -> StoreResult<StoredReport> {
+        let published: Option<Report> = self
+            .published_body
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()?;
+        let mut draft: Report = serde_json::from_str(&self.body)?;
+        if self.published_version == Some(self.version)
+            && let Some(p) = &published
+        {
+            draft.published_at = p.published_at;
+            draft.published_by = p.published_by.clone();
+        }
+        Ok(StoredReport { draft, published })
+    }
+}
+
+/// Counts by status and proposal flag, summed into the report's comment counts.
+pub(crate) fn comment_counts(rows: &[(String, bool, i64)]) -> CommentCounts {
+    let mut counts = CommentCounts::default();
+    for (status, is_proposal, n) in rows {
+        counts.total += n;
+        match status.as_str() {
+            "approved" => {
+                counts.approved += n;
+                if *is_proposal {
+                    counts.proposals += n;
+                }
+            }
+            "rejected" => counts.rejected += n,
+            "hidden" => counts.hidden += n,
+            _ => counts.pending += n,
+        }
+    }
+    counts
+}
+
+/// The ids of everyone who took part: commented, or voted in a poll of the consultation (`$1`).
+macro_rules! participant_ids {
+    () => {
+        "SELECT participant_id FROM comments WHERE consultation_id = $1
+         UNION SELECT b.participant_id FROM ballots b JOIN polls q ON q.id = b.poll_id WHERE q.consultation_id = $1"
+    };
+}
+pub(crate) use participant_ids;
+
+macro_rules! impl_report_store {
+    ($store:ty) => {
+        #[async_trait::async_trait]
+        impl $crate::store::ReportStore for $store {
+            async fn report_comment_counts(
+                &self,
+                consultation_id: i64,
+            ) -> $crate::store::StoreResult<mosharekat_api::report::CommentCounts> {
+                let rows: Vec<(String, bool, i64)> = sqlx::query_as(
+                    "SELECT status, is_proposal, COUNT(*) FROM comments WHERE consultation_id = $1 GROUP BY status, is_proposal",
+                )
+                .bind(consultation_id)
+                .fetch_all(self.reader())
+                .await?;
+                Ok($crate::store::reports::comment_counts(&rows))
+            }
+
+            async fn report_participant_cells(
+                &self,
+                consultation_id: i64,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::ParticipantCell>> {
+                Ok(sqlx::query_as(concat!(
+                    "SELECT p.birth_year, p.gender, p.province, p.category, COUNT(*) AS participants
+                     FROM participants p WHERE p.id IN (",
+                    $crate::store::reports::participant_ids!(),
+                    ") GROUP BY p.birth_year, p.gender, p.province, p.category"
+                ))
+                .bind(consultation_id)
+                .fetch_all(self.reader())
+                .await?)
+            }
+
+            async fn report_turnout(
+                &self,
+                consultation_id: i64,
+                offset_ms: i64,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::TurnoutRow>> {
+                Ok(sqlx::query_as(
+                    "SELECT day, CAST(SUM(is_comment) AS BIGINT) AS comments, CAST(SUM(1 - is_comment) AS BIGINT) AS ballots,
+                        COUNT(DISTINCT participant_id) AS participants
+                     FROM (
+                        SELECT (created_at + $2) / 86400000 AS day, participant_id, 1 AS is_comment
+                        FROM comments WHERE consultation_id = $1
+                        UNION ALL
+                        SELECT (b.cast_at + $2) / 86400000, b.participant_id, 0
+                        FROM ballots b JOIN polls q ON q.id = b.poll_id WHERE q.consultation_id = $1
+                     ) activity
+                     GROUP BY day ORDER BY day",
+                )
+                .bind(consultation_id)
+                .bind(offset_ms)
+                .fetch_all(self.reader())
+                .await?)
+            }
+
+            async fn report_tag_groups(
+                &self,
+                consultation_id: i64,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::TagGroupRow>> {
+                Ok(sqlx::query_as(Self::TAG_GROUPS_SQL).bind(consultation_id).fetch_all(self.reader()).await?)
+            }
+
+            async fn report_campaigns(
+                &self,
+                consultation_id: i64,
+                limit: u32,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::CampaignRow>> {
+                Ok(sqlx::query_as(
+                    "SELECT g.id AS group_id, g.size, MIN(c.id) AS first_comment_id
+                     FROM duplicate_groups g JOIN comments c ON c.group_id = g.id
+                     WHERE g.consultation_id = $1 AND g.size >= 2 AND c.status = 'approved'
+                     GROUP BY g.id, g.size ORDER BY g.size DESC, g.id LIMIT $2",
+                )
+                .bind(consultation_id)
+                .bind(i64::from(limit))
+                .fetch_all(self.reader())
+                .await?)
+            }
+
+            async fn report_approved_bodies(
+                &self,
+                consultation_id: i64,
+                after: i64,
+                limit: u32,
+            ) -> $crate::store::StoreResult<Vec<(i64, String)>> {
+                Ok(sqlx::query_as(
+                    "SELECT id, body FROM comments WHERE consultation_id = $1 AND id > $2 AND status = 'approved'
+                     ORDER BY id LIMIT $3",
+                )
+                .bind(consultation_id)
+                .bind(after)
+                .bind(i64::from(limit))
+                .fetch_all(self.reader())
+                .await?)
+            }
+
+            async fn comment_bodies(&self, ids: &[i64]) -> $crate::store::StoreResult<Vec<(i64, String)>> {
+                if ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let mut query = sqlx::QueryBuilder::<Db>::new("SELECT id, body FROM comments WHERE id IN (");
+                let mut list = query.separated(", ");
+                for id in ids {
+                    list.push_bind(*id);
+                }
+                list.push_unseparated(") ORDER BY id");
+                Ok(query.build_query_as().persistent(false).fetch_all(self.reader()).await?)
+            }
+
+            async fn save_report(
+                &self,
+                mut report: mosharekat_api::Report,
+                actor: &$crate::store::Actor,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::store::StoreResult<mosharekat_api::Report> {
+                use $crate::store::ms;
+                let consultation_id = report.consultation.id;
+                let mut tx = self.begin_write().await?;
+                self.consultation_row_for_update(&mut tx, consultation_id).await?;
+                let previous: Option<i64> = sqlx::query_scalar("SELECT version FROM reports WHERE consultation_id = $1")
+                    .bind(consultation_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                report.version = previous.unwrap_or(0) + 1;
+                report.published_at = None;
+                report.published_by = None;
+                let body = serde_json::to_string(&report)?;
+                sqlx::query(
+                    "INSERT INTO reports (consultation_id, version, body, generated_at, generated_by)
+                     VALUES ($1, $2, $3, $4, $5)
+                     ON CONFLICT (consultation_id) DO UPDATE SET version = excluded.version, body = excluded.body,
+                        generated_at = excluded.generated_at, generated_by = excluded.generated_by",
+                )
+                .bind(consultation_id)
+                .bind(report.version)
+                .bind(&body)
+                .bind(ms(report.generated_at))
+                .bind(&report.generated_by)
+                .execute(&mut *tx)
+                .await?;
+                self.append_audit(
+                    &mut tx,
+                    &$crate::store::AuditRecord::new(actor, "report.generate", format!("consultation:{consultation_id}"))
+                        .after(serde_json::json!({"version": report.version, "participants": report.participants.total,
+                            "comments": report.comments.total})),
+                    now,
+                )
+                .await?;
+                self.append_event(
+                    &mut tx,
+                    &mosharekat_api::EventKind::ReportGenerated { consultation_id, version: report.version },
+                    now,
+                )
+                .await?;
+                tx.commit().await?;
+                self.events_committed();
+                Ok(report)
+            }
+
+            async fn stored_report(
+                &self,
+                consultation_id: i64,
+            ) -> $crate::store::StoreResult<Option<$crate::store::StoredReport>> {
+                let row: Option<$crate::store::reports::ReportRow> = sqlx::query_as(
+                    "SELECT version, body, published_version, published_body FROM reports WHERE consultation_id = $1",
+                )
+                .bind(consultation_id)
+                .fetch_optional(self.reader())
+                .await?;
+                row.map(|r| r.into_stored()).transpose()
+            }
+
+            async fn publish_report(
+                &self,
+                consultation_id: i64,
+                actor: &$crate::store::Actor,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::store::StoreResult<mosharekat_api::ReportPublished> {
+                use mosharekat_api::Language;
+                use $crate::store::{StoreError, ms};
+                let mut tx = self.begin_write().await?;
+                let consultation = self.consultation_row_for_update(&mut tx, consultation_id).await?;
+                let row: Option<(i64, String)> = sqlx::query_as("SELECT version, body FROM reports WHERE consultation_id = $1")
+                    .bind(consultation_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let Some((version, body)) = row else {
+                    return Err(StoreError::refused(
+                        mosharekat_api::ErrorCode::NotFound,
+                        "there is no report to publish: generate it first",
+                    ));
+                };
+                let mut report: mosharekat_api::Report = serde_json::from_str(&body)?;
+                report.published_at = Some(now);
+                report.published_by = Some(actor.username.clone());
+                sqlx::query(
+                    "UPDATE reports SET published_version = $2, published_body = $3, published_at = $4, published_by = $5
+                     WHERE consultation_id = $1",
+                )
+                .bind(consultation_id)
+                .bind(version)
+                .bind(serde_json::to_string(&report)?)
+                .bind(ms(now))
+                .bind(&actor.username)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "UPDATE consultations SET report_published_at = COALESCE(report_published_at, $2), updated_at = $2
+                     WHERE id = $1",
+                )
+                .bind(consultation_id)
+                .bind(ms(now))
+                .execute(&mut *tx)
+                .await?;
+                let text = |language| {
+                    $crate::delivery::messages::report_text(
+                        &consultation.title_fa,
+                        &consultation.title_en,
+                        &consultation.portal_url,
+                        language,
+                    )
+                };
+                let messages = sqlx::query(concat!(
+                    "INSERT INTO outbox (dedup_key, participant_id, consultation_id, channel, handle, language, kind,
+                        subject_id, text, idempotency_key, status, attempts, next_attempt_at, created_at)
+                     SELECT 'report:' || CAST($1 AS TEXT) || ':' || CAST(p.id AS TEXT), p.id, $1, p.channel, p.handle,
+                        p.language, 'report_published', $1, CASE WHEN p.language = 'en' THEN $2 ELSE $3 END,
+                        'mosharekat-report-' || CAST($1 AS TEXT) || '-' || CAST(p.id AS TEXT), 'pending', 0, $4, $4
+                     FROM participants p
+                     WHERE p.id IN (",
+                    $crate::store::reports::participant_ids!(),
+                    ") AND p.channel IS NOT NULL AND p.handle IS NOT NULL
+                     ORDER BY p.id
+                     ON CONFLICT (dedup_key) DO NOTHING"
+                ))
+                .bind(consultation_id)
+                .bind(text(Language::En))
+                .bind(text(Language::Fa))
+                .bind(ms(now))
+                .execute(&mut *tx)
+                .await?
+                .rows_affected() as i64;
+                self.append_audit(
+                    &mut tx,
+                    &$crate::store::AuditRecord::new(actor, "report.publish", format!("consultation:{consultation_id}"))
+                        .after(serde_json::json!({"version": version, "messages": messages})),
+                    now,
+                )
+                .await?;
+                self.append_event(&mut tx, &mosharekat_api::EventKind::ReportPublished { consultation_id, version }, now)
+                    .await?;
+                self.append_event(
+                    &mut tx,
+                    &mosharekat_api::EventKind::ConsultationChanged { consultation_id, status: consultation.status(now) },
+                    now,
+                )
+                .await?;
+                tx.commit().await?;
+                self.events_committed();
+                Ok(mosharekat_api::ReportPublished {
+                    consultation_id,
+                    version,
+                    published_at: now,
+                    published_by: actor.username.clone(),
+                    messages,
+                })
+            }
+        }
+    };
+}
+pub(crate) use impl_report_store;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comment_counts_sum_statuses_and_approved_proposals() {
+        let rows = vec![
+            ("approved".to_owned(), false, 10),
+            ("approved".to_owned(), true, 4),
+            ("rejected".to_owned(), true, 2),
+            ("hidden".to_owned(), false, 1),
+            ("pending".to_owned(), false, 3),
+        ];
+        let c = comment_counts(&rows);
+        assert_eq!(
+            (
+                c.total,
+                c.approved,
+                c.proposals,
+                c.rejected,
+                c.hidden,
+                c.pending
+            ),
+            (20, 14, 4, 2, 1, 3)
+        );
+    }
+}
