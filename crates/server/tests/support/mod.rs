@@ -142,9 +142,53 @@ pub fn config(url: &str) -> ServerConfig {
 
 impl TestServer {
     pub async fn start(backend: Backend) -> Self {
+        Self::start_with(backend, |_| {}).await
+    }
+
+    /// A server whose test configuration `configure` adjusts first.
+    pub async fn start_with(backend: Backend, configure: impl FnOnce(&mut ServerConfig)) -> Self {
         let db = TestDb::new(backend).await;
-        let server = mosharekat_server::start(config(&db.url)).await.unwrap();
+        let mut config = config(&db.url);
+        configure(&mut config);
+        let server = mosharekat_server::start(config).await.unwrap();
         Self::with(server, db).await
+    }
+
+    /// Shut this server down (whatever it is doing) and start a new one over the same database,
+    /// with a clock of its own; the staff log in again.
+    pub async fn restart(self, configure: impl FnOnce(&mut ServerConfig)) -> Self {
+        let TestServer {
+            server, http, db, ..
+        } = self;
+        server.shutdown().await;
+        let mut config = config(&db.url);
+        configure(&mut config);
+        let server = mosharekat_server::start(config).await.unwrap();
+        let mut t = TestServer {
+            server,
+            http,
+            admin: String::new(),
+            operator: String::new(),
+            moderator: String::new(),
+            db,
+        };
+        t.admin = t.login("admin1").await;
+        t.operator = t.login("operator1").await;
+        t.moderator = t.login("moderator1").await;
+        t
+    }
+
+    pub async fn login(&self, username: &str) -> String {
+        let (status, body) = self
+            .call(
+                "POST",
+                "/auth/login",
+                None,
+                Some(json!({"username": username, "password": PASSWORD})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["token"].as_str().unwrap().to_owned()
     }
 
     pub async fn with(server: RunningServer, db: TestDb) -> Self {
@@ -191,16 +235,7 @@ impl TestServer {
             )
             .await
             .unwrap();
-        let (status, body) = self
-            .call(
-                "POST",
-                "/auth/login",
-                None,
-                Some(json!({"username": username, "password": PASSWORD})),
-            )
-            .await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        body["token"].as_str().unwrap().to_owned()
+        self.login(username).await
     }
 
     /// One request; returns the status and the JSON body (Null when empty or not JSON).
@@ -287,6 +322,69 @@ impl TestServer {
             .token
     }
 
+    /// Register a participant as given; returns the token.
+    pub async fn register(&self, participant: &NewParticipant) -> String {
+        let (status, body) = self
+            .call(
+                "POST",
+                "/public/participants",
+                None,
+                Some(serde_json::to_value(participant).unwrap()),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        serde_json::from_value::<ParticipantCreated>(body)
+            .unwrap()
+            .token
+    }
+
+    /// Close a consultation now (an admin's early close).
+    pub async fn close(&self, consultation: i64) {
+        self.ok(
+            "POST",
+            &format!("/consultations/{consultation}/close"),
+            Some(&self.admin),
+            Some(json!({"reason": "پایان دوره برای آزمون"})),
+        )
+        .await;
+    }
+
+    /// Approve comments (a moderator's bulk decision), with concern tags.
+    pub async fn approve(&self, ids: &[i64], tags: &[&str]) {
+        let answer = self
+            .ok(
+                "POST",
+                "/comments/bulk-decision",
+                Some(&self.moderator),
+                Some(json!({"ids": ids, "action": "approve", "tags": tags})),
+            )
+            .await;
+        assert_eq!(
+            answer["decided"].as_array().unwrap().len(),
+            ids.len(),
+            "{answer}"
+        );
+    }
+
+    /// Poll `check` every 20 ms until it gives a value (panics after 20 s: the test has failed).
+    pub async fn eventually<T, F, Fut>(&self, what: &str, mut check: F) -> T
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Option<T>>,
+    {
+        let give_up = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            if let Some(value) = check().await {
+                return value;
+            }
+            assert!(
+                tokio::time::Instant::now() < give_up,
+                "gave up waiting for {what}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
     pub async fn comment(&self, consultation: i64, token: &str, body: &str) -> i64 {
         let (status, value) = self
             .call(
@@ -299,6 +397,171 @@ impl TestServer {
         assert_eq!(status, StatusCode::ACCEPTED, "{value}");
         value["id"].as_i64().unwrap()
     }
+}
+
+/// The signing key of webhook deliveries in tests.
+pub const WEBHOOK_SECRET: &str = "test webhook secret";
+
+/// Delivery that tests can watch: webhooks signed and allowed to reach the mock receivers on
+/// 127.0.0.1, quick polling and short backoff (retries come within a fraction of a second; a
+/// `Retry-After` is honoured as given, so tests move the clock for it).
+pub fn fast_delivery(config: &mut ServerConfig) {
+    let d = &mut config.delivery;
+    d.webhook_secret = Some(WEBHOOK_SECRET.into());
+    d.allow_private_webhooks = true;
+    d.backoff_base = std::time::Duration::from_millis(20);
+    d.backoff_cap = std::time::Duration::from_millis(100);
+    d.poll_interval = std::time::Duration::from_millis(20);
+    d.send_timeout = std::time::Duration::from_secs(10);
+    d.hold = std::time::Duration::from_secs(30);
+}
+
+/// A local HTTP receiver standing in for a messenger or a participant's webhook: it answers from
+/// a script (then `200 {"ok": true}`) and records every request with the server clock's time.
+pub struct MockReceiver {
+    pub url: String,
+    state: Arc<MockState>,
+}
+
+/// One scripted answer.
+#[derive(Debug, Clone)]
+pub enum Reply {
+    Status(u16),
+    /// `429` with this `Retry-After` value.
+    TooManyRequests(String),
+    /// A JSON body with a status.
+    Json(u16, Value),
+    /// Never answer (the request stays open until the client gives up).
+    Hold,
+}
+
+#[derive(Debug, Clone)]
+pub struct Received {
+    /// The server clock's time when the request arrived.
+    pub at: DateTime<Utc>,
+    pub method: String,
+    pub path: String,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Received {
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+    }
+
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap()
+    }
+}
+
+struct MockState {
+    clock: mosharekat_server::Clock,
+    script: std::sync::Mutex<std::collections::VecDeque<Reply>>,
+    received: std::sync::Mutex<Vec<Received>>,
+}
+
+impl MockReceiver {
+    pub async fn start(clock: &mosharekat_server::Clock, script: Vec<Reply>) -> Self {
+        use axum::response::IntoResponse;
+        let state = Arc::new(MockState {
+            clock: clock.clone(),
+            script: std::sync::Mutex::new(script.into()),
+            received: std::sync::Mutex::new(Vec::new()),
+        });
+        async fn answer(
+            axum::extract::State(state): axum::extract::State<Arc<MockState>>,
+            method: axum::http::Method,
+            uri: axum::http::Uri,
+            headers: axum::http::HeaderMap,
+            body: axum::body::Bytes,
+        ) -> axum::response::Response {
+            let mut copied = reqwest::header::HeaderMap::new();
+            for (name, value) in &headers {
+                copied.insert(
+                    reqwest::header::HeaderName::from_bytes(name.as_str().as_bytes()).unwrap(),
+                    reqwest::header::HeaderValue::from_bytes(value.as_bytes()).unwrap(),
+                );
+            }
+            state.received.lock().unwrap().push(Received {
+                at: state.clock.now(),
+                method: method.to_string(),
+                path: uri.path().to_owned(),
+                headers: copied,
+                body: body.to_vec(),
+            });
+            let reply = state.script.lock().unwrap().pop_front();
+            let status = |code: u16| axum::http::StatusCode::from_u16(code).unwrap();
+            match reply {
+                None => axum::Json(json!({"ok": true, "result": {}})).into_response(),
+                Some(Reply::Status(code)) => (status(code), "scripted").into_response(),
+                Some(Reply::TooManyRequests(after)) => (
+                    axum::http::StatusCode::TOO_MANY_REQUESTS,
+                    [(axum::http::header::RETRY_AFTER, after)],
+                    "slow down",
+                )
+                    .into_response(),
+                Some(Reply::Json(code, body)) => (status(code), axum::Json(body)).into_response(),
+                Some(Reply::Hold) => {
+                    std::future::pending::<()>().await;
+                    unreachable!()
+                }
+            }
+        }
+        let app = axum::Router::new()
+            .fallback(answer)
+            .with_state(state.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        MockReceiver { url, state }
+    }
+
+    pub fn received(&self) -> Vec<Received> {
+        self.state.received.lock().unwrap().clone()
+    }
+
+    /// Wait until at least `n` requests have arrived (panics after 20 s).
+    pub async fn wait_for(&self, n: usize) -> Vec<Received> {
+        let give_up = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            let received = self.received();
+            if received.len() >= n {
+                return received;
+            }
+            assert!(
+                tokio::time::Instant::now() < give_up,
+                "only {} of {n} requests arrived",
+                received.len()
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    }
+}
+
+/// HMAC-SHA256 written out from RFC 2104 over plain SHA-256 (independent of the server's HMAC).
+pub fn hmac_sha256_hex(key: &[u8], message: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut block = [0u8; 64];
+    if key.len() > 64 {
+        block[..32].copy_from_slice(Sha256::digest(key).as_slice());
+    } else {
+        block[..key.len()].copy_from_slice(key);
+    }
+    let pad = |byte: u8| block.iter().map(|b| b ^ byte).collect::<Vec<u8>>();
+    let inner = Sha256::new()
+        .chain_update(pad(0x36))
+        .chain_update(message)
+        .finalize();
+    let outer = Sha256::new()
+        .chain_update(pad(0x5c))
+        .chain_update(inner.as_slice())
+        .finalize();
+    hex::encode(outer.as_slice())
 }
 
 pub fn consultation_json(opens_at: DateTime<Utc>, closes_at: DateTime<Utc>) -> Value {

@@ -1,0 +1,672 @@
+//! Proposals and their decisions over HTTP: two editors on one proposal (the second save gets
+//! `409` with the current text and nothing is lost), drafts and publication in both languages, a
+//! campaign group answered once with the answer reaching every member, the public list; concern
+//! tags and their use in moderation.
+
+mod support;
+
+use mosharekat_api::{
+    Category, Channel, ConsultationStatus, DecisionConflict, Language, NewParticipant,
+    OutboxMessage, Page, Proposal, ProposalDecision, PublicDecision,
+};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use support::{Backend, TestServer};
+
+both!(
+    two_editors_on_one_proposal,
+    drafts_publication_and_the_public_list,
+    a_campaign_group_is_answered_once_and_every_member_hears,
+    concern_tags_govern_moderation,
+);
+
+async fn proposal(t: &TestServer, consultation: i64, token: &str, body: &str) -> i64 {
+    let (status, value) = t
+        .call(
+            "POST",
+            &format!("/public/consultations/{consultation}/comments"),
+            Some(token),
+            Some(json!({"body": body, "is_proposal": true})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{value}");
+    value["id"].as_i64().unwrap()
+}
+
+fn participant(name: &str, channel: Option<(Channel, &str)>, language: Language) -> NewParticipant {
+    NewParticipant {
+        display_name: name.into(),
+        category: Category::Public,
+        birth_year: None,
+        gender: None,
+        province: None,
+        channel: channel.map(|(c, _)| c),
+        handle: channel.map(|(_, h)| h.to_owned()),
+        consent: true,
+        name_public: false,
+        language,
+    }
+}
+
+async fn save(t: &TestServer, id: i64, body: Value) -> (StatusCode, Value) {
+    t.call(
+        "PUT",
+        &format!("/proposals/{id}/decision"),
+        Some(&t.operator),
+        Some(body),
+    )
+    .await
+}
+
+async fn two_editors_on_one_proposal(backend: Backend) {
+    let t = TestServer::start(backend).await;
+    let c = t.open_consultation().await;
+    let citizen = t.participant("Sara").await;
+    let id = proposal(&t, c, &citizen, "پیشنهاد: سقف شهریه به تورم گره بخورد").await;
+    t.approve(&[id], &[]).await;
+    let second_editor = t
+        .add_staff("operator2", mosharekat_api::Role::Operator)
+        .await;
+
+    // Both open the proposal with no decision yet (version 0).
+    let first = json!({"version": 0, "outcome": "partially_accepted",
+        "rationale_fa": "سقف شهریه با نرخ تورم رسمی تعیین می‌شود، نه بیشتر.",
+        "rationale_en": "The fee cap follows official inflation, no more.",
+        "legal_basis": "ماده ۱۲ قانون مدارس غیردولتی"});
+    let (status, saved) = save(&t, id, first.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    let saved: ProposalDecision = serde_json::from_value(saved).unwrap();
+    assert_eq!(saved.version, 1);
+    assert_eq!(saved.decided_by, "operator1");
+
+    // The second editor saves from the same version 0: refused, with the first editor's text.
+    let second = json!({"version": 0, "outcome": "rejected",
+        "rationale_fa": "نظر دوم", "rationale_en": "Second view", "legal_basis": ""});
+    let (status, conflict) = t
+        .call(
+            "PUT",
+            &format!("/proposals/{id}/decision"),
+            Some(&second_editor),
+            Some(second.clone()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{conflict}");
+    let conflict: DecisionConflict = serde_json::from_value(conflict).unwrap();
+    assert_eq!(conflict.error.code, "version_conflict");
+    assert_eq!(
+        conflict.current, saved,
+        "the 409 carries the current decision"
+    );
+    assert_eq!(conflict.current.rationale_fa, first["rationale_fa"]);
+    // Nothing was lost: the stored decision is still the first editor's.
+    let list: Page<Proposal> = serde_json::from_value(
+        t.ok(
+            "GET",
+            &format!("/consultations/{c}/proposals"),
+            Some(&t.operator),
+            None,
+        )
+        .await,
+    )
+    .unwrap();
+    assert_eq!(list.items.len(), 1);
+    assert_eq!(list.items[0].decision.as_ref(), Some(&saved));
+
+    // The second editor merges and saves on top of version 1.
+    let merged = json!({"version": 1, "outcome": "partially_accepted",
+        "rationale_fa": format!("{} نظر دوم نیز لحاظ شد.", first["rationale_fa"].as_str().unwrap()),
+        "rationale_en": "The fee cap follows official inflation; the second view is noted.",
+        "legal_basis": "ماده ۱۲ قانون مدارس غیردولتی"});
+    let (status, v2) = t
+        .call(
+            "PUT",
+            &format!("/proposals/{id}/decision"),
+            Some(&second_editor),
+            Some(merged.clone()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{v2}");
+    let v2: ProposalDecision = serde_json::from_value(v2).unwrap();
+    assert_eq!((v2.version, v2.decided_by.as_str()), (2, "operator2"));
+    assert_eq!(v2.rationale_fa, merged["rationale_fa"]);
+    // The first editor, still on version 1, is now the stale one.
+    let (status, conflict) = save(&t, id, json!({"version": 1, "rationale_fa": "x"})).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(conflict["current"]["version"], 2);
+    assert_eq!(conflict["current"]["rationale_fa"], merged["rationale_fa"]);
+
+    // Two editors at once from the same version: exactly one wins.
+    let path = format!("/proposals/{id}/decision");
+    let (a, b) = tokio::join!(
+        save(
+            &t,
+            id,
+            json!({"version": 2, "rationale_fa": "الف", "rationale_en": "A"})
+        ),
+        t.call(
+            "PUT",
+            &path,
+            Some(&second_editor),
+            Some(json!({"version": 2, "rationale_fa": "ب", "rationale_en": "B"}))
+        ),
+    );
+    let mut statuses = [a.0, b.0];
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        [StatusCode::OK, StatusCode::CONFLICT],
+        "{a:?} {b:?}"
+    );
+    let winner = if a.0 == StatusCode::OK { &a.1 } else { &b.1 };
+    let loser = if a.0 == StatusCode::OK { &b.1 } else { &a.1 };
+    assert_eq!(loser["current"], *winner);
+
+    // Each save is a live event and an audit entry.
+    let events = t.store().events_after(0, 1_000).await.unwrap();
+    let decided = events
+        .iter()
+        .filter(|e| e.kind.name() == "proposal.decided")
+        .count();
+    assert_eq!(decided, 3);
+    let audit = t.store().audit_entries(0, 1_000).await.unwrap();
+    assert_eq!(
+        audit
+            .iter()
+            .filter(|e| e.entry.action == "proposal.decide")
+            .count(),
+        3
+    );
+}
+
+async fn drafts_publication_and_the_public_list(backend: Backend) {
+    let t = TestServer::start(backend).await;
+    let c = t.open_consultation().await;
+    let citizen = t.participant("Reza").await;
+    let p1 = proposal(&t, c, &citizen, "پیشنهاد اول: حذف تبصره ۲").await;
+    let p2 = proposal(&t, c, &citizen, "پیشنهاد دوم: افزودن بند ۵").await;
+    let plain = t.comment(c, &citizen, "فقط یک نظر، نه پیشنهاد").await;
+    let pending = proposal(&t, c, &citizen, "پیشنهادی که هنوز بررسی نشده").await;
+    t.approve(&[p1, p2, plain], &[]).await;
+
+    // Bad input: not a proposal, not approved, no such comment, too long, a NUL, a bad outcome.
+    for (id, body, status, code) in [
+        (plain, json!({"version": 0}), 422, "validation_failed"),
+        (pending, json!({"version": 0}), 409, "invalid_state"),
+        (987_654, json!({"version": 0}), 404, "not_found"),
+        (
+            p1,
+            json!({"version": 0, "legal_basis": "م".repeat(1_001)}),
+            422,
+            "validation_failed",
+        ),
+        (
+            p1,
+            json!({"version": 0, "rationale_fa": "a\u{0}b"}),
+            422,
+            "invalid_text",
+        ),
+        (
+            p1,
+            json!({"version": 0, "outcome": "maybe"}),
+            422,
+            "validation_failed",
+        ),
+        (p1, json!({"version": 3}), 409, "version_conflict"),
+    ] {
+        let (s, e) = save(&t, id, body.clone()).await;
+        assert_eq!(
+            (s.as_u16(), e["error"]["code"].as_str()),
+            (status, Some(code)),
+            "{body}"
+        );
+    }
+    assert!(t.store().public_decisions(c).await.unwrap().is_empty());
+
+    // Drafts: any field may be empty.
+    let (s, _) = save(&t, p1, json!({"version": 0, "outcome": "accepted", "rationale_fa": "پذیرفته شد چون به نفع دانش‌آموزان است"})).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _) = save(&t, p2, json!({"version": 0})).await;
+    assert_eq!(s, StatusCode::OK);
+
+    // Publishing waits for the deadline.
+    let path = format!("/consultations/{c}/decisions/publish");
+    let (s, e) = t.call("POST", &path, Some(&t.operator), None).await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("consultation_not_closed"))
+    );
+    t.close(c).await;
+    // Then needs an outcome for every decision, and both languages.
+    let (s, e) = t.call("POST", &path, Some(&t.operator), None).await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("validation_failed"))
+    );
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains(&p2.to_string()),
+        "{e}"
+    );
+    let (s, _) = save(&t, p2, json!({"version": 1, "outcome": "rejected", "rationale_fa": "خلاف ماده ۳", "rationale_en": "Contrary to article 3", "legal_basis": "ماده ۳"})).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, e) = t.call("POST", &path, Some(&t.operator), None).await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("missing_translation")
+        )
+    );
+    let message = e["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains(&p1.to_string()) && !message.contains(&p2.to_string()),
+        "{message}"
+    );
+    // A refused publication published nothing.
+    assert!(t.store().public_decisions(c).await.unwrap().is_empty());
+
+    let (s, _) = save(&t, p1, json!({"version": 1, "outcome": "accepted", "rationale_fa": "پذیرفته شد چون به نفع دانش‌آموزان است", "rationale_en": "Accepted: it serves pupils", "legal_basis": ""})).await;
+    assert_eq!(s, StatusCode::OK);
+    let published = t.ok("POST", &path, Some(&t.operator), None).await;
+    assert_eq!(published["published"], json!([p1, p2]));
+    assert_eq!(published["messages"], 0, "Reza has no messenger");
+    // Published decisions are final; publishing again publishes nothing new.
+    let (s, e) = save(&t, p1, json!({"version": 2, "rationale_fa": "تغییر"})).await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("invalid_state"))
+    );
+    let again = t.ok("POST", &path, Some(&t.operator), None).await;
+    assert_eq!(again["published"], json!([]));
+
+    // The public list: every published decision with its reasons and the proposal's text.
+    let (s, public) = t
+        .call(
+            "GET",
+            &format!("/public/consultations/{c}/decisions"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let public: Vec<PublicDecision> = serde_json::from_value(public).unwrap();
+    assert_eq!(public.len(), 2);
+    assert_eq!(public[0].proposal_id, p1);
+    assert_eq!(public[0].body, "پیشنهاد اول: حذف تبصره ۲");
+    assert_eq!(public[0].rationale_en, "Accepted: it serves pupils");
+    assert_eq!(public[1].outcome, mosharekat_api::Outcome::Rejected);
+    assert_eq!(public[1].legal_basis, "ماده ۳");
+    assert_eq!(public[1].group_size, 1);
+    // Not for a draft consultation, nor an unknown one.
+    let draft = t
+        .ok(
+            "POST",
+            "/consultations",
+            Some(&t.operator),
+            Some(support::consultation_json(
+                t.now(),
+                t.now() + chrono::Duration::days(40),
+            )),
+        )
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    for id in [draft, 424_242] {
+        let (s, _) = t
+            .call(
+                "GET",
+                &format!("/public/consultations/{id}/decisions"),
+                None,
+                None,
+            )
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+    }
+    let consultation = t
+        .ok(
+            "GET",
+            &format!("/consultations/{c}"),
+            Some(&t.operator),
+            None,
+        )
+        .await;
+    assert_eq!(consultation["status"], ConsultationStatus::Closed.as_str());
+}
+
+async fn a_campaign_group_is_answered_once_and_every_member_hears(backend: Backend) {
+    let t = TestServer::start(backend).await;
+    let c = t.open_consultation().await;
+    // Five people send the same proposal, typed differently; two of them have no messenger, one
+    // reads English; one of them sends it twice.
+    let members = [
+        ("Maryam", Some((Channel::Bale, "@maryam")), Language::Fa),
+        ("Ali", Some((Channel::Eitaa, "ali_1360")), Language::Fa),
+        (
+            "Sam",
+            Some((Channel::Webhook, "https://hooks.example.org/sam")),
+            Language::En,
+        ),
+        ("Zahra", None, Language::Fa),
+        ("Hossein", None, Language::En),
+    ];
+    let texts = [
+        "پیشنهاد: ساعت شروع مدارس ۸ صبح باشد",
+        "پيشنهاد:  ساعت شروع مدارس ۸ صبح باشد",
+        "پیشنهاد: ساعت شروع مدارس 8 صبح باشد.",
+        "پیشنهاد: ساعت شروع مدارس ۸ صبح باشد",
+        "پیشنهاد: ساعت شروع مدارس ۸ صبح باشد",
+    ];
+    let mut ids = Vec::new();
+    let mut tokens = Vec::new();
+    for ((name, channel, language), text) in members.iter().zip(texts) {
+        let token = t.register(&participant(name, *channel, *language)).await;
+        ids.push(proposal(&t, c, &token, text).await);
+        tokens.push(token);
+    }
+    ids.push(proposal(&t, c, &tokens[0], texts[0]).await);
+    let other = proposal(&t, c, &tokens[1], "پیشنهادی دیگر درباره سرویس مدارس").await;
+    t.approve(&ids[1..], &[]).await;
+    t.approve(&[other], &[]).await;
+    // The first member is still pending: the group's first approved proposal stands for it.
+    let list: Page<Proposal> = serde_json::from_value(
+        t.ok(
+            "GET",
+            &format!("/consultations/{c}/proposals"),
+            Some(&t.operator),
+            None,
+        )
+        .await,
+    )
+    .unwrap();
+    assert_eq!(list.items.len(), 2, "one row per campaign group");
+    let row = &list.items[0];
+    assert_eq!(row.comment.id, ids[1]);
+    assert_eq!(row.group_size, 6);
+    assert_eq!(list.items[1].comment.id, other);
+    // Keyset paging.
+    let page: Page<Proposal> = serde_json::from_value(
+        t.ok(
+            "GET",
+            &format!("/consultations/{c}/proposals?limit=1"),
+            Some(&t.operator),
+            None,
+        )
+        .await,
+    )
+    .unwrap();
+    assert_eq!(page.items.len(), 1);
+    let next = page.next_after.unwrap();
+    let page: Page<Proposal> = serde_json::from_value(
+        t.ok(
+            "GET",
+            &format!("/consultations/{c}/proposals?limit=1&after={next}"),
+            Some(&t.operator),
+            None,
+        )
+        .await,
+    )
+    .unwrap();
+    assert_eq!(page.items[0].comment.id, other);
+
+    // Answered once, through any member: the group has one decision.
+    let (s, saved) = save(
+        &t,
+        ids[1],
+        json!({"version": 0, "outcome": "accepted",
+        "rationale_fa": "ساعت شروع از مهر آینده ۸ صبح است.",
+        "rationale_en": "School starts at 8 from next autumn.", "legal_basis": "بند ۴ ماده ۲"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{saved}");
+    let (s, conflict) = save(&t, ids[2], json!({"version": 0, "outcome": "rejected"})).await;
+    assert_eq!(
+        s,
+        StatusCode::CONFLICT,
+        "another member's save is the same group's decision"
+    );
+    assert_eq!(conflict["current"]["proposal_id"], ids[1]);
+    t.approve(&[ids[0]], &[]).await;
+    let list: Page<Proposal> = serde_json::from_value(
+        t.ok(
+            "GET",
+            &format!("/consultations/{c}/proposals"),
+            Some(&t.operator),
+            None,
+        )
+        .await,
+    )
+    .unwrap();
+    assert_eq!(
+        list.items[0].comment.id, ids[1],
+        "the decided member keeps standing for the group"
+    );
+    assert_eq!(list.items[0].decision.as_ref().unwrap().version, 1);
+
+    t.close(c).await;
+    let published = t
+        .ok(
+            "POST",
+            &format!("/consultations/{c}/decisions/publish"),
+            Some(&t.operator),
+            None,
+        )
+        .await;
+    assert_eq!(published["published"], json!([ids[1]]));
+    // One message to each member with a messenger, once (Maryam sent it twice), in their language.
+    assert_eq!(published["messages"], 3);
+    let outbox: Page<OutboxMessage> = serde_json::from_value(
+        t.ok(
+            "GET",
+            &format!("/outbox?consultation_id={c}"),
+            Some(&t.operator),
+            None,
+        )
+        .await,
+    )
+    .unwrap();
+    let mut got: Vec<(Channel, Language)> = outbox
+        .items
+        .iter()
+        .map(|m| (m.channel, m.language))
+        .collect();
+    got.sort_by_key(|(c, _)| c.as_str());
+    assert_eq!(
+        got,
+        vec![
+            (Channel::Bale, Language::Fa),
+            (Channel::Eitaa, Language::Fa),
+            (Channel::Webhook, Language::En)
+        ]
+    );
+    for m in &outbox.items {
+        assert_eq!(m.kind, mosharekat_api::MessageKind::DecisionPublished);
+        assert_eq!(m.subject_id, ids[1]);
+        assert_eq!(
+            m.status,
+            mosharekat_api::OutboxStatus::Pending,
+            "no channel is configured here"
+        );
+        match m.language {
+            Language::Fa => {
+                assert!(m.text.contains("ساعت شروع از مهر آینده") && m.text.contains("پذیرفته شد"))
+            }
+            Language::En => {
+                assert!(m.text.contains("School starts at 8") && m.text.contains("Accepted"))
+            }
+        }
+        assert!(m.text.contains("بند ۴ ماده ۲"));
+    }
+    let keys: std::collections::HashSet<&str> = outbox
+        .items
+        .iter()
+        .map(|m| m.idempotency_key.as_str())
+        .collect();
+    assert_eq!(keys.len(), 3, "a key per message");
+    // Publishing again does not message anyone twice.
+    let again = t
+        .ok(
+            "POST",
+            &format!("/consultations/{c}/decisions/publish"),
+            Some(&t.operator),
+            None,
+        )
+        .await;
+    assert_eq!(again["messages"], 0);
+}
+
+async fn concern_tags_govern_moderation(backend: Backend) {
+    let t = TestServer::start(backend).await;
+    let c = t.open_consultation().await;
+    let path = format!("/consultations/{c}/tags");
+    assert_eq!(
+        t.ok("GET", &path, Some(&t.moderator), None).await,
+        json!([])
+    );
+    let citizen = t.participant("Leila").await;
+    let free = t.comment(c, &citizen, "نظر اول").await;
+    // Without a list any tag goes.
+    t.approve(&[free], &["anything"]).await;
+
+    // Bad lists change nothing.
+    for (body, code) in [
+        (
+            json!([{"code": "Fees", "label_fa": "شهریه", "label_en": "Fees"}]),
+            "validation_failed",
+        ),
+        (
+            json!([{"code": "fees", "label_fa": "شهریه", "label_en": ""}]),
+            "missing_translation",
+        ),
+        (
+            json!([{"code": "fees", "label_fa": "شهریه", "label_en": "Fees"}, {"code": "fees", "label_fa": "ب", "label_en": "B"}]),
+            "validation_failed",
+        ),
+        (json!({"code": "fees"}), "validation_failed"),
+    ] {
+        let (s, e) = t
+            .call("PUT", &path, Some(&t.operator), Some(body.clone()))
+            .await;
+        assert_eq!(
+            (s, e["error"]["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some(code)),
+            "{body}"
+        );
+    }
+    assert_eq!(
+        t.ok("GET", &path, Some(&t.moderator), None).await,
+        json!([])
+    );
+    let (s, _) = t
+        .call(
+            "PUT",
+            "/consultations/999999/tags",
+            Some(&t.operator),
+            Some(json!([])),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+
+    let list = json!([
+        {"code": "fees", "label_fa": "شهریه", "label_en": "Fees"},
+        {"code": "teachers", "label_fa": "معلمان", "label_en": "Teachers"}
+    ]);
+    assert_eq!(
+        t.ok("PUT", &path, Some(&t.operator), Some(list.clone()))
+            .await,
+        list
+    );
+    assert_eq!(t.ok("GET", &path, Some(&t.moderator), None).await, list);
+
+    // A claim carries the list; a decision may use only its codes.
+    let pending: Vec<i64> = {
+        let mut v = Vec::new();
+        for i in 0..3 {
+            v.push(
+                t.comment(c, &citizen, &format!("نظر درباره شهریه {i}"))
+                    .await,
+            );
+        }
+        v
+    };
+    let claim = t
+        .ok(
+            "POST",
+            "/queue/claim",
+            Some(&t.moderator),
+            Some(json!({"limit": 1})),
+        )
+        .await;
+    let item = &claim["items"][0];
+    assert_eq!(item["concern_tags"], list);
+    let id = item["id"].as_i64().unwrap();
+    let decide = |tags: Value| json!({"action": "approve", "tags": tags, "claim_token": item["claim_token"]});
+    let (s, e) = t
+        .call(
+            "POST",
+            &format!("/comments/{id}/decision"),
+            Some(&t.moderator),
+            Some(decide(json!(["fees", "budget"]))),
+        )
+        .await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("unknown_tag"))
+    );
+    assert!(e["error"]["message"].as_str().unwrap().contains("budget"));
+    let c1 = t
+        .ok("GET", &format!("/comments/{id}"), Some(&t.moderator), None)
+        .await;
+    assert_eq!(
+        c1["status"], "pending",
+        "a refused decision changed nothing"
+    );
+    let (s, d) = t
+        .call(
+            "POST",
+            &format!("/comments/{id}/decision"),
+            Some(&t.moderator),
+            Some(decide(json!(["fees", "teachers"]))),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{d}");
+    assert_eq!(
+        d["comment"]["decision"]["tags"],
+        json!(["fees", "teachers"])
+    );
+
+    // A bulk decision with an unknown tag is refused whole.
+    let rest: Vec<i64> = pending.iter().copied().filter(|p| *p != id).collect();
+    let (s, e) = t
+        .call(
+            "POST",
+            "/comments/bulk-decision",
+            Some(&t.moderator),
+            Some(json!({"ids": rest, "action": "approve", "tags": ["nope"]})),
+        )
+        .await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("unknown_tag"))
+    );
+    for p in &rest {
+        let c = t
+            .ok("GET", &format!("/comments/{p}"), Some(&t.moderator), None)
+            .await;
+        assert_eq!(c["status"], "pending");
+    }
+    t.approve(&rest, &["fees"]).await;
+    // Replacing the list is audited and announced.
+    let audit = t.store().audit_entries(0, 1_000).await.unwrap();
+    assert!(
+        audit.iter().any(|e| e.entry.action == "consultation.tags"
+            && e.entry.target == format!("consultation:{c}"))
+    );
+    let events = t.store().events_after(0, 1_000).await.unwrap();
+    assert!(
+        events
+            .iter()
+            .any(|e| e.kind == mosharekat_api::EventKind::TagsChanged { consultation_id: c })
+    );
+}
