@@ -284,6 +284,8 @@ macro_rules! impl_report_store {
                     .fetch_optional(&mut *tx)
                     .await?;
                 report.version = previous.unwrap_or(0) + 1;
+                // As precise as the database keeps times, so a stored report reads back equal.
+                report.generated_at = $crate::store::from_ms(ms(report.generated_at));
                 report.published_at = None;
                 report.published_by = None;
                 let body = serde_json::to_string(&report)?;
@@ -340,6 +342,7 @@ macro_rules! impl_report_store {
             ) -> $crate::store::StoreResult<mosharekat_api::ReportPublished> {
                 use mosharekat_api::Language;
                 use $crate::store::{StoreError, ms};
+                let now = $crate::store::from_ms(ms(now));
                 let mut tx = self.begin_write().await?;
                 let consultation = self.consultation_row_for_update(&mut tx, consultation_id).await?;
                 let row: Option<(i64, String)> = sqlx::query_as("SELECT version, body FROM reports WHERE consultation_id = $1")

@@ -1,0 +1,961 @@
+//! The comprehensive report over HTTP, on both databases: refused before the deadline; its figures
+//! equal a computation this test makes by itself from the data it sent (participants by age band,
+//! gender, province and category with the "not stated" bucket and every cell under 5 shown as
+//! "<5", turnout per Tehran day, concern tags with examples, campaigns, frequent terms, poll
+//! results with the same breakdowns, decisions); the four formats (HTML right to left with an
+//! English left-to-right section); publication (public copy, `report_overdue` cleared, who and
+//! when, one message per participant).
+
+mod support;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{DateTime, Datelike, Duration, Utc};
+use mosharekat_api::{Category, Channel, Gender, Language, NewParticipant, Province};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use support::{Backend, TestServer};
+
+both!(report_figures_formats_and_publication);
+
+/// A participant as this test registered them.
+#[derive(Debug, Clone)]
+struct Person {
+    token: String,
+    birth_year: Option<i32>,
+    gender: Option<&'static str>,
+    province: Option<&'static str>,
+    category: &'static str,
+    channel: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Sent {
+    id: i64,
+    who: usize,
+    body: String,
+    day: i64,
+    proposal: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fate {
+    Approve(&'static [&'static str]),
+    Reject,
+    Hide,
+    Pending,
+}
+
+/// Deterministic pseudo-random choices (a 64-bit LCG).
+struct Lcg(u64);
+
+impl Lcg {
+    fn pick<T: Copy>(&mut self, from: &[T]) -> T {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        from[((self.0 >> 33) % from.len() as u64) as usize]
+    }
+}
+
+/// The age band of a birth year in a year: the test's own table of the protocol's bands.
+fn band(birth_year: Option<i32>, year: i32) -> &'static str {
+    match birth_year.map(|b| year - b) {
+        None => "unknown",
+        Some(a) if a < 0 => "unknown",
+        Some(0..=17) => "under_18",
+        Some(18..=24) => "18_24",
+        Some(25..=34) => "25_34",
+        Some(35..=44) => "35_44",
+        Some(45..=54) => "45_54",
+        Some(55..=64) => "55_64",
+        Some(_) => "65_plus",
+    }
+}
+
+const AGE_KEYS: [&str; 8] = [
+    "under_18", "18_24", "25_34", "35_44", "45_54", "55_64", "65_plus", "unknown",
+];
+const GENDER_KEYS: [&str; 4] = ["female", "male", "other", "unknown"];
+const CATEGORY_KEYS: [&str; 5] = [
+    "scientific_elite",
+    "ngo",
+    "private_sector",
+    "public",
+    "unknown",
+];
+
+fn province_keys() -> Vec<&'static str> {
+    let mut keys: Vec<&'static str> = Province::ALL.iter().map(|p| p.code()).collect();
+    keys.push("unknown");
+    keys
+}
+
+/// How a count of people is published.
+fn published(n: i64) -> Value {
+    if n < 5 { json!("<5") } else { json!(n) }
+}
+
+/// `[{key, count}]` over `keys` from true counts.
+fn cells(keys: &[&str], counts: &HashMap<String, i64>) -> Value {
+    Value::Array(
+        keys.iter()
+            .map(|k| json!({"key": k, "count": published(counts.get(*k).copied().unwrap_or(0))}))
+            .collect(),
+    )
+}
+
+fn count_by(keys: impl IntoIterator<Item = String>) -> HashMap<String, i64> {
+    let mut map = HashMap::new();
+    for k in keys {
+        *map.entry(k).or_insert(0) += 1;
+    }
+    map
+}
+
+/// Terms of a text as the report defines them: Arabic yeh/kaf as Persian, Persian digits as ASCII,
+/// Latin lower case, split at anything not a letter or digit, no stop words, numbers or one-letter
+/// pieces; each once.
+fn terms(text: &str, stop: &HashSet<&str>) -> Vec<String> {
+    let folded: String = text
+        .chars()
+        .map(|c| match c {
+            'ي' => 'ی',
+            'ك' => 'ک',
+            '۰'..='۹' => char::from_digit(c as u32 - '۰' as u32, 10).unwrap(),
+            c => c.to_ascii_lowercase(),
+        })
+        .collect();
+    let mut seen = HashSet::new();
+    folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 2)
+        .filter(|w| !w.chars().all(|c| c.is_ascii_digit()))
+        .filter(|w| !stop.contains(w))
+        .filter(|w| seen.insert(w.to_string()))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The Tehran calendar day of an instant.
+fn tehran_day(at: DateTime<Utc>) -> String {
+    (at + Duration::minutes(210)).date_naive().to_string()
+}
+
+async fn report_figures_formats_and_publication(backend: Backend) {
+    let t = TestServer::start(backend).await;
+    // Work at Tehran noon, so that a few seconds of work never straddle a Tehran midnight.
+    let local_ms = (t.now() + Duration::minutes(210)).timestamp_millis();
+    t.clock().advance(Duration::milliseconds(
+        (43_200_000 - local_ms.rem_euclid(86_400_000)).rem_euclid(86_400_000),
+    ));
+    let c = t.open_consultation().await;
+    let tags = json!([
+        {"code": "fees", "label_fa": "شهریه", "label_en": "Fees"},
+        {"code": "teachers", "label_fa": "معلمان", "label_en": "Teachers"},
+        {"code": "safety", "label_fa": "ایمنی", "label_en": "Safety"}
+    ]);
+    t.ok(
+        "PUT",
+        &format!("/consultations/{c}/tags"),
+        Some(&t.operator),
+        Some(tags),
+    )
+    .await;
+    let poll = t
+        .ok("POST", &format!("/consultations/{c}/polls"), Some(&t.operator),
+            Some(json!({"kind": "yes_no_abstain", "question_fa": "با سقف شهریه موافقید؟", "question_en": "Do you agree with a fee cap?"})))
+        .await;
+    let poll_id = poll["id"].as_i64().unwrap();
+    let options: Vec<i64> = poll["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_i64().unwrap())
+        .collect();
+
+    // Forty people; the first three from Yazd (a cell of 3); the last two never take part.
+    let mut rng = Lcg(5);
+    let mut people = Vec::new();
+    for i in 0..40 {
+        let person = Person {
+            token: String::new(),
+            birth_year: rng.pick(&[
+                None,
+                Some(2012),
+                Some(2003),
+                Some(1995),
+                Some(1988),
+                Some(1979),
+                Some(1958),
+            ]),
+            gender: rng.pick(&[
+                None,
+                Some("female"),
+                Some("male"),
+                Some("female"),
+                Some("other"),
+            ]),
+            province: if i < 3 {
+                Some("yazd")
+            } else {
+                rng.pick(&[None, Some("tehran"), Some("isfahan"), Some("fars")])
+            },
+            category: CATEGORY_KEYS[i % 4],
+            channel: i % 3 == 0,
+        };
+        let token = t
+            .register(&NewParticipant {
+                display_name: format!("شهروند {i}"),
+                category: Category::ALL[i % 4],
+                birth_year: person.birth_year,
+                gender: person.gender.and_then(Gender::from_code),
+                province: person.province.and_then(Province::from_code),
+                channel: person.channel.then_some(Channel::Bale),
+                handle: person.channel.then(|| format!("@citizen{i}")),
+                consent: true,
+                name_public: false,
+                language: if i % 5 == 0 {
+                    Language::En
+                } else {
+                    Language::Fa
+                },
+            })
+            .await;
+        people.push(Person { token, ..person });
+    }
+
+    // Three days of comments and ballots.
+    let words = [
+        "شهریه",
+        "معلم",
+        "کلاس",
+        "کتاب",
+        "سرویس",
+        "ایمنی",
+        "امتحان",
+        "بودجه",
+    ];
+    let mut sent: Vec<Sent> = Vec::new();
+    // Who voted, their last choice, when they first voted and when they last did.
+    let mut ballots: Vec<(usize, i64, DateTime<Utc>, DateTime<Utc>)> = Vec::new();
+    let mut fates: HashMap<i64, Fate> = HashMap::new();
+    let campaign_copies = [
+        "مدارس ما به معلم بیشتری نیاز دارند",
+        "مدارس ما به معلم بيشتري نياز دارند",
+        "مدارس  ما به معلم بیشتری نیاز دارند",
+        "مدارس ما به معلم بیشتری  نیاز دارند.",
+        "مدارس ما به معلم بیشتری نیاز دارند",
+        "مدارس ما به معلم بيشتری نیاز دارند",
+    ];
+    for day in 0..3i64 {
+        if day > 0 {
+            t.clock().advance(Duration::days(1));
+        }
+        if day == 0 {
+            // The first comment is hostile markup, and a tag's example: every format shows it.
+            let body = "<script>alert('x')</script> شهریه | # عنوان".to_owned();
+            let id = t.comment(c, &people[1].token, &body).await;
+            fates.insert(id, Fate::Approve(&["fees"]));
+            sent.push(Sent {
+                id,
+                who: 1,
+                body,
+                day,
+                proposal: false,
+            });
+        }
+        let commenters: Vec<usize> = match day {
+            0 => (0..20).collect(),
+            1 => (15..30).collect(),
+            _ => vec![],
+        };
+        for who in commenters {
+            let n = sent.len();
+            let body = format!(
+                "{} {} در {} و {} بند {n}",
+                words[n % 8],
+                words[(n / 8 + 3) % 8],
+                words[(n * 3 + 1) % 8],
+                words[(n + 5) % 8]
+            );
+            let proposal = day == 0 && who < 3;
+            let (_, v) = t
+                .call(
+                    "POST",
+                    &format!("/public/consultations/{c}/comments"),
+                    Some(&people[who].token),
+                    Some(json!({"body": body, "is_proposal": proposal})),
+                )
+                .await;
+            let id = v["id"].as_i64().unwrap();
+            let fate = if proposal {
+                Fate::Approve(&[])
+            } else if n % 11 == 3 {
+                Fate::Reject
+            } else if n % 13 == 5 {
+                Fate::Hide
+            } else if n % 17 == 7 {
+                Fate::Pending
+            } else {
+                match n % 4 {
+                    0 => Fate::Approve(&["fees"]),
+                    1 => Fate::Approve(&["teachers"]),
+                    2 => Fate::Approve(&["fees", "safety"]),
+                    _ => Fate::Approve(&[]),
+                }
+            };
+            fates.insert(id, fate);
+            sent.push(Sent {
+                id,
+                who,
+                body,
+                day,
+                proposal,
+            });
+        }
+        if day == 1 {
+            for (k, copy) in campaign_copies.iter().enumerate() {
+                let who = 30 + k;
+                let id = t.comment(c, &people[who].token, copy).await;
+                fates.insert(id, Fate::Approve(&["safety"]));
+                sent.push(Sent {
+                    id,
+                    who,
+                    body: copy.to_string(),
+                    day,
+                    proposal: false,
+                });
+            }
+        }
+        let voters: Vec<usize> = match day {
+            1 => (20..36).collect(),
+            2 => (33..38).collect(),
+            _ => vec![],
+        };
+        for who in voters {
+            let option = options[who % 3];
+            let at = t.now();
+            t.ok(
+                "POST",
+                &format!("/public/polls/{poll_id}/ballots"),
+                Some(&people[who].token),
+                Some(json!({"option_ids": [option]})),
+            )
+            .await;
+            // A voter who votes again replaces the ballot: counted once, with the last choice and
+            // the demographic buckets of that moment, on the day of the first vote.
+            match ballots.iter_mut().find(|b| b.0 == who) {
+                Some(b) => {
+                    b.1 = option;
+                    b.3 = at;
+                }
+                None => ballots.push((who, option, at, at)),
+            }
+        }
+    }
+
+    // Moderation, grouped by what is decided.
+    let mut groups: BTreeMap<String, (Fate, Vec<i64>)> = BTreeMap::new();
+    for s in &sent {
+        let fate = fates[&s.id];
+        groups
+            .entry(format!("{fate:?}"))
+            .or_insert((fate, Vec::new()))
+            .1
+            .push(s.id);
+    }
+    for (fate, ids) in groups.values() {
+        match fate {
+            Fate::Approve(tags) => t.approve(ids, tags).await,
+            Fate::Reject | Fate::Hide => {
+                let (action, reason) = if *fate == Fate::Reject {
+                    ("reject", "spam")
+                } else {
+                    ("hide", "offensive")
+                };
+                t.ok(
+                    "POST",
+                    "/comments/bulk-decision",
+                    Some(&t.moderator),
+                    Some(json!({"ids": ids, "action": action, "reason_code": reason})),
+                )
+                .await;
+            }
+            Fate::Pending => {}
+        }
+    }
+
+    // Not before the deadline.
+    let report_path = format!("/consultations/{c}/report");
+    let (s, e) = t.call("POST", &report_path, Some(&t.operator), None).await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("consultation_not_closed")),
+        "{e}"
+    );
+    let (s, _) = t.call("GET", &report_path, Some(&t.operator), None).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+
+    // Answers to the three proposals, published after the close.
+    let proposals: Vec<i64> = sent.iter().filter(|s| s.proposal).map(|s| s.id).collect();
+    t.close(c).await;
+    for (id, outcome) in proposals
+        .iter()
+        .zip(["accepted", "partially_accepted", "rejected"])
+    {
+        t.ok(
+            "PUT",
+            &format!("/proposals/{id}/decision"),
+            Some(&t.operator),
+            Some(
+                json!({"version": 0, "outcome": outcome, "rationale_fa": format!("دلیل {id}"),
+                "rationale_en": format!("Reason {id}"), "legal_basis": "ماده ۷"}),
+            ),
+        )
+        .await;
+    }
+    t.ok(
+        "POST",
+        &format!("/consultations/{c}/decisions/publish"),
+        Some(&t.operator),
+        None,
+    )
+    .await;
+    let closed_at: DateTime<Utc> = serde_json::from_value(
+        t.ok(
+            "GET",
+            &format!("/consultations/{c}"),
+            Some(&t.operator),
+            None,
+        )
+        .await["closed_early_at"]
+            .clone(),
+    )
+    .unwrap();
+
+    let report = t.ok("POST", &report_path, Some(&t.operator), None).await;
+    assert_eq!(report["version"], 1);
+    assert_eq!(report["generated_by"], "operator1");
+    assert!(report.get("published_at").is_none());
+
+    // ---- The test's own computation. ----
+    let status_of = |s: &Sent| fates[&s.id];
+    let approved: Vec<&Sent> = sent
+        .iter()
+        .filter(|s| matches!(status_of(s), Fate::Approve(_)))
+        .collect();
+    let mut took_part: Vec<usize> = sent
+        .iter()
+        .map(|s| s.who)
+        .chain(ballots.iter().map(|b| b.0))
+        .collect();
+    took_part.sort_unstable();
+    took_part.dedup();
+    assert_eq!(took_part.len(), 38, "the last two never took part");
+    let year = closed_at.year();
+    let ps = &report["participants"];
+    assert_eq!(ps["total"], took_part.len() as i64);
+    let of = |f: &dyn Fn(&Person) -> String| count_by(took_part.iter().map(|i| f(&people[*i])));
+    assert_eq!(
+        ps["by_age_band"],
+        cells(&AGE_KEYS, &of(&|p| band(p.birth_year, year).into()))
+    );
+    assert_eq!(
+        ps["by_gender"],
+        cells(&GENDER_KEYS, &of(&|p| p.gender.unwrap_or("unknown").into()))
+    );
+    let provinces = province_keys();
+    assert_eq!(
+        ps["by_province"],
+        cells(&provinces, &of(&|p| p.province.unwrap_or("unknown").into()))
+    );
+    assert_eq!(
+        ps["by_category"],
+        cells(&CATEGORY_KEYS, &of(&|p| p.category.into()))
+    );
+    // The cell of three people from Yazd is published as "<5", and still counted in the total.
+    let yazd = ps["by_province"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["key"] == "yazd")
+        .unwrap();
+    assert_eq!(yazd["count"], "<5");
+    assert_eq!(of(&|p| p.province.unwrap_or("unknown").into())["yazd"], 3);
+    // No published count of people is an exact number under 5, anywhere in the report.
+    fn small_numbers(v: &Value, path: &str, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => {
+                for (k, x) in m {
+                    if ["count", "ballots", "participants"].contains(&k.as_str())
+                        && x.as_i64().is_some_and(|n| n < 5)
+                    {
+                        out.push(format!("{path}.{k}"));
+                    }
+                    small_numbers(x, &format!("{path}.{k}"), out);
+                }
+            }
+            Value::Array(a) => a
+                .iter()
+                .enumerate()
+                .for_each(|(i, x)| small_numbers(x, &format!("{path}[{i}]"), out)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    small_numbers(&report["participants"], "participants", &mut found);
+    small_numbers(&report["polls"], "polls", &mut found);
+    assert!(found.is_empty(), "exact small counts: {found:?}");
+    for day in report["turnout"].as_array().unwrap() {
+        let people = &day["participants"];
+        assert!(people == "<5" || people.as_i64().unwrap() >= 5, "{day}");
+    }
+
+    // Comment counts.
+    let count_fate =
+        |f: &dyn Fn(Fate) -> bool| sent.iter().filter(|s| f(status_of(s))).count() as i64;
+    assert_eq!(
+        report["comments"],
+        json!({
+            "total": sent.len(),
+            "approved": approved.len(),
+            "rejected": count_fate(&|f| f == Fate::Reject),
+            "hidden": count_fate(&|f| f == Fate::Hide),
+            "pending": count_fate(&|f| f == Fate::Pending),
+            "proposals": 3,
+        })
+    );
+
+    // Turnout per Tehran day.
+    let comment_days: Vec<(String, usize)> = {
+        let mut v = Vec::new();
+        for s in &sent {
+            let comment = t
+                .ok(
+                    "GET",
+                    &format!("/comments/{}", s.id),
+                    Some(&t.moderator),
+                    None,
+                )
+                .await;
+            let at: DateTime<Utc> = serde_json::from_value(comment["created_at"].clone()).unwrap();
+            v.push((tehran_day(at), s.who));
+        }
+        v
+    };
+    let ballot_days: Vec<(String, usize)> = ballots
+        .iter()
+        .map(|(who, _, first, _)| (tehran_day(*first), *who))
+        .collect();
+    let mut days: Vec<String> = comment_days
+        .iter()
+        .chain(&ballot_days)
+        .map(|(d, _)| d.clone())
+        .collect();
+    days.sort();
+    days.dedup();
+    assert_eq!(days.len(), 3);
+    let expected_turnout: Vec<Value> = days
+        .iter()
+        .map(|d| {
+            let comments = comment_days.iter().filter(|(x, _)| x == d).count();
+            let ballots = ballot_days.iter().filter(|(x, _)| x == d).count();
+            let people: HashSet<usize> = comment_days.iter().chain(&ballot_days).filter(|(x, _)| x == d).map(|(_, w)| *w).collect();
+            json!({"day": d, "comments": comments, "ballots": ballots, "participants": published(people.len() as i64)})
+        })
+        .collect();
+    assert_eq!(report["turnout"], Value::Array(expected_turnout));
+    assert_eq!(
+        sent.iter().filter(|s| s.day == 2).count(),
+        0,
+        "day 3 only had ballots"
+    );
+
+    // Concern tags: counts over approved comments, most first (the list's order among equals),
+    // examples from the largest groups first, then the earliest comments.
+    let tagged = |code: &str| -> Vec<&Sent> {
+        approved
+            .iter()
+            .copied()
+            .filter(|s| matches!(status_of(s), Fate::Approve(t) if t.contains(&code)))
+            .collect()
+    };
+    let campaign_first = sent
+        .iter()
+        .find(|s| s.body == campaign_copies[0])
+        .unwrap()
+        .id;
+    let mut expected_tags: Vec<(&str, &str, &str, Vec<i64>, i64)> = Vec::new();
+    for (code, fa, en) in [
+        ("fees", "شهریه", "Fees"),
+        ("teachers", "معلمان", "Teachers"),
+        ("safety", "ایمنی", "Safety"),
+    ] {
+        let list = tagged(code);
+        let mut singles: Vec<i64> = list
+            .iter()
+            .filter(|s| !campaign_copies.contains(&s.body.as_str()))
+            .map(|s| s.id)
+            .collect();
+        singles.sort_unstable();
+        let mut examples = Vec::new();
+        if list.iter().any(|s| s.id == campaign_first) {
+            examples.push(campaign_first);
+        }
+        examples.extend(singles);
+        examples.truncate(3);
+        expected_tags.push((code, fa, en, examples, list.len() as i64));
+    }
+    expected_tags.sort_by_key(|e| std::cmp::Reverse(e.4));
+    let got_tags = report["key_concerns"]["tags"].as_array().unwrap();
+    assert_eq!(got_tags.len(), 3);
+    for (got, (code, fa, en, examples, count)) in got_tags.iter().zip(&expected_tags) {
+        assert_eq!(
+            (
+                got["code"].as_str().unwrap(),
+                got["label_fa"].as_str().unwrap(),
+                got["label_en"].as_str().unwrap()
+            ),
+            (*code, *fa, *en)
+        );
+        assert_eq!(got["count"], *count, "{code}");
+        let ids: Vec<i64> = got["examples"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["comment_id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(&ids, examples, "{code}");
+        for e in got["examples"].as_array().unwrap() {
+            let body = &sent.iter().find(|s| s.id == e["comment_id"]).unwrap().body;
+            assert_eq!(
+                e["text"],
+                body.split_whitespace().collect::<Vec<_>>().join(" ")
+            );
+        }
+    }
+
+    // Campaigns: the one group of six, with its first approved copy.
+    assert_eq!(
+        report["key_concerns"]["campaigns"],
+        json!([{
+            "group_id": report["key_concerns"]["campaigns"][0]["group_id"],
+            "size": 6,
+            "excerpt": {"comment_id": campaign_first, "text": campaign_copies[0]},
+        }])
+    );
+
+    // Frequent terms, by the number of approved comments using them.
+    // The stop words that occur in this test's comments.
+    let stop: HashSet<&str> = ["در", "و", "به", "ما", "دارند"].into_iter().collect();
+    let mut term_counts: HashMap<String, i64> = HashMap::new();
+    for s in &approved {
+        for term in terms(&s.body, &stop) {
+            *term_counts.entry(term).or_insert(0) += 1;
+        }
+    }
+    let mut expected_terms: Vec<(String, i64)> = term_counts.into_iter().collect();
+    expected_terms.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    expected_terms.truncate(30);
+    let got_terms: Vec<(String, i64)> = report["key_concerns"]["terms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["term"].as_str().unwrap().to_owned(),
+                t["count"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(got_terms, expected_terms);
+    assert!(
+        got_terms.iter().any(|(t, n)| t == "بیشتری" && *n == 6),
+        "Arabic yeh folded: {got_terms:?}"
+    );
+
+    // The poll, overall and by each breakdown (buckets as of each ballot's time).
+    let p = &report["polls"][0];
+    assert_eq!(p["poll_id"], poll_id);
+    assert_eq!(p["ballots"], ballots.len() as i64);
+    let option_cells = |chosen: &[i64]| -> Value {
+        Value::Array(options.iter().map(|o| json!({"option_id": o, "count": published(chosen.iter().filter(|c| *c == o).count() as i64)})).collect())
+    };
+    let all: Vec<i64> = ballots.iter().map(|b| b.1).collect();
+    assert_eq!(p["counts"], option_cells(&all));
+    let breakdown = |keys: &[&str], key_of: &dyn Fn(&Person, DateTime<Utc>) -> String| -> Value {
+        Value::Array(
+            keys.iter()
+                .map(|k| {
+                    let chosen: Vec<i64> = ballots.iter().filter(|(w, _, _, last)| key_of(&people[*w], *last) == *k).map(|b| b.1).collect();
+                    json!({"key": k, "ballots": published(chosen.len() as i64), "counts": option_cells(&chosen)})
+                })
+                .collect(),
+        )
+    };
+    assert_eq!(
+        p["by_age_band"],
+        breakdown(&AGE_KEYS, &|p, at| band(p.birth_year, at.year()).into())
+    );
+    assert_eq!(
+        p["by_gender"],
+        breakdown(&GENDER_KEYS, &|p, _| p.gender.unwrap_or("unknown").into())
+    );
+    assert_eq!(
+        p["by_province"],
+        breakdown(&provinces, &|p, _| p.province.unwrap_or("unknown").into())
+    );
+    assert_eq!(
+        p["by_category"],
+        breakdown(&CATEGORY_KEYS, &|p, _| p.category.into())
+    );
+
+    // Decisions.
+    let d = &report["decisions"];
+    assert_eq!(
+        (
+            d["accepted"].as_i64(),
+            d["partially_accepted"].as_i64(),
+            d["rejected"].as_i64()
+        ),
+        (Some(1), Some(1), Some(1))
+    );
+    let decided: Vec<i64> = d["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["proposal_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(decided, proposals);
+    assert_eq!(
+        d["items"][1]["rationale_en"],
+        format!("Reason {}", proposals[1])
+    );
+
+    // ---- Formats. ----
+    let fetch = |path: String| {
+        let http = t.http.clone();
+        let token = t.operator.clone();
+        async move {
+            let resp = http.get(path).bearer_auth(token).send().await.unwrap();
+            let status = resp.status();
+            let content_type = resp
+                .headers()
+                .get("content-type")
+                .map(|v| v.to_str().unwrap().to_owned());
+            (status, content_type, resp.text().await.unwrap())
+        }
+    };
+    let (s, ct, json_text) = fetch(t.url(&format!("{report_path}?format=json"))).await;
+    assert_eq!(
+        (s, ct.as_deref()),
+        (StatusCode::OK, Some("application/json"))
+    );
+    assert_eq!(serde_json::from_str::<Value>(&json_text).unwrap(), report);
+    let (s, ct, html) = fetch(t.url(&format!("{report_path}?format=html"))).await;
+    assert_eq!(
+        (s, ct.as_deref()),
+        (StatusCode::OK, Some("text/html; charset=utf-8"))
+    );
+    assert!(
+        html.starts_with("<!DOCTYPE html>\n<html lang=\"fa\" dir=\"rtl\">"),
+        "{}",
+        &html[..200]
+    );
+    let english = html
+        .find("<section lang=\"en\" dir=\"ltr\">")
+        .expect("an English left-to-right section");
+    let persian = html
+        .find("<section lang=\"fa\" dir=\"rtl\">")
+        .expect("a Persian right-to-left section");
+    assert!(persian < english);
+    assert!(html[persian..english].contains("گزارش جامع نظرخواهی"));
+    assert!(html[english..].contains("Comprehensive consultation report"));
+    assert!(
+        !html.contains("<script")
+            && html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;")
+    );
+    assert!(
+        !html.contains("src=") && !html.contains("href=\"http"),
+        "self-contained"
+    );
+    assert!(html.contains("<td dir=\"auto\">یزد</td><td dir=\"auto\">&lt;5</td>"));
+    assert!(html.contains("<td dir=\"auto\">Yazd</td><td dir=\"auto\">&lt;5</td>"));
+    let (s, ct, md) = fetch(t.url(&format!("{report_path}?format=md"))).await;
+    assert_eq!(
+        (s, ct.as_deref()),
+        (StatusCode::OK, Some("text/markdown; charset=utf-8"))
+    );
+    assert!(md.starts_with("# گزارش جامع نظرخواهی\n"));
+    assert!(md.contains("\n# Comprehensive consultation report\n"));
+    assert!(md.contains("| یزد | \\<5 |") && md.contains("| Yazd | \\<5 |"));
+    assert!(md.contains("\\<script\\>") && !md.contains("<script>"));
+    let (s, ct, csv) = fetch(t.url(&format!("{report_path}?format=csv"))).await;
+    assert_eq!(
+        (s, ct.as_deref()),
+        (StatusCode::OK, Some("text/csv; charset=utf-8"))
+    );
+    let csv = csv.trim_start_matches('\u{feff}');
+    let sections: Vec<&str> = csv.split("\r\n\r\n").collect();
+    let province_section = sections
+        .iter()
+        .find(|s| s.contains("participants_by_province,"))
+        .unwrap();
+    assert!(province_section.starts_with("table,key,Province,People\r\n"));
+    assert!(province_section.contains("\r\nparticipants_by_province,yazd,Yazd,<5\r\n"));
+    let total_people: i64 = province_section
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.rsplit(',').next().and_then(|n| n.parse::<i64>().ok()))
+        .sum();
+    assert!(total_people <= took_part.len() as i64);
+    assert!(
+        sections
+            .iter()
+            .any(|s| s.starts_with("table,Day,Comments,Ballots,Participants\r\n"))
+    );
+    let (s, _, _) = fetch(t.url(&format!("{report_path}?format=pdf"))).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // ---- Publication. ----
+    let public_path = format!("/public/consultations/{c}/report");
+    let (s, _) = t.call("GET", &public_path, None, None).await;
+    assert_eq!(
+        s,
+        StatusCode::NOT_FOUND,
+        "nothing public before publication"
+    );
+    // A month after the close the report is overdue.
+    t.clock().advance(Duration::days(31));
+    let flags = |d: Value| -> Vec<String> {
+        d["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["consultation_id"] == c)
+            .unwrap()["flags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f.as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(
+        flags(t.ok("GET", "/deadlines", Some(&t.operator), None).await)
+            .contains(&"report_overdue".to_owned())
+    );
+    let published = t
+        .ok(
+            "POST",
+            &format!("{report_path}/publish"),
+            Some(&t.operator),
+            None,
+        )
+        .await;
+    let published_at = published["published_at"].clone();
+    assert_eq!(published["published_by"], "operator1");
+    assert_eq!(published["version"], 1);
+    // One message per participant with a messenger, never to those who did not take part.
+    let expected_messages = took_part.iter().filter(|i| people[**i].channel).count() as i64;
+    assert_eq!(published["messages"], expected_messages);
+    let outbox = t
+        .ok(
+            "GET",
+            &format!("/outbox?consultation_id={c}&limit=500"),
+            Some(&t.operator),
+            None,
+        )
+        .await;
+    let report_messages: Vec<&Value> = outbox["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["kind"] == "report_published")
+        .collect();
+    assert_eq!(report_messages.len() as i64, expected_messages);
+    for m in &report_messages {
+        let english = m["language"] == "en";
+        assert_eq!(
+            m["text"].as_str().unwrap().contains("comprehensive report"),
+            english,
+            "{m}"
+        );
+    }
+
+    let deadlines = t.ok("GET", "/deadlines", Some(&t.operator), None).await;
+    assert!(!flags(deadlines.clone()).contains(&"report_overdue".to_owned()));
+    let item = deadlines["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["consultation_id"] == c)
+        .unwrap()
+        .clone();
+    assert_eq!(item["report_published_at"], published_at);
+    let (s, public) = t.call("GET", &public_path, None, None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(public["published_at"], published_at);
+    assert_eq!(public["published_by"], "operator1");
+    assert_eq!(public["participants"], report["participants"]);
+    let resp = t
+        .http
+        .get(t.url(&format!("{public_path}?format=html")))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        resp.text()
+            .await
+            .unwrap()
+            .contains("<html lang=\"fa\" dir=\"rtl\">")
+    );
+
+    // A regenerated draft does not change the public report until it is published; publishing it
+    // again tells nobody twice.
+    let v2 = t.ok("POST", &report_path, Some(&t.operator), None).await;
+    assert_eq!(v2["version"], 2);
+    assert!(v2.get("published_at").is_none());
+    assert_eq!(t.ok("GET", &public_path, None, None).await["version"], 1);
+    let again = t
+        .ok(
+            "POST",
+            &format!("{report_path}/publish"),
+            Some(&t.operator),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (again["version"].as_i64(), again["messages"].as_i64()),
+        (Some(2), Some(0))
+    );
+    assert_eq!(t.ok("GET", &public_path, None, None).await["version"], 2);
+    let staff_view = t.ok("GET", &report_path, Some(&t.operator), None).await;
+    assert_eq!(staff_view["published_by"], "operator1");
+    // The first publication date stays the consultation's.
+    let consultation = t
+        .ok(
+            "GET",
+            &format!("/consultations/{c}"),
+            Some(&t.operator),
+            None,
+        )
+        .await;
+    assert_eq!(consultation["report_published_at"], published_at);
+    let events = t.store().events_after(0, 10_000).await.unwrap();
+    assert_eq!(
+        events
+            .iter()
+            .filter(|e| e.kind.name() == "report.published")
+            .count(),
+        2
+    );
+    assert_eq!(
+        events
+            .iter()
+            .filter(|e| e.kind.name() == "report.generated")
+            .count(),
+        2
+    );
+}
