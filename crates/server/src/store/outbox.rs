@@ -155,6 +155,12 @@ impl OutboxRow {
     }
 }
 
+/// Unix milliseconds of a time, rounded up: a wait a receiver asked for is never cut short by the
+/// database keeping milliseconds.
+pub(crate) fn ms_not_before(at: DateTime<Utc>) -> i64 {
+    at.timestamp_millis() + i64::from(!at.timestamp_subsec_nanos().is_multiple_of(1_000_000))
+}
+
 macro_rules! impl_outbox_store {
     ($store:ty) => {
         #[async_trait::async_trait]
@@ -300,7 +306,7 @@ macro_rules! impl_outbox_store {
                         )
                         .bind(id)
                         .bind(attempt)
-                        .bind(ms(*at))
+                        .bind($crate::store::outbox::ms_not_before(*at))
                         .bind(error)
                         .execute(&mut *tx)
                         .await?;
@@ -338,3 +344,22 @@ macro_rules! impl_outbox_store {
     };
 }
 pub(crate) use impl_outbox_store;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waits_round_up_to_the_millisecond() {
+        let exact = from_ms(1_000_123);
+        assert_eq!(ms_not_before(exact), 1_000_123);
+        assert_eq!(
+            ms_not_before(exact + chrono::Duration::nanoseconds(1)),
+            1_000_124
+        );
+        assert_eq!(
+            ms_not_before(exact + chrono::Duration::microseconds(999)),
+            1_000_124
+        );
+    }
+}

@@ -1,0 +1,573 @@
+//! Feedback delivery against local mock receivers (axum servers on free ports), on both databases:
+//! a delivery that fails twice then succeeds is sent with the same idempotency key every time;
+//! `429` waits exactly as long as `Retry-After` says (read on the server clock, which the test
+//! moves); a server shut down mid-delivery resumes after a restart with nothing lost; a message
+//! that dies is retried by hand; Bale and Eitaa receive their bot-API calls.
+
+mod support;
+
+use chrono::Duration;
+use mosharekat_api::{
+    Category, Channel, Language, NewParticipant, OutboxMessage, OutboxStatus, Page, WebhookPayload,
+};
+use reqwest::StatusCode;
+use serde_json::json;
+use support::{Backend, MockReceiver, Reply, TestServer, WEBHOOK_SECRET, fast_delivery};
+
+both!(
+    fails_twice_then_succeeds_with_one_key,
+    retry_after_is_honoured,
+    a_server_killed_mid_delivery_resumes,
+    dead_messages_are_retried_by_hand,
+    bale_and_eitaa_bot_apis,
+);
+
+fn member(name: &str, channel: Channel, handle: &str, language: Language) -> NewParticipant {
+    NewParticipant {
+        display_name: name.into(),
+        category: Category::Public,
+        birth_year: None,
+        gender: None,
+        province: None,
+        channel: Some(channel),
+        handle: Some(handle.into()),
+        consent: true,
+        name_public: false,
+        language,
+    }
+}
+
+/// A closed consultation whose one proposal (sent by every member) is answered and published:
+/// the messages it queued, in id order.
+async fn publish_answer(t: &TestServer, members: &[NewParticipant]) -> Vec<OutboxMessage> {
+    let c = t.open_consultation().await;
+    let mut ids = Vec::new();
+    for m in members {
+        let token = t.register(m).await;
+        let (status, v) = t
+            .call(
+                "POST",
+                &format!("/public/consultations/{c}/comments"),
+                Some(&token),
+                Some(json!({"body": "پیشنهاد: کلاس‌ها کم‌جمعیت‌تر شوند", "is_proposal": true})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{v}");
+        ids.push(v["id"].as_i64().unwrap());
+    }
+    t.approve(&ids, &[]).await;
+    t.close(c).await;
+    t.ok(
+        "PUT",
+        &format!("/proposals/{}/decision", ids[0]),
+        Some(&t.operator),
+        Some(json!({"version": 0, "outcome": "accepted",
+            "rationale_fa": "سقف ۲۸ نفر در هر کلاس تعیین شد.",
+            "rationale_en": "A cap of 28 pupils per class was set.",
+            "legal_basis": "ماده ۹ آیین‌نامه"})),
+    )
+    .await;
+    let published = t
+        .ok(
+            "POST",
+            &format!("/consultations/{c}/decisions/publish"),
+            Some(&t.operator),
+            None,
+        )
+        .await;
+    assert_eq!(published["messages"], members.len());
+    let page: Page<OutboxMessage> = serde_json::from_value(
+        t.ok(
+            "GET",
+            &format!("/outbox?consultation_id={c}"),
+            Some(&t.operator),
+            None,
+        )
+        .await,
+    )
+    .unwrap();
+    page.items
+}
+
+async fn message(t: &TestServer, id: i64) -> OutboxMessage {
+    serde_json::from_value(
+        t.ok("GET", &format!("/outbox/{id}"), Some(&t.operator), None)
+            .await,
+    )
+    .unwrap()
+}
+
+/// Wait until the message is in `status` (and, for pending, until an attempt's result is recorded).
+async fn until(
+    t: &TestServer,
+    id: i64,
+    what: &str,
+    check: impl Fn(&OutboxMessage) -> bool,
+) -> OutboxMessage {
+    t.eventually(what, || async {
+        let m = message(t, id).await;
+        check(&m).then_some(m)
+    })
+    .await
+}
+
+async fn fails_twice_then_succeeds_with_one_key(backend: Backend) {
+    let t = TestServer::start_with(backend, fast_delivery).await;
+    let hook = MockReceiver::start(t.clock(), vec![Reply::Status(500), Reply::Status(503)]).await;
+    let messages = publish_answer(
+        &t,
+        &[member(
+            "Sam",
+            Channel::Webhook,
+            &format!("{}/hooks/sam", hook.url),
+            Language::En,
+        )],
+    )
+    .await;
+    let m = until(&t, messages[0].id, "the message to be sent", |m| {
+        m.status == OutboxStatus::Sent
+    })
+    .await;
+    assert_eq!(m.attempts, 3);
+    assert!(m.sent_at.is_some() && m.last_error.is_none());
+
+    let received = hook.wait_for(3).await;
+    // Sent once successfully: the third attempt was the only one answered 2xx, and nothing follows.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(hook.received().len(), 3);
+    for r in &received {
+        assert_eq!((r.method.as_str(), r.path.as_str()), ("POST", "/hooks/sam"));
+        assert_eq!(
+            r.header("idempotency-key").as_deref(),
+            Some(m.idempotency_key.as_str())
+        );
+        assert_eq!(
+            r.header("x-mosharekat-signature"),
+            Some(format!(
+                "sha256={}",
+                support::hmac_sha256_hex(WEBHOOK_SECRET.as_bytes(), &r.body)
+            ))
+        );
+        let payload: WebhookPayload = serde_json::from_slice(&r.body).unwrap();
+        assert_eq!(payload.idempotency_key, m.idempotency_key);
+        assert_eq!(payload.language, Language::En);
+        assert_eq!(payload.subject_id, m.subject_id);
+        assert!(
+            payload
+                .text
+                .contains("A cap of 28 pupils per class was set.")
+        );
+    }
+    assert_eq!(
+        received[0].body, received[2].body,
+        "every attempt sends the same message"
+    );
+    assert!(received[1].at >= received[0].at && received[2].at >= received[1].at);
+}
+
+async fn retry_after_is_honoured(backend: Backend) {
+    let t = TestServer::start_with(backend, fast_delivery).await;
+    // Seconds, and an HTTP date (90 s from now on the server clock, to the second).
+    let date = t.now() + Duration::seconds(90);
+    let http_date = date.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+    let hook = MockReceiver::start(t.clock(), vec![Reply::TooManyRequests("120".into())]).await;
+    let dated = MockReceiver::start(t.clock(), vec![Reply::TooManyRequests(http_date)]).await;
+    let messages = publish_answer(
+        &t,
+        &[
+            member(
+                "Sam",
+                Channel::Webhook,
+                &format!("{}/sam", hook.url),
+                Language::En,
+            ),
+            member(
+                "Sara",
+                Channel::Webhook,
+                &format!("{}/sara", dated.url),
+                Language::Fa,
+            ),
+        ],
+    )
+    .await;
+    let first = hook.wait_for(1).await[0].clone();
+    let m = until(&t, messages[0].id, "the 429 to be recorded", |m| {
+        m.last_error.is_some()
+    })
+    .await;
+    assert_eq!(m.status, OutboxStatus::Pending);
+    assert_eq!(m.attempts, 1);
+    assert!(m.last_error.as_deref().unwrap().contains("429"), "{m:?}");
+    let last_attempt = m.last_attempt_at.unwrap();
+    assert!(
+        m.next_attempt_at - last_attempt >= Duration::seconds(120),
+        "{m:?}"
+    );
+    assert!(
+        m.next_attempt_at - first.at >= Duration::seconds(120),
+        "{m:?}"
+    );
+    assert!(
+        m.next_attempt_at - first.at < Duration::seconds(121),
+        "{m:?}"
+    );
+    let d = until(&t, messages[1].id, "the dated 429 to be recorded", |m| {
+        m.last_error.is_some()
+    })
+    .await;
+    let truncated =
+        chrono::DateTime::parse_from_rfc2822(&date.format("%a, %d %b %Y %H:%M:%S GMT").to_string())
+            .unwrap();
+    assert!(
+        (d.next_attempt_at - truncated.to_utc()).abs() < Duration::seconds(1),
+        "{d:?} vs {truncated}"
+    );
+
+    // The worker polls every 20 ms and its backoff is under 100 ms: without the Retry-After it
+    // would have come back many times by now.
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    assert_eq!(hook.received().len(), 1);
+    assert_eq!(dated.received().len(), 1);
+
+    t.clock().advance(Duration::seconds(120));
+    let received = hook.wait_for(2).await;
+    assert!(received[1].at - received[0].at >= Duration::seconds(120));
+    assert_eq!(
+        received[1].header("idempotency-key"),
+        received[0].header("idempotency-key")
+    );
+    let m = until(&t, messages[0].id, "the retry to be sent", |m| {
+        m.status == OutboxStatus::Sent
+    })
+    .await;
+    assert_eq!(m.attempts, 2);
+    // 120 s were past the dated wait too.
+    until(&t, messages[1].id, "the dated retry to be sent", |m| {
+        m.status == OutboxStatus::Sent
+    })
+    .await;
+    assert_eq!(dated.received().len(), 2);
+}
+
+async fn a_server_killed_mid_delivery_resumes(backend: Backend) {
+    let t = TestServer::start_with(backend, fast_delivery).await;
+    let hook = MockReceiver::start(t.clock(), vec![Reply::Hold]).await;
+    let messages = publish_answer(
+        &t,
+        &[member(
+            "Sam",
+            Channel::Webhook,
+            &format!("{}/sam", hook.url),
+            Language::En,
+        )],
+    )
+    .await;
+    let id = messages[0].id;
+    // The receiver holds the first attempt open; the server goes down meanwhile.
+    hook.wait_for(1).await;
+    let in_flight = message(&t, id).await;
+    assert_eq!(
+        (in_flight.status, in_flight.attempts),
+        (OutboxStatus::Pending, 1)
+    );
+    let t = t.restart(fast_delivery).await;
+    let after_restart = message(&t, id).await;
+    assert_eq!(
+        after_restart.status,
+        OutboxStatus::Pending,
+        "nothing lost: still in line"
+    );
+    // It is held as long as a send may take (30 s here); past that, the new server sends it.
+    t.clock().advance(Duration::seconds(31));
+    let m = until(&t, id, "the message to be resent and sent", |m| {
+        m.status == OutboxStatus::Sent
+    })
+    .await;
+    assert_eq!(m.attempts, 2);
+    let received = hook.wait_for(2).await;
+    assert_eq!(received.len(), 2);
+    assert_eq!(
+        received[0].header("idempotency-key"),
+        received[1].header("idempotency-key")
+    );
+    assert_eq!(
+        received[1].header("idempotency-key").as_deref(),
+        Some(m.idempotency_key.as_str())
+    );
+    let all: Page<OutboxMessage> =
+        serde_json::from_value(t.ok("GET", "/outbox", Some(&t.operator), None).await).unwrap();
+    assert_eq!(
+        all.items.len(),
+        1,
+        "one message, delivered once more, none added"
+    );
+}
+
+async fn dead_messages_are_retried_by_hand(backend: Backend) {
+    let t = TestServer::start_with(backend, |config| {
+        fast_delivery(config);
+        config.delivery.max_attempts = 2;
+    })
+    .await;
+    let hook = MockReceiver::start(t.clock(), vec![Reply::Status(500), Reply::Status(502)]).await;
+    let gone = MockReceiver::start(t.clock(), vec![Reply::Status(404)]).await;
+    let messages = publish_answer(
+        &t,
+        &[
+            member(
+                "Sam",
+                Channel::Webhook,
+                &format!("{}/sam", hook.url),
+                Language::En,
+            ),
+            member(
+                "Nima",
+                Channel::Webhook,
+                &format!("{}/nima", gone.url),
+                Language::Fa,
+            ),
+        ],
+    )
+    .await;
+    let (id, gone_id) = (messages[0].id, messages[1].id);
+    let m = until(&t, id, "the message to die", |m| {
+        m.status == OutboxStatus::Dead
+    })
+    .await;
+    assert_eq!(m.attempts, 2);
+    assert!(
+        m.last_error
+            .as_deref()
+            .unwrap()
+            .contains("gave up after 2 attempts"),
+        "{m:?}"
+    );
+    // A refusal for good (404) is dead after one attempt.
+    let g = until(&t, gone_id, "the refused message to die", |m| {
+        m.status == OutboxStatus::Dead
+    })
+    .await;
+    assert_eq!(g.attempts, 1);
+    assert!(g.last_error.as_deref().unwrap().contains("404"));
+
+    let dead: Page<OutboxMessage> = serde_json::from_value(
+        t.ok("GET", "/outbox?status=dead", Some(&t.operator), None)
+            .await,
+    )
+    .unwrap();
+    assert_eq!(
+        dead.items.iter().map(|m| m.id).collect::<Vec<_>>(),
+        vec![id, gone_id]
+    );
+    let (s, _) = t
+        .call("GET", "/outbox?status=lost", Some(&t.operator), None)
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let events = t.store().events_after(0, 1_000).await.unwrap();
+    assert!(events.iter().any(|e| e.kind
+        == mosharekat_api::EventKind::OutboxChanged {
+            message_id: id,
+            status: OutboxStatus::Dead,
+            attempts: 2
+        }));
+
+    // Retried by hand: back in line with its attempts reset, and delivered.
+    let retried: OutboxMessage = serde_json::from_value(
+        t.ok(
+            "POST",
+            &format!("/outbox/{id}/retry"),
+            Some(&t.operator),
+            None,
+        )
+        .await,
+    )
+    .unwrap();
+    assert_eq!(
+        (retried.status, retried.attempts),
+        (OutboxStatus::Pending, 0)
+    );
+    let m = until(&t, id, "the retried message to be sent", |m| {
+        m.status == OutboxStatus::Sent
+    })
+    .await;
+    assert_eq!(m.attempts, 1);
+    let received = hook.wait_for(3).await;
+    assert!(
+        received
+            .iter()
+            .all(|r| r.header("idempotency-key").as_deref() == Some(m.idempotency_key.as_str()))
+    );
+    // Only a dead message is retried.
+    let (s, e) = t
+        .call(
+            "POST",
+            &format!("/outbox/{id}/retry"),
+            Some(&t.operator),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("invalid_state"))
+    );
+    let (s, _) = t
+        .call("POST", "/outbox/987654/retry", Some(&t.operator), None)
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let audit = t.store().audit_entries(0, 1_000).await.unwrap();
+    assert_eq!(
+        audit
+            .iter()
+            .filter(|e| e.entry.action == "outbox.retry")
+            .count(),
+        1
+    );
+}
+
+/// `application/x-www-form-urlencoded`, decoded by hand.
+fn form(body: &[u8]) -> std::collections::HashMap<String, String> {
+    let decode = |s: &str| {
+        let bytes = s.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'+' => out.push(b' '),
+                b'%' => {
+                    out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
+                    i += 2;
+                }
+                b => out.push(b),
+            }
+            i += 1;
+        }
+        String::from_utf8(out).unwrap()
+    };
+    std::str::from_utf8(body)
+        .unwrap()
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(k, v)| (decode(k), decode(v)))
+        .collect()
+}
+
+async fn bale_and_eitaa_bot_apis(backend: Backend) {
+    let clock = mosharekat_server::Clock::system();
+    let bale = MockReceiver::start(
+        &clock,
+        vec![Reply::Json(
+            429,
+            json!({"ok": false, "error_code": 429, "description": "Too Many Requests: retry after 60",
+                "parameters": {"retry_after": 60}}),
+        )],
+    )
+    .await;
+    let eitaa = MockReceiver::start(&clock, vec![]).await;
+    let (bale_url, eitaa_url) = (bale.url.clone(), eitaa.url.clone());
+    let t = TestServer::start_with(backend, |config| {
+        fast_delivery(config);
+        config.clock = clock.clone();
+        config.delivery.allow_private_webhooks = false;
+        config.delivery.bale_base_url = bale_url;
+        config.delivery.bale_token = Some("123456:bale-token".into());
+        config.delivery.eitaa_base_url = format!("{eitaa_url}/");
+        config.delivery.eitaa_token = Some("eitaa-token".into());
+    })
+    .await;
+    let messages = publish_answer(
+        &t,
+        &[
+            member("Maryam", Channel::Bale, "@maryam_1370", Language::Fa),
+            member("John", Channel::Eitaa, "9876543", Language::En),
+            member(
+                "Inside",
+                Channel::Webhook,
+                "http://127.0.0.1:9/internal",
+                Language::Fa,
+            ),
+        ],
+    )
+    .await;
+    let (to_bale, to_eitaa, to_inside) = (&messages[0], &messages[1], &messages[2]);
+    assert_eq!(
+        (to_bale.channel, to_eitaa.channel),
+        (Channel::Bale, Channel::Eitaa)
+    );
+
+    // Eitaa: a form POST to /api/{token}/sendMessage, in English, with the reference.
+    let e = eitaa.wait_for(1).await[0].clone();
+    assert_eq!(
+        (e.method.as_str(), e.path.as_str()),
+        ("POST", "/api/eitaa-token/sendMessage")
+    );
+    assert!(
+        e.header("content-type")
+            .unwrap()
+            .starts_with("application/x-www-form-urlencoded")
+    );
+    let fields = form(&e.body);
+    assert_eq!(fields["chat_id"], "9876543");
+    assert!(
+        fields["text"].starts_with(&to_eitaa.text),
+        "{}",
+        fields["text"]
+    );
+    assert!(fields["text"].ends_with(&format!("Message ref: {}", to_eitaa.idempotency_key)));
+    assert_eq!(
+        e.header("idempotency-key").as_deref(),
+        Some(to_eitaa.idempotency_key.as_str())
+    );
+    until(&t, to_eitaa.id, "Eitaa to be sent", |m| {
+        m.status == OutboxStatus::Sent
+    })
+    .await;
+
+    // Bale: JSON to /bot{token}/sendMessage; its 429 says when to come back, in the body.
+    let b = bale.wait_for(1).await[0].clone();
+    assert_eq!(b.path, "/bot123456:bale-token/sendMessage");
+    let body = b.json();
+    assert_eq!(body["chat_id"], "@maryam_1370");
+    let text = body["text"].as_str().unwrap();
+    assert!(
+        text.contains("سقف ۲۸ نفر در هر کلاس تعیین شد.") && text.contains("پذیرفته شد"),
+        "{text}"
+    );
+    assert!(text.ends_with(&format!("شناسهٔ پیام: {}", to_bale.idempotency_key)));
+    let m = until(&t, to_bale.id, "the Bale 429 to be recorded", |m| {
+        m.last_error.is_some()
+    })
+    .await;
+    assert!(m.next_attempt_at - b.at >= Duration::seconds(60), "{m:?}");
+    let error = m.last_error.unwrap();
+    assert!(error.contains("Too Many Requests"), "{error}");
+    assert!(
+        !error.contains("bale-token"),
+        "the bot token never reaches a stored error"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(bale.received().len(), 1);
+    t.clock().advance(Duration::seconds(60));
+    until(&t, to_bale.id, "Bale to be sent", |m| {
+        m.status == OutboxStatus::Sent
+    })
+    .await;
+    let again = bale.wait_for(2).await;
+    assert_eq!(again[1].json(), body, "the same message again");
+
+    // A webhook into the server's own network is refused for good.
+    let inside = until(
+        &t,
+        to_inside.id,
+        "the internal webhook to be refused",
+        |m| m.status == OutboxStatus::Dead,
+    )
+    .await;
+    assert!(
+        inside
+            .last_error
+            .as_deref()
+            .unwrap()
+            .contains("not a public address"),
+        "{inside:?}"
+    );
+}
