@@ -406,6 +406,7 @@ impl Plan {
                     action: m.action,
                     reason_code: m.reason_code.map(str::to_owned),
                     note: m.note.map(str::to_owned),
+                    tags: Vec::new(),
                     decided_at: m.decided_at,
                 }
             });

@@ -131,7 +131,7 @@ pub struct ImportedComment {
     pub decision: Option<ImportedDecision>,
 }
 
-/// A moderation decision (tags are empty: the demo's moderators tag nothing).
+/// A moderation decision.
 #[derive(Debug, Clone)]
 pub struct ImportedDecision {
     pub id: i64,
@@ -139,6 +139,8 @@ pub struct ImportedDecision {
     pub action: ModerationAction,
     pub reason_code: Option<String>,
     pub note: Option<String>,
+    /// Concern-tag codes.
+    pub tags: Vec<String>,
     pub decided_at: DateTime<Utc>,
 }
 
@@ -342,12 +344,20 @@ macro_rules! impl_import_store {
 
             async fn comments(&mut self, rows: &[$crate::store::ImportedComment]) -> $crate::store::StoreResult<()> {
                 use $crate::store::ms;
+                let mut tags = Vec::with_capacity(rows.len());
+                for r in rows {
+                    tags.push(match &r.decision {
+                        Some(d) if !d.tags.is_empty() => serde_json::to_string(&d.tags)?,
+                        _ => "[]".to_owned(),
+                    });
+                }
+                let rows: Vec<(&$crate::store::ImportedComment, String)> = rows.iter().zip(tags).collect();
                 self.insert(
                     "INSERT INTO comments (id, consultation_id, participant_id, parent_id, body, is_proposal, status,
                         group_id, created_at, decided_by, decided_at, last_action, reason_code, note, tags)",
                     15,
-                    rows,
-                    |v, r| {
+                    &rows,
+                    |v, (r, tags)| {
                         let d = r.decision.as_ref();
                         let status = d.map_or(mosharekat_api::CommentStatus::Pending, |d| d.action.resulting_status());
                         v.push_bind(r.id)
@@ -364,24 +374,26 @@ macro_rules! impl_import_store {
                             .push_bind(d.map(|d| d.action.as_str()))
                             .push_bind(d.and_then(|d| d.reason_code.as_deref()))
                             .push_bind(d.and_then(|d| d.note.as_deref()))
-                            .push_bind("[]");
+                            .push_bind(tags.as_str());
                     },
                 )
                 .await?;
-                let decided: Vec<(i64, &$crate::store::ImportedDecision)> =
-                    rows.iter().filter_map(|r| r.decision.as_ref().map(|d| (r.id, d))).collect();
+                let decided: Vec<(i64, &$crate::store::ImportedDecision, &str)> = rows
+                    .iter()
+                    .filter_map(|(r, tags)| r.decision.as_ref().map(|d| (r.id, d, tags.as_str())))
+                    .collect();
                 self.insert(
                     "INSERT INTO moderation_decisions (id, comment_id, staff_id, action, reason_code, note, tags, decided_at)",
                     8,
                     &decided,
-                    |v, (comment_id, d)| {
+                    |v, (comment_id, d, tags)| {
                         v.push_bind(d.id)
                             .push_bind(*comment_id)
                             .push_bind(d.staff_id)
                             .push_bind(d.action.as_str())
                             .push_bind(d.reason_code.as_deref())
                             .push_bind(d.note.as_deref())
-                            .push_bind("[]")
+                            .push_bind(*tags)
                             .push_bind(ms(d.decided_at));
                     },
                 )
