@@ -117,6 +117,9 @@ actions! {
     Cancel = "cancel",
     NextField = "next_field",
     PrevField = "prev_field",
+    // rationale (pane)
+    /// Pick the consultation whose proposals the Rationale pane shows.
+    ChooseConsultation = "choose_consultation",
 }
 
 impl Action {
@@ -305,6 +308,7 @@ impl Section {
                 EditLegalBasis,
                 Save,
                 Publish,
+                ChooseConsultation,
             ],
             Section::Reports => &[Generate, Publish, Export],
             Section::Certificates => &[Approve, Reject, ApproveAll, Revoke, ShowQr],
