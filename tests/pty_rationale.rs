@@ -163,3 +163,109 @@ fn a_persian_rationale_typed_by_keystrokes_comes_back_byte_for_byte() {
             .contains('\u{200c}')
     );
 }
+
+/// «ناهمخوانی» (conflict), as the state line shows it.
+const CONFLICT: &str = "یناوخمهان";
+
+/// Two consoles, two operators, one proposal, both typing the Persian rationale. Whichever
+/// saves second — by its own autosave or when its field is left; the order is the machine's —
+/// is refused with 409 (or hears of the other save first): its text stays, the other's text is
+/// shown beside it, and nothing is overwritten. It merges and saves on top; the first console,
+/// with nothing unsaved, takes the merged text live.
+#[test]
+fn two_consoles_on_one_proposal_nothing_is_lost() {
+    let mut consultation = 0;
+    let mut env = Env::start(
+        "operator1",
+        "operator",
+        ConsoleOptions::default(),
+        |backend, _| consultation = closed_consultation_with_a_proposal(backend),
+    );
+    let token = env.token.clone();
+    let token2 = env.backend.add_staff("operator2", "operator");
+    let mut second =
+        support::Console::start(&env.backend.url(), &token2, ConsoleOptions::default());
+    // (text typed, how it reads on screen, the merged text, how that reads)
+    let texts = [
+        (
+            "متن اول 1",
+            "1 لوا نتم",
+            "متن اول 1 و نیز",
+            "زین و 1 لوا نتم",
+        ),
+        (
+            "متن دوم 2",
+            "2 مود نتم",
+            "متن دوم 2 و نیز",
+            "زین و 2 مود نتم",
+        ),
+    ];
+    for console in [&mut env.console, &mut second] {
+        console.wait_for("the first frame", |s| find(s, "ارآ رامآ").is_some());
+        console.send_keys("4");
+        console.wait_for_text(PROPOSAL_VISUAL);
+        console.send_keys("f");
+        console.wait_for_text(FIELD_HINT);
+    }
+    second.send_keys(texts[1].0);
+    second.wait_for_text(texts[1].1);
+    env.console.send_keys(texts[0].0);
+    env.console.wait_for_text(texts[0].1);
+    env.console.esc();
+
+    // One of the two shows the conflict; which one depends on who saved first.
+    let loser = support::poll_until(
+        "a conflict on one console",
+        || {
+            if env.console.with_screen(|s| find(s, CONFLICT).is_some()) {
+                Some(0)
+            } else if second.with_screen(|s| find(s, CONFLICT).is_some()) {
+                Some(1)
+            } else {
+                None
+            }
+        },
+        || format!("{}\n{}", env.console.describe(), second.describe()),
+    );
+    eprintln!("the conflict showed on console {}", loser + 1);
+    let winner = 1 - loser;
+    let stored = decision(&env.backend, &token, consultation).expect("the first save");
+    assert_eq!(
+        stored["rationale_fa"], texts[winner].0,
+        "the first save stands"
+    );
+    assert_eq!(stored["version"], 1);
+    {
+        let (l, w) = if loser == 0 {
+            (&mut env.console, &mut second)
+        } else {
+            (&mut second, &mut env.console)
+        };
+        // Their text beside the loser's own, which is still there.
+        l.wait_for_text(texts[winner].1);
+        l.with_screen(|s| {
+            assert!(
+                find(s, texts[loser].1).is_some(),
+                "the loser's text is kept"
+            );
+        });
+        // The merge: the loser adds to its text and saves on top of version 1.
+        if l.with_screen(|s| find(s, FIELD_HINT).is_none()) {
+            l.send_keys("f");
+            l.wait_for_text(FIELD_HINT);
+        }
+        l.send_keys(" و نیز");
+        l.wait_for_text(texts[loser].3);
+        l.ctrl('s');
+        l.wait_for_no_text(CONFLICT);
+        // The winner, with nothing unsaved, shows the merged text without a key.
+        w.wait_for_text(texts[loser].3);
+    }
+    let stored = decision(&env.backend, &token, consultation).unwrap();
+    assert_eq!(stored["rationale_fa"], texts[loser].2);
+    assert_eq!(stored["version"], 2);
+    assert_eq!(
+        stored["decided_by"],
+        if loser == 0 { "operator1" } else { "operator2" }
+    );
+}
