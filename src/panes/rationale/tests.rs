@@ -921,6 +921,16 @@ async fn two_editors_on_one_proposal_against_the_real_backend() {
     .await;
     assert_eq!(a.current_editor().unwrap().text(Field::Fa), merged);
 
+    // Text typed and not yet saved when the console quits is saved on the way out.
+    a.on_action(Action::EditLegalBasis, &mut t1.ctx());
+    type_text(&mut a, &mut t1, Utc::now(), "ماده 12");
+    assert!(!a.current_editor().unwrap().saving());
+    a.on_exit(&mut t1.ctx());
+    let stored = op1.all_proposals(cid).await.unwrap();
+    let d = stored[0].decision.as_ref().unwrap();
+    assert_eq!((d.version, d.legal_basis.as_str()), (4, "ماده 12"));
+    assert_eq!(d.rationale_fa, merged, "the rest as merged");
+
     // Publish, with the confirmation.
     b.on_action(Action::Cancel, &mut t2.ctx());
     b.on_action(Action::Publish, &mut t2.ctx());
@@ -944,4 +954,51 @@ async fn two_editors_on_one_proposal_against_the_real_backend() {
     assert_eq!(public.len(), 1);
     assert_eq!(public[0]["rationale_fa"], merged.as_str());
     server.shutdown().await;
+}
+
+/// A save refused with 409: your text and theirs side by side, in both languages and sizes.
+#[tokio::test]
+async fn conflict_snapshots() {
+    for lang in ["fa", "en"] {
+        for (w, h) in SIZES {
+            let mut t = ctx(lang);
+            let mut pane = loaded(&mut t);
+            act(&mut pane, &mut t, t0(), Action::EditRationaleFa);
+            type_text(&mut pane, &mut t, t0(), " مگر با مصوبه 1403");
+            act(&mut pane, &mut t, t0(), Action::Cancel);
+            let edits = editor(&pane).in_flight.unwrap();
+            let theirs = ProposalDecision {
+                outcome: Some(Outcome::Rejected),
+                ..decision(
+                    1,
+                    3,
+                    "operator2",
+                    "با قانون بودجه 1404 سازگار نیست.",
+                    "Not compatible with the 1404 budget law.",
+                )
+            };
+            respond(
+                &mut pane,
+                &mut t,
+                t0(),
+                Box::new(SaveAnswer {
+                    proposal_id: 1,
+                    edits,
+                    result: Ok(SaveOutcome::Conflict(Box::new(DecisionConflict {
+                        error: ErrorDetail {
+                            code: "version_conflict".into(),
+                            message: "stale".into(),
+                        },
+                        current: theirs,
+                    }))),
+                }),
+            );
+            let buffer = draw_pane(&mut pane, lang, w, h);
+            assert_clean(&buffer, &format!("conflict {lang} {w}x{h}"));
+            insta::assert_snapshot!(
+                format!("rationale_conflict_{lang}_{w}x{h}"),
+                screen(&buffer)
+            );
+        }
+    }
 }
