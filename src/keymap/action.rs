@@ -120,6 +120,8 @@ actions! {
     // rationale (pane)
     /// Pick the consultation whose proposals the Rationale pane shows.
     ChooseConsultation = "choose_consultation",
+    /// After a save conflict, add the other editor's text under yours, to merge.
+    TakeTheirs = "take_theirs",
 }
 
 impl Action {
@@ -309,6 +311,7 @@ impl Section {
                 Save,
                 Publish,
                 ChooseConsultation,
+                TakeTheirs,
             ],
             Section::Reports => &[Generate, Publish, Export],
             Section::Certificates => &[Approve, Reject, ApproveAll, Revoke, ShowQr],

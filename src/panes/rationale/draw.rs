@@ -423,7 +423,10 @@ fn state_text(state: State, proposal: &Proposal, editor: Option<&Editor>, ui: &U
         State::Saving => ui.t("rationale.state.saving").to_owned(),
         State::Conflict => ui.f(
             "rationale.conflict_hint",
-            &[("save", &ui.key(Section::TextField, Action::Submit))],
+            &[
+                ("take", &ui.key(Section::Rationale, Action::TakeTheirs)),
+                ("save", &ui.key(Section::Rationale, Action::Save)),
+            ],
         ),
         State::Published => ui.t("rationale.state.published").to_owned(),
     }

@@ -561,6 +561,39 @@ impl RationalePane {
         }
     }
 
+    /// After a conflict: their text goes under yours in every field where yours does not
+    /// already hold it (and their outcome where you chose none), for merging by hand. The
+    /// conflict stays until the merge is saved.
+    fn take_theirs(&mut self, ctx: &mut PaneCtx) {
+        let now = ctx.now;
+        let i18n = ctx.i18n;
+        let Some(editor) = self.editor_mut() else {
+            return;
+        };
+        let Some(theirs) = editor.conflict.clone() else {
+            ctx.notify(i18n.text("rationale.no_conflict"));
+            return;
+        };
+        for f in Field::ALL {
+            let mine = editor.text(f);
+            let their = f.of(&theirs);
+            if their.trim().is_empty() || mine.contains(their) {
+                continue;
+            }
+            let combined = if mine.trim().is_empty() {
+                their.to_owned()
+            } else {
+                format!("{mine}\n{their}")
+            };
+            editor.areas[f.index()] = text_area(&combined);
+        }
+        if editor.outcome.is_none() {
+            editor.outcome = theirs.outcome;
+        }
+        editor.touch(now);
+        ctx.notify(i18n.text("rationale.took_theirs"));
+    }
+
     fn open_picker(&mut self, ctx: &mut PaneCtx) {
         let i18n = ctx.i18n;
         if self.consultations.is_empty() {
@@ -953,6 +986,7 @@ impl PaneView for RationalePane {
             }
             Action::Publish => self.begin_publish(ctx),
             Action::ChooseConsultation => self.open_picker(ctx),
+            Action::TakeTheirs => self.take_theirs(ctx),
             Action::Refresh => self.refresh(ctx),
             _ => return false,
         }

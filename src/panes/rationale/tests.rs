@@ -380,8 +380,22 @@ async fn a_conflict_keeps_every_letter_shows_theirs_and_the_merge_saves_on_top()
         assert!(screen.contains("Their newer"), "{w}x{h}\n{screen}");
         assert!(screen.contains("Merged."), "{w}x{h}\n{screen}");
     }
+    // Their text goes under ours in the field that differs; the others already agree.
+    act(&mut pane, &mut t, t0() + secs(31), Action::Cancel);
+    act(&mut pane, &mut t, t0() + secs(31), Action::TakeTheirs);
+    let e = editor(&pane);
+    assert_eq!(
+        e.text(Field::En),
+        format!("{mine} Merged.\nTheir newer English text")
+    );
+    assert_eq!(
+        e.text(Field::Fa),
+        "متن تازه‌ی همکار",
+        "untouched here: theirs"
+    );
+    assert!(e.conflict.is_some(), "still to be saved");
     // The explicit save is the merge: on top of their version 3.
-    act(&mut pane, &mut t, t0() + secs(31), Action::Submit);
+    act(&mut pane, &mut t, t0() + secs(31), Action::Save);
     assert!(editor(&pane).saving());
     assert_eq!(editor(&pane).request().version, 3);
     let answer = saved(&pane, 4, "x", "y");
