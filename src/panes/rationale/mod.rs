@@ -1058,7 +1058,9 @@ impl PaneView for RationalePane {
                         }
                     }
                 }
-                if self.reload || self.proposals_of != self.current {
+                // Again when asked meanwhile or for another consultation; a failed load waits
+                // for a refresh, an event or reconnection (no loop while offline).
+                if self.reload || Some(answer.consultation_id) != self.current {
                     self.load_proposals(ctx);
                 }
                 return;

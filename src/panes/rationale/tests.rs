@@ -234,6 +234,29 @@ async fn closed_consultations_come_first_and_the_first_is_shown() {
 }
 
 #[tokio::test]
+async fn an_unreachable_backend_is_said_once_not_asked_in_a_loop() {
+    let mut t = ctx("en");
+    let mut pane = RationalePane::new();
+    pane.set_consultations(consultations());
+    t.with(t0(), |ctx| pane.refresh(ctx));
+    assert!(pane.consultations_loading && pane.proposals_loading);
+    for _ in 0..2 {
+        let event = tokio::time::timeout(std::time::Duration::from_secs(20), t.rx.recv())
+            .await
+            .expect("an answer in time")
+            .unwrap();
+        if let AppEvent::Response(r) = event {
+            respond(&mut pane, &mut t, t0(), r.payload);
+        }
+    }
+    assert!(t.went_offline);
+    assert!(!pane.proposals_loading, "no new request after a failure");
+    assert!(!pane.consultations_loading);
+    let text = screen(&draw_pane(&mut pane, "en", 80, 24));
+    assert!(text.contains("unreachable"), "{text}");
+}
+
+#[tokio::test]
 async fn the_picker_switches_consultation_and_loads_its_proposals() {
     let mut t = ctx("en");
     let mut pane = loaded(&mut t);
