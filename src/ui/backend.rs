@@ -28,9 +28,6 @@ use ratatui::layout::{Position, Size};
 use ratatui::style::{Color, Modifier};
 use unicode_width::UnicodeWidthStr;
 
-/// Blank runs shorter than this are written as spaces: erasing and moving past them costs more.
-const MIN_ERASE: usize = 10;
-
 /// Attributes that show on a blank cell (so such a cell cannot be erased instead).
 const VISIBLE_ON_BLANK: Modifier = Modifier::REVERSED
     .union(Modifier::UNDERLINED)
@@ -90,9 +87,26 @@ fn blank_run(cells: &[(u16, u16, &Cell)]) -> usize {
 fn move_to(w: &mut impl Write, at: Option<Position>, x: u16, y: u16) -> io::Result<()> {
     match at {
         Some(p) if p.y == y && p.x == x => Ok(()),
+        Some(p) if p.y == y && p.x + 1 == x => w.write_all(b"\x1b[C"),
         Some(p) if p.y == y && p.x < x => write!(w, "\x1b[{}C", x - p.x),
         _ => queue!(w, MoveTo(x, y)),
     }
+}
+
+/// Digits of `n` in decimal.
+fn digits(n: usize) -> usize {
+    n.checked_ilog10().map_or(1, |d| d as usize + 1)
+}
+
+/// Whether erasing a blank run of `run` cells (and moving past it when the next changed cell,
+/// `next`, is further along the same row `y`) takes fewer bytes than writing `run` spaces.
+fn erase_is_shorter(run: usize, y: u16, next: Option<&(u16, u16, &Cell)>) -> bool {
+    let erase = 3 + digits(run);
+    let skip = match next {
+        Some((_, next_y, _)) if *next_y == y => 3 + if run == 1 { 0 } else { digits(run) },
+        _ => 0,
+    };
+    erase + skip < run
 }
 
 /// Switch the attributes from `from` to `to`.
@@ -157,7 +171,7 @@ impl<W: Write> Backend for ConsoleBackend<W> {
         while i < cells.len() {
             let (x, y, cell) = cells[i];
             let run = blank_run(&cells[i..]);
-            if run >= MIN_ERASE {
+            if run > 0 && erase_is_shorter(run, y, cells.get(i + run)) {
                 move_to(w, at, x, y)?;
                 if modifier.intersects(VISIBLE_ON_BLANK) {
                     modifier_diff(w, modifier, modifier - VISIBLE_ON_BLANK)?;
