@@ -4,16 +4,18 @@
 //! * `frame_200x60/<pane>/<lang>` — one whole frame of the app (tabs, pane, status bar) at
 //!   200×60 into ratatui's `TestBackend`, in Persian and English;
 //! * `keystroke_200x60/<pane>/<lang>` — one "next item" keystroke: `App::on_key`, then drawing
-//!   into a `CrosstermBackend` (the escape sequences a terminal would get) over a writer that
-//!   only counts bytes;
+//!   into the console's own terminal backend (`ui::ConsoleBackend`: the escape sequences a
+//!   terminal would get) over a writer that only counts bytes;
 //! * `keystroke_bytes/<pane>/<lang>` — the same keystroke measured in **bytes written to the
 //!   terminal** instead of time (a criterion measurement of its own). Goal from the console
 //!   issue: only changed cells are written, a few hundred bytes per keystroke, not a redraw.
-//!   The byte count of the first "next item" after a full frame is also printed to stderr.
+//!   The byte count of the first "next item" after a full frame is also printed to stderr, next
+//!   to what ratatui's own `CrosstermBackend` writes for the same frames.
 //!
 //! The data comes from a real backend started in-process once (SQLite in a temporary folder,
 //! seeded with a small demo dataset; `GET /deadlines`, the consultations with their polls and
-//! every poll's tally by age band, through the console's own `Client`), then stopped: the app
+//! every poll's tally by age band as the demo operator, a claimed batch of the queue and the
+//! moderation reasons as a demo moderator, through the console's own `Client`), then stopped: the app
 //! is fed those answers through `App::on_event`, as the event loop would. Its client points at
 //! the stopped backend, so nothing in the measured code touches the network (a pane may still
 //! start a request — the Tallies pane asks for the next consultation's tally — which fails off
@@ -33,11 +35,15 @@ use mosharekat::i18n::{I18n, Locale};
 use mosharekat::journal::Journal;
 use mosharekat::keymap::{Keymap, Pane};
 use mosharekat::panes::Response;
+use mosharekat::panes::queue::BATCH;
 use mosharekat::panes::tallies::{self, ListAnswer, TallyAnswer};
 use mosharekat::theme::{TerminalColors, Theme};
-use mosharekat_api::{Breakdown, DeadlinesResponse, Role, Tally};
+use mosharekat::ui::ConsoleBackend;
+use mosharekat_api::{
+    Breakdown, ClaimRequest, ClaimResponse, DeadlinesResponse, ReasonCode, Role, Tally,
+};
 use mosharekat_rtl::{BidiMode, LayoutOptions, Shaping};
-use ratatui::backend::{CrosstermBackend, TestBackend};
+use ratatui::backend::{Backend, CrosstermBackend, TestBackend};
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 
@@ -46,7 +52,10 @@ const HEIGHT: u16 = 60;
 const LANGS: [&str; 2] = ["fa", "en"];
 
 /// The panes on main, with the data that fills them.
-const PANES: [Pane; 2] = [Pane::Tallies, Pane::Deadlines];
+const PANES: [Pane; 3] = [Pane::Queue, Pane::Tallies, Pane::Deadlines];
+
+/// The panes an operator sees (the Queue is a moderator's).
+const OPERATOR_PANES: [Pane; 2] = [Pane::Tallies, Pane::Deadlines];
 
 /// What the real backend answered, fetched once.
 struct Data {
@@ -54,6 +63,9 @@ struct Data {
     /// The consultations with polls, and every poll's tally by age band.
     consultation_polls: Vec<tallies::ConsultationPolls>,
     tallies: Vec<Tally>,
+    /// A batch of the queue as a demo moderator claims it, and the moderation reasons.
+    claim: ClaimResponse,
+    reasons: Vec<ReasonCode>,
     now: DateTime<Utc>,
 }
 
@@ -105,18 +117,35 @@ fn fetch_data() -> Data {
                     .expect("GET /polls/{id}/tally"),
             );
         }
+        let moderator = Client::new(server.url().parse().expect("backend URL"));
+        let (moderator, _) = moderator
+            .login(mosharekat_server::demo::DEMO_MODERATORS[0], &password)
+            .await
+            .expect("log in as a demo moderator");
+        let claim = moderator
+            .claim(&ClaimRequest {
+                consultation_id: None,
+                limit: BATCH,
+            })
+            .await
+            .expect("POST /queue/claim");
+        assert!(claim.items.len() > 1, "a batch to move through");
+        let reasons = moderator.reasons().await.expect("GET /reasons");
         server.shutdown().await;
         Data {
             deadlines,
             consultation_polls,
             tallies: poll_tallies,
+            claim,
+            reasons,
             now,
         }
     })
 }
 
-/// An app signed in as an operator, its client pointing at `backend` (stopped: never called
-/// while measuring), with `pane` shown and fed the backend's answer.
+/// An app signed in as an operator (a moderator for the Queue), its client pointing at a port
+/// nothing listens on (never called while measuring), with `pane` shown and fed the backend's
+/// answer.
 fn app(data: &Data, pane: Pane, lang: &str, journal_dir: &std::path::Path) -> App {
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     // Nothing the measured code does sends on it; the receiver may go.
@@ -125,8 +154,16 @@ fn app(data: &Data, pane: Pane, lang: &str, journal_dir: &std::path::Path) -> Ap
     let parts = AppParts {
         session: Session {
             client: Client::new("http://127.0.0.1:9".parse().expect("URL")).with_token("bench"),
-            username: "operator".into(),
-            role: Role::Operator,
+            username: if pane == Pane::Queue {
+                mosharekat_server::demo::DEMO_MODERATORS[0].into()
+            } else {
+                "operator".into()
+            },
+            role: if pane == Pane::Queue {
+                Role::Moderator
+            } else {
+                Role::Operator
+            },
         },
         i18n: I18n::new(Locale::load(lang, None).expect("embedded locale")),
         configured_lang: lang.into(),
@@ -141,15 +178,22 @@ fn app(data: &Data, pane: Pane, lang: &str, journal_dir: &std::path::Path) -> Ap
         .expect("journal"),
     };
     let mut app = App::new(parts, tx);
-    assert_eq!(
-        app.pane_ids(),
-        PANES.to_vec(),
-        "an operator sees the panes on main"
-    );
+    if pane != Pane::Queue {
+        assert_eq!(
+            app.pane_ids(),
+            OPERATOR_PANES.to_vec(),
+            "an operator sees the panes on main"
+        );
+    }
     let respond = |app: &mut App, payload: Box<dyn std::any::Any + Send>| {
         app.on_event(AppEvent::Response(Response { pane, payload }), data.now);
     };
     match pane {
+        Pane::Queue => {
+            // A moderator's console opens on the Queue: the claimed batch and the reasons.
+            respond(&mut app, Box::new(ClientResult::Ok(data.claim.clone())));
+            respond(&mut app, Box::new(ClientResult::Ok(data.reasons.clone())));
+        }
         Pane::Deadlines => {
             app.on_key(key('3'), data.now);
             respond(&mut app, Box::new(ClientResult::Ok(data.deadlines.clone())));
@@ -202,7 +246,18 @@ impl Write for CountingWriter {
     }
 }
 
-fn counting_terminal() -> Terminal<CrosstermBackend<CountingWriter>> {
+fn counting_terminal() -> Terminal<ConsoleBackend<CountingWriter>> {
+    Terminal::with_options(
+        ConsoleBackend::new(CountingWriter),
+        TerminalOptions {
+            viewport: Viewport::Fixed(Rect::new(0, 0, WIDTH, HEIGHT)),
+        },
+    )
+    .expect("terminal")
+}
+
+/// The same over ratatui's own crossterm backend, for comparison.
+fn ratatui_counting_terminal() -> Terminal<CrosstermBackend<CountingWriter>> {
     Terminal::with_options(
         CrosstermBackend::new(CountingWriter),
         TerminalOptions {
@@ -213,8 +268,11 @@ fn counting_terminal() -> Terminal<CrosstermBackend<CountingWriter>> {
 }
 
 /// Bytes the terminal receives for one "next item" (`j`) right after a full first frame.
-fn bytes_for_next_item(app: &mut App, now: DateTime<Utc>) -> (u64, u64) {
-    let mut terminal = counting_terminal();
+fn bytes_for_next_item<B: Backend>(
+    app: &mut App,
+    mut terminal: Terminal<B>,
+    now: DateTime<Utc>,
+) -> (u64, u64) {
     let before = BYTES_WRITTEN.load(Ordering::Relaxed);
     app.render(&mut terminal, now).expect("first frame");
     let first = BYTES_WRITTEN.load(Ordering::Relaxed) - before;
@@ -265,9 +323,12 @@ fn frames(c: &mut Criterion) {
     for pane in PANES {
         for lang in LANGS {
             let mut app = app(&data, pane, lang, dir.path());
-            let (first, next) = bytes_for_next_item(&mut app, data.now);
+            let (first, next) = bytes_for_next_item(&mut app, counting_terminal(), data.now);
+            let (ratatui_first, ratatui_next) =
+                bytes_for_next_item(&mut app, ratatui_counting_terminal(), data.now);
             eprintln!(
-                "{}/{lang}: first frame {first} bytes; one \"next item\" keystroke {next} bytes",
+                "{}/{lang}: first frame {first} bytes; one \"next item\" keystroke {next} bytes \
+                 (ratatui's CrosstermBackend: {ratatui_first} / {ratatui_next})",
                 pane.name()
             );
             let mut terminal = counting_terminal();

@@ -14,7 +14,7 @@ use futures::StreamExt;
 use mosharekat_api::Role;
 use mosharekat_rtl::{LayoutOptions, Shaping};
 use ratatui::Terminal;
-use ratatui::backend::{Backend, CrosstermBackend};
+use ratatui::backend::Backend;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::Paragraph;
 use tokio::sync::mpsc;
@@ -696,7 +696,7 @@ async fn run_console(flags: ConsoleFlags) -> anyhow::Result<()> {
     let stream_task = spawn_event_stream(session.client.clone(), stream_tx);
 
     let guard = TerminalGuard::enter(bidi)?;
-    let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
+    let mut terminal = Terminal::new(ui::ConsoleBackend::new(std::io::stdout()))?;
     terminal.clear()?;
     let mut input = TermEvents::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));

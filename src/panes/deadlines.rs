@@ -10,6 +10,7 @@ use mosharekat_api::{
 };
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState};
 
@@ -341,21 +342,32 @@ impl PaneView for DeadlinesPane {
             } else {
                 ui.style(slot)
             };
-            cells.push(ui.label(&flags.join("، "), cols[next + 1].1, flag_style));
-            lines.push(ui.row(list_width, &cols, cells, base));
+            let separator = if ui.rtl() { "، " } else { ", " };
+            cells.push(ui.label(&flags.join(separator), cols[next + 1].1, flag_style));
+            // The selected row is one colour from edge to edge; the others keep each cell's
+            // own style (a row style would paint over the flags' colours).
+            let row_style = if i == self.selected {
+                base
+            } else {
+                Style::new()
+            };
+            lines.push(ui.row(list_width, &cols, cells, row_style));
         }
         frame.render_widget(Paragraph::new(lines), content(list));
-        let mut bar = ScrollbarState::new(rows.len()).position(self.selected);
-        let orientation = if ui.rtl() {
-            ScrollbarOrientation::VerticalLeft
-        } else {
-            ScrollbarOrientation::VerticalRight
-        };
-        frame.render_stateful_widget(
-            Scrollbar::new(orientation).style(ui.style(Slot::Scrollbar)),
-            list,
-            &mut bar,
-        );
+        // A scrollbar only when the list does not fit.
+        if rows.len() > visible {
+            let mut bar = ScrollbarState::new(rows.len()).position(self.selected);
+            let orientation = if ui.rtl() {
+                ScrollbarOrientation::VerticalLeft
+            } else {
+                ScrollbarOrientation::VerticalRight
+            };
+            frame.render_stateful_widget(
+                Scrollbar::new(orientation).style(ui.style(Slot::Scrollbar)),
+                list,
+                &mut bar,
+            );
+        }
 
         // Detail of the selected consultation: both calendars, report due, every flag in full.
         if let Some(item) = rows.get(self.selected) {
@@ -437,4 +449,309 @@ fn draw_detail(frame: &mut Frame, area: Rect, ui: &Ui, item: &DeadlineItem) {
         lines.push(Line::from(spans));
     }
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+#[cfg(test)]
+mod tests {
+    //! The Deadlines pane drawn into a `TestBackend` at a fixed clock over fixed data: snapshots
+    //! in Persian and English at 80×24 and 160×48, and the colours of the flags.
+
+    use chrono::TimeZone;
+    use mosharekat_api::{ConsultationKind, Role};
+    use mosharekat_rtl::{BidiMode, LayoutOptions, Shaping};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::buffer::Buffer;
+    use ratatui::style::{Color, Modifier};
+
+    use super::*;
+    use crate::i18n::{I18n, Locale};
+    use crate::keymap::Keymap;
+    use crate::theme::Theme;
+
+    /// 12:00 in Tehran on 11 Ordibehesht 1404.
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2025, 5, 1, 8, 30, 0).unwrap()
+    }
+
+    fn days(n: i64) -> Duration {
+        Duration::days(n)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn item(
+        id: i64,
+        title_fa: &str,
+        title_en: &str,
+        status: ConsultationStatus,
+        opens_in: i64,
+        closes_in: i64,
+        report_due_in: Option<i64>,
+        flags: Vec<DeadlineFlag>,
+    ) -> DeadlineItem {
+        // Midnight-ish in Tehran so that dates do not depend on the hour.
+        let base = Utc.with_ymd_and_hms(2025, 5, 1, 20, 30, 0).unwrap();
+        DeadlineItem {
+            consultation_id: id,
+            kind: ConsultationKind::Regulation,
+            title_fa: title_fa.into(),
+            title_en: title_en.into(),
+            status,
+            opens_at: base + days(opens_in),
+            closes_at: base + days(closes_in),
+            days_left: closes_in,
+            window_days: closes_in - opens_in,
+            report_due_at: report_due_in.map(|d| base + days(d)),
+            report_published_at: None,
+            flags,
+        }
+    }
+
+    /// Five consultations in the server's urgency order: a report overdue, one closing soon
+    /// with a short window, one without English text, an ordinary open one and a scheduled one.
+    fn response() -> DeadlinesResponse {
+        use ConsultationStatus::*;
+        use DeadlineFlag::*;
+        DeadlinesResponse {
+            items: vec![
+                item(
+                    1,
+                    "آیین‌نامه شفافیت قراردادها",
+                    "Contract transparency regulation",
+                    Closed,
+                    -70,
+                    -40,
+                    Some(-10),
+                    vec![ReportOverdue],
+                ),
+                item(
+                    2,
+                    "طرح ملی آب 1404",
+                    "National water plan 1404",
+                    Open,
+                    -20,
+                    3,
+                    Some(33),
+                    vec![ClosingSoon, ShortWindow],
+                ),
+                item(
+                    3,
+                    "دستورالعمل مشارکت الکترونیکی",
+                    "",
+                    Open,
+                    -5,
+                    45,
+                    Some(75),
+                    vec![MissingTranslation],
+                ),
+                item(
+                    4,
+                    "قانون VAT جدید",
+                    "New VAT law",
+                    Open,
+                    -10,
+                    35,
+                    Some(65),
+                    vec![],
+                ),
+                item(
+                    5,
+                    "برنامه توسعه",
+                    "Development programme",
+                    Scheduled,
+                    10,
+                    50,
+                    Some(80),
+                    vec![],
+                ),
+            ],
+            closing_soon_days: 7,
+            report_due_days: 30,
+            generated_at: now(),
+        }
+    }
+
+    fn loaded() -> DeadlinesPane {
+        let mut pane = DeadlinesPane::default();
+        pane.set_items(response());
+        pane
+    }
+
+    fn draw(pane: &mut DeadlinesPane, lang: &str, width: u16, height: u16) -> (Buffer, Theme) {
+        let i18n = I18n::new(Locale::embedded(lang).unwrap());
+        let theme = Theme::embedded("dark").unwrap();
+        let keymap = Keymap::embedded_default();
+        let ui = Ui::new(
+            &i18n,
+            &theme,
+            &keymap,
+            LayoutOptions::new(BidiMode::App, Shaping::Off),
+            now(),
+            Role::Operator,
+        );
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+        terminal
+            .draw(|frame| {
+                let area = crate::app::pane_area(frame.area());
+                pane.draw(frame, area, &ui);
+            })
+            .unwrap();
+        let buffer = terminal.backend().buffer().clone();
+        (buffer, theme)
+    }
+
+    fn rows(buffer: &Buffer) -> Vec<String> {
+        (0..buffer.area.height)
+            .map(|y| {
+                let line: String = (0..buffer.area.width)
+                    .map(|x| buffer[(x, y)].symbol())
+                    .collect();
+                line.trim_end().to_owned()
+            })
+            .collect()
+    }
+
+    fn screen(buffer: &Buffer) -> String {
+        rows(buffer).join("\n")
+    }
+
+    /// Where `needle` starts on row `y`, in cells.
+    fn x_of(buffer: &Buffer, y: u16, needle: &str) -> Option<u16> {
+        let row: Vec<&str> = (0..buffer.area.width)
+            .map(|x| buffer[(x, y)].symbol())
+            .collect();
+        let chars: Vec<String> = needle.chars().map(String::from).collect();
+        row.windows(chars.len())
+            .position(|w| w.iter().zip(&chars).all(|(a, b)| *a == b))
+            .map(|x| x as u16)
+    }
+
+    /// The first (row, column) of `needle`.
+    fn find(buffer: &Buffer, needle: &str) -> Option<(u16, u16)> {
+        (0..buffer.area.height).find_map(|y| x_of(buffer, y, needle).map(|x| (y, x)))
+    }
+
+    #[test]
+    fn snapshots() {
+        for lang in ["fa", "en"] {
+            for (width, height) in [(80, 24), (160, 48)] {
+                let mut pane = loaded();
+                let (buffer, _) = draw(&mut pane, lang, width, height);
+                insta::assert_snapshot!(
+                    format!("deadlines_{lang}_{width}x{height}"),
+                    screen(&buffer)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn persian_is_mirrored_with_jalali_dates_and_persian_digits() {
+        let mut pane = loaded();
+        let (buffer, _) = draw(&mut pane, "fa", 160, 48);
+        let text = screen(&buffer);
+        // «قانون VAT جدید» in visual order, written by hand.
+        let (row, title_x) = find(&buffer, "دیدج VAT نوناق").expect("title");
+        // The title column is the rightmost: its title ends near the right border, the days
+        // left («۳۵») stand to its left.
+        assert!(title_x > 100, "title at {title_x}\n{text}");
+        let days = x_of(&buffer, row, "۳۵").expect("days left in Persian digits");
+        assert!(days < title_x, "{text}");
+        // Closes 16 Khordad 1404 (6 June 2025 in Tehran): Jalali, Persian digits.
+        assert!(rows(&buffer)[row as usize].contains("۱۴۰۴/۰۳/۱۶"), "{text}");
+        assert!(
+            !text.contains("2025"),
+            "a Gregorian date in the list\n{text}"
+        );
+        // The detail view gives both calendars for the selected (overdue) consultation.
+        assert!(
+            text.contains("۲۰۲۵"),
+            "the Gregorian date in the detail view\n{text}"
+        );
+        // The English interface is not mirrored: titles start at the left.
+        let (english, _) = draw(&mut loaded(), "en", 160, 48);
+        let (_, en_title_x) = find(&english, "New VAT law").expect("English title");
+        assert!(en_title_x < 5, "English title at {en_title_x}");
+    }
+
+    #[test]
+    fn flags_are_coloured_by_severity() {
+        for lang in ["fa", "en"] {
+            let mut pane = loaded();
+            // Away from the overdue row, so that every list row keeps its flag colour.
+            pane.selected = 4;
+            let (buffer, theme) = draw(&mut pane, lang, 160, 48);
+            // The flags' labels as they stand on the screen (Persian in visual order, written
+            // by hand).
+            let label = |flag: DeadlineFlag| match (lang, flag) {
+                ("fa", DeadlineFlag::ReportOverdue) => "شرازگ راشتنا رد ریخأت",
+                ("fa", DeadlineFlag::ClosingSoon) => "نایاپ هب کیدزن",
+                ("fa", DeadlineFlag::ShortWindow) => "زور ۳۰ زا رتمک تدم",
+                ("fa", DeadlineFlag::MissingTranslation) => "درادن یسیلگنا نتم",
+                (_, DeadlineFlag::ReportOverdue) => "Report overdue",
+                (_, DeadlineFlag::ClosingSoon) => "Closing soon",
+                (_, DeadlineFlag::ShortWindow) => "Window under 30 days",
+                (_, DeadlineFlag::MissingTranslation) => "English text missing",
+            };
+            for flag in [
+                DeadlineFlag::ReportOverdue,
+                DeadlineFlag::ClosingSoon,
+                DeadlineFlag::MissingTranslation,
+            ] {
+                let needle = label(flag);
+                let (y, x) = find(&buffer, needle)
+                    .unwrap_or_else(|| panic!("{needle} not drawn\n{}", screen(&buffer)));
+                let expected = theme.style(flag_slot(flag));
+                let cell = &buffer[(x, y)];
+                assert_eq!(
+                    Some(cell.fg),
+                    expected.fg,
+                    "{lang} {flag:?} foreground\n{}",
+                    screen(&buffer)
+                );
+                if let Some(bg) = expected.bg {
+                    assert_eq!(cell.bg, bg, "{lang} {flag:?} background");
+                }
+            }
+            // The flag of the selected row stands in the detail view in reverse video.
+            pane.selected = 1;
+            let (buffer, _) = draw(&mut pane, lang, 160, 48);
+            let needle = label(DeadlineFlag::ShortWindow);
+            let reversed = (0..buffer.area.height).any(|y| {
+                x_of(&buffer, y, needle).is_some_and(|x| {
+                    buffer[(x, y)].modifier.contains(Modifier::REVERSED)
+                        && buffer[(x, y)].fg == Color::Yellow
+                })
+            });
+            assert!(reversed, "{lang}: detail flags\n{}", screen(&buffer));
+        }
+    }
+
+    #[test]
+    fn a_scrollbar_only_when_the_list_overflows_on_the_far_side() {
+        let symbols = |buffer: &Buffer, x: u16| -> String {
+            (0..buffer.area.height)
+                .map(|y| buffer[(x, y)].symbol())
+                .collect()
+        };
+        let (fits, _) = draw(&mut loaded(), "fa", 80, 24);
+        assert!(!symbols(&fits, 1).contains('▲'), "{}", screen(&fits));
+        let mut many = response();
+        for i in 0..30 {
+            let mut extra = many.items[3].clone();
+            extra.consultation_id = 100 + i;
+            many.items.push(extra);
+        }
+        for (lang, x) in [("fa", 1), ("en", 78)] {
+            let mut pane = DeadlinesPane::default();
+            pane.set_items(many.clone());
+            let (buffer, _) = draw(&mut pane, lang, 80, 24);
+            let bar = symbols(&buffer, x);
+            assert!(
+                bar.contains('▲') && bar.contains('▼'),
+                "{lang}\n{}",
+                screen(&buffer)
+            );
+        }
+    }
 }

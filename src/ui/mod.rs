@@ -2,6 +2,7 @@
 //! text (untrusted: sanitised, laid out by its own direction) and interface strings alike (a
 //! Persian label must be reordered too). The layout mirrors for a right-to-left interface.
 
+mod backend;
 mod chrome;
 mod dialog;
 
@@ -13,6 +14,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders};
 
+pub use backend::ConsoleBackend;
 pub use chrome::{StatusParts, draw_banner, draw_help, draw_status_bar, draw_tabs};
 pub use dialog::{Choice, ChoicePicker, Confirm, DialogResult, TextField, centered};
 
