@@ -5,6 +5,9 @@
 pub mod deadlines;
 pub mod queue;
 pub mod tallies;
+// Reports and outbox (issue 5).
+pub mod outbox;
+pub mod reports;
 
 use std::any::Any;
 use std::future::Future;
@@ -146,7 +149,13 @@ pub trait PaneView: Send {
 /// The panes a role may use, in tab order. The server enforces roles; this only hides what a
 /// role cannot use.
 pub fn panes_for(role: Role) -> Vec<Pane> {
-    let all = [Pane::Queue, Pane::Tallies, Pane::Deadlines];
+    let all = [
+        Pane::Queue,
+        Pane::Tallies,
+        Pane::Deadlines,
+        Pane::Reports,
+        Pane::Outbox,
+    ];
     all.into_iter().filter(|p| allowed(*p, role)).collect()
 }
 
@@ -166,6 +175,8 @@ pub fn build(pane: Pane) -> Option<Box<dyn PaneView>> {
         Pane::Queue => Some(Box::new(queue::QueuePane::new())),
         Pane::Deadlines => Some(Box::new(deadlines::DeadlinesPane::default())),
         Pane::Tallies => Some(Box::new(tallies::TalliesPane::default())),
+        Pane::Reports => Some(Box::new(reports::ReportsPane::default())),
+        Pane::Outbox => Some(Box::new(outbox::OutboxPane::default())),
         _ => None,
     }
 }
@@ -206,10 +217,22 @@ pub mod testing {
     impl TestCtx {
         /// A context whose client points at a port nothing listens on.
         pub fn new(role: Role, username: &str, locale: &str) -> TestCtx {
-            Self::over(Client::new("http://127.0.0.1:9".parse().expect("url")), role, username, locale, Utc::now())
+            Self::over(
+                Client::new("http://127.0.0.1:9".parse().expect("url")),
+                role,
+                username,
+                locale,
+                Utc::now(),
+            )
         }
 
-        pub fn over(client: Client, role: Role, username: &str, locale: &str, now: DateTime<Utc>) -> TestCtx {
+        pub fn over(
+            client: Client,
+            role: Role,
+            username: &str,
+            locale: &str,
+            now: DateTime<Utc>,
+        ) -> TestCtx {
             let dir = tempfile::tempdir().expect("temporary folder");
             let journal = Journal::open(&dir.path().join("test.journal")).expect("journal");
             let (tx, rx) = mpsc::unbounded_channel();
