@@ -33,7 +33,8 @@ const MAX_PAGES: usize = 200;
 /// Messages kept for the list (the newest of the filter).
 const KEEP: usize = 1000;
 
-/// While messages wait, the list is read again this often.
+/// While messages wait, the list is read again this often (and a second more per page the last
+/// read took, so a large outbox is not read back to back).
 const POLL_EVERY: Duration = Duration::seconds(3);
 
 /// The shortest time between two loads caused by events.
@@ -54,6 +55,8 @@ pub struct Loaded {
     pub items: Vec<OutboxMessage>,
     /// More messages of the filter exist than are kept.
     pub truncated: bool,
+    /// Requests the load took.
+    pub pages: usize,
 }
 
 pub struct ListAnswer {
@@ -100,6 +103,7 @@ pub async fn load(client: Client, filter: Option<OutboxStatus>) -> ListAnswer {
             }
         }
         loaded.items = kept.into_iter().rev().collect();
+        loaded.pages = pages;
         Ok(loaded)
     }
     .await;
@@ -379,7 +383,9 @@ impl PaneView for OutboxPane {
         }
         let since = self.last_load.map_or(Duration::MAX, |at| ctx.now - at);
         let waiting = self.count(OutboxStatus::Pending).n > 0;
-        if (self.stale && since >= RELOAD_EVERY) || (waiting && since >= POLL_EVERY) {
+        let pages = self.loaded.as_ref().map_or(1, |l| l.pages.max(1));
+        let poll_every = POLL_EVERY + Duration::seconds(pages as i64 - 1);
+        if (self.stale && since >= RELOAD_EVERY) || (waiting && since >= poll_every) {
             self.load(ctx);
         }
     }

@@ -87,6 +87,7 @@ fn loaded_of(filter: Option<OutboxStatus>) -> Loaded {
         counts,
         items,
         truncated: false,
+        pages: 1,
     }
 }
 

@@ -440,6 +440,7 @@ impl ReportsPane {
             return;
         };
         if self.exporting {
+            ctx.notify(ctx.i18n.text("reports.export_running"));
             return;
         }
         let choices = ReportFormat::ALL

@@ -92,7 +92,7 @@ impl Builder<'_, '_> {
             let row = vec![
                 label_cell,
                 bar_line(cells, cols[1].1, ui.rtl(), ui.style(Slot::Bar)),
-                ui.label(value, cols[2].1, ui.style(value_slot)),
+                number_cell(ui, value, cols[2].1, ui.style(value_slot)),
             ];
             self.lines
                 .push(ui.row(self.width, &cols, row, Style::new()));
@@ -110,12 +110,27 @@ impl Builder<'_, '_> {
         for (label, value) in rows {
             let cells = vec![
                 ui.label(label, cols[0].1, ui.style(Slot::TextMuted)),
-                ui.label(value, cols[1].1, ui.style(Slot::TextNormal)),
+                number_cell(ui, value, cols[1].1, ui.style(Slot::TextNormal)),
             ];
             self.lines
                 .push(ui.row(self.width, &cols, cells, Style::new()));
         }
     }
+}
+
+/// A number in a column `width` wide: against the far edge in a left-to-right interface, so the
+/// digits line up; on the reading side (the right) in a right-to-left one.
+fn number_cell(ui: &Ui, text: &str, width: u16, style: Style) -> Line<'static> {
+    let used = ui.width(text).min(width);
+    if ui.rtl() || used >= width {
+        return ui.label(text, width, style);
+    }
+    let mut line = ui.label(text, used, style);
+    line.spans.insert(
+        0,
+        ratatui::text::Span::styled(" ".repeat(usize::from(width - used)), style),
+    );
+    line
 }
 
 /// A count of people as published: its number in the interface's digits, or "<5".
