@@ -8,7 +8,9 @@ use ratatui::widgets::{
     Block, Borders, Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState,
 };
 
-use super::{ReportsPane, preview, title_in};
+use std::collections::HashMap;
+
+use super::{Entry, PreviewKey, ReportsPane, preview, title_in};
 use crate::dates::{self, DateStyle};
 use crate::keymap::{Action, Section};
 use crate::theme::Slot;
@@ -125,14 +127,24 @@ impl ReportsPane {
     }
 
     fn draw_detail(&mut self, frame: &mut Frame, area: Rect, ui: &Ui) {
+        // The entries are lent out while drawing, so the report is never copied per frame.
+        let entries = std::mem::take(&mut self.entries);
+        self.draw_entry(frame, area, ui, &entries);
+        self.entries = entries;
+    }
+
+    fn draw_entry(
+        &mut self,
+        frame: &mut Frame,
+        area: Rect,
+        ui: &Ui,
+        entries: &HashMap<i64, Entry>,
+    ) {
         let Some(consultation) = self.current().cloned() else {
             return;
         };
-        let entry = self
-            .entries
-            .get(&consultation.id)
-            .cloned()
-            .unwrap_or_default();
+        let no_entry = Entry::default();
+        let entry = entries.get(&consultation.id).unwrap_or(&no_entry);
         let muted = ui.style(Slot::TextMuted);
         let lang = ui.i18n.locale().code();
         let when = |at| dates::format_date_time(at, DateStyle::Numeric, ui.i18n);
@@ -249,15 +261,28 @@ impl ReportsPane {
         }
         // The scrollbar on the far side from the reading side, a blank column before it.
         let text_width = body.width.saturating_sub(2);
-        let preview = preview::build(ui, draft, text_width);
+        // Built once per report version, width and language; scrolling only picks rows.
+        let key = PreviewKey {
+            consultation_id: draft.consultation.id,
+            version: draft.version,
+            generated_at: draft.generated_at,
+            width: text_width,
+            lang: ui.i18n.locale().code().to_owned(),
+        };
+        if self.preview.as_ref().is_none_or(|(k, _)| *k != key) {
+            self.preview = Some((key, preview::build(ui, draft, text_width)));
+        }
+        let preview: &[ratatui::text::Line<'static>] =
+            self.preview.as_ref().map_or(&[], |(_, lines)| lines);
         let visible = usize::from(body.height).max(1);
         self.page = visible.saturating_sub(1).max(1);
         let total = preview.len();
         self.scroll = self.scroll.min(total.saturating_sub(visible));
         let lines: Vec<_> = preview
-            .into_iter()
+            .iter()
             .skip(self.scroll)
             .take(visible)
+            .cloned()
             .collect();
         let text_area = if ui.rtl() {
             Rect {

@@ -101,6 +101,16 @@ pub struct ExportJob {
     pub path: PathBuf,
 }
 
+/// What a built preview depends on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct PreviewKey {
+    consultation_id: i64,
+    version: i64,
+    generated_at: DateTime<Utc>,
+    width: u16,
+    lang: String,
+}
+
 enum Dialog {
     Publish(i64, Confirm),
     Format(i64, ChoicePicker),
@@ -123,6 +133,7 @@ pub struct ReportsPane {
     export_dir: PathBuf,
     exporting: bool,
     last_export: Option<PathBuf>,
+    preview: Option<(PreviewKey, Vec<ratatui::text::Line<'static>>)>,
 }
 
 impl Default for ReportsPane {
@@ -269,6 +280,7 @@ impl ReportsPane {
             export_dir,
             exporting: false,
             last_export: None,
+            preview: None,
         }
     }
 
