@@ -3,6 +3,7 @@
 
 mod events;
 pub mod proposals;
+mod reports;
 
 use std::time::Duration;
 

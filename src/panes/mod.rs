@@ -6,6 +6,9 @@ pub mod deadlines;
 pub mod queue;
 pub mod rationale;
 pub mod tallies;
+// Reports and outbox (issue 5).
+pub mod outbox;
+pub mod reports;
 
 use std::any::Any;
 use std::future::Future;
@@ -147,7 +150,14 @@ pub trait PaneView: Send {
 /// The panes a role may use, in tab order. The server enforces roles; this only hides what a
 /// role cannot use.
 pub fn panes_for(role: Role) -> Vec<Pane> {
-    let all = [Pane::Queue, Pane::Tallies, Pane::Deadlines, Pane::Rationale];
+    let all = [
+        Pane::Queue,
+        Pane::Tallies,
+        Pane::Deadlines,
+        Pane::Rationale,
+        Pane::Reports,
+        Pane::Outbox,
+    ];
     all.into_iter().filter(|p| allowed(*p, role)).collect()
 }
 
@@ -168,6 +178,8 @@ pub fn build(pane: Pane) -> Option<Box<dyn PaneView>> {
         Pane::Deadlines => Some(Box::new(deadlines::DeadlinesPane::default())),
         Pane::Tallies => Some(Box::new(tallies::TalliesPane::default())),
         Pane::Rationale => Some(Box::new(rationale::RationalePane::new())),
+        Pane::Reports => Some(Box::new(reports::ReportsPane::default())),
+        Pane::Outbox => Some(Box::new(outbox::OutboxPane::default())),
         _ => None,
     }
 }

@@ -6,7 +6,7 @@
 //! the breakdown and turnout of the poll on screen are fetched again, at most once a second.
 //! Offline, what is loaded stays on screen.
 
-mod chart;
+pub(crate) mod chart;
 mod draw;
 #[cfg(test)]
 mod tests;

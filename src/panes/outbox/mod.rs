@@ -1,0 +1,399 @@
+//! The Outbox view (operators, admins): feedback messages to participants and where each is in
+//! its delivery — counts per status, a list filtered by status (newest first) with each message's
+//! channel, recipient, tries, next attempt and last error, and a retry of a dead message after a
+//! confirmation.
+//!
+//! Live: `outbox.changed` (a message went dead or was put back in line) and the publication
+//! events that queue messages mark the list stale; it is read again on the next tick. Deliveries
+//! send no event, so while messages wait the list is also read again every few seconds.
+
+mod draw;
+#[cfg(test)]
+pub(crate) mod tests;
+
+use std::any::Any;
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Duration, Utc};
+use mosharekat_api::{Event, EventKind, OutboxMessage, OutboxStatus};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+use super::{PaneCtx, PaneView};
+use crate::client::{Client, ClientError, ClientResult};
+use crate::keymap::{Action, Context, Pane};
+use crate::ui::{Confirm, DialogResult, Ui};
+
+/// Messages asked for per request.
+const PAGE: u32 = 500;
+
+/// Pages read at most per load: beyond, counts are shown as "at least".
+const MAX_PAGES: usize = 200;
+
+/// Messages kept for the list (the newest of the filter).
+const KEEP: usize = 1000;
+
+/// While messages wait, the list is read again this often (and a second more per page the last
+/// read took, so a large outbox is not read back to back).
+const POLL_EVERY: Duration = Duration::seconds(3);
+
+/// The shortest time between two loads caused by events.
+const RELOAD_EVERY: Duration = Duration::seconds(1);
+
+/// How many messages are in a status; `more` when the count stopped at the page limit.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Count {
+    pub n: usize,
+    pub more: bool,
+}
+
+/// A loaded outbox: counts of every status, and the newest messages of the filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Loaded {
+    pub counts: HashMap<OutboxStatus, Count>,
+    /// Newest first.
+    pub items: Vec<OutboxMessage>,
+    /// More messages of the filter exist than are kept.
+    pub truncated: bool,
+    /// Requests the load took.
+    pub pages: usize,
+}
+
+pub struct ListAnswer {
+    pub filter: Option<OutboxStatus>,
+    pub result: ClientResult<Loaded>,
+}
+
+pub struct RetryAnswer {
+    pub id: i64,
+    pub result: ClientResult<OutboxMessage>,
+}
+
+/// Read the whole outbox (up to [`MAX_PAGES`] pages): count every status, keep the newest
+/// [`KEEP`] messages of `filter`.
+pub async fn load(client: Client, filter: Option<OutboxStatus>) -> ListAnswer {
+    let result = async {
+        let mut loaded = Loaded::default();
+        let mut kept: std::collections::VecDeque<OutboxMessage> = Default::default();
+        let mut after = None;
+        let mut pages = 0;
+        loop {
+            let page = client.outbox(None, after, PAGE).await?;
+            pages += 1;
+            for m in page.items {
+                loaded.counts.entry(m.status).or_default().n += 1;
+                if filter.is_none_or(|f| f == m.status) {
+                    kept.push_back(m);
+                    if kept.len() > KEEP {
+                        kept.pop_front();
+                        loaded.truncated = true;
+                    }
+                }
+            }
+            match page.next_after.and_then(|a| a.parse().ok()) {
+                Some(next) if pages < MAX_PAGES => after = Some(next),
+                Some(_) => {
+                    for count in loaded.counts.values_mut() {
+                        count.more = true;
+                    }
+                    loaded.truncated = true;
+                    break;
+                }
+                None => break,
+            }
+        }
+        loaded.items = kept.into_iter().rev().collect();
+        loaded.pages = pages;
+        Ok(loaded)
+    }
+    .await;
+    ListAnswer { filter, result }
+}
+
+/// The next filter: all → waiting → delivered → gave up → all.
+pub fn next_filter(current: Option<OutboxStatus>) -> Option<OutboxStatus> {
+    match current {
+        None => Some(OutboxStatus::Pending),
+        Some(OutboxStatus::Pending) => Some(OutboxStatus::Sent),
+        Some(OutboxStatus::Sent) => Some(OutboxStatus::Dead),
+        Some(OutboxStatus::Dead) => None,
+    }
+}
+
+#[derive(Default)]
+pub struct OutboxPane {
+    filter: Option<OutboxStatus>,
+    loaded: Option<Loaded>,
+    loading: bool,
+    error: Option<String>,
+    selected: usize,
+    list_scroll: usize,
+    detail_scroll: usize,
+    confirm: Option<(i64, Confirm)>,
+    retrying: HashSet<i64>,
+    /// Something changed since the last load.
+    stale: bool,
+    last_load: Option<DateTime<Utc>>,
+    /// The pane has been shown (only then does it poll).
+    shown: bool,
+}
+
+impl OutboxPane {
+    pub fn filter(&self) -> Option<OutboxStatus> {
+        self.filter
+    }
+
+    pub fn messages(&self) -> &[OutboxMessage] {
+        self.loaded.as_ref().map_or(&[], |l| &l.items)
+    }
+
+    pub fn count(&self, status: OutboxStatus) -> Count {
+        self.loaded
+            .as_ref()
+            .and_then(|l| l.counts.get(&status).copied())
+            .unwrap_or_default()
+    }
+
+    pub fn selected(&self) -> Option<&OutboxMessage> {
+        self.messages().get(self.selected)
+    }
+
+    pub fn loading(&self) -> bool {
+        self.loading
+    }
+
+    pub fn stale(&self) -> bool {
+        self.stale
+    }
+
+    /// Take a loaded outbox as if the backend had sent it, keeping the selection on the same
+    /// message.
+    pub fn set_loaded(&mut self, loaded: Loaded) {
+        let keep = self.selected().map(|m| m.id);
+        self.loaded = Some(loaded);
+        let items = self.messages();
+        self.selected = keep
+            .and_then(|id| items.iter().position(|m| m.id == id))
+            .unwrap_or(self.selected)
+            .min(items.len().saturating_sub(1));
+    }
+
+    fn load(&mut self, ctx: &mut PaneCtx) {
+        if self.loading {
+            self.stale = true;
+            return;
+        }
+        self.loading = true;
+        self.stale = false;
+        self.last_load = Some(ctx.now);
+        ctx.spawn(Pane::Outbox, load(ctx.client.clone(), self.filter));
+    }
+
+    fn select(&mut self, index: usize) {
+        let index = index.min(self.messages().len().saturating_sub(1));
+        if index != self.selected {
+            self.selected = index;
+            self.detail_scroll = 0;
+        }
+    }
+
+    fn ask_retry(&mut self, ctx: &mut PaneCtx) {
+        let Some(m) = self.selected() else {
+            return;
+        };
+        if m.status != OutboxStatus::Dead {
+            ctx.notify(ctx.i18n.text("outbox.only_dead"));
+            return;
+        }
+        if self.retrying.contains(&m.id) {
+            return;
+        }
+        let channel_key = format!("channel.{}", m.channel.as_str());
+        let channel = ctx.i18n.text(&channel_key);
+        let message = ctx.i18n.format(
+            "outbox.confirm_retry",
+            &[
+                ("id", &ctx.i18n.number(m.id)),
+                ("participant", &ctx.i18n.number(m.participant_id)),
+                ("channel", channel),
+            ],
+        );
+        self.confirm = Some((m.id, Confirm::new(message)));
+    }
+
+    fn retry(&mut self, id: i64, ctx: &mut PaneCtx) {
+        self.retrying.insert(id);
+        let client = ctx.client.clone();
+        ctx.spawn(Pane::Outbox, async move {
+            RetryAnswer {
+                id,
+                result: client.retry_outbox(id).await,
+            }
+        });
+    }
+
+    fn on_retried(&mut self, answer: RetryAnswer, ctx: &mut PaneCtx) {
+        self.retrying.remove(&answer.id);
+        match answer.result {
+            Ok(message) => {
+                if let Some(loaded) = self.loaded.as_mut()
+                    && let Some(old) = loaded.items.iter_mut().find(|m| m.id == message.id)
+                {
+                    if let Some(c) = loaded.counts.get_mut(&old.status) {
+                        c.n = c.n.saturating_sub(1);
+                    }
+                    loaded.counts.entry(message.status).or_default().n += 1;
+                    *old = message;
+                }
+                ctx.notify(ctx.i18n.text("pane.outbox.retry_queued"));
+                self.stale = true;
+            }
+            Err(e) => {
+                if e.is_transient() {
+                    ctx.offline();
+                }
+                ctx.notify(error_text(ctx, &e));
+                self.stale = true;
+            }
+        }
+    }
+}
+
+fn error_text(ctx: &PaneCtx, e: &ClientError) -> String {
+    ctx.i18n
+        .format("error.generic", &[("message", &e.to_string())])
+}
+
+impl PaneView for OutboxPane {
+    fn pane(&self) -> Pane {
+        Pane::Outbox
+    }
+
+    fn context(&self) -> Context {
+        if self.confirm.is_some() {
+            Context::Dialog
+        } else {
+            Context::Pane(Pane::Outbox)
+        }
+    }
+
+    fn refresh(&mut self, ctx: &mut PaneCtx) {
+        self.shown = true;
+        self.load(ctx);
+    }
+
+    fn on_action(&mut self, action: Action, ctx: &mut PaneCtx) -> bool {
+        if let Some((id, mut confirm)) = self.confirm.take() {
+            match confirm.on_action(action) {
+                DialogResult::Open => self.confirm = Some((id, confirm)),
+                DialogResult::Cancelled => {}
+                DialogResult::Done(()) => self.retry(id, ctx),
+            }
+            return true;
+        }
+        let n = self.messages().len();
+        match action {
+            Action::NextItem => self.select(self.selected + 1),
+            Action::PrevItem => self.select(self.selected.saturating_sub(1)),
+            Action::PageDown => self.select(self.selected + 10),
+            Action::PageUp => self.select(self.selected.saturating_sub(10)),
+            Action::FirstItem => self.select(0),
+            Action::LastItem => self.select(n.saturating_sub(1)),
+            Action::ScrollDown => self.detail_scroll += 1,
+            Action::ScrollUp => self.detail_scroll = self.detail_scroll.saturating_sub(1),
+            Action::CycleFilter => {
+                self.filter = next_filter(self.filter);
+                self.selected = 0;
+                self.list_scroll = 0;
+                self.detail_scroll = 0;
+                // The list on screen is of the old filter until the answer comes.
+                if let Some(loaded) = self.loaded.as_mut() {
+                    let filter = self.filter;
+                    loaded
+                        .items
+                        .retain(|m| filter.is_none_or(|f| f == m.status));
+                }
+                self.loading = false;
+                self.load(ctx);
+            }
+            Action::Retry => self.ask_retry(ctx),
+            Action::Refresh => self.refresh(ctx),
+            _ => return false,
+        }
+        true
+    }
+
+    fn on_event(&mut self, event: &Event, _ctx: &mut PaneCtx) {
+        match &event.kind {
+            EventKind::OutboxChanged {
+                message_id,
+                status,
+                attempts,
+            } => {
+                // Shown at once for a message on screen; counts follow with the reload.
+                if let Some(m) = self
+                    .loaded
+                    .as_mut()
+                    .and_then(|l| l.items.iter_mut().find(|m| m.id == *message_id))
+                {
+                    m.status = *status;
+                    m.attempts = *attempts;
+                }
+                self.stale = true;
+            }
+            EventKind::ReportPublished { .. } | EventKind::DecisionsPublished { .. } => {
+                self.stale = true
+            }
+            _ => {}
+        }
+    }
+
+    fn on_response(&mut self, payload: Box<dyn Any + Send>, ctx: &mut PaneCtx) {
+        let payload = match payload.downcast::<ListAnswer>() {
+            Ok(answer) => {
+                // An answer for a filter no longer chosen (its successor is on its way).
+                if answer.filter != self.filter {
+                    return;
+                }
+                self.loading = false;
+                match answer.result {
+                    Ok(loaded) => {
+                        self.error = None;
+                        self.set_loaded(loaded);
+                    }
+                    Err(e) => {
+                        if e.is_transient() {
+                            ctx.offline();
+                        }
+                        self.error = Some(error_text(ctx, &e));
+                    }
+                }
+                return;
+            }
+            Err(other) => other,
+        };
+        if let Ok(answer) = payload.downcast::<RetryAnswer>() {
+            self.on_retried(*answer, ctx);
+        }
+    }
+
+    fn on_tick(&mut self, ctx: &mut PaneCtx) {
+        if !self.shown || self.loading || !ctx.online {
+            return;
+        }
+        let since = self.last_load.map_or(Duration::MAX, |at| ctx.now - at);
+        let waiting = self.count(OutboxStatus::Pending).n > 0;
+        let pages = self.loaded.as_ref().map_or(1, |l| l.pages.max(1));
+        let poll_every = POLL_EVERY + Duration::seconds(pages as i64 - 1);
+        if (self.stale && since >= RELOAD_EVERY) || (waiting && since >= poll_every) {
+            self.load(ctx);
+        }
+    }
+
+    fn draw(&mut self, frame: &mut Frame, area: Rect, ui: &Ui) {
+        self.draw_pane(frame, area, ui);
+        if let Some((_, confirm)) = &self.confirm {
+            confirm.draw(frame, area, ui);
+        }
+    }
+}
