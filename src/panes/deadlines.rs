@@ -234,8 +234,16 @@ impl PaneView for DeadlinesPane {
             constraints.push(Constraint::Length(10));
             constraints.push(Constraint::Length(11));
         }
+        // Days left: a narrow column of numbers; as wide as its heading where there is room
+        // (on a narrow screen the titles need it more).
+        let days_heading = if wide {
+            ui.width(ui.t("pane.deadlines.column_days_left"))
+                .clamp(9, 18)
+        } else {
+            9
+        };
         constraints.extend([
-            Constraint::Length(9),
+            Constraint::Length(days_heading),
             Constraint::Length(if wide { 34 } else { 16 }),
         ]);
         let list_width = list.width.saturating_sub(1);
