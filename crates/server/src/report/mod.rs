@@ -105,6 +105,7 @@ pub async fn generate(
         turnout,
         polls,
         decisions,
+        top_participants: Vec::new(),
     })
 }
 
