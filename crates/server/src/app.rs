@@ -56,11 +56,22 @@ pub async fn start_with_store(
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
     let (stop, stopped) = watch::channel(false);
+    store.set_scoring_rules(config.scoring.clone());
+    let signer = match config.signing_key_path() {
+        Some(path) => crate::incentives::Signer::load_or_create(&path)?,
+        None => {
+            tracing::warn!(
+                "no signing key file configured: certificates are signed with a key kept in memory"
+            );
+            crate::incentives::Signer::ephemeral()
+        }
+    };
     let state = AppState {
         store,
         config: Arc::new(config),
         events,
         stopping: stopped.clone(),
+        signer: Arc::new(signer),
     };
 
     let router = crate::routes::router(state.clone());
@@ -102,8 +113,24 @@ async fn run_scheduler(state: AppState, mut stopped: watch::Receiver<bool>) {
         if stop {
             return;
         }
-        if let Err(e) = state.store.announce_status_changes(state.now()).await {
-            tracing::warn!("scheduler: {e}");
+        match state.store.announce_status_changes(state.now()).await {
+            Ok(changed) => {
+                // A consultation that closed: the certificate rules run over it.
+                for (id, status) in changed {
+                    if status != mosharekat_api::ConsultationStatus::Closed {
+                        continue;
+                    }
+                    let actor = crate::store::Actor::system();
+                    if let Err(e) = state
+                        .store
+                        .propose_certificates(Some(id), &actor, state.now())
+                        .await
+                    {
+                        tracing::warn!("proposing certificates for consultation {id}: {e}");
+                    }
+                }
+            }
+            Err(e) => tracing::warn!("scheduler: {e}"),
         }
     }
 }

@@ -80,6 +80,7 @@ pub async fn generate(
         rejected: count(Outcome::Rejected),
         items,
     };
+    let top_participants = crate::incentives::public_top(store, id).await?;
     Ok(Report {
         consultation: ConsultationSummary {
             id,
@@ -105,7 +106,7 @@ pub async fn generate(
         turnout,
         polls,
         decisions,
-        top_participants: Vec::new(),
+        top_participants,
     })
 }
 

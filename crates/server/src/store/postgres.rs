@@ -19,6 +19,8 @@ use crate::events::{EventBus, NOTIFY_CHANNEL};
 pub struct PgStore {
     pool: PgPool,
     events: EventBus,
+    /// The scoring rules (the shipped ones until the server sets its own).
+    scoring: std::sync::RwLock<std::sync::Arc<crate::incentives::rules::ScoringRules>>,
 }
 
 impl PgStore {
@@ -47,7 +49,11 @@ impl PgStore {
                 }
             }
         });
-        Ok(Self { pool, events })
+        Ok(Self {
+            pool,
+            events,
+            scoring: Default::default(),
+        })
     }
 
     /// The pool, for tests and tools that need raw access (e.g. tampering checks).
@@ -154,3 +160,5 @@ super::tags::impl_tag_store!(PgStore);
 super::proposals::impl_proposal_store!(PgStore);
 super::reports::impl_report_store!(PgStore);
 super::outbox::impl_outbox_store!(PgStore);
+super::scores::impl_score_store!(PgStore);
+super::certificates::impl_certificate_store!(PgStore);

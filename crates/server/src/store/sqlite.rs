@@ -22,6 +22,8 @@ pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
     events: EventBus,
+    /// The scoring rules (the shipped ones until the server sets its own).
+    scoring: std::sync::RwLock<std::sync::Arc<crate::incentives::rules::ScoringRules>>,
 }
 
 impl SqliteStore {
@@ -46,6 +48,7 @@ impl SqliteStore {
             writer,
             reader,
             events,
+            scoring: Default::default(),
         })
     }
 
@@ -138,3 +141,5 @@ super::tags::impl_tag_store!(SqliteStore);
 super::proposals::impl_proposal_store!(SqliteStore);
 super::reports::impl_report_store!(SqliteStore);
 super::outbox::impl_outbox_store!(SqliteStore);
+super::scores::impl_score_store!(SqliteStore);
+super::certificates::impl_certificate_store!(SqliteStore);
