@@ -206,10 +206,22 @@ pub mod testing {
     impl TestCtx {
         /// A context whose client points at a port nothing listens on.
         pub fn new(role: Role, username: &str, locale: &str) -> TestCtx {
-            Self::over(Client::new("http://127.0.0.1:9".parse().expect("url")), role, username, locale, Utc::now())
+            Self::over(
+                Client::new("http://127.0.0.1:9".parse().expect("url")),
+                role,
+                username,
+                locale,
+                Utc::now(),
+            )
         }
 
-        pub fn over(client: Client, role: Role, username: &str, locale: &str, now: DateTime<Utc>) -> TestCtx {
+        pub fn over(
+            client: Client,
+            role: Role,
+            username: &str,
+            locale: &str,
+            now: DateTime<Utc>,
+        ) -> TestCtx {
             let dir = tempfile::tempdir().expect("temporary folder");
             let journal = Journal::open(&dir.path().join("test.journal")).expect("journal");
             let (tx, rx) = mpsc::unbounded_channel();
