@@ -32,6 +32,12 @@ fn issue(backend: &Backend) -> Issued {
         Some(&admin),
         Some(json!({"reason": "پایان آزمون"})),
     );
+    backend.ok(
+        "POST",
+        "/certificates/propose",
+        Some(&admin),
+        Some(json!({"consultation_id": c})),
+    );
     let proposed = backend.ok(
         "GET",
         &format!("/certificates?status=proposed&consultation_id={c}"),
