@@ -1,7 +1,9 @@
 //! The command line: `mosharekat` (the console) and its tool commands.
 
 mod audit;
+mod certificate;
 mod demo;
+mod scores;
 mod serve;
 mod user;
 
@@ -35,6 +37,12 @@ pub enum Command {
     /// The audit log.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
+    /// Digital-citizen scores.
+    #[command(subcommand)]
+    Scores(scores::ScoresCommand),
+    /// Participation certificates.
+    #[command(subcommand)]
+    Certificate(certificate::CertificateCommand),
 }
 
 /// Run the command line; returns the process exit code.
@@ -56,6 +64,8 @@ pub fn main() -> std::process::ExitCode {
         Some(Command::User(cmd)) => runtime.block_on(user::run(cmd)),
         Some(Command::Demo(cmd)) => runtime.block_on(demo::run(cmd)),
         Some(Command::Audit(cmd)) => runtime.block_on(audit::run(cmd)),
+        Some(Command::Scores(cmd)) => runtime.block_on(scores::run(cmd)),
+        Some(Command::Certificate(cmd)) => runtime.block_on(certificate::run(cmd)),
     };
     match result {
         Ok(code) => code,

@@ -18,6 +18,13 @@ pub struct ServeArgs {
     /// The report is due this many days after a consultation closes.
     #[arg(long, default_value_t = 30)]
     report_due_days: i64,
+    /// Scoring rules (TOML, like crates/server/scoring.toml); default: the shipped rules.
+    #[arg(long, env = "MOSHAREKAT_SCORING_RULES")]
+    scoring_rules: Option<std::path::PathBuf>,
+    /// The certificate signing key's file, made at first start with mode 0600 (default: next to
+    /// a SQLite database; with PostgreSQL, set it so certificates stay verifiable after restarts).
+    #[arg(long, env = "MOSHAREKAT_SIGNING_KEY")]
+    signing_key: Option<std::path::PathBuf>,
 }
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -31,6 +38,10 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let mut config = ServerConfig::new(args.db.database_url.clone(), args.listen);
     config.closing_soon_days = args.closing_soon_days;
     config.report_due_days = args.report_due_days;
+    if let Some(path) = &args.scoring_rules {
+        config.scoring = mosharekat_server::incentives::ScoringRules::load(path)?;
+    }
+    config.signing_key = args.signing_key.clone();
     let server = mosharekat_server::start(config).await?;
     // Tests and scripts read this line to find the port.
     println!("listening on {}", server.url());

@@ -7,7 +7,9 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{CommentStatus, ConsultationStatus, OutboxStatus, Tally};
+use crate::{
+    CertificateKind, CertificateStatus, CommentStatus, ConsultationStatus, OutboxStatus, Tally,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
@@ -77,6 +79,22 @@ pub enum EventKind {
         status: OutboxStatus,
         attempts: i64,
     },
+    /// A certificate was proposed, approved (issued), rejected or revoked.
+    #[serde(rename = "certificate.changed")]
+    CertificateChanged {
+        certificate_id: i64,
+        participant_id: i64,
+        consultation_id: i64,
+        kind: CertificateKind,
+        status: CertificateStatus,
+    },
+    /// The certificate rules ran over a consultation and proposed these (none when all were
+    /// proposed before).
+    #[serde(rename = "certificates.proposed")]
+    CertificatesProposed {
+        consultation_id: i64,
+        certificate_ids: Vec<i64>,
+    },
 }
 
 impl EventKind {
@@ -94,6 +112,8 @@ impl EventKind {
             EventKind::ReportGenerated { .. } => "report.generated",
             EventKind::ReportPublished { .. } => "report.published",
             EventKind::OutboxChanged { .. } => "outbox.changed",
+            EventKind::CertificateChanged { .. } => "certificate.changed",
+            EventKind::CertificatesProposed { .. } => "certificates.proposed",
         }
     }
 }
@@ -148,6 +168,17 @@ mod tests {
                 message_id: 9,
                 status: OutboxStatus::Dead,
                 attempts: 8,
+            },
+            EventKind::CertificateChanged {
+                certificate_id: 4,
+                participant_id: 5,
+                consultation_id: 2,
+                kind: CertificateKind::Distinction,
+                status: CertificateStatus::Approved,
+            },
+            EventKind::CertificatesProposed {
+                consultation_id: 2,
+                certificate_ids: vec![4, 6],
             },
         ];
         for kind in kinds {

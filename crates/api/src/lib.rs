@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod certificate;
 pub mod comment;
 pub mod consultation;
 pub mod error;
@@ -17,6 +18,7 @@ pub mod poll;
 pub mod proposal;
 pub mod province;
 pub mod report;
+pub mod score;
 pub mod staff;
 pub mod tag;
 pub mod text;
@@ -53,6 +55,16 @@ pub use province::Province;
 pub use report::{CellCount, Report, ReportFormat, ReportPublished};
 pub use staff::{NewStaff, Staff, StaffPatch};
 pub use tag::ConcernTag;
+
+pub use certificate::{
+    BulkApproveRequest, BulkApproveResponse, Certificate, CertificateEvidence, CertificateKind,
+    CertificateQuery, CertificateSkip, CertificateStatus, Credential, ProposeRequest,
+    ProposeResponse, PublicCertificate, PublicKey, PublicKeys, ReasonRequest, VerifyResult,
+};
+pub use score::{
+    Contribution, ContributionKind, LeaderboardEntry, LeaderboardQuery, LeaderboardResponse,
+    ParticipantScore, Period, PublicTopList, PublicTopParticipant, ScoringRule,
+};
 
 /// Path prefix of every route of this protocol version.
 pub const API_PREFIX: &str = "/api/v1";
@@ -104,5 +116,9 @@ mod tests {
         check(OutboxStatus::ALL, |v| v.as_str());
         check(MessageKind::ALL, |v| v.as_str());
         check(ReportFormat::ALL, |v| v.as_str());
+        check(ContributionKind::ALL, |v| v.as_str());
+        check(Period::ALL, |v| v.as_str());
+        check(CertificateKind::ALL, |v| v.as_str());
+        check(CertificateStatus::ALL, |v| v.as_str());
     }
 }

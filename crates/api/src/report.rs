@@ -158,6 +158,10 @@ pub struct Report {
     pub turnout: Vec<TurnoutDay>,
     pub polls: Vec<PollReport>,
     pub decisions: DecisionSummary,
+    /// Public recognition: the consultation's top participants who consented to be named (display
+    /// names and points only; see [`crate::score`]). Empty in reports generated before scores.
+    #[serde(default)]
+    pub top_participants: Vec<crate::PublicTopParticipant>,
 }
 
 /// The consultation a report is about.

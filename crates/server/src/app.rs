@@ -56,11 +56,22 @@ pub async fn start_with_store(
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
     let (stop, stopped) = watch::channel(false);
+    store.set_scoring_rules(config.scoring.clone());
+    let signer = match config.signing_key_path() {
+        Some(path) => crate::incentives::Signer::load_or_create(&path)?,
+        None => {
+            tracing::warn!(
+                "no signing key file configured: certificates are signed with a key kept in memory"
+            );
+            crate::incentives::Signer::ephemeral()
+        }
+    };
     let state = AppState {
         store,
         config: Arc::new(config),
         events,
         stopping: stopped.clone(),
+        signer: Arc::new(signer),
     };
 
     let router = crate::routes::router(state.clone());
@@ -90,7 +101,8 @@ pub async fn start_with_store(
     })
 }
 
-/// Announce consultations opening and closing on time.
+/// Announce consultations opening and closing on time, and run the certificate rules over those
+/// that closed.
 async fn run_scheduler(state: AppState, mut stopped: watch::Receiver<bool>) {
     let mut tick = tokio::time::interval(state.config.scheduler_interval);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -104,6 +116,14 @@ async fn run_scheduler(state: AppState, mut stopped: watch::Receiver<bool>) {
         }
         if let Err(e) = state.store.announce_status_changes(state.now()).await {
             tracing::warn!("scheduler: {e}");
+        }
+        // Consultations that closed (on time or early) get their certificates proposed once.
+        if let Err(e) = state
+            .store
+            .propose_due_certificates(&crate::store::Actor::system(), state.now())
+            .await
+        {
+            tracing::warn!("scheduler: proposing certificates: {e}");
         }
     }
 }

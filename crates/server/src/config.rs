@@ -25,9 +25,28 @@ pub struct ServerConfig {
     pub clock: Clock,
     /// Feedback delivery through messengers and webhooks.
     pub delivery: DeliveryConfig,
+    /// Points of the digital-citizen score (`scoring.toml`; the shipped rules unless replaced).
+    pub scoring: crate::incentives::ScoringRules,
+    /// The certificate signing key's file (made at first start, mode 0600). `None`: next to the
+    /// SQLite database file (`<db>.signing-key`), or, with PostgreSQL, a key kept in memory only
+    /// (certificates issued then cannot be verified after a restart: set a path in production).
+    pub signing_key: Option<std::path::PathBuf>,
 }
 
 impl ServerConfig {
+    /// Where the signing key lives: the configured file, or next to a SQLite database file.
+    pub fn signing_key_path(&self) -> Option<std::path::PathBuf> {
+        if let Some(path) = &self.signing_key {
+            return Some(path.clone());
+        }
+        let file = self.database_url.strip_prefix("sqlite://")?;
+        let file = file.split('?').next().unwrap_or(file);
+        if file.is_empty() || file.contains(":memory:") {
+            return None;
+        }
+        Some(std::path::PathBuf::from(format!("{file}.signing-key")))
+    }
+
     pub fn new(database_url: impl Into<String>, listen: SocketAddr) -> Self {
         Self {
             database_url: database_url.into(),
@@ -39,6 +58,8 @@ impl ServerConfig {
             scheduler_interval: std::time::Duration::from_secs(1),
             clock: Clock::system(),
             delivery: DeliveryConfig::default(),
+            scoring: crate::incentives::ScoringRules::default(),
+            signing_key: None,
         }
     }
 }

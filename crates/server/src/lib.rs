@@ -17,6 +17,7 @@ pub mod demo;
 pub mod error;
 pub mod events;
 pub mod guards;
+pub mod incentives;
 pub mod json;
 pub mod openapi;
 pub mod reasons;

@@ -84,6 +84,19 @@ routes! {
     "post" "/public/consultations/{id}/comments" Access::Participant, "Comment or propose: 202 pending";
     "post" "/public/participants" Access::Public, "Register: 201 {participant_id, token}";
     "post" "/public/polls/{id}/ballots" Access::Participant, "Cast or replace a ballot";
+    // Incentives: scores, ranking, certificates.
+    "get" "/leaderboard" OPERATOR, "Ranking by score (?period=all|week|month|year&province=&category=&consultation_id=&limit=)";
+    "get" "/participants/{id}/score" OPERATOR, "A participant's score with every contribution behind it and the rules";
+    "get" "/certificates" ADMIN, "Certificates (?status=proposed|approved|rejected|revoked&consultation_id=&after=&limit=)";
+    "post" "/certificates/propose" ADMIN, "Run the certificate rules now ({} or {consultation_id}); they also run when a consultation closes";
+    "post" "/certificates/approve" ADMIN, "Approve (issue) several proposed certificates {ids}";
+    "get" "/certificates/{id}" ADMIN, "One certificate with its evidence";
+    "post" "/certificates/{id}/approve" ADMIN, "Approve: sign the credential, give a verification code, message the participant";
+    "post" "/certificates/{id}/reject" ADMIN, "Reject a proposed certificate {reason}";
+    "post" "/certificates/{id}/revoke" ADMIN, "Revoke an issued certificate {reason}";
+    "get" "/public/consultations/{id}/top" Access::Public, "Top participants who consented to be named (display names and points)";
+    "get" "/public/certificates/{code}" Access::Public, "An issued certificate and its status, by verification code";
+    "get" "/public/keys" Access::Public, "The Ed25519 public keys certificates are signed with";
 }
 
 pub fn document() -> Value {
@@ -104,6 +117,9 @@ pub fn document() -> Value {
         let mut parameters = Vec::new();
         if route.path.contains("{id}") {
             parameters.push(json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}));
+        }
+        if route.path.contains("{code}") {
+            parameters.push(json!({"name": "code", "in": "path", "required": true, "schema": {"type": "string"}}));
         }
         entry[route.method] = json!({
             "summary": route.summary,

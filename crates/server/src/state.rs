@@ -16,6 +16,8 @@ pub struct AppState {
     /// Becomes true when the server is shutting down: long-lived responses (SSE) end then, so a
     /// graceful shutdown does not wait on them forever.
     pub stopping: tokio::sync::watch::Receiver<bool>,
+    /// The key certificates are signed with.
+    pub signer: Arc<crate::incentives::Signer>,
 }
 
 impl AppState {

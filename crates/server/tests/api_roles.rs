@@ -35,6 +35,10 @@ struct Fixture {
     /// outbox message (to a Bale handle: no channel is configured, so it stays in the outbox).
     closed: i64,
     message: i64,
+    /// The participant who wrote `comment`.
+    participant: i64,
+    /// A proposed certificate (of the closed consultation).
+    certificate: i64,
 }
 
 async fn fixture(t: &TestServer) -> Fixture {
@@ -131,6 +135,34 @@ async fn fixture(t: &TestServer) -> Fixture {
         )
         .await;
     let message = outbox["items"][0]["id"].as_i64().expect("a queued message");
+    let participant = t
+        .ok(
+            "GET",
+            &format!("/comments/{comment}"),
+            Some(&t.moderator),
+            None,
+        )
+        .await["participant"]["id"]
+        .as_i64()
+        .unwrap();
+    // The certificate rules over the closed consultation (the scheduler runs them too).
+    t.ok(
+        "POST",
+        "/certificates/propose",
+        Some(&t.admin),
+        Some(json!({"consultation_id": closed})),
+    )
+    .await;
+    let certificate = t
+        .ok(
+            "GET",
+            &format!("/certificates?status=proposed&consultation_id={closed}"),
+            Some(&t.admin),
+            None,
+        )
+        .await["items"][0]["id"]
+        .as_i64()
+        .expect("a proposed certificate");
     t.add_staff("target.account", Role::Moderator).await;
     let staff: Vec<Value> =
         serde_json::from_value(t.ok("GET", "/staff", Some(&t.admin), None).await).unwrap();
@@ -148,6 +180,8 @@ async fn fixture(t: &TestServer) -> Fixture {
         comment,
         closed,
         message,
+        participant,
+        certificate,
         staff: id_of("target.account"),
         staff_ids: vec![
             (Role::Moderator, id_of("moderator1")),
@@ -165,6 +199,45 @@ async fn approve(t: &TestServer, comment: i64) {
         Some(json!({"ids": [comment], "action": "approve"})),
     )
     .await;
+}
+
+/// A new proposed certificate (a new consultation with one approved comment, closed), or an
+/// issued one.
+async fn fresh_certificate(t: &TestServer, n: usize, issued: bool) -> i64 {
+    let consultation = t.open_consultation().await;
+    let citizen = t.participant(&format!("Certified {n}")).await;
+    let comment = t
+        .comment(consultation, &citizen, &format!("نظر برای گواهی {n}"))
+        .await;
+    approve(t, comment).await;
+    t.close(consultation).await;
+    t.ok(
+        "POST",
+        "/certificates/propose",
+        Some(&t.admin),
+        Some(json!({"consultation_id": consultation})),
+    )
+    .await;
+    let id = t
+        .ok(
+            "GET",
+            &format!("/certificates?status=proposed&consultation_id={consultation}"),
+            Some(&t.admin),
+            None,
+        )
+        .await["items"][0]["id"]
+        .as_i64()
+        .expect("a proposed certificate");
+    if issued {
+        t.ok(
+            "POST",
+            &format!("/certificates/{id}/approve"),
+            Some(&t.admin),
+            None,
+        )
+        .await;
+    }
+    id
 }
 
 /// Make the fixture's outbox message dead (as a worker giving up on it would), so it can be retried.
@@ -261,6 +334,12 @@ async fn request(
             f.message
         }
         p if p.starts_with("/outbox/") => f.message,
+        "/certificates/{id}/approve" | "/certificates/{id}/reject" | "/certificates/approve" => {
+            fresh_certificate(t, n, false).await
+        }
+        "/certificates/{id}/revoke" => fresh_certificate(t, n, true).await,
+        p if p.starts_with("/certificates/") => f.certificate,
+        p if p.starts_with("/participants/") => f.participant,
         p if p.starts_with("/consultations/") => f.consultation,
         p if p.starts_with("/polls/") => f.poll,
         p if p.starts_with("/comments/") => f.comment,
@@ -289,6 +368,10 @@ async fn request(
             json!([{"code": format!("topic_{n}"), "label_fa": "شهریه", "label_en": "Tuition"}]),
         ),
         ("put", "/proposals/{id}/decision") => Some(json!({"version": 0, "outcome": "accepted"})),
+        ("post", "/certificates/{id}/reject" | "/certificates/{id}/revoke") => {
+            Some(json!({"reason": format!("دلیل {n}")}))
+        }
+        ("post", "/certificates/approve") => Some(json!({"ids": [id]})),
         // A route added later with a body of its own shape fails below (422 for every role, not
         // 403) until its body is listed here.
         ("post" | "patch", p)
@@ -337,6 +420,9 @@ fn policy(route: &RouteDoc) -> &'static [Role] {
     use Role::*;
     match (route.method, route.path) {
         (_, p) if p.starts_with("/staff") || p.starts_with("/audit") => &[Admin],
+        // Certificates: only admins, every route.
+        (_, p) if p.starts_with("/certificates") => &[Admin],
+        ("get", "/leaderboard" | "/participants/{id}/score") => &[Operator, Admin],
         ("post", "/consultations/{id}/close") => &[Admin],
         (_, p) if p.starts_with("/queue/") => &[Moderator, Admin],
         ("post", p) if p.starts_with("/comments") => &[Moderator, Admin],
@@ -461,6 +547,15 @@ async fn public_and_participant_routes(backend: Backend) {
     let t = TestServer::start(backend).await;
     let f = fixture(&t).await;
     let citizen = t.participant("Reza").await;
+    let issued = t
+        .ok(
+            "POST",
+            &format!("/certificates/{}/approve", f.certificate),
+            Some(&t.admin),
+            None,
+        )
+        .await;
+    let code = issued["verification_code"].as_str().unwrap().to_owned();
     for route in ROUTES {
         let method = route.method.to_uppercase();
         let id = if route.path.starts_with("/public/polls/") {
@@ -470,7 +565,10 @@ async fn public_and_participant_routes(backend: Backend) {
         } else {
             f.consultation
         };
-        let path = route.path.replace("{id}", &id.to_string());
+        let path = route
+            .path
+            .replace("{id}", &id.to_string())
+            .replace("{code}", &code);
         match route.access {
             Access::Staff(_) => {}
             Access::Participant => {

@@ -106,6 +106,37 @@ pub fn with_reference(text: &str, idempotency_key: &str, language: Language) -> 
     format!("{text}\n\n{label}: {idempotency_key}")
 }
 
+/// The message announcing an issued certificate, in the participant's language: what it is for,
+/// its verification code, and where anyone can check it.
+pub fn certificate_text(
+    kind: mosharekat_api::CertificateKind,
+    title_fa: &str,
+    title_en: &str,
+    code: &str,
+    verify_url: &str,
+    language: Language,
+) -> String {
+    match language {
+        Language::Fa => format!(
+            "{} برای مشارکت شما در نظرخواهی «{}» صادر شد.\nکد بررسی: {code}\nبررسی: {verify_url}",
+            kind.label_fa(),
+            title_fa.trim()
+        ),
+        Language::En => {
+            let title = if title_en.trim().is_empty() {
+                title_fa
+            } else {
+                title_en
+            };
+            format!(
+                "A {} was issued to you for the consultation \"{}\".\nVerification code: {code}\nVerify: {verify_url}",
+                kind.label_en().to_lowercase(),
+                title.trim()
+            )
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

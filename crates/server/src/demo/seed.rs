@@ -209,6 +209,8 @@ pub async fn seed(
         total: 1,
     });
     import.commit().await?;
+    // Imported rows bypass the live score upkeep: derive the scores from them now.
+    store.rebuild_scores().await?;
     progress(SeedProgress {
         phase: SeedPhase::Commit,
         done: 1,

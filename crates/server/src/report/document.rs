@@ -333,7 +333,39 @@ pub fn build(report: &Report, language: Language) -> Vec<Block> {
             })
             .collect(),
     }));
+    top_participant_blocks(&mut blocks, report, l);
     blocks
+}
+
+/// Public recognition: the named top participants (only those who consented to be named).
+fn top_participant_blocks(blocks: &mut Vec<Block>, report: &Report, l: Language) {
+    if report.top_participants.is_empty() {
+        return;
+    }
+    let n = |v: i64| digits(v, l);
+    blocks.push(Block::Heading(
+        2,
+        t(l, "برترین مشارکت‌کنندگان", "Top participants"),
+    ));
+    blocks.push(Block::Paragraph(t(
+        l,
+        "رتبه بر پایه امتیاز شهروند دیجیتال در این نظرخواهی؛ تنها نام کسانی آمده است که به نمایش عمومی نام خود رضایت داده‌اند.",
+        "Ranked by the digital-citizen score earned in this consultation; only participants who consented to be named are listed.",
+    )));
+    blocks.push(Block::Table(Table {
+        name: "top_participants".into(),
+        coded: false,
+        headers: vec![
+            t(l, "رتبه", "Rank"),
+            t(l, "نام", "Name"),
+            t(l, "امتیاز", "Points"),
+        ],
+        rows: report
+            .top_participants
+            .iter()
+            .map(|p| vec![n(p.rank), p.display_name.clone(), n(p.points)])
+            .collect(),
+    }));
 }
 
 fn poll_blocks(blocks: &mut Vec<Block>, poll: &PollReport, l: Language) {

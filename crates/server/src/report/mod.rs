@@ -80,6 +80,7 @@ pub async fn generate(
         rejected: count(Outcome::Rejected),
         items,
     };
+    let top_participants = crate::incentives::public_top(store, id).await?;
     Ok(Report {
         consultation: ConsultationSummary {
             id,
@@ -105,6 +106,7 @@ pub async fn generate(
         turnout,
         polls,
         decisions,
+        top_participants,
     })
 }
 

@@ -15,6 +15,7 @@ mod consultations;
 mod deadlines;
 mod events;
 mod health;
+mod incentives;
 mod outbox;
 mod participants;
 mod polls;
@@ -99,6 +100,25 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/public/participants", post(participants::register))
         .route("/public/polls/{id}/ballots", post(participants::ballot))
+        // Incentives: scores, ranking, certificates.
+        .route("/leaderboard", get(incentives::leaderboard))
+        .route("/participants/{id}/score", get(incentives::score))
+        .route("/certificates", get(incentives::list))
+        .route("/certificates/propose", post(incentives::propose))
+        .route("/certificates/approve", post(incentives::bulk_approve))
+        .route("/certificates/{id}", get(incentives::get))
+        .route("/certificates/{id}/approve", post(incentives::approve))
+        .route("/certificates/{id}/reject", post(incentives::reject))
+        .route("/certificates/{id}/revoke", post(incentives::revoke))
+        .route(
+            "/public/consultations/{id}/top",
+            get(incentives::public_top),
+        )
+        .route(
+            "/public/certificates/{code}",
+            get(incentives::public_certificate),
+        )
+        .route("/public/keys", get(incentives::public_keys))
         .method_not_allowed_fallback(method_not_allowed)
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),

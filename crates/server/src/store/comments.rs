@@ -354,6 +354,8 @@ macro_rules! impl_comment_store {
                 .bind(ms(now))
                 .execute(&mut **tx)
                 .await?;
+                // Scores follow the decision (and any reversal) in the same transaction.
+                self.rescore_after_comment(tx, state.id).await?;
                 Ok(status)
             }
 

@@ -19,6 +19,7 @@ use chrono::{DateTime, Utc};
 use mosharekat_api::{ErrorCode, Role};
 
 mod audit;
+mod certificates;
 mod comments;
 mod consultations;
 mod events;
@@ -29,11 +30,13 @@ mod polls;
 mod postgres;
 mod proposals;
 mod reports;
+mod scores;
 mod sqlite;
 mod staff;
 mod tags;
 
 pub use audit::{AuditRecord, AuditStore};
+pub use certificates::{CertificateFilter, CertificateStore};
 pub use comments::{
     BulkTarget, CommentFilter, CommentStore, DecideOutcome, IdempotencyKey, NewCommentRecord,
 };
@@ -53,6 +56,7 @@ pub use proposals::{ProposalStore, SaveDecision};
 pub use reports::{
     CampaignRow, ParticipantCell, ReportStore, StoredReport, TagGroupRow, TurnoutRow,
 };
+pub use scores::{LeaderboardFilter, RebuildSummary, ScoreSnapshot, ScoreStore};
 pub use sqlite::SqliteStore;
 pub use staff::{StaffCredentials, StaffStore};
 pub use tags::TagStore;
@@ -71,6 +75,8 @@ pub trait Store:
     + ProposalStore
     + ReportStore
     + OutboxStore
+    + ScoreStore
+    + CertificateStore
 {
     /// Which database this is, for logs and `/health`.
     fn backend(&self) -> &'static str;

@@ -396,6 +396,8 @@ macro_rules! impl_poll_store {
                 }
                 let buckets = $crate::store::polls::ballot_buckets(age, gender, province, category);
                 self.bump_counters(&mut tx, poll_id, &buckets, &chosen, 1).await?;
+                // A first ballot earns a contribution; a replaced one stays the same contribution.
+                self.rescore(&mut tx, participant.id, consultation_id).await?;
                 let tally = self.read_tally(&mut *tx, poll_id, None).await?;
                 self.append_event(
                     &mut tx,

@@ -19,6 +19,8 @@ use crate::events::{EventBus, NOTIFY_CHANNEL};
 pub struct PgStore {
     pool: PgPool,
     events: EventBus,
+    /// The scoring rules (the shipped ones until the server sets its own).
+    scoring: std::sync::RwLock<std::sync::Arc<crate::incentives::rules::ScoringRules>>,
 }
 
 impl PgStore {
@@ -47,7 +49,11 @@ impl PgStore {
                 }
             }
         });
-        Ok(Self { pool, events })
+        Ok(Self {
+            pool,
+            events,
+            scoring: Default::default(),
+        })
     }
 
     /// The pool, for tests and tools that need raw access (e.g. tampering checks).
@@ -83,6 +89,32 @@ impl PgStore {
     ) -> StoreResult<()> {
         sqlx::query("SELECT pg_notify($1, '')")
             .bind(NOTIFY_CHANNEL)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
+
+    /// Serialise score upkeep within one consultation until this transaction ends: two writes
+    /// re-deriving one participant's rows at once would otherwise each miss the other's.
+    pub(crate) async fn lock_scores(
+        &self,
+        tx: &mut Transaction<'static, Postgres>,
+        consultation_id: i64,
+    ) -> StoreResult<()> {
+        sqlx::query("SELECT pg_advisory_xact_lock($1, $2)")
+            .bind(super::scores::SCORE_LOCK_CLASS)
+            .bind(consultation_id as i32)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
+
+    /// A rebuild holds the score tables alone until it commits; live upkeep waits for it.
+    pub(crate) async fn lock_all_scores(
+        &self,
+        tx: &mut Transaction<'static, Postgres>,
+    ) -> StoreResult<()> {
+        sqlx::query("LOCK TABLE score_contributions, participant_scores IN EXCLUSIVE MODE")
             .execute(&mut **tx)
             .await?;
         Ok(())
@@ -154,3 +186,5 @@ super::tags::impl_tag_store!(PgStore);
 super::proposals::impl_proposal_store!(PgStore);
 super::reports::impl_report_store!(PgStore);
 super::outbox::impl_outbox_store!(PgStore);
+super::scores::impl_score_store!(PgStore);
+super::certificates::impl_certificate_store!(PgStore);

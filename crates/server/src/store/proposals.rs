@@ -381,6 +381,16 @@ macro_rules! impl_proposal_store {
                     .bind(ms(now))
                     .execute(&mut *tx)
                     .await?;
+                // Accepted proposals score for their authors from publication on.
+                for decision in &decisions {
+                    if matches!(decision.outcome, Some(mosharekat_api::Outcome::Accepted | mosharekat_api::Outcome::PartiallyAccepted)) {
+                        let author: i64 = sqlx::query_scalar("SELECT participant_id FROM comments WHERE id = $1")
+                            .bind(decision.proposal_id)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                        self.rescore(&mut tx, author, consultation_id).await?;
+                    }
+                }
                 let mut messages = 0;
                 for (decision, group_id) in decisions.iter().zip(&groups) {
                     let text = |language| {

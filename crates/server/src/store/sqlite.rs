@@ -22,6 +22,8 @@ pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
     events: EventBus,
+    /// The scoring rules (the shipped ones until the server sets its own).
+    scoring: std::sync::RwLock<std::sync::Arc<crate::incentives::rules::ScoringRules>>,
 }
 
 impl SqliteStore {
@@ -46,6 +48,7 @@ impl SqliteStore {
             writer,
             reader,
             events,
+            scoring: Default::default(),
         })
     }
 
@@ -76,6 +79,23 @@ impl SqliteStore {
 
     pub(crate) fn events_committed(&self) {
         self.events.wake();
+    }
+
+    /// Score upkeep of one consultation needs no lock: there is one writer.
+    pub(crate) async fn lock_scores(
+        &self,
+        _tx: &mut Transaction<'static, Sqlite>,
+        _consultation_id: i64,
+    ) -> StoreResult<()> {
+        Ok(())
+    }
+
+    /// Nor does a rebuild.
+    pub(crate) async fn lock_all_scores(
+        &self,
+        _tx: &mut Transaction<'static, Sqlite>,
+    ) -> StoreResult<()> {
+        Ok(())
     }
 
     /// Claim pending comments whose lease is free or expired, oldest first. The single writer makes
@@ -138,3 +158,5 @@ super::tags::impl_tag_store!(SqliteStore);
 super::proposals::impl_proposal_store!(SqliteStore);
 super::reports::impl_report_store!(SqliteStore);
 super::outbox::impl_outbox_store!(SqliteStore);
+super::scores::impl_score_store!(SqliteStore);
+super::certificates::impl_certificate_store!(SqliteStore);

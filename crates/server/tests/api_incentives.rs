@@ -1,0 +1,732 @@
+//! Incentives over HTTP on both databases: scores that follow moderation (campaign copies earn
+//! endorsements, one author's copies count once), the leaderboard and the public top list (no
+//! name without consent, in the report too), certificates proposed, approved (signed, verifiable
+//! offline, announced through the outbox), rejected, revoked, and `rebuild` reproducing live scores.
+
+mod support;
+
+use mosharekat_api::{
+    Category, Channel, Gender, Language, NewParticipant, ParticipantCreated, Province,
+};
+use mosharekat_server::incentives::credential::parse_public_key;
+use mosharekat_server::incentives::verify_credential;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use support::{Backend, TestServer};
+
+both!(
+    a_campaign_earns_endorsements_and_repeats_count_once,
+    certificates_are_issued_verified_and_revoked,
+    no_name_without_consent_in_any_public_list,
+    leaderboard_filters_and_the_score_explains_itself,
+    concurrent_writes_keep_scores_exact
+);
+
+struct Citizen {
+    id: i64,
+    token: String,
+}
+
+async fn citizen(t: &TestServer, name: &str, named: bool, language: Language) -> Citizen {
+    let body = NewParticipant {
+        display_name: name.into(),
+        category: Category::Ngo,
+        birth_year: Some(1985),
+        gender: Some(Gender::Male),
+        province: Some(Province::Tehran),
+        channel: Some(Channel::Bale),
+        handle: Some(format!("@{}", name.replace(' ', "_"))),
+        consent: true,
+        name_public: named,
+        language,
+    };
+    let created: ParticipantCreated = serde_json::from_value(
+        t.ok(
+            "POST",
+            "/public/participants",
+            None,
+            Some(serde_json::to_value(&body).unwrap()),
+        )
+        .await,
+    )
+    .unwrap();
+    Citizen {
+        id: created.participant_id,
+        token: created.token,
+    }
+}
+
+async fn proposal(t: &TestServer, consultation: i64, token: &str, body: &str) -> i64 {
+    t.ok(
+        "POST",
+        &format!("/public/consultations/{consultation}/comments"),
+        Some(token),
+        Some(json!({"body": body, "is_proposal": true})),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap()
+}
+
+async fn score(t: &TestServer, participant: i64) -> Value {
+    t.ok(
+        "GET",
+        &format!("/participants/{participant}/score"),
+        Some(&t.operator),
+        None,
+    )
+    .await
+}
+
+/// Live scores equal a rebuild's, and a rebuild changes nothing.
+async fn assert_rebuild_reproduces(t: &TestServer) {
+    let live = t.store().score_snapshot().await.unwrap();
+    t.store().rebuild_scores().await.unwrap();
+    let rebuilt = t.store().score_snapshot().await.unwrap();
+    assert_eq!(live, rebuilt, "rebuild differs from the live scores");
+}
+
+async fn a_campaign_earns_endorsements_and_repeats_count_once(backend: Backend) {
+    let t = TestServer::start(backend).await;
+    let c = t.open_consultation().await;
+    let rules = t.store().scoring_rules();
+    let text = "ما با افزایش شهریه مدارس غیردولتی مخالفیم و خواستار بازنگری در ماده ۴ هستیم";
+    let mut authors = Vec::new();
+    let mut group = 0;
+    for i in 0..500 {
+        let a = citizen(&t, &format!("Campaigner {i}"), false, Language::Fa).await;
+        let id = t.comment(c, &a.token, text).await;
+        if i == 0 {
+            group = t
+                .ok("GET", &format!("/comments/{id}"), Some(&t.moderator), None)
+                .await["duplicate_group_id"]
+                .as_i64()
+                .unwrap();
+        }
+        authors.push(a);
+    }
+    let answer = t
+        .ok(
+            "POST",
+            "/comments/bulk-decision",
+            Some(&t.moderator),
+            Some(json!({"duplicate_group_id": group, "action": "approve"})),
+        )
+        .await;
+    assert_eq!(answer["decided"].as_array().unwrap().len(), 500);
+    // Every author, the first included, earns the endorsement points and nothing else.
+    let board = t
+        .ok(
+            "GET",
+            &format!("/leaderboard?consultation_id={c}&limit=500"),
+            Some(&t.operator),
+            None,
+        )
+        .await;
+    let entries = board["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 500);
+    for e in entries {
+        assert_eq!(e["points"], rules.points.endorsement, "{e}");
+        assert_eq!(e["rank"], 1, "equal points share the first place");
+    }
+    for a in [&authors[0], &authors[499]] {
+        let s = score(&t, a.id).await;
+        assert_eq!(s["total"], rules.points.endorsement);
+        let contributions = s["contributions"].as_array().unwrap();
+        assert_eq!(contributions.len(), 1);
+        assert_eq!(contributions[0]["kind"], "endorsement");
+        assert_eq!(contributions[0]["duplicate_group_id"], group);
+    }
+
+    // One participant sending one text 50 times is scored once, as an original comment.
+    let spammer = citizen(&t, "Repeater", false, Language::Fa).await;
+    let mut ids = Vec::new();
+    for _ in 0..50 {
+        ids.push(
+            t.comment(
+                c,
+                &spammer.token,
+                "پیشنهاد می‌کنم مهلت ثبت‌نام یک ماه تمدید شود",
+            )
+            .await,
+        );
+    }
+    t.approve(&ids, &[]).await;
+    let s = score(&t, spammer.id).await;
+    assert_eq!(s["total"], rules.points.comment, "{s}");
+    let contributions = s["contributions"].as_array().unwrap();
+    assert_eq!(contributions.len(), 1, "{s}");
+    assert_eq!(contributions[0]["kind"], "comment");
+    assert_eq!(contributions[0]["copies"], 50);
+    assert_eq!(contributions[0]["subject_id"], ids[0]);
+
+    // Another author sends the same text: both now hold a shared text, both earn endorsements.
+    let echo = citizen(&t, "Echo", false, Language::Fa).await;
+    let copy = t
+        .comment(c, &echo.token, "پیشنهاد می‌کنم مهلت ثبت‌نام یک ماه تمدید شود")
+        .await;
+    t.approve(&[copy], &[]).await;
+    assert_eq!(
+        score(&t, spammer.id).await["total"],
+        rules.points.endorsement
+    );
+    assert_eq!(score(&t, echo.id).await["total"], rules.points.endorsement);
+    // The copy is reversed (rejected): the first author's text is their own again.
+    t.ok(
+        "POST",
+        &format!("/comments/{copy}/decision"),
+        Some(&t.moderator),
+        Some(json!({"action": "reject", "reason_code": "spam"})),
+    )
+    .await;
+    assert_eq!(score(&t, spammer.id).await["total"], rules.points.comment);
+    assert_eq!(score(&t, echo.id).await["total"], 0);
+    assert!(
+        score(&t, echo.id).await["contributions"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert_rebuild_reproduces(&t).await;
+}
+
+async fn certificates_are_issued_verified_and_revoked(backend: Backend) {
+    let t = TestServer::start(backend).await;
+    let c = t.open_consultation().await;
+    let author = citizen(&t, "Leila Ahmadi", true, Language::En).await;
+    let voter = citizen(&t, "Quiet Voter", false, Language::Fa).await;
+    let p = proposal(&t, c, &author.token, "پیشنهاد: ماده ۳ حذف شود").await;
+    let other = t.comment(c, &voter.token, "با کلیات موافقم").await;
+    t.approve(&[p, other], &[]).await;
+    // Before the close the rules refuse to run over this consultation.
+    let (status, err) = t
+        .call(
+            "POST",
+            "/certificates/propose",
+            Some(&t.admin),
+            Some(json!({"consultation_id": c})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{err}");
+    assert_eq!(err["error"]["code"], "consultation_not_closed");
+    t.close(c).await;
+    t.ok(
+        "PUT",
+        &format!("/proposals/{p}/decision"),
+        Some(&t.operator),
+        Some(
+            json!({"version": 0, "outcome": "accepted", "rationale_fa": "منطقی است",
+            "rationale_en": "Sound", "legal_basis": "ماده ۱۰"}),
+        ),
+    )
+    .await;
+    t.ok(
+        "POST",
+        &format!("/consultations/{c}/decisions/publish"),
+        Some(&t.operator),
+        None,
+    )
+    .await;
+    let rules = t.store().scoring_rules();
+    assert_eq!(
+        score(&t, author.id).await["total"],
+        rules.points.comment + rules.points.proposal_accepted
+    );
+    // The scheduler ran the rules when the consultation closed; running them again proposes
+    // nothing twice.
+    let proposed = t
+        .eventually("certificates proposed at the close", || async {
+            let page = t
+                .ok(
+                    "GET",
+                    &format!("/certificates?status=proposed&consultation_id={c}"),
+                    Some(&t.admin),
+                    None,
+                )
+                .await;
+            let items = page["items"].as_array().unwrap().clone();
+            (items.len() >= 2).then_some(items)
+        })
+        .await;
+    t.ok(
+        "POST",
+        "/certificates/propose",
+        Some(&t.admin),
+        Some(json!({})),
+    )
+    .await;
+    let all = t
+        .ok(
+            "GET",
+            &format!("/certificates?consultation_id={c}"),
+            Some(&t.admin),
+            None,
+        )
+        .await["items"]
+        .as_array()
+        .unwrap()
+        .clone();
+    // Participation for both; distinction for the accepted proposal's author and (two
+    // participants) the top places.
+    assert_eq!(all.len(), 4, "{all:?}");
+    let find = |who: i64, kind: &str| -> Value {
+        all.iter()
+            .find(|x| x["participant_id"] == who && x["kind"] == kind)
+            .unwrap_or_else(|| panic!("no {kind} for {who}: {all:?}"))
+            .clone()
+    };
+    let distinction = find(author.id, "distinction");
+    assert_eq!(distinction["evidence"]["accepted_proposals"], json!([p]));
+    assert_eq!(distinction["evidence"]["rank"], 1);
+    assert!(proposed.len() >= 2);
+
+    // Only admins approve.
+    let participation = find(author.id, "participation");
+    let id = participation["id"].as_i64().unwrap();
+    for token in [&t.moderator, &t.operator] {
+        let (status, _) = t
+            .call(
+                "POST",
+                &format!("/certificates/{id}/approve"),
+                Some(token),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+    }
+    let issued = t
+        .ok(
+            "POST",
+            &format!("/certificates/{id}/approve"),
+            Some(&t.admin),
+            None,
+        )
+        .await;
+    assert_eq!(issued["status"], "approved");
+    assert_eq!(issued["decided_by"], "admin1");
+    let code = issued["verification_code"].as_str().unwrap().to_owned();
+    assert_eq!(code.len(), 11, "{code}");
+    let (status, _) = t
+        .call(
+            "POST",
+            &format!("/certificates/{id}/approve"),
+            Some(&t.admin),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "approved once only");
+
+    // The participant is told, in their language, through the outbox.
+    let outbox = t
+        .ok(
+            "GET",
+            &format!("/outbox?consultation_id={c}"),
+            Some(&t.operator),
+            None,
+        )
+        .await;
+    let message = outbox["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["kind"] == "certificate_issued")
+        .expect("a certificate message")
+        .clone();
+    assert_eq!(message["participant_id"], author.id);
+    assert_eq!(message["subject_id"], id);
+    assert_eq!(message["language"], "en");
+    assert!(
+        message["text"].as_str().unwrap().contains(&code),
+        "{message}"
+    );
+
+    // Anyone fetches it by code (any case, with or without the hyphen) and checks it offline.
+    let public = t
+        .ok(
+            "GET",
+            &format!(
+                "/public/certificates/{}",
+                code.to_lowercase().replace('-', "")
+            ),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(public["status"], "approved");
+    assert_eq!(
+        public["credential"]["credentialSubject"]["name"],
+        "Leila Ahmadi"
+    );
+    assert_eq!(public["credential"]["type"][1], "OpenBadgeCredential");
+    let keys = t.ok("GET", "/public/keys", None, None).await;
+    let key = parse_public_key(keys["keys"][0]["publicKeyMultibase"].as_str().unwrap()).unwrap();
+    let text = serde_json::to_string(&public["credential"]).unwrap();
+    let credential: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(verify_credential(&credential, &[key]), Ok(()));
+    // One byte changed anywhere in the text fails (the name: L → M).
+    let tampered_text = text.replacen("Leila", "Meila", 1);
+    assert_ne!(tampered_text, text);
+    let tampered: Value = serde_json::from_str(&tampered_text).unwrap();
+    assert!(verify_credential(&tampered, &[key]).is_err());
+    let (status, _) = t
+        .call("GET", "/public/certificates/ABCDE-FGHJK", None, None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Reject needs a reason; revoke only what was issued.
+    let voter_cert = find(voter.id, "participation")["id"].as_i64().unwrap();
+    let (status, err) = t
+        .call(
+            "POST",
+            &format!("/certificates/{voter_cert}/reject"),
+            Some(&t.admin),
+            Some(json!({"reason": "  "})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(err["error"]["code"], "reason_required");
+    let (status, _) = t
+        .call(
+            "POST",
+            &format!("/certificates/{voter_cert}/revoke"),
+            Some(&t.admin),
+            Some(json!({"reason": "خطا"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let rejected = t
+        .ok(
+            "POST",
+            &format!("/certificates/{voter_cert}/reject"),
+            Some(&t.admin),
+            Some(json!({"reason": "مشارکت ناکافی"})),
+        )
+        .await;
+    assert_eq!(rejected["status"], "rejected");
+    assert_eq!(rejected["reject_reason"], "مشارکت ناکافی");
+
+    // Bulk approval: issued ones, skipping what is not proposed or not there.
+    let bulk = t
+        .ok(
+            "POST",
+            "/certificates/approve",
+            Some(&t.admin),
+            Some(json!({"ids": [distinction["id"], find(voter.id, "distinction")["id"], voter_cert, 999_999]})),
+        )
+        .await;
+    assert_eq!(bulk["approved"].as_array().unwrap().len(), 2, "{bulk}");
+    let skipped: Vec<(i64, String)> = bulk["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["id"].as_i64().unwrap(),
+                s["code"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        skipped,
+        [
+            (voter_cert, "invalid_state".to_owned()),
+            (999_999, "not_found".to_owned())
+        ]
+    );
+
+    // Revoked: the public status says so, with the reason; the signature itself stays good.
+    let revoked = t
+        .ok(
+            "POST",
+            &format!("/certificates/{id}/revoke"),
+            Some(&t.admin),
+            Some(json!({"reason": "صدور اشتباه"})),
+        )
+        .await;
+    assert_eq!(revoked["status"], "revoked");
+    let public = t
+        .ok("GET", &format!("/public/certificates/{code}"), None, None)
+        .await;
+    assert_eq!(public["status"], "revoked");
+    assert_eq!(public["revoke_reason"], "صدور اشتباه");
+    assert_eq!(public["credential"], credential);
+
+    // Every write is in the audit log.
+    let audit: Vec<String> = t
+        .store()
+        .audit_entries(0, 10_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.entry.action)
+        .collect();
+    for action in [
+        "certificates.propose",
+        "certificate.approve",
+        "certificate.reject",
+        "certificate.revoke",
+    ] {
+        assert!(
+            audit.iter().any(|a| a == action),
+            "no {action} in {audit:?}"
+        );
+    }
+}
+
+async fn no_name_without_consent_in_any_public_list(backend: Backend) {
+    let t = TestServer::start(backend).await;
+    let c = t.open_consultation().await;
+    // The one who did not consent scores highest.
+    let secret = citizen(&t, "Secret Sadeghi", false, Language::Fa).await;
+    let named = citizen(&t, "Named Nazari", true, Language::Fa).await;
+    let mut ids = Vec::new();
+    for (i, text) in ["نخست", "دوم", "سوم"].iter().enumerate() {
+        ids.push(
+            t.comment(c, &secret.token, &format!("نظر {text} درباره بند {i}"))
+                .await,
+        );
+    }
+    ids.push(t.comment(c, &named.token, "نظر من درباره کلیات").await);
+    t.approve(&ids, &[]).await;
+
+    let top = t
+        .ok("GET", &format!("/public/consultations/{c}/top"), None, None)
+        .await;
+    let entries = top["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 1, "{top}");
+    assert_eq!(entries[0]["display_name"], "Named Nazari");
+    assert_eq!(entries[0]["rank"], 2, "the first place stays empty");
+    assert!(!top.to_string().contains("Secret"), "{top}");
+    // Staff see both.
+    let board = t
+        .ok(
+            "GET",
+            &format!("/leaderboard?consultation_id={c}"),
+            Some(&t.operator),
+            None,
+        )
+        .await;
+    assert_eq!(board["entries"][0]["display_name"], "Secret Sadeghi");
+    assert_eq!(board["entries"][0]["name_public"], false);
+
+    // The report's top list, in every format of the published report.
+    t.close(c).await;
+    for step in ["report", "report/publish"] {
+        t.ok(
+            "POST",
+            &format!("/consultations/{c}/{step}"),
+            Some(&t.operator),
+            None,
+        )
+        .await;
+    }
+    let report = t
+        .ok(
+            "GET",
+            &format!("/public/consultations/{c}/report"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(
+        report["top_participants"][0]["display_name"],
+        "Named Nazari"
+    );
+    for format in ["json", "md", "html", "csv"] {
+        let body = t
+            .http
+            .get(t.url(&format!("/public/consultations/{c}/report?format={format}")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(body.contains("Named Nazari"), "{format}: no top list");
+        assert!(
+            !body.contains("Secret"),
+            "{format} names the participant who did not consent"
+        );
+    }
+}
+
+async fn leaderboard_filters_and_the_score_explains_itself(backend: Backend) {
+    let t = TestServer::start(backend).await;
+    let c = t.open_consultation().await;
+    let early = citizen(&t, "Early Bird", false, Language::Fa).await;
+    let a = t.comment(c, &early.token, "نظری در روزهای نخست").await;
+    t.approve(&[a], &[]).await;
+    // Forty days later, someone else votes and answers a survey question.
+    t.clock().advance(chrono::Duration::days(35));
+    let c2 = t.open_consultation().await;
+    let vote = t
+        .ok(
+            "POST",
+            &format!("/consultations/{c2}/polls"),
+            Some(&t.operator),
+            Some(json!({"kind": "yes_no_abstain", "question_fa": "موافقید؟"})),
+        )
+        .await;
+    let survey = t
+        .ok(
+            "POST",
+            &format!("/consultations/{c2}/polls"),
+            Some(&t.operator),
+            Some(json!({"kind": "likert_5", "question_fa": "رضایت شما؟"})),
+        )
+        .await;
+    let late = citizen(&t, "Late Voter", false, Language::Fa).await;
+    for poll in [&vote, &survey] {
+        let id = poll["id"].as_i64().unwrap();
+        let option = poll["options"][0]["id"].as_i64().unwrap();
+        t.ok(
+            "POST",
+            &format!("/public/polls/{id}/ballots"),
+            Some(&late.token),
+            Some(json!({"option_ids": [option]})),
+        )
+        .await;
+        // A replaced ballot is the same contribution.
+        let other = poll["options"][1]["id"].as_i64().unwrap();
+        t.ok(
+            "POST",
+            &format!("/public/polls/{id}/ballots"),
+            Some(&late.token),
+            Some(json!({"option_ids": [other]})),
+        )
+        .await;
+    }
+    let rules = t.store().scoring_rules();
+    let s = score(&t, late.id).await;
+    assert_eq!(
+        s["total"],
+        rules.points.ballot + rules.points.survey_answer,
+        "{s}"
+    );
+    let kinds: Vec<&str> = s["contributions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds.len(), 2);
+    assert!(kinds.contains(&"ballot") && kinds.contains(&"survey_answer"));
+    assert_eq!(s["rules"].as_array().unwrap().len(), 6);
+
+    let names = |v: &Value| -> Vec<String> {
+        v["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["display_name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let all = t.ok("GET", "/leaderboard", Some(&t.operator), None).await;
+    assert_eq!(names(&all), ["Early Bird", "Late Voter"]);
+    let month = t
+        .ok("GET", "/leaderboard?period=month", Some(&t.operator), None)
+        .await;
+    assert_eq!(names(&month), ["Late Voter"]);
+    let one = t
+        .ok(
+            "GET",
+            &format!("/leaderboard?consultation_id={c}&province=tehran&category=ngo"),
+            Some(&t.operator),
+            None,
+        )
+        .await;
+    assert_eq!(names(&one), ["Early Bird"]);
+    let none = t
+        .ok("GET", "/leaderboard?province=fars", Some(&t.operator), None)
+        .await;
+    assert!(names(&none).is_empty());
+    let (status, err) = t
+        .call("GET", "/leaderboard?period=decade", Some(&t.operator), None)
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    let (status, _) = t
+        .call("GET", "/leaderboard", Some(&t.moderator), None)
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = t
+        .call("GET", "/participants/999999/score", Some(&t.operator), None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_rebuild_reproduces(&t).await;
+}
+
+/// Ballots in several polls, decisions on several comments of the same people and a second
+/// consultation, all at once: the totals still equal a rebuild (each write re-derives a
+/// participant's rows while others do the same).
+async fn concurrent_writes_keep_scores_exact(backend: Backend) {
+    let t = std::sync::Arc::new(TestServer::start(backend).await);
+    let c1 = t.open_consultation().await;
+    let c2 = t.open_consultation().await;
+    let people = [
+        citizen(&t, "Busy One", false, Language::Fa).await,
+        citizen(&t, "Busy Two", false, Language::Fa).await,
+    ];
+    let mut polls = Vec::new();
+    for (i, c) in [c1, c1, c1, c2, c2, c2].into_iter().enumerate() {
+        let kind = if i % 2 == 0 {
+            "yes_no_abstain"
+        } else {
+            "likert_5"
+        };
+        let poll = t
+            .ok(
+                "POST",
+                &format!("/consultations/{c}/polls"),
+                Some(&t.operator),
+                Some(json!({"kind": kind, "question_fa": "پرسش"})),
+            )
+            .await;
+        polls.push((
+            poll["id"].as_i64().unwrap(),
+            poll["options"][0]["id"].as_i64().unwrap(),
+        ));
+    }
+    let mut comments = Vec::new();
+    for (i, c) in [c1, c2, c1, c2, c1, c2].into_iter().enumerate() {
+        for p in &people {
+            // Shared texts across the two people, so endorsements flip as approvals land.
+            comments.push(
+                t.comment(c, &p.token, &format!("متن مشترک شماره {}", i % 3))
+                    .await,
+            );
+        }
+    }
+    let mut tasks = Vec::new();
+    for p in &people {
+        for &(poll, option) in &polls {
+            let (t, token) = (t.clone(), p.token.clone());
+            tasks.push(tokio::spawn(async move {
+                t.ok(
+                    "POST",
+                    &format!("/public/polls/{poll}/ballots"),
+                    Some(&token),
+                    Some(json!({"option_ids": [option]})),
+                )
+                .await;
+            }));
+        }
+    }
+    for id in comments {
+        let t = t.clone();
+        tasks.push(tokio::spawn(async move {
+            t.ok(
+                "POST",
+                "/comments/bulk-decision",
+                Some(&t.moderator),
+                Some(json!({"ids": [id], "action": "approve"})),
+            )
+            .await;
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let live = t.store().score_snapshot().await.unwrap();
+    assert_eq!(live.totals.len(), 2, "{live:?}");
+    assert_rebuild_reproduces(&t).await;
+}
