@@ -527,5 +527,41 @@ pub fn build(ui: &Ui, report: &Report, width: u16) -> Vec<Line<'static>> {
         let rationale = title_in(&lang, &item.rationale_fa, &item.rationale_en);
         b.indented_cell(rationale, Slot::TextMuted);
     }
+
+    // Recognition: only participants who consented to be named (the server leaves the others
+    // out); a name is citizen text, so it goes through the sanitising cell.
+    b.blank();
+    b.heading(ui.t("reports.top_participants"));
+    if report.top_participants.is_empty() {
+        b.label(ui.t("reports.no_top_participants"), Slot::TextMuted);
+    }
+    let ranks: Vec<String> = report
+        .top_participants
+        .iter()
+        .map(|t| locale.grouped(t.rank))
+        .collect();
+    let points: Vec<String> = report
+        .top_participants
+        .iter()
+        .map(|t| locale.grouped(t.points))
+        .collect();
+    let rank_width = ranks.iter().map(|r| ui.width(r)).max().unwrap_or(1);
+    let points_width = points.iter().map(|p| ui.width(p)).max().unwrap_or(1);
+    let cols = ui.columns(
+        width,
+        &[
+            Constraint::Length(rank_width),
+            Constraint::Min(4),
+            Constraint::Length(points_width),
+        ],
+    );
+    for ((top, rank), points) in report.top_participants.iter().zip(&ranks).zip(&points) {
+        let row = vec![
+            ui.label(rank, cols[0].1, ui.style(Slot::TextMuted)),
+            ui.cell(&top.display_name, cols[1].1, ui.style(Slot::TextNormal)),
+            number_cell(ui, points, cols[2].1, ui.style(Slot::TextNormal)),
+        ];
+        b.lines.push(ui.row(width, &cols, row, Style::new()));
+    }
     b.lines
 }

@@ -250,6 +250,18 @@ fn report() -> Report {
                 group_size: 220,
             }],
         },
+        top_participants: vec![
+            mosharekat_api::PublicTopParticipant {
+                rank: 1,
+                display_name: "مریم احمدی".into(),
+                points: 42,
+            },
+            mosharekat_api::PublicTopParticipant {
+                rank: 3,
+                display_name: "Reza K.".into(),
+                points: 17,
+            },
+        ],
     }
 }
 
