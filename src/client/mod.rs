@@ -2,6 +2,7 @@
 //! protocol, not on our server: every call goes over HTTP, also to the embedded backend.
 
 mod events;
+mod incentives;
 
 use std::time::Duration;
 
@@ -16,6 +17,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 pub use events::{EventStream, spawn_event_stream};
+pub use incentives::MAX_CERTIFICATES_LISTED;
 
 /// Why a call failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

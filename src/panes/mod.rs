@@ -2,8 +2,10 @@
 //! its network answers, and draws itself. Panes never wait on the network: they start requests
 //! with [`PaneCtx::spawn`] and get the answer back later in [`PaneView::on_response`].
 
+pub mod certificates;
 pub mod deadlines;
 pub mod queue;
+pub mod ranking;
 pub mod tallies;
 
 use std::any::Any;
@@ -146,7 +148,13 @@ pub trait PaneView: Send {
 /// The panes a role may use, in tab order. The server enforces roles; this only hides what a
 /// role cannot use.
 pub fn panes_for(role: Role) -> Vec<Pane> {
-    let all = [Pane::Queue, Pane::Tallies, Pane::Deadlines];
+    let all = [
+        Pane::Queue,
+        Pane::Tallies,
+        Pane::Deadlines,
+        Pane::Certificates,
+        Pane::Ranking,
+    ];
     all.into_iter().filter(|p| allowed(*p, role)).collect()
 }
 
@@ -166,6 +174,8 @@ pub fn build(pane: Pane) -> Option<Box<dyn PaneView>> {
         Pane::Queue => Some(Box::new(queue::QueuePane::new())),
         Pane::Deadlines => Some(Box::new(deadlines::DeadlinesPane::default())),
         Pane::Tallies => Some(Box::new(tallies::TalliesPane::default())),
+        Pane::Certificates => Some(Box::new(certificates::CertificatesPane::new())),
+        Pane::Ranking => Some(Box::new(ranking::RankingPane::new())),
         _ => None,
     }
 }
