@@ -577,3 +577,312 @@ fn decode_screen(buffer: &Buffer) -> String {
     assert_eq!(grids.len(), 1, "one QR code on screen");
     grids[0].decode().expect("decodes").1
 }
+
+// ---- against the real backend ----
+
+/// Deliver the pane's answers until `until` holds (10 s at most).
+async fn pump(
+    pane: &mut CertificatesPane,
+    t: &mut TestCtx,
+    what: &str,
+    until: impl Fn(&CertificatesPane) -> bool,
+) {
+    while !until(pane) {
+        let event = tokio::time::timeout(std::time::Duration::from_secs(10), t.rx.recv())
+            .await
+            .unwrap_or_else(|_| panic!("waited 10 s for {what}"))
+            .expect("channel open");
+        if let AppEvent::Response(r) = event {
+            assert_eq!(r.pane, Pane::Certificates);
+            pane.on_response(r.payload, &mut t.ctx());
+        }
+    }
+}
+
+/// The console's Certificates pane over HTTP against the real server: the rules proposed from
+/// the pane, one approved, two approved in bulk after the confirmation, one rejected with a
+/// Persian reason typed in the field; the statuses read back through the API, and the QR code on
+/// screen scanned and followed to the public verification route.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn propose_approve_bulk_and_reject_against_the_real_backend() {
+    use mosharekat_api::{NewParticipant, Province};
+    use mosharekat_server::store::Actor;
+    use serde_json::{Value, json};
+
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("c.db").display());
+    let mut config = mosharekat_server::ServerConfig::new(url, "127.0.0.1:0".parse().unwrap());
+    // The consultation closes by moving the clock; the scheduler (whose first tick is at start)
+    // does not run again during the test, so the rules run only when the pane asks.
+    config.scheduler_interval = std::time::Duration::from_secs(3600);
+    config.session_ttl = Duration::days(3650);
+    let clock = config.clock.clone();
+    let server = mosharekat_server::start(config).await.unwrap();
+    let hash = mosharekat_server::auth::hash_password("certificates test password").unwrap();
+    for (name, role) in [
+        ("admin1", Role::Admin),
+        ("op1", Role::Operator),
+        ("mod1", Role::Moderator),
+    ] {
+        server
+            .store()
+            .create_staff(name, &hash, role, &Actor::system(), clock.now())
+            .await
+            .unwrap();
+    }
+    let base = Client::new(server.url().parse().unwrap());
+    let login = |name: &'static str| {
+        let base = base.clone();
+        async move {
+            base.login(name, "certificates test password")
+                .await
+                .unwrap()
+                .0
+        }
+    };
+    let admin = login("admin1").await;
+    let operator = login("op1").await;
+    let moderator = login("mod1").await;
+    let http = reqwest::Client::new();
+    let api = |path: &str| format!("{}/api/v1{path}", server.url());
+    let call = |method: &str, path: String, token: Option<&str>, body: Option<Value>| {
+        let mut req = http.request(method.parse().unwrap(), path);
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        async move {
+            let resp = req.send().await.unwrap();
+            let status = resp.status();
+            let value: Value = resp.json().await.unwrap_or(Value::Null);
+            assert!(status.is_success(), "{status} {value}");
+            value
+        }
+    };
+    let now = clock.now();
+    let c = call(
+        "POST",
+        api("/consultations"),
+        operator.token(),
+        Some(
+            json!({"kind": "regulation", "title_fa": "آیین‌نامه‌ی آزمایشی",
+            "title_en": "Trial regulation", "summary_fa": "خلاصه", "summary_en": "Summary",
+            "drafting_unit": "واحد", "opens_at": now - Duration::days(1),
+            "closes_at": now + Duration::days(39)}),
+        ),
+    )
+    .await;
+    let cid = c["id"].as_i64().unwrap();
+    call(
+        "POST",
+        api(&format!("/consultations/{cid}/publish")),
+        operator.token(),
+        None,
+    )
+    .await;
+    let mut comments = Vec::new();
+    for (i, name) in ["مریم احمدی", "Sara Karimi", "رضا", "Leila"]
+        .iter()
+        .enumerate()
+    {
+        let created = call(
+            "POST",
+            api("/public/participants"),
+            None,
+            Some(
+                serde_json::to_value(NewParticipant {
+                    display_name: (*name).into(),
+                    category: Category::Public,
+                    birth_year: Some(1990),
+                    gender: None,
+                    province: Some(Province::Tehran),
+                    channel: None,
+                    handle: None,
+                    consent: true,
+                    name_public: i % 2 == 0,
+                    language: Language::Fa,
+                })
+                .unwrap(),
+            ),
+        )
+        .await;
+        let token = created["token"].as_str().unwrap().to_owned();
+        let comment = call(
+            "POST",
+            api(&format!("/public/consultations/{cid}/comments")),
+            Some(&token),
+            Some(json!({"body": format!("نظر شماره‌ی {} درباره‌ی ماده‌ی ۳", i + 1)})),
+        )
+        .await;
+        comments.push(comment["id"].as_i64().unwrap());
+    }
+    call(
+        "POST",
+        api("/comments/bulk-decision"),
+        moderator.token(),
+        Some(json!({"ids": comments, "action": "approve", "tags": []})),
+    )
+    .await;
+    // The comment window ends.
+    clock.advance(Duration::days(40));
+
+    let mut t = TestCtx::over(admin.clone(), Role::Admin, "admin1", "fa", clock.now());
+    let mut pane = CertificatesPane::new();
+    pane.refresh(&mut t.ctx());
+    pump(&mut pane, &mut t, "the first list", |p| p.loaded).await;
+    assert!(
+        pane.items().is_empty(),
+        "nothing proposed before the rules ran"
+    );
+
+    // Run the rules from the pane: they propose, and the list loads again.
+    act(&mut pane, &mut t, Action::Propose);
+    pump(&mut pane, &mut t, "the proposals", |p| {
+        !p.proposing && !p.loading && !p.items().is_empty()
+    })
+    .await;
+    let proposed: Vec<i64> = pane
+        .items()
+        .iter()
+        .filter(|c| c.status == CertificateStatus::Proposed)
+        .map(|c| c.id)
+        .collect();
+    assert!(
+        proposed.len() >= 4,
+        "participation for the four participants at least: {:?}",
+        pane.items()
+    );
+    assert!(
+        pane.items()
+            .iter()
+            .all(|c| c.consultation_id == cid && !c.evidence.contributions.is_empty())
+    );
+
+    // Approve the first.
+    act(&mut pane, &mut t, Action::FirstItem);
+    let first = pane.selected().unwrap().id;
+    act(&mut pane, &mut t, Action::Approve);
+    pump(&mut pane, &mut t, "the approval", |p| {
+        p.pending(first).is_none()
+    })
+    .await;
+    assert_eq!(pane.selected().unwrap().status, CertificateStatus::Approved);
+    let code = pane.selected().unwrap().verification_code.clone().unwrap();
+
+    // Mark the second and third, approve them together after the confirmation.
+    act(&mut pane, &mut t, Action::FirstItem);
+    while pane.selected().unwrap().status != CertificateStatus::Proposed {
+        act(&mut pane, &mut t, Action::NextItem);
+    }
+    act(&mut pane, &mut t, Action::ToggleMark);
+    act(&mut pane, &mut t, Action::ToggleMark);
+    let marked: Vec<i64> = pane.marked().iter().copied().collect();
+    assert_eq!(marked.len(), 2);
+    act(&mut pane, &mut t, Action::ApproveAll);
+    let Some(Dialog::ConfirmBulk { confirm, .. }) = &pane.dialog else {
+        panic!("expected the confirmation");
+    };
+    assert_eq!(
+        confirm.message,
+        "۲ گواهی علامت‌خورده تأیید شوند؟ گواهی‌ها صادر و به مشارکت‌کنندگان خبر داده می‌شود."
+    );
+    act(&mut pane, &mut t, Action::Submit);
+    pump(&mut pane, &mut t, "the bulk approval", |p| !p.bulk_pending).await;
+    assert!(pane.marked().is_empty());
+
+    // Reject the next proposed one with a Persian reason.
+    let rejected = pane
+        .items()
+        .iter()
+        .find(|c| c.status == CertificateStatus::Proposed)
+        .unwrap()
+        .id;
+    while pane.selected().unwrap().id != rejected {
+        act(&mut pane, &mut t, Action::NextItem);
+    }
+    act(&mut pane, &mut t, Action::Reject);
+    let reason = "مشارکت تکراری؛ see rule 4";
+    type_text(&mut pane, &mut t, reason);
+    act(&mut pane, &mut t, Action::Submit);
+    pump(&mut pane, &mut t, "the rejection", |p| {
+        p.pending(rejected).is_none()
+    })
+    .await;
+
+    // What the backend holds now.
+    let all = call(
+        "GET",
+        api(&format!("/certificates?consultation_id={cid}")),
+        admin.token(),
+        None,
+    )
+    .await;
+    let status_of = |id: i64| -> Value {
+        all["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    for id in [first, marked[0], marked[1]] {
+        assert_eq!(status_of(id)["status"], "approved", "{id}");
+        assert!(status_of(id)["verification_code"].is_string());
+    }
+    assert_eq!(status_of(rejected)["status"], "rejected");
+    assert_eq!(status_of(rejected)["reject_reason"], reason);
+    assert_eq!(status_of(rejected)["decided_by"], "admin1");
+    let approved = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] == "approved")
+        .count();
+    assert_eq!(approved, 3);
+    // The pane shows the same.
+    for id in [first, marked[0], marked[1]] {
+        let c = pane.items().iter().find(|c| c.id == id).unwrap();
+        assert_eq!(c.status, CertificateStatus::Approved);
+    }
+
+    // The QR code of the first one, scanned off the screen, leads to its public record.
+    act(&mut pane, &mut t, Action::FirstItem);
+    while pane.selected().unwrap().id != first {
+        act(&mut pane, &mut t, Action::NextItem);
+    }
+    act(&mut pane, &mut t, Action::ShowQr);
+    // The public view the pane asked for (for an absolute URL) may come back meanwhile.
+    while let Ok(Some(AppEvent::Response(r))) =
+        tokio::time::timeout(std::time::Duration::from_millis(300), t.rx.recv()).await
+    {
+        pane.on_response(r.payload, &mut t.ctx());
+    }
+    let i18n = I18n::new(Locale::embedded("fa").unwrap());
+    let theme = Theme::embedded("light").unwrap();
+    let keymap = Keymap::embedded_default();
+    let ui = crate::ui::Ui::new(
+        &i18n,
+        &theme,
+        &keymap,
+        LayoutOptions::new(BidiMode::App, Shaping::Off),
+        clock.now(),
+        Role::Admin,
+    );
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|f| pane.draw(f, f.area(), &ui)).unwrap();
+    let scanned = decode_screen(terminal.backend().buffer());
+    assert!(
+        scanned.ends_with(&format!(
+            "/api/v1/public/certificates/{}",
+            code.replace('-', "")
+        )),
+        "{scanned}"
+    );
+    let public = call("GET", scanned, None, None).await;
+    assert_eq!(public["status"], "approved");
+    assert_eq!(public["code"], code.as_str());
+    server.shutdown().await;
+}
