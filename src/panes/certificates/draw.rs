@@ -106,7 +106,7 @@ fn draw_summary(pane: &CertificatesPane, frame: &mut Frame, area: Rect, ui: &Ui)
         ui.i18n.count(
             "pane.certificates.listed",
             pane.items.len() as i64,
-            &[("proposed", &ui.num(proposed))],
+            &[("proposed", &ui.i18n.locale().grouped(proposed))],
         ),
     ];
     if pane.truncated {
