@@ -101,7 +101,8 @@ pub async fn start_with_store(
     })
 }
 
-/// Announce consultations opening and closing on time.
+/// Announce consultations opening and closing on time, and run the certificate rules over those
+/// that closed.
 async fn run_scheduler(state: AppState, mut stopped: watch::Receiver<bool>) {
     let mut tick = tokio::time::interval(state.config.scheduler_interval);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -113,24 +114,16 @@ async fn run_scheduler(state: AppState, mut stopped: watch::Receiver<bool>) {
         if stop {
             return;
         }
-        match state.store.announce_status_changes(state.now()).await {
-            Ok(changed) => {
-                // A consultation that closed: the certificate rules run over it.
-                for (id, status) in changed {
-                    if status != mosharekat_api::ConsultationStatus::Closed {
-                        continue;
-                    }
-                    let actor = crate::store::Actor::system();
-                    if let Err(e) = state
-                        .store
-                        .propose_certificates(Some(id), &actor, state.now())
-                        .await
-                    {
-                        tracing::warn!("proposing certificates for consultation {id}: {e}");
-                    }
-                }
-            }
-            Err(e) => tracing::warn!("scheduler: {e}"),
+        if let Err(e) = state.store.announce_status_changes(state.now()).await {
+            tracing::warn!("scheduler: {e}");
+        }
+        // Consultations that closed (on time or early) get their certificates proposed once.
+        if let Err(e) = state
+            .store
+            .propose_due_certificates(&crate::store::Actor::system(), state.now())
+            .await
+        {
+            tracing::warn!("scheduler: proposing certificates: {e}");
         }
     }
 }

@@ -18,7 +18,8 @@ both!(
     a_campaign_earns_endorsements_and_repeats_count_once,
     certificates_are_issued_verified_and_revoked,
     no_name_without_consent_in_any_public_list,
-    leaderboard_filters_and_the_score_explains_itself
+    leaderboard_filters_and_the_score_explains_itself,
+    concurrent_writes_keep_scores_exact
 );
 
 struct Citizen {
@@ -651,5 +652,81 @@ async fn leaderboard_filters_and_the_score_explains_itself(backend: Backend) {
         .call("GET", "/participants/999999/score", Some(&t.operator), None)
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_rebuild_reproduces(&t).await;
+}
+
+/// Ballots in several polls, decisions on several comments of the same people and a second
+/// consultation, all at once: the totals still equal a rebuild (each write re-derives a
+/// participant's rows while others do the same).
+async fn concurrent_writes_keep_scores_exact(backend: Backend) {
+    let t = std::sync::Arc::new(TestServer::start(backend).await);
+    let c1 = t.open_consultation().await;
+    let c2 = t.open_consultation().await;
+    let people = [
+        citizen(&t, "Busy One", false, Language::Fa).await,
+        citizen(&t, "Busy Two", false, Language::Fa).await,
+    ];
+    let mut polls = Vec::new();
+    for (i, c) in [c1, c1, c1, c2, c2, c2].into_iter().enumerate() {
+        let kind = if i % 2 == 0 {
+            "yes_no_abstain"
+        } else {
+            "likert_5"
+        };
+        let poll = t
+            .ok(
+                "POST",
+                &format!("/consultations/{c}/polls"),
+                Some(&t.operator),
+                Some(json!({"kind": kind, "question_fa": "پرسش"})),
+            )
+            .await;
+        polls.push((
+            poll["id"].as_i64().unwrap(),
+            poll["options"][0]["id"].as_i64().unwrap(),
+        ));
+    }
+    let mut comments = Vec::new();
+    for (i, c) in [c1, c2, c1, c2, c1, c2].into_iter().enumerate() {
+        for p in &people {
+            // Shared texts across the two people, so endorsements flip as approvals land.
+            comments.push(
+                t.comment(c, &p.token, &format!("متن مشترک شماره {}", i % 3))
+                    .await,
+            );
+        }
+    }
+    let mut tasks = Vec::new();
+    for p in &people {
+        for &(poll, option) in &polls {
+            let (t, token) = (t.clone(), p.token.clone());
+            tasks.push(tokio::spawn(async move {
+                t.ok(
+                    "POST",
+                    &format!("/public/polls/{poll}/ballots"),
+                    Some(&token),
+                    Some(json!({"option_ids": [option]})),
+                )
+                .await;
+            }));
+        }
+    }
+    for id in comments {
+        let t = t.clone();
+        tasks.push(tokio::spawn(async move {
+            t.ok(
+                "POST",
+                "/comments/bulk-decision",
+                Some(&t.moderator),
+                Some(json!({"ids": [id], "action": "approve"})),
+            )
+            .await;
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let live = t.store().score_snapshot().await.unwrap();
+    assert_eq!(live.totals.len(), 2, "{live:?}");
     assert_rebuild_reproduces(&t).await;
 }

@@ -145,7 +145,14 @@ async fn fixture(t: &TestServer) -> Fixture {
         .await["participant"]["id"]
         .as_i64()
         .unwrap();
-    // Closing ran the certificate rules over the closed consultation.
+    // The certificate rules over the closed consultation (the scheduler runs them too).
+    t.ok(
+        "POST",
+        "/certificates/propose",
+        Some(&t.admin),
+        Some(json!({"consultation_id": closed})),
+    )
+    .await;
     let certificate = t
         .ok(
             "GET",
@@ -204,6 +211,13 @@ async fn fresh_certificate(t: &TestServer, n: usize, issued: bool) -> i64 {
         .await;
     approve(t, comment).await;
     t.close(consultation).await;
+    t.ok(
+        "POST",
+        "/certificates/propose",
+        Some(&t.admin),
+        Some(json!({"consultation_id": consultation})),
+    )
+    .await;
     let id = t
         .ok(
             "GET",

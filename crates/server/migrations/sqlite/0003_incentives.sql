@@ -55,3 +55,8 @@ CREATE TABLE certificates (
 );
 CREATE INDEX certificates_status ON certificates (status, id);
 CREATE INDEX certificates_consultation ON certificates (consultation_id, id);
+
+-- When the certificate rules last ran over a consultation: the scheduler runs them once over
+-- every closed consultation that has not had them yet (closed on time or early, or while no
+-- server was running).
+ALTER TABLE consultations ADD COLUMN certificates_proposed_at BIGINT;

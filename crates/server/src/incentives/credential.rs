@@ -182,16 +182,16 @@ pub struct CredentialFacts {
 fn describe(kind: CertificateKind, lang: Language, title: &str) -> (String, String) {
     match (kind, lang) {
         (CertificateKind::Participation, Language::Fa) => (
-            format!("برای مشارکت در رایزنی عمومی «{title}»"),
-            "دست‌کم یک مشارکت پذیرفته‌شده (نظر یا پیشنهاد تأییدشده، رأی یا پاسخ نظرسنجی) در این رایزنی".into(),
+            format!("برای مشارکت در نظرخواهی عمومی «{title}»"),
+            "دست‌کم یک مشارکت پذیرفته‌شده (نظر یا پیشنهاد تأییدشده، رأی یا پاسخ نظرسنجی) در این نظرخواهی".into(),
         ),
         (CertificateKind::Participation, Language::En) => (
             format!("For taking part in the public consultation \"{title}\""),
             "At least one accepted contribution (an approved comment or proposal, a ballot or a survey answer) to the consultation".into(),
         ),
         (CertificateKind::Distinction, Language::Fa) => (
-            format!("برای مشارکت ممتاز در رایزنی عمومی «{title}»"),
-            "پیشنهادی که پذیرفته شد (یا بخشی از آن)، یا جایگاهی در میان برترین مشارکت‌کنندگان این رایزنی".into(),
+            format!("برای مشارکت ممتاز در نظرخواهی عمومی «{title}»"),
+            "پیشنهادی که پذیرفته شد (یا بخشی از آن)، یا جایگاهی در میان برترین مشارکت‌کنندگان این نظرخواهی".into(),
         ),
         (CertificateKind::Distinction, Language::En) => (
             format!("For distinguished participation in the public consultation \"{title}\""),

@@ -128,21 +128,12 @@ pub async fn close(
     if body.value.reason.trim().is_empty() {
         return Err(ApiError::validation("closing early needs a reason"));
     }
-    let closed = state
-        .store
-        .close_consultation(id, &body.value.reason, &actor, state.now())
-        .await?;
-    // The certificate rules run when a consultation closes (the scheduler does it for those
-    // closing on time). Proposing is idempotent and can be run again at any time, so a failure
-    // here is logged, not reported as a failed close.
-    if let Err(e) = state
-        .store
-        .propose_certificates(Some(id), &actor, state.now())
-        .await
-    {
-        tracing::warn!("proposing certificates for consultation {id}: {e}");
-    }
-    Ok(Json(closed))
+    Ok(Json(
+        state
+            .store
+            .close_consultation(id, &body.value.reason, &actor, state.now())
+            .await?,
+    ))
 }
 
 fn admin_only_reason() -> ApiError {

@@ -32,6 +32,13 @@ pub trait CertificateStore: Send + Sync {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> StoreResult<ProposeResponse>;
+    /// Run the rules, as `actor`, over every closed consultation they have not run over yet (the
+    /// scheduler calls this); returns the consultations done.
+    async fn propose_due_certificates(
+        &self,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<i64>>;
     /// In id order.
     async fn list_certificates(&self, filter: &CertificateFilter) -> StoreResult<Vec<Certificate>>;
     async fn get_certificate(&self, id: i64) -> StoreResult<Option<Certificate>>;
@@ -286,14 +293,23 @@ macro_rules! impl_certificate_store {
                         }
                     }
                 }
-                if !proposed.is_empty() {
+                sqlx::query("UPDATE consultations SET certificates_proposed_at = $2 WHERE id = $1")
+                    .bind(consultation_id)
+                    .bind(ms(now))
+                    .execute(&mut *tx)
+                    .await?;
+                // A staff member's run is audited (it may refresh evidence even when it proposes
+                // nothing new); the scheduler's (the system) is announced only.
+                if actor.staff_id != 0 {
                     self.append_audit(
                         &mut tx,
                         &$crate::store::AuditRecord::new(actor, "certificates.propose", format!("consultation:{consultation_id}"))
-                            .after(serde_json::json!({"proposed": proposed.len(), "first_id": proposed[0]})),
+                            .after(serde_json::json!({"proposed": proposed.len()})),
                         now,
                     )
                     .await?;
+                }
+                if !proposed.is_empty() {
                     self.append_event(
                         &mut tx,
                         &mosharekat_api::EventKind::CertificatesProposed { consultation_id, certificate_ids: proposed.clone() },
@@ -343,6 +359,24 @@ macro_rules! impl_certificate_store {
                     proposed.extend(self.propose_in(*id, actor, now).await?);
                 }
                 Ok(mosharekat_api::ProposeResponse { proposed, consultations })
+            }
+
+            async fn propose_due_certificates(
+                &self,
+                actor: &$crate::store::Actor,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::store::StoreResult<Vec<i64>> {
+                let due: Vec<i64> = sqlx::query_scalar(
+                    "SELECT id FROM consultations WHERE published_at IS NOT NULL AND certificates_proposed_at IS NULL
+                        AND (closed_early_at IS NOT NULL OR closes_at <= $1) ORDER BY id",
+                )
+                .bind($crate::store::ms(now))
+                .fetch_all(self.reader())
+                .await?;
+                for id in &due {
+                    self.propose_in(*id, actor, now).await?;
+                }
+                Ok(due)
             }
 
             async fn list_certificates(

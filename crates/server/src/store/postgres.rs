@@ -94,6 +94,32 @@ impl PgStore {
         Ok(())
     }
 
+    /// Serialise score upkeep within one consultation until this transaction ends: two writes
+    /// re-deriving one participant's rows at once would otherwise each miss the other's.
+    pub(crate) async fn lock_scores(
+        &self,
+        tx: &mut Transaction<'static, Postgres>,
+        consultation_id: i64,
+    ) -> StoreResult<()> {
+        sqlx::query("SELECT pg_advisory_xact_lock($1, $2)")
+            .bind(super::scores::SCORE_LOCK_CLASS)
+            .bind(consultation_id as i32)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
+
+    /// A rebuild holds the score tables alone until it commits; live upkeep waits for it.
+    pub(crate) async fn lock_all_scores(
+        &self,
+        tx: &mut Transaction<'static, Postgres>,
+    ) -> StoreResult<()> {
+        sqlx::query("LOCK TABLE score_contributions, participant_scores IN EXCLUSIVE MODE")
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
+
     pub(crate) fn events_committed(&self) {
         // Our own NOTIFY comes back through the listener too; waking now just saves the round trip.
         self.events.wake();

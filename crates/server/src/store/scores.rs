@@ -105,6 +105,10 @@ impl ContributionRow {
     }
 }
 
+/// First key of the PostgreSQL advisory lock of a consultation's score upkeep (the second is the
+/// consultation id).
+pub(crate) const SCORE_LOCK_CLASS: i32 = 0x5C0E;
+
 pub(crate) const CONTRIBUTION_COLUMNS: &str =
     "participant_id, consultation_id, kind, subject_id, group_id, copies, points, earned_at";
 
@@ -221,36 +225,52 @@ macro_rules! impl_score_store {
             }
 
             /// Recompute one participant's contributions to one consultation and their total, in
-            /// the caller's transaction.
+            /// the caller's transaction. The total moves by the difference, so two transactions
+            /// scoring one participant in two consultations at once both count.
             pub(crate) async fn rescore(
                 &self,
                 tx: &mut sqlx::Transaction<'static, Db>,
                 participant_id: i64,
                 consultation_id: i64,
             ) -> $crate::store::StoreResult<()> {
+                self.lock_scores(tx, consultation_id).await?;
+                const SUM: &str = "SELECT CAST(COALESCE(SUM(points), 0) AS BIGINT), COUNT(*) FROM score_contributions
+                     WHERE participant_id = $1 AND consultation_id = $2";
+                let (old_points, old_count): (i64, i64) = sqlx::query_as(SUM)
+                    .bind(participant_id)
+                    .bind(consultation_id)
+                    .fetch_one(&mut **tx)
+                    .await?;
                 sqlx::query("DELETE FROM score_contributions WHERE participant_id = $1 AND consultation_id = $2")
                     .bind(participant_id)
                     .bind(consultation_id)
                     .execute(&mut **tx)
                     .await?;
                 self.derive_contributions(tx, Some((participant_id, consultation_id))).await?;
+                let (new_points, new_count): (i64, i64) = sqlx::query_as(SUM)
+                    .bind(participant_id)
+                    .bind(consultation_id)
+                    .fetch_one(&mut **tx)
+                    .await?;
+                let (points, count) = (new_points - old_points, new_count - old_count);
+                if points == 0 && count == 0 {
+                    return Ok(());
+                }
                 sqlx::query(
-                    "INSERT INTO participant_scores (participant_id, points, contributions)
-                     SELECT participant_id, SUM(points), COUNT(*) FROM score_contributions
-                     WHERE participant_id = $1 GROUP BY participant_id
+                    "INSERT INTO participant_scores (participant_id, points, contributions) VALUES ($1, $2, $3)
                      ON CONFLICT (participant_id) DO UPDATE
-                        SET points = excluded.points, contributions = excluded.contributions",
+                        SET points = participant_scores.points + excluded.points,
+                            contributions = participant_scores.contributions + excluded.contributions",
                 )
                 .bind(participant_id)
+                .bind(points)
+                .bind(count)
                 .execute(&mut **tx)
                 .await?;
-                sqlx::query(
-                    "DELETE FROM participant_scores WHERE participant_id = $1
-                        AND NOT EXISTS (SELECT 1 FROM score_contributions WHERE participant_id = $1)",
-                )
-                .bind(participant_id)
-                .execute(&mut **tx)
-                .await?;
+                sqlx::query("DELETE FROM participant_scores WHERE participant_id = $1 AND contributions = 0")
+                    .bind(participant_id)
+                    .execute(&mut **tx)
+                    .await?;
                 Ok(())
             }
 
@@ -300,6 +320,7 @@ macro_rules! impl_score_store {
 
             async fn rebuild_scores(&self) -> $crate::store::StoreResult<$crate::store::RebuildSummary> {
                 let mut tx = self.begin_write().await?;
+                self.lock_all_scores(&mut tx).await?;
                 sqlx::query("DELETE FROM participant_scores").execute(&mut *tx).await?;
                 sqlx::query("DELETE FROM score_contributions").execute(&mut *tx).await?;
                 self.derive_contributions(&mut tx, None).await?;

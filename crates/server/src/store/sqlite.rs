@@ -81,6 +81,23 @@ impl SqliteStore {
         self.events.wake();
     }
 
+    /// Score upkeep of one consultation needs no lock: there is one writer.
+    pub(crate) async fn lock_scores(
+        &self,
+        _tx: &mut Transaction<'static, Sqlite>,
+        _consultation_id: i64,
+    ) -> StoreResult<()> {
+        Ok(())
+    }
+
+    /// Nor does a rebuild.
+    pub(crate) async fn lock_all_scores(
+        &self,
+        _tx: &mut Transaction<'static, Sqlite>,
+    ) -> StoreResult<()> {
+        Ok(())
+    }
+
     /// Claim pending comments whose lease is free or expired, oldest first. The single writer makes
     /// the select-then-update atomic.
     pub(crate) const CLAIM_SQL: &'static str = "UPDATE comments
