@@ -549,6 +549,29 @@ async fn the_qr_code_on_screen_decodes_to_the_verification_url() {
     }
 }
 
+/// A Persian interface mirrors the layout, never the QR code: its cells are those of the
+/// English screen, colour for colour.
+#[tokio::test]
+async fn the_qr_code_is_not_mirrored_in_a_persian_interface() {
+    for (w, h) in SIZES {
+        let qr_cells = |lang: &str| {
+            let dir = tempfile::tempdir().unwrap();
+            let mut app = issued_app(lang, dir.path());
+            app.on_key(key('v'), t0());
+            let buffer = render(&mut app, w, h);
+            let cells: Vec<(u16, u16, ratatui::style::Color, ratatui::style::Color)> = (0..h)
+                .flat_map(|y| (0..w).map(move |x| (x, y)))
+                .filter(|&(x, y)| buffer[(x, y)].symbol() == qr::UPPER_HALF)
+                .map(|(x, y)| (x, y, buffer[(x, y)].fg, buffer[(x, y)].bg))
+                .collect();
+            cells
+        };
+        let fa = qr_cells("fa");
+        assert!(fa.len() > 33 * 17, "{w}x{h}: the QR code is on screen");
+        assert_eq!(fa, qr_cells("en"), "{w}x{h}");
+    }
+}
+
 /// Reads every `▀` cell of the screen as two modules (dark = black) and decodes the QR code.
 /// Every other cell counts as dark, as on a dark terminal: only the quiet zone drawn separates
 /// the code from its surroundings.
