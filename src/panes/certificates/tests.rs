@@ -366,6 +366,43 @@ async fn revoke_only_an_issued_one_with_a_reason_and_a_confirmation() {
 }
 
 #[tokio::test]
+async fn changes_by_others_reload_the_list_at_most_every_two_seconds() {
+    let mut t = ctx("en");
+    let mut pane = loaded(&mut t);
+    t.now = t0();
+    pane.on_tick(&mut t.ctx());
+    assert!(!pane.loading, "nothing changed: no reload");
+    let event = mosharekat_api::Event {
+        id: 9,
+        at: t0(),
+        kind: mosharekat_api::EventKind::CertificateChanged {
+            certificate_id: 2,
+            participant_id: 102,
+            consultation_id: 7,
+            kind: CertificateKind::Distinction,
+            status: CertificateStatus::Approved,
+        },
+    };
+    pane.on_event(&event, &mut t.ctx());
+    pane.on_tick(&mut t.ctx());
+    assert!(pane.loading, "a change by someone else reloads");
+    pane.on_response(
+        Box::new(ListAnswer {
+            filter: Filter::All,
+            result: Ok((list(), false)),
+        }),
+        &mut t.ctx(),
+    );
+    pane.on_event(&event, &mut t.ctx());
+    t.now = t0() + Duration::seconds(1);
+    pane.on_tick(&mut t.ctx());
+    assert!(!pane.loading, "not twice within two seconds");
+    t.now = t0() + Duration::seconds(2);
+    pane.on_tick(&mut t.ctx());
+    assert!(pane.loading);
+}
+
+#[tokio::test]
 async fn the_qr_view_opens_only_for_an_issued_certificate() {
     let mut t = ctx("en");
     let mut pane = loaded(&mut t);
@@ -907,5 +944,86 @@ async fn propose_approve_bulk_and_reject_against_the_real_backend() {
     let public = call("GET", scanned, None, None).await;
     assert_eq!(public["status"], "approved");
     assert_eq!(public["code"], code.as_str());
+
+    // The Ranking view over the same backend: the filters reach the leaderboard route.
+    use crate::panes::ranking::RankingPane;
+    let mut t = TestCtx::over(admin.clone(), Role::Admin, "admin1", "en", clock.now());
+    let mut ranking = RankingPane::new();
+    ranking.refresh(&mut t.ctx());
+    async fn pump_ranking(
+        pane: &mut RankingPane,
+        t: &mut TestCtx,
+        what: &str,
+        until: impl Fn(&RankingPane) -> bool,
+    ) {
+        while !until(pane) {
+            let event = tokio::time::timeout(std::time::Duration::from_secs(10), t.rx.recv())
+                .await
+                .unwrap_or_else(|_| panic!("waited 10 s for {what}"))
+                .expect("channel open");
+            if let AppEvent::Response(r) = event {
+                pane.on_response(r.payload, &mut t.ctx());
+            }
+        }
+    }
+    pump_ranking(
+        &mut ranking,
+        &mut t,
+        "the leaderboard and consultations",
+        |p| p.entries().len() == 4 && p.consultation(cid).is_some(),
+    )
+    .await;
+    assert!(ranking.entries().iter().all(|e| e.points > 0));
+    // Consultation filter: the same four.
+    ranking.on_action(Action::CycleConsultation, &mut t.ctx());
+    assert_eq!(ranking.query().consultation_id, Some(cid));
+    pump_ranking(
+        &mut ranking,
+        &mut t,
+        "the consultation's leaderboard",
+        |p| !p.loading() && p.entries().len() == 4,
+    )
+    .await;
+    // Province filter: every participant is from Tehran, so another province has nobody.
+    while ranking.query().province != Some(Province::Tehran) {
+        ranking.on_action(Action::CycleProvince, &mut t.ctx());
+    }
+    pump_ranking(&mut ranking, &mut t, "Tehran's leaderboard", |p| {
+        !p.loading()
+    })
+    .await;
+    assert_eq!(ranking.entries().len(), 4);
+    ranking.on_action(Action::CycleProvince, &mut t.ctx());
+    pump_ranking(
+        &mut ranking,
+        &mut t,
+        "another province's leaderboard",
+        |p| !p.loading(),
+    )
+    .await;
+    assert!(ranking.entries().is_empty(), "{:?}", ranking.query());
+    while ranking.query().province.is_some() {
+        ranking.on_action(Action::CycleProvince, &mut t.ctx());
+    }
+    pump_ranking(&mut ranking, &mut t, "all provinces again", |p| {
+        !p.loading()
+    })
+    .await;
+    let top = ranking.selected().unwrap().clone();
+    ranking.on_action(Action::Explain, &mut t.ctx());
+    pump_ranking(&mut ranking, &mut t, "the explanation", |p| {
+        p.score(top.participant_id).is_some()
+    })
+    .await;
+    let explained = ranking.score(top.participant_id).unwrap();
+    assert_eq!(explained.total, top.points);
+    assert_eq!(
+        explained
+            .contributions
+            .iter()
+            .map(|c| c.points)
+            .sum::<i64>(),
+        explained.total
+    );
     server.shutdown().await;
 }

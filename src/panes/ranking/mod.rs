@@ -115,6 +115,11 @@ impl RankingPane {
         RankingPane::default()
     }
 
+    /// Whether a leaderboard request is in flight.
+    pub fn loading(&self) -> bool {
+        self.loading
+    }
+
     pub fn query(&self) -> &LeaderboardQuery {
         &self.query
     }
