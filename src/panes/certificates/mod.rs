@@ -633,6 +633,10 @@ impl PaneView for CertificatesPane {
             }
             Action::CycleFilter => {
                 self.filter = self.filter.next();
+                // What is listed must be what the filter says: nothing until the new list.
+                self.items.clear();
+                self.loaded = false;
+                self.error = None;
                 self.marked.clear();
                 self.selected = 0;
                 self.list_scroll = 0;

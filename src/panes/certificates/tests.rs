@@ -188,15 +188,31 @@ async fn the_filter_cycles_through_the_statuses_and_ignores_answers_for_another(
         ]
     );
     act(&mut pane, &mut t, Action::CycleFilter);
+    assert!(
+        pane.items().is_empty(),
+        "nothing listed until the proposed ones come"
+    );
     // The answer to the earlier "all" load arrives late: not what is asked for now.
     pane.on_response(
         Box::new(ListAnswer {
             filter: Filter::All,
-            result: Ok((vec![], false)),
+            result: Ok((list(), false)),
         }),
         &mut t.ctx(),
     );
-    assert_eq!(pane.items().len(), 6);
+    assert!(pane.items().is_empty());
+    let proposed: Vec<Certificate> = list()
+        .into_iter()
+        .filter(|c| c.status == CertificateStatus::Proposed)
+        .collect();
+    pane.on_response(
+        Box::new(ListAnswer {
+            filter: Filter::Only(CertificateStatus::Proposed),
+            result: Ok((proposed, false)),
+        }),
+        &mut t.ctx(),
+    );
+    assert_eq!(pane.items().len(), 3);
 }
 
 #[tokio::test]
