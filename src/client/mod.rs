@@ -17,7 +17,6 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 pub use events::{EventStream, spawn_event_stream};
-pub use incentives::MAX_CERTIFICATES_LISTED;
 
 /// Why a call failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
