@@ -2,6 +2,7 @@
 //! protocol, not on our server: every call goes over HTTP, also to the embedded backend.
 
 mod events;
+mod incentives;
 pub mod proposals;
 mod reports;
 

@@ -122,6 +122,15 @@ actions! {
     ChooseConsultation = "choose_consultation",
     /// After a save conflict, add the other editor's text under yours, to merge.
     TakeTheirs = "take_theirs",
+    // certificates and ranking (issue 6)
+    /// Run the certificate proposal rules now.
+    Propose = "propose",
+    /// Cycle the ranking's province filter (all, then each province).
+    CycleProvince = "cycle_province",
+    /// Cycle the ranking's participant category filter.
+    CycleCategory = "cycle_category",
+    /// Cycle the ranking's consultation filter (all, then each consultation).
+    CycleConsultation = "cycle_consultation",
 }
 
 impl Action {
@@ -314,9 +323,23 @@ impl Section {
                 TakeTheirs,
             ],
             Section::Reports => &[Generate, Publish, Export],
-            Section::Certificates => &[Approve, Reject, ApproveAll, Revoke, ShowQr],
+            Section::Certificates => &[
+                Approve,
+                Reject,
+                ApproveAll,
+                Revoke,
+                ShowQr,
+                CycleFilter,
+                Propose,
+            ],
             Section::Outbox => &[Retry, CycleFilter],
-            Section::Ranking => &[CyclePeriod, Explain],
+            Section::Ranking => &[
+                CyclePeriod,
+                CycleProvince,
+                CycleCategory,
+                CycleConsultation,
+                Explain,
+            ],
             Section::Dialog | Section::TextField => &[Submit, Cancel, NextField, PrevField],
         }
     }

@@ -2,8 +2,10 @@
 //! its network answers, and draws itself. Panes never wait on the network: they start requests
 //! with [`PaneCtx::spawn`] and get the answer back later in [`PaneView::on_response`].
 
+pub mod certificates;
 pub mod deadlines;
 pub mod queue;
+pub mod ranking;
 pub mod rationale;
 pub mod tallies;
 // Reports and outbox (issue 5).
@@ -150,15 +152,11 @@ pub trait PaneView: Send {
 /// The panes a role may use, in tab order. The server enforces roles; this only hides what a
 /// role cannot use.
 pub fn panes_for(role: Role) -> Vec<Pane> {
-    let all = [
-        Pane::Queue,
-        Pane::Tallies,
-        Pane::Deadlines,
-        Pane::Rationale,
-        Pane::Reports,
-        Pane::Outbox,
-    ];
-    all.into_iter().filter(|p| allowed(*p, role)).collect()
+    // Tab order is the order of the number keys (`Pane::ALL`).
+    Pane::ALL
+        .into_iter()
+        .filter(|p| allowed(*p, role))
+        .collect()
 }
 
 pub fn allowed(pane: Pane, role: Role) -> bool {
@@ -180,6 +178,8 @@ pub fn build(pane: Pane) -> Option<Box<dyn PaneView>> {
         Pane::Rationale => Some(Box::new(rationale::RationalePane::new())),
         Pane::Reports => Some(Box::new(reports::ReportsPane::default())),
         Pane::Outbox => Some(Box::new(outbox::OutboxPane::default())),
+        Pane::Certificates => Some(Box::new(certificates::CertificatesPane::new())),
+        Pane::Ranking => Some(Box::new(ranking::RankingPane::new())),
         _ => None,
     }
 }
