@@ -109,6 +109,13 @@ pub fn format_date(
             CalendarKind::Persian => {
                 format!("{:04}/{:02}/{:02}", date.year, date.month, date.day)
             }
+            // In a right-to-left interface the digits follow Persian letters, where the bidi
+            // algorithm splits a number at each `-` (AN ES AN) and shows the parts right to
+            // left; `/` (a common separator) keeps the date one left-to-right run, as Persian
+            // writers write Gregorian dates.
+            CalendarKind::Gregorian if i18n.locale().is_rtl() => {
+                format!("{:04}/{:02}/{:02}", date.year, date.month, date.day)
+            }
             CalendarKind::Gregorian => {
                 format!("{:04}-{:02}-{:02}", date.year, date.month, date.day)
             }

@@ -102,7 +102,7 @@ impl App {
     pub fn new(parts: AppParts, tx: mpsc::UnboundedSender<AppEvent>) -> App {
         let panes: Vec<Box<dyn PaneView>> = crate::panes::panes_for(parts.session.role)
             .into_iter()
-            .filter_map(crate::panes::build)
+            .map(crate::panes::build)
             .collect();
         App {
             session: parts.session,

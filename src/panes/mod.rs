@@ -169,18 +169,17 @@ pub fn allowed(pane: Pane, role: Role) -> bool {
     }
 }
 
-/// Build the pane for `pane`, if it exists in this build.
-pub fn build(pane: Pane) -> Option<Box<dyn PaneView>> {
+/// Build the pane for `pane`.
+pub fn build(pane: Pane) -> Box<dyn PaneView> {
     match pane {
-        Pane::Queue => Some(Box::new(queue::QueuePane::new())),
-        Pane::Deadlines => Some(Box::new(deadlines::DeadlinesPane::default())),
-        Pane::Tallies => Some(Box::new(tallies::TalliesPane::default())),
-        Pane::Rationale => Some(Box::new(rationale::RationalePane::new())),
-        Pane::Reports => Some(Box::new(reports::ReportsPane::default())),
-        Pane::Outbox => Some(Box::new(outbox::OutboxPane::default())),
-        Pane::Certificates => Some(Box::new(certificates::CertificatesPane::new())),
-        Pane::Ranking => Some(Box::new(ranking::RankingPane::new())),
-        _ => None,
+        Pane::Queue => Box::new(queue::QueuePane::new()),
+        Pane::Deadlines => Box::new(deadlines::DeadlinesPane::default()),
+        Pane::Tallies => Box::new(tallies::TalliesPane::default()),
+        Pane::Rationale => Box::new(rationale::RationalePane::new()),
+        Pane::Reports => Box::new(reports::ReportsPane::default()),
+        Pane::Outbox => Box::new(outbox::OutboxPane::default()),
+        Pane::Certificates => Box::new(certificates::CertificatesPane::new()),
+        Pane::Ranking => Box::new(ranking::RankingPane::new()),
     }
 }
 

@@ -10,8 +10,24 @@ use crate::keymap::{Action, Context, Pane, Section};
 use crate::theme::Slot;
 
 /// One row of pane titles, the active one highlighted; in a Persian interface the first pane is
-/// on the right.
+/// on the right. When every title does not fit (an admin's eight panes at 80 columns), the
+/// inactive panes show only their key, so every pane stays reachable at a glance.
 pub fn draw_tabs(frame: &mut Frame, area: Rect, ui: &Ui, panes: &[Pane], active: usize) {
+    let text_of = |i: usize, pane: Pane, compact: bool| {
+        let key = ui.key(Section::Global, pane_action(pane));
+        let key = ui.i18n.locale().localise_digits(key.as_str()).into_owned();
+        if compact && i != active {
+            format!(" {key} ")
+        } else {
+            format!(" {key} {} ", ui.t(&format!("pane.{}.title", pane.name())))
+        }
+    };
+    let full: usize = panes
+        .iter()
+        .enumerate()
+        .map(|(i, p)| ui.width(&text_of(i, *p, false)) as usize + 1)
+        .sum();
+    let compact = full.saturating_sub(1) > area.width as usize;
     let mut labels: Vec<Line<'static>> = Vec::new();
     for (i, pane) in panes.iter().enumerate() {
         let slot = if i == active {
@@ -19,12 +35,7 @@ pub fn draw_tabs(frame: &mut Frame, area: Rect, ui: &Ui, panes: &[Pane], active:
         } else {
             Slot::TabInactive
         };
-        let key = ui.key(Section::Global, pane_action(*pane));
-        let text = format!(
-            " {} {} ",
-            ui.i18n.locale().localise_digits(key.as_str()),
-            ui.t(&format!("pane.{}.title", pane.name()))
-        );
+        let text = text_of(i, *pane, compact);
         labels.push(ui.cell(&text, ui.width(&text), ui.style(slot)));
     }
     if ui.rtl() {
