@@ -84,7 +84,9 @@ fn certificates_are_approved_scanned_and_rejected_from_the_persian_layout() {
         },
     );
     env.console
-        .wait_for("the first frame", |s| find(s, "ارآ رامآ").is_some());
+        // The Queue tab (an admin's first pane) is drawn with its title: «صف بررسی» in visual
+        // order.
+        .wait_for("the first frame", |s| find(s, "یسررب فص").is_some());
     // «۶» is the Persian layout's 6: the Certificates pane.
     env.console.send_keys("۶");
     env.console.wait_for_text(PROPOSED);
