@@ -232,12 +232,19 @@ static JOURNALS: AtomicU64 = AtomicU64::new(0);
 /// Every byte written to the terminal in the keystroke benchmarks.
 static BYTES_WRITTEN: AtomicU64 = AtomicU64::new(0);
 
+/// With `CONSOLE_FRAME_DUMP=1`, what the first "next item" of each pane wrote (escape shown
+/// as `\e`) is printed too, to see where the bytes go.
+static CAPTURE: std::sync::Mutex<Option<Vec<u8>>> = std::sync::Mutex::new(None);
+
 /// A terminal that only counts what it is sent.
 struct CountingWriter;
 
 impl Write for CountingWriter {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         BYTES_WRITTEN.fetch_add(buf.len() as u64, Ordering::Relaxed);
+        if let Some(captured) = CAPTURE.lock().expect("capture").as_mut() {
+            captured.extend_from_slice(buf);
+        }
         Ok(buf.len())
     }
 
@@ -277,9 +284,16 @@ fn bytes_for_next_item<B: Backend>(
     app.render(&mut terminal, now).expect("first frame");
     let first = BYTES_WRITTEN.load(Ordering::Relaxed) - before;
     let before = BYTES_WRITTEN.load(Ordering::Relaxed);
+    let dump = std::env::var_os("CONSOLE_FRAME_DUMP").is_some();
+    if dump {
+        *CAPTURE.lock().expect("capture") = Some(Vec::new());
+    }
     app.on_key(key('j'), now);
     app.render(&mut terminal, now).expect("second frame");
     let next = BYTES_WRITTEN.load(Ordering::Relaxed) - before;
+    if let Some(bytes) = CAPTURE.lock().expect("capture").take() {
+        eprintln!("{}", String::from_utf8_lossy(&bytes).replace('\x1b', "\\e"));
+    }
     // Back where it started, for whoever uses the app next.
     app.on_key(key('k'), now);
     app.render(&mut terminal, now).expect("third frame");

@@ -432,4 +432,45 @@ mod tests {
         assert!(written.contains("X"), "{written:?}");
         assert!(!written.contains("\x1b[?25l"), "{written:?}");
     }
+
+    #[test]
+    fn the_cursor_is_shown_and_hidden_once_each_time_it_changes() {
+        let ours = Shared::default();
+        let mut t = Terminal::with_options(ConsoleBackend::new(ours.clone()), options()).unwrap();
+        let mut parser = vt100::Parser::new(H, W, 0);
+        let mut seen = 0;
+        // A text field open for two frames (cursor shown at its caret), then closed.
+        for (step, caret) in [None, Some((5, 2)), Some((6, 2)), None, None]
+            .into_iter()
+            .enumerate()
+        {
+            t.draw(|f| {
+                f.render_widget(Paragraph::new(frame(step % 2)), f.area());
+                if let Some((x, y)) = caret {
+                    f.set_cursor_position(Position { x, y });
+                }
+            })
+            .unwrap();
+            let all = ours.0.lock().unwrap().clone();
+            parser.process(&all[seen..]);
+            let written = String::from_utf8_lossy(&all[seen..]).into_owned();
+            seen = all.len();
+            assert_eq!(
+                parser.screen().hide_cursor(),
+                caret.is_none(),
+                "step {step}"
+            );
+            if let Some((x, y)) = caret {
+                assert_eq!(parser.screen().cursor_position(), (y, x), "step {step}");
+            }
+            let shows = written.matches("\x1b[?25h").count();
+            let hides = written.matches("\x1b[?25l").count();
+            let expected = match step {
+                0 | 3 => (0, 1),
+                1 => (1, 0),
+                _ => (0, 0),
+            };
+            assert_eq!((shows, hides), expected, "step {step}: {written:?}");
+        }
+    }
 }
