@@ -96,11 +96,19 @@ impl PgStore {
 
     /// Serialise score upkeep within one consultation until this transaction ends: two writes
     /// re-deriving one participant's rows at once would otherwise each miss the other's.
+    ///
+    /// The event-sequence lock is taken first. Every write that rescores also appends an event,
+    /// some before their upkeep (a decision) and some after it (a ballot); without one order a
+    /// decision holding the sequence lock and a ballot holding the score lock (or a participant's
+    /// total row) wait on each other until PostgreSQL breaks the deadlock with an error. The
+    /// advisory locks are re-entrant, so a transaction that already holds it takes it again freely.
     pub(crate) async fn lock_scores(
         &self,
         tx: &mut Transaction<'static, Postgres>,
         consultation_id: i64,
     ) -> StoreResult<()> {
+        self.lock_sequence(tx, super::events::EVENT_SEQUENCE)
+            .await?;
         sqlx::query("SELECT pg_advisory_xact_lock($1, $2)")
             .bind(super::scores::SCORE_LOCK_CLASS)
             .bind(consultation_id as i32)
