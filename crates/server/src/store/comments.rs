@@ -652,6 +652,8 @@ macro_rules! impl_comment_store {
                 use mosharekat_api::ErrorCode;
                 use $crate::store::{DecideOutcome, StoreError};
                 let mut tx = self.begin_write().await?;
+                // The score lock first, before any row or sequence lock (see `lock_scores`).
+                self.lock_scores(&mut tx, 0).await?;
                 if let Some(stored) = self.reserve_idempotency_key(&mut tx, actor, idempotency, now).await? {
                     return Ok(DecideOutcome::Replayed(stored));
                 }
@@ -705,6 +707,8 @@ macro_rules! impl_comment_store {
                 use $crate::store::comments::BulkTarget;
                 use $crate::store::DecideOutcome;
                 let mut tx = self.begin_write().await?;
+                // The score lock first, before any row or sequence lock (see `lock_scores`).
+                self.lock_scores(&mut tx, 0).await?;
                 if let Some(stored) = self.reserve_idempotency_key(&mut tx, actor, idempotency, now).await? {
                     return Ok(DecideOutcome::Replayed(stored));
                 }

@@ -304,6 +304,8 @@ macro_rules! impl_poll_store {
                 use mosharekat_api::{AgeBand, ConsultationStatus, ErrorCode};
                 use $crate::store::{StoreError, ms};
                 let mut tx = self.begin_write().await?;
+                // The score lock first, before any row or sequence lock (see `lock_scores`).
+                self.lock_scores(&mut tx, 0).await?;
                 // A no-op update that locks the poll's row until commit: two ballots of one
                 // participant sent at once (a double click) then run one after the other, so the
                 // second sees the first and replaces it instead of both inserting, or both

@@ -94,24 +94,21 @@ impl PgStore {
         Ok(())
     }
 
-    /// Serialise score upkeep within one consultation until this transaction ends: two writes
-    /// re-deriving one participant's rows at once would otherwise each miss the other's.
-    ///
-    /// The event-sequence lock is taken first. Every write that rescores also appends an event,
-    /// some before their upkeep (a decision) and some after it (a ballot); without one order a
-    /// decision holding the sequence lock and a ballot holding the score lock (or a participant's
-    /// total row) wait on each other until PostgreSQL breaks the deadlock with an error. The
-    /// advisory locks are re-entrant, so a transaction that already holds it takes it again freely.
+    /// Serialise score upkeep until this transaction ends. One lock for every consultation,
+    /// taken as the transaction's first lock by every write that may rescore (a moderation
+    /// decision, a ballot, the publication of decisions; see `lock_scores_first`): a rescore
+    /// touches a participant's total across consultations and the rows of a whole campaign
+    /// group, so per-consultation locks or a lock taken midway let two writers each hold a row
+    /// (or the event or audit sequence) the other needs — PostgreSQL then breaks the deadlock
+    /// with an error. Taken first, the global order is score → audit → event. It costs no
+    /// throughput: these writes already serialise on the event sequence until they commit.
     pub(crate) async fn lock_scores(
         &self,
         tx: &mut Transaction<'static, Postgres>,
-        consultation_id: i64,
+        _consultation_id: i64,
     ) -> StoreResult<()> {
-        self.lock_sequence(tx, super::events::EVENT_SEQUENCE)
-            .await?;
-        sqlx::query("SELECT pg_advisory_xact_lock($1, $2)")
+        sqlx::query("SELECT pg_advisory_xact_lock($1, 0)")
             .bind(super::scores::SCORE_LOCK_CLASS)
-            .bind(consultation_id as i32)
             .execute(&mut **tx)
             .await?;
         Ok(())

@@ -356,6 +356,8 @@ macro_rules! impl_proposal_store {
                 use mosharekat_api::{ConsultationStatus, ErrorCode, Language};
                 use $crate::store::{StoreError, ms};
                 let mut tx = self.begin_write().await?;
+                // The score lock first, before any row or sequence lock (see `lock_scores`).
+                self.lock_scores(&mut tx, 0).await?;
                 let consultation = self.consultation_row_for_update(&mut tx, consultation_id).await?;
                 if consultation.status(now) != ConsultationStatus::Closed {
                     return Err(StoreError::refused(

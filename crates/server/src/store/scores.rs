@@ -105,8 +105,7 @@ impl ContributionRow {
     }
 }
 
-/// First key of the PostgreSQL advisory lock of a consultation's score upkeep (the second is the
-/// consultation id).
+/// First key of the PostgreSQL advisory lock of score upkeep (the second is 0: one lock for all).
 pub(crate) const SCORE_LOCK_CLASS: i32 = 0x5C0E;
 
 pub(crate) const CONTRIBUTION_COLUMNS: &str =
@@ -320,6 +319,7 @@ macro_rules! impl_score_store {
 
             async fn rebuild_scores(&self) -> $crate::store::StoreResult<$crate::store::RebuildSummary> {
                 let mut tx = self.begin_write().await?;
+                self.lock_scores(&mut tx, 0).await?;
                 self.lock_all_scores(&mut tx).await?;
                 sqlx::query("DELETE FROM participant_scores").execute(&mut *tx).await?;
                 sqlx::query("DELETE FROM score_contributions").execute(&mut *tx).await?;
