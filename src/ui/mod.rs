@@ -9,10 +9,11 @@ mod dialog;
 use chrono::{DateTime, Utc};
 use mosharekat_api::Role;
 use mosharekat_rtl::{BaseDirection, BidiParagraph, Direction, LayoutOptions, truncate_str};
+use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders};
+use ratatui::widgets::{Block, BorderType, Borders, Paragraph};
 
 pub use backend::ConsoleBackend;
 pub use chrome::{StatusParts, draw_banner, draw_help, draw_status_bar, draw_tabs};
@@ -189,6 +190,27 @@ impl<'a> Ui<'a> {
         } else {
             block.title(title)
         }
+    }
+
+    /// The key-hints row at the foot of a pane: the locale's `template` filled with the key bound
+    /// to each named action, muted, in the interface's direction.
+    pub fn draw_hints(
+        &self,
+        frame: &mut Frame,
+        area: Rect,
+        template: &str,
+        keys: &[(&str, Section, Action)],
+    ) {
+        let bound: Vec<(&str, String)> = keys
+            .iter()
+            .map(|&(name, section, action)| (name, self.key(section, action)))
+            .collect();
+        let args: Vec<(&str, &str)> = bound.iter().map(|(n, k)| (*n, k.as_str())).collect();
+        let hint = self.f(template, &args);
+        frame.render_widget(
+            Paragraph::new(self.label(&hint, area.width, self.style(Slot::TextMuted))),
+            area,
+        );
     }
 
     /// Split `area` into a list and a detail view: the list on the reading side (right in Persian).

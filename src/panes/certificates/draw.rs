@@ -35,26 +35,21 @@ pub(super) fn draw(pane: &mut CertificatesPane, frame: &mut Frame, area: Rect, u
     let (list, detail) = ui.list_and_detail(body, if inner.width >= 120 { 55 } else { 50 });
     draw_list(pane, frame, list, ui);
     draw_detail(pane, frame, detail, ui);
-    let hint = ui.f(
+    ui.draw_hints(
+        frame,
+        hints,
         "pane.certificates.hints",
         &[
-            ("approve", &ui.key(Section::Certificates, Action::Approve)),
-            ("reject", &ui.key(Section::Certificates, Action::Reject)),
-            ("mark", &ui.key(Section::List, Action::ToggleMark)),
-            ("bulk", &ui.key(Section::Certificates, Action::ApproveAll)),
-            ("revoke", &ui.key(Section::Certificates, Action::Revoke)),
-            ("qr", &ui.key(Section::Certificates, Action::ShowQr)),
-            (
-                "filter",
-                &ui.key(Section::Certificates, Action::CycleFilter),
-            ),
-            ("propose", &ui.key(Section::Certificates, Action::Propose)),
-            ("help", &ui.key(Section::Global, Action::Help)),
+            ("approve", Section::Certificates, Action::Approve),
+            ("reject", Section::Certificates, Action::Reject),
+            ("mark", Section::List, Action::ToggleMark),
+            ("bulk", Section::Certificates, Action::ApproveAll),
+            ("revoke", Section::Certificates, Action::Revoke),
+            ("qr", Section::Certificates, Action::ShowQr),
+            ("filter", Section::Certificates, Action::CycleFilter),
+            ("propose", Section::Certificates, Action::Propose),
+            ("help", Section::Global, Action::Help),
         ],
-    );
-    frame.render_widget(
-        Paragraph::new(ui.label(&hint, hints.width, ui.style(Slot::TextMuted))),
-        hints,
     );
     draw_dialog(pane, frame, area, ui);
 }

@@ -69,15 +69,16 @@ impl OutboxPane {
             summary,
         );
 
-        let hint = ui.f(
+        ui.draw_hints(
+            frame,
+            hints,
             "outbox.hints",
             &[
-                ("filter", &ui.key(Section::Outbox, Action::CycleFilter)),
-                ("retry", &ui.key(Section::Outbox, Action::Retry)),
-                ("scroll", &ui.key(Section::List, Action::ScrollDown)),
+                ("filter", Section::Outbox, Action::CycleFilter),
+                ("retry", Section::Outbox, Action::Retry),
+                ("scroll", Section::List, Action::ScrollDown),
             ],
         );
-        frame.render_widget(Paragraph::new(ui.label(&hint, hints.width, muted)), hints);
 
         if self.messages().is_empty() {
             let text = match (&self.error, &self.loaded) {

@@ -33,24 +33,22 @@ pub(super) fn draw(pane: &mut QueuePane, frame: &mut Frame, area: Rect, ui: &Ui)
     let (list, detail) = ui.list_and_detail(body, if inner.width >= 120 { 60 } else { 45 });
     draw_list(pane, frame, list, ui);
     draw_detail(pane, frame, detail, ui);
-    let hint = ui.f(
+    ui.draw_hints(
+        frame,
+        hints,
         "pane.queue.hints",
         &[
-            ("approve", &ui.key(Section::Queue, Action::Approve)),
-            ("reject", &ui.key(Section::Queue, Action::Reject)),
-            ("hide", &ui.key(Section::Queue, Action::Hide)),
-            ("note", &ui.key(Section::Queue, Action::Note)),
-            ("tag", &ui.key(Section::Queue, Action::Tag)),
-            ("group", &ui.key(Section::Queue, Action::ActOnGroup)),
-            ("undo", &ui.key(Section::Queue, Action::Undo)),
-            ("claim", &ui.key(Section::Queue, Action::ClaimNext)),
-            ("release", &ui.key(Section::Queue, Action::Release)),
-            ("help", &ui.key(Section::Global, Action::Help)),
+            ("approve", Section::Queue, Action::Approve),
+            ("reject", Section::Queue, Action::Reject),
+            ("hide", Section::Queue, Action::Hide),
+            ("note", Section::Queue, Action::Note),
+            ("tag", Section::Queue, Action::Tag),
+            ("group", Section::Queue, Action::ActOnGroup),
+            ("undo", Section::Queue, Action::Undo),
+            ("claim", Section::Queue, Action::ClaimNext),
+            ("release", Section::Queue, Action::Release),
+            ("help", Section::Global, Action::Help),
         ],
-    );
-    frame.render_widget(
-        Paragraph::new(ui.label(&hint, hints.width, ui.style(Slot::TextMuted))),
-        hints,
     );
     draw_dialog(pane, frame, area, ui);
 }

@@ -31,23 +31,18 @@ pub(super) fn draw(pane: &mut RankingPane, frame: &mut Frame, area: Rect, ui: &U
     let (list, detail) = ui.list_and_detail(body, if inner.width >= 120 { 55 } else { 50 });
     draw_list(pane, frame, list, ui);
     draw_detail(pane, frame, detail, ui);
-    let hint = ui.f(
+    ui.draw_hints(
+        frame,
+        hints,
         "pane.ranking.hints",
         &[
-            ("period", &ui.key(Section::Ranking, Action::CyclePeriod)),
-            ("province", &ui.key(Section::Ranking, Action::CycleProvince)),
-            ("category", &ui.key(Section::Ranking, Action::CycleCategory)),
-            (
-                "consultation",
-                &ui.key(Section::Ranking, Action::CycleConsultation),
-            ),
-            ("explain", &ui.key(Section::Ranking, Action::Explain)),
-            ("help", &ui.key(Section::Global, Action::Help)),
+            ("period", Section::Ranking, Action::CyclePeriod),
+            ("province", Section::Ranking, Action::CycleProvince),
+            ("category", Section::Ranking, Action::CycleCategory),
+            ("consultation", Section::Ranking, Action::CycleConsultation),
+            ("explain", Section::Ranking, Action::Explain),
+            ("help", Section::Global, Action::Help),
         ],
-    );
-    frame.render_widget(
-        Paragraph::new(ui.label(&hint, hints.width, ui.style(Slot::TextMuted))),
-        hints,
     );
 }
 

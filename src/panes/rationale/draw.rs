@@ -556,30 +556,30 @@ fn draw_theirs(theirs: &ProposalDecision, frame: &mut Frame, area: Rect, ui: &Ui
 }
 
 fn draw_hints(pane: &RationalePane, frame: &mut Frame, area: Rect, ui: &Ui) {
-    let hint = if pane.focus.is_some() {
-        ui.f(
+    if pane.focus.is_some() {
+        ui.draw_hints(
+            frame,
+            area,
             "rationale.field_hints",
             &[
-                ("save", &ui.key(Section::TextField, Action::Submit)),
-                ("leave", &ui.key(Section::TextField, Action::Cancel)),
-                ("next", &ui.key(Section::TextField, Action::NextField)),
+                ("save", Section::TextField, Action::Submit),
+                ("leave", Section::TextField, Action::Cancel),
+                ("next", Section::TextField, Action::NextField),
             ],
-        )
+        );
     } else {
-        ui.f(
+        ui.draw_hints(
+            frame,
+            area,
             "rationale.hints",
             &[
-                ("fa", &ui.key(Section::Rationale, Action::EditRationaleFa)),
-                ("en", &ui.key(Section::Rationale, Action::EditRationaleEn)),
-                ("legal", &ui.key(Section::Rationale, Action::EditLegalBasis)),
-                ("save", &ui.key(Section::Rationale, Action::Save)),
-                ("publish", &ui.key(Section::Rationale, Action::Publish)),
-                ("help", &ui.key(Section::Global, Action::Help)),
+                ("fa", Section::Rationale, Action::EditRationaleFa),
+                ("en", Section::Rationale, Action::EditRationaleEn),
+                ("legal", Section::Rationale, Action::EditLegalBasis),
+                ("save", Section::Rationale, Action::Save),
+                ("publish", Section::Rationale, Action::Publish),
+                ("help", Section::Global, Action::Help),
             ],
-        )
-    };
-    frame.render_widget(
-        Paragraph::new(ui.label(&hint, area.width, ui.style(Slot::TextMuted))),
-        area,
-    );
+        );
+    }
 }

@@ -211,16 +211,17 @@ impl ReportsPane {
         .areas(area);
         frame.render_widget(Paragraph::new(header), header_area);
 
-        let hint = ui.f(
+        ui.draw_hints(
+            frame,
+            hints,
             "reports.hints",
             &[
-                ("generate", &ui.key(Section::Reports, Action::Generate)),
-                ("publish", &ui.key(Section::Reports, Action::Publish)),
-                ("export", &ui.key(Section::Reports, Action::Export)),
-                ("scroll", &ui.key(Section::List, Action::ScrollDown)),
+                ("generate", Section::Reports, Action::Generate),
+                ("publish", Section::Reports, Action::Publish),
+                ("export", Section::Reports, Action::Export),
+                ("scroll", Section::List, Action::ScrollDown),
             ],
         );
-        frame.render_widget(Paragraph::new(ui.label(&hint, hints.width, muted)), hints);
 
         let Some(draft) = &entry.draft else {
             let text = if entry.generating {
