@@ -12,7 +12,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState};
+use ratatui::widgets::{Paragraph, ScrollbarState};
 
 use super::{PaneCtx, PaneView};
 use crate::client::ClientResult;
@@ -283,11 +283,7 @@ impl PaneView for DeadlinesPane {
         frame.render_widget(Paragraph::new(header_line), content(columns_row));
 
         let visible = list.height as usize;
-        if self.selected < self.scroll {
-            self.scroll = self.selected;
-        } else if self.selected >= self.scroll + visible {
-            self.scroll = self.selected + 1 - visible;
-        }
+        crate::ui::scroll_into_view(self.selected, &mut self.scroll, visible);
         let rows = self.visible();
         if rows.is_empty() {
             let text = match (&self.error, self.loaded_at) {
@@ -365,16 +361,7 @@ impl PaneView for DeadlinesPane {
         // A scrollbar only when the list does not fit.
         if rows.len() > visible {
             let mut bar = ScrollbarState::new(rows.len()).position(self.selected);
-            let orientation = if ui.rtl() {
-                ScrollbarOrientation::VerticalLeft
-            } else {
-                ScrollbarOrientation::VerticalRight
-            };
-            frame.render_stateful_widget(
-                Scrollbar::new(orientation).style(ui.style(Slot::Scrollbar)),
-                list,
-                &mut bar,
-            );
+            frame.render_stateful_widget(ui.scrollbar(), list, &mut bar);
         }
 
         // Detail of the selected consultation: both calendars, report due, every flag in full.

@@ -13,7 +13,7 @@ use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Paragraph};
+use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Scrollbar, ScrollbarOrientation};
 
 pub use backend::ConsoleBackend;
 pub use chrome::{StatusParts, draw_banner, draw_help, draw_status_bar, draw_tabs};
@@ -213,6 +213,17 @@ impl<'a> Ui<'a> {
         );
     }
 
+    /// A vertical scrollbar on the side away from the reading side (left in a mirrored
+    /// interface), in the theme's scrollbar colour.
+    pub fn scrollbar(&self) -> Scrollbar<'static> {
+        let side = if self.rtl() {
+            ScrollbarOrientation::VerticalLeft
+        } else {
+            ScrollbarOrientation::VerticalRight
+        };
+        Scrollbar::new(side).style(self.style(Slot::Scrollbar))
+    }
+
     /// Split `area` into a list and a detail view: the list on the reading side (right in Persian).
     pub fn list_and_detail(&self, area: Rect, list_percent: u16) -> (Rect, Rect) {
         let [a, b] = Layout::horizontal([
@@ -276,6 +287,16 @@ impl<'a> Ui<'a> {
     /// A date in the interface's calendar and digits (Jalali for Persian).
     pub fn date(&self, at: DateTime<Utc>) -> String {
         crate::dates::format_local_date(at, crate::dates::DateStyle::Numeric, self.i18n)
+    }
+}
+
+/// Move a list's first shown row (`scroll`) just enough that `selected` is among the `visible`
+/// rows shown.
+pub fn scroll_into_view(selected: usize, scroll: &mut usize, visible: usize) {
+    if selected < *scroll {
+        *scroll = selected;
+    } else if selected >= *scroll + visible {
+        *scroll = selected + 1 - visible;
     }
 }
 

@@ -9,7 +9,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::Line;
-use ratatui::widgets::{Clear, Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState};
+use ratatui::widgets::{Clear, Paragraph, ScrollbarState};
 
 use super::qr::{self, QrMatrix};
 use super::{CertificatesPane, Dialog, Filter};
@@ -124,15 +124,6 @@ fn draw_summary(pane: &CertificatesPane, frame: &mut Frame, area: Rect, ui: &Ui)
     );
 }
 
-/// Scrollbars sit on the far side from the reading side: left in a mirrored interface.
-fn scrollbar_side(ui: &Ui) -> ScrollbarOrientation {
-    if ui.rtl() {
-        ScrollbarOrientation::VerticalLeft
-    } else {
-        ScrollbarOrientation::VerticalRight
-    }
-}
-
 /// The consultation's title in the interface language (Persian when there is no English one).
 fn consultation_title<'c>(ui: &Ui, cert: &'c Certificate) -> &'c str {
     if ui.i18n.locale().code() != "fa" && !cert.consultation_title_en.trim().is_empty() {
@@ -204,11 +195,7 @@ fn draw_list(pane: &mut CertificatesPane, frame: &mut Frame, area: Rect, ui: &Ui
     );
 
     let visible = rows_area.height as usize;
-    if pane.selected < pane.list_scroll {
-        pane.list_scroll = pane.selected;
-    } else if pane.selected >= pane.list_scroll + visible {
-        pane.list_scroll = pane.selected + 1 - visible;
-    }
+    crate::ui::scroll_into_view(pane.selected, &mut pane.list_scroll, visible);
     let mut lines = Vec::with_capacity(visible);
     for (i, cert) in pane
         .items
@@ -263,11 +250,7 @@ fn draw_list(pane: &mut CertificatesPane, frame: &mut Frame, area: Rect, ui: &Ui
     frame.render_widget(Paragraph::new(lines), content(rows_area));
     if pane.items.len() > visible {
         let mut bar = ScrollbarState::new(pane.items.len()).position(pane.selected);
-        frame.render_stateful_widget(
-            Scrollbar::new(scrollbar_side(ui)).style(ui.style(Slot::Scrollbar)),
-            rows_area,
-            &mut bar,
-        );
+        frame.render_stateful_widget(ui.scrollbar(), rows_area, &mut bar);
     }
 }
 
@@ -499,11 +482,7 @@ fn draw_detail(pane: &mut CertificatesPane, frame: &mut Frame, area: Rect, ui: &
     frame.render_widget(Paragraph::new(shown), text_rect);
     if rows > height {
         let mut bar = ScrollbarState::new(max_scroll + 1).position(pane.detail_scroll);
-        frame.render_stateful_widget(
-            Scrollbar::new(scrollbar_side(ui)).style(ui.style(Slot::Scrollbar)),
-            inner,
-            &mut bar,
-        );
+        frame.render_stateful_widget(ui.scrollbar(), inner, &mut bar);
     }
 }
 

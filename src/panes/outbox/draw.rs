@@ -6,9 +6,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::Line;
-use ratatui::widgets::{
-    Block, Borders, Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState,
-};
+use ratatui::widgets::{Block, Borders, Paragraph, ScrollbarState};
 
 use super::{Count, OutboxPane};
 use crate::dates::{self, DateStyle};
@@ -113,11 +111,7 @@ impl OutboxPane {
         let wide = area.width >= 120;
         let width = area.width.saturating_sub(1);
         let visible = usize::from(area.height.saturating_sub(1)).max(1);
-        if self.selected < self.list_scroll {
-            self.list_scroll = self.selected;
-        } else if self.selected >= self.list_scroll + visible {
-            self.list_scroll = self.selected + 1 - visible;
-        }
+        crate::ui::scroll_into_view(self.selected, &mut self.list_scroll, visible);
         let when = |m: &OutboxMessage| match m.status {
             OutboxStatus::Pending => {
                 dates::format_date_time(m.next_attempt_at, DateStyle::Numeric, ui.i18n)
@@ -242,16 +236,8 @@ impl OutboxPane {
         let n = self.messages().len();
         if n > visible {
             let mut state = ScrollbarState::new(n).position(self.selected);
-            let orientation = if ui.rtl() {
-                ScrollbarOrientation::VerticalLeft
-            } else {
-                ScrollbarOrientation::VerticalRight
-            };
             frame.render_stateful_widget(
-                Scrollbar::new(orientation)
-                    .begin_symbol(None)
-                    .end_symbol(None)
-                    .style(ui.style(Slot::Scrollbar)),
+                ui.scrollbar().begin_symbol(None).end_symbol(None),
                 area,
                 &mut state,
             );

@@ -8,7 +8,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Text};
-use ratatui::widgets::{Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState};
+use ratatui::widgets::{Paragraph, ScrollbarState};
 
 use super::{DecisionState, Dialog, Item, QueuePane};
 use crate::dates::{self, DateStyle};
@@ -173,11 +173,7 @@ fn draw_list(pane: &mut QueuePane, frame: &mut Frame, area: Rect, ui: &Ui) {
     );
 
     let visible = rows_area.height as usize;
-    if pane.selected < pane.list_scroll {
-        pane.list_scroll = pane.selected;
-    } else if pane.selected >= pane.list_scroll + visible {
-        pane.list_scroll = pane.selected + 1 - visible;
-    }
+    crate::ui::scroll_into_view(pane.selected, &mut pane.list_scroll, visible);
     let armed_group = pane
         .group_armed
         .then(|| pane.selected().map(Item::group_id))
@@ -247,20 +243,7 @@ fn draw_list(pane: &mut QueuePane, frame: &mut Frame, area: Rect, ui: &Ui) {
     frame.render_widget(Paragraph::new(lines), content(rows_area));
     if pane.items.len() > visible {
         let mut bar = ScrollbarState::new(pane.items.len()).position(pane.selected);
-        frame.render_stateful_widget(
-            Scrollbar::new(scrollbar_side(ui)).style(ui.style(Slot::Scrollbar)),
-            rows_area,
-            &mut bar,
-        );
-    }
-}
-
-/// Scrollbars sit on the far side from the reading side: left in a mirrored interface.
-fn scrollbar_side(ui: &Ui) -> ScrollbarOrientation {
-    if ui.rtl() {
-        ScrollbarOrientation::VerticalLeft
-    } else {
-        ScrollbarOrientation::VerticalRight
+        frame.render_stateful_widget(ui.scrollbar(), rows_area, &mut bar);
     }
 }
 
@@ -434,11 +417,7 @@ fn draw_detail(pane: &mut QueuePane, frame: &mut Frame, area: Rect, ui: &Ui) {
     frame.render_widget(paragraph.scroll(pane.detail_scroll), text_rect);
     if !fits {
         let mut bar = ScrollbarState::new(max_scroll + 1).position(pane.detail_scroll);
-        frame.render_stateful_widget(
-            Scrollbar::new(scrollbar_side(ui)).style(ui.style(Slot::Scrollbar)),
-            text_area,
-            &mut bar,
-        );
+        frame.render_stateful_widget(ui.scrollbar(), text_area, &mut bar);
     }
 }
 

@@ -7,7 +7,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::Line;
-use ratatui::widgets::{Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState};
+use ratatui::widgets::{Paragraph, ScrollbarState};
 
 use super::RankingPane;
 use crate::keymap::{Action, Section};
@@ -143,14 +143,6 @@ fn label_rows(ui: &Ui, text: &str, width: u16, style: Style) -> Vec<Line<'static
         .collect()
 }
 
-fn scrollbar_side(ui: &Ui) -> ScrollbarOrientation {
-    if ui.rtl() {
-        ScrollbarOrientation::VerticalLeft
-    } else {
-        ScrollbarOrientation::VerticalRight
-    }
-}
-
 fn province_name(ui: &Ui, entry: &LeaderboardEntry) -> String {
     entry.province.map_or_else(
         || ui.t("common.not_stated").to_owned(),
@@ -210,11 +202,7 @@ fn draw_list(pane: &mut RankingPane, frame: &mut Frame, area: Rect, ui: &Ui) {
         content(head),
     );
     let visible = rows_area.height as usize;
-    if pane.selected < pane.list_scroll {
-        pane.list_scroll = pane.selected;
-    } else if pane.selected >= pane.list_scroll + visible {
-        pane.list_scroll = pane.selected + 1 - visible;
-    }
+    crate::ui::scroll_into_view(pane.selected, &mut pane.list_scroll, visible);
     let mut lines = Vec::with_capacity(visible);
     for (i, entry) in pane
         .entries()
@@ -254,11 +242,7 @@ fn draw_list(pane: &mut RankingPane, frame: &mut Frame, area: Rect, ui: &Ui) {
     let n = pane.entries().len();
     if n > visible {
         let mut bar = ScrollbarState::new(n).position(pane.selected);
-        frame.render_stateful_widget(
-            Scrollbar::new(scrollbar_side(ui)).style(ui.style(Slot::Scrollbar)),
-            rows_area,
-            &mut bar,
-        );
+        frame.render_stateful_widget(ui.scrollbar(), rows_area, &mut bar);
     }
 }
 
@@ -421,10 +405,6 @@ fn draw_detail(pane: &mut RankingPane, frame: &mut Frame, area: Rect, ui: &Ui) {
     frame.render_widget(Paragraph::new(shown), text_rect);
     if rows > height {
         let mut bar = ScrollbarState::new(max_scroll + 1).position(pane.detail_scroll);
-        frame.render_stateful_widget(
-            Scrollbar::new(scrollbar_side(ui)).style(ui.style(Slot::Scrollbar)),
-            inner,
-            &mut bar,
-        );
+        frame.render_stateful_widget(ui.scrollbar(), inner, &mut bar);
     }
 }

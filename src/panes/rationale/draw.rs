@@ -9,7 +9,7 @@ use mosharekat_rtl::{BaseDirection, BidiEditor};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Text};
-use ratatui::widgets::{Clear, Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState};
+use ratatui::widgets::{Clear, Paragraph, ScrollbarState};
 
 use super::{Dialog, Editor, Field, RationalePane};
 use crate::keymap::{Action, Section};
@@ -182,11 +182,7 @@ fn draw_list(pane: &mut RationalePane, frame: &mut Frame, area: Rect, ui: &Ui, w
     let inner = separator.inner(area);
     frame.render_widget(separator, area);
     let visible = usize::from(inner.height).max(1);
-    if pane.selected < pane.list_scroll {
-        pane.list_scroll = pane.selected;
-    } else if pane.selected >= pane.list_scroll + visible {
-        pane.list_scroll = pane.selected + 1 - visible;
-    }
+    crate::ui::scroll_into_view(pane.selected, &mut pane.list_scroll, visible);
     let proposals = pane.proposals();
     let size_width = proposals
         .iter()
@@ -250,16 +246,7 @@ fn draw_list(pane: &mut RationalePane, frame: &mut Frame, area: Rect, ui: &Ui, w
     frame.render_widget(Paragraph::new(lines), inner);
     if proposals.len() > visible {
         let mut state = ScrollbarState::new(proposals.len()).position(pane.selected);
-        let orientation = if ui.rtl() {
-            ScrollbarOrientation::VerticalLeft
-        } else {
-            ScrollbarOrientation::VerticalRight
-        };
-        frame.render_stateful_widget(
-            Scrollbar::new(orientation).style(ui.style(Slot::Scrollbar)),
-            area,
-            &mut state,
-        );
+        frame.render_stateful_widget(ui.scrollbar(), area, &mut state);
     }
 }
 

@@ -4,9 +4,7 @@
 use mosharekat_api::ConsultationStatus;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::widgets::{
-    Block, Borders, Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState,
-};
+use ratatui::widgets::{Block, Borders, Paragraph, ScrollbarState};
 
 use std::collections::HashMap;
 
@@ -62,11 +60,7 @@ impl ReportsPane {
         let inner = separator.inner(area);
         frame.render_widget(separator, area);
         let visible = usize::from(inner.height).max(1);
-        if self.selected < self.list_scroll {
-            self.list_scroll = self.selected;
-        } else if self.selected >= self.list_scroll + visible {
-            self.list_scroll = self.selected + 1 - visible;
-        }
+        crate::ui::scroll_into_view(self.selected, &mut self.list_scroll, visible);
         let status_width = if wide { 12 } else { 1 };
         let cols = ui.columns(
             inner.width,
@@ -113,16 +107,7 @@ impl ReportsPane {
         frame.render_widget(Paragraph::new(lines), inner);
         if self.list.len() > visible {
             let mut state = ScrollbarState::new(self.list.len()).position(self.selected);
-            let orientation = if ui.rtl() {
-                ScrollbarOrientation::VerticalLeft
-            } else {
-                ScrollbarOrientation::VerticalRight
-            };
-            frame.render_stateful_widget(
-                Scrollbar::new(orientation).style(ui.style(Slot::Scrollbar)),
-                area,
-                &mut state,
-            );
+            frame.render_stateful_widget(ui.scrollbar(), area, &mut state);
         }
     }
 
@@ -301,16 +286,8 @@ impl ReportsPane {
         if total > visible {
             let mut state =
                 ScrollbarState::new(total.saturating_sub(visible) + 1).position(self.scroll);
-            let orientation = if ui.rtl() {
-                ScrollbarOrientation::VerticalLeft
-            } else {
-                ScrollbarOrientation::VerticalRight
-            };
             frame.render_stateful_widget(
-                Scrollbar::new(orientation)
-                    .begin_symbol(None)
-                    .end_symbol(None)
-                    .style(ui.style(Slot::Scrollbar)),
+                ui.scrollbar().begin_symbol(None).end_symbol(None),
                 body,
                 &mut state,
             );

@@ -11,10 +11,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{
-    Block, Borders, Paragraph, RenderDirection, Scrollbar, ScrollbarOrientation, ScrollbarState,
-    Sparkline,
-};
+use ratatui::widgets::{Block, Borders, Paragraph, RenderDirection, ScrollbarState, Sparkline};
 
 use super::chart::{self, bar_cells, bar_line, percent};
 use super::{ConsultationPolls, PollData, TalliesPane};
@@ -79,11 +76,7 @@ impl TalliesPane {
         let inner = separator.inner(area);
         frame.render_widget(separator, area);
         let visible = usize::from(inner.height).max(1);
-        if self.selected < self.list_scroll {
-            self.list_scroll = self.selected;
-        } else if self.selected >= self.list_scroll + visible {
-            self.list_scroll = self.selected + 1 - visible;
-        }
+        crate::ui::scroll_into_view(self.selected, &mut self.list_scroll, visible);
         let count_text = |c: &ConsultationPolls| {
             if wide {
                 ui.i18n
@@ -135,16 +128,7 @@ impl TalliesPane {
         frame.render_widget(Paragraph::new(lines), inner);
         if self.list.len() > visible {
             let mut state = ScrollbarState::new(self.list.len()).position(self.selected);
-            let orientation = if ui.rtl() {
-                ScrollbarOrientation::VerticalLeft
-            } else {
-                ScrollbarOrientation::VerticalRight
-            };
-            frame.render_stateful_widget(
-                Scrollbar::new(orientation).style(ui.style(Slot::Scrollbar)),
-                area,
-                &mut state,
-            );
+            frame.render_stateful_widget(ui.scrollbar(), area, &mut state);
         }
     }
 
