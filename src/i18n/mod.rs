@@ -422,6 +422,16 @@ pub struct I18n {
 }
 
 impl I18n {
+    /// Of a text kept in both languages (a title, a label, a rationale), the one to show: the
+    /// English text in a non-Persian interface when there is one, else the Persian text.
+    pub fn pick<'a>(&self, fa: &'a str, en: &'a str) -> &'a str {
+        if self.locale().code() != "fa" && !en.trim().is_empty() {
+            en
+        } else {
+            fa
+        }
+    }
+
     /// `active` with the built-in English as fallback.
     pub fn new(active: Locale) -> I18n {
         let fallback = Locale::embedded(FALLBACK_LOCALE)

@@ -93,11 +93,7 @@ impl DeadlinesPane {
     }
 
     fn title<'i>(ui: &Ui, item: &'i DeadlineItem) -> &'i str {
-        if ui.i18n.locale().code() != "fa" && !item.title_en.trim().is_empty() {
-            &item.title_en
-        } else {
-            &item.title_fa
-        }
+        ui.i18n.pick(&item.title_fa, &item.title_en)
     }
 }
 

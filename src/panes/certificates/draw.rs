@@ -126,11 +126,8 @@ fn draw_summary(pane: &CertificatesPane, frame: &mut Frame, area: Rect, ui: &Ui)
 
 /// The consultation's title in the interface language (Persian when there is no English one).
 fn consultation_title<'c>(ui: &Ui, cert: &'c Certificate) -> &'c str {
-    if ui.i18n.locale().code() != "fa" && !cert.consultation_title_en.trim().is_empty() {
-        &cert.consultation_title_en
-    } else {
-        &cert.consultation_title_fa
-    }
+    ui.i18n
+        .pick(&cert.consultation_title_fa, &cert.consultation_title_en)
 }
 
 fn draw_list(pane: &mut CertificatesPane, frame: &mut Frame, area: Rect, ui: &Ui) {

@@ -477,11 +477,10 @@ fn draw_dialog(pane: &mut QueuePane, frame: &mut Frame, area: Rect, ui: &Ui) {
 
 /// The consultation's title in the interface language (Persian when there is no English one).
 fn consultation_title<'i>(ui: &Ui, item: &'i Item) -> &'i str {
-    if ui.i18n.locale().code() != "fa" && !item.claimed.consultation_title_en.trim().is_empty() {
-        &item.claimed.consultation_title_en
-    } else {
-        &item.claimed.consultation_title_fa
-    }
+    ui.i18n.pick(
+        &item.claimed.consultation_title_fa,
+        &item.claimed.consultation_title_en,
+    )
 }
 
 /// Category, then age band, gender and province where the participant stated them, each in

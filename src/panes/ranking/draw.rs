@@ -90,13 +90,7 @@ fn draw_filters(pane: &RankingPane, frame: &mut Frame, area: Rect, ui: &Ui) {
         Some(id) => {
             let title = pane.consultation(id).map_or_else(
                 || ui.f("common.id", &[("id", &ui.num(id))]),
-                |c| {
-                    if ui.i18n.locale().code() != "fa" && !c.title_en.trim().is_empty() {
-                        c.title_en.clone()
-                    } else {
-                        c.title_fa.clone()
-                    }
-                },
+                |c| ui.i18n.pick(&c.title_fa, &c.title_en).to_owned(),
             );
             // The label, then the title in a cell of its own direction.
             let label = ui.f("pane.ranking.consultation", &[("consultation", "")]);

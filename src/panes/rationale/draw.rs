@@ -93,7 +93,7 @@ fn draw_header(pane: &RationalePane, frame: &mut Frame, area: Rect, ui: &Ui) {
         area.width,
         &[Constraint::Min(8), Constraint::Length(info_width)],
     );
-    let title = title_of(ui, &c.title_fa, &c.title_en);
+    let title = ui.i18n.pick(&c.title_fa, &c.title_en);
     let line = ui.row(
         area.width,
         &cols,
@@ -104,14 +104,6 @@ fn draw_header(pane: &RationalePane, frame: &mut Frame, area: Rect, ui: &Ui) {
         ui.style(Slot::TextNormal),
     );
     frame.render_widget(Paragraph::new(line), area);
-}
-
-fn title_of<'a>(ui: &Ui, fa: &'a str, en: &'a str) -> &'a str {
-    if ui.rtl() || en.trim().is_empty() {
-        fa
-    } else {
-        en
-    }
 }
 
 /// Where a proposal's decision stands, for its list row and the detail.

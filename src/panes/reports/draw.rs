@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, ScrollbarState};
 
 use std::collections::HashMap;
 
-use super::{Entry, PreviewKey, ReportsPane, preview, title_in};
+use super::{Entry, PreviewKey, ReportsPane, preview};
 use crate::dates::{self, DateStyle};
 use crate::keymap::{Action, Section};
 use crate::theme::Slot;
@@ -66,7 +66,6 @@ impl ReportsPane {
             inner.width,
             &[Constraint::Min(6), Constraint::Length(status_width)],
         );
-        let lang = ui.i18n.locale().code();
         let mut lines = Vec::with_capacity(visible);
         for (i, c) in self
             .list
@@ -99,7 +98,7 @@ impl ReportsPane {
                 }
             };
             let cells = vec![
-                ui.cell(title_in(lang, &c.title_fa, &c.title_en), cols[0].1, base),
+                ui.cell(ui.i18n.pick(&c.title_fa, &c.title_en), cols[0].1, base),
                 ui.label(&status, cols[1].1, base),
             ];
             lines.push(ui.row(inner.width, &cols, cells, base));
@@ -131,11 +130,10 @@ impl ReportsPane {
         let no_entry = Entry::default();
         let entry = entries.get(&consultation.id).unwrap_or(&no_entry);
         let muted = ui.style(Slot::TextMuted);
-        let lang = ui.i18n.locale().code();
         let when = |at| dates::format_date_time(at, DateStyle::Numeric, ui.i18n);
 
         let mut header: Vec<ratatui::text::Line<'static>> = vec![ui.cell(
-            title_in(lang, &consultation.title_fa, &consultation.title_en),
+            ui.i18n.pick(&consultation.title_fa, &consultation.title_en),
             area.width,
             ui.style(Slot::Title),
         )];

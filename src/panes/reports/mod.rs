@@ -423,7 +423,7 @@ impl ReportsPane {
         };
         let title = self
             .current()
-            .map(|c| title_in(ctx.i18n.locale().code(), &c.title_fa, &c.title_en).to_owned())
+            .map(|c| ctx.i18n.pick(&c.title_fa, &c.title_en).to_owned())
             .unwrap_or_default();
         let message = ctx.i18n.format(
             "reports.confirm_publish",
@@ -670,15 +670,6 @@ impl ReportsPane {
                 ctx.notify(text);
             }
         }
-    }
-}
-
-/// A title in the interface language, the Persian one when there is no English.
-pub(crate) fn title_in<'a>(lang: &str, fa: &'a str, en: &'a str) -> &'a str {
-    if lang != "fa" && !en.trim().is_empty() {
-        en
-    } else {
-        fa
     }
 }
 

@@ -10,7 +10,6 @@ use ratatui::layout::Constraint;
 use ratatui::style::Style;
 use ratatui::text::Line;
 
-use super::title_in;
 use crate::dates::{self, DateStyle};
 use crate::panes::tallies::chart::{bar_cells, bar_line};
 use crate::theme::Slot;
@@ -291,7 +290,7 @@ fn option_rows(ui: &Ui, poll: &PollReport, counts: &[OptionCount]) -> Vec<(Strin
                 .iter()
                 .find(|c| c.option_id == o.id)
                 .map_or(CellCount::Suppressed, |c| c.count);
-            let label = title_in(ui.i18n.locale().code(), &o.label_fa, &o.label_en);
+            let label = ui.i18n.pick(&o.label_fa, &o.label_en);
             (label.to_owned(), count)
         })
         .collect()
@@ -299,7 +298,6 @@ fn option_rows(ui: &Ui, poll: &PollReport, counts: &[OptionCount]) -> Vec<(Strin
 
 /// The whole report, `width` cells wide.
 pub fn build(ui: &Ui, report: &Report, width: u16) -> Vec<Line<'static>> {
-    let lang = ui.i18n.locale().code().to_owned();
     let locale = ui.i18n.locale();
     let mut b = Builder {
         ui,
@@ -346,7 +344,7 @@ pub fn build(ui: &Ui, report: &Report, width: u16) -> Vec<Line<'static>> {
     }
     let tag_scale = concerns.tags.iter().map(|t| t.count).max().unwrap_or(0);
     for tag in &concerns.tags {
-        let label = title_in(&lang, &tag.label_fa, &tag.label_en).to_owned();
+        let label = ui.i18n.pick(&tag.label_fa, &tag.label_en).to_owned();
         // Comment counts, not people: never suppressed.
         let ui = b.ui;
         let value = ui.i18n.count("reports.comments_count", tag.count, &[]);
@@ -476,7 +474,7 @@ pub fn build(ui: &Ui, report: &Report, width: u16) -> Vec<Line<'static>> {
         b.label(ui.t("pane.tallies.no_polls"), Slot::TextMuted);
     }
     for poll in &report.polls {
-        let question = title_in(&lang, &poll.question_fa, &poll.question_en);
+        let question = ui.i18n.pick(&poll.question_fa, &poll.question_en);
         b.lines
             .push(ui.cell(question, width, ui.style(Slot::HelpSection)));
         b.label(
@@ -524,7 +522,7 @@ pub fn build(ui: &Ui, report: &Report, width: u16) -> Vec<Line<'static>> {
             ui.cell(&item.body, cols[1].1, ui.style(Slot::TextNormal)),
         ];
         b.lines.push(ui.row(width, &cols, row, Style::new()));
-        let rationale = title_in(&lang, &item.rationale_fa, &item.rationale_en);
+        let rationale = ui.i18n.pick(&item.rationale_fa, &item.rationale_en);
         b.indented_cell(rationale, Slot::TextMuted);
     }
 

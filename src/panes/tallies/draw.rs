@@ -113,7 +113,7 @@ impl TalliesPane {
             } else {
                 ui.style(Slot::TextMuted)
             };
-            let mut cells = vec![ui.cell(title_of(ui, &c.title_fa, &c.title_en), cols[0].1, base)];
+            let mut cells = vec![ui.cell(ui.i18n.pick(&c.title_fa, &c.title_en), cols[0].1, base)];
             if wide {
                 cells.push(ui.label(
                     ui.t(&format!("consultation_status.{}", c.status.as_str())),
@@ -178,7 +178,7 @@ impl TalliesPane {
 
         frame.render_widget(
             Paragraph::new(ui.cell(
-                title_of(ui, &consultation.title_fa, &consultation.title_en),
+                ui.i18n.pick(&consultation.title_fa, &consultation.title_en),
                 title.width,
                 ui.style(Slot::Title),
             )),
@@ -257,21 +257,12 @@ fn not_loaded(ui: &Ui, error: Option<&ClientError>) -> String {
     }
 }
 
-/// The title in the interface language, the Persian one when there is no English.
-fn title_of<'a>(ui: &Ui, fa: &'a str, en: &'a str) -> &'a str {
-    if ui.i18n.locale().code() != "fa" && !en.trim().is_empty() {
-        en
-    } else {
-        fa
-    }
-}
-
 fn question_of<'a>(ui: &Ui, poll: &'a Poll) -> &'a str {
-    title_of(ui, &poll.question_fa, &poll.question_en)
+    ui.i18n.pick(&poll.question_fa, &poll.question_en)
 }
 
 fn option_label<'a>(ui: &Ui, option: &'a PollOption) -> &'a str {
-    title_of(ui, &option.label_fa, &option.label_en)
+    ui.i18n.pick(&option.label_fa, &option.label_en)
 }
 
 /// `12 (40%)` in the interface's digits; `—` for the share of nothing.
