@@ -73,6 +73,28 @@ impl Client {
         self.get(&format!("/outbox{query}")).await
     }
 
+    /// The newest messages first; `before` is the cursor (`next_after` of the previous page).
+    pub async fn outbox_newest(
+        &self,
+        status: Option<OutboxStatus>,
+        before: Option<i64>,
+        limit: u32,
+    ) -> ClientResult<Page<OutboxMessage>> {
+        let mut query = format!("?order=newest&limit={limit}");
+        if let Some(status) = status {
+            query.push_str(&format!("&status={}", status.as_str()));
+        }
+        if let Some(before) = before {
+            query.push_str(&format!("&after={before}"));
+        }
+        self.get(&format!("/outbox{query}")).await
+    }
+
+    /// Messages per status.
+    pub async fn outbox_counts(&self) -> ClientResult<mosharekat_api::OutboxCounts> {
+        self.get("/outbox/counts").await
+    }
+
     /// Put a dead message back in line (`409 invalid_state` unless it is dead).
     pub async fn retry_outbox(&self, message_id: i64) -> ClientResult<OutboxMessage> {
         self.send(

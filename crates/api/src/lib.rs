@@ -37,7 +37,7 @@ pub use consultation::{
 };
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};
 pub use event::{Event, EventKind};
-pub use outbox::{MessageKind, OutboxMessage, OutboxStatus, WebhookPayload};
+pub use outbox::{MessageKind, OutboxCounts, OutboxMessage, OutboxStatus, WebhookPayload};
 pub use page::Page;
 pub use participant::{
     AgeBand, Category, Channel, Gender, Language, NewParticipant, ParticipantCreated,

@@ -70,6 +70,14 @@ impl MessageKind {
     }
 }
 
+/// `GET /api/v1/outbox/counts`: how many messages are in each status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxCounts {
+    pub pending: i64,
+    pub sent: i64,
+    pub dead: i64,
+}
+
 /// One message of the outbox. The handle it goes to stays on the server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutboxMessage {

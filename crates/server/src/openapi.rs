@@ -59,7 +59,8 @@ routes! {
     "get" "/consultations/{id}/report" OPERATOR, "The latest report draft (?format=json|md|html|csv)";
     "post" "/consultations/{id}/report/publish" OPERATOR, "Publish the report draft and queue feedback messages";
     "put" "/proposals/{id}/decision" OPERATOR, "Save a decision draft {outcome, rationale_fa, rationale_en, legal_basis, version}; 409 version_conflict with the current one";
-    "get" "/outbox" OPERATOR, "Feedback messages (?status=pending|sent|dead&consultation_id=&after=&limit=)";
+    "get" "/outbox" OPERATOR, "Feedback messages (?status=pending|sent|dead&consultation_id=&after=&limit=&order=oldest|newest)";
+    "get" "/outbox/counts" OPERATOR, "Feedback messages per status (?consultation_id=)";
     "get" "/outbox/{id}" OPERATOR, "One feedback message";
     "post" "/outbox/{id}/retry" OPERATOR, "Send a dead message again";
     "get" "/deadlines" OPERATOR, "Deadline monitoring with flags, most urgent first";

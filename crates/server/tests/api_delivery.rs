@@ -363,6 +363,53 @@ async fn dead_messages_are_retried_by_hand(backend: Backend) {
         .call("GET", "/outbox?status=lost", Some(&t.operator), None)
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    // The aggregate a console shows, and the newest first without reading the rest.
+    let counts: mosharekat_api::OutboxCounts =
+        serde_json::from_value(t.ok("GET", "/outbox/counts", Some(&t.operator), None).await)
+            .unwrap();
+    assert_eq!(
+        counts,
+        mosharekat_api::OutboxCounts {
+            pending: 0,
+            sent: 0,
+            dead: 2
+        }
+    );
+    let newest: Page<OutboxMessage> = serde_json::from_value(
+        t.ok(
+            "GET",
+            "/outbox?status=dead&order=newest&limit=1",
+            Some(&t.operator),
+            None,
+        )
+        .await,
+    )
+    .unwrap();
+    assert_eq!(
+        newest.items.iter().map(|m| m.id).collect::<Vec<_>>(),
+        vec![gone_id]
+    );
+    let older: Page<OutboxMessage> = serde_json::from_value(
+        t.ok(
+            "GET",
+            &format!(
+                "/outbox?status=dead&order=newest&limit=1&after={}",
+                newest.next_after.as_deref().unwrap()
+            ),
+            Some(&t.operator),
+            None,
+        )
+        .await,
+    )
+    .unwrap();
+    assert_eq!(
+        older.items.iter().map(|m| m.id).collect::<Vec<_>>(),
+        vec![id]
+    );
+    let (s, _) = t
+        .call("GET", "/outbox?order=sideways", Some(&t.operator), None)
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     let events = t.store().events_after(0, 1_000).await.unwrap();
     assert!(events.iter().any(|e| e.kind
         == mosharekat_api::EventKind::OutboxChanged {

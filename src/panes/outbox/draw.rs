@@ -23,8 +23,7 @@ fn status_slot(status: OutboxStatus) -> Slot {
 }
 
 fn count_text(ui: &Ui, count: Count) -> String {
-    let n = ui.i18n.locale().grouped(count.n as i64);
-    if count.more { format!("{n}+") } else { n }
+    ui.i18n.locale().grouped(count.n as i64)
 }
 
 impl OutboxPane {

@@ -27,9 +27,6 @@ use crate::ui::{Confirm, DialogResult, Ui};
 /// Messages asked for per request.
 const PAGE: u32 = 500;
 
-/// Pages read at most per load: beyond, counts are shown as "at least".
-const MAX_PAGES: usize = 200;
-
 /// Messages kept for the list (the newest of the filter).
 const KEEP: usize = 1000;
 
@@ -40,11 +37,10 @@ const POLL_EVERY: Duration = Duration::seconds(3);
 /// The shortest time between two loads caused by events.
 const RELOAD_EVERY: Duration = Duration::seconds(1);
 
-/// How many messages are in a status; `more` when the count stopped at the page limit.
+/// How many messages are in a status.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Count {
     pub n: usize,
-    pub more: bool,
 }
 
 /// A loaded outbox: counts of every status, and the newest messages of the filter.
@@ -55,7 +51,7 @@ pub struct Loaded {
     pub items: Vec<OutboxMessage>,
     /// More messages of the filter exist than are kept.
     pub truncated: bool,
-    /// Requests the load took.
+    /// List pages the load read (at most two: [`KEEP`] over [`PAGE`]).
     pub pages: usize,
 }
 
@@ -69,41 +65,36 @@ pub struct RetryAnswer {
     pub result: ClientResult<OutboxMessage>,
 }
 
-/// Read the whole outbox (up to [`MAX_PAGES`] pages): count every status, keep the newest
-/// [`KEEP`] messages of `filter`.
+/// The counts of every status (the server's aggregate) and the newest [`KEEP`] messages of
+/// `filter`, read newest first: a load costs the same however large the outbox has grown.
 pub async fn load(client: Client, filter: Option<OutboxStatus>) -> ListAnswer {
     let result = async {
+        let counts = client.outbox_counts().await?;
         let mut loaded = Loaded::default();
-        let mut kept: std::collections::VecDeque<OutboxMessage> = Default::default();
-        let mut after = None;
-        let mut pages = 0;
-        loop {
-            let page = client.outbox(None, after, PAGE).await?;
-            pages += 1;
-            for m in page.items {
-                loaded.counts.entry(m.status).or_default().n += 1;
-                if filter.is_none_or(|f| f == m.status) {
-                    kept.push_back(m);
-                    if kept.len() > KEEP {
-                        kept.pop_front();
-                        loaded.truncated = true;
-                    }
-                }
+        for (status, n) in [
+            (OutboxStatus::Pending, counts.pending),
+            (OutboxStatus::Sent, counts.sent),
+            (OutboxStatus::Dead, counts.dead),
+        ] {
+            if n > 0 {
+                loaded.counts.insert(status, Count { n: n as usize });
             }
+        }
+        let mut before = None;
+        loop {
+            let page = client.outbox_newest(filter, before, PAGE).await?;
+            loaded.pages += 1;
+            loaded.items.extend(page.items);
             match page.next_after.and_then(|a| a.parse().ok()) {
-                Some(next) if pages < MAX_PAGES => after = Some(next),
-                Some(_) => {
-                    for count in loaded.counts.values_mut() {
-                        count.more = true;
-                    }
+                Some(_) if loaded.items.len() >= KEEP => {
                     loaded.truncated = true;
                     break;
                 }
+                Some(next) => before = Some(next),
                 None => break,
             }
         }
-        loaded.items = kept.into_iter().rev().collect();
-        loaded.pages = pages;
+        loaded.items.truncate(KEEP);
         Ok(loaded)
     }
     .await;

@@ -64,6 +64,7 @@ pub fn router(state: AppState) -> Router {
         .route("/consultations/{id}/report/publish", post(reports::publish))
         .route("/proposals/{id}/decision", put(proposals::decide))
         .route("/outbox", get(outbox::list))
+        .route("/outbox/counts", get(outbox::counts))
         .route("/outbox/{id}", get(outbox::get))
         .route("/outbox/{id}/retry", post(outbox::retry))
         .route("/deadlines", get(deadlines::deadlines))

@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use mosharekat_api::{OutboxMessage, OutboxStatus, Page, Role};
+use mosharekat_api::{OutboxCounts, OutboxMessage, OutboxStatus, Page, Role};
 
 use super::{Path, Query, page};
 use crate::auth::StaffAuth;
@@ -16,9 +16,16 @@ pub struct ListQuery {
     consultation_id: Option<i64>,
     after: Option<i64>,
     limit: Option<u32>,
+    /// `newest` lists the newest first (`after` is then the id to go below); default `oldest`.
+    order: Option<String>,
 }
 
-/// `GET /api/v1/outbox?status=&consultation_id=&after=&limit=` (operator)
+#[derive(Debug, serde::Deserialize)]
+pub struct CountsQuery {
+    consultation_id: Option<i64>,
+}
+
+/// `GET /api/v1/outbox?status=&consultation_id=&after=&limit=&order=oldest|newest` (operator)
 pub async fn list(
     State(state): State<AppState>,
     auth: StaffAuth,
@@ -39,14 +46,34 @@ pub async fn list(
         limit: q.limit,
     }
     .limit()?;
+    let newest_first = match q.order.as_deref() {
+        None | Some("oldest") => false,
+        Some("newest") => true,
+        Some(other) => {
+            return Err(ApiError::validation(format!(
+                "unknown order `{other}`: oldest or newest"
+            )));
+        }
+    };
     let filter = OutboxFilter {
         status,
         consultation_id: q.consultation_id,
         after: q.after,
         limit,
+        newest_first,
     };
     let items = state.store.list_outbox(&filter).await?;
     Ok(Json(page(items, limit, |m| m.id)))
+}
+
+/// `GET /api/v1/outbox/counts?consultation_id=` (operator): messages per status.
+pub async fn counts(
+    State(state): State<AppState>,
+    auth: StaffAuth,
+    Query(q): Query<CountsQuery>,
+) -> ApiResult<Json<OutboxCounts>> {
+    auth.require(Role::Operator)?;
+    Ok(Json(state.store.outbox_counts(q.consultation_id).await?))
 }
 
 /// `GET /api/v1/outbox/{id}` (operator)

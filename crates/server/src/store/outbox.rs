@@ -15,9 +15,11 @@ use super::{Actor, StoreResult, decode, from_ms};
 pub struct OutboxFilter {
     pub status: Option<OutboxStatus>,
     pub consultation_id: Option<i64>,
-    /// Keyset cursor: messages with a greater id.
+    /// Keyset cursor: messages with a greater id (a smaller one when `newest_first`).
     pub after: Option<i64>,
     pub limit: u32,
+    /// Newest first (id descending) instead of oldest first.
+    pub newest_first: bool,
 }
 
 /// A message the worker has claimed for one attempt.
@@ -56,8 +58,13 @@ pub enum DeliveryResult {
 
 #[async_trait]
 pub trait OutboxStore: Send + Sync {
-    /// In id order.
+    /// In id order (descending when the filter asks for the newest first).
     async fn list_outbox(&self, filter: &OutboxFilter) -> StoreResult<Vec<OutboxMessage>>;
+    /// Messages per status, of one consultation or of all.
+    async fn outbox_counts(
+        &self,
+        consultation_id: Option<i64>,
+    ) -> StoreResult<mosharekat_api::OutboxCounts>;
     async fn outbox_message(&self, id: i64) -> StoreResult<Option<OutboxMessage>>;
     /// Put a dead message back in line, its attempts reset (`409 invalid_state` unless it is dead).
     async fn retry_outbox_message(
@@ -169,21 +176,55 @@ macro_rules! impl_outbox_store {
                 &self,
                 filter: &$crate::store::OutboxFilter,
             ) -> $crate::store::StoreResult<Vec<mosharekat_api::OutboxMessage>> {
-                let rows: Vec<$crate::store::outbox::OutboxRow> = sqlx::query_as(concat!(
+                const OLDEST_FIRST: &str = concat!(
                     "SELECT ",
                     $crate::store::outbox::outbox_columns!(),
                     " FROM outbox WHERE id > $1
                         AND (CAST($2 AS TEXT) IS NULL OR status = $2)
                         AND (CAST($3 AS BIGINT) IS NULL OR consultation_id = $3)
                       ORDER BY id LIMIT $4"
-                ))
-                .bind(filter.after.unwrap_or(0))
+                );
+                const NEWEST_FIRST: &str = concat!(
+                    "SELECT ",
+                    $crate::store::outbox::outbox_columns!(),
+                    " FROM outbox WHERE id < $1
+                        AND (CAST($2 AS TEXT) IS NULL OR status = $2)
+                        AND (CAST($3 AS BIGINT) IS NULL OR consultation_id = $3)
+                      ORDER BY id DESC LIMIT $4"
+                );
+                let (sql, cursor) = if filter.newest_first {
+                    (NEWEST_FIRST, filter.after.unwrap_or(i64::MAX))
+                } else {
+                    (OLDEST_FIRST, filter.after.unwrap_or(0))
+                };
+                let rows: Vec<$crate::store::outbox::OutboxRow> = sqlx::query_as(sql)
+                .bind(cursor)
                 .bind(filter.status.map(|s| s.as_str()))
                 .bind(filter.consultation_id)
                 .bind(i64::from(filter.limit))
                 .fetch_all(self.reader())
                 .await?;
                 rows.into_iter().map(|r| r.into_api()).collect()
+            }
+
+            async fn outbox_counts(&self, consultation_id: Option<i64>) -> $crate::store::StoreResult<mosharekat_api::OutboxCounts> {
+                let rows: Vec<(String, i64)> = sqlx::query_as(
+                    "SELECT status, COUNT(*) FROM outbox
+                     WHERE CAST($1 AS BIGINT) IS NULL OR consultation_id = $1 GROUP BY status",
+                )
+                .bind(consultation_id)
+                .fetch_all(self.reader())
+                .await?;
+                let mut counts = mosharekat_api::OutboxCounts::default();
+                for (status, n) in rows {
+                    match mosharekat_api::OutboxStatus::from_code(&status) {
+                        Some(mosharekat_api::OutboxStatus::Pending) => counts.pending = n,
+                        Some(mosharekat_api::OutboxStatus::Sent) => counts.sent = n,
+                        Some(mosharekat_api::OutboxStatus::Dead) => counts.dead = n,
+                        None => {}
+                    }
+                }
+                Ok(counts)
             }
 
             async fn outbox_message(&self, id: i64) -> $crate::store::StoreResult<Option<mosharekat_api::OutboxMessage>> {
