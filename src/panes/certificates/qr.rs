@@ -29,7 +29,10 @@ pub struct QrMatrix {
     pub size: usize,
     /// The quiet zone on each side, in modules.
     pub quiet: usize,
-    pub modules: Vec<bool>,
+    /// Modules on a side of the code itself.
+    inner: usize,
+    /// The code's modules without the quiet zone, which [`QrMatrix::dark`] adds.
+    modules: Vec<bool>,
 }
 
 impl QrMatrix {
@@ -45,23 +48,31 @@ impl QrMatrix {
             (None, l) => l?,
         };
         let inner = code.width();
-        let colors = code.to_colors();
-        let size = inner + 2 * quiet;
-        let mut modules = vec![false; size * size];
-        for y in 0..inner {
-            for x in 0..inner {
-                modules[(y + quiet) * size + x + quiet] = colors[y * inner + x] == Module::Dark;
-            }
-        }
+        let modules = code
+            .to_colors()
+            .into_iter()
+            .map(|c| c == Module::Dark)
+            .collect();
         Some(QrMatrix {
-            size,
+            size: inner + 2 * quiet,
             quiet,
+            inner,
             modules,
         })
     }
 
+    /// The same code with another quiet zone (no encoding again).
+    pub fn with_quiet(&self, quiet: usize) -> QrMatrix {
+        QrMatrix {
+            size: self.inner + 2 * quiet,
+            quiet,
+            ..self.clone()
+        }
+    }
+
     pub fn dark(&self, x: usize, y: usize) -> bool {
-        x < self.size && y < self.size && self.modules[y * self.size + x]
+        let inside = |v: usize| v >= self.quiet && v < self.quiet + self.inner;
+        inside(x) && inside(y) && self.modules[(y - self.quiet) * self.inner + (x - self.quiet)]
     }
 
     /// Terminal columns the drawing takes.
@@ -100,9 +111,10 @@ impl QrMatrix {
 /// The code of `data` with the largest quiet zone (from [`QUIET_ZONE`] down to
 /// [`MIN_QUIET_ZONE`]) that fits in `width` × `height` cells.
 pub fn fitting(data: &str, width: u16, height: u16) -> Option<QrMatrix> {
+    let code = QrMatrix::new(data, QUIET_ZONE)?;
     (MIN_QUIET_ZONE..=QUIET_ZONE)
         .rev()
-        .filter_map(|quiet| QrMatrix::new(data, quiet))
+        .map(|quiet| code.with_quiet(quiet))
         .find(|m| m.width() <= width && m.height() <= height)
 }
 
