@@ -578,51 +578,14 @@ pub fn signing_input(credential: &serde_json::Value) -> Option<Vec<u8>> {
     Some(canonical_json(&doc).into_bytes())
 }
 
-const BASE58: &[u8; 58] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
-
 /// Base58 (Bitcoin alphabet) of `bytes`.
 pub fn base58_encode(bytes: &[u8]) -> String {
-    let zeros = bytes.iter().take_while(|b| **b == 0).count();
-    // Base-58 digits, least significant first.
-    let mut digits: Vec<u8> = Vec::with_capacity(bytes.len() * 138 / 100 + 1);
-    for &byte in &bytes[zeros..] {
-        let mut carry = byte as u32;
-        for d in digits.iter_mut() {
-            carry += (*d as u32) << 8;
-            *d = (carry % 58) as u8;
-            carry /= 58;
-        }
-        while carry > 0 {
-            digits.push((carry % 58) as u8);
-            carry /= 58;
-        }
-    }
-    let mut s = String::with_capacity(zeros + digits.len());
-    s.extend(std::iter::repeat_n('1', zeros));
-    s.extend(digits.iter().rev().map(|d| BASE58[*d as usize] as char));
-    s
+    bs58::encode(bytes).into_string()
 }
 
 /// The bytes of a base58 (Bitcoin alphabet) string, `None` for a character outside it.
 pub fn base58_decode(s: &str) -> Option<Vec<u8>> {
-    let zeros = s.bytes().take_while(|b| *b == b'1').count();
-    // Bytes, least significant first.
-    let mut bytes: Vec<u8> = Vec::with_capacity(s.len());
-    for c in s.bytes().skip(zeros) {
-        let mut carry = BASE58.iter().position(|a| *a == c)? as u32;
-        for b in bytes.iter_mut() {
-            carry += (*b as u32) * 58;
-            *b = (carry & 0xff) as u8;
-            carry >>= 8;
-        }
-        while carry > 0 {
-            bytes.push((carry & 0xff) as u8);
-            carry >>= 8;
-        }
-    }
-    let mut out = vec![0u8; zeros];
-    out.extend(bytes.iter().rev());
-    Some(out)
+    bs58::decode(s).into_vec().ok()
 }
 
 /// Multibase prefix of Ed25519 public keys (multicodec `ed25519-pub`).
