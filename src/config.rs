@@ -59,14 +59,26 @@ pub enum ShapingMode {
 /// The console's command-line flags; the binary flattens these into its own arguments.
 #[derive(Debug, Clone, Default, PartialEq, Eq, clap::Args)]
 pub struct ConsoleFlags {
-    /// Interface language: fa, en, or a locale file <config>/locales/CODE.toml.
-    #[arg(long, value_name = "CODE")]
+    // Interface language (clap help: doc comments would be read by rustdoc as HTML).
+    #[arg(
+        long,
+        value_name = "CODE",
+        help = "Interface language: fa, en, or a locale file <config>/locales/CODE.toml"
+    )]
     pub lang: Option<String>,
-    /// Colour theme: dark, light, high-contrast, mono, or <config>/themes/NAME.toml.
-    #[arg(long, value_name = "NAME")]
+    // Colour theme.
+    #[arg(
+        long,
+        value_name = "NAME",
+        help = "Colour theme: dark, light, high-contrast, mono, or <config>/themes/NAME.toml"
+    )]
     pub theme: Option<String>,
-    /// Key bindings: default, vim, or <config>/keymaps/NAME.toml.
-    #[arg(long, value_name = "NAME")]
+    // Key bindings.
+    #[arg(
+        long,
+        value_name = "NAME",
+        help = "Key bindings: default, vim, or <config>/keymaps/NAME.toml"
+    )]
     pub keymap: Option<String>,
     /// Who reorders right-to-left text: the console (app), the terminal, or nobody (off).
     #[arg(long, value_enum)]

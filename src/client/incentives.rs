@@ -34,7 +34,7 @@ impl Client {
     }
 
     /// Certificates of one status (or all), following the cursor up to
-    /// [`MAX_CERTIFICATES_LISTED`]. Returns them and whether more were left unread.
+    /// `MAX_CERTIFICATES_LISTED`. Returns them and whether more were left unread.
     pub async fn certificates_list(
         &self,
         status: Option<CertificateStatus>,

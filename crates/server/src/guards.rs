@@ -51,7 +51,7 @@ pub async fn limit_body_size(req: Request, next: Next) -> Response {
 }
 
 /// Read a request body whole, up to [`MAX_BODY_BYTES`]; over it, `413` (after reading on a little,
-/// see [`DRAIN_LIMIT`]).
+/// up to a drain limit, so the client reads the answer).
 pub async fn read_body(body: Body) -> Result<Bytes, ApiError> {
     let mut stream = body.into_data_stream();
     let mut bytes = Vec::new();

@@ -51,7 +51,7 @@ pub struct Loaded {
     pub items: Vec<OutboxMessage>,
     /// More messages of the filter exist than are kept.
     pub truncated: bool,
-    /// List pages the load read (at most two: [`KEEP`] over [`PAGE`]).
+    /// List pages the load read (at most two: `KEEP` over `PAGE`).
     pub pages: usize,
 }
 
@@ -65,7 +65,7 @@ pub struct RetryAnswer {
     pub result: ClientResult<OutboxMessage>,
 }
 
-/// The counts of every status (the server's aggregate) and the newest [`KEEP`] messages of
+/// The counts of every status (the server's aggregate) and the newest `KEEP` messages of
 /// `filter`, read newest first: a load costs the same however large the outbox has grown.
 pub async fn load(client: Client, filter: Option<OutboxStatus>) -> ListAnswer {
     let result = async {
