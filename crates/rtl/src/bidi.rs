@@ -1,7 +1,7 @@
 //! Bidi levels and reordering (UAX #9).
 //!
-//! [`crate::levels`] resolves the embedding levels of a paragraph (rules P2–I2, itself for
-//! paragraphs without embeddings, through `unicode-bidi` for the rest). This module applies
+//! The crate resolves the embedding levels of a paragraph (rules P2–I2) itself for paragraphs
+//! without embeddings, and through `unicode-bidi` for the rest. This module applies
 //! the per-line rules on top, over any kind of unit (characters for the conformance test,
 //! grapheme clusters for display): L1 (reset trailing whitespace and separators), L2 (visual
 //! order) and L4 (mirrored glyphs, from the Unicode `BidiMirroring.txt` data shipped in the
@@ -10,7 +10,7 @@
 //!
 //! This is the engine's own line API: [`reorder_line`] is what the conformance test runs against
 //! `BidiCharacterTest.txt`. It takes trusted text: untrusted text goes through
-//! [`crate::sanitize`] (the layout does that itself).
+//! [`crate::sanitize()`] (the layout does that itself).
 
 use std::sync::OnceLock;
 
@@ -60,6 +60,16 @@ pub struct ReorderedLine {
 ///
 /// `direction` forces the paragraph direction or, for [`Direction::Auto`], takes it from the
 /// first strong character (rules P2, P3) and `fallback` when there is none.
+///
+/// ```
+/// use mosharekat_rtl::bidi::{reorder_line, BaseDirection};
+/// use mosharekat_rtl::Direction;
+///
+/// let line = reorder_line("ab سل", Direction::Auto, BaseDirection::Ltr);
+/// assert_eq!(line.paragraph_level, 0);
+/// assert_eq!(line.levels, [0, 0, 0, 1, 1]);
+/// assert_eq!(line.visual, [0, 1, 2, 4, 3]);
+/// ```
 pub fn reorder_line(text: &str, direction: Direction, fallback: BaseDirection) -> ReorderedLine {
     let base = resolve_direction(text, direction, fallback);
     let chars: Vec<char> = text.chars().collect();
