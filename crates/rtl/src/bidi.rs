@@ -14,6 +14,7 @@
 
 use std::sync::OnceLock;
 
+/// The bidi class of a character (`unicode-bidi` 0.3's), the input of [`apply_l1`].
 pub use unicode_bidi::BidiClass;
 use unicode_bidi::BidiClass::*;
 
@@ -102,7 +103,16 @@ pub fn resolve_direction(
     }
 }
 
-/// Rules P2 and P3: the first L, R or AL character, skipping isolates, up to a paragraph break.
+/// Rules P2 and P3: the first L, R or AL character, skipping isolates, up to a paragraph break;
+/// `None` when there is none (digits and punctuation only).
+///
+/// ```
+/// use mosharekat_rtl::bidi::{first_strong, BaseDirection};
+///
+/// assert_eq!(first_strong("۱۴۰۳ سال"), Some(BaseDirection::Rtl));
+/// assert_eq!(first_strong("\u{2066}abc\u{2069} سلام"), Some(BaseDirection::Rtl));
+/// assert_eq!(first_strong("42!"), None);
+/// ```
 pub fn first_strong(text: &str) -> Option<BaseDirection> {
     first_strong_class(text.chars().map(class_of))
 }
@@ -205,7 +215,17 @@ pub(crate) fn visual_order_into(levels: &[u8], order: &mut Vec<usize>, work: &mu
     }
 }
 
-/// Rule L4: the mirrored glyph of a character shown at an odd (right-to-left) level.
+/// Rule L4: the mirrored glyph of a character shown at an odd (right-to-left) level, from
+/// Unicode's `BidiMirroring.txt`; `None` for a character without one.
+///
+/// ```
+/// use mosharekat_rtl::bidi::mirrored;
+///
+/// assert_eq!(mirrored('('), Some(')'));
+/// assert_eq!(mirrored('«'), Some('»'));
+/// assert_eq!(mirrored('≤'), Some('≥'));
+/// assert_eq!(mirrored('س'), None);
+/// ```
 pub fn mirrored(c: char) -> Option<char> {
     // Below U+0F3A only these have mirrors (BidiMirroring.txt; a test holds this to the file).
     if c < '\u{f3a}' {
