@@ -1,7 +1,7 @@
 //! Bidi levels and reordering (UAX #9).
 //!
-//! [`crate::levels`] resolves the embedding levels of a paragraph (rules P2–I2, itself for
-//! paragraphs without embeddings, through `unicode-bidi` for the rest). This module applies
+//! The crate resolves the embedding levels of a paragraph (rules P2–I2) itself for paragraphs
+//! without embeddings, and through `unicode-bidi` for the rest. This module applies
 //! the per-line rules on top, over any kind of unit (characters for the conformance test,
 //! grapheme clusters for display): L1 (reset trailing whitespace and separators), L2 (visual
 //! order) and L4 (mirrored glyphs, from the Unicode `BidiMirroring.txt` data shipped in the
@@ -10,10 +10,11 @@
 //!
 //! This is the engine's own line API: [`reorder_line`] is what the conformance test runs against
 //! `BidiCharacterTest.txt`. It takes trusted text: untrusted text goes through
-//! [`crate::sanitize`] (the layout does that itself).
+//! [`crate::sanitize()`] (the layout does that itself).
 
 use std::sync::OnceLock;
 
+/// The bidi class of a character (`unicode-bidi` 0.3's), the input of [`apply_l1`].
 pub use unicode_bidi::BidiClass;
 use unicode_bidi::BidiClass::*;
 
@@ -60,6 +61,16 @@ pub struct ReorderedLine {
 ///
 /// `direction` forces the paragraph direction or, for [`Direction::Auto`], takes it from the
 /// first strong character (rules P2, P3) and `fallback` when there is none.
+///
+/// ```
+/// use mosharekat_rtl::bidi::{reorder_line, BaseDirection};
+/// use mosharekat_rtl::Direction;
+///
+/// let line = reorder_line("ab سل", Direction::Auto, BaseDirection::Ltr);
+/// assert_eq!(line.paragraph_level, 0);
+/// assert_eq!(line.levels, [0, 0, 0, 1, 1]);
+/// assert_eq!(line.visual, [0, 1, 2, 4, 3]);
+/// ```
 pub fn reorder_line(text: &str, direction: Direction, fallback: BaseDirection) -> ReorderedLine {
     let base = resolve_direction(text, direction, fallback);
     let chars: Vec<char> = text.chars().collect();
@@ -92,7 +103,16 @@ pub fn resolve_direction(
     }
 }
 
-/// Rules P2 and P3: the first L, R or AL character, skipping isolates, up to a paragraph break.
+/// Rules P2 and P3: the first L, R or AL character, skipping isolates, up to a paragraph break;
+/// `None` when there is none (digits and punctuation only).
+///
+/// ```
+/// use mosharekat_rtl::bidi::{first_strong, BaseDirection};
+///
+/// assert_eq!(first_strong("۱۴۰۳ سال"), Some(BaseDirection::Rtl));
+/// assert_eq!(first_strong("\u{2066}abc\u{2069} سلام"), Some(BaseDirection::Rtl));
+/// assert_eq!(first_strong("42!"), None);
+/// ```
 pub fn first_strong(text: &str) -> Option<BaseDirection> {
     first_strong_class(text.chars().map(class_of))
 }
@@ -195,7 +215,17 @@ pub(crate) fn visual_order_into(levels: &[u8], order: &mut Vec<usize>, work: &mu
     }
 }
 
-/// Rule L4: the mirrored glyph of a character shown at an odd (right-to-left) level.
+/// Rule L4: the mirrored glyph of a character shown at an odd (right-to-left) level, from
+/// Unicode's `BidiMirroring.txt`; `None` for a character without one.
+///
+/// ```
+/// use mosharekat_rtl::bidi::mirrored;
+///
+/// assert_eq!(mirrored('('), Some(')'));
+/// assert_eq!(mirrored('«'), Some('»'));
+/// assert_eq!(mirrored('≤'), Some('≥'));
+/// assert_eq!(mirrored('س'), None);
+/// ```
 pub fn mirrored(c: char) -> Option<char> {
     // Below U+0F3A only these have mirrors (BidiMirroring.txt; a test holds this to the file).
     if c < '\u{f3a}' {

@@ -27,7 +27,34 @@ use crate::bidi::BaseDirection;
 use crate::layout::{LayoutOptions, TextLayout, VisualLine};
 use crate::options::BidiMode;
 
-/// What the editor view keeps between frames.
+/// What the editor view keeps between frames: the layout options, the scroll in visual rows,
+/// the goal column of vertical moves and where the terminal cursor goes.
+///
+/// Keep one per text area, next to it. Send every key through [`EditorState::input`] (not
+/// straight to the text area: the arrows depend on the layout), draw with [`BidiEditor`], then
+/// put the terminal cursor at [`EditorState::cursor_position`].
+///
+/// Available with the `editor` feature.
+///
+/// ```
+/// use mosharekat_rtl::{BidiEditor, EditorState};
+/// use ratatui::{buffer::Buffer, layout::{Position, Rect}, widgets::StatefulWidget};
+/// use tui_textarea::{Input, Key, TextArea};
+///
+/// let mut textarea = TextArea::default();
+/// let mut state = EditorState::default();
+/// let mut buf = Buffer::empty(Rect::new(0, 0, 10, 1));
+/// for c in "سلام".chars() {
+///     state.input(&mut textarea, Input { key: Key::Char(c), ..Input::default() });
+/// }
+/// // In a right-to-left line the Right arrow moves back in the text.
+/// state.input(&mut textarea, Input { key: Key::Right, ..Input::default() });
+/// assert_eq!(textarea.cursor(), (0, 3));
+///
+/// BidiEditor::new(&textarea).render(buf.area, &mut buf, &mut state);
+/// // The cursor is on the letter after the caret, the last one, drawn leftmost.
+/// assert_eq!(state.cursor_position(), Some(Position::new(6, 0)));
+/// ```
 #[derive(Debug, Clone)]
 pub struct EditorState {
     options: LayoutOptions,
@@ -202,7 +229,10 @@ impl EditorState {
     }
 }
 
-/// Which arrow key.
+/// Which arrow key, for [`EditorState::move_horizontal`] and [`EditorState::move_word`]: the
+/// key, not the direction in the text, which depends on the line's direction.
+///
+/// Available with the `editor` feature.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Arrow {
     /// The Left arrow.
@@ -211,7 +241,14 @@ pub enum Arrow {
     Right,
 }
 
-/// The widget: draws a text area through the engine.
+/// The editor widget: draws a `tui_textarea::TextArea` through the engine, each of its lines a
+/// paragraph laid out by its own direction, with the selection highlighted and the cursor on
+/// the right cell.
+///
+/// The text area keeps the editing model (buffer, undo, selection, yank) and is never rendered
+/// itself; the view's scroll, goal column and cursor position live in an [`EditorState`].
+///
+/// Available with the `editor` feature.
 ///
 /// ```
 /// use mosharekat_rtl::{BidiEditor, EditorState};

@@ -112,6 +112,8 @@ const TOKEN_LEAD: [bool; 256] = {
 
 /// The text with LRI … PDI around its isolated ranges: what the paragraph direction is taken
 /// from (so a paragraph that opens with a URL takes its direction from the words after it).
+/// Only the editor needs it as a string: the layout isolates while it analyses.
+#[cfg(feature = "editor")]
 pub(crate) fn analysis_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let mut at = 0;

@@ -29,6 +29,21 @@ const ZWJ: char = '\u{200d}';
 /// How text is laid out. `Default` is: the application reorders, no shaping, direction from the
 /// text (left to right when it has no strong character), alignment from the direction, tab stops
 /// every 4 columns, markers reversed.
+///
+/// An application usually builds one from its configuration with [`LayoutOptions::new`] and
+/// adjusts it per widget with the `with_*` methods:
+///
+/// ```
+/// use mosharekat_rtl::{layout_str, BaseDirection, BidiMode, LayoutOptions, Shaping};
+/// use ratatui::style::Style;
+///
+/// // A Persian interface: text without letters (a number, a date) sits on the right too.
+/// let options = LayoutOptions::new(BidiMode::App, Shaping::Off)
+///     .with_fallback_direction(BaseDirection::Rtl);
+/// let rows = layout_str("1403/3/15", Style::new(), 12, &options);
+/// assert_eq!(rows[0].direction, BaseDirection::Rtl);
+/// assert_eq!(rows[0].indent, 3);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LayoutOptions {
     /// Who reorders.
@@ -268,6 +283,28 @@ impl VisualLine {
 }
 
 /// Laid-out text: every visual row of every paragraph, for one width.
+///
+/// The rows are ready to draw ([`VisualLine::render`], or [`VisualLine::line`] with
+/// [`VisualLine::indent`]), and each carries the map between its source text and its cells, for
+/// the cursor of an editor, a selection or a search highlight:
+///
+/// ```
+/// use mosharekat_rtl::{LayoutOptions, TextLayout};
+/// use ratatui::style::Style;
+///
+/// let text = "سلام world";
+/// let layout = TextLayout::from_str(text, Style::new(), 16, &LayoutOptions::default());
+/// let row = &layout.lines[0];
+/// assert_eq!(row.line.to_string(), "world مالس");
+/// assert_eq!(row.indent, 6); // a right-to-left paragraph, aligned right
+///
+/// // The cursor for a caret before "ل" sits on that letter, second cell from the right.
+/// let lam = text.find('ل').unwrap();
+/// assert_eq!(layout.locate(0, lam), Some((0, 14)));
+/// // "world" is drawn in the cells 6..11.
+/// let world = text.find("world").unwrap();
+/// assert_eq!(row.columns_of(world..text.len()), vec![6..11]);
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct TextLayout {
     /// The width the text was laid out for.
@@ -375,6 +412,20 @@ pub fn layout_str(
 /// shown as spaces, and when it does not fit, the logical end replaced by `…`, which therefore
 /// sits at the visual left end of a right-to-left paragraph and the right end of a left-to-right
 /// one. Padded to `width` on the side the alignment leaves free.
+///
+/// ```
+/// use mosharekat_rtl::{truncate_line, LayoutOptions};
+/// use ratatui::style::Stylize;
+/// use ratatui::text::Line;
+///
+/// let options = LayoutOptions::default();
+/// let line = Line::from(vec!["report ".into(), "2024".bold()]);
+/// let cell = truncate_line(&line, 10, &options);
+/// assert_eq!(cell.to_string(), "report 20…");
+/// assert_eq!(cell.spans[1], "20".bold()); // styles kept
+/// // Short enough: padded, on the left for right-to-left text.
+/// assert_eq!(truncate_line(&Line::from("سلام"), 6, &options).to_string(), "  مالس");
+/// ```
 pub fn truncate_line(line: &Line<'_>, width: u16, options: &LayoutOptions) -> Line<'static> {
     let mut builder = Builder::new(options, Sink::Paragraphs(Vec::new()));
     let has_tabs = line.spans.iter().any(|s| s.content.contains('\t'));

@@ -1,15 +1,31 @@
 //! The user-facing switches: who reorders (`bidi`), who shapes (`shaping`), and the paragraph
 //! direction. Each parses from and prints as the lower-case name used in the config file and on
-//! the command line (`app`, `terminal`, `off`, `auto`, `on`, `ltr`, `rtl`).
+//! the command line (`app`, `terminal`, `off`, `auto`, `on`, `ltr`, `rtl`); with the `serde`
+//! feature, each serialises as that name too.
+//!
+//! ```
+//! use mosharekat_rtl::{BidiMode, Shaping};
+//!
+//! let bidi: BidiMode = "terminal".parse().unwrap();
+//! assert_eq!(bidi, BidiMode::Terminal);
+//! assert_eq!(Shaping::Auto.to_string(), "auto");
+//! assert!("sideways".parse::<BidiMode>().is_err());
+//! // With no override in the environment, `auto` shapes only when the application reorders.
+//! let no_environment = |_: &str| None;
+//! assert!(!Shaping::Auto.resolve_with(bidi, no_environment));
+//! assert!(Shaping::Auto.resolve_with(BidiMode::App, no_environment));
+//! ```
 
 use std::fmt;
 use std::str::FromStr;
 
-use serde::{Deserialize, Serialize};
-
 /// Who puts bidi text into visual order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+///
+/// Parses from and prints as its lower-case name ([`Self::NAMES`]); with the `serde` feature,
+/// (de)serialises as that name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 pub enum BidiMode {
     /// The application reorders and writes visual order; BiDi-capable terminals are switched to
     /// explicit mode with `CSI 8 l` (see [`crate::terminal`]). The default.
@@ -23,8 +39,12 @@ pub enum BidiMode {
 }
 
 /// Whether Arabic-script letters are drawn in their contextual presentation forms.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+///
+/// Parses from and prints as its lower-case name ([`Self::NAMES`]); with the `serde` feature,
+/// (de)serialises as that name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 pub enum Shaping {
     /// Decide from the environment: see [`Shaping::resolve`].
     #[default]
@@ -36,8 +56,12 @@ pub enum Shaping {
 }
 
 /// The direction of a paragraph.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+///
+/// Parses from and prints as its lower-case name ([`Self::NAMES`]); with the `serde` feature,
+/// (de)serialises as that name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 pub enum Direction {
     /// From the first strong character (Unicode rules P2, P3), isolates skipped.
     #[default]
@@ -193,9 +217,10 @@ mod tests {
         );
     }
 
+    #[cfg(feature = "serde")]
     #[test]
     fn serde_uses_the_same_names() {
-        #[derive(Deserialize, Serialize)]
+        #[derive(serde::Deserialize, serde::Serialize)]
         struct Config {
             bidi: BidiMode,
             shaping: Shaping,

@@ -4,6 +4,19 @@
 //! (VTE: GNOME Terminal, Tilix, …) is switched to explicit mode with `CSI 8 l` on start and back
 //! to its default implicit mode with `CSI 8 h` on exit — and from the panic hook, through
 //! [`RESTORE_SEQUENCE`]. Terminals that do not know the mode ignore it.
+//!
+//! ```
+//! use mosharekat_rtl::BidiMode;
+//! use mosharekat_rtl::terminal::ExplicitBidiGuard;
+//!
+//! let mut out = Vec::new(); // the terminal: `std::io::stdout()` in an application
+//! {
+//!     let _guard = ExplicitBidiGuard::new(BidiMode::App, &mut out)?;
+//!     // … draw visual-order rows …
+//! }
+//! assert_eq!(out, b"\x1b[8l\x1b[8h");
+//! # Ok::<(), std::io::Error>(())
+//! ```
 
 use std::io::{self, Write};
 
