@@ -15,7 +15,6 @@ mod consultations;
 mod corpus;
 mod dataset;
 mod hostile;
-pub(crate) mod jalali;
 mod names;
 mod participants;
 mod polls;
