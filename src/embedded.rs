@@ -96,7 +96,7 @@ async fn first_run(
     progress: &mut (impl FnMut(&str, u64, u64) + Send),
 ) -> anyhow::Result<DemoCredentials> {
     let credentials = DemoCredentials {
-        admin_username: mosharekat_server::demo::DEMO_ADMIN.into(),
+        admin_username: mosharekat_demo::DEMO_ADMIN.into(),
         admin_password: crate::journal::new_key(),
         staff_password: crate::journal::new_key(),
     };
