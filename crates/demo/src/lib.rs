@@ -5,7 +5,7 @@
 //!
 //! [`generate`] is pure data, no I/O; [`seed`] writes what it returns into a store in one
 //! transaction (`mosharekat demo seed`, and the console's first run).
-//! The comments are composed from a hand-written library of fragments per draft ([`corpus`]), so
+//! The comments are composed from a hand-written library of fragments per draft (`corpus`), so
 //! they read like citizens commenting, not like filler.
 //!
 //! The server never depends on this crate: the console's embedded default, `mosharekat demo …` and
