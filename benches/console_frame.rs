@@ -90,23 +90,23 @@ fn fetch_data() -> Data {
             mosharekat_server::ServerConfig::new(url, "127.0.0.1:0".parse().expect("address"));
         let server = mosharekat_server::start(config).await.expect("backend");
         let now = Utc::now();
-        let demo = mosharekat_server::demo::DemoConfig {
+        let demo = mosharekat_demo::DemoConfig {
             participants: 300,
             comments: 1_000,
             ..Default::default()
         };
-        let dataset = mosharekat_server::demo::generate(&demo, now);
+        let dataset = mosharekat_demo::generate(&demo, now);
         let password = "bench password 1403".to_owned();
-        let options = mosharekat_server::demo::SeedOptions {
+        let options = mosharekat_demo::SeedOptions {
             admin_password: password.clone(),
             staff_password: password.clone(),
         };
-        mosharekat_server::demo::seed(server.store().as_ref(), &dataset, &options, &mut |_| {})
+        mosharekat_demo::seed(server.store().as_ref(), &dataset, &options, &mut |_| {})
             .await
             .expect("seed the demo dataset");
         let client = Client::new(server.url().parse().expect("backend URL"));
         let (client, _) = client
-            .login(mosharekat_server::demo::DEMO_OPERATOR, &password)
+            .login(mosharekat_demo::DEMO_OPERATOR, &password)
             .await
             .expect("log in as the demo operator");
         let deadlines = client.deadlines().await.expect("GET /deadlines");
@@ -125,7 +125,7 @@ fn fetch_data() -> Data {
         }
         let moderator = Client::new(server.url().parse().expect("backend URL"));
         let (moderator, _) = moderator
-            .login(mosharekat_server::demo::DEMO_MODERATORS[0], &password)
+            .login(mosharekat_demo::DEMO_MODERATORS[0], &password)
             .await
             .expect("log in as a demo moderator");
         let claim = moderator
@@ -161,7 +161,7 @@ fn app(data: &Data, pane: Pane, lang: &str, journal_dir: &std::path::Path) -> Ap
         session: Session {
             client: Client::new("http://127.0.0.1:9".parse().expect("URL")).with_token("bench"),
             username: if pane == Pane::Queue {
-                mosharekat_server::demo::DEMO_MODERATORS[0].into()
+                mosharekat_demo::DEMO_MODERATORS[0].into()
             } else {
                 "operator".into()
             },

@@ -21,8 +21,8 @@ use criterion::{
 };
 use mosharekat_api::text::normalize_for_duplicates;
 use mosharekat_api::{Category, ConsultationKind, Language, NewConsultation, NewParticipant, Role};
+use mosharekat_demo::{self as demo, DemoConfig, SeedOptions};
 use mosharekat_server::auth::{random_token, token_hash};
-use mosharekat_server::demo::{self, DemoConfig, SeedOptions};
 use mosharekat_server::events::EventBus;
 use mosharekat_server::store::{Actor, NewCommentRecord, Store};
 use mosharekat_server::{RunningServer, ServerConfig};

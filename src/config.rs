@@ -86,7 +86,14 @@ pub struct ConsoleFlags {
     /// Arabic-script shaping: auto, on, off.
     #[arg(long, value_enum)]
     pub shaping: Option<ShapingMode>,
-    /// A remote backend (http:// or https://) instead of the built-in one.
+    #[cfg_attr(
+        feature = "embedded",
+        doc = "A remote backend (http:// or https://) instead of the built-in one."
+    )]
+    #[cfg_attr(
+        not(feature = "embedded"),
+        doc = "The remote backend (http:// or https://) to connect to."
+    )]
     #[arg(long, value_name = "URL", value_parser = parse_backend_url)]
     pub backend: Option<Url>,
 }

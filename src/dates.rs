@@ -1,84 +1,13 @@
 //! Dates as the staff read them: in Tehran local time, in the Persian (Jalali) calendar with
 //! Persian digits for the Persian interface and in the Gregorian calendar for English, and
-//! "days left" in words.
-//!
-//! Tehran time is a fixed UTC+03:30: Iran stopped daylight saving time after September 2022
-//! (law of 2022), so every timestamp the console shows (consultations are current) is at +03:30.
-//! Summer timestamps from 2022 and earlier were really at +04:30 and would show one hour early;
-//! no time-zone database is carried for that.
-//!
-//! The Persian calendar comes from ICU4X (`icu_calendar`), which places leap years by the
-//! vernal equinox as the official calendar does.
+//! "days left" in words. The calendar itself (Tehran time, Jalali days) is
+//! [`mosharekat_locale::calendar`], shared with the server and the demo data.
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike, Utc, Weekday};
-use icu_calendar::cal::Persian;
-use icu_calendar::{Date, Iso};
+use chrono::{DateTime, Timelike, Utc, Weekday};
+use mosharekat_locale::calendar::local_date;
+pub use mosharekat_locale::calendar::{days_until, tehran_time};
 
 use crate::i18n::{CalendarKind, I18n};
-
-/// UTC offset of Iran Standard Time, in seconds (+03:30).
-pub const TEHRAN_OFFSET_SECONDS: i32 = 3 * 3600 + 30 * 60;
-
-/// The Tehran time zone (fixed offset, see the module doc).
-pub fn tehran() -> FixedOffset {
-    FixedOffset::east_opt(TEHRAN_OFFSET_SECONDS).unwrap_or_else(|| unreachable!("valid offset"))
-}
-
-/// `at` on Tehran's wall clock.
-pub fn tehran_time(at: DateTime<Utc>) -> DateTime<FixedOffset> {
-    at.with_timezone(&tehran())
-}
-
-/// A day in some calendar.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CalendarDate {
-    pub year: i32,
-    /// 1–12.
-    pub month: u8,
-    /// 1–31.
-    pub day: u8,
-    pub weekday: Weekday,
-}
-
-/// The Persian (Solar Hijri) date of a Gregorian day.
-pub fn jalali(date: NaiveDate) -> CalendarDate {
-    // chrono's NaiveDate range lies inside ICU's, so the conversion cannot fail.
-    let iso = Date::try_new_iso(date.year(), date.month() as u8, date.day() as u8)
-        .unwrap_or_else(|err| unreachable!("a chrono date is a valid ISO date: {err}"));
-    let persian = iso.to_calendar(Persian);
-    CalendarDate {
-        year: persian.year().extended_year(),
-        month: persian.month().ordinal,
-        day: persian.day_of_month().0,
-        weekday: date.weekday(),
-    }
-}
-
-/// The Gregorian day of a Persian date, or `None` when there is no such date (e.g. 1402/12/30,
-/// 1402 not being a leap year).
-pub fn from_jalali(year: i32, month: u8, day: u8) -> Option<NaiveDate> {
-    let persian = Date::try_new_persian(year, month, day).ok()?;
-    let iso = persian.to_calendar(Iso);
-    NaiveDate::from_ymd_opt(
-        iso.year().extended_year(),
-        u32::from(iso.month().ordinal),
-        u32::from(iso.day_of_month().0),
-    )
-}
-
-/// The day `at` falls on in Tehran, in `calendar`.
-pub fn local_date(at: DateTime<Utc>, calendar: CalendarKind) -> CalendarDate {
-    let day = tehran_time(at).date_naive();
-    match calendar {
-        CalendarKind::Persian => jalali(day),
-        CalendarKind::Gregorian => CalendarDate {
-            year: day.year(),
-            month: day.month() as u8,
-            day: day.day() as u8,
-            weekday: day.weekday(),
-        },
-    }
-}
 
 /// How much of a date to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,14 +80,6 @@ pub fn format_date_time(at: DateTime<Utc>, style: DateStyle, i18n: &I18n) -> Str
     format!("{} {clock}", format_local_date(at, style, i18n))
 }
 
-/// Tehran calendar days from `now` until `then`: 0 when both fall on the same Tehran day,
-/// negative when `then` is in the past.
-pub fn days_until(now: DateTime<Utc>, then: DateTime<Utc>) -> i64 {
-    let from = tehran_time(now).date_naive();
-    let to = tehran_time(then).date_naive();
-    (to - from).num_days()
-}
-
 /// A closing date in words: "12 days left", "Closes today", "Closed 3 days ago".
 pub fn days_left_text(days: i64, i18n: &I18n) -> String {
     match days {
@@ -197,16 +118,8 @@ mod tests {
     use super::*;
     use crate::i18n::Locale;
 
-    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap()
-    }
-
     fn utc(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(y, m, d, h, min, 0).unwrap()
-    }
-
-    fn ymd(date: CalendarDate) -> (i32, u8, u8) {
-        (date.year, date.month, date.day)
     }
 
     fn fa() -> I18n {
@@ -215,71 +128,6 @@ mod tests {
 
     fn en() -> I18n {
         I18n::new(Locale::embedded("en").unwrap())
-    }
-
-    /// Known days, each checked against published calendars rather than computed here:
-    /// Nowruz of 1399, 1402, 1403 and 1404; the last day of leap year 1403; 22 Bahman 1357
-    /// (11 February 1979); 13 Aban 1358 (4 November 1979); 1 Dey 1402 (the day after Yalda
-    /// night, 22 December 2023).
-    #[test]
-    fn jalali_matches_known_dates() {
-        for ((y, m, d), expected) in [
-            ((2020, 3, 20), (1399, 1, 1)),
-            ((2023, 3, 21), (1402, 1, 1)),
-            ((2024, 3, 20), (1403, 1, 1)),
-            ((2025, 3, 21), (1404, 1, 1)),
-            ((2025, 3, 20), (1403, 12, 30)),
-            ((1979, 2, 11), (1357, 11, 22)),
-            ((1979, 11, 4), (1358, 8, 13)),
-            ((2023, 12, 22), (1402, 10, 1)),
-        ] {
-            assert_eq!(ymd(jalali(day(y, m, d))), expected, "{y}-{m}-{d}");
-            assert_eq!(
-                from_jalali(expected.0, expected.1, expected.2),
-                Some(day(y, m, d))
-            );
-        }
-        assert_eq!(jalali(day(2024, 3, 20)).weekday, Weekday::Wed);
-    }
-
-    #[test]
-    fn impossible_jalali_dates_are_refused() {
-        assert_eq!(from_jalali(1402, 12, 30), None, "1402 is not a leap year");
-        assert!(from_jalali(1403, 12, 30).is_some(), "1403 is");
-        assert_eq!(from_jalali(1403, 13, 1), None);
-        assert_eq!(from_jalali(1403, 7, 31), None, "Mehr has 30 days");
-    }
-
-    #[test]
-    fn jalali_round_trips_over_years() {
-        let mut date = day(2019, 1, 1);
-        while date < day(2031, 1, 1) {
-            let j = jalali(date);
-            assert_eq!(from_jalali(j.year, j.month, j.day), Some(date));
-            date = date.succ_opt().unwrap();
-        }
-    }
-
-    #[test]
-    fn dates_follow_tehran_midnight_not_utc() {
-        // 20:30 UTC on 19 March 2024 is midnight in Tehran: Nowruz 1403 begins.
-        assert_eq!(
-            ymd(local_date(utc(2024, 3, 19, 20, 30), CalendarKind::Persian)),
-            (1403, 1, 1)
-        );
-        assert_eq!(
-            ymd(local_date(utc(2024, 3, 19, 20, 29), CalendarKind::Persian)),
-            (1402, 12, 29)
-        );
-        assert_eq!(
-            ymd(local_date(
-                utc(2024, 3, 19, 20, 30),
-                CalendarKind::Gregorian
-            )),
-            (2024, 3, 20)
-        );
-        assert_eq!(tehran_time(utc(2025, 7, 1, 12, 0)).hour(), 15);
-        assert_eq!(tehran_time(utc(2025, 7, 1, 12, 0)).minute(), 30);
     }
 
     #[test]
@@ -327,23 +175,6 @@ mod tests {
         assert_eq!(
             format_date_time(at, DateStyle::Numeric, &i18n),
             "2025-03-21 13:35"
-        );
-    }
-
-    #[test]
-    fn days_until_counts_tehran_calendar_days() {
-        // 00:30 and 23:30 on 20 March in Tehran: the same day, though UTC dates differ.
-        assert_eq!(
-            days_until(utc(2024, 3, 19, 21, 0), utc(2024, 3, 20, 20, 0)),
-            0
-        );
-        assert_eq!(
-            days_until(utc(2024, 3, 20, 6, 0), utc(2024, 4, 19, 6, 0)),
-            30
-        );
-        assert_eq!(
-            days_until(utc(2024, 3, 20, 6, 0), utc(2024, 3, 17, 6, 0)),
-            -3
         );
     }
 

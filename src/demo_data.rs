@@ -2,7 +2,7 @@
 //! `mosharekat demo seed`).
 
 use chrono::Utc;
-use mosharekat_server::demo::{DemoConfig, SeedOptions, SeedSummary, generate};
+use mosharekat_demo::{DemoConfig, SeedOptions, SeedSummary, generate};
 use mosharekat_server::store::Store;
 
 use crate::embedded::DemoCredentials;
@@ -19,8 +19,7 @@ pub async fn seed(
         admin_password: credentials.admin_password.clone(),
         staff_password: credentials.staff_password.clone(),
     };
-    let mut report = |p: mosharekat_server::demo::SeedProgress| {
-        progress(p.phase.label(), p.done as u64, p.total as u64)
-    };
-    mosharekat_server::demo::seed(store, &dataset, &options, &mut report).await
+    let mut report =
+        |p: mosharekat_demo::SeedProgress| progress(p.phase.label(), p.done as u64, p.total as u64);
+    mosharekat_demo::seed(store, &dataset, &options, &mut report).await
 }

@@ -61,6 +61,23 @@ pub async fn start(
     })
 }
 
+/// [`start`], showing the first run's progress as a bar on the terminal.
+pub async fn start_with_progress_bar(dirs: &Dirs) -> anyhow::Result<Embedded> {
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg:>24} [{bar:40}] {pos}/{len}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let started = start(dirs, |phase, done, total| {
+        bar.set_message(format!("preparing demo data: {phase}"));
+        bar.set_length(total);
+        bar.set_position(done);
+    })
+    .await?;
+    bar.finish_and_clear();
+    Ok(started)
+}
+
 fn read_credentials(path: &Path) -> anyhow::Result<Option<DemoCredentials>> {
     match std::fs::read_to_string(path) {
         Ok(text) => Ok(Some(
@@ -79,7 +96,7 @@ async fn first_run(
     progress: &mut (impl FnMut(&str, u64, u64) + Send),
 ) -> anyhow::Result<DemoCredentials> {
     let credentials = DemoCredentials {
-        admin_username: mosharekat_server::demo::DEMO_ADMIN.into(),
+        admin_username: mosharekat_demo::DEMO_ADMIN.into(),
         admin_password: crate::journal::new_key(),
         staff_password: crate::journal::new_key(),
     };

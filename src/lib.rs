@@ -10,7 +10,9 @@ pub mod cli;
 pub mod client;
 pub mod config;
 pub mod dates;
+#[cfg(feature = "embedded")]
 pub mod demo_data;
+#[cfg(feature = "embedded")]
 pub mod embedded;
 pub mod i18n;
 pub mod journal;

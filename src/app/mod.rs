@@ -621,21 +621,12 @@ async fn run_console(flags: ConsoleFlags) -> anyhow::Result<()> {
     tracing::info!("starting; log at {}", log.display());
 
     // Connect before taking over the terminal, so progress and errors are plain text.
+    #[cfg(feature = "embedded")]
     let mut embedded = None;
     let session = match &settings.backend {
+        #[cfg(feature = "embedded")]
         None => {
-            let bar = indicatif::ProgressBar::new(0);
-            bar.set_style(
-                indicatif::ProgressStyle::with_template("{msg:>24} [{bar:40}] {pos}/{len}")
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-            );
-            let started = crate::embedded::start(&dirs, |phase, done, total| {
-                bar.set_message(format!("preparing demo data: {phase}"));
-                bar.set_length(total);
-                bar.set_position(done);
-            })
-            .await?;
-            bar.finish_and_clear();
+            let started = crate::embedded::start_with_progress_bar(&dirs).await?;
             let session = Session {
                 client: started.client.clone(),
                 username: started.username.clone(),
@@ -644,6 +635,11 @@ async fn run_console(flags: ConsoleFlags) -> anyhow::Result<()> {
             embedded = Some(started);
             session
         }
+        #[cfg(not(feature = "embedded"))]
+        None => anyhow::bail!(
+            "this console has no built-in backend: give a remote one with --backend URL \
+             (or `backend` in config.toml)"
+        ),
         Some(url) => match &settings.token {
             Some(token) => {
                 let client = Client::new(url.clone()).with_token(token.clone());
@@ -753,6 +749,7 @@ async fn run_console(flags: ConsoleFlags) -> anyhow::Result<()> {
     }
     drop(guard);
     stream_task.abort();
+    #[cfg(feature = "embedded")]
     if let Some(embedded) = embedded {
         embedded.server.shutdown().await;
     }

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 use mosharekat_api::{BallotRequest, NewComment, ParticipantCreated, Poll, PublicConsultation};
-use mosharekat_server::demo::{DemoConfig, generate};
+use mosharekat_demo::{DemoConfig, generate};
 use rand::{Rng, SeedableRng};
 use reqwest::Url;
 
@@ -60,7 +60,7 @@ async fn seed(db: super::DatabaseArgs) -> anyhow::Result<ExitCode> {
         Err(_) => (crate::journal::new_key(), true),
     };
     let credentials = crate::embedded::DemoCredentials {
-        admin_username: mosharekat_server::demo::DEMO_ADMIN.into(),
+        admin_username: mosharekat_demo::DEMO_ADMIN.into(),
         admin_password: password.clone(),
         staff_password: password.clone(),
     };

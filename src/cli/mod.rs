@@ -1,13 +1,22 @@
 //! The command line: `mosharekat` (the console) and its tool commands.
+//!
+//! The tools are built on the server's code, so they exist only with the `embedded` feature (the
+//! default); without it the command line is the remote-only console alone.
 
+#[cfg(feature = "embedded")]
 mod audit;
+#[cfg(feature = "embedded")]
 mod certificate;
+#[cfg(feature = "embedded")]
 mod demo;
+#[cfg(feature = "embedded")]
 mod scores;
+#[cfg(feature = "embedded")]
 mod serve;
+#[cfg(feature = "embedded")]
 mod user;
 
-use clap::{Parser, Subcommand};
+use clap::Parser;
 
 use crate::config::ConsoleFlags;
 
@@ -20,11 +29,13 @@ use crate::config::ConsoleFlags;
 pub struct Cli {
     #[command(flatten)]
     pub console: ConsoleFlags,
+    #[cfg(feature = "embedded")]
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
-#[derive(Debug, Subcommand)]
+#[cfg(feature = "embedded")]
+#[derive(Debug, clap::Subcommand)]
 pub enum Command {
     /// Run the consultation backend alone.
     Serve(serve::ServeArgs),
@@ -58,14 +69,22 @@ pub fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
-    let result = match cli.command {
-        None => return crate::app::run(runtime, cli.console),
-        Some(Command::Serve(args)) => runtime.block_on(serve::run(args)),
-        Some(Command::User(cmd)) => runtime.block_on(user::run(cmd)),
-        Some(Command::Demo(cmd)) => runtime.block_on(demo::run(cmd)),
-        Some(Command::Audit(cmd)) => runtime.block_on(audit::run(cmd)),
-        Some(Command::Scores(cmd)) => runtime.block_on(scores::run(cmd)),
-        Some(Command::Certificate(cmd)) => runtime.block_on(certificate::run(cmd)),
+    #[cfg(feature = "embedded")]
+    if let Some(command) = cli.command {
+        return run_tool(&runtime, command);
+    }
+    crate::app::run(runtime, cli.console)
+}
+
+#[cfg(feature = "embedded")]
+fn run_tool(runtime: &tokio::runtime::Runtime, command: Command) -> std::process::ExitCode {
+    let result = match command {
+        Command::Serve(args) => runtime.block_on(serve::run(args)),
+        Command::User(cmd) => runtime.block_on(user::run(cmd)),
+        Command::Demo(cmd) => runtime.block_on(demo::run(cmd)),
+        Command::Audit(cmd) => runtime.block_on(audit::run(cmd)),
+        Command::Scores(cmd) => runtime.block_on(scores::run(cmd)),
+        Command::Certificate(cmd) => runtime.block_on(certificate::run(cmd)),
     };
     match result {
         Ok(code) => code,
@@ -77,6 +96,7 @@ pub fn main() -> std::process::ExitCode {
 }
 
 /// `--database-url` shared by the commands that open the database directly.
+#[cfg(feature = "embedded")]
 #[derive(Debug, Clone, clap::Args)]
 pub struct DatabaseArgs {
     /// sqlite://PATH or postgres://USER@HOST/DB
@@ -84,6 +104,7 @@ pub struct DatabaseArgs {
     pub database_url: String,
 }
 
+#[cfg(feature = "embedded")]
 impl DatabaseArgs {
     pub async fn open(
         &self,
@@ -93,5 +114,28 @@ impl DatabaseArgs {
             mosharekat_server::events::EventBus::new(),
         )
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory as _;
+
+    use super::Cli;
+
+    /// The tools exist only when the server's code is built in; `--help` names exactly those built.
+    #[test]
+    fn help_names_the_tools_built_in() {
+        let tools: Vec<String> = Cli::command()
+            .get_subcommands()
+            .map(|c| c.get_name().to_owned())
+            .filter(|name| name != "help")
+            .collect();
+        let expected: &[&str] = if cfg!(feature = "embedded") {
+            &["serve", "user", "demo", "audit", "scores", "certificate"]
+        } else {
+            &[]
+        };
+        assert_eq!(tools, expected);
     }
 }

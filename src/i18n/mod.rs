@@ -10,8 +10,6 @@
 //! engine's sanitiser when drawn. Numbers are written in the locale's digits by the caller
 //! ([`Locale::number`]) or by [`I18n::count`] for `{count}`.
 
-mod digits;
-
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
@@ -20,7 +18,7 @@ use std::sync::Mutex;
 use toml::Spanned;
 use toml::de::DeValue;
 
-pub use digits::{DigitSet, to_ascii_digits, to_persian_digits};
+pub use mosharekat_locale::{CalendarKind, DigitSet, to_ascii_digits, to_persian_digits};
 
 use crate::toml_file::{FileError, Source, suggestion, type_name};
 
@@ -38,14 +36,6 @@ pub const FALLBACK_LOCALE: &str = "en";
 pub enum Direction {
     Ltr,
     Rtl,
-}
-
-/// The calendar dates are shown in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CalendarKind {
-    /// The Solar Hijri calendar, official in Iran.
-    Persian,
-    Gregorian,
 }
 
 /// One language's strings and conventions.

@@ -13,7 +13,6 @@ pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod delivery;
-pub mod demo;
 pub mod error;
 pub mod events;
 pub mod guards;

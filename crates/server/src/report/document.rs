@@ -7,7 +7,7 @@ use mosharekat_api::{Language, Report};
 
 use super::count_text;
 use super::labels::{self, DIMENSIONS, digits};
-use crate::demo::jalali::JalaliDate;
+use mosharekat_locale::calendar::{jalali_at, tehran_time};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Block {
@@ -40,13 +40,10 @@ fn t(language: Language, fa: &str, en: &str) -> String {
 pub fn date(at: DateTime<Utc>, language: Language) -> String {
     match language {
         Language::Fa => {
-            let d = JalaliDate::of(at);
-            labels::fa_digits(&format!("{}/{:02}/{:02}", d.year, d.month, d.day))
+            let d = jalali_at(at);
+            digits(format!("{}/{:02}/{:02}", d.year, d.month, d.day), language)
         }
-        Language::En => at
-            .with_timezone(&crate::demo::jalali::tehran())
-            .format("%Y-%m-%d")
-            .to_string(),
+        Language::En => tehran_time(at).format("%Y-%m-%d").to_string(),
     }
 }
 

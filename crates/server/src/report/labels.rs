@@ -2,6 +2,7 @@
 
 use mosharekat_api::poll::UNKNOWN_BUCKET;
 use mosharekat_api::{AgeBand, Breakdown, Category, ConsultationKind, Gender, Language, Province};
+use mosharekat_locale::DigitSet;
 
 /// A bucket of a breakdown, in a language.
 pub fn bucket(dimension: Breakdown, key: &str, language: Language) -> String {
@@ -78,22 +79,11 @@ pub fn kind(kind: ConsultationKind, language: Language) -> &'static str {
     if language == Language::Fa { fa } else { en }
 }
 
-/// ASCII digits written as Persian digits (everything else as it is).
-pub fn fa_digits(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '0'..='9' => char::from_u32('۰' as u32 + (c as u32 - '0' as u32)).unwrap_or(c),
-            c => c,
-        })
-        .collect()
-}
-
 /// A number (or any short text with digits) in the language's digits.
 pub fn digits(text: impl std::fmt::Display, language: Language) -> String {
-    let text = text.to_string();
     match language {
-        Language::Fa => fa_digits(&text),
-        Language::En => text,
+        Language::Fa => DigitSet::Persian.number(text),
+        Language::En => text.to_string(),
     }
 }
 
@@ -120,7 +110,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(fa_digits("2026-05-01 <5"), "۲۰۲۶-۰۵-۰۱ <۵");
+        assert_eq!(digits("2026-05-01 <5", Language::Fa), "۲۰۲۶-۰۵-۰۱ <۵");
         assert_eq!(digits(1234, Language::En), "1234");
     }
 }

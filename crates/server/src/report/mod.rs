@@ -28,7 +28,7 @@ use mosharekat_api::{
 use crate::store::{Store, StoreResult};
 
 /// Asia/Tehran is UTC+03:30 all year (no daylight saving since 2022).
-pub const TEHRAN_OFFSET_MS: i64 = (3 * 60 + 30) * 60 * 1000;
+pub const TEHRAN_OFFSET_MS: i64 = mosharekat_locale::calendar::TEHRAN_OFFSET_SECONDS as i64 * 1000;
 
 /// How many terms, campaigns and examples per tag a report lists.
 pub const TOP_TERMS: usize = 30;

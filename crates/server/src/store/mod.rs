@@ -50,7 +50,7 @@ pub use import::{
 pub use outbox::{DeliveryResult, DueMessage, OutboxFilter, OutboxStore};
 pub use participants::{ParticipantRecord, ParticipantStore};
 pub use polls::PollStore;
-pub(crate) use polls::{ballot_buckets, hour_start};
+pub use polls::{ballot_buckets, hour_start};
 pub use postgres::PgStore;
 pub use proposals::{ProposalStore, SaveDecision};
 pub use reports::{

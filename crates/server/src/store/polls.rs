@@ -30,7 +30,7 @@ pub trait PollStore: Send + Sync {
 }
 
 /// The counter rows a ballot touches: (dimension, bucket) pairs, `all` first.
-pub(crate) fn ballot_buckets(
+pub fn ballot_buckets(
     age_band: &str,
     gender: &str,
     province: &str,
@@ -46,7 +46,7 @@ pub(crate) fn ballot_buckets(
 }
 
 /// Hour (UTC) a time falls in, in Unix milliseconds.
-pub(crate) fn hour_start(now: DateTime<Utc>) -> i64 {
+pub fn hour_start(now: DateTime<Utc>) -> i64 {
     let ms = super::ms(now);
     ms - ms.rem_euclid(3_600_000)
 }

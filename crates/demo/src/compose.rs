@@ -4,6 +4,8 @@
 //! way this citizen types (ZWNJ or a space, Arabic or Persian keyboard).
 
 use chrono::{DateTime, Duration, Utc};
+use mosharekat_locale::DigitSet;
+use mosharekat_locale::calendar::jalali_at;
 use rand::Rng;
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
@@ -11,7 +13,6 @@ use rand::seq::IndexedRandom;
 use super::consultations::Topic;
 use super::corpus::{self, TopicText, topic_text};
 use super::dataset::Flaw;
-use super::jalali::JalaliDate;
 use super::participants::Persona;
 
 /// How the author writes numbers.
@@ -334,7 +335,7 @@ impl Writer<'_, '_> {
             Digits::Mixed => self.chance(0.5),
         };
         if persian {
-            persian_digits(&n.to_string())
+            DigitSet::Persian.number(n)
         } else {
             n.to_string()
         }
@@ -374,13 +375,13 @@ impl Writer<'_, '_> {
                 }
                 "jdate" => {
                     let days = self.rng.random_range(1..=40);
-                    let date = JalaliDate::of(self.scene.at - Duration::days(days));
+                    let date = jalali_at(self.scene.at - Duration::days(days));
                     let (y, m, d) = (date.year as u32, date.month as u32, date.day as u32);
                     let (y, m, d) = (self.number(y), self.number(m), self.number(d));
                     out.push_str(&format!("{y}/{m}/{d}"));
                 }
                 "jy" => {
-                    let year = JalaliDate::of(self.scene.at).year as u32;
+                    let year = jalali_at(self.scene.at).year as u32;
                     out.push_str(&self.number(year));
                 }
                 "city" => out.push_str(self.scene.town),
@@ -473,24 +474,9 @@ fn english_comment(rng: &mut StdRng, scene: &Scene, intent: Intent) -> String {
     out
 }
 
-/// Persian digits in place of ASCII ones.
-pub(crate) fn persian_digits(s: &str) -> String {
-    s.chars()
-        .map(|c| match c.to_digit(10) {
-            Some(d) if c.is_ascii_digit() => char::from_u32('۰' as u32 + d).expect("digit"),
-            _ => c,
-        })
-        .collect()
-}
-
-/// ASCII digits in place of Persian ones.
+/// ASCII digits in place of Persian ones (Arabic-Indic digits stay as they are).
 pub(crate) fn latin_digits(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '۰'..='۹' => char::from_u32('0' as u32 + (c as u32 - '۰' as u32)).expect("digit"),
-            _ => c,
-        })
-        .collect()
+    DigitSet::Latin.convert_from(DigitSet::Persian, s)
 }
 
 /// Type the text the way this citizen does: most use ZWNJ («می‌شود»), some a space («می شود»),
@@ -574,7 +560,6 @@ mod tests {
 
     #[test]
     fn digits_and_quotes() {
-        assert_eq!(persian_digits("ماده 12"), "ماده ۱۲");
         assert_eq!(latin_digits("۱۴۰۳/۳/۱۵"), "1403/3/15");
         assert_eq!(
             quote("در مدرسه ما هم «دقیقاً» همین اتفاق افتاد و کسی پاسخ نداد."),

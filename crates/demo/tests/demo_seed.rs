@@ -1,6 +1,8 @@
 //! The demo seed: the whole default dataset written through the store's bulk import, then read
 //! back over HTTP and compared with counts the test makes itself over the dataset.
 
+// The server's test support: a database per test and a running server.
+#[path = "../../server/tests/support/mod.rs"]
 mod support;
 
 use std::collections::{BTreeMap, HashMap};
@@ -9,9 +11,9 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Datelike, Duration, Utc};
 use mosharekat_api::text::normalize_for_duplicates;
 use mosharekat_api::{ConsultationStatus, Role};
-use mosharekat_server::demo::{
-    self, CommentSource, DEMO_ADMIN, DEMO_MODERATORS, DEMO_OPERATOR, DeadlineState, DemoConfig,
-    DemoDataset, SeedOptions, SeedPhase, SeedProgress, SeedSummary,
+use mosharekat_demo::{
+    self as demo, CommentSource, DEMO_ADMIN, DEMO_MODERATORS, DEMO_OPERATOR, DeadlineState,
+    DemoConfig, DemoDataset, SeedOptions, SeedPhase, SeedProgress, SeedSummary,
 };
 use mosharekat_server::events::EventBus;
 use reqwest::StatusCode;

@@ -6,9 +6,9 @@ use rand::Rng;
 use rand::rngs::StdRng;
 
 use mosharekat_api::ConsultationStatus;
+use mosharekat_locale::calendar::tehran;
 
 use super::dataset::{DeadlineState, DemoConsultation};
-use super::jalali::tehran;
 
 /// A span of time in which citizens act.
 #[derive(Debug, Clone, Copy)]

@@ -1,6 +1,6 @@
 //! Writing a [`DemoDataset`] into a store, fast: every table in multi-row `INSERT`s inside one
-//! transaction (the store's [`Import`](crate::store::Import)), so the console's first run seeds 20,000 comments in
-//! seconds, and a failed seed leaves the database as it was.
+//! transaction (the store's [`Import`](mosharekat_server::store::Import)), so the console's first
+//! run seeds 20,000 comments in seconds, and a failed seed leaves the database as it was.
 //!
 //! Everything the live write paths keep consistent is computed here the same way: campaign groups
 //! from `normalize_for_duplicates` and the SHA-256 the comment route uses, comment counts, the
@@ -12,21 +12,22 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, SubsecRound, Utc};
 use mosharekat_api::poll::UNKNOWN_BUCKET;
 use mosharekat_api::staff::validate_password;
 use mosharekat_api::text::normalize_for_duplicates;
 use mosharekat_api::{AgeBand, CommentStatus, ConsultationStatus, Role};
 use serde_json::json;
 
-use super::dataset::{DEMO_MODERATORS, DemoConsultation, DemoDataset};
-use crate::auth::{hash_password, random_token, token_hash};
-use crate::rules::status_at;
-use crate::store::{
-    Actor, AuditRecord, ImportedBallot, ImportedComment, ImportedConsultation, ImportedCounter,
-    ImportedDecision, ImportedGroup, ImportedParticipant, ImportedPoll, ImportedStaff,
-    ImportedTurnout, Store, ballot_buckets, hour_start,
+use mosharekat_server::auth::{hash_password, random_token, token_hash};
+use mosharekat_server::rules::status_at;
+use mosharekat_server::store::{
+    Actor, AuditRecord, ImportIds, ImportedBallot, ImportedComment, ImportedConsultation,
+    ImportedCounter, ImportedDecision, ImportedGroup, ImportedParticipant, ImportedPoll,
+    ImportedStaff, ImportedTurnout, Store, ballot_buckets, hour_start,
 };
+
+use crate::dataset::{DEMO_MODERATORS, DemoConsultation, DemoDataset};
 
 /// Username of the demo's administrator.
 pub const DEMO_ADMIN: &str = "admin";
@@ -280,7 +281,7 @@ struct Plan {
 /// Times as the store keeps them (whole milliseconds), so the audit entries name exactly the
 /// stored values.
 fn stored(t: DateTime<Utc>) -> DateTime<Utc> {
-    crate::store::from_ms(crate::store::ms(t))
+    t.trunc_subsecs(3)
 }
 
 fn actor(id: i64, username: &str, role: Role) -> Actor {
@@ -296,7 +297,7 @@ impl Plan {
         d: &DemoDataset,
         accounts: &[(String, Role, String)],
         hashes: &[String],
-        base: crate::store::ImportIds,
+        base: ImportIds,
     ) -> Plan {
         let mut audit: Vec<(AuditRecord, DateTime<Utc>)> = Vec::new();
         let system = Actor::system();

@@ -7,6 +7,9 @@
 //! transaction (`mosharekat demo seed`, and the console's first run).
 //! The comments are composed from a hand-written library of fragments per draft (`corpus`), so
 //! they read like citizens commenting, not like filler.
+//!
+//! The server never depends on this crate: the console's embedded default, `mosharekat demo …` and
+//! the benchmarks do. It seeds through the server's store, as any client of the store would.
 
 mod campaigns;
 mod comments;
@@ -15,7 +18,6 @@ mod consultations;
 mod corpus;
 mod dataset;
 mod hostile;
-pub(crate) mod jalali;
 mod names;
 mod participants;
 mod polls;

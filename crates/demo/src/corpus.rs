@@ -738,7 +738,7 @@ pub(crate) const PERSONAL_DATA: &[&str] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::demo::consultations::Topic;
+    use crate::consultations::Topic;
 
     const COMMENTED: [Topic; 8] = [
         Topic::NonGovSchools,

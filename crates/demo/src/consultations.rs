@@ -3,9 +3,10 @@
 
 use chrono::{DateTime, Utc};
 use mosharekat_api::{ConsultationKind, ConsultationStatus, NewConsultation};
+use mosharekat_locale::DigitSet;
+use mosharekat_locale::calendar::{jalali_at, tehran_day_at};
 
 use super::dataset::{DeadlineState, DemoConsultation, EarlyClose};
-use super::jalali::{next_school_year, tehran_day_at};
 
 /// What a draft is about; selects the text library its comments are built from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -23,15 +24,21 @@ pub(crate) enum Topic {
     SchoolDonations,
 }
 
-/// Persian digits for a number written into official text.
-pub(crate) fn fa_digits(n: impl std::fmt::Display) -> String {
-    n.to_string()
-        .chars()
-        .map(|c| match c.to_digit(10) {
-            Some(d) => char::from_u32('۰' as u32 + d).expect("Persian digit"),
-            None => c,
-        })
-        .collect()
+/// The school year in progress at `at`, as its two Jalali years; a school year starts on 1 Mehr
+/// (month 7).
+fn school_year(at: DateTime<Utc>) -> (i32, i32) {
+    let today = jalali_at(at);
+    if today.month >= 7 {
+        (today.year, today.year + 1)
+    } else {
+        (today.year - 1, today.year)
+    }
+}
+
+/// The next school year, the one whose registration comes up before the coming Mehr.
+fn next_school_year(at: DateTime<Utc>) -> (i32, i32) {
+    let (first, second) = school_year(at);
+    (first + 1, second + 1)
 }
 
 const PORTAL: &str = "https://www.medu.ir/fa/consultations/";
@@ -221,8 +228,8 @@ pub(crate) fn catalogue(now: DateTime<Utc>) -> Vec<(Topic, DemoConsultation)> {
                     kind: ConsultationKind::Circular,
                     title_fa: format!(
                         "بخشنامه ثبت‌نام دانش‌آموزان اتباع خارجی در سال تحصیلی {}-{}",
-                        fa_digits(second),
-                        fa_digits(first)
+                        DigitSet::Persian.number(second),
+                        DigitSet::Persian.number(first)
                     ),
                     title_en: format!(
                         "Circular on the enrolment of foreign national pupils for the {first}–{second} school year ({}–{:02})",
@@ -365,8 +372,11 @@ mod tests {
     }
 
     #[test]
-    fn digits() {
-        assert_eq!(fa_digits(1404), "۱۴۰۴");
-        assert_eq!(fa_digits("12%"), "۱۲%");
+    fn school_years_turn_over_in_mehr() {
+        let utc = |y, m, d| Utc.with_ymd_and_hms(y, m, d, 12, 0, 0).unwrap();
+        // 1 Mehr 1404 = 23 September 2025.
+        assert_eq!(school_year(utc(2025, 9, 22)), (1403, 1404));
+        assert_eq!(school_year(utc(2025, 9, 23)), (1404, 1405));
+        assert_eq!(next_school_year(utc(2025, 6, 1)), (1404, 1405));
     }
 }

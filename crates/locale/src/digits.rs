@@ -3,7 +3,8 @@
 
 use std::fmt::Display;
 
-/// Which digits a locale writes numbers with. Declared in each locale file (`digits = "persian"`).
+/// Which digits a language writes numbers with. Declared in each locale file
+/// (`digits = "persian"`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DigitSet {
     Latin,
@@ -14,6 +15,7 @@ pub enum DigitSet {
 }
 
 impl DigitSet {
+    /// The names locale files use, in the order of [`DigitSet::from_name`].
     pub const NAMES: [&'static str; 3] = ["latin", "persian", "arabic"];
 
     pub fn from_name(name: &str) -> Option<DigitSet> {
@@ -33,14 +35,26 @@ impl DigitSet {
         }
     }
 
+    /// The value of `c` when it is one of this set's digits.
+    fn value(self, c: char) -> Option<u32> {
+        let offset = (c as u32).checked_sub(self.zero() as u32)?;
+        (offset < 10).then_some(offset)
+    }
+
     /// `text` with every ASCII digit written in this set; everything else is left as it is.
-    /// Only for text the console composes (numbers, dates): user text is never rewritten.
+    /// Only for text the program composes (numbers, dates): user text is never rewritten.
     pub fn convert(self, text: &str) -> String {
+        self.convert_from(DigitSet::Latin, text)
+    }
+
+    /// `text` with every digit of the set `from` written in this set; everything else (digits
+    /// of other sets included) is left as it is.
+    pub fn convert_from(self, from: DigitSet, text: &str) -> String {
         let zero = self.zero() as u32;
         text.chars()
-            .map(|c| match c.to_digit(10) {
-                Some(d) if c.is_ascii_digit() => char::from_u32(zero + d).unwrap_or(c),
-                _ => c,
+            .map(|c| match from.value(c) {
+                Some(d) => char::from_u32(zero + d).unwrap_or(c),
+                None => c,
             })
             .collect()
     }
@@ -77,16 +91,13 @@ pub fn to_persian_digits(text: &str) -> String {
     DigitSet::Persian.convert(text)
 }
 
-/// `text` with Persian and Arabic-Indic digits written as ASCII digits, for reading numbers the
-/// user typed on either keyboard.
+/// `text` with Persian and Arabic-Indic digits written as ASCII digits, for reading numbers
+/// typed on either keyboard.
 pub fn to_ascii_digits(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '\u{06F0}'..='\u{06F9}' => char::from(b'0' + (c as u32 - 0x06F0) as u8),
-            '\u{0660}'..='\u{0669}' => char::from(b'0' + (c as u32 - 0x0660) as u8),
-            _ => c,
-        })
-        .collect()
+    DigitSet::Latin.convert_from(
+        DigitSet::Arabic,
+        &DigitSet::Latin.convert_from(DigitSet::Persian, text),
+    )
 }
 
 #[cfg(test)]
@@ -109,6 +120,19 @@ mod tests {
         // superscripts and other Unicode digits are not ASCII digits
         assert_eq!(to_persian_digits("x²"), "x²");
         assert_eq!(to_persian_digits(""), "");
+        assert_eq!(to_persian_digits("٣"), "٣");
+    }
+
+    #[test]
+    fn converts_between_sets() {
+        assert_eq!(
+            DigitSet::Arabic.convert_from(DigitSet::Persian, "۱۴۰۳ 12"),
+            "١٤٠٣ 12"
+        );
+        assert_eq!(
+            DigitSet::Latin.convert_from(DigitSet::Persian, "۱۴۰۳/۳/۱۵ ٣"),
+            "1403/3/15 ٣"
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! protocol's duplicate normalisation folds every such copy to one form, so a campaign lands in one
 //! group.
 
+use mosharekat_locale::DigitSet;
 use rand::Rng;
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
@@ -76,7 +77,7 @@ pub(crate) fn copy(rng: &mut StdRng, text: &str) -> String {
                 changed = true;
             }
             3 => {
-                out = arabic_indic_digits(&out);
+                out = DigitSet::Arabic.convert_from(DigitSet::Persian, &out);
                 changed = true;
             }
             _ => {}
@@ -109,15 +110,6 @@ pub(crate) fn copy(rng: &mut StdRng, text: &str) -> String {
         }
     }
     out
-}
-
-fn arabic_indic_digits(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '۰'..='۹' => char::from_u32('٠' as u32 + (c as u32 - '۰' as u32)).expect("digit"),
-            _ => c,
-        })
-        .collect()
 }
 
 #[cfg(test)]
