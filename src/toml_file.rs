@@ -5,7 +5,7 @@ use std::fmt;
 use std::ops::Range;
 
 use toml::Spanned;
-use toml::de::{DeTable, DeValue};
+use toml::de::DeTable;
 
 /// A file the console could not use, with the place and the reason in words a person can act on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,31 +77,7 @@ impl<'a> Source<'a> {
     }
 }
 
-/// The TOML type of a value, as a person would name it in an error message.
-pub fn type_name(value: &DeValue<'_>) -> &'static str {
-    match value {
-        DeValue::String(_) => "a string",
-        DeValue::Integer(_) => "an integer",
-        DeValue::Float(_) => "a number",
-        DeValue::Boolean(_) => "true/false",
-        DeValue::Datetime(_) => "a date",
-        DeValue::Array(_) => "a list",
-        DeValue::Table(_) => "a table",
-    }
-}
-
-/// `" (did you mean `x`?)"` when one of `candidates` is close to `given`, else an empty string.
-pub fn suggestion<'c>(given: &str, candidates: impl IntoIterator<Item = &'c str>) -> String {
-    // Typos are a letter or two off: swapped, missing or doubled.
-    let limit = (given.chars().count() / 3).max(1);
-    candidates
-        .into_iter()
-        .map(|c| (strsim::damerau_levenshtein(given, c), c))
-        .filter(|(distance, _)| *distance <= limit)
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, c)| format!(" (did you mean `{c}`?)"))
-        .unwrap_or_default()
-}
+pub use mosharekat_locale::diagnostics::{suggestion, type_name};
 
 #[cfg(test)]
 mod tests {
@@ -123,14 +99,5 @@ mod tests {
         assert_eq!(src.line_of(3), 2);
         assert_eq!(src.line_of(7), 3);
         assert_eq!(src.line_of(999), 3);
-    }
-
-    #[test]
-    fn suggestion_finds_close_names_only() {
-        assert_eq!(
-            suggestion("aprove", ["approve", "reject"]),
-            " (did you mean `approve`?)"
-        );
-        assert_eq!(suggestion("zzz", ["approve", "reject"]), "");
     }
 }

@@ -4,6 +4,7 @@
 //! the reading side; a suppressed cell ("<5") is written as such and gets no bar.
 
 use chrono::NaiveDate;
+use mosharekat_api::report::document::{DIMENSIONS, bucket_label_key};
 use mosharekat_api::report::{Cell, OptionCount, PollReport, TurnoutDay};
 use mosharekat_api::{Breakdown, CellCount, Report};
 use ratatui::layout::Constraint;
@@ -142,10 +143,7 @@ pub fn count_text(ui: &Ui, count: CellCount) -> String {
 
 /// A bucket's name in the interface language; `unknown` is "not stated".
 pub fn bucket_label(ui: &Ui, by: Breakdown, key: &str) -> String {
-    if key == mosharekat_api::poll::UNKNOWN_BUCKET {
-        return ui.t("common.not_stated").to_owned();
-    }
-    let locale_key = format!("{}.{key}", by.as_str());
+    let locale_key = bucket_label_key(by, key);
     let text = ui.t(&locale_key);
     if text == locale_key {
         key.to_owned()
@@ -426,12 +424,7 @@ pub fn build(ui: &Ui, report: &Report, width: u16) -> Vec<Line<'static>> {
             &[]
         )
     ));
-    for by in [
-        Breakdown::AgeBand,
-        Breakdown::Gender,
-        Breakdown::Province,
-        Breakdown::Category,
-    ] {
+    for by in DIMENSIONS {
         let cells = report.participants.by(by);
         b.label(
             &ui.f(

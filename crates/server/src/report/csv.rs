@@ -5,7 +5,9 @@
 
 use mosharekat_api::{Language, Report};
 
-use super::document::{Block, build};
+use mosharekat_api::report::document::Block;
+
+use super::document_in;
 
 /// One CSV field: quoted when it has to be, and a text a spreadsheet would run as a formula
 /// (`=`, `+`, `-`, `@` first) is kept as text with a leading `'`.
@@ -31,7 +33,7 @@ fn line(out: &mut String, fields: impl IntoIterator<Item = String>) {
 pub fn render(report: &Report) -> String {
     let mut out = String::from("\u{feff}");
     let mut first = true;
-    for block in build(report, Language::En) {
+    for block in document_in(report, Language::En) {
         let Block::Table(table) = block else { continue };
         if !first {
             out.push_str("\r\n");

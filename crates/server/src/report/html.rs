@@ -5,7 +5,9 @@
 
 use mosharekat_api::{Language, Report};
 
-use super::document::{Block, Table, build};
+use mosharekat_api::report::document::{Block, Table};
+
+use super::document_in;
 
 /// Escape text for HTML content and attribute values.
 pub(crate) fn escape(text: &str) -> String {
@@ -91,9 +93,9 @@ pub fn render(report: &Report) -> String {
         escape(&c.title_fa)
     ));
     out.push_str("<section lang=\"fa\" dir=\"rtl\">\n");
-    blocks(&mut out, &build(report, Language::Fa));
+    blocks(&mut out, &document_in(report, Language::Fa));
     out.push_str("</section>\n<hr>\n<section lang=\"en\" dir=\"ltr\">\n");
-    blocks(&mut out, &build(report, Language::En));
+    blocks(&mut out, &document_in(report, Language::En));
     out.push_str("</section>\n</body>\n</html>\n");
     out
 }

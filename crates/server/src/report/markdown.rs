@@ -3,7 +3,9 @@
 
 use mosharekat_api::{Language, Report};
 
-use super::document::{Block, Table, build};
+use mosharekat_api::report::document::{Block, Table};
+
+use super::document_in;
 
 /// Backslash-escape every character Markdown gives a meaning to, and keep text on one line.
 pub(crate) fn escape(text: &str) -> String {
@@ -65,9 +67,9 @@ fn document(out: &mut String, blocks: &[Block]) {
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
-    document(&mut out, &build(report, Language::Fa));
+    document(&mut out, &document_in(report, Language::Fa));
     out.push_str("---\n\n");
-    document(&mut out, &build(report, Language::En));
+    document(&mut out, &document_in(report, Language::En));
     out
 }
 

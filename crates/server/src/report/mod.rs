@@ -7,9 +7,7 @@
 //! Every count of people under 5 is published as `"<5"`; totals stay exact.
 
 mod csv;
-pub mod document;
 mod html;
-pub mod labels;
 mod markdown;
 pub mod terms;
 
@@ -17,13 +15,16 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use mosharekat_api::poll::UNKNOWN_BUCKET;
+use mosharekat_api::report::document::{self, Block, DIMENSIONS};
 use mosharekat_api::report::{
     Breakdowns, Campaign, Cell, ConsultationSummary, DecisionSummary, Excerpt, KeyConcerns,
     OptionCount, PollGroup, PollReport, TagConcern, TurnoutDay, bucket_keys,
 };
 use mosharekat_api::{
-    AgeBand, Breakdown, CellCount, Consultation, Outcome, Report, ReportFormat, Tally,
+    AgeBand, Breakdown, CellCount, Consultation, Language, Outcome, Report, ReportFormat, Tally,
 };
+
+use mosharekat_locale::Catalogue;
 
 use crate::store::{Store, StoreResult};
 
@@ -55,7 +56,7 @@ pub async fn generate(
     let mut polls = Vec::new();
     for poll in store.list_polls(id).await? {
         let mut tallies = Vec::new();
-        for by in labels::DIMENSIONS {
+        for by in DIMENSIONS {
             tallies.push(
                 store
                     .tally(poll.id, Some(by))
@@ -280,7 +281,7 @@ fn option_counts(
         .collect()
 }
 
-/// A poll's results from its tallies by each dimension (in [`labels::DIMENSIONS`] order).
+/// A poll's results from its tallies by each dimension (in [`DIMENSIONS`] order).
 fn poll_report(poll: mosharekat_api::Poll, tallies: &[Tally]) -> PollReport {
     let overall = tallies.first();
     let groups = |dimension: Breakdown| -> Vec<PollGroup> {
@@ -322,12 +323,11 @@ pub fn render(report: &Report, format: ReportFormat) -> String {
     }
 }
 
-/// A count as a report shows it, in the language's digits (`<5` stays as the protocol writes it).
-pub(crate) fn count_text(count: CellCount, language: mosharekat_api::Language) -> String {
-    match count {
-        CellCount::Exact(n) => labels::digits(n, language),
-        CellCount::Suppressed => mosharekat_api::report::SUPPRESSED.to_owned(),
-    }
+/// The report's blocks for readers of `language`, labelled from the built-in locale files.
+pub(crate) fn document_in(report: &Report, language: Language) -> Vec<Block> {
+    let catalogue = Catalogue::builtin(language.as_str())
+        .unwrap_or_else(|| unreachable!("a locale file is built in for every Language"));
+    document::build(report, catalogue)
 }
 
 #[cfg(test)]

@@ -8,6 +8,8 @@
 //! Nobody can be singled out: every published count of people under [`SUPPRESS_BELOW`] is shown as
 //! `"<5"` ([`CellCount::Suppressed`]); totals stay exact (a suppressed cell still counts in them).
 
+pub mod document;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
