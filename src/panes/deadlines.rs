@@ -2,8 +2,6 @@
 //! days left, window length and the server's flags coloured by severity, most urgent first, kept
 //! live by consultation events and a periodic refresh.
 
-use std::any::Any;
-
 use chrono::{DateTime, Duration, Utc};
 use mosharekat_api::{
     ConsultationStatus, DeadlineFlag, DeadlineItem, DeadlinesResponse, Event, EventKind,
@@ -14,7 +12,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, ScrollbarState};
 
-use super::{PaneCtx, PaneView};
+use super::{Answers, PaneCtx, PaneView};
 use crate::client::ClientResult;
 use crate::dates::{self, DateStyle};
 use crate::i18n::CalendarKind;
@@ -40,6 +38,11 @@ pub enum Filter {
     All,
     Flagged,
     Open,
+}
+
+/// What the pane's requests come back with.
+pub enum Answer {
+    Deadlines(ClientResult<DeadlinesResponse>),
 }
 
 #[derive(Default)]
@@ -118,7 +121,7 @@ impl PaneView for DeadlinesPane {
         }
         self.loading = true;
         let client = ctx.client.clone();
-        ctx.spawn(Pane::Deadlines, async move { client.deadlines().await });
+        ctx.spawn(async move { Answer::Deadlines(client.deadlines().await) });
     }
 
     fn on_action(&mut self, action: Action, ctx: &mut PaneCtx) -> bool {
@@ -154,25 +157,6 @@ impl PaneView for DeadlinesPane {
     fn on_event(&mut self, event: &Event, ctx: &mut PaneCtx) {
         if matches!(event.kind, EventKind::ConsultationChanged { .. }) {
             self.refresh(ctx);
-        }
-    }
-
-    fn on_response(&mut self, payload: Box<dyn Any + Send>, ctx: &mut PaneCtx) {
-        let Ok(result) = payload.downcast::<ClientResult<DeadlinesResponse>>() else {
-            return;
-        };
-        self.loading = false;
-        match *result {
-            Ok(response) => {
-                self.error = None;
-                self.set_items(response);
-            }
-            Err(e) => {
-                if e.is_transient() {
-                    ctx.offline();
-                }
-                self.error = Some(e.to_string());
-            }
         }
     }
 
@@ -363,6 +347,24 @@ impl PaneView for DeadlinesPane {
         // Detail of the selected consultation: both calendars, report due, every flag in full.
         if let Some(item) = rows.get(self.selected) {
             draw_detail(frame, detail, ui, item);
+        }
+    }
+}
+
+impl Answers for DeadlinesPane {
+    type Answer = Answer;
+
+    fn on_answer(&mut self, answer: Answer, ctx: &mut PaneCtx) {
+        let Answer::Deadlines(result) = answer;
+        self.loading = false;
+        match result {
+            Ok(response) => {
+                self.error = None;
+                self.set_items(response);
+            }
+            Err(e) => {
+                self.error = Some(ctx.failed(&e));
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The console's panes. Each owns its state, handles its keys (as actions from the keymap) and
 //! its network answers, and draws itself. Panes never wait on the network: they start requests
-//! with [`PaneCtx::spawn`] and get the answer back later in [`PaneView::on_response`].
+//! with [`PaneCtx::spawn`], each yielding a variant of the pane's own answer enum, and get it back
+//! later in [`Answers::on_answer`] (the app routes it as a [`PaneAnswer`]).
 
 pub mod certificates;
 pub mod deadlines;
@@ -12,8 +13,8 @@ pub mod tallies;
 pub mod outbox;
 pub mod reports;
 
-use std::any::Any;
 use std::future::Future;
+use std::ops::{Deref, DerefMut};
 
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
@@ -23,17 +24,11 @@ use ratatui::layout::Rect;
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::app::AppEvent;
-use crate::client::Client;
+use crate::client::{Client, ClientError};
 use crate::i18n::I18n;
 use crate::journal::{DecisionCall, EntryState, Journal, JournalEntry};
 use crate::keymap::{Action, Context, Pane};
 use crate::ui::Ui;
-
-/// An answer to a request a pane started, routed back to that pane.
-pub struct Response {
-    pub pane: Pane,
-    pub payload: Box<dyn Any + Send>,
-}
 
 /// What a pane may use while it handles input or answers.
 pub struct PaneCtx<'a> {
@@ -52,19 +47,16 @@ pub struct PaneCtx<'a> {
 }
 
 impl PaneCtx<'_> {
-    /// Run `request` in the background; its answer comes back to `pane` as a [`Response`].
-    pub fn spawn<T: Any + Send>(
+    /// Run `request` in the background; its answer (a variant of a pane's answer enum) comes
+    /// back to that pane's [`Answers::on_answer`].
+    pub fn spawn<A: Into<PaneAnswer> + Send + 'static>(
         &self,
-        pane: Pane,
-        request: impl Future<Output = T> + Send + 'static,
+        request: impl Future<Output = A> + Send + 'static,
     ) {
         let tx = self.tx.clone();
         tokio::spawn(async move {
-            let payload = request.await;
-            let _ = tx.send(AppEvent::Response(Response {
-                pane,
-                payload: Box::new(payload),
-            }));
+            let answer = request.await.into();
+            let _ = tx.send(AppEvent::Answer(answer));
         });
     }
 
@@ -73,9 +65,13 @@ impl PaneCtx<'_> {
         *self.notice = Some(message.into());
     }
 
-    /// Tell the app a request found the backend unreachable.
-    pub fn offline(&mut self) {
-        *self.went_offline = true;
+    /// The one rule for a failed request: a transient failure (the backend unreachable or
+    /// overloaded) marks the console offline. Returns the error's message, to show.
+    pub fn failed(&mut self, error: &ClientError) -> String {
+        if error.is_transient() {
+            *self.went_offline = true;
+        }
+        error.to_string()
     }
 
     /// Write a decision to the journal (on disk before this returns); the app sends it once the
@@ -134,9 +130,6 @@ pub trait PaneView: Send {
     /// A live event from the backend.
     fn on_event(&mut self, _event: &Event, _ctx: &mut PaneCtx) {}
 
-    /// The answer to one of this pane's requests.
-    fn on_response(&mut self, payload: Box<dyn Any + Send>, ctx: &mut PaneCtx);
-
     /// A journaled decision this pane recorded was applied or refused.
     fn on_decision(&mut self, _key: &str, _outcome: &DecisionOutcome, _ctx: &mut PaneCtx) {}
 
@@ -147,6 +140,108 @@ pub trait PaneView: Send {
 
     /// Called before the console exits: give back what the pane holds (e.g. claims).
     fn on_exit(&mut self, _ctx: &mut PaneCtx) {}
+}
+
+/// A pane's answers: the enum its requests yield, handled in one exhaustive `match`.
+pub trait Answers: PaneView {
+    type Answer: Send + 'static + Into<PaneAnswer> + TryFrom<PaneAnswer, Error = PaneAnswer>;
+
+    /// The answer to one of this pane's requests.
+    fn on_answer(&mut self, answer: Self::Answer, ctx: &mut PaneCtx);
+}
+
+/// Declares, from one row per pane (its [`Pane`], view type and answer enum), the enum of every
+/// pane's answers and the enum holding a pane of any kind, so the app routes an answer to its
+/// pane with the types checked.
+macro_rules! pane_views {
+    ($($pane:ident => $view:ty, $answer:ty;)*) => {
+        /// An answer to a request a pane started, for that pane (boxed: answers differ
+        /// widely in size and travel through the app's channel).
+        pub enum PaneAnswer {
+            $($pane(Box<$answer>),)*
+        }
+
+        impl PaneAnswer {
+            /// The pane the answer is for.
+            pub fn pane(&self) -> Pane {
+                match self {
+                    $(PaneAnswer::$pane(_) => Pane::$pane,)*
+                }
+            }
+        }
+
+        $(
+            impl From<$answer> for PaneAnswer {
+                fn from(answer: $answer) -> PaneAnswer {
+                    PaneAnswer::$pane(Box::new(answer))
+                }
+            }
+
+            impl TryFrom<PaneAnswer> for $answer {
+                type Error = PaneAnswer;
+
+                fn try_from(answer: PaneAnswer) -> Result<$answer, PaneAnswer> {
+                    match answer {
+                        PaneAnswer::$pane(answer) => Ok(*answer),
+                        #[allow(unreachable_patterns)]
+                        other => Err(other),
+                    }
+                }
+            }
+        )*
+
+        /// A pane of any kind, as the app holds it.
+        pub enum View {
+            $($pane(Box<$view>),)*
+        }
+
+        impl View {
+            /// Hand `answer` to this pane; an answer for another pane is given back.
+            pub fn on_answer(
+                &mut self,
+                answer: PaneAnswer,
+                ctx: &mut PaneCtx,
+            ) -> Result<(), PaneAnswer> {
+                match (self, answer) {
+                    $((View::$pane(view), PaneAnswer::$pane(answer)) => {
+                        view.on_answer(*answer, ctx);
+                        Ok(())
+                    })*
+                    #[allow(unreachable_patterns)]
+                    (_, answer) => Err(answer),
+                }
+            }
+        }
+
+        impl Deref for View {
+            type Target = dyn PaneView;
+
+            fn deref(&self) -> &(dyn PaneView + 'static) {
+                match self {
+                    $(View::$pane(view) => view.as_ref(),)*
+                }
+            }
+        }
+
+        impl DerefMut for View {
+            fn deref_mut(&mut self) -> &mut (dyn PaneView + 'static) {
+                match self {
+                    $(View::$pane(view) => view.as_mut(),)*
+                }
+            }
+        }
+    };
+}
+
+pane_views! {
+    Queue => queue::QueuePane, queue::Answer;
+    Tallies => tallies::TalliesPane, tallies::Answer;
+    Deadlines => deadlines::DeadlinesPane, deadlines::Answer;
+    Rationale => rationale::RationalePane, rationale::Answer;
+    Reports => reports::ReportsPane, reports::Answer;
+    Certificates => certificates::CertificatesPane, certificates::Answer;
+    Outbox => outbox::OutboxPane, outbox::Answer;
+    Ranking => ranking::RankingPane, ranking::Answer;
 }
 
 /// The panes a role may use, in tab order. The server enforces roles; this only hides what a
@@ -170,16 +265,16 @@ pub fn allowed(pane: Pane, role: Role) -> bool {
 }
 
 /// Build the pane for `pane`.
-pub fn build(pane: Pane) -> Box<dyn PaneView> {
+pub fn build(pane: Pane) -> View {
     match pane {
-        Pane::Queue => Box::new(queue::QueuePane::new()),
-        Pane::Deadlines => Box::new(deadlines::DeadlinesPane::default()),
-        Pane::Tallies => Box::new(tallies::TalliesPane::default()),
-        Pane::Rationale => Box::new(rationale::RationalePane::new()),
-        Pane::Reports => Box::new(reports::ReportsPane::default()),
-        Pane::Outbox => Box::new(outbox::OutboxPane::default()),
-        Pane::Certificates => Box::new(certificates::CertificatesPane::new()),
-        Pane::Ranking => Box::new(ranking::RankingPane::new()),
+        Pane::Queue => View::Queue(Box::new(queue::QueuePane::new())),
+        Pane::Deadlines => View::Deadlines(Box::default()),
+        Pane::Tallies => View::Tallies(Box::default()),
+        Pane::Rationale => View::Rationale(Box::new(rationale::RationalePane::new())),
+        Pane::Reports => View::Reports(Box::default()),
+        Pane::Outbox => View::Outbox(Box::default()),
+        Pane::Certificates => View::Certificates(Box::new(certificates::CertificatesPane::new())),
+        Pane::Ranking => View::Ranking(Box::new(ranking::RankingPane::new())),
     }
 }
 
@@ -190,7 +285,7 @@ pub mod testing {
     use mosharekat_api::Role;
     use tokio::sync::mpsc;
 
-    use super::PaneCtx;
+    use super::{Answers, PaneCtx};
     use crate::app::AppEvent;
     use crate::client::Client;
     use crate::i18n::{I18n, Locale};
@@ -275,6 +370,61 @@ pub mod testing {
                 tx: &self.tx,
                 notice: &mut self.notice,
                 went_offline: &mut self.went_offline,
+            }
+        }
+    }
+
+    impl TestCtx {
+        /// The next answer a spawned request sends back (at most `wait` away), as the answer
+        /// of pane type `P`.
+        pub async fn next_answer_within<P: Answers>(
+            &mut self,
+            wait: std::time::Duration,
+            what: &str,
+        ) -> P::Answer {
+            loop {
+                let event = tokio::time::timeout(wait, self.rx.recv())
+                    .await
+                    .unwrap_or_else(|_| panic!("waited {wait:?} for {what}"))
+                    .expect("channel open");
+                if let AppEvent::Answer(answer) = event {
+                    let pane = answer.pane();
+                    return P::Answer::try_from(answer)
+                        .unwrap_or_else(|_| panic!("{what}: an answer for the {pane:?} pane"));
+                }
+            }
+        }
+
+        /// The next answer a spawned request sends back, for pane type `P` (waits up to 20 s).
+        pub async fn next_answer<P: Answers>(&mut self, what: &str) -> P::Answer {
+            self.next_answer_within::<P>(std::time::Duration::from_secs(20), what)
+                .await
+        }
+
+        /// Hand the answers of spawned requests to `pane` until `until` holds (each waited for
+        /// at most 10 s).
+        pub async fn pump<P: Answers>(
+            &mut self,
+            pane: &mut P,
+            what: &str,
+            until: impl Fn(&P) -> bool,
+        ) {
+            while !until(pane) {
+                let answer = self
+                    .next_answer_within::<P>(std::time::Duration::from_secs(10), what)
+                    .await;
+                pane.on_answer(answer, &mut self.ctx());
+            }
+        }
+
+        /// Hand `pane` every answer that arrives before the channel stays quiet for `quiet`.
+        pub async fn drain<P: Answers>(&mut self, pane: &mut P, quiet: std::time::Duration) {
+            while let Ok(Some(event)) = tokio::time::timeout(quiet, self.rx.recv()).await {
+                if let AppEvent::Answer(answer) = event {
+                    let answer = P::Answer::try_from(answer)
+                        .unwrap_or_else(|a| panic!("an answer for the {:?} pane", a.pane()));
+                    pane.on_answer(answer, &mut self.ctx());
+                }
             }
         }
     }

@@ -13,7 +13,6 @@ pub mod qr;
 #[cfg(test)]
 pub(crate) mod tests;
 
-use std::any::Any;
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Duration, Utc};
@@ -24,7 +23,7 @@ use mosharekat_api::{
     PublicCertificate,
 };
 
-use super::{PaneCtx, PaneView};
+use super::{Answers, PaneCtx, PaneView};
 use crate::client::ClientResult;
 use crate::keymap::{Action, Context, Pane};
 use crate::ui::{Confirm, DialogResult, TextField};
@@ -78,6 +77,16 @@ pub enum Op {
     Approve,
     Reject,
     Revoke,
+}
+
+/// What the pane's requests come back with.
+#[allow(clippy::large_enum_variant, reason = "moved once, into a boxed `PaneAnswer`")]
+pub enum Answer {
+    List(ListAnswer),
+    Write(WriteAnswer),
+    Bulk(BulkAnswer),
+    Public(PublicAnswer),
+    Propose(ProposeAnswer),
 }
 
 /// The answer to a list load.
@@ -236,11 +245,11 @@ impl CertificatesPane {
         self.last_load = Some(ctx.now);
         let filter = self.filter;
         let client = ctx.client.clone();
-        ctx.spawn(Pane::Certificates, async move {
-            ListAnswer {
+        ctx.spawn(async move {
+            Answer::List(ListAnswer {
                 filter,
                 result: client.certificates_list(filter.status()).await,
-            }
+            })
         });
     }
 
@@ -253,11 +262,11 @@ impl CertificatesPane {
             return;
         }
         let client = ctx.client.clone();
-        ctx.spawn(Pane::Certificates, async move {
-            PublicAnswer {
+        ctx.spawn(async move {
+            Answer::Public(PublicAnswer {
                 result: client.public_certificate(&code).await,
                 code,
-            }
+            })
         });
     }
 
@@ -299,24 +308,24 @@ impl CertificatesPane {
         self.pending.insert(cert.id, Op::Approve);
         let client = ctx.client.clone();
         let id = cert.id;
-        ctx.spawn(Pane::Certificates, async move {
-            WriteAnswer {
+        ctx.spawn(async move {
+            Answer::Write(WriteAnswer {
                 id,
                 op: Op::Approve,
                 result: client.approve_certificate(id).await,
-            }
+            })
         });
     }
 
     fn send_reason(&mut self, id: i64, op: Op, reason: String, ctx: &mut PaneCtx) {
         self.pending.insert(id, op);
         let client = ctx.client.clone();
-        ctx.spawn(Pane::Certificates, async move {
+        ctx.spawn(async move {
             let result = match op {
                 Op::Reject => client.reject_certificate(id, &reason).await,
                 _ => client.revoke_certificate(id, &reason).await,
             };
-            WriteAnswer { id, op, result }
+            Answer::Write(WriteAnswer { id, op, result })
         });
     }
 
@@ -383,11 +392,11 @@ impl CertificatesPane {
             self.pending.insert(*id, Op::Approve);
         }
         let client = ctx.client.clone();
-        ctx.spawn(Pane::Certificates, async move {
-            BulkAnswer {
+        ctx.spawn(async move {
+            Answer::Bulk(BulkAnswer {
                 result: client.bulk_approve_certificates(ids.clone()).await,
                 ids,
-            }
+            })
         });
     }
 
@@ -400,8 +409,8 @@ impl CertificatesPane {
         self.proposing = true;
         ctx.notify(i18n.text("pane.certificates.proposing"));
         let client = ctx.client.clone();
-        ctx.spawn(Pane::Certificates, async move {
-            ProposeAnswer(client.propose_certificates(None).await)
+        ctx.spawn(async move {
+            Answer::Propose(ProposeAnswer(client.propose_certificates(None).await))
         });
     }
 
@@ -440,10 +449,8 @@ impl CertificatesPane {
                 self.fetch_public(ctx);
             }
             Err(e) => {
-                if e.is_transient() {
-                    ctx.offline();
-                }
-                ctx.notify(i18n.format("error.generic", &[("message", &e.to_string())]));
+                let message = ctx.failed(&e);
+                ctx.notify(i18n.format("error.generic", &[("message", &message)]));
             }
         }
     }
@@ -476,10 +483,8 @@ impl CertificatesPane {
                 self.fetch_public(ctx);
             }
             Err(e) => {
-                if e.is_transient() {
-                    ctx.offline();
-                }
-                ctx.notify(i18n.format("error.generic", &[("message", &e.to_string())]));
+                let message = ctx.failed(&e);
+                ctx.notify(i18n.format("error.generic", &[("message", &message)]));
             }
         }
     }
@@ -671,84 +676,6 @@ impl PaneView for CertificatesPane {
         }
     }
 
-    fn on_response(&mut self, payload: Box<dyn Any + Send>, ctx: &mut PaneCtx) {
-        let payload = match payload.downcast::<ListAnswer>() {
-            Ok(answer) => {
-                if answer.filter != self.filter {
-                    return;
-                }
-                self.loading = false;
-                match answer.result {
-                    Ok((items, truncated)) => {
-                        self.error = None;
-                        self.set_list(items, truncated);
-                        self.fetch_public(ctx);
-                    }
-                    Err(e) => {
-                        if e.is_transient() {
-                            ctx.offline();
-                        }
-                        self.error = Some(e.to_string());
-                    }
-                }
-                return;
-            }
-            Err(other) => other,
-        };
-        let payload = match payload.downcast::<WriteAnswer>() {
-            Ok(answer) => return self.on_write(*answer, ctx),
-            Err(other) => other,
-        };
-        let payload = match payload.downcast::<BulkAnswer>() {
-            Ok(answer) => return self.on_bulk(*answer, ctx),
-            Err(other) => other,
-        };
-        let payload = match payload.downcast::<PublicAnswer>() {
-            Ok(answer) => {
-                match answer.result {
-                    Ok(public) => {
-                        let url = public.credential.credential_status.id;
-                        if url.starts_with("https://") || url.starts_with("http://") {
-                            self.public_urls.insert(answer.code, url);
-                        }
-                    }
-                    Err(e) => {
-                        // The URL made from this backend's address is shown meanwhile.
-                        tracing::warn!("public certificate {}: {e}", answer.code);
-                        self.public_requested.remove(&answer.code);
-                    }
-                }
-                return;
-            }
-            Err(other) => other,
-        };
-        if let Ok(answer) = payload.downcast::<ProposeAnswer>() {
-            self.proposing = false;
-            let i18n = ctx.i18n;
-            match answer.0 {
-                Ok(response) => {
-                    ctx.notify(i18n.format(
-                        "pane.certificates.proposed",
-                        &[
-                            ("count", &i18n.number(response.proposed.len())),
-                            ("consultations", &i18n.number(response.consultations.len())),
-                        ],
-                    ));
-                    if !response.proposed.is_empty() {
-                        self.loading = false;
-                        self.load(ctx);
-                    }
-                }
-                Err(e) => {
-                    if e.is_transient() {
-                        ctx.offline();
-                    }
-                    ctx.notify(i18n.format("error.generic", &[("message", &e.to_string())]));
-                }
-            }
-        }
-    }
-
     fn on_tick(&mut self, ctx: &mut PaneCtx) {
         let due = self.last_load.is_none_or(|at| ctx.now - at >= RELOAD_EVERY);
         if self.stale && !self.loading && due && ctx.online {
@@ -763,5 +690,70 @@ impl PaneView for CertificatesPane {
         ui: &crate::ui::Ui,
     ) {
         draw::draw(self, frame, area, ui);
+    }
+}
+
+impl Answers for CertificatesPane {
+    type Answer = Answer;
+
+    fn on_answer(&mut self, answer: Answer, ctx: &mut PaneCtx) {
+        match answer {
+            Answer::List(answer) => {
+                if answer.filter != self.filter {
+                    return;
+                }
+                self.loading = false;
+                match answer.result {
+                    Ok((items, truncated)) => {
+                        self.error = None;
+                        self.set_list(items, truncated);
+                        self.fetch_public(ctx);
+                    }
+                    Err(e) => {
+                        self.error = Some(ctx.failed(&e));
+                    }
+                }
+            }
+            Answer::Write(answer) => self.on_write(answer, ctx),
+            Answer::Bulk(answer) => self.on_bulk(answer, ctx),
+            Answer::Public(answer) => {
+                match answer.result {
+                    Ok(public) => {
+                        let url = public.credential.credential_status.id;
+                        if url.starts_with("https://") || url.starts_with("http://") {
+                            self.public_urls.insert(answer.code, url);
+                        }
+                    }
+                    Err(e) => {
+                        // The URL made from this backend's address is shown meanwhile.
+                        tracing::warn!("public certificate {}: {e}", answer.code);
+                        self.public_requested.remove(&answer.code);
+                    }
+                }
+            }
+            Answer::Propose(answer) => {
+                self.proposing = false;
+                let i18n = ctx.i18n;
+                match answer.0 {
+                    Ok(response) => {
+                        ctx.notify(i18n.format(
+                            "pane.certificates.proposed",
+                            &[
+                                ("count", &i18n.number(response.proposed.len())),
+                                ("consultations", &i18n.number(response.consultations.len())),
+                            ],
+                        ));
+                        if !response.proposed.is_empty() {
+                            self.loading = false;
+                            self.load(ctx);
+                        }
+                    }
+                    Err(e) => {
+                        let message = ctx.failed(&e);
+                        ctx.notify(i18n.format("error.generic", &[("message", &message)]));
+                    }
+                }
+            }
+        }
     }
 }

@@ -11,7 +11,6 @@ mod draw;
 #[cfg(test)]
 pub(crate) mod tests;
 
-use std::any::Any;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
@@ -19,7 +18,7 @@ use mosharekat_api::{Event, EventKind, OutboxMessage, OutboxStatus};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use super::{PaneCtx, PaneView};
+use super::{Answers, PaneCtx, PaneView};
 use crate::client::{Client, ClientError, ClientResult};
 use crate::keymap::{Action, Context, Pane};
 use crate::ui::{Confirm, DialogResult, Ui};
@@ -53,6 +52,12 @@ pub struct Loaded {
     pub truncated: bool,
     /// List pages the load read (at most two: [`KEEP`] over [`PAGE`]).
     pub pages: usize,
+}
+
+/// What the pane's requests come back with.
+pub enum Answer {
+    List(ListAnswer),
+    Retry(RetryAnswer),
 }
 
 pub struct ListAnswer {
@@ -177,7 +182,8 @@ impl OutboxPane {
         self.loading = true;
         self.stale = false;
         self.last_load = Some(ctx.now);
-        ctx.spawn(Pane::Outbox, load(ctx.client.clone(), self.filter));
+        let request = load(ctx.client.clone(), self.filter);
+        ctx.spawn(async move { Answer::List(request.await) });
     }
 
     fn select(&mut self, index: usize) {
@@ -215,11 +221,11 @@ impl OutboxPane {
     fn retry(&mut self, id: i64, ctx: &mut PaneCtx) {
         self.retrying.insert(id);
         let client = ctx.client.clone();
-        ctx.spawn(Pane::Outbox, async move {
-            RetryAnswer {
+        ctx.spawn(async move {
+            Answer::Retry(RetryAnswer {
                 id,
                 result: client.retry_outbox(id).await,
-            }
+            })
         });
     }
 
@@ -240,9 +246,7 @@ impl OutboxPane {
                 self.stale = true;
             }
             Err(e) => {
-                if e.is_transient() {
-                    ctx.offline();
-                }
+                ctx.failed(&e);
                 ctx.notify(error_text(ctx, &e));
                 self.stale = true;
             }
@@ -339,35 +343,6 @@ impl PaneView for OutboxPane {
         }
     }
 
-    fn on_response(&mut self, payload: Box<dyn Any + Send>, ctx: &mut PaneCtx) {
-        let payload = match payload.downcast::<ListAnswer>() {
-            Ok(answer) => {
-                // An answer for a filter no longer chosen (its successor is on its way).
-                if answer.filter != self.filter {
-                    return;
-                }
-                self.loading = false;
-                match answer.result {
-                    Ok(loaded) => {
-                        self.error = None;
-                        self.set_loaded(loaded);
-                    }
-                    Err(e) => {
-                        if e.is_transient() {
-                            ctx.offline();
-                        }
-                        self.error = Some(error_text(ctx, &e));
-                    }
-                }
-                return;
-            }
-            Err(other) => other,
-        };
-        if let Ok(answer) = payload.downcast::<RetryAnswer>() {
-            self.on_retried(*answer, ctx);
-        }
-    }
-
     fn on_tick(&mut self, ctx: &mut PaneCtx) {
         if !self.shown || self.loading || !ctx.online {
             return;
@@ -385,6 +360,35 @@ impl PaneView for OutboxPane {
         self.draw_pane(frame, area, ui);
         if let Some((_, confirm)) = &self.confirm {
             confirm.draw(frame, area, ui);
+        }
+    }
+}
+
+impl Answers for OutboxPane {
+    type Answer = Answer;
+
+    fn on_answer(&mut self, answer: Answer, ctx: &mut PaneCtx) {
+        match answer {
+            Answer::List(answer) => {
+                // An answer for a filter no longer chosen (its successor is on its way).
+                if answer.filter != self.filter {
+                    return;
+                }
+                self.loading = false;
+                match answer.result {
+                    Ok(loaded) => {
+                        self.error = None;
+                        self.set_loaded(loaded);
+                    }
+                    Err(e) => {
+                        ctx.failed(&e);
+                        self.error = Some(error_text(ctx, &e));
+                    }
+                }
+            }
+            Answer::Retry(answer) => {
+                self.on_retried(answer, ctx);
+            }
         }
     }
 }

@@ -12,12 +12,12 @@ use mosharekat_rtl::{BidiMode, LayoutOptions, Shaping};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use super::{Count, ListAnswer, Loaded, OutboxPane, RetryAnswer, next_filter};
+use super::{Answer, Count, ListAnswer, Loaded, OutboxPane, RetryAnswer, next_filter};
 use crate::client::{Client, ClientError};
 use crate::i18n::{I18n, Locale};
 use crate::keymap::{Action, Context, Keymap, Pane};
-use crate::panes::PaneView;
 use crate::panes::testing::{TestCtx, test_ctx};
+use crate::panes::{Answers, PaneView};
 use crate::theme::Theme;
 use crate::ui::Ui;
 
@@ -102,8 +102,8 @@ fn new_ctx(lang: &str) -> TestCtx {
 fn loaded(t: &mut TestCtx) -> OutboxPane {
     let mut pane = OutboxPane::default();
     pane.refresh(&mut t.ctx());
-    pane.on_response(
-        Box::new(ListAnswer {
+    pane.on_answer(
+        Answer::List(ListAnswer {
             filter: None,
             result: Ok(loaded_of(None)),
         }),
@@ -202,8 +202,8 @@ async fn only_a_dead_message_is_retried_and_only_after_a_yes() {
     pane.on_action(Action::Submit, &mut t.ctx());
     let mut back = message(5, OutboxStatus::Pending, Channel::Bale);
     back.attempts = 0;
-    pane.on_response(
-        Box::new(RetryAnswer {
+    pane.on_answer(
+        Answer::Retry(RetryAnswer {
             id: 5,
             result: Ok(back),
         }),
@@ -220,8 +220,8 @@ async fn only_a_dead_message_is_retried_and_only_after_a_yes() {
 async fn a_refused_retry_is_said() {
     let mut t = new_ctx("en");
     let mut pane = loaded(&mut t);
-    pane.on_response(
-        Box::new(RetryAnswer {
+    pane.on_answer(
+        Answer::Retry(RetryAnswer {
             id: 5,
             result: Err(ClientError::Api {
                 status: 409,
@@ -286,8 +286,8 @@ async fn filtering_keeps_only_that_status_on_screen() {
             .all(|m| m.status == OutboxStatus::Dead)
     );
     // An answer for an earlier filter is not taken; the one for this filter is.
-    pane.on_response(
-        Box::new(ListAnswer {
+    pane.on_answer(
+        Answer::List(ListAnswer {
             filter: None,
             result: Ok(loaded_of(None)),
         }),
@@ -299,8 +299,8 @@ async fn filtering_keeps_only_that_status_on_screen() {
             .all(|m| m.status == OutboxStatus::Dead)
     );
     assert!(pane.loading());
-    pane.on_response(
-        Box::new(ListAnswer {
+    pane.on_answer(
+        Answer::List(ListAnswer {
             filter: Some(OutboxStatus::Dead),
             result: Ok(loaded_of(Some(OutboxStatus::Dead))),
         }),
@@ -345,8 +345,8 @@ async fn empty_and_loading_states() {
     let mut t = new_ctx("en");
     let mut pane = OutboxPane::default();
     assert!(render(&mut pane, "en", 80, 24).contains("Loading"));
-    pane.on_response(
-        Box::new(ListAnswer {
+    pane.on_answer(
+        Answer::List(ListAnswer {
             filter: None,
             result: Ok(Loaded::default()),
         }),
@@ -363,7 +363,6 @@ pub(crate) async fn retry_a_dead_message_from_the_console(
     hook: &crate::panes::reports::tests::Receiver,
     consultation_id: i64,
 ) {
-    use crate::panes::reports::tests::pump;
     use std::sync::atomic::Ordering;
 
     // Wait (over HTTP) until the delivery gave up.
@@ -386,12 +385,12 @@ pub(crate) async fn retry_a_dead_message_from_the_console(
     let mut t = test_ctx(client.clone(), "en", Utc::now());
     let mut pane = OutboxPane::default();
     pane.refresh(&mut t.ctx());
-    pump(&mut pane, &mut t, |p| !p.loading()).await;
+    t.pump(&mut pane, "an answer", |p| !p.loading()).await;
     assert_eq!(pane.count(OutboxStatus::Dead).n, 1);
     for _ in 0..3 {
         pane.on_action(Action::CycleFilter, &mut t.ctx());
     }
-    pump(&mut pane, &mut t, |p| !p.loading()).await;
+    t.pump(&mut pane, "an answer", |p| !p.loading()).await;
     assert_eq!(pane.selected().map(|m| m.id), Some(dead.id));
     let screen = render(&mut pane, "en", 160, 48);
     assert!(screen.contains("Last error:"), "{screen}");
@@ -400,7 +399,7 @@ pub(crate) async fn retry_a_dead_message_from_the_console(
     pane.on_action(Action::Retry, &mut t.ctx());
     assert_eq!(pane.context(), Context::Dialog);
     pane.on_action(Action::Submit, &mut t.ctx());
-    pump(&mut pane, &mut t, |p| {
+    t.pump(&mut pane, "an answer", |p| {
         p.selected()
             .is_some_and(|m| m.status == OutboxStatus::Pending)
     })
@@ -414,7 +413,7 @@ pub(crate) async fn retry_a_dead_message_from_the_console(
     let give_up = std::time::Instant::now() + std::time::Duration::from_secs(20);
     while pane.count(OutboxStatus::Sent).n != 1 {
         assert!(std::time::Instant::now() < give_up, "never delivered");
-        pump(&mut pane, &mut t, |p| !p.loading()).await;
+        t.pump(&mut pane, "an answer", |p| !p.loading()).await;
         if pane.count(OutboxStatus::Sent).n == 1 {
             break;
         }

@@ -6,7 +6,6 @@ mod draw;
 #[cfg(test)]
 mod tests;
 
-use std::any::Any;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
@@ -15,7 +14,7 @@ use mosharekat_api::{
     LeaderboardQuery, LeaderboardResponse, ParticipantScore, Period, Province,
 };
 
-use super::{PaneCtx, PaneView};
+use super::{Answers, PaneCtx, PaneView};
 use crate::client::ClientResult;
 use crate::keymap::{Action, Pane};
 
@@ -24,6 +23,13 @@ pub const LIMIT: u32 = 200;
 
 /// The shortest time between two reloads caused by live events.
 const RELOAD_EVERY: Duration = Duration::seconds(5);
+
+/// What the pane's requests come back with.
+pub enum Answer {
+    Board(BoardAnswer),
+    Score(ScoreAnswer),
+    Consultations(ConsultationsAnswer),
+}
 
 /// The answer to a leaderboard request, with the filters it was asked with.
 pub struct BoardAnswer {
@@ -181,11 +187,11 @@ impl RankingPane {
         self.last_load = Some(ctx.now);
         let query = self.query.clone();
         let client = ctx.client.clone();
-        ctx.spawn(Pane::Ranking, async move {
-            BoardAnswer {
+        ctx.spawn(async move {
+            Answer::Board(BoardAnswer {
                 result: client.leaderboard(&query).await,
                 query,
-            }
+            })
         });
     }
 
@@ -207,11 +213,11 @@ impl RankingPane {
         self.explaining = Some(id);
         self.score_error = None;
         let client = ctx.client.clone();
-        ctx.spawn(Pane::Ranking, async move {
-            ScoreAnswer {
+        ctx.spawn(async move {
+            Answer::Score(ScoreAnswer {
                 participant_id: id,
                 result: client.participant_score(id).await,
-            }
+            })
         });
     }
 
@@ -233,8 +239,8 @@ impl PaneView for RankingPane {
         if !self.consultations_requested {
             self.consultations_requested = true;
             let client = ctx.client.clone();
-            ctx.spawn(Pane::Ranking, async move {
-                ConsultationsAnswer(client.all_consultations().await)
+            ctx.spawn(async move {
+                Answer::Consultations(ConsultationsAnswer(client.all_consultations().await))
             });
         }
         self.scores.clear();
@@ -288,61 +294,6 @@ impl PaneView for RankingPane {
         }
     }
 
-    fn on_response(&mut self, payload: Box<dyn Any + Send>, ctx: &mut PaneCtx) {
-        let payload = match payload.downcast::<BoardAnswer>() {
-            Ok(answer) => {
-                // An answer for filters since changed is not what is on screen.
-                if answer.query != self.query {
-                    return;
-                }
-                self.loading = false;
-                match answer.result {
-                    Ok(board) => {
-                        self.error = None;
-                        self.set_board(board);
-                    }
-                    Err(e) => {
-                        if e.is_transient() {
-                            ctx.offline();
-                        }
-                        self.error = Some(e.to_string());
-                    }
-                }
-                return;
-            }
-            Err(other) => other,
-        };
-        let payload = match payload.downcast::<ScoreAnswer>() {
-            Ok(answer) => {
-                if self.explaining == Some(answer.participant_id) {
-                    self.explaining = None;
-                }
-                match answer.result {
-                    Ok(score) => self.set_score(score),
-                    Err(e) => {
-                        if e.is_transient() {
-                            ctx.offline();
-                        }
-                        self.score_error = Some((answer.participant_id, e.to_string()));
-                    }
-                }
-                return;
-            }
-            Err(other) => other,
-        };
-        if let Ok(answer) = payload.downcast::<ConsultationsAnswer>() {
-            match answer.0 {
-                Ok(list) => self.set_consultations(list),
-                Err(e) => {
-                    self.consultations_requested = false;
-                    if e.is_transient() {
-                        ctx.offline();
-                    }
-                }
-            }
-        }
-    }
-
     fn on_tick(&mut self, ctx: &mut PaneCtx) {
         let due = self.last_load.is_none_or(|at| ctx.now - at >= RELOAD_EVERY);
         if self.stale && !self.loading && due && ctx.online {
@@ -357,5 +308,49 @@ impl PaneView for RankingPane {
         ui: &crate::ui::Ui,
     ) {
         draw::draw(self, frame, area, ui);
+    }
+}
+
+impl Answers for RankingPane {
+    type Answer = Answer;
+
+    fn on_answer(&mut self, answer: Answer, ctx: &mut PaneCtx) {
+        match answer {
+            Answer::Board(answer) => {
+                // An answer for filters since changed is not what is on screen.
+                if answer.query != self.query {
+                    return;
+                }
+                self.loading = false;
+                match answer.result {
+                    Ok(board) => {
+                        self.error = None;
+                        self.set_board(board);
+                    }
+                    Err(e) => {
+                        self.error = Some(ctx.failed(&e));
+                    }
+                }
+            }
+            Answer::Score(answer) => {
+                if self.explaining == Some(answer.participant_id) {
+                    self.explaining = None;
+                }
+                match answer.result {
+                    Ok(score) => self.set_score(score),
+                    Err(e) => {
+                        ctx.failed(&e);
+                        self.score_error = Some((answer.participant_id, e.to_string()));
+                    }
+                }
+            }
+            Answer::Consultations(answer) => match answer.0 {
+                Ok(list) => self.set_consultations(list),
+                Err(e) => {
+                    self.consultations_requested = false;
+                    ctx.failed(&e);
+                }
+            },
+        }
     }
 }

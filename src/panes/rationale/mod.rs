@@ -15,7 +15,6 @@ mod draw;
 #[cfg(test)]
 mod tests;
 
-use std::any::Any;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
@@ -27,7 +26,7 @@ use mosharekat_api::{
 use mosharekat_rtl::EditorState;
 use tui_textarea::TextArea;
 
-use super::{PaneCtx, PaneView};
+use super::{Answers, PaneCtx, PaneView};
 use crate::client::proposals::SaveOutcome;
 use crate::client::{Client, ClientResult};
 use crate::keymap::{Action, Context, Pane};
@@ -240,6 +239,14 @@ impl Editor {
     }
 }
 
+/// What the pane's requests come back with.
+pub enum Answer {
+    Save(SaveAnswer),
+    Proposals(ProposalsAnswer),
+    Consultations(ConsultationsAnswer),
+    Publish(PublishAnswer),
+}
+
 /// The answer to the consultation list request.
 pub struct ConsultationsAnswer(pub ClientResult<Vec<Consultation>>);
 
@@ -442,8 +449,8 @@ impl RationalePane {
         }
         self.consultations_loading = true;
         let client = ctx.client.clone();
-        ctx.spawn(Pane::Rationale, async move {
-            ConsultationsAnswer(client.all_consultations().await)
+        ctx.spawn(async move {
+            Answer::Consultations(ConsultationsAnswer(client.all_consultations().await))
         });
     }
 
@@ -458,11 +465,11 @@ impl RationalePane {
         self.proposals_loading = true;
         self.reload = false;
         let client = ctx.client.clone();
-        ctx.spawn(Pane::Rationale, async move {
-            ProposalsAnswer {
+        ctx.spawn(async move {
+            Answer::Proposals(ProposalsAnswer {
                 consultation_id: id,
                 result: client.all_proposals(id).await,
-            }
+            })
         });
     }
 
@@ -499,8 +506,7 @@ impl RationalePane {
         let client = ctx.client.clone();
         let edits = editor.edits;
         ctx.spawn(
-            Pane::Rationale,
-            save_request(client, proposal_id, edits, request),
+            async move { Answer::Save(save_request(client, proposal_id, edits, request).await) },
         );
     }
 
@@ -755,11 +761,11 @@ impl RationalePane {
         self.publish_after_save = false;
         self.publishing = true;
         let client = ctx.client.clone();
-        ctx.spawn(Pane::Rationale, async move {
-            PublishAnswer {
+        ctx.spawn(async move {
+            Answer::Publish(PublishAnswer {
                 consultation_id: id,
                 result: client.publish_decisions(id).await,
-            }
+            })
         });
     }
 
@@ -800,12 +806,11 @@ impl RationalePane {
                 }
                 Err(e) => {
                     editor.again = false;
+                    // Published meanwhile, or not reachable: what is typed stays here.
+                    editor.error = Some(ctx.failed(&e));
                     if e.is_transient() {
-                        ctx.offline();
                         editor.retry_at = Some(ctx.now + RETRY_SAVE);
                     }
-                    // Published meanwhile, or not reachable: what is typed stays here.
-                    editor.error = Some(e.to_string());
                     ctx.notify(
                         i18n.format("rationale.save_failed", &[("message", &e.to_string())]),
                     );
@@ -876,9 +881,7 @@ impl RationalePane {
                 }
             }
             Err(e) => {
-                if e.is_transient() {
-                    ctx.offline();
-                }
+                ctx.failed(&e);
                 let head = match e.code() {
                     Some("missing_translation") => {
                         i18n.text("pane.rationale.needs_both_languages").to_owned()
@@ -1039,62 +1042,6 @@ impl PaneView for RationalePane {
         }
     }
 
-    fn on_response(&mut self, payload: Box<dyn Any + Send>, ctx: &mut PaneCtx) {
-        let payload = match payload.downcast::<SaveAnswer>() {
-            Ok(answer) => return self.on_saved(*answer, ctx),
-            Err(other) => other,
-        };
-        let payload = match payload.downcast::<ProposalsAnswer>() {
-            Ok(answer) => {
-                self.proposals_loading = false;
-                match answer.result {
-                    Ok(list) => self.set_proposals(answer.consultation_id, list),
-                    Err(e) => {
-                        if e.is_transient() {
-                            ctx.offline();
-                        }
-                        if self.current == Some(answer.consultation_id) {
-                            self.proposals_error = Some(e.to_string());
-                        }
-                    }
-                }
-                // Again when asked meanwhile or for another consultation; a failed load waits
-                // for a refresh, an event or reconnection (no loop while offline).
-                if self.reload || Some(answer.consultation_id) != self.current {
-                    self.load_proposals(ctx);
-                }
-                return;
-            }
-            Err(other) => other,
-        };
-        let payload = match payload.downcast::<ConsultationsAnswer>() {
-            Ok(answer) => {
-                self.consultations_loading = false;
-                match answer.0 {
-                    Ok(list) => {
-                        let before = self.current;
-                        self.consultations_error = None;
-                        self.set_consultations(list);
-                        if self.current != before || self.proposals_of != self.current {
-                            self.load_proposals(ctx);
-                        }
-                    }
-                    Err(e) => {
-                        if e.is_transient() {
-                            ctx.offline();
-                        }
-                        self.consultations_error = Some(e.to_string());
-                    }
-                }
-                return;
-            }
-            Err(other) => other,
-        };
-        if let Ok(answer) = payload.downcast::<PublishAnswer>() {
-            self.on_published(*answer, ctx);
-        }
-    }
-
     fn on_tick(&mut self, ctx: &mut PaneCtx) {
         let now = ctx.now;
         let due: Vec<i64> = self
@@ -1164,5 +1111,51 @@ impl PaneView for RationalePane {
         ui: &crate::ui::Ui,
     ) {
         draw::draw(self, frame, area, ui);
+    }
+}
+
+impl Answers for RationalePane {
+    type Answer = Answer;
+
+    fn on_answer(&mut self, answer: Answer, ctx: &mut PaneCtx) {
+        match answer {
+            Answer::Save(answer) => self.on_saved(answer, ctx),
+            Answer::Proposals(answer) => {
+                self.proposals_loading = false;
+                match answer.result {
+                    Ok(list) => self.set_proposals(answer.consultation_id, list),
+                    Err(e) => {
+                        ctx.failed(&e);
+                        if self.current == Some(answer.consultation_id) {
+                            self.proposals_error = Some(e.to_string());
+                        }
+                    }
+                }
+                // Again when asked meanwhile or for another consultation; a failed load waits
+                // for a refresh, an event or reconnection (no loop while offline).
+                if self.reload || Some(answer.consultation_id) != self.current {
+                    self.load_proposals(ctx);
+                }
+            }
+            Answer::Consultations(answer) => {
+                self.consultations_loading = false;
+                match answer.0 {
+                    Ok(list) => {
+                        let before = self.current;
+                        self.consultations_error = None;
+                        self.set_consultations(list);
+                        if self.current != before || self.proposals_of != self.current {
+                            self.load_proposals(ctx);
+                        }
+                    }
+                    Err(e) => {
+                        self.consultations_error = Some(ctx.failed(&e));
+                    }
+                }
+            }
+            Answer::Publish(answer) => {
+                self.on_published(answer, ctx);
+            }
+        }
     }
 }

@@ -12,7 +12,6 @@ mod preview;
 #[cfg(test)]
 pub(crate) mod tests;
 
-use std::any::Any;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -23,10 +22,19 @@ use mosharekat_api::{
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use super::{PaneCtx, PaneView};
+use super::{Answers, PaneCtx, PaneView};
 use crate::client::{Client, ClientError, ClientResult};
 use crate::keymap::{Action, Context, Pane};
 use crate::ui::{Choice, ChoicePicker, Confirm, DialogResult, Ui};
+
+/// What the pane's requests come back with.
+#[allow(clippy::large_enum_variant, reason = "moved once, into a boxed `PaneAnswer`")]
+pub enum Answer {
+    List(ListAnswer),
+    Report(ReportAnswer),
+    Publish(PublishAnswer),
+    Export(ExportAnswer),
+}
 
 /// The answer to the consultation list request.
 pub struct ListAnswer(pub ClientResult<Vec<Consultation>>);
@@ -347,9 +355,7 @@ impl ReportsPane {
         }
         self.list_loading = true;
         let client = ctx.client.clone();
-        ctx.spawn(Pane::Reports, async move {
-            ListAnswer(client.all_consultations().await)
-        });
+        ctx.spawn(async move { Answer::List(ListAnswer(client.all_consultations().await)) });
     }
 
     fn load_report(&mut self, consultation_id: i64, ctx: &mut PaneCtx) {
@@ -359,7 +365,7 @@ impl ReportsPane {
         }
         entry.loading = true;
         let client = ctx.client.clone();
-        ctx.spawn(Pane::Reports, load_report(client, consultation_id));
+        ctx.spawn(async move { Answer::Report(load_report(client, consultation_id).await) });
     }
 
     /// Load the report of the consultation on screen unless it is known.
@@ -392,15 +398,15 @@ impl ReportsPane {
         entry.error = None;
         ctx.notify(ctx.i18n.text("pane.reports.generating").to_owned());
         let client = ctx.client.clone();
-        ctx.spawn(Pane::Reports, async move {
+        ctx.spawn(async move {
             let draft = client.generate_report(id).await;
             let published = published_of(&client, id, draft.as_ref().ok()).await;
-            ReportAnswer {
+            Answer::Report(ReportAnswer {
                 consultation_id: id,
                 generated: true,
                 draft,
                 published,
-            }
+            })
         });
     }
 
@@ -439,11 +445,11 @@ impl ReportsPane {
         }
         entry.publishing = true;
         let client = ctx.client.clone();
-        ctx.spawn(Pane::Reports, async move {
-            PublishAnswer {
+        ctx.spawn(async move {
+            Answer::Publish(PublishAnswer {
                 consultation_id: id,
                 result: client.publish_report(id).await,
-            }
+            })
         });
     }
 
@@ -504,10 +510,8 @@ impl ReportsPane {
             "reports.exporting",
             &[("path", &job.path.display().to_string())],
         ));
-        ctx.spawn(
-            Pane::Reports,
-            run_export(ctx.client.clone(), job, overwrite),
-        );
+        let client = ctx.client.clone();
+        ctx.spawn(async move { Answer::Export(run_export(client, job, overwrite).await) });
     }
 
     fn on_dialog(&mut self, action: Action, ctx: &mut PaneCtx) {
@@ -538,9 +542,7 @@ impl ReportsPane {
     }
 
     fn error_text(&self, e: &ClientError, consultation_id: i64, ctx: &mut PaneCtx) -> String {
-        if e.is_transient() {
-            ctx.offline();
-        }
+        ctx.failed(e);
         if e.code() == Some("consultation_not_closed") {
             let closes = self.list.iter().find(|c| c.id == consultation_id).map(|c| {
                 crate::dates::format_date_time(
@@ -732,9 +734,24 @@ impl PaneView for ReportsPane {
         }
     }
 
-    fn on_response(&mut self, payload: Box<dyn Any + Send>, ctx: &mut PaneCtx) {
-        let payload = match payload.downcast::<ListAnswer>() {
-            Ok(answer) => {
+    fn draw(&mut self, frame: &mut Frame, area: Rect, ui: &Ui) {
+        self.draw_pane(frame, area, ui);
+        match &self.dialog {
+            None => {}
+            Some(Dialog::Publish(_, confirm)) | Some(Dialog::Overwrite(_, confirm)) => {
+                confirm.draw(frame, area, ui)
+            }
+            Some(Dialog::Format(_, picker)) => picker.draw(frame, area, ui),
+        }
+    }
+}
+
+impl Answers for ReportsPane {
+    type Answer = Answer;
+
+    fn on_answer(&mut self, answer: Answer, ctx: &mut PaneCtx) {
+        match answer {
+            Answer::List(answer) => {
                 self.list_loading = false;
                 match answer.0 {
                     Ok(list) => {
@@ -747,37 +764,15 @@ impl PaneView for ReportsPane {
                         }
                     }
                     Err(e) => {
-                        if e.is_transient() {
-                            ctx.offline();
-                        }
-                        self.list_error = Some(e.to_string());
+                        self.list_error = Some(ctx.failed(&e));
                     }
                 }
-                return;
             }
-            Err(other) => other,
-        };
-        let payload = match payload.downcast::<ReportAnswer>() {
-            Ok(answer) => return self.on_report(*answer, ctx),
-            Err(other) => other,
-        };
-        let payload = match payload.downcast::<PublishAnswer>() {
-            Ok(answer) => return self.on_published(*answer, ctx),
-            Err(other) => other,
-        };
-        if let Ok(answer) = payload.downcast::<ExportAnswer>() {
-            self.on_exported(*answer, ctx);
-        }
-    }
-
-    fn draw(&mut self, frame: &mut Frame, area: Rect, ui: &Ui) {
-        self.draw_pane(frame, area, ui);
-        match &self.dialog {
-            None => {}
-            Some(Dialog::Publish(_, confirm)) | Some(Dialog::Overwrite(_, confirm)) => {
-                confirm.draw(frame, area, ui)
+            Answer::Report(answer) => self.on_report(answer, ctx),
+            Answer::Publish(answer) => self.on_published(answer, ctx),
+            Answer::Export(answer) => {
+                self.on_exported(answer, ctx);
             }
-            Some(Dialog::Format(_, picker)) => picker.draw(frame, area, ui),
         }
     }
 }

@@ -17,12 +17,14 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 
-use super::{ExportError, ListAnswer, ReportAnswer, ReportsPane, export_path, write_export};
+use super::{
+    Answer, ExportError, ListAnswer, ReportAnswer, ReportsPane, export_path, write_export,
+};
 use crate::client::{Client, ClientError};
 use crate::i18n::{I18n, Locale};
 use crate::keymap::{Action, Context, Keymap};
-use crate::panes::PaneView;
 use crate::panes::testing::{TestCtx, test_ctx};
+use crate::panes::{Answers, PaneView};
 use crate::theme::Theme;
 use crate::ui::Ui;
 
@@ -276,9 +278,9 @@ fn new_ctx(lang: &str) -> TestCtx {
 /// The list loaded and consultation 2's report answered.
 fn loaded(t: &mut TestCtx, dir: &std::path::Path) -> ReportsPane {
     let mut pane = ReportsPane::new(dir.to_owned());
-    pane.on_response(Box::new(ListAnswer(Ok(list()))), &mut t.ctx());
-    pane.on_response(
-        Box::new(ReportAnswer {
+    pane.on_answer(Answer::List(ListAnswer(Ok(list()))), &mut t.ctx());
+    pane.on_answer(
+        Answer::Report(ReportAnswer {
             consultation_id: 2,
             generated: false,
             draft: Ok(report()),
@@ -309,8 +311,8 @@ async fn a_409_before_the_deadline_says_when_the_consultation_closes() {
     assert_eq!(pane.current().unwrap().id, 3);
     pane.on_action(Action::Generate, &mut t.ctx());
     assert!(pane.entry(3).unwrap().generating);
-    pane.on_response(
-        Box::new(ReportAnswer {
+    pane.on_answer(
+        Answer::Report(ReportAnswer {
             consultation_id: 3,
             generated: true,
             draft: Err(ClientError::Api {
@@ -558,9 +560,9 @@ async fn empty_and_no_report_states() {
     let mut t = new_ctx("en");
     let mut pane = ReportsPane::new("/tmp/x".into());
     assert!(render(&mut pane, "en", 80, 24).contains("Loading"));
-    pane.on_response(Box::new(ListAnswer(Ok(list()))), &mut t.ctx());
-    pane.on_response(
-        Box::new(ReportAnswer {
+    pane.on_answer(Answer::List(ListAnswer(Ok(list()))), &mut t.ctx());
+    pane.on_answer(
+        Answer::Report(ReportAnswer {
             consultation_id: 2,
             generated: false,
             draft: Err(ClientError::Api {
@@ -648,19 +650,6 @@ impl Receiver {
             url,
             accept,
             received,
-        }
-    }
-}
-
-/// Answers of the pane's requests until `until` holds (10 s at most per answer).
-pub(crate) async fn pump<P: PaneView>(pane: &mut P, t: &mut TestCtx, until: impl Fn(&P) -> bool) {
-    while !until(pane) {
-        let event = tokio::time::timeout(std::time::Duration::from_secs(10), t.rx.recv())
-            .await
-            .expect("an answer within 10 s")
-            .unwrap();
-        if let crate::app::AppEvent::Response(r) = event {
-            pane.on_response(r.payload, &mut t.ctx());
         }
     }
 }
@@ -781,7 +770,7 @@ async fn generate_publish_and_export_against_the_real_backend() {
     let mut t = test_ctx(client.clone(), "fa", Utc::now());
     let mut pane = ReportsPane::new(export_dir.clone());
     pane.refresh(&mut t.ctx());
-    pump(&mut pane, &mut t, |p| {
+    t.pump(&mut pane, "an answer", |p| {
         p.current().is_some_and(|c| c.id == cid) && p.entry(cid).is_some_and(|e| !e.loading)
     })
     .await;
@@ -789,7 +778,10 @@ async fn generate_publish_and_export_against_the_real_backend() {
 
     // Before the deadline: 409, said plainly in Persian.
     pane.on_action(Action::Generate, &mut t.ctx());
-    pump(&mut pane, &mut t, |p| !p.entry(cid).unwrap().generating).await;
+    t.pump(&mut pane, "an answer", |p| {
+        !p.entry(cid).unwrap().generating
+    })
+    .await;
     let error = pane.entry(cid).unwrap().error.clone().unwrap();
     assert!(error.starts_with("این نظرخواهی تا "), "{error}");
     assert!(error.contains("باز است"), "{error}");
@@ -797,7 +789,10 @@ async fn generate_publish_and_export_against_the_real_backend() {
     // After the deadline: generate, then publish from the pane.
     server.state.config.clock.advance(Duration::days(40));
     pane.on_action(Action::Generate, &mut t.ctx());
-    pump(&mut pane, &mut t, |p| !p.entry(cid).unwrap().generating).await;
+    t.pump(&mut pane, "an answer", |p| {
+        !p.entry(cid).unwrap().generating
+    })
+    .await;
     let entry = pane.entry(cid).unwrap();
     assert_eq!(entry.error, None);
     let draft = entry.draft.clone().unwrap();
@@ -816,7 +811,10 @@ async fn generate_publish_and_export_against_the_real_backend() {
     pane.on_action(Action::Publish, &mut t.ctx());
     assert_eq!(pane.context(), Context::Dialog);
     pane.on_action(Action::Submit, &mut t.ctx());
-    pump(&mut pane, &mut t, |p| !p.entry(cid).unwrap().publishing).await;
+    t.pump(&mut pane, "an answer", |p| {
+        !p.entry(cid).unwrap().publishing
+    })
+    .await;
     let published = pane.entry(cid).unwrap().published.clone().unwrap();
     assert_eq!((published.version, published.by.as_str()), (1, "op"));
     assert!(
@@ -849,7 +847,7 @@ async fn generate_publish_and_export_against_the_real_backend() {
         }
         pane.on_action(Action::Submit, &mut t.ctx());
         assert!(pane.exporting());
-        pump(&mut pane, &mut t, |p| !p.exporting()).await;
+        t.pump(&mut pane, "an answer", |p| !p.exporting()).await;
         let path = export_dir.join(format!("report-{cid}-v1.{}", format.extension()));
         assert_eq!(pane.last_export(), Some(path.as_path()), "{:?}", t.notice);
         assert_eq!(
@@ -876,7 +874,7 @@ async fn generate_publish_and_export_against_the_real_backend() {
     assert!(!pane.exporting());
     pane.on_action(Action::Submit, &mut t.ctx());
     assert!(pane.exporting());
-    pump(&mut pane, &mut t, |p| !p.exporting()).await;
+    t.pump(&mut pane, "an answer", |p| !p.exporting()).await;
 
     // The feedback message to the refusing webhook dies after its one try; the Outbox view
     // retries it, and once the receiver accepts it is delivered.

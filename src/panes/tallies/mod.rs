@@ -11,7 +11,6 @@ mod draw;
 #[cfg(test)]
 mod tests;
 
-use std::any::Any;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
@@ -23,7 +22,7 @@ use mosharekat_api::{
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use super::{PaneCtx, PaneView};
+use super::{Answers, PaneCtx, PaneView};
 use crate::client::{Client, ClientError, ClientResult};
 use crate::keymap::{Action, Pane};
 use crate::ui::Ui;
@@ -42,6 +41,12 @@ const PARALLEL_REQUESTS: usize = 4;
 pub struct ConsultationPolls {
     pub consultation: Consultation,
     pub polls: Vec<Poll>,
+}
+
+/// What the pane's requests come back with.
+pub enum Answer {
+    List(ListAnswer),
+    Tally(TallyAnswer),
 }
 
 /// The answer to the consultation list request.
@@ -218,7 +223,7 @@ impl TalliesPane {
         self.list_loading = true;
         self.list_requested_at = Some(ctx.now);
         let client = ctx.client.clone();
-        ctx.spawn(Pane::Tallies, load_consultation_polls(client));
+        ctx.spawn(async move { Answer::List(load_consultation_polls(client).await) });
     }
 
     /// Ask for the tally of the poll on screen (unless that very request is in flight: then once
@@ -237,12 +242,12 @@ impl TalliesPane {
         self.stale = false;
         self.tally_error = None;
         let client = ctx.client.clone();
-        ctx.spawn(Pane::Tallies, async move {
-            TallyAnswer {
+        ctx.spawn(async move {
+            Answer::Tally(TallyAnswer {
                 poll_id,
                 by,
                 result: client.tally(poll_id, Some(by)).await,
-            }
+            })
         });
     }
 
@@ -382,56 +387,6 @@ impl PaneView for TalliesPane {
         }
     }
 
-    fn on_response(&mut self, payload: Box<dyn Any + Send>, ctx: &mut PaneCtx) {
-        let payload = match payload.downcast::<ListAnswer>() {
-            Ok(answer) => {
-                self.list_loading = false;
-                match answer.0 {
-                    Ok(list) => {
-                        let before = self.current_poll().map(|p| p.id);
-                        self.list_error = None;
-                        self.set_list(list);
-                        let now = self.current_poll().map(|p| p.id);
-                        if now.is_some_and(|id| Some(id) != before || !self.data.contains_key(&id))
-                        {
-                            self.show_poll(ctx);
-                        }
-                    }
-                    Err(e) => {
-                        if e.is_transient() {
-                            ctx.offline();
-                        }
-                        self.list_error = Some(e.to_string());
-                    }
-                }
-                return;
-            }
-            Err(other) => other,
-        };
-        let Ok(answer) = payload.downcast::<TallyAnswer>() else {
-            return;
-        };
-        let TallyAnswer {
-            poll_id,
-            by,
-            result,
-        } = *answer;
-        if self.fetching == Some((poll_id, by)) {
-            self.fetching = None;
-        }
-        match result {
-            Ok(tally) => self.set_tally(by, tally),
-            Err(e) => {
-                if e.is_transient() {
-                    ctx.offline();
-                }
-                if self.current_poll().is_some_and(|p| p.id == poll_id) {
-                    self.tally_error = Some(e);
-                }
-            }
-        }
-    }
-
     fn on_tick(&mut self, ctx: &mut PaneCtx) {
         self.online = ctx.online;
         let due = self
@@ -444,5 +399,56 @@ impl PaneView for TalliesPane {
 
     fn draw(&mut self, frame: &mut Frame, area: Rect, ui: &Ui) {
         self.draw_pane(frame, area, ui);
+    }
+}
+
+impl Answers for TalliesPane {
+    type Answer = Answer;
+
+    fn on_answer(&mut self, answer: Answer, ctx: &mut PaneCtx) {
+        match answer {
+            Answer::List(answer) => self.on_list(answer, ctx),
+            Answer::Tally(answer) => self.on_tally(answer, ctx),
+        }
+    }
+}
+
+impl TalliesPane {
+    fn on_list(&mut self, answer: ListAnswer, ctx: &mut PaneCtx) {
+        self.list_loading = false;
+        match answer.0 {
+            Ok(list) => {
+                let before = self.current_poll().map(|p| p.id);
+                self.list_error = None;
+                self.set_list(list);
+                let now = self.current_poll().map(|p| p.id);
+                if now.is_some_and(|id| Some(id) != before || !self.data.contains_key(&id)) {
+                    self.show_poll(ctx);
+                }
+            }
+            Err(e) => {
+                self.list_error = Some(ctx.failed(&e));
+            }
+        }
+    }
+
+    fn on_tally(&mut self, answer: TallyAnswer, ctx: &mut PaneCtx) {
+        let TallyAnswer {
+            poll_id,
+            by,
+            result,
+        } = answer;
+        if self.fetching == Some((poll_id, by)) {
+            self.fetching = None;
+        }
+        match result {
+            Ok(tally) => self.set_tally(by, tally),
+            Err(e) => {
+                ctx.failed(&e);
+                if self.current_poll().is_some_and(|p| p.id == poll_id) {
+                    self.tally_error = Some(e);
+                }
+            }
+        }
     }
 }
