@@ -103,7 +103,7 @@ impl App {
     pub fn new(parts: AppParts, tx: mpsc::UnboundedSender<AppEvent>) -> App {
         let panes: Vec<View> = crate::panes::panes_for(parts.session.role)
             .into_iter()
-            .map(crate::panes::build)
+            .map(View::new)
             .collect();
         App {
             session: parts.session,

@@ -5,16 +5,18 @@
 
 pub mod certificates;
 pub mod deadlines;
+pub mod outbox;
 pub mod queue;
 pub mod ranking;
 pub mod rationale;
-pub mod tallies;
-// Reports and outbox (issue 5).
-pub mod outbox;
 pub mod reports;
+pub mod tallies;
+
+mod table;
+
+pub use table::{Pane, PaneAnswer, View};
 
 use std::future::Future;
-use std::ops::{Deref, DerefMut};
 
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
@@ -27,7 +29,7 @@ use crate::app::AppEvent;
 use crate::client::{Client, ClientError};
 use crate::i18n::I18n;
 use crate::journal::{DecisionCall, EntryState, Journal, JournalEntry};
-use crate::keymap::{Action, Context, Pane};
+use crate::keymap::{Action, Context};
 use crate::ui::Ui;
 
 /// What a pane may use while it handles input or answers.
@@ -150,132 +152,10 @@ pub trait Answers: PaneView {
     fn on_answer(&mut self, answer: Self::Answer, ctx: &mut PaneCtx);
 }
 
-/// Declares, from one row per pane (its [`Pane`], view type and answer enum), the enum of every
-/// pane's answers and the enum holding a pane of any kind, so the app routes an answer to its
-/// pane with the types checked.
-macro_rules! pane_views {
-    ($($pane:ident => $view:ty, $answer:ty;)*) => {
-        /// An answer to a request a pane started, for that pane (boxed: answers differ
-        /// widely in size and travel through the app's channel).
-        pub enum PaneAnswer {
-            $($pane(Box<$answer>),)*
-        }
-
-        impl PaneAnswer {
-            /// The pane the answer is for.
-            pub fn pane(&self) -> Pane {
-                match self {
-                    $(PaneAnswer::$pane(_) => Pane::$pane,)*
-                }
-            }
-        }
-
-        $(
-            impl From<$answer> for PaneAnswer {
-                fn from(answer: $answer) -> PaneAnswer {
-                    PaneAnswer::$pane(Box::new(answer))
-                }
-            }
-
-            impl TryFrom<PaneAnswer> for $answer {
-                type Error = PaneAnswer;
-
-                fn try_from(answer: PaneAnswer) -> Result<$answer, PaneAnswer> {
-                    match answer {
-                        PaneAnswer::$pane(answer) => Ok(*answer),
-                        #[allow(unreachable_patterns)]
-                        other => Err(other),
-                    }
-                }
-            }
-        )*
-
-        /// A pane of any kind, as the app holds it.
-        pub enum View {
-            $($pane(Box<$view>),)*
-        }
-
-        impl View {
-            /// Hand `answer` to this pane; an answer for another pane is given back.
-            pub fn on_answer(
-                &mut self,
-                answer: PaneAnswer,
-                ctx: &mut PaneCtx,
-            ) -> Result<(), PaneAnswer> {
-                match (self, answer) {
-                    $((View::$pane(view), PaneAnswer::$pane(answer)) => {
-                        view.on_answer(*answer, ctx);
-                        Ok(())
-                    })*
-                    #[allow(unreachable_patterns)]
-                    (_, answer) => Err(answer),
-                }
-            }
-        }
-
-        impl Deref for View {
-            type Target = dyn PaneView;
-
-            fn deref(&self) -> &(dyn PaneView + 'static) {
-                match self {
-                    $(View::$pane(view) => view.as_ref(),)*
-                }
-            }
-        }
-
-        impl DerefMut for View {
-            fn deref_mut(&mut self) -> &mut (dyn PaneView + 'static) {
-                match self {
-                    $(View::$pane(view) => view.as_mut(),)*
-                }
-            }
-        }
-    };
-}
-
-pane_views! {
-    Queue => queue::QueuePane, queue::Answer;
-    Tallies => tallies::TalliesPane, tallies::Answer;
-    Deadlines => deadlines::DeadlinesPane, deadlines::Answer;
-    Rationale => rationale::RationalePane, rationale::Answer;
-    Reports => reports::ReportsPane, reports::Answer;
-    Certificates => certificates::CertificatesPane, certificates::Answer;
-    Outbox => outbox::OutboxPane, outbox::Answer;
-    Ranking => ranking::RankingPane, ranking::Answer;
-}
-
 /// The panes a role may use, in tab order. The server enforces roles; this only hides what a
 /// role cannot use.
 pub fn panes_for(role: Role) -> Vec<Pane> {
-    // Tab order is the order of the number keys (`Pane::ALL`).
-    Pane::ALL
-        .into_iter()
-        .filter(|p| allowed(*p, role))
-        .collect()
-}
-
-pub fn allowed(pane: Pane, role: Role) -> bool {
-    match pane {
-        Pane::Queue => role.allows(Role::Moderator),
-        Pane::Tallies | Pane::Deadlines | Pane::Rationale | Pane::Reports | Pane::Outbox => {
-            role.allows(Role::Operator)
-        }
-        Pane::Certificates | Pane::Ranking => role == Role::Admin,
-    }
-}
-
-/// Build the pane for `pane`.
-pub fn build(pane: Pane) -> View {
-    match pane {
-        Pane::Queue => View::Queue(Box::new(queue::QueuePane::new())),
-        Pane::Deadlines => View::Deadlines(Box::default()),
-        Pane::Tallies => View::Tallies(Box::default()),
-        Pane::Rationale => View::Rationale(Box::new(rationale::RationalePane::new())),
-        Pane::Reports => View::Reports(Box::default()),
-        Pane::Outbox => View::Outbox(Box::default()),
-        Pane::Certificates => View::Certificates(Box::new(certificates::CertificatesPane::new())),
-        Pane::Ranking => View::Ranking(Box::new(ranking::RankingPane::new())),
-    }
+    Pane::ALL.into_iter().filter(|p| p.allowed(role)).collect()
 }
 
 /// A [`PaneCtx`] without an app, for driving panes in tests.
@@ -444,13 +324,10 @@ mod tests {
 
     #[test]
     fn moderators_see_only_the_queue() {
-        assert!(allowed(Pane::Queue, Role::Moderator));
-        assert!(!allowed(Pane::Deadlines, Role::Moderator));
-        assert!(!allowed(Pane::Tallies, Role::Moderator));
-        assert!(!allowed(Pane::Queue, Role::Operator));
-        assert!(allowed(Pane::Deadlines, Role::Operator));
-        for pane in Pane::ALL {
-            assert!(allowed(pane, Role::Admin));
-        }
+        assert_eq!(panes_for(Role::Moderator), [Pane::Queue]);
+        assert!(!Pane::Queue.allowed(Role::Operator));
+        assert!(Pane::Deadlines.allowed(Role::Operator));
+        assert!(!Pane::Ranking.allowed(Role::Operator));
+        assert_eq!(panes_for(Role::Admin), Pane::ALL);
     }
 }

@@ -14,7 +14,7 @@ use ratatui::widgets::{Clear, Paragraph, ScrollbarState};
 use super::qr::{self, QrMatrix};
 use super::{CertificatesPane, Dialog, Filter};
 use crate::dates::{self, DateStyle};
-use crate::keymap::{Action, Section};
+use crate::keymap::{Action, Pane, Section};
 use crate::theme::Slot;
 use crate::ui::{Ui, centered};
 
@@ -40,14 +40,14 @@ pub(super) fn draw(pane: &mut CertificatesPane, frame: &mut Frame, area: Rect, u
         hints,
         "pane.certificates.hints",
         &[
-            ("approve", Section::Certificates, Action::Approve),
-            ("reject", Section::Certificates, Action::Reject),
+            ("approve", Pane::Certificates.section(), Action::Approve),
+            ("reject", Pane::Certificates.section(), Action::Reject),
             ("mark", Section::List, Action::ToggleMark),
-            ("bulk", Section::Certificates, Action::ApproveAll),
-            ("revoke", Section::Certificates, Action::Revoke),
-            ("qr", Section::Certificates, Action::ShowQr),
-            ("filter", Section::Certificates, Action::CycleFilter),
-            ("propose", Section::Certificates, Action::Propose),
+            ("bulk", Pane::Certificates.section(), Action::ApproveAll),
+            ("revoke", Pane::Certificates.section(), Action::Revoke),
+            ("qr", Pane::Certificates.section(), Action::ShowQr),
+            ("filter", Pane::Certificates.section(), Action::CycleFilter),
+            ("propose", Pane::Certificates.section(), Action::Propose),
             ("help", Section::Global, Action::Help),
         ],
     );
@@ -142,7 +142,10 @@ fn draw_list(pane: &mut CertificatesPane, frame: &mut Frame, area: Rect, ui: &Ui
                 "pane.certificates.empty",
                 &[
                     ("filter", &filter_name(ui, pane.filter)),
-                    ("key", &ui.key(Section::Certificates, Action::Propose)),
+                    (
+                        "key",
+                        &ui.key(Pane::Certificates.section(), Action::Propose),
+                    ),
                 ],
             ),
         };
@@ -433,7 +436,7 @@ fn draw_detail(pane: &mut CertificatesPane, frame: &mut Frame, area: Rect, ui: &
                 ui,
                 &ui.f(
                     "pane.certificates.qr_key",
-                    &[("key", &ui.key(Section::Certificates, Action::ShowQr))],
+                    &[("key", &ui.key(Pane::Certificates.section(), Action::ShowQr))],
                 ),
                 width,
                 muted,

@@ -80,7 +80,10 @@ pub enum Op {
 }
 
 /// What the pane's requests come back with.
-#[allow(clippy::large_enum_variant, reason = "moved once, into a boxed `PaneAnswer`")]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "moved once, into a boxed `PaneAnswer`"
+)]
 pub enum Answer {
     List(ListAnswer),
     Write(WriteAnswer),

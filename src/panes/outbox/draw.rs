@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, ScrollbarState};
 
 use super::{Count, OutboxPane};
 use crate::dates::{self, DateStyle};
-use crate::keymap::{Action, Section};
+use crate::keymap::{Action, Pane, Section};
 use crate::theme::Slot;
 use crate::ui::Ui;
 
@@ -71,8 +71,8 @@ impl OutboxPane {
             hints,
             "outbox.hints",
             &[
-                ("filter", Section::Outbox, Action::CycleFilter),
-                ("retry", Section::Outbox, Action::Retry),
+                ("filter", Pane::Outbox.section(), Action::CycleFilter),
+                ("retry", Pane::Outbox.section(), Action::Retry),
                 ("scroll", Section::List, Action::ScrollDown),
             ],
         );

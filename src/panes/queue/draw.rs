@@ -12,7 +12,7 @@ use ratatui::widgets::{Paragraph, ScrollbarState};
 
 use super::{DecisionState, Dialog, Item, QueuePane};
 use crate::dates::{self, DateStyle};
-use crate::keymap::{Action, Section};
+use crate::keymap::{Action, Pane, Section};
 use crate::theme::Slot;
 use crate::ui::{Ui, centered};
 
@@ -38,15 +38,15 @@ pub(super) fn draw(pane: &mut QueuePane, frame: &mut Frame, area: Rect, ui: &Ui)
         hints,
         "pane.queue.hints",
         &[
-            ("approve", Section::Queue, Action::Approve),
-            ("reject", Section::Queue, Action::Reject),
-            ("hide", Section::Queue, Action::Hide),
-            ("note", Section::Queue, Action::Note),
-            ("tag", Section::Queue, Action::Tag),
-            ("group", Section::Queue, Action::ActOnGroup),
-            ("undo", Section::Queue, Action::Undo),
-            ("claim", Section::Queue, Action::ClaimNext),
-            ("release", Section::Queue, Action::Release),
+            ("approve", Pane::Queue.section(), Action::Approve),
+            ("reject", Pane::Queue.section(), Action::Reject),
+            ("hide", Pane::Queue.section(), Action::Hide),
+            ("note", Pane::Queue.section(), Action::Note),
+            ("tag", Pane::Queue.section(), Action::Tag),
+            ("group", Pane::Queue.section(), Action::ActOnGroup),
+            ("undo", Pane::Queue.section(), Action::Undo),
+            ("claim", Pane::Queue.section(), Action::ClaimNext),
+            ("release", Pane::Queue.section(), Action::Release),
             ("help", Section::Global, Action::Help),
         ],
     );
@@ -71,7 +71,7 @@ fn draw_summary(pane: &QueuePane, frame: &mut Frame, area: Rect, ui: &Ui) {
         parts.push(ui.f(
             "pane.queue.undo_hint",
             &[
-                ("key", &ui.key(Section::Queue, Action::Undo)),
+                ("key", &ui.key(Pane::Queue.section(), Action::Undo)),
                 ("seconds", &ui.num(seconds)),
             ],
         ));
@@ -119,7 +119,7 @@ fn draw_list(pane: &mut QueuePane, frame: &mut Frame, area: Rect, ui: &Ui) {
             None if !pane.claimed_once => ui.t("app.loading").to_owned(),
             None => ui.f(
                 "pane.queue.empty",
-                &[("key", &ui.key(Section::Queue, Action::ClaimNext))],
+                &[("key", &ui.key(Pane::Queue.section(), Action::ClaimNext))],
             ),
         };
         frame.render_widget(ui.paragraph(text).style(ui.style(Slot::TextMuted)), area);
@@ -383,7 +383,7 @@ fn draw_detail(pane: &mut QueuePane, frame: &mut Frame, area: Rect, ui: &Ui) {
             lines.push(Line::styled(
                 ui.f(
                     "pane.queue.thread_hidden",
-                    &[("key", &ui.key(Section::Queue, Action::ToggleThread))],
+                    &[("key", &ui.key(Pane::Queue.section(), Action::ToggleThread))],
                 ),
                 muted,
             ));

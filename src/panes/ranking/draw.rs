@@ -10,7 +10,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, ScrollbarState};
 
 use super::RankingPane;
-use crate::keymap::{Action, Section};
+use crate::keymap::{Action, Pane, Section};
 use crate::theme::Slot;
 use crate::ui::Ui;
 
@@ -36,11 +36,15 @@ pub(super) fn draw(pane: &mut RankingPane, frame: &mut Frame, area: Rect, ui: &U
         hints,
         "pane.ranking.hints",
         &[
-            ("period", Section::Ranking, Action::CyclePeriod),
-            ("province", Section::Ranking, Action::CycleProvince),
-            ("category", Section::Ranking, Action::CycleCategory),
-            ("consultation", Section::Ranking, Action::CycleConsultation),
-            ("explain", Section::Ranking, Action::Explain),
+            ("period", Pane::Ranking.section(), Action::CyclePeriod),
+            ("province", Pane::Ranking.section(), Action::CycleProvince),
+            ("category", Pane::Ranking.section(), Action::CycleCategory),
+            (
+                "consultation",
+                Pane::Ranking.section(),
+                Action::CycleConsultation,
+            ),
+            ("explain", Pane::Ranking.section(), Action::Explain),
             ("help", Section::Global, Action::Help),
         ],
     );
@@ -320,7 +324,7 @@ fn draw_detail(pane: &mut RankingPane, frame: &mut Frame, area: Rect, ui: &Ui) {
                 }
                 _ => ui.f(
                     "pane.ranking.explain_hint",
-                    &[("key", &ui.key(Section::Ranking, Action::Explain))],
+                    &[("key", &ui.key(Pane::Ranking.section(), Action::Explain))],
                 ),
             };
             lines.extend(label_rows(ui, &text, width, muted));

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use super::{Entry, PreviewKey, ReportsPane, preview};
 use crate::dates::{self, DateStyle};
-use crate::keymap::{Action, Section};
+use crate::keymap::{Action, Pane, Section};
 use crate::theme::Slot;
 use crate::ui::Ui;
 
@@ -199,9 +199,9 @@ impl ReportsPane {
             hints,
             "reports.hints",
             &[
-                ("generate", Section::Reports, Action::Generate),
-                ("publish", Section::Reports, Action::Publish),
-                ("export", Section::Reports, Action::Export),
+                ("generate", Pane::Reports.section(), Action::Generate),
+                ("publish", Pane::Reports.section(), Action::Publish),
+                ("export", Pane::Reports.section(), Action::Export),
                 ("scroll", Section::List, Action::ScrollDown),
             ],
         );
@@ -221,7 +221,7 @@ impl ReportsPane {
             } else {
                 ui.f(
                     "pane.reports.none",
-                    &[("key", &ui.key(Section::Reports, Action::Generate))],
+                    &[("key", &ui.key(Pane::Reports.section(), Action::Generate))],
                 )
             };
             frame.render_widget(ui.paragraph(text).style(muted), body);

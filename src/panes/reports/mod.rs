@@ -28,7 +28,10 @@ use crate::keymap::{Action, Context, Pane};
 use crate::ui::{Choice, ChoicePicker, Confirm, DialogResult, Ui};
 
 /// What the pane's requests come back with.
-#[allow(clippy::large_enum_variant, reason = "moved once, into a boxed `PaneAnswer`")]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "moved once, into a boxed `PaneAnswer`"
+)]
 pub enum Answer {
     List(ListAnswer),
     Report(ReportAnswer),
