@@ -12,7 +12,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, ScrollbarState};
 
-use super::{Answers, PaneCtx, PaneView};
+use super::{Answers, PaneCtx, PaneView, list};
 use crate::client::ClientResult;
 use crate::dates::{self, DateStyle};
 use crate::i18n::CalendarKind;
@@ -92,7 +92,7 @@ impl DeadlinesPane {
     }
 
     fn clamp(&mut self) {
-        self.selected = self.selected.min(self.visible().len().saturating_sub(1));
+        self.selected = list::clamp(self.selected, self.visible().len());
     }
 
     fn title<'i>(ui: &Ui, item: &'i DeadlineItem) -> &'i str {
@@ -127,12 +127,9 @@ impl PaneView for DeadlinesPane {
     fn on_action(&mut self, action: Action, ctx: &mut PaneCtx) -> bool {
         let n = self.visible().len();
         match action {
-            Action::NextItem => self.selected = (self.selected + 1).min(n.saturating_sub(1)),
-            Action::PrevItem => self.selected = self.selected.saturating_sub(1),
-            Action::PageDown => self.selected = (self.selected + 10).min(n.saturating_sub(1)),
-            Action::PageUp => self.selected = self.selected.saturating_sub(10),
-            Action::FirstItem => self.selected = 0,
-            Action::LastItem => self.selected = n.saturating_sub(1),
+            action if list::is_move(action) => {
+                self.selected = list::moved(action, self.selected, n)
+            }
             Action::CycleSort => {
                 self.sort = match self.sort {
                     Sort::Urgency => Sort::Closing,

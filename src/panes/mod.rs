@@ -5,6 +5,7 @@
 
 pub mod certificates;
 pub mod deadlines;
+pub mod list;
 pub mod outbox;
 pub mod queue;
 pub mod ranking;

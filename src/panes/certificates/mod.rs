@@ -23,7 +23,7 @@ use mosharekat_api::{
     PublicCertificate,
 };
 
-use super::{Answers, PaneCtx, PaneView};
+use super::{Answers, PaneCtx, PaneView, list};
 use crate::client::ClientResult;
 use crate::keymap::{Action, Context, Pane};
 use crate::ui::{Confirm, DialogResult, TextField};
@@ -233,10 +233,11 @@ impl CertificatesPane {
             .map(|c| c.id)
             .collect();
         self.marked.retain(|id| proposed.contains(id));
-        self.selected = keep
-            .and_then(|id| self.items.iter().position(|c| c.id == id))
-            .unwrap_or(self.selected)
-            .min(self.items.len().saturating_sub(1));
+        self.selected = list::clamp(
+            keep.and_then(|id| self.items.iter().position(|c| c.id == id))
+                .unwrap_or(self.selected),
+            self.items.len(),
+        );
     }
 
     fn load(&mut self, ctx: &mut PaneCtx) {
@@ -274,7 +275,7 @@ impl CertificatesPane {
     }
 
     fn select(&mut self, index: usize, ctx: &mut PaneCtx) {
-        let index = index.min(self.items.len().saturating_sub(1));
+        let index = list::clamp(index, self.items.len());
         if index != self.selected {
             self.selected = index;
             self.detail_scroll = 0;
@@ -594,12 +595,9 @@ impl PaneView for CertificatesPane {
         let n = self.items.len();
         let i18n = ctx.i18n;
         match action {
-            Action::NextItem => self.select(self.selected + 1, ctx),
-            Action::PrevItem => self.select(self.selected.saturating_sub(1), ctx),
-            Action::PageDown => self.select(self.selected + 10, ctx),
-            Action::PageUp => self.select(self.selected.saturating_sub(10), ctx),
-            Action::FirstItem => self.select(0, ctx),
-            Action::LastItem => self.select(n.saturating_sub(1), ctx),
+            action if list::is_move(action) => {
+                self.select(list::moved(action, self.selected, n), ctx)
+            }
             Action::ScrollDown => self.detail_scroll += 1,
             Action::ScrollUp => self.detail_scroll = self.detail_scroll.saturating_sub(1),
             Action::ToggleMark => self.toggle_mark(ctx),

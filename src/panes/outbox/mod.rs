@@ -18,7 +18,7 @@ use mosharekat_api::{Event, EventKind, OutboxMessage, OutboxStatus};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use super::{Answers, PaneCtx, PaneView};
+use super::{Answers, PaneCtx, PaneView, list};
 use crate::client::{Client, ClientError, ClientResult};
 use crate::keymap::{Action, Context, Pane};
 use crate::ui::{Confirm, DialogResult, Ui};
@@ -168,10 +168,11 @@ impl OutboxPane {
         let keep = self.selected().map(|m| m.id);
         self.loaded = Some(loaded);
         let items = self.messages();
-        self.selected = keep
-            .and_then(|id| items.iter().position(|m| m.id == id))
-            .unwrap_or(self.selected)
-            .min(items.len().saturating_sub(1));
+        self.selected = list::clamp(
+            keep.and_then(|id| items.iter().position(|m| m.id == id))
+                .unwrap_or(self.selected),
+            items.len(),
+        );
     }
 
     fn load(&mut self, ctx: &mut PaneCtx) {
@@ -187,7 +188,7 @@ impl OutboxPane {
     }
 
     fn select(&mut self, index: usize) {
-        let index = index.min(self.messages().len().saturating_sub(1));
+        let index = list::clamp(index, self.messages().len());
         if index != self.selected {
             self.selected = index;
             self.detail_scroll = 0;
@@ -288,12 +289,7 @@ impl PaneView for OutboxPane {
         }
         let n = self.messages().len();
         match action {
-            Action::NextItem => self.select(self.selected + 1),
-            Action::PrevItem => self.select(self.selected.saturating_sub(1)),
-            Action::PageDown => self.select(self.selected + 10),
-            Action::PageUp => self.select(self.selected.saturating_sub(10)),
-            Action::FirstItem => self.select(0),
-            Action::LastItem => self.select(n.saturating_sub(1)),
+            action if list::is_move(action) => self.select(list::moved(action, self.selected, n)),
             Action::ScrollDown => self.detail_scroll += 1,
             Action::ScrollUp => self.detail_scroll = self.detail_scroll.saturating_sub(1),
             Action::CycleFilter => {

@@ -16,7 +16,7 @@ use mosharekat_api::{
     EventKind, ModerationAction, ReasonCode, ReleaseResponse, RenewResponse,
 };
 
-use super::{Answers, DecisionOutcome, PaneCtx, PaneView};
+use super::{Answers, DecisionOutcome, PaneCtx, PaneView, list};
 use crate::client::ClientResult;
 use crate::journal::{DecisionCall, EntryState};
 use crate::keymap::{Action, Context, Pane};
@@ -327,11 +327,11 @@ impl QueuePane {
         if let Some(pos) = id.and_then(|id| self.items.iter().position(|i| i.id() == id)) {
             self.selected = pos;
         }
-        self.selected = self.selected.min(self.items.len().saturating_sub(1));
+        self.selected = list::clamp(self.selected, self.items.len());
     }
 
     fn select(&mut self, index: usize) {
-        let index = index.min(self.items.len().saturating_sub(1));
+        let index = list::clamp(index, self.items.len());
         if index != self.selected {
             self.selected = index;
             self.detail_scroll = 0;
@@ -722,12 +722,7 @@ impl PaneView for QueuePane {
         }
         let n = self.items.len();
         match action {
-            Action::NextItem => self.select((self.selected + 1).min(n.saturating_sub(1))),
-            Action::PrevItem => self.select(self.selected.saturating_sub(1)),
-            Action::PageDown => self.select((self.selected + 10).min(n.saturating_sub(1))),
-            Action::PageUp => self.select(self.selected.saturating_sub(10)),
-            Action::FirstItem => self.select(0),
-            Action::LastItem => self.select(n.saturating_sub(1)),
+            action if list::is_move(action) => self.select(list::moved(action, self.selected, n)),
             Action::ScrollDown => self.detail_scroll += 1,
             Action::ScrollUp => self.detail_scroll = self.detail_scroll.saturating_sub(1),
             Action::ToggleThread => {

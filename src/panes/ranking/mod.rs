@@ -14,7 +14,7 @@ use mosharekat_api::{
     LeaderboardQuery, LeaderboardResponse, ParticipantScore, Period, Province,
 };
 
-use super::{Answers, PaneCtx, PaneView};
+use super::{Answers, PaneCtx, PaneView, list};
 use crate::client::ClientResult;
 use crate::keymap::{Action, Pane};
 
@@ -148,10 +148,11 @@ impl RankingPane {
         let keep = self.selected().map(|e| e.participant_id);
         self.board = Some(board);
         let n = self.entries().len();
-        self.selected = keep
-            .and_then(|id| self.entries().iter().position(|e| e.participant_id == id))
-            .unwrap_or(0)
-            .min(n.saturating_sub(1));
+        self.selected = list::clamp(
+            keep.and_then(|id| self.entries().iter().position(|e| e.participant_id == id))
+                .unwrap_or(0),
+            n,
+        );
     }
 
     /// Take the consultations the filter cycles through (also for tests): those that ever
@@ -222,7 +223,7 @@ impl RankingPane {
     }
 
     fn select(&mut self, index: usize) {
-        let index = index.min(self.entries().len().saturating_sub(1));
+        let index = list::clamp(index, self.entries().len());
         if index != self.selected {
             self.selected = index;
             self.detail_scroll = 0;
@@ -250,12 +251,7 @@ impl PaneView for RankingPane {
     fn on_action(&mut self, action: Action, ctx: &mut PaneCtx) -> bool {
         let n = self.entries().len();
         match action {
-            Action::NextItem => self.select(self.selected + 1),
-            Action::PrevItem => self.select(self.selected.saturating_sub(1)),
-            Action::PageDown => self.select(self.selected + 10),
-            Action::PageUp => self.select(self.selected.saturating_sub(10)),
-            Action::FirstItem => self.select(0),
-            Action::LastItem => self.select(n.saturating_sub(1)),
+            action if list::is_move(action) => self.select(list::moved(action, self.selected, n)),
             Action::ScrollDown => self.detail_scroll += 1,
             Action::ScrollUp => self.detail_scroll = self.detail_scroll.saturating_sub(1),
             Action::CyclePeriod => {

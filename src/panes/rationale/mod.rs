@@ -26,7 +26,7 @@ use mosharekat_api::{
 use mosharekat_rtl::EditorState;
 use tui_textarea::TextArea;
 
-use super::{Answers, PaneCtx, PaneView};
+use super::{Answers, PaneCtx, PaneView, list};
 use crate::client::proposals::SaveOutcome;
 use crate::client::{Client, ClientResult};
 use crate::keymap::{Action, Context, Pane};
@@ -417,7 +417,7 @@ impl RationalePane {
         {
             self.selected = pos;
         }
-        self.selected = self.selected.min(self.proposals.len().saturating_sub(1));
+        self.selected = list::clamp(self.selected, self.proposals.len());
         for proposal in &self.proposals {
             let Some(editor) = self.editors.get_mut(&proposal.comment.id) else {
                 continue;
@@ -518,7 +518,7 @@ impl RationalePane {
     }
 
     fn select(&mut self, index: usize, ctx: &mut PaneCtx) {
-        let index = index.min(self.proposals().len().saturating_sub(1));
+        let index = list::clamp(index, self.proposals().len());
         if index != self.selected {
             self.flush_selected(ctx);
             self.selected = index;
@@ -970,12 +970,9 @@ impl PaneView for RationalePane {
         }
         let n = self.proposals().len();
         match action {
-            Action::NextItem => self.select((self.selected + 1).min(n.saturating_sub(1)), ctx),
-            Action::PrevItem => self.select(self.selected.saturating_sub(1), ctx),
-            Action::PageDown => self.select(self.selected + 10, ctx),
-            Action::PageUp => self.select(self.selected.saturating_sub(10), ctx),
-            Action::FirstItem => self.select(0, ctx),
-            Action::LastItem => self.select(n.saturating_sub(1), ctx),
+            action if list::is_move(action) => {
+                self.select(list::moved(action, self.selected, n), ctx)
+            }
             Action::Accept => self.set_outcome(Outcome::Accepted, ctx),
             Action::PartiallyAccept => self.set_outcome(Outcome::PartiallyAccepted, ctx),
             Action::Reject => self.set_outcome(Outcome::Rejected, ctx),

@@ -22,7 +22,7 @@ use mosharekat_api::{
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use super::{Answers, PaneCtx, PaneView};
+use super::{Answers, PaneCtx, PaneView, list};
 use crate::client::{Client, ClientError, ClientResult};
 use crate::keymap::{Action, Context, Pane};
 use crate::ui::{Choice, ChoicePicker, Confirm, DialogResult, Ui};
@@ -337,10 +337,11 @@ impl ReportsPane {
         list.sort_by_key(order);
         self.list = list;
         self.list_loaded = true;
-        self.selected = keep
-            .and_then(|id| self.list.iter().position(|c| c.id == id))
-            .unwrap_or(self.selected)
-            .min(self.list.len().saturating_sub(1));
+        self.selected = list::clamp(
+            keep.and_then(|id| self.list.iter().position(|c| c.id == id))
+                .unwrap_or(self.selected),
+            self.list.len(),
+        );
     }
 
     /// Take a report answer as if the backend had sent it.
@@ -382,7 +383,7 @@ impl ReportsPane {
     }
 
     fn select(&mut self, index: usize, ctx: &mut PaneCtx) {
-        let index = index.min(self.list.len().saturating_sub(1));
+        let index = list::clamp(index, self.list.len());
         if index != self.selected {
             self.selected = index;
             self.show_current(ctx);
@@ -705,14 +706,14 @@ impl PaneView for ReportsPane {
         }
         let n = self.list.len();
         match action {
-            Action::NextItem => self.select(self.selected + 1, ctx),
-            Action::PrevItem => self.select(self.selected.saturating_sub(1), ctx),
-            Action::FirstItem => self.select(0, ctx),
-            Action::LastItem => self.select(n.saturating_sub(1), ctx),
-            Action::ScrollDown => self.scroll += 1,
-            Action::ScrollUp => self.scroll = self.scroll.saturating_sub(1),
+            // A page moves the preview, not the list.
             Action::PageDown => self.scroll += self.page.max(1),
             Action::PageUp => self.scroll = self.scroll.saturating_sub(self.page.max(1)),
+            action if list::is_move(action) => {
+                self.select(list::moved(action, self.selected, n), ctx)
+            }
+            Action::ScrollDown => self.scroll += 1,
+            Action::ScrollUp => self.scroll = self.scroll.saturating_sub(1),
             Action::Generate => self.generate(ctx),
             Action::Publish => self.ask_publish(ctx),
             Action::Export => self.ask_format(ctx),

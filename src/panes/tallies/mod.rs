@@ -22,7 +22,7 @@ use mosharekat_api::{
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use super::{Answers, PaneCtx, PaneView};
+use super::{Answers, PaneCtx, PaneView, list};
 use crate::client::{Client, ClientError, ClientResult};
 use crate::keymap::{Action, Pane};
 use crate::ui::Ui;
@@ -259,10 +259,11 @@ impl TalliesPane {
         list.sort_by_key(|c| order(&c.consultation));
         self.list = list;
         self.list_loaded = true;
-        self.selected = keep
-            .and_then(|id| self.list.iter().position(|c| c.consultation.id == id))
-            .unwrap_or(self.selected)
-            .min(self.list.len().saturating_sub(1));
+        self.selected = list::clamp(
+            keep.and_then(|id| self.list.iter().position(|c| c.consultation.id == id))
+                .unwrap_or(self.selected),
+            self.list.len(),
+        );
         self.poll_index = self
             .current()
             .and_then(|c| c.polls.iter().position(|p| Some(p.id) == keep_poll))
@@ -322,7 +323,7 @@ impl TalliesPane {
     }
 
     fn select(&mut self, index: usize, ctx: &mut PaneCtx) {
-        let index = index.min(self.list.len().saturating_sub(1));
+        let index = list::clamp(index, self.list.len());
         if index != self.selected {
             self.selected = index;
             self.poll_index = 0;
@@ -346,12 +347,9 @@ impl PaneView for TalliesPane {
         let n = self.list.len();
         let polls = self.current().map_or(0, |c| c.polls.len());
         match action {
-            Action::NextItem => self.select(self.selected + 1, ctx),
-            Action::PrevItem => self.select(self.selected.saturating_sub(1), ctx),
-            Action::PageDown => self.select(self.selected + 10, ctx),
-            Action::PageUp => self.select(self.selected.saturating_sub(10), ctx),
-            Action::FirstItem => self.select(0, ctx),
-            Action::LastItem => self.select(n.saturating_sub(1), ctx),
+            action if list::is_move(action) => {
+                self.select(list::moved(action, self.selected, n), ctx)
+            }
             Action::NextPoll | Action::PrevPoll => {
                 if polls > 1 {
                     self.poll_index = if action == Action::NextPoll {
