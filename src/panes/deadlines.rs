@@ -448,15 +448,11 @@ mod tests {
 
     use chrono::TimeZone;
     use mosharekat_api::{ConsultationKind, Role};
-    use mosharekat_rtl::{BidiMode, LayoutOptions, Shaping};
-    use ratatui::Terminal;
-    use ratatui::backend::TestBackend;
     use ratatui::buffer::Buffer;
     use ratatui::style::{Color, Modifier};
 
     use super::*;
-    use crate::i18n::{I18n, Locale};
-    use crate::keymap::Keymap;
+    use crate::panes::testing::{self, Area, trimmed_rows as rows};
     use crate::theme::Theme;
 
     /// 12:00 in Tehran on 11 Ordibehesht 1404.
@@ -568,37 +564,15 @@ mod tests {
     }
 
     fn draw(pane: &mut DeadlinesPane, lang: &str, width: u16, height: u16) -> (Buffer, Theme) {
-        let i18n = I18n::new(Locale::embedded(lang).unwrap());
-        let theme = Theme::embedded("dark").unwrap();
-        let keymap = Keymap::embedded_default();
-        let ui = Ui::new(
-            &i18n,
-            &theme,
-            &keymap,
-            LayoutOptions::new(BidiMode::App, Shaping::Off),
+        let buffer = testing::draw_pane(
+            pane,
+            lang,
+            (width, height),
             now(),
             Role::Operator,
+            Area::PaneArea,
         );
-        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-        terminal
-            .draw(|frame| {
-                let area = crate::app::pane_area(frame.area());
-                pane.draw(frame, area, &ui);
-            })
-            .unwrap();
-        let buffer = terminal.backend().buffer().clone();
-        (buffer, theme)
-    }
-
-    fn rows(buffer: &Buffer) -> Vec<String> {
-        (0..buffer.area.height)
-            .map(|y| {
-                let line: String = (0..buffer.area.width)
-                    .map(|x| buffer[(x, y)].symbol())
-                    .collect();
-                line.trim_end().to_owned()
-            })
-            .collect()
+        (buffer, Theme::embedded("dark").unwrap())
     }
 
     fn screen(buffer: &Buffer) -> String {

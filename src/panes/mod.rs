@@ -166,11 +166,19 @@ pub mod testing {
     use mosharekat_api::Role;
     use tokio::sync::mpsc;
 
-    use super::{Answers, PaneCtx};
+    use mosharekat_rtl::{BidiMode, LayoutOptions, Shaping};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::buffer::Buffer;
+
+    use super::{Answers, PaneCtx, PaneView};
     use crate::app::AppEvent;
     use crate::client::Client;
     use crate::i18n::{I18n, Locale};
     use crate::journal::Journal;
+    use crate::keymap::Keymap;
+    use crate::theme::Theme;
+    use crate::ui::Ui;
 
     /// Owns what a [`PaneCtx`] borrows: the journal lives in a temporary folder; answers of the
     /// requests panes spawn arrive on `rx` (with a tokio runtime running them).
@@ -306,6 +314,91 @@ pub mod testing {
                         .unwrap_or_else(|a| panic!("an answer for the {:?} pane", a.pane()));
                     pane.on_answer(answer, &mut self.ctx());
                 }
+            }
+        }
+    }
+
+    /// The two screen sizes every pane is drawn at in tests.
+    pub const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+
+    /// Where a test draws a pane on its screen.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Area {
+        /// The whole screen.
+        Screen,
+        /// Where the app puts a pane: the screen minus the tab row and the status bar.
+        PaneArea,
+    }
+
+    /// Draw `pane` alone on a `width`×`height` screen as `role` sees it at `now`: dark theme,
+    /// the app's own bidi, no shaping.
+    pub fn draw_pane(
+        pane: &mut dyn PaneView,
+        lang: &str,
+        (width, height): (u16, u16),
+        now: DateTime<Utc>,
+        role: Role,
+        area: Area,
+    ) -> Buffer {
+        let i18n = I18n::new(Locale::embedded(lang).expect("embedded locale"));
+        let theme = Theme::embedded("dark").expect("embedded theme");
+        let keymap = Keymap::embedded_default();
+        let layout = LayoutOptions::new(BidiMode::App, Shaping::Off);
+        let ui = Ui::new(&i18n, &theme, &keymap, layout, now, role);
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+        terminal
+            .draw(|frame| {
+                let target = match area {
+                    Area::Screen => frame.area(),
+                    Area::PaneArea => crate::app::pane_area(frame.area()),
+                };
+                pane.draw(frame, target, &ui);
+            })
+            .expect("draw");
+        terminal.backend().buffer().clone()
+    }
+
+    /// Every row of the screen, as text.
+    pub fn rows(buffer: &Buffer) -> Vec<String> {
+        (0..buffer.area.height)
+            .map(|y| {
+                (0..buffer.area.width)
+                    .map(|x| buffer[(x, y)].symbol())
+                    .collect::<String>()
+            })
+            .collect()
+    }
+
+    /// The whole screen as text, row by row.
+    pub fn screen(buffer: &Buffer) -> String {
+        rows(buffer).join("\n")
+    }
+
+    /// Every row of the screen, as text without the blanks at its end.
+    pub fn trimmed_rows(buffer: &Buffer) -> Vec<String> {
+        rows(buffer)
+            .into_iter()
+            .map(|row| row.trim_end().to_owned())
+            .collect()
+    }
+
+    /// The screen as text, each row without the blanks at its end and followed by a newline.
+    pub fn screen_trimmed(buffer: &Buffer) -> String {
+        trimmed_rows(buffer)
+            .into_iter()
+            .map(|row| row + "\n")
+            .collect()
+    }
+
+    /// No cell of the screen holds a control character or a bidi formatting character.
+    pub fn assert_clean(buffer: &Buffer, what: &str) {
+        for (i, cell) in buffer.content().iter().enumerate() {
+            for c in cell.symbol().chars() {
+                let bidi = matches!(
+                    c,
+                    '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'
+                );
+                assert!(!c.is_control() && !bidi, "{what}: cell {i} holds {c:?}");
             }
         }
     }

@@ -20,6 +20,7 @@ use crate::client::{Client, ClientError};
 use crate::i18n::{I18n, Locale};
 use crate::keymap::Keymap;
 use crate::panes::TestCtx;
+use crate::panes::testing::{SIZES, assert_clean, screen};
 use crate::theme::Theme;
 
 /// 12:00 in Tehran.
@@ -457,37 +458,6 @@ async fn an_absolute_verification_url_from_the_backend_replaces_the_local_one() 
 }
 
 // ---- drawing ----
-
-fn rows(buffer: &Buffer) -> Vec<String> {
-    (0..buffer.area.height)
-        .map(|y| {
-            (0..buffer.area.width)
-                .map(|x| buffer[(x, y)].symbol())
-                .collect::<String>()
-        })
-        .collect()
-}
-
-pub(crate) fn screen(buffer: &Buffer) -> String {
-    rows(buffer).join("\n")
-}
-
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
-}
-
-pub(crate) fn assert_clean(buffer: &Buffer, what: &str) {
-    for (i, cell) in buffer.content().iter().enumerate() {
-        for c in cell.symbol().chars() {
-            assert!(
-                !c.is_control() && !is_bidi_control(c),
-                "{what}: cell {i} holds {c:?}"
-            );
-        }
-    }
-}
-
-pub(crate) const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
 
 /// An admin's console over a backend nobody answers (answers are fed by hand).
 pub(crate) fn app(lang: &str, dir: &std::path::Path) -> crate::app::App {

@@ -8,18 +8,12 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use mosharekat_api::{
     Channel, Event, EventKind, Language, MessageKind, OutboxMessage, OutboxStatus, Role,
 };
-use mosharekat_rtl::{BidiMode, LayoutOptions, Shaping};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 use super::{Answer, Count, ListAnswer, Loaded, OutboxPane, RetryAnswer, next_filter};
 use crate::client::{Client, ClientError};
-use crate::i18n::{I18n, Locale};
-use crate::keymap::{Action, Context, Keymap, Pane};
-use crate::panes::testing::{TestCtx, test_ctx};
+use crate::keymap::{Action, Context, Pane};
+use crate::panes::testing::{self, Area, TestCtx, screen_trimmed, test_ctx};
 use crate::panes::{Answers, PaneView};
-use crate::theme::Theme;
-use crate::ui::Ui;
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2024, 5, 20, 9, 0, 0).unwrap()
@@ -113,35 +107,15 @@ fn loaded(t: &mut TestCtx) -> OutboxPane {
 }
 
 fn render(pane: &mut OutboxPane, lang: &str, width: u16, height: u16) -> String {
-    let i18n = I18n::new(Locale::embedded(lang).unwrap());
-    let theme = Theme::embedded("dark").unwrap();
-    let keymap = Keymap::embedded_default();
-    let ui = Ui::new(
-        &i18n,
-        &theme,
-        &keymap,
-        LayoutOptions::new(BidiMode::App, Shaping::Off),
+    let buffer = testing::draw_pane(
+        pane,
+        lang,
+        (width, height),
         now(),
         Role::Operator,
+        Area::PaneArea,
     );
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal
-        .draw(|frame| {
-            let area = crate::app::pane_area(frame.area());
-            pane.draw(frame, area, &ui);
-        })
-        .unwrap();
-    let buffer = terminal.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..buffer.area.height {
-        let mut line = String::new();
-        for x in 0..buffer.area.width {
-            line.push_str(buffer[(x, y)].symbol());
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
+    screen_trimmed(&buffer)
 }
 
 #[tokio::test]

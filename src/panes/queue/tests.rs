@@ -13,7 +13,6 @@ use mosharekat_rtl::{BidiMode, LayoutOptions, Shaping};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
 
 use super::*;
 use crate::app::{AppEvent, AppParts, Session};
@@ -22,8 +21,8 @@ use crate::i18n::{I18n, Locale};
 use crate::journal::{DecisionCall, JournalEntry};
 use crate::keymap::{Context, Keymap};
 use crate::panes::TestCtx;
+use crate::panes::testing::{self, Area, SIZES, assert_clean, rows, screen};
 use crate::theme::Theme;
-use crate::ui::Ui;
 
 /// 12:00 in Tehran.
 fn t0() -> DateTime<Utc> {
@@ -904,56 +903,15 @@ fn thread_and_detail_scrolling() {
 // ---- drawing ----
 
 fn draw_pane(pane: &mut QueuePane, lang: &str, width: u16, height: u16) -> Buffer {
-    let i18n = I18n::new(Locale::embedded(lang).unwrap());
-    let theme = Theme::embedded("dark").unwrap();
-    let keymap = Keymap::embedded_default();
-    let ui = Ui::new(
-        &i18n,
-        &theme,
-        &keymap,
-        LayoutOptions::new(BidiMode::App, Shaping::Off),
+    testing::draw_pane(
+        pane,
+        lang,
+        (width, height),
         t0(),
         Role::Moderator,
-    );
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal
-        .draw(|frame| pane.draw(frame, frame.area(), &ui))
-        .unwrap();
-    terminal.backend().buffer().clone()
+        Area::Screen,
+    )
 }
-
-fn rows(buffer: &Buffer) -> Vec<String> {
-    let area: Rect = buffer.area;
-    (0..area.height)
-        .map(|y| {
-            (0..area.width)
-                .map(|x| buffer[(x, y)].symbol())
-                .collect::<String>()
-        })
-        .collect()
-}
-
-fn screen(buffer: &Buffer) -> String {
-    rows(buffer).join("\n")
-}
-
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
-}
-
-fn assert_clean(buffer: &Buffer, what: &str) {
-    for (i, cell) in buffer.content().iter().enumerate() {
-        for c in cell.symbol().chars() {
-            assert!(
-                !c.is_control() && !is_bidi_control(c),
-                "{what}: cell {i} holds {:?}",
-                c
-            );
-        }
-    }
-}
-
-const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
 
 #[test]
 fn every_comment_draws_clean_at_both_sizes_in_both_languages() {

@@ -13,7 +13,8 @@ use ratatui::backend::TestBackend;
 use super::*;
 use crate::app::AppEvent;
 use crate::panes::TestCtx;
-use crate::panes::certificates::tests::{SIZES, app, assert_clean, key, screen};
+use crate::panes::certificates::tests::{app, key};
+use crate::panes::testing::{SIZES, assert_clean, screen};
 
 fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2025, 5, 1, 8, 30, 0).unwrap()

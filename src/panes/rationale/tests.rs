@@ -20,6 +20,7 @@ use crate::app::{AppEvent, AppParts, Session};
 use crate::client::{Client, ClientError};
 use crate::i18n::{I18n, Locale};
 use crate::keymap::Keymap;
+use crate::panes::testing::{self, Area, SIZES, assert_clean, rows, screen};
 use crate::panes::{PaneView, TestCtx};
 use crate::theme::Theme;
 use crate::ui::Ui;
@@ -545,49 +546,15 @@ async fn a_published_decision_is_not_edited() {
 
 // ---- drawing ----
 
-const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
-
 fn draw_pane(pane: &mut RationalePane, lang: &str, width: u16, height: u16) -> Buffer {
-    let i18n = I18n::new(Locale::embedded(lang).unwrap());
-    let theme = Theme::embedded("dark").unwrap();
-    let keymap = Keymap::embedded_default();
-    let ui = Ui::new(
-        &i18n,
-        &theme,
-        &keymap,
-        LayoutOptions::new(BidiMode::App, Shaping::Off),
+    testing::draw_pane(
+        pane,
+        lang,
+        (width, height),
         t0(),
         Role::Operator,
-    );
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal
-        .draw(|frame| pane.draw(frame, frame.area(), &ui))
-        .unwrap();
-    terminal.backend().buffer().clone()
-}
-
-fn rows(buffer: &Buffer) -> Vec<String> {
-    let area = buffer.area;
-    (0..area.height)
-        .map(|y| {
-            (0..area.width)
-                .map(|x| buffer[(x, y)].symbol())
-                .collect::<String>()
-        })
-        .collect()
-}
-
-fn screen(buffer: &Buffer) -> String {
-    rows(buffer).join("\n")
-}
-
-fn assert_clean(buffer: &Buffer, what: &str) {
-    for (i, cell) in buffer.content().iter().enumerate() {
-        for c in cell.symbol().chars() {
-            let bidi = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}');
-            assert!(!c.is_control() && !bidi, "{what}: cell {i} holds {c:?}");
-        }
-    }
+        Area::Screen,
+    )
 }
 
 #[tokio::test]

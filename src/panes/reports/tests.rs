@@ -12,21 +12,15 @@ use mosharekat_api::{
     CellCount, Consultation, ConsultationKind, ConsultationStatus, Outcome, PollKind, PollOption,
     PublicDecision, Report, ReportFormat, Role,
 };
-use mosharekat_rtl::{BidiMode, LayoutOptions, Shaping};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 
 use super::{
     Answer, ExportError, ListAnswer, ReportAnswer, ReportsPane, export_path, write_export,
 };
 use crate::client::{Client, ClientError};
-use crate::i18n::{I18n, Locale};
-use crate::keymap::{Action, Context, Keymap};
-use crate::panes::testing::{TestCtx, test_ctx};
+use crate::keymap::{Action, Context};
+use crate::panes::testing::{self, Area, TestCtx, screen_trimmed, test_ctx};
 use crate::panes::{Answers, PaneView};
-use crate::theme::Theme;
-use crate::ui::Ui;
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2024, 5, 20, 9, 0, 0).unwrap()
@@ -410,44 +404,19 @@ async fn an_existing_file_is_replaced_only_after_a_yes() {
 
 // Drawing.
 
-fn buffer_text(buffer: &Buffer) -> String {
-    let area = buffer.area;
-    let mut out = String::new();
-    for y in 0..area.height {
-        let mut line = String::new();
-        for x in 0..area.width {
-            line.push_str(buffer[(x, y)].symbol());
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
-
 fn draw(pane: &mut ReportsPane, lang: &str, width: u16, height: u16) -> Buffer {
-    let i18n = I18n::new(Locale::embedded(lang).unwrap());
-    let theme = Theme::embedded("dark").unwrap();
-    let keymap = Keymap::embedded_default();
-    let ui = Ui::new(
-        &i18n,
-        &theme,
-        &keymap,
-        LayoutOptions::new(BidiMode::App, Shaping::Off),
+    testing::draw_pane(
+        pane,
+        lang,
+        (width, height),
         now(),
         Role::Operator,
-    );
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal
-        .draw(|frame| {
-            let area = crate::app::pane_area(frame.area());
-            pane.draw(frame, area, &ui);
-        })
-        .unwrap();
-    terminal.backend().buffer().clone()
+        Area::PaneArea,
+    )
 }
 
 fn render(pane: &mut ReportsPane, lang: &str, width: u16, height: u16) -> String {
-    buffer_text(&draw(pane, lang, width, height))
+    screen_trimmed(&draw(pane, lang, width, height))
 }
 
 /// Every row of the preview, scrolled through page by page.
@@ -503,7 +472,7 @@ async fn persian_mirrors_with_persian_digits_and_jalali_dates() {
     let dir = tempfile::tempdir().unwrap();
     let mut pane = loaded(&mut t, dir.path());
     let buffer = draw(&mut pane, "fa", 80, 24);
-    let screen = buffer_text(&buffer);
+    let screen = screen_trimmed(&buffer);
     // The list on the right: the selected consultation's title ends at the right border.
     // «بخشنامه‌ی ساعت کاری مدارس» in visual order, hand-written.
     assert!(screen.contains("سرادم یراک تعاس"), "{screen}");

@@ -7,19 +7,13 @@ use mosharekat_api::{
     Breakdown, Consultation, ConsultationKind, ConsultationStatus, Event, EventKind, Poll,
     PollKind, PollOption, Role, Tally, TallyCell, TallyGroup, TurnoutPoint,
 };
-use mosharekat_rtl::{BidiMode, LayoutOptions, Shaping};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 
 use super::{Answer, ConsultationPolls, ListAnswer, TalliesPane, TallyAnswer};
 use crate::client::{Client, ClientError};
-use crate::i18n::{I18n, Locale};
-use crate::keymap::{Action, Keymap};
-use crate::panes::testing::{TestCtx, test_ctx};
+use crate::keymap::Action;
+use crate::panes::testing::{self, Area, TestCtx, screen_trimmed, test_ctx};
 use crate::panes::{Answers, PaneView};
-use crate::theme::Theme;
-use crate::ui::Ui;
 
 const YES_NO: i64 = 11;
 const LIKERT: i64 = 12;
@@ -510,44 +504,19 @@ async fn offline_the_loaded_tally_stays_on_screen() {
 
 // Drawing.
 
-fn buffer_text(buffer: &Buffer) -> String {
-    let area = buffer.area;
-    let mut out = String::new();
-    for y in 0..area.height {
-        let mut line = String::new();
-        for x in 0..area.width {
-            line.push_str(buffer[(x, y)].symbol());
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
-
 fn draw(pane: &mut TalliesPane, lang: &str, width: u16, height: u16) -> Buffer {
-    let i18n = I18n::new(Locale::embedded(lang).unwrap());
-    let theme = Theme::embedded("dark").unwrap();
-    let keymap = Keymap::embedded_default();
-    let ui = Ui::new(
-        &i18n,
-        &theme,
-        &keymap,
-        LayoutOptions::new(BidiMode::App, Shaping::Off),
+    testing::draw_pane(
+        pane,
+        lang,
+        (width, height),
         now(),
         Role::Operator,
-    );
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal
-        .draw(|frame| {
-            let area = crate::app::pane_area(frame.area());
-            pane.draw(frame, area, &ui);
-        })
-        .unwrap();
-    terminal.backend().buffer().clone()
+        Area::PaneArea,
+    )
 }
 
 fn render(pane: &mut TalliesPane, lang: &str, width: u16, height: u16) -> String {
-    buffer_text(&draw(pane, lang, width, height))
+    screen_trimmed(&draw(pane, lang, width, height))
 }
 
 /// The open consultation's yes/no poll, loaded, online, with `by` shown.
@@ -583,7 +552,7 @@ fn bar_runs(buffer: &Buffer, y: u16) -> Vec<(u16, u16)> {
 
 /// The first row showing `needle` and a bar.
 fn bar_row_of(buffer: &Buffer, needle: &str) -> u16 {
-    let text = buffer_text(buffer);
+    let text = screen_trimmed(buffer);
     text.lines()
         .position(|l| l.contains(needle) && l.contains('█'))
         .unwrap_or_else(|| panic!("{needle:?} not on screen:\n{text}")) as u16
@@ -995,7 +964,7 @@ async fn every_cell_of_a_breakdown_table_has_the_same_format() {
         let bars: Vec<usize> = ["Female", "Male", "Not stated"]
             .iter()
             .map(|bucket| {
-                let text = buffer_text(&buffer);
+                let text = screen_trimmed(&buffer);
                 let y = text
                     .lines()
                     .position(|l| l.contains(bucket) && l.contains('%'))
@@ -1007,10 +976,10 @@ async fn every_cell_of_a_breakdown_table_has_the_same_format() {
         assert!(
             bars == [0, 0, 0] || bars == [5, 5, 3],
             "{width}: {bars:?}\n{}",
-            buffer_text(&buffer)
+            screen_trimmed(&buffer)
         );
-        let with_counts = buffer_text(&buffer).contains("10 (25%)");
-        let with_percent_only = buffer_text(&buffer).contains(" 25%");
+        let with_counts = screen_trimmed(&buffer).contains("10 (25%)");
+        let with_percent_only = screen_trimmed(&buffer).contains(" 25%");
         assert!(with_counts != with_percent_only, "{width}");
     }
 }
