@@ -10,6 +10,7 @@ pub mod outbox;
 pub mod queue;
 pub mod ranking;
 pub mod rationale;
+pub mod remote;
 pub mod reports;
 pub mod tallies;
 

@@ -135,9 +135,9 @@ fn draw_list(pane: &mut CertificatesPane, frame: &mut Frame, area: Rect, ui: &Ui
         return;
     }
     if pane.items.is_empty() {
-        let text = match &pane.error {
+        let text = match pane.remote.error() {
             Some(e) => ui.f("error.generic", &[("message", e)]),
-            None if !pane.loaded => ui.t("app.loading").to_owned(),
+            None if !pane.remote.is_loaded() => ui.t("app.loading").to_owned(),
             None => ui.f(
                 "pane.certificates.empty",
                 &[

@@ -15,7 +15,7 @@ pub(crate) mod tests;
 
 use std::collections::{BTreeSet, HashMap};
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use crossterm::event::KeyEvent;
 use mosharekat_api::certificate::MAX_REASON_CHARS;
 use mosharekat_api::{
@@ -23,6 +23,7 @@ use mosharekat_api::{
     PublicCertificate,
 };
 
+use super::remote::Remote;
 use super::{Answers, PaneCtx, PaneView, list};
 use crate::client::ClientResult;
 use crate::keymap::{Action, Context, Pane};
@@ -151,9 +152,8 @@ pub struct CertificatesPane {
     items: Vec<Certificate>,
     /// More certificates than one load reads exist.
     truncated: bool,
-    loaded: bool,
-    loading: bool,
-    error: Option<String>,
+    /// The list's load state.
+    remote: Remote,
     selected: usize,
     list_scroll: usize,
     detail_scroll: usize,
@@ -163,9 +163,6 @@ pub struct CertificatesPane {
     bulk_pending: bool,
     proposing: bool,
     dialog: Option<Dialog>,
-    /// Live changes arrived since the last load.
-    stale: bool,
-    last_load: Option<DateTime<Utc>>,
     /// `…/public/certificates/` of this backend, for codes whose public URL is not known.
     verify_root: String,
     /// Verification URLs the backend gave (absolute when it knows its public address).
@@ -205,7 +202,7 @@ impl CertificatesPane {
 
     /// Whether any request that changes certificates is in flight.
     pub fn busy(&self) -> bool {
-        !self.pending.is_empty() || self.bulk_pending || self.proposing || self.loading
+        !self.pending.is_empty() || self.bulk_pending || self.proposing || self.remote.is_loading()
     }
 
     /// The URL a certificate with this code is verified at.
@@ -225,7 +222,7 @@ impl CertificatesPane {
         items.sort_by_key(|c| (status_rank(c.status), c.id));
         self.items = items;
         self.truncated = truncated;
-        self.loaded = true;
+        self.remote.succeeded();
         let proposed: BTreeSet<i64> = self
             .items
             .iter()
@@ -240,13 +237,15 @@ impl CertificatesPane {
         );
     }
 
+    /// Load the list unless a load is in flight.
     fn load(&mut self, ctx: &mut PaneCtx) {
-        if self.loading {
-            return;
+        if self.remote.try_start(ctx.now) {
+            self.request_list(ctx);
         }
-        self.loading = true;
-        self.stale = false;
-        self.last_load = Some(ctx.now);
+    }
+
+    /// Ask for the list of the filter on screen.
+    fn request_list(&mut self, ctx: &mut PaneCtx) {
         let filter = self.filter;
         let client = ctx.client.clone();
         ctx.spawn(async move {
@@ -425,7 +424,7 @@ impl CertificatesPane {
         }
         match self.items.iter_mut().find(|c| c.id == cert.id) {
             Some(slot) => *slot = cert,
-            None => self.stale = true,
+            None => self.remote.mark_stale(),
         }
     }
 
@@ -479,7 +478,7 @@ impl CertificatesPane {
                 }
                 // Skipped ones moved on meanwhile: the list is out of date.
                 if !response.skipped.is_empty() {
-                    self.stale = true;
+                    self.remote.mark_stale();
                 }
                 for id in &answer.ids {
                     self.marked.remove(id);
@@ -641,14 +640,12 @@ impl PaneView for CertificatesPane {
                 self.filter = self.filter.next();
                 // What is listed must be what the filter says: nothing until the new list.
                 self.items.clear();
-                self.loaded = false;
-                self.error = None;
                 self.marked.clear();
                 self.selected = 0;
                 self.list_scroll = 0;
                 self.detail_scroll = 0;
                 // The list loaded for the old filter is not what is asked for now.
-                self.loading = false;
+                self.remote.reset();
                 self.load(ctx);
             }
             Action::Propose => self.propose(ctx),
@@ -673,13 +670,12 @@ impl PaneView for CertificatesPane {
             event.kind,
             EventKind::CertificateChanged { .. } | EventKind::CertificatesProposed { .. }
         ) {
-            self.stale = true;
+            self.remote.mark_stale();
         }
     }
 
     fn on_tick(&mut self, ctx: &mut PaneCtx) {
-        let due = self.last_load.is_none_or(|at| ctx.now - at >= RELOAD_EVERY);
-        if self.stale && !self.loading && due && ctx.online {
+        if self.remote.reload_due(ctx.now, RELOAD_EVERY, ctx.online) {
             self.load(ctx);
         }
     }
@@ -703,15 +699,14 @@ impl Answers for CertificatesPane {
                 if answer.filter != self.filter {
                     return;
                 }
-                self.loading = false;
                 match answer.result {
                     Ok((items, truncated)) => {
-                        self.error = None;
                         self.set_list(items, truncated);
                         self.fetch_public(ctx);
                     }
                     Err(e) => {
-                        self.error = Some(ctx.failed(&e));
+                        let message = ctx.failed(&e);
+                        self.remote.failed(message);
                     }
                 }
             }
@@ -745,8 +740,8 @@ impl Answers for CertificatesPane {
                             ],
                         ));
                         if !response.proposed.is_empty() {
-                            self.loading = false;
-                            self.load(ctx);
+                            self.remote.start(ctx.now);
+                            self.request_list(ctx);
                         }
                     }
                     Err(e) => {

@@ -295,7 +295,7 @@ async fn only_proposed_ones_are_marked_and_bulk_approval_confirms_the_count() {
         }),
         &mut t.ctx(),
     );
-    assert!(!pane.busy() || pane.loading);
+    assert!(!pane.busy() || pane.remote.is_loading());
     assert_eq!(
         t.notice.as_deref(),
         Some("2 approved, 1 skipped (no longer proposed)")
@@ -304,7 +304,10 @@ async fn only_proposed_ones_are_marked_and_bulk_approval_confirms_the_count() {
         |pane: &CertificatesPane, id: i64| pane.items().iter().find(|c| c.id == id).unwrap().status;
     assert_eq!(status(&pane, 1), CertificateStatus::Approved);
     assert_eq!(status(&pane, 3), CertificateStatus::Proposed);
-    assert!(pane.stale, "a skipped one means the list is out of date");
+    assert!(
+        pane.remote.is_stale(),
+        "a skipped one means the list is out of date"
+    );
 }
 
 #[tokio::test]
@@ -388,7 +391,7 @@ async fn changes_by_others_reload_the_list_at_most_every_two_seconds() {
     let mut pane = loaded(&mut t);
     t.now = t0();
     pane.on_tick(&mut t.ctx());
-    assert!(!pane.loading, "nothing changed: no reload");
+    assert!(!pane.remote.is_loading(), "nothing changed: no reload");
     let event = mosharekat_api::Event {
         id: 9,
         at: t0(),
@@ -402,7 +405,7 @@ async fn changes_by_others_reload_the_list_at_most_every_two_seconds() {
     };
     pane.on_event(&event, &mut t.ctx());
     pane.on_tick(&mut t.ctx());
-    assert!(pane.loading, "a change by someone else reloads");
+    assert!(pane.remote.is_loading(), "a change by someone else reloads");
     pane.on_answer(
         Answer::List(ListAnswer {
             filter: Filter::All,
@@ -413,10 +416,10 @@ async fn changes_by_others_reload_the_list_at_most_every_two_seconds() {
     pane.on_event(&event, &mut t.ctx());
     t.now = t0() + Duration::seconds(1);
     pane.on_tick(&mut t.ctx());
-    assert!(!pane.loading, "not twice within two seconds");
+    assert!(!pane.remote.is_loading(), "not twice within two seconds");
     t.now = t0() + Duration::seconds(2);
     pane.on_tick(&mut t.ctx());
-    assert!(pane.loading);
+    assert!(pane.remote.is_loading());
 }
 
 #[tokio::test]
@@ -758,7 +761,8 @@ async fn propose_approve_bulk_and_reject_against_the_real_backend() {
     let mut t = TestCtx::over(admin.clone(), Role::Admin, "admin1", "fa", clock.now());
     let mut pane = CertificatesPane::new();
     pane.refresh(&mut t.ctx());
-    t.pump(&mut pane, "the first list", |p| p.loaded).await;
+    t.pump(&mut pane, "the first list", |p| p.remote.is_loaded())
+        .await;
     assert!(
         pane.items().is_empty(),
         "nothing proposed before the rules ran"
@@ -767,7 +771,7 @@ async fn propose_approve_bulk_and_reject_against_the_real_backend() {
     // Run the rules from the pane: they propose, and the list loads again.
     act(&mut pane, &mut t, Action::Propose);
     t.pump(&mut pane, "the proposals", |p| {
-        !p.proposing && !p.loading && !p.items().is_empty()
+        !p.proposing && !p.remote.is_loading() && !p.items().is_empty()
     })
     .await;
     let proposed: Vec<i64> = pane

@@ -13,11 +13,12 @@ pub(crate) mod tests;
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use mosharekat_api::{Event, EventKind, OutboxMessage, OutboxStatus};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
+use super::remote::Remote;
 use super::{Answers, PaneCtx, PaneView, list};
 use crate::client::{Client, ClientError, ClientResult};
 use crate::keymap::{Action, Context, Pane};
@@ -120,16 +121,13 @@ pub fn next_filter(current: Option<OutboxStatus>) -> Option<OutboxStatus> {
 pub struct OutboxPane {
     filter: Option<OutboxStatus>,
     loaded: Option<Loaded>,
-    loading: bool,
-    error: Option<String>,
+    /// The load state of `loaded`.
+    remote: Remote,
     selected: usize,
     list_scroll: usize,
     detail_scroll: usize,
     confirm: Option<(i64, Confirm)>,
     retrying: HashSet<i64>,
-    /// Something changed since the last load.
-    stale: bool,
-    last_load: Option<DateTime<Utc>>,
     /// The pane has been shown (only then does it poll).
     shown: bool,
 }
@@ -155,11 +153,11 @@ impl OutboxPane {
     }
 
     pub fn loading(&self) -> bool {
-        self.loading
+        self.remote.is_loading()
     }
 
     pub fn stale(&self) -> bool {
-        self.stale
+        self.remote.is_stale()
     }
 
     /// Take a loaded outbox as if the backend had sent it, keeping the selection on the same
@@ -175,14 +173,17 @@ impl OutboxPane {
         );
     }
 
+    /// Load the outbox; while a load is in flight, once more after it answers.
     fn load(&mut self, ctx: &mut PaneCtx) {
-        if self.loading {
-            self.stale = true;
+        if !self.remote.try_start(ctx.now) {
+            self.remote.mark_stale();
             return;
         }
-        self.loading = true;
-        self.stale = false;
-        self.last_load = Some(ctx.now);
+        self.request(ctx);
+    }
+
+    /// Ask for the outbox of the filter on screen.
+    fn request(&mut self, ctx: &mut PaneCtx) {
         let request = load(ctx.client.clone(), self.filter);
         ctx.spawn(async move { Answer::List(request.await) });
     }
@@ -244,12 +245,12 @@ impl OutboxPane {
                     *old = message;
                 }
                 ctx.notify(ctx.i18n.text("pane.outbox.retry_queued"));
-                self.stale = true;
+                self.remote.mark_stale();
             }
             Err(e) => {
                 ctx.failed(&e);
                 ctx.notify(error_text(ctx, &e));
-                self.stale = true;
+                self.remote.mark_stale();
             }
         }
     }
@@ -304,8 +305,9 @@ impl PaneView for OutboxPane {
                         .items
                         .retain(|m| filter.is_none_or(|f| f == m.status));
                 }
-                self.loading = false;
-                self.load(ctx);
+                // The load in flight is of the old filter: this one supersedes it.
+                self.remote.start(ctx.now);
+                self.request(ctx);
             }
             Action::Retry => self.ask_retry(ctx),
             Action::Refresh => self.refresh(ctx),
@@ -330,24 +332,24 @@ impl PaneView for OutboxPane {
                     m.status = *status;
                     m.attempts = *attempts;
                 }
-                self.stale = true;
+                self.remote.mark_stale();
             }
             EventKind::ReportPublished { .. } | EventKind::DecisionsPublished { .. } => {
-                self.stale = true
+                self.remote.mark_stale()
             }
             _ => {}
         }
     }
 
     fn on_tick(&mut self, ctx: &mut PaneCtx) {
-        if !self.shown || self.loading || !ctx.online {
+        if !self.shown || self.remote.is_loading() || !ctx.online {
             return;
         }
-        let since = self.last_load.map_or(Duration::MAX, |at| ctx.now - at);
+        let since = self.remote.since_request(ctx.now);
         let waiting = self.count(OutboxStatus::Pending).n > 0;
         let pages = self.loaded.as_ref().map_or(1, |l| l.pages.max(1));
         let poll_every = POLL_EVERY + Duration::seconds(pages as i64 - 1);
-        if (self.stale && since >= RELOAD_EVERY) || (waiting && since >= poll_every) {
+        if (self.remote.is_stale() && since >= RELOAD_EVERY) || (waiting && since >= poll_every) {
             self.load(ctx);
         }
     }
@@ -370,15 +372,14 @@ impl Answers for OutboxPane {
                 if answer.filter != self.filter {
                     return;
                 }
-                self.loading = false;
                 match answer.result {
                     Ok(loaded) => {
-                        self.error = None;
+                        self.remote.succeeded();
                         self.set_loaded(loaded);
                     }
                     Err(e) => {
                         ctx.failed(&e);
-                        self.error = Some(error_text(ctx, &e));
+                        self.remote.failed(error_text(ctx, &e));
                     }
                 }
             }

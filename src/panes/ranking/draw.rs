@@ -153,7 +153,7 @@ fn draw_list(pane: &mut RankingPane, frame: &mut Frame, area: Rect, ui: &Ui) {
         return;
     }
     if pane.entries().is_empty() {
-        let text = match &pane.error {
+        let text = match pane.remote.error() {
             Some(e) => ui.f("error.generic", &[("message", e)]),
             None if pane.board.is_none() => ui.t("app.loading").to_owned(),
             None => ui.t("pane.ranking.empty").to_owned(),

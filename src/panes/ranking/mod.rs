@@ -8,12 +8,13 @@ mod tests;
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use mosharekat_api::{
     Category, Consultation, ConsultationStatus, Event, EventKind, LeaderboardEntry,
     LeaderboardQuery, LeaderboardResponse, ParticipantScore, Period, Province,
 };
 
+use super::remote::Remote;
 use super::{Answers, PaneCtx, PaneView, list};
 use crate::client::ClientResult;
 use crate::keymap::{Action, Pane};
@@ -57,8 +58,8 @@ pub struct ConsultationChoice {
 pub struct RankingPane {
     query: LeaderboardQuery,
     board: Option<LeaderboardResponse>,
-    loading: bool,
-    error: Option<String>,
+    /// The leaderboard's load state.
+    remote: Remote,
     selected: usize,
     list_scroll: usize,
     detail_scroll: usize,
@@ -67,8 +68,6 @@ pub struct RankingPane {
     scores: HashMap<i64, ParticipantScore>,
     explaining: Option<i64>,
     score_error: Option<(i64, String)>,
-    stale: bool,
-    last_load: Option<DateTime<Utc>>,
 }
 
 impl Default for RankingPane {
@@ -79,8 +78,7 @@ impl Default for RankingPane {
                 ..LeaderboardQuery::default()
             },
             board: None,
-            loading: false,
-            error: None,
+            remote: Remote::default(),
             selected: 0,
             list_scroll: 0,
             detail_scroll: 0,
@@ -89,8 +87,6 @@ impl Default for RankingPane {
             scores: HashMap::new(),
             explaining: None,
             score_error: None,
-            stale: false,
-            last_load: None,
         }
     }
 }
@@ -123,7 +119,7 @@ impl RankingPane {
 
     /// Whether a leaderboard request is in flight.
     pub fn loading(&self) -> bool {
-        self.loading
+        self.remote.is_loading()
     }
 
     pub fn query(&self) -> &LeaderboardQuery {
@@ -183,9 +179,8 @@ impl RankingPane {
     }
 
     fn load(&mut self, ctx: &mut PaneCtx) {
-        self.loading = true;
-        self.stale = false;
-        self.last_load = Some(ctx.now);
+        // A request for other filters supersedes the one in flight.
+        self.remote.start(ctx.now);
         let query = self.query.clone();
         let client = ctx.client.clone();
         ctx.spawn(async move {
@@ -286,13 +281,12 @@ impl PaneView for RankingPane {
                 | EventKind::BallotCast { .. }
                 | EventKind::DecisionsPublished { .. }
         ) {
-            self.stale = true;
+            self.remote.mark_stale();
         }
     }
 
     fn on_tick(&mut self, ctx: &mut PaneCtx) {
-        let due = self.last_load.is_none_or(|at| ctx.now - at >= RELOAD_EVERY);
-        if self.stale && !self.loading && due && ctx.online {
+        if self.remote.reload_due(ctx.now, RELOAD_EVERY, ctx.online) {
             self.load(ctx);
         }
     }
@@ -317,14 +311,14 @@ impl Answers for RankingPane {
                 if answer.query != self.query {
                     return;
                 }
-                self.loading = false;
                 match answer.result {
                     Ok(board) => {
-                        self.error = None;
+                        self.remote.succeeded();
                         self.set_board(board);
                     }
                     Err(e) => {
-                        self.error = Some(ctx.failed(&e));
+                        let message = ctx.failed(&e);
+                        self.remote.failed(message);
                     }
                 }
             }

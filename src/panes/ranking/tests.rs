@@ -164,9 +164,9 @@ async fn filters_cycle_and_each_change_asks_again() {
         &mut t.ctx(),
     );
     assert_eq!(pane.entries().len(), 4);
-    assert!(pane.loading);
+    assert!(pane.remote.is_loading());
     answer(&mut pane, &mut t);
-    assert!(!pane.loading);
+    assert!(!pane.remote.is_loading());
     assert_eq!(
         pane.selected().unwrap().participant_id,
         11,
