@@ -12,6 +12,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, ScrollbarState};
 
+use super::remote::Remote;
 use super::{Answers, PaneCtx, PaneView, list};
 use crate::client::ClientResult;
 use crate::dates::{self, DateStyle};
@@ -50,8 +51,8 @@ pub struct DeadlinesPane {
     /// In the server's (urgency) order.
     items: Vec<DeadlineItem>,
     loaded_at: Option<DateTime<Utc>>,
-    loading: bool,
-    error: Option<String>,
+    /// The list's load state.
+    remote: Remote,
     selected: usize,
     sort: Sort,
     filter: Filter,
@@ -116,10 +117,9 @@ impl PaneView for DeadlinesPane {
     }
 
     fn refresh(&mut self, ctx: &mut PaneCtx) {
-        if self.loading {
+        if !self.remote.try_start(ctx.now) {
             return;
         }
-        self.loading = true;
         let client = ctx.client.clone();
         ctx.spawn(async move { Answer::Deadlines(client.deadlines().await) });
     }
@@ -263,7 +263,7 @@ impl PaneView for DeadlinesPane {
         crate::ui::scroll_into_view(self.selected, &mut self.scroll, visible);
         let rows = self.visible();
         if rows.is_empty() {
-            let text = match (&self.error, self.loaded_at) {
+            let text = match (self.remote.error(), self.loaded_at) {
                 (Some(e), _) => ui.f("error.generic", &[("message", e)]),
                 (None, None) => ui.t("app.loading").to_owned(),
                 (None, Some(_)) => ui.t("pane.deadlines.empty").to_owned(),
@@ -353,14 +353,14 @@ impl Answers for DeadlinesPane {
 
     fn on_answer(&mut self, answer: Answer, ctx: &mut PaneCtx) {
         let Answer::Deadlines(result) = answer;
-        self.loading = false;
         match result {
             Ok(response) => {
-                self.error = None;
+                self.remote.succeeded();
                 self.set_items(response);
             }
             Err(e) => {
-                self.error = Some(ctx.failed(&e));
+                let message = ctx.failed(&e);
+                self.remote.failed(message);
             }
         }
     }

@@ -20,7 +20,7 @@ impl ReportsPane {
         let inner = block.inner(area);
         frame.render_widget(block, area);
         if self.list.is_empty() {
-            let text = match (&self.list_error, self.list_loaded) {
+            let text = match (self.list_state.error(), self.list_state.is_loaded()) {
                 (Some(e), _) => ui.f("error.generic", &[("message", e)]),
                 (None, false) => ui.t("app.loading").to_owned(),
                 (None, true) => ui.t("reports.no_consultations").to_owned(),

@@ -22,6 +22,7 @@ use mosharekat_api::{
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
+use super::remote::Remote;
 use super::{Answers, PaneCtx, PaneView, list};
 use crate::client::{Client, ClientError, ClientResult};
 use crate::keymap::{Action, Context, Pane};
@@ -130,9 +131,8 @@ enum Dialog {
 
 pub struct ReportsPane {
     list: Vec<Consultation>,
-    list_loaded: bool,
-    list_loading: bool,
-    list_error: Option<String>,
+    /// The consultation list's load state.
+    list_state: Remote,
     selected: usize,
     list_scroll: usize,
     entries: HashMap<i64, Entry>,
@@ -279,9 +279,7 @@ impl ReportsPane {
     pub fn new(export_dir: PathBuf) -> Self {
         ReportsPane {
             list: Vec::new(),
-            list_loaded: false,
-            list_loading: false,
-            list_error: None,
+            list_state: Remote::default(),
             selected: 0,
             list_scroll: 0,
             entries: HashMap::new(),
@@ -323,7 +321,7 @@ impl ReportsPane {
 
     /// Whether a request for the consultation on screen is in flight.
     pub fn busy(&self) -> bool {
-        self.list_loading
+        self.list_state.is_loading()
             || self.exporting
             || self
                 .current()
@@ -336,7 +334,7 @@ impl ReportsPane {
         let keep = self.current().map(|c| c.id);
         list.sort_by_key(order);
         self.list = list;
-        self.list_loaded = true;
+        self.list_state.succeeded();
         self.selected = list::clamp(
             keep.and_then(|id| self.list.iter().position(|c| c.id == id))
                 .unwrap_or(self.selected),
@@ -354,10 +352,9 @@ impl ReportsPane {
     }
 
     fn load_list(&mut self, ctx: &mut PaneCtx) {
-        if self.list_loading {
+        if !self.list_state.try_start(ctx.now) {
             return;
         }
-        self.list_loading = true;
         let client = ctx.client.clone();
         ctx.spawn(async move { Answer::List(ListAnswer(client.all_consultations().await)) });
     }
@@ -733,7 +730,9 @@ impl PaneView for ReportsPane {
             } if self.entries.contains_key(consultation_id) => {
                 self.load_report(*consultation_id, ctx);
             }
-            EventKind::ConsultationChanged { .. } if self.list_loaded => self.load_list(ctx),
+            EventKind::ConsultationChanged { .. } if self.list_state.is_loaded() => {
+                self.load_list(ctx)
+            }
             _ => {}
         }
     }
@@ -755,23 +754,20 @@ impl Answers for ReportsPane {
 
     fn on_answer(&mut self, answer: Answer, ctx: &mut PaneCtx) {
         match answer {
-            Answer::List(answer) => {
-                self.list_loading = false;
-                match answer.0 {
-                    Ok(list) => {
-                        self.list_error = None;
-                        self.set_list(list);
-                        if let Some(id) = self.current().map(|c| c.id)
-                            && !self.entries.contains_key(&id)
-                        {
-                            self.load_report(id, ctx);
-                        }
-                    }
-                    Err(e) => {
-                        self.list_error = Some(ctx.failed(&e));
+            Answer::List(answer) => match answer.0 {
+                Ok(list) => {
+                    self.set_list(list);
+                    if let Some(id) = self.current().map(|c| c.id)
+                        && !self.entries.contains_key(&id)
+                    {
+                        self.load_report(id, ctx);
                     }
                 }
-            }
+                Err(e) => {
+                    let message = ctx.failed(&e);
+                    self.list_state.failed(message);
+                }
+            },
             Answer::Report(answer) => self.on_report(answer, ctx),
             Answer::Publish(answer) => self.on_published(answer, ctx),
             Answer::Export(answer) => {

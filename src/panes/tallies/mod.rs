@@ -22,6 +22,7 @@ use mosharekat_api::{
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
+use super::remote::Remote;
 use super::{Answers, PaneCtx, PaneView, list};
 use crate::client::{Client, ClientError, ClientResult};
 use crate::keymap::{Action, Pane};
@@ -120,10 +121,8 @@ impl PollData {
 pub struct TalliesPane {
     /// Open consultations first (see [`order`]).
     list: Vec<ConsultationPolls>,
-    list_loaded: bool,
-    list_loading: bool,
-    list_error: Option<String>,
-    list_requested_at: Option<DateTime<Utc>>,
+    /// The consultation list's load state.
+    list_state: Remote,
     selected: usize,
     list_scroll: usize,
     poll_index: usize,
@@ -195,7 +194,7 @@ impl TalliesPane {
 
     /// Whether the consultation list is being (re)loaded.
     pub fn loading_list(&self) -> bool {
-        self.list_loading
+        self.list_state.is_loading()
     }
 
     /// The tally request in flight, if any.
@@ -217,11 +216,9 @@ impl TalliesPane {
     }
 
     fn load_list(&mut self, ctx: &mut PaneCtx) {
-        if self.list_loading {
+        if !self.list_state.try_start(ctx.now) {
             return;
         }
-        self.list_loading = true;
-        self.list_requested_at = Some(ctx.now);
         let client = ctx.client.clone();
         ctx.spawn(async move { Answer::List(load_consultation_polls(client).await) });
     }
@@ -258,7 +255,7 @@ impl TalliesPane {
         list.retain(|c| !c.polls.is_empty());
         list.sort_by_key(|c| order(&c.consultation));
         self.list = list;
-        self.list_loaded = true;
+        self.list_state.succeeded();
         self.selected = list::clamp(
             keep.and_then(|id| self.list.iter().position(|c| c.consultation.id == id))
                 .unwrap_or(self.selected),
@@ -298,10 +295,7 @@ impl TalliesPane {
         if !known {
             // A poll added since the list was loaded (not too often: a list that keeps failing
             // to load must not be asked for on every ballot).
-            if self
-                .list_requested_at
-                .is_none_or(|at| ctx.now - at >= RELOAD_FOR_UNKNOWN_POLL_EVERY)
-            {
+            if self.list_state.since_request(ctx.now) >= RELOAD_FOR_UNKNOWN_POLL_EVERY {
                 self.load_list(ctx);
             }
             return;
@@ -413,11 +407,9 @@ impl Answers for TalliesPane {
 
 impl TalliesPane {
     fn on_list(&mut self, answer: ListAnswer, ctx: &mut PaneCtx) {
-        self.list_loading = false;
         match answer.0 {
             Ok(list) => {
                 let before = self.current_poll().map(|p| p.id);
-                self.list_error = None;
                 self.set_list(list);
                 let now = self.current_poll().map(|p| p.id);
                 if now.is_some_and(|id| Some(id) != before || !self.data.contains_key(&id)) {
@@ -425,7 +417,8 @@ impl TalliesPane {
                 }
             }
             Err(e) => {
-                self.list_error = Some(ctx.failed(&e));
+                let message = ctx.failed(&e);
+                self.list_state.failed(message);
             }
         }
     }
