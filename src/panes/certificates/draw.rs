@@ -22,22 +22,19 @@ use crate::ui::{Ui, centered};
 const WIDE_LIST: u16 = 70;
 
 pub(super) fn draw(pane: &mut CertificatesPane, frame: &mut Frame, area: Rect, ui: &Ui) {
-    let block = ui.block(ui.t("pane.certificates.title"), pane.dialog.is_none());
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let [summary, body, hints] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(3),
-        Constraint::Length(1),
-    ])
-    .areas(inner);
-    draw_summary(pane, frame, summary, ui);
-    let (list, detail) = ui.list_and_detail(body, if inner.width >= 120 { 55 } else { 50 });
-    draw_list(pane, frame, list, ui);
-    draw_detail(pane, frame, detail, ui);
+    let areas = ui.list_detail_frame(
+        frame,
+        area,
+        ui.t("pane.certificates.title"),
+        pane.dialog.is_none(),
+        (55, 50),
+    );
+    draw_summary(pane, frame, areas.summary, ui);
+    draw_list(pane, frame, areas.list, ui);
+    draw_detail(pane, frame, areas.detail, ui);
     ui.draw_hints(
         frame,
-        hints,
+        areas.hints,
         "pane.certificates.hints",
         &[
             ("approve", Pane::Certificates.section(), Action::Approve),
