@@ -25,10 +25,10 @@ use crate::keymap::{Action, Context, Pane};
 use crate::ui::{Confirm, DialogResult, Ui};
 
 /// Messages asked for per request.
-const PAGE: u32 = 500;
+pub const PAGE: u32 = 500;
 
 /// Messages kept for the list (the newest of the filter).
-const KEEP: usize = 1000;
+pub const KEEP: usize = 1000;
 
 /// While messages wait, the list is read again this often (and a second more per page the last
 /// read took, so a large outbox is not read back to back).
