@@ -26,6 +26,7 @@ use mosharekat_api::{
 use mosharekat_rtl::EditorState;
 use tui_textarea::TextArea;
 
+use super::remote::Remote;
 use super::{Answers, PaneCtx, PaneView, list};
 use crate::client::proposals::SaveOutcome;
 use crate::client::{Client, ClientResult};
@@ -288,9 +289,8 @@ pub struct PaneMessage {
 pub struct RationalePane {
     /// Closed consultations first (see [`order`]).
     consultations: Vec<Consultation>,
-    consultations_loaded: bool,
-    consultations_loading: bool,
-    consultations_error: Option<String>,
+    /// The consultation list's load state.
+    consultations_state: Remote,
     /// The consultation shown.
     current: Option<i64>,
     proposals: Vec<Proposal>,
@@ -390,7 +390,7 @@ impl RationalePane {
     pub fn set_consultations(&mut self, mut list: Vec<Consultation>) {
         list.sort_by_key(order);
         self.consultations = list;
-        self.consultations_loaded = true;
+        self.consultations_state.succeeded();
         if self
             .current
             .is_none_or(|id| !self.consultations.iter().any(|c| c.id == id))
@@ -444,10 +444,9 @@ impl RationalePane {
     }
 
     fn load_consultations(&mut self, ctx: &mut PaneCtx) {
-        if self.consultations_loading {
+        if !self.consultations_state.try_start(ctx.now) {
             return;
         }
-        self.consultations_loading = true;
         let client = ctx.client.clone();
         ctx.spawn(async move {
             Answer::Consultations(ConsultationsAnswer(client.all_consultations().await))
@@ -1032,7 +1031,7 @@ impl PaneView for RationalePane {
             EventKind::CommentDecided {
                 consultation_id, ..
             } if Some(*consultation_id) == self.current => self.load_proposals(ctx),
-            EventKind::ConsultationChanged { .. } if self.consultations_loaded => {
+            EventKind::ConsultationChanged { .. } if self.consultations_state.is_loaded() => {
                 self.load_consultations(ctx)
             }
             _ => {}
@@ -1134,22 +1133,19 @@ impl Answers for RationalePane {
                     self.load_proposals(ctx);
                 }
             }
-            Answer::Consultations(answer) => {
-                self.consultations_loading = false;
-                match answer.0 {
-                    Ok(list) => {
-                        let before = self.current;
-                        self.consultations_error = None;
-                        self.set_consultations(list);
-                        if self.current != before || self.proposals_of != self.current {
-                            self.load_proposals(ctx);
-                        }
-                    }
-                    Err(e) => {
-                        self.consultations_error = Some(ctx.failed(&e));
+            Answer::Consultations(answer) => match answer.0 {
+                Ok(list) => {
+                    let before = self.current;
+                    self.set_consultations(list);
+                    if self.current != before || self.proposals_of != self.current {
+                        self.load_proposals(ctx);
                     }
                 }
-            }
+                Err(e) => {
+                    let message = ctx.failed(&e);
+                    self.consultations_state.failed(message);
+                }
+            },
             Answer::Publish(answer) => {
                 self.on_published(answer, ctx);
             }

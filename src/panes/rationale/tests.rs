@@ -166,7 +166,7 @@ fn respond(pane: &mut RationalePane, t: &mut TestCtx, at: DateTime<Utc>, answer:
 /// never sent: the pane is fed their answers directly).
 fn loaded(t: &mut TestCtx) -> RationalePane {
     let mut pane = RationalePane::new();
-    pane.consultations_loading = true;
+    pane.consultations_state.start(t0());
     respond(
         &mut pane,
         t,
@@ -235,14 +235,14 @@ async fn an_unreachable_backend_is_said_once_not_asked_in_a_loop() {
     let mut pane = RationalePane::new();
     pane.set_consultations(consultations());
     t.with(t0(), |ctx| pane.refresh(ctx));
-    assert!(pane.consultations_loading && pane.proposals_loading);
+    assert!(pane.consultations_state.is_loading() && pane.proposals_loading);
     for _ in 0..2 {
         let answer = t.next_answer::<RationalePane>("an answer").await;
         respond(&mut pane, &mut t, t0(), answer);
     }
     assert!(t.went_offline);
     assert!(!pane.proposals_loading, "no new request after a failure");
-    assert!(!pane.consultations_loading);
+    assert!(!pane.consultations_state.is_loading());
     let text = screen(&draw_pane(&mut pane, "en", 80, 24));
     assert!(text.contains("unreachable"), "{text}");
 }
