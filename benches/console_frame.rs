@@ -30,12 +30,13 @@ use criterion::measurement::{Measurement, ValueFormatter};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use mosharekat::app::{App, AppEvent, AppParts, Session};
-use mosharekat::client::{Client, ClientResult};
+use mosharekat::client::Client;
 use mosharekat::i18n::{I18n, Locale};
 use mosharekat::journal::Journal;
 use mosharekat::keymap::{Keymap, Pane};
-use mosharekat::panes::Response;
-use mosharekat::panes::queue::BATCH;
+use mosharekat::panes::PaneAnswer;
+use mosharekat::panes::deadlines;
+use mosharekat::panes::queue::{self, BATCH};
 use mosharekat::panes::tallies::{self, ListAnswer, TallyAnswer};
 use mosharekat::theme::{TerminalColors, Theme};
 use mosharekat::ui::ConsoleBackend;
@@ -191,18 +192,27 @@ fn app(data: &Data, pane: Pane, lang: &str, journal_dir: &std::path::Path) -> Ap
             "an operator sees every operator pane, so the tab row is the real one"
         );
     }
-    let respond = |app: &mut App, payload: Box<dyn std::any::Any + Send>| {
-        app.on_event(AppEvent::Response(Response { pane, payload }), data.now);
+    let respond = |app: &mut App, answer: PaneAnswer| {
+        app.on_event(AppEvent::Answer(answer), data.now);
     };
     match pane {
         Pane::Queue => {
             // A moderator's console opens on the Queue: the claimed batch and the reasons.
-            respond(&mut app, Box::new(ClientResult::Ok(data.claim.clone())));
-            respond(&mut app, Box::new(ClientResult::Ok(data.reasons.clone())));
+            respond(
+                &mut app,
+                queue::Answer::Claimed(Ok(data.claim.clone())).into(),
+            );
+            respond(
+                &mut app,
+                queue::Answer::Reasons(Ok(data.reasons.clone())).into(),
+            );
         }
         Pane::Deadlines => {
             app.on_key(key('3'), data.now);
-            respond(&mut app, Box::new(ClientResult::Ok(data.deadlines.clone())));
+            respond(
+                &mut app,
+                deadlines::Answer::Deadlines(Ok(data.deadlines.clone())).into(),
+            );
         }
         Pane::Tallies => {
             app.on_key(key('2'), data.now);
@@ -210,16 +220,17 @@ fn app(data: &Data, pane: Pane, lang: &str, journal_dir: &std::path::Path) -> Ap
             app.on_key(key('b'), data.now);
             respond(
                 &mut app,
-                Box::new(ListAnswer(Ok(data.consultation_polls.clone()))),
+                tallies::Answer::List(ListAnswer(Ok(data.consultation_polls.clone()))).into(),
             );
             for tally in &data.tallies {
                 respond(
                     &mut app,
-                    Box::new(TallyAnswer {
+                    tallies::Answer::Tally(TallyAnswer {
                         poll_id: tally.poll_id,
                         by: Breakdown::AgeBand,
                         result: Ok(tally.clone()),
-                    }),
+                    })
+                    .into(),
                 );
             }
         }

@@ -24,7 +24,7 @@ use crate::config::{BidiMode as ConfigBidi, ConsoleFlags, Dirs, Settings, Shapin
 use crate::i18n::{I18n, Locale};
 use crate::journal::{DecisionCall, Journal};
 use crate::keymap::{Action, Context, Keymap, Pane};
-use crate::panes::{DecisionOutcome, PaneCtx, PaneView, Response};
+use crate::panes::{DecisionOutcome, PaneAnswer, PaneCtx, View};
 use crate::theme::{Slot, TerminalColors, Theme};
 use crate::ui::{self, Confirm, DialogResult, Ui};
 
@@ -32,7 +32,8 @@ pub use terminal::{TerminalGuard, restore};
 
 /// Everything that wakes the loop besides terminal input.
 pub enum AppEvent {
-    Response(Response),
+    /// The answer to a request a pane started.
+    Answer(PaneAnswer),
     Stream(EventStream),
     DecisionSent {
         key: String,
@@ -69,7 +70,7 @@ pub struct App {
     theme: Theme,
     keymap: Keymap,
     layout: LayoutOptions,
-    panes: Vec<Box<dyn PaneView>>,
+    panes: Vec<View>,
     active: usize,
     journal: Journal,
     online: bool,
@@ -100,9 +101,9 @@ pub struct AppParts {
 
 impl App {
     pub fn new(parts: AppParts, tx: mpsc::UnboundedSender<AppEvent>) -> App {
-        let panes: Vec<Box<dyn PaneView>> = crate::panes::panes_for(parts.session.role)
+        let panes: Vec<View> = crate::panes::panes_for(parts.session.role)
             .into_iter()
-            .map(crate::panes::build)
+            .map(View::new)
             .collect();
         App {
             session: parts.session,
@@ -150,7 +151,7 @@ impl App {
         &mut self,
         index: usize,
         now: DateTime<Utc>,
-        f: impl FnOnce(&mut dyn PaneView, &mut PaneCtx) -> R,
+        f: impl FnOnce(&mut View, &mut PaneCtx) -> R,
     ) -> Option<R> {
         let mut notice = None;
         let mut offline = false;
@@ -168,7 +169,7 @@ impl App {
             notice: &mut notice,
             went_offline: &mut offline,
         };
-        let result = f(pane.as_mut(), &mut ctx);
+        let result = f(pane, &mut ctx);
         if let Some(message) = notice {
             self.notice = Some((message, now));
         }
@@ -369,11 +370,7 @@ impl App {
 
     pub fn on_event(&mut self, event: AppEvent, now: DateTime<Utc>) {
         match event {
-            AppEvent::Response(response) => {
-                if let Some(i) = self.pane_index(response.pane) {
-                    self.with_pane(i, now, |p, ctx| p.on_response(response.payload, ctx));
-                }
-            }
+            AppEvent::Answer(answer) => self.on_answer(answer, now),
             AppEvent::Stream(EventStream::Connected) => self.set_online(true, now),
             AppEvent::Stream(EventStream::Disconnected(reason)) => {
                 tracing::info!("event stream: {reason}");
@@ -385,6 +382,18 @@ impl App {
                 }
             }
             AppEvent::DecisionSent { key, result } => self.on_decision_sent(key, result, now),
+        }
+    }
+
+    /// Route an answer to its pane (always there: only a pane spawns its requests).
+    fn on_answer(&mut self, answer: PaneAnswer, now: DateTime<Utc>) {
+        let pane = answer.pane();
+        let routed = match self.pane_index(pane) {
+            Some(i) => self.with_pane(i, now, |p, ctx| p.on_answer(answer, ctx).is_ok()),
+            None => None,
+        };
+        if routed != Some(true) {
+            tracing::warn!("an answer for the {} pane, which is not open", pane.name());
         }
     }
 

@@ -1,35 +1,61 @@
 //! What a key can do: the actions, the keymap sections that group them, and the contexts
 //! (pane, dialog, text field) that decide which sections are consulted.
 
-use serde::de::IntoDeserializer;
-use serde::{Deserialize, Serialize};
+pub use crate::panes::Pane;
 
-/// Declares the action enum once, with its file name next to each variant, so the serde name,
-/// `name()` and `ALL` cannot drift apart (a test checks serde agrees with `name()`).
+/// Declares the action enum once, with its file name next to each variant, so `name()` and
+/// `ALL` cannot drift apart. The `go_<pane>` actions come from the pane table.
 macro_rules! actions {
     ($($(#[doc = $doc:literal])* $variant:ident = $name:literal,)*) => {
         /// Something the user asks the console to do. Keymap files name these in snake_case.
         ///
         /// The same action may appear in several sections (`reject` in `[queue]`, `[rationale]`
         /// and `[certificates]`); the pane that receives it gives it its meaning.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Action {
             $($(#[doc = $doc])* $variant,)*
+            /// Show a pane (`go_<pane>`; one for every row of the pane table).
+            Go(Pane),
         }
 
         impl Action {
-            /// Every action, in declaration order.
-            pub const ALL: &'static [Action] = &[$(Action::$variant,)*];
+            /// Every action: those declared here, then a `go_<pane>` for each pane.
+            pub const ALL: &'static [Action] = {
+                const DECLARED: &[Action] = &[$(Action::$variant,)*];
+                &with_go_actions::<{ DECLARED.len() + Pane::COUNT }>(DECLARED, &[])
+            };
 
             /// The name used in keymap files and as the locale key suffix (`action.<name>`).
             pub fn name(self) -> &'static str {
                 match self {
                     $(Action::$variant => $name,)*
+                    Action::Go(pane) => pane.go_action_name(),
                 }
             }
         }
     };
+}
+
+/// `head`, then a `go_<pane>` action for every pane in tab order, then `tail` (`N` is their
+/// total length; a wrong one stops the build).
+const fn with_go_actions<const N: usize>(head: &[Action], tail: &[Action]) -> [Action; N] {
+    let mut all = [Action::Quit; N];
+    let mut i = 0;
+    while i < head.len() {
+        all[i] = head[i];
+        i += 1;
+    }
+    let mut p = 0;
+    while p < Pane::COUNT {
+        all[head.len() + p] = Action::Go(Pane::ALL[p]);
+        p += 1;
+    }
+    let mut t = 0;
+    while t < tail.len() {
+        all[head.len() + Pane::COUNT + t] = tail[t];
+        t += 1;
+    }
+    all
 }
 
 actions! {
@@ -42,14 +68,6 @@ actions! {
     ToggleLanguage = "toggle_language",
     NextPane = "next_pane",
     PrevPane = "prev_pane",
-    GoQueue = "go_queue",
-    GoTallies = "go_tallies",
-    GoDeadlines = "go_deadlines",
-    GoRationale = "go_rationale",
-    GoReports = "go_reports",
-    GoCertificates = "go_certificates",
-    GoOutbox = "go_outbox",
-    GoRanking = "go_ranking",
     /// Fetch the current pane's data again from the backend.
     Refresh = "refresh",
     /// Repaint the whole screen (after line noise on a slow SSH link).
@@ -134,134 +152,73 @@ actions! {
 }
 
 impl Action {
-    /// Looks an action up by its file name, through serde so the names are the enum's own.
+    /// Looks an action up by its file name.
     pub fn from_name(name: &str) -> Option<Action> {
-        let deserializer: serde::de::value::StrDeserializer<'_, serde::de::value::Error> =
-            name.into_deserializer();
-        Action::deserialize(deserializer).ok()
+        Action::ALL.iter().copied().find(|a| a.name() == name)
     }
 
     /// The pane a `go_*` action jumps to.
     pub fn target_pane(self) -> Option<Pane> {
-        Some(match self {
-            Action::GoQueue => Pane::Queue,
-            Action::GoTallies => Pane::Tallies,
-            Action::GoDeadlines => Pane::Deadlines,
-            Action::GoRationale => Pane::Rationale,
-            Action::GoReports => Pane::Reports,
-            Action::GoCertificates => Pane::Certificates,
-            Action::GoOutbox => Pane::Outbox,
-            Action::GoRanking => Pane::Ranking,
-            _ => return None,
-        })
-    }
-}
-
-/// The console's panes, in tab order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Pane {
-    Queue,
-    Tallies,
-    Deadlines,
-    Rationale,
-    Reports,
-    Certificates,
-    Outbox,
-    Ranking,
-}
-
-impl Pane {
-    pub const ALL: [Pane; 8] = [
-        Pane::Queue,
-        Pane::Tallies,
-        Pane::Deadlines,
-        Pane::Rationale,
-        Pane::Reports,
-        Pane::Certificates,
-        Pane::Outbox,
-        Pane::Ranking,
-    ];
-
-    /// Stable lower-case name; also the locale key stem (`pane.<name>.title`).
-    pub fn name(self) -> &'static str {
-        self.section().name()
-    }
-
-    /// The keymap section holding this pane's own actions.
-    pub fn section(self) -> Section {
         match self {
-            Pane::Queue => Section::Queue,
-            Pane::Tallies => Section::Tallies,
-            Pane::Deadlines => Section::Deadlines,
-            Pane::Rationale => Section::Rationale,
-            Pane::Reports => Section::Reports,
-            Pane::Certificates => Section::Certificates,
-            Pane::Outbox => Section::Outbox,
-            Pane::Ranking => Section::Ranking,
+            Action::Go(pane) => Some(pane),
+            _ => None,
         }
     }
-
-    /// The pane after this one in tab order, wrapping around.
-    pub fn next(self) -> Pane {
-        let i = Pane::ALL.iter().position(|&p| p == self).unwrap_or(0);
-        Pane::ALL[(i + 1) % Pane::ALL.len()]
-    }
-
-    /// The pane before this one in tab order, wrapping around.
-    pub fn prev(self) -> Pane {
-        let i = Pane::ALL.iter().position(|&p| p == self).unwrap_or(0);
-        Pane::ALL[(i + Pane::ALL.len() - 1) % Pane::ALL.len()]
-    }
 }
 
-/// A `[section]` of a keymap file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+/// A `[section]` of a keymap file: the app's own, and one per pane (named after it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Section {
     Global,
     List,
-    Queue,
-    Tallies,
-    Deadlines,
-    Rationale,
-    Reports,
-    Certificates,
-    Outbox,
-    Ranking,
+    /// A pane's own actions (`[queue]`, `[tallies]`, …).
+    Pane(Pane),
     Dialog,
     TextField,
 }
 
+/// The actions of `[global]`: a `go_<pane>` for every pane between the pane switching and the
+/// refresh.
+static GLOBAL_ACTIONS: [Action; 7 + Pane::COUNT] = {
+    use Action::*;
+    with_go_actions(
+        &[Quit, Help, ToggleLanguage, NextPane, PrevPane],
+        &[Refresh, Redraw],
+    )
+};
+
+/// The sections a pane's context consults: its own, then list movement, then global keys.
+static PANE_SECTIONS: [[Section; 3]; Pane::COUNT] = {
+    let mut all = [[Section::Global; 3]; Pane::COUNT];
+    let mut p = 0;
+    while p < Pane::COUNT {
+        all[p] = [Section::Pane(Pane::ALL[p]), Section::List, Section::Global];
+        p += 1;
+    }
+    all
+};
+
 impl Section {
-    pub const ALL: [Section; 12] = [
-        Section::Global,
-        Section::List,
-        Section::Queue,
-        Section::Tallies,
-        Section::Deadlines,
-        Section::Rationale,
-        Section::Reports,
-        Section::Certificates,
-        Section::Outbox,
-        Section::Ranking,
-        Section::Dialog,
-        Section::TextField,
-    ];
+    /// Every section, in the order of the help overlay and the default keymap file.
+    pub const ALL: [Section; 4 + Pane::COUNT] = {
+        let mut all = [Section::Global; 4 + Pane::COUNT];
+        all[1] = Section::List;
+        let mut p = 0;
+        while p < Pane::COUNT {
+            all[2 + p] = Section::Pane(Pane::ALL[p]);
+            p += 1;
+        }
+        all[2 + Pane::COUNT] = Section::Dialog;
+        all[3 + Pane::COUNT] = Section::TextField;
+        all
+    };
 
     /// The section's name in keymap files; also the locale key stem (`help.section.<name>`).
     pub fn name(self) -> &'static str {
         match self {
             Section::Global => "global",
             Section::List => "list",
-            Section::Queue => "queue",
-            Section::Tallies => "tallies",
-            Section::Deadlines => "deadlines",
-            Section::Rationale => "rationale",
-            Section::Reports => "reports",
-            Section::Certificates => "certificates",
-            Section::Outbox => "outbox",
-            Section::Ranking => "ranking",
+            Section::Pane(pane) => pane.name(),
             Section::Dialog => "dialog",
             Section::TextField => "text_field",
         }
@@ -275,71 +232,12 @@ impl Section {
     pub fn actions(self) -> &'static [Action] {
         use Action::*;
         match self {
-            Section::Global => &[
-                Quit,
-                Help,
-                ToggleLanguage,
-                NextPane,
-                PrevPane,
-                GoQueue,
-                GoTallies,
-                GoDeadlines,
-                GoRationale,
-                GoReports,
-                GoCertificates,
-                GoOutbox,
-                GoRanking,
-                Refresh,
-                Redraw,
-            ],
+            Section::Global => &GLOBAL_ACTIONS,
             Section::List => &[
                 NextItem, PrevItem, PageDown, PageUp, FirstItem, LastItem, ToggleMark, ScrollDown,
                 ScrollUp,
             ],
-            Section::Queue => &[
-                Approve,
-                Reject,
-                Hide,
-                Tag,
-                Note,
-                ActOnGroup,
-                ClaimNext,
-                Release,
-                Undo,
-                ToggleThread,
-            ],
-            Section::Tallies => &[NextPoll, PrevPoll, CycleBreakdown],
-            Section::Deadlines => &[CycleSort, CycleFilter],
-            Section::Rationale => &[
-                Accept,
-                PartiallyAccept,
-                Reject,
-                EditRationaleFa,
-                EditRationaleEn,
-                EditLegalBasis,
-                Save,
-                Publish,
-                ChooseConsultation,
-                TakeTheirs,
-            ],
-            Section::Reports => &[Generate, Publish, Export],
-            Section::Certificates => &[
-                Approve,
-                Reject,
-                ApproveAll,
-                Revoke,
-                ShowQr,
-                CycleFilter,
-                Propose,
-            ],
-            Section::Outbox => &[Retry, CycleFilter],
-            Section::Ranking => &[
-                CyclePeriod,
-                CycleProvince,
-                CycleCategory,
-                CycleConsultation,
-                Explain,
-            ],
+            Section::Pane(pane) => pane.actions(),
             Section::Dialog | Section::TextField => &[Submit, Cancel, NextField, PrevField],
         }
     }
@@ -362,16 +260,7 @@ impl Context {
     /// The sections consulted for a key, first match wins.
     pub fn sections(self) -> &'static [Section] {
         match self {
-            Context::Pane(pane) => match pane {
-                Pane::Queue => &[Section::Queue, Section::List, Section::Global],
-                Pane::Tallies => &[Section::Tallies, Section::List, Section::Global],
-                Pane::Deadlines => &[Section::Deadlines, Section::List, Section::Global],
-                Pane::Rationale => &[Section::Rationale, Section::List, Section::Global],
-                Pane::Reports => &[Section::Reports, Section::List, Section::Global],
-                Pane::Certificates => &[Section::Certificates, Section::List, Section::Global],
-                Pane::Outbox => &[Section::Outbox, Section::List, Section::Global],
-                Pane::Ranking => &[Section::Ranking, Section::List, Section::Global],
-            },
+            Context::Pane(pane) => &PANE_SECTIONS[pane as usize],
             Context::Dialog => &[Section::Dialog, Section::List],
             Context::TextField => &[Section::TextField],
         }
@@ -388,16 +277,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn serde_names_agree_with_name() {
+    fn names_are_unique_and_found_again() {
         for &action in Action::ALL {
-            let json = serde_json::to_value(action).unwrap();
-            assert_eq!(json, serde_json::Value::String(action.name().into()));
             assert_eq!(Action::from_name(action.name()), Some(action));
         }
         for section in Section::ALL {
-            let json = serde_json::to_value(section).unwrap();
-            assert_eq!(json, serde_json::Value::String(section.name().into()));
+            assert_eq!(Section::from_name(section.name()), Some(section));
         }
+        assert_eq!(
+            Action::from_name("go_ranking"),
+            Some(Action::Go(Pane::Ranking))
+        );
+        assert_eq!(
+            Section::from_name("outbox"),
+            Some(Section::Pane(Pane::Outbox))
+        );
     }
 
     #[test]
@@ -429,7 +323,7 @@ mod tests {
 
     #[test]
     fn go_actions_target_their_pane() {
-        assert_eq!(Action::GoOutbox.target_pane(), Some(Pane::Outbox));
+        assert_eq!(Action::Go(Pane::Outbox).target_pane(), Some(Pane::Outbox));
         assert_eq!(Action::Approve.target_pane(), None);
         let targets: Vec<_> = Action::ALL.iter().filter_map(|a| a.target_pane()).collect();
         assert_eq!(targets, Pane::ALL);

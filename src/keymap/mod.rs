@@ -168,8 +168,9 @@ impl Keymap {
         layout: Option<(&str, &str)>,
     ) -> Result<Keymap, FileError> {
         let mut bindings = Layer::new();
+        bindings.insert(Section::Global, pane_table_go_keys());
         for (index, (file, text)) in layers.iter().enumerate() {
-            let layer = parse_layer(index, &Source::new(file, text))?;
+            let layer = parse_layer(index + 1, &Source::new(file, text))?;
             for (section, actions) in layer {
                 bindings.entry(section).or_default().extend(actions);
             }
@@ -290,6 +291,33 @@ fn read_optional(path: &Path) -> Result<Option<(String, String)>, FileError> {
             message: format!("cannot be read: {err}"),
         }),
     }
+}
+
+/// Layer 0: the `go_<pane>` key of every pane from the pane table, so a pane is reachable
+/// even before a keymap file names its action (files rebind them like any other).
+fn pane_table_go_keys() -> BTreeMap<Action, Binding> {
+    let file: Arc<str> = "the pane table (src/panes/table.rs)".into();
+    Pane::ALL
+        .into_iter()
+        .map(|pane| {
+            let key = pane
+                .go_key()
+                .parse()
+                .unwrap_or_else(|e| unreachable!("pane table key of {pane:?}: {e}"));
+            let origin = Origin {
+                layer: 0,
+                file: file.clone(),
+                line: 0,
+            };
+            (
+                Action::Go(pane),
+                Binding {
+                    keys: vec![key],
+                    origin,
+                },
+            )
+        })
+        .collect()
 }
 
 fn parse_layer(index: usize, source: &Source<'_>) -> Result<Layer, FileError> {

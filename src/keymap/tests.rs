@@ -173,7 +173,10 @@ fn persian_layout_characters_fire_latin_bindings() {
     assert_eq!(km.resolve(&ch('ض'), queue), Some(Action::Quit));
     assert_eq!(km.resolve(&ch('؟'), queue), Some(Action::Help));
     assert_eq!(km.resolve(&ch('أ'), queue), Some(Action::LastItem));
-    assert_eq!(km.resolve(&ch('۳'), queue), Some(Action::GoDeadlines));
+    assert_eq!(
+        km.resolve(&ch('۳'), queue),
+        Some(Action::Go(Pane::Deadlines))
+    );
     assert_eq!(km.resolve(&ch('غ'), Context::Dialog), Some(Action::Submit));
     // ...but never inside a text field, where ت is a letter being typed
     assert_eq!(km.resolve(&ch('ت'), Context::TextField), None);
@@ -320,7 +323,10 @@ fn help_lists_active_bindings_in_resolution_order() {
     let km = default_keymap();
     let help = km.help(Context::Pane(Pane::Queue));
     let sections: Vec<Section> = help.iter().map(|s| s.section).collect();
-    assert_eq!(sections, [Section::Queue, Section::List, Section::Global]);
+    assert_eq!(
+        sections,
+        [Section::Pane(Pane::Queue), Section::List, Section::Global]
+    );
     let approve = &help[0].entries[0];
     assert_eq!(approve.action, Action::Approve);
     assert_eq!(approve.keys, ["a"]);
@@ -347,7 +353,10 @@ fn help_drops_keys_shadowed_by_an_earlier_section() {
         .find(|e| e.action == Action::NextItem)
         .unwrap();
     assert_eq!(next.keys, ["down"], "j goes to undo in the queue");
-    assert_eq!(km.hint(Section::Queue, Action::Undo).as_deref(), Some("u"));
+    assert_eq!(
+        km.hint(Section::Pane(Pane::Queue), Action::Undo).as_deref(),
+        Some("u")
+    );
 }
 
 #[test]
@@ -415,5 +424,19 @@ fn every_ascii_letter_key_has_exactly_one_persian_alias_in_the_base_rows() {
             .map(|(&p, _)| p)
             .collect();
         assert_eq!(persian.len(), 1, "{latin}: {persian:?}");
+    }
+}
+
+#[test]
+fn the_pane_table_gives_every_pane_its_go_key_and_the_default_file_agrees() {
+    let bare = Keymap::from_layers(&[("empty.toml", "")], None).unwrap();
+    let default = Keymap::embedded_default();
+    for pane in Pane::ALL {
+        let key: Key = pane.go_key().parse().unwrap();
+        assert_eq!(
+            bare.resolve_key(key, Context::Pane(Pane::Queue)),
+            Some(Action::Go(pane))
+        );
+        assert_eq!(default.keys_for(Section::Global, Action::Go(pane)), [key]);
     }
 }

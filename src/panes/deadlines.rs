@@ -2,8 +2,6 @@
 //! days left, window length and the server's flags coloured by severity, most urgent first, kept
 //! live by consultation events and a periodic refresh.
 
-use std::any::Any;
-
 use chrono::{DateTime, Duration, Utc};
 use mosharekat_api::{
     ConsultationStatus, DeadlineFlag, DeadlineItem, DeadlinesResponse, Event, EventKind,
@@ -14,7 +12,8 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, ScrollbarState};
 
-use super::{PaneCtx, PaneView};
+use super::remote::Remote;
+use super::{Answers, PaneCtx, PaneView, list};
 use crate::client::ClientResult;
 use crate::dates::{self, DateStyle};
 use crate::i18n::CalendarKind;
@@ -42,13 +41,18 @@ pub enum Filter {
     Open,
 }
 
+/// What the pane's requests come back with.
+pub enum Answer {
+    Deadlines(ClientResult<DeadlinesResponse>),
+}
+
 #[derive(Default)]
 pub struct DeadlinesPane {
     /// In the server's (urgency) order.
     items: Vec<DeadlineItem>,
     loaded_at: Option<DateTime<Utc>>,
-    loading: bool,
-    error: Option<String>,
+    /// The list's load state.
+    remote: Remote,
     selected: usize,
     sort: Sort,
     filter: Filter,
@@ -89,7 +93,7 @@ impl DeadlinesPane {
     }
 
     fn clamp(&mut self) {
-        self.selected = self.selected.min(self.visible().len().saturating_sub(1));
+        self.selected = list::clamp(self.selected, self.visible().len());
     }
 
     fn title<'i>(ui: &Ui, item: &'i DeadlineItem) -> &'i str {
@@ -113,23 +117,19 @@ impl PaneView for DeadlinesPane {
     }
 
     fn refresh(&mut self, ctx: &mut PaneCtx) {
-        if self.loading {
+        if !self.remote.try_start(ctx.now) {
             return;
         }
-        self.loading = true;
         let client = ctx.client.clone();
-        ctx.spawn(Pane::Deadlines, async move { client.deadlines().await });
+        ctx.spawn(async move { Answer::Deadlines(client.deadlines().await) });
     }
 
     fn on_action(&mut self, action: Action, ctx: &mut PaneCtx) -> bool {
         let n = self.visible().len();
         match action {
-            Action::NextItem => self.selected = (self.selected + 1).min(n.saturating_sub(1)),
-            Action::PrevItem => self.selected = self.selected.saturating_sub(1),
-            Action::PageDown => self.selected = (self.selected + 10).min(n.saturating_sub(1)),
-            Action::PageUp => self.selected = self.selected.saturating_sub(10),
-            Action::FirstItem => self.selected = 0,
-            Action::LastItem => self.selected = n.saturating_sub(1),
+            action if list::is_move(action) => {
+                self.selected = list::moved(action, self.selected, n)
+            }
             Action::CycleSort => {
                 self.sort = match self.sort {
                     Sort::Urgency => Sort::Closing,
@@ -154,25 +154,6 @@ impl PaneView for DeadlinesPane {
     fn on_event(&mut self, event: &Event, ctx: &mut PaneCtx) {
         if matches!(event.kind, EventKind::ConsultationChanged { .. }) {
             self.refresh(ctx);
-        }
-    }
-
-    fn on_response(&mut self, payload: Box<dyn Any + Send>, ctx: &mut PaneCtx) {
-        let Ok(result) = payload.downcast::<ClientResult<DeadlinesResponse>>() else {
-            return;
-        };
-        self.loading = false;
-        match *result {
-            Ok(response) => {
-                self.error = None;
-                self.set_items(response);
-            }
-            Err(e) => {
-                if e.is_transient() {
-                    ctx.offline();
-                }
-                self.error = Some(e.to_string());
-            }
         }
     }
 
@@ -282,7 +263,7 @@ impl PaneView for DeadlinesPane {
         crate::ui::scroll_into_view(self.selected, &mut self.scroll, visible);
         let rows = self.visible();
         if rows.is_empty() {
-            let text = match (&self.error, self.loaded_at) {
+            let text = match (self.remote.error(), self.loaded_at) {
                 (Some(e), _) => ui.f("error.generic", &[("message", e)]),
                 (None, None) => ui.t("app.loading").to_owned(),
                 (None, Some(_)) => ui.t("pane.deadlines.empty").to_owned(),
@@ -363,6 +344,24 @@ impl PaneView for DeadlinesPane {
         // Detail of the selected consultation: both calendars, report due, every flag in full.
         if let Some(item) = rows.get(self.selected) {
             draw_detail(frame, detail, ui, item);
+        }
+    }
+}
+
+impl Answers for DeadlinesPane {
+    type Answer = Answer;
+
+    fn on_answer(&mut self, answer: Answer, ctx: &mut PaneCtx) {
+        let Answer::Deadlines(result) = answer;
+        match result {
+            Ok(response) => {
+                self.remote.succeeded();
+                self.set_items(response);
+            }
+            Err(e) => {
+                let message = ctx.failed(&e);
+                self.remote.failed(message);
+            }
         }
     }
 }
@@ -449,15 +448,11 @@ mod tests {
 
     use chrono::TimeZone;
     use mosharekat_api::{ConsultationKind, Role};
-    use mosharekat_rtl::{BidiMode, LayoutOptions, Shaping};
-    use ratatui::Terminal;
-    use ratatui::backend::TestBackend;
     use ratatui::buffer::Buffer;
     use ratatui::style::{Color, Modifier};
 
     use super::*;
-    use crate::i18n::{I18n, Locale};
-    use crate::keymap::Keymap;
+    use crate::panes::testing::{self, Area, trimmed_rows as rows};
     use crate::theme::Theme;
 
     /// 12:00 in Tehran on 11 Ordibehesht 1404.
@@ -569,37 +564,15 @@ mod tests {
     }
 
     fn draw(pane: &mut DeadlinesPane, lang: &str, width: u16, height: u16) -> (Buffer, Theme) {
-        let i18n = I18n::new(Locale::embedded(lang).unwrap());
-        let theme = Theme::embedded("dark").unwrap();
-        let keymap = Keymap::embedded_default();
-        let ui = Ui::new(
-            &i18n,
-            &theme,
-            &keymap,
-            LayoutOptions::new(BidiMode::App, Shaping::Off),
+        let buffer = testing::draw_pane(
+            pane,
+            lang,
+            (width, height),
             now(),
             Role::Operator,
+            Area::PaneArea,
         );
-        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-        terminal
-            .draw(|frame| {
-                let area = crate::app::pane_area(frame.area());
-                pane.draw(frame, area, &ui);
-            })
-            .unwrap();
-        let buffer = terminal.backend().buffer().clone();
-        (buffer, theme)
-    }
-
-    fn rows(buffer: &Buffer) -> Vec<String> {
-        (0..buffer.area.height)
-            .map(|y| {
-                let line: String = (0..buffer.area.width)
-                    .map(|x| buffer[(x, y)].symbol())
-                    .collect();
-                line.trim_end().to_owned()
-            })
-            .collect()
+        (buffer, Theme::embedded("dark").unwrap())
     }
 
     fn screen(buffer: &Buffer) -> String {

@@ -1,18 +1,23 @@
 //! The console's panes. Each owns its state, handles its keys (as actions from the keymap) and
 //! its network answers, and draws itself. Panes never wait on the network: they start requests
-//! with [`PaneCtx::spawn`] and get the answer back later in [`PaneView::on_response`].
+//! with [`PaneCtx::spawn`], each yielding a variant of the pane's own answer enum, and get it back
+//! later in [`Answers::on_answer`] (the app routes it as a [`PaneAnswer`]).
 
 pub mod certificates;
 pub mod deadlines;
+pub mod list;
+pub mod outbox;
 pub mod queue;
 pub mod ranking;
 pub mod rationale;
-pub mod tallies;
-// Reports and outbox (issue 5).
-pub mod outbox;
+pub mod remote;
 pub mod reports;
+pub mod tallies;
 
-use std::any::Any;
+mod table;
+
+pub use table::{Pane, PaneAnswer, View};
+
 use std::future::Future;
 
 use chrono::{DateTime, Utc};
@@ -23,17 +28,11 @@ use ratatui::layout::Rect;
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::app::AppEvent;
-use crate::client::Client;
+use crate::client::{Client, ClientError};
 use crate::i18n::I18n;
 use crate::journal::{DecisionCall, EntryState, Journal, JournalEntry};
-use crate::keymap::{Action, Context, Pane};
+use crate::keymap::{Action, Context};
 use crate::ui::Ui;
-
-/// An answer to a request a pane started, routed back to that pane.
-pub struct Response {
-    pub pane: Pane,
-    pub payload: Box<dyn Any + Send>,
-}
 
 /// What a pane may use while it handles input or answers.
 pub struct PaneCtx<'a> {
@@ -52,19 +51,16 @@ pub struct PaneCtx<'a> {
 }
 
 impl PaneCtx<'_> {
-    /// Run `request` in the background; its answer comes back to `pane` as a [`Response`].
-    pub fn spawn<T: Any + Send>(
+    /// Run `request` in the background; its answer (a variant of a pane's answer enum) comes
+    /// back to that pane's [`Answers::on_answer`].
+    pub fn spawn<A: Into<PaneAnswer> + Send + 'static>(
         &self,
-        pane: Pane,
-        request: impl Future<Output = T> + Send + 'static,
+        request: impl Future<Output = A> + Send + 'static,
     ) {
         let tx = self.tx.clone();
         tokio::spawn(async move {
-            let payload = request.await;
-            let _ = tx.send(AppEvent::Response(Response {
-                pane,
-                payload: Box::new(payload),
-            }));
+            let answer = request.await.into();
+            let _ = tx.send(AppEvent::Answer(answer));
         });
     }
 
@@ -73,9 +69,13 @@ impl PaneCtx<'_> {
         *self.notice = Some(message.into());
     }
 
-    /// Tell the app a request found the backend unreachable.
-    pub fn offline(&mut self) {
-        *self.went_offline = true;
+    /// The one rule for a failed request: a transient failure (the backend unreachable or
+    /// overloaded) marks the console offline. Returns the error's message, to show.
+    pub fn failed(&mut self, error: &ClientError) -> String {
+        if error.is_transient() {
+            *self.went_offline = true;
+        }
+        error.to_string()
     }
 
     /// Write a decision to the journal (on disk before this returns); the app sends it once the
@@ -134,9 +134,6 @@ pub trait PaneView: Send {
     /// A live event from the backend.
     fn on_event(&mut self, _event: &Event, _ctx: &mut PaneCtx) {}
 
-    /// The answer to one of this pane's requests.
-    fn on_response(&mut self, payload: Box<dyn Any + Send>, ctx: &mut PaneCtx);
-
     /// A journaled decision this pane recorded was applied or refused.
     fn on_decision(&mut self, _key: &str, _outcome: &DecisionOutcome, _ctx: &mut PaneCtx) {}
 
@@ -149,38 +146,18 @@ pub trait PaneView: Send {
     fn on_exit(&mut self, _ctx: &mut PaneCtx) {}
 }
 
+/// A pane's answers: the enum its requests yield, handled in one exhaustive `match`.
+pub trait Answers: PaneView {
+    type Answer: Send + 'static + Into<PaneAnswer> + TryFrom<PaneAnswer, Error = PaneAnswer>;
+
+    /// The answer to one of this pane's requests.
+    fn on_answer(&mut self, answer: Self::Answer, ctx: &mut PaneCtx);
+}
+
 /// The panes a role may use, in tab order. The server enforces roles; this only hides what a
 /// role cannot use.
 pub fn panes_for(role: Role) -> Vec<Pane> {
-    // Tab order is the order of the number keys (`Pane::ALL`).
-    Pane::ALL
-        .into_iter()
-        .filter(|p| allowed(*p, role))
-        .collect()
-}
-
-pub fn allowed(pane: Pane, role: Role) -> bool {
-    match pane {
-        Pane::Queue => role.allows(Role::Moderator),
-        Pane::Tallies | Pane::Deadlines | Pane::Rationale | Pane::Reports | Pane::Outbox => {
-            role.allows(Role::Operator)
-        }
-        Pane::Certificates | Pane::Ranking => role == Role::Admin,
-    }
-}
-
-/// Build the pane for `pane`.
-pub fn build(pane: Pane) -> Box<dyn PaneView> {
-    match pane {
-        Pane::Queue => Box::new(queue::QueuePane::new()),
-        Pane::Deadlines => Box::new(deadlines::DeadlinesPane::default()),
-        Pane::Tallies => Box::new(tallies::TalliesPane::default()),
-        Pane::Rationale => Box::new(rationale::RationalePane::new()),
-        Pane::Reports => Box::new(reports::ReportsPane::default()),
-        Pane::Outbox => Box::new(outbox::OutboxPane::default()),
-        Pane::Certificates => Box::new(certificates::CertificatesPane::new()),
-        Pane::Ranking => Box::new(ranking::RankingPane::new()),
-    }
+    Pane::ALL.into_iter().filter(|p| p.allowed(role)).collect()
 }
 
 /// A [`PaneCtx`] without an app, for driving panes in tests.
@@ -190,11 +167,19 @@ pub mod testing {
     use mosharekat_api::Role;
     use tokio::sync::mpsc;
 
-    use super::PaneCtx;
+    use mosharekat_rtl::{BidiMode, LayoutOptions, Shaping};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::buffer::Buffer;
+
+    use super::{Answers, PaneCtx, PaneView};
     use crate::app::AppEvent;
     use crate::client::Client;
     use crate::i18n::{I18n, Locale};
     use crate::journal::Journal;
+    use crate::keymap::Keymap;
+    use crate::theme::Theme;
+    use crate::ui::Ui;
 
     /// Owns what a [`PaneCtx`] borrows: the journal lives in a temporary folder; answers of the
     /// requests panes spawn arrive on `rx` (with a tokio runtime running them).
@@ -279,6 +264,146 @@ pub mod testing {
         }
     }
 
+    impl TestCtx {
+        /// The next answer a spawned request sends back (at most `wait` away), as the answer
+        /// of pane type `P`.
+        pub async fn next_answer_within<P: Answers>(
+            &mut self,
+            wait: std::time::Duration,
+            what: &str,
+        ) -> P::Answer {
+            loop {
+                let event = tokio::time::timeout(wait, self.rx.recv())
+                    .await
+                    .unwrap_or_else(|_| panic!("waited {wait:?} for {what}"))
+                    .expect("channel open");
+                if let AppEvent::Answer(answer) = event {
+                    let pane = answer.pane();
+                    return P::Answer::try_from(answer)
+                        .unwrap_or_else(|_| panic!("{what}: an answer for the {pane:?} pane"));
+                }
+            }
+        }
+
+        /// The next answer a spawned request sends back, for pane type `P` (waits up to 20 s).
+        pub async fn next_answer<P: Answers>(&mut self, what: &str) -> P::Answer {
+            self.next_answer_within::<P>(std::time::Duration::from_secs(20), what)
+                .await
+        }
+
+        /// Hand the answers of spawned requests to `pane` until `until` holds (each waited for
+        /// at most 10 s).
+        pub async fn pump<P: Answers>(
+            &mut self,
+            pane: &mut P,
+            what: &str,
+            until: impl Fn(&P) -> bool,
+        ) {
+            while !until(pane) {
+                let answer = self
+                    .next_answer_within::<P>(std::time::Duration::from_secs(10), what)
+                    .await;
+                pane.on_answer(answer, &mut self.ctx());
+            }
+        }
+
+        /// Hand `pane` every answer that arrives before the channel stays quiet for `quiet`.
+        pub async fn drain<P: Answers>(&mut self, pane: &mut P, quiet: std::time::Duration) {
+            while let Ok(Some(event)) = tokio::time::timeout(quiet, self.rx.recv()).await {
+                if let AppEvent::Answer(answer) = event {
+                    let answer = P::Answer::try_from(answer)
+                        .unwrap_or_else(|a| panic!("an answer for the {:?} pane", a.pane()));
+                    pane.on_answer(answer, &mut self.ctx());
+                }
+            }
+        }
+    }
+
+    /// The two screen sizes every pane is drawn at in tests.
+    pub const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+
+    /// Where a test draws a pane on its screen.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Area {
+        /// The whole screen.
+        Screen,
+        /// Where the app puts a pane: the screen minus the tab row and the status bar.
+        PaneArea,
+    }
+
+    /// Draw `pane` alone on a `width`×`height` screen as `role` sees it at `now`: dark theme,
+    /// the app's own bidi, no shaping.
+    pub fn draw_pane(
+        pane: &mut dyn PaneView,
+        lang: &str,
+        (width, height): (u16, u16),
+        now: DateTime<Utc>,
+        role: Role,
+        area: Area,
+    ) -> Buffer {
+        let i18n = I18n::new(Locale::embedded(lang).expect("embedded locale"));
+        let theme = Theme::embedded("dark").expect("embedded theme");
+        let keymap = Keymap::embedded_default();
+        let layout = LayoutOptions::new(BidiMode::App, Shaping::Off);
+        let ui = Ui::new(&i18n, &theme, &keymap, layout, now, role);
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+        terminal
+            .draw(|frame| {
+                let target = match area {
+                    Area::Screen => frame.area(),
+                    Area::PaneArea => crate::app::pane_area(frame.area()),
+                };
+                pane.draw(frame, target, &ui);
+            })
+            .expect("draw");
+        terminal.backend().buffer().clone()
+    }
+
+    /// Every row of the screen, as text.
+    pub fn rows(buffer: &Buffer) -> Vec<String> {
+        (0..buffer.area.height)
+            .map(|y| {
+                (0..buffer.area.width)
+                    .map(|x| buffer[(x, y)].symbol())
+                    .collect::<String>()
+            })
+            .collect()
+    }
+
+    /// The whole screen as text, row by row.
+    pub fn screen(buffer: &Buffer) -> String {
+        rows(buffer).join("\n")
+    }
+
+    /// Every row of the screen, as text without the blanks at its end.
+    pub fn trimmed_rows(buffer: &Buffer) -> Vec<String> {
+        rows(buffer)
+            .into_iter()
+            .map(|row| row.trim_end().to_owned())
+            .collect()
+    }
+
+    /// The screen as text, each row without the blanks at its end and followed by a newline.
+    pub fn screen_trimmed(buffer: &Buffer) -> String {
+        trimmed_rows(buffer)
+            .into_iter()
+            .map(|row| row + "\n")
+            .collect()
+    }
+
+    /// No cell of the screen holds a control character or a bidi formatting character.
+    pub fn assert_clean(buffer: &Buffer, what: &str) {
+        for (i, cell) in buffer.content().iter().enumerate() {
+            for c in cell.symbol().chars() {
+                let bidi = matches!(
+                    c,
+                    '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'
+                );
+                assert!(!c.is_control() && !bidi, "{what}: cell {i} holds {c:?}");
+            }
+        }
+    }
+
     /// A context for an operator over `client`, in `lang`, at `now`.
     pub fn test_ctx(client: Client, lang: &str, now: DateTime<Utc>) -> TestCtx {
         TestCtx::over(client, Role::Operator, "operator1", lang, now)
@@ -294,13 +419,10 @@ mod tests {
 
     #[test]
     fn moderators_see_only_the_queue() {
-        assert!(allowed(Pane::Queue, Role::Moderator));
-        assert!(!allowed(Pane::Deadlines, Role::Moderator));
-        assert!(!allowed(Pane::Tallies, Role::Moderator));
-        assert!(!allowed(Pane::Queue, Role::Operator));
-        assert!(allowed(Pane::Deadlines, Role::Operator));
-        for pane in Pane::ALL {
-            assert!(allowed(pane, Role::Admin));
-        }
+        assert_eq!(panes_for(Role::Moderator), [Pane::Queue]);
+        assert!(!Pane::Queue.allowed(Role::Operator));
+        assert!(Pane::Deadlines.allowed(Role::Operator));
+        assert!(!Pane::Ranking.allowed(Role::Operator));
+        assert_eq!(panes_for(Role::Admin), Pane::ALL);
     }
 }

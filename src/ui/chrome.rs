@@ -14,7 +14,7 @@ use crate::theme::Slot;
 /// inactive panes show only their key, so every pane stays reachable at a glance.
 pub fn draw_tabs(frame: &mut Frame, area: Rect, ui: &Ui, panes: &[Pane], active: usize) {
     let text_of = |i: usize, pane: Pane, compact: bool| {
-        let key = ui.key(Section::Global, pane_action(pane));
+        let key = ui.key(Section::Global, Action::Go(pane));
         let key = ui.i18n.locale().localise_digits(key.as_str()).into_owned();
         if compact && i != active {
             format!(" {key} ")
@@ -54,19 +54,6 @@ pub fn draw_tabs(frame: &mut Frame, area: Rect, ui: &Ui, panes: &[Pane], active:
         spans.insert(0, Span::raw(" ".repeat(pad)));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
-}
-
-fn pane_action(pane: Pane) -> Action {
-    match pane {
-        Pane::Queue => Action::GoQueue,
-        Pane::Tallies => Action::GoTallies,
-        Pane::Deadlines => Action::GoDeadlines,
-        Pane::Rationale => Action::GoRationale,
-        Pane::Reports => Action::GoReports,
-        Pane::Certificates => Action::GoCertificates,
-        Pane::Outbox => Action::GoOutbox,
-        Pane::Ranking => Action::GoRanking,
-    }
 }
 
 /// A full-width warning line (backend unreachable, session expired…).

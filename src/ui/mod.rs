@@ -224,6 +224,38 @@ impl<'a> Ui<'a> {
         Scrollbar::new(side).style(self.style(Slot::Scrollbar))
     }
 
+    /// The frame of a list-and-detail pane: its block titled `title` (highlighted when
+    /// `focused`), a summary row, the list on the reading side beside the detail view, and the
+    /// hints row at the bottom. The list takes `list_percent.0` of the width on a wide screen
+    /// (120 columns or more inside the block), else `list_percent.1`.
+    pub fn list_detail_frame(
+        &self,
+        frame: &mut Frame,
+        area: Rect,
+        title: &str,
+        focused: bool,
+        list_percent: (u16, u16),
+    ) -> ListDetailAreas {
+        let block = self.block(title, focused);
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let [summary, body, hints] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Min(3),
+            Constraint::Length(1),
+        ])
+        .areas(inner);
+        let (wide, narrow) = list_percent;
+        let (list, detail) =
+            self.list_and_detail(body, if inner.width >= 120 { wide } else { narrow });
+        ListDetailAreas {
+            summary,
+            list,
+            detail,
+            hints,
+        }
+    }
+
     /// Split `area` into a list and a detail view: the list on the reading side (right in Persian).
     pub fn list_and_detail(&self, area: Rect, list_percent: u16) -> (Rect, Rect) {
         let [a, b] = Layout::horizontal([
@@ -288,6 +320,15 @@ impl<'a> Ui<'a> {
     pub fn date(&self, at: DateTime<Utc>) -> String {
         crate::dates::format_local_date(at, crate::dates::DateStyle::Numeric, self.i18n)
     }
+}
+
+/// Where [`Ui::list_detail_frame`] puts the parts of a list-and-detail pane.
+#[derive(Debug, Clone, Copy)]
+pub struct ListDetailAreas {
+    pub summary: Rect,
+    pub list: Rect,
+    pub detail: Rect,
+    pub hints: Rect,
 }
 
 /// Move a list's first shown row (`scroll`) just enough that `selected` is among the `visible`

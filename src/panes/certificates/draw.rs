@@ -14,7 +14,7 @@ use ratatui::widgets::{Clear, Paragraph, ScrollbarState};
 use super::qr::{self, QrMatrix};
 use super::{CertificatesPane, Dialog, Filter};
 use crate::dates::{self, DateStyle};
-use crate::keymap::{Action, Section};
+use crate::keymap::{Action, Pane, Section};
 use crate::theme::Slot;
 use crate::ui::{Ui, centered};
 
@@ -22,32 +22,29 @@ use crate::ui::{Ui, centered};
 const WIDE_LIST: u16 = 70;
 
 pub(super) fn draw(pane: &mut CertificatesPane, frame: &mut Frame, area: Rect, ui: &Ui) {
-    let block = ui.block(ui.t("pane.certificates.title"), pane.dialog.is_none());
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let [summary, body, hints] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(3),
-        Constraint::Length(1),
-    ])
-    .areas(inner);
-    draw_summary(pane, frame, summary, ui);
-    let (list, detail) = ui.list_and_detail(body, if inner.width >= 120 { 55 } else { 50 });
-    draw_list(pane, frame, list, ui);
-    draw_detail(pane, frame, detail, ui);
+    let areas = ui.list_detail_frame(
+        frame,
+        area,
+        ui.t("pane.certificates.title"),
+        pane.dialog.is_none(),
+        (55, 50),
+    );
+    draw_summary(pane, frame, areas.summary, ui);
+    draw_list(pane, frame, areas.list, ui);
+    draw_detail(pane, frame, areas.detail, ui);
     ui.draw_hints(
         frame,
-        hints,
+        areas.hints,
         "pane.certificates.hints",
         &[
-            ("approve", Section::Certificates, Action::Approve),
-            ("reject", Section::Certificates, Action::Reject),
+            ("approve", Pane::Certificates.section(), Action::Approve),
+            ("reject", Pane::Certificates.section(), Action::Reject),
             ("mark", Section::List, Action::ToggleMark),
-            ("bulk", Section::Certificates, Action::ApproveAll),
-            ("revoke", Section::Certificates, Action::Revoke),
-            ("qr", Section::Certificates, Action::ShowQr),
-            ("filter", Section::Certificates, Action::CycleFilter),
-            ("propose", Section::Certificates, Action::Propose),
+            ("bulk", Pane::Certificates.section(), Action::ApproveAll),
+            ("revoke", Pane::Certificates.section(), Action::Revoke),
+            ("qr", Pane::Certificates.section(), Action::ShowQr),
+            ("filter", Pane::Certificates.section(), Action::CycleFilter),
+            ("propose", Pane::Certificates.section(), Action::Propose),
             ("help", Section::Global, Action::Help),
         ],
     );
@@ -135,14 +132,17 @@ fn draw_list(pane: &mut CertificatesPane, frame: &mut Frame, area: Rect, ui: &Ui
         return;
     }
     if pane.items.is_empty() {
-        let text = match &pane.error {
+        let text = match pane.remote.error() {
             Some(e) => ui.f("error.generic", &[("message", e)]),
-            None if !pane.loaded => ui.t("app.loading").to_owned(),
+            None if !pane.remote.is_loaded() => ui.t("app.loading").to_owned(),
             None => ui.f(
                 "pane.certificates.empty",
                 &[
                     ("filter", &filter_name(ui, pane.filter)),
-                    ("key", &ui.key(Section::Certificates, Action::Propose)),
+                    (
+                        "key",
+                        &ui.key(Pane::Certificates.section(), Action::Propose),
+                    ),
                 ],
             ),
         };
@@ -433,7 +433,7 @@ fn draw_detail(pane: &mut CertificatesPane, frame: &mut Frame, area: Rect, ui: &
                 ui,
                 &ui.f(
                     "pane.certificates.qr_key",
-                    &[("key", &ui.key(Section::Certificates, Action::ShowQr))],
+                    &[("key", &ui.key(Pane::Certificates.section(), Action::ShowQr))],
                 ),
                 width,
                 muted,

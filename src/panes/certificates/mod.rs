@@ -13,10 +13,9 @@ pub mod qr;
 #[cfg(test)]
 pub(crate) mod tests;
 
-use std::any::Any;
 use std::collections::{BTreeSet, HashMap};
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use crossterm::event::KeyEvent;
 use mosharekat_api::certificate::MAX_REASON_CHARS;
 use mosharekat_api::{
@@ -24,7 +23,8 @@ use mosharekat_api::{
     PublicCertificate,
 };
 
-use super::{PaneCtx, PaneView};
+use super::remote::Remote;
+use super::{Answers, PaneCtx, PaneView, list};
 use crate::client::ClientResult;
 use crate::keymap::{Action, Context, Pane};
 use crate::ui::{Confirm, DialogResult, TextField};
@@ -78,6 +78,19 @@ pub enum Op {
     Approve,
     Reject,
     Revoke,
+}
+
+/// What the pane's requests come back with.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "moved once, into a boxed `PaneAnswer`"
+)]
+pub enum Answer {
+    List(ListAnswer),
+    Write(WriteAnswer),
+    Bulk(BulkAnswer),
+    Public(PublicAnswer),
+    Propose(ProposeAnswer),
 }
 
 /// The answer to a list load.
@@ -139,9 +152,8 @@ pub struct CertificatesPane {
     items: Vec<Certificate>,
     /// More certificates than one load reads exist.
     truncated: bool,
-    loaded: bool,
-    loading: bool,
-    error: Option<String>,
+    /// The list's load state.
+    remote: Remote,
     selected: usize,
     list_scroll: usize,
     detail_scroll: usize,
@@ -151,9 +163,6 @@ pub struct CertificatesPane {
     bulk_pending: bool,
     proposing: bool,
     dialog: Option<Dialog>,
-    /// Live changes arrived since the last load.
-    stale: bool,
-    last_load: Option<DateTime<Utc>>,
     /// `…/public/certificates/` of this backend, for codes whose public URL is not known.
     verify_root: String,
     /// Verification URLs the backend gave (absolute when it knows its public address).
@@ -193,7 +202,7 @@ impl CertificatesPane {
 
     /// Whether any request that changes certificates is in flight.
     pub fn busy(&self) -> bool {
-        !self.pending.is_empty() || self.bulk_pending || self.proposing || self.loading
+        !self.pending.is_empty() || self.bulk_pending || self.proposing || self.remote.is_loading()
     }
 
     /// The URL a certificate with this code is verified at.
@@ -213,7 +222,7 @@ impl CertificatesPane {
         items.sort_by_key(|c| (status_rank(c.status), c.id));
         self.items = items;
         self.truncated = truncated;
-        self.loaded = true;
+        self.remote.succeeded();
         let proposed: BTreeSet<i64> = self
             .items
             .iter()
@@ -221,26 +230,29 @@ impl CertificatesPane {
             .map(|c| c.id)
             .collect();
         self.marked.retain(|id| proposed.contains(id));
-        self.selected = keep
-            .and_then(|id| self.items.iter().position(|c| c.id == id))
-            .unwrap_or(self.selected)
-            .min(self.items.len().saturating_sub(1));
+        self.selected = list::clamp(
+            keep.and_then(|id| self.items.iter().position(|c| c.id == id))
+                .unwrap_or(self.selected),
+            self.items.len(),
+        );
     }
 
+    /// Load the list unless a load is in flight.
     fn load(&mut self, ctx: &mut PaneCtx) {
-        if self.loading {
-            return;
+        if self.remote.try_start(ctx.now) {
+            self.request_list(ctx);
         }
-        self.loading = true;
-        self.stale = false;
-        self.last_load = Some(ctx.now);
+    }
+
+    /// Ask for the list of the filter on screen.
+    fn request_list(&mut self, ctx: &mut PaneCtx) {
         let filter = self.filter;
         let client = ctx.client.clone();
-        ctx.spawn(Pane::Certificates, async move {
-            ListAnswer {
+        ctx.spawn(async move {
+            Answer::List(ListAnswer {
                 filter,
                 result: client.certificates_list(filter.status()).await,
-            }
+            })
         });
     }
 
@@ -253,16 +265,16 @@ impl CertificatesPane {
             return;
         }
         let client = ctx.client.clone();
-        ctx.spawn(Pane::Certificates, async move {
-            PublicAnswer {
+        ctx.spawn(async move {
+            Answer::Public(PublicAnswer {
                 result: client.public_certificate(&code).await,
                 code,
-            }
+            })
         });
     }
 
     fn select(&mut self, index: usize, ctx: &mut PaneCtx) {
-        let index = index.min(self.items.len().saturating_sub(1));
+        let index = list::clamp(index, self.items.len());
         if index != self.selected {
             self.selected = index;
             self.detail_scroll = 0;
@@ -299,24 +311,24 @@ impl CertificatesPane {
         self.pending.insert(cert.id, Op::Approve);
         let client = ctx.client.clone();
         let id = cert.id;
-        ctx.spawn(Pane::Certificates, async move {
-            WriteAnswer {
+        ctx.spawn(async move {
+            Answer::Write(WriteAnswer {
                 id,
                 op: Op::Approve,
                 result: client.approve_certificate(id).await,
-            }
+            })
         });
     }
 
     fn send_reason(&mut self, id: i64, op: Op, reason: String, ctx: &mut PaneCtx) {
         self.pending.insert(id, op);
         let client = ctx.client.clone();
-        ctx.spawn(Pane::Certificates, async move {
+        ctx.spawn(async move {
             let result = match op {
                 Op::Reject => client.reject_certificate(id, &reason).await,
                 _ => client.revoke_certificate(id, &reason).await,
             };
-            WriteAnswer { id, op, result }
+            Answer::Write(WriteAnswer { id, op, result })
         });
     }
 
@@ -383,11 +395,11 @@ impl CertificatesPane {
             self.pending.insert(*id, Op::Approve);
         }
         let client = ctx.client.clone();
-        ctx.spawn(Pane::Certificates, async move {
-            BulkAnswer {
+        ctx.spawn(async move {
+            Answer::Bulk(BulkAnswer {
                 result: client.bulk_approve_certificates(ids.clone()).await,
                 ids,
-            }
+            })
         });
     }
 
@@ -400,8 +412,8 @@ impl CertificatesPane {
         self.proposing = true;
         ctx.notify(i18n.text("pane.certificates.proposing"));
         let client = ctx.client.clone();
-        ctx.spawn(Pane::Certificates, async move {
-            ProposeAnswer(client.propose_certificates(None).await)
+        ctx.spawn(async move {
+            Answer::Propose(ProposeAnswer(client.propose_certificates(None).await))
         });
     }
 
@@ -412,7 +424,7 @@ impl CertificatesPane {
         }
         match self.items.iter_mut().find(|c| c.id == cert.id) {
             Some(slot) => *slot = cert,
-            None => self.stale = true,
+            None => self.remote.mark_stale(),
         }
     }
 
@@ -440,10 +452,8 @@ impl CertificatesPane {
                 self.fetch_public(ctx);
             }
             Err(e) => {
-                if e.is_transient() {
-                    ctx.offline();
-                }
-                ctx.notify(i18n.format("error.generic", &[("message", &e.to_string())]));
+                let message = ctx.failed(&e);
+                ctx.notify(i18n.format("error.generic", &[("message", &message)]));
             }
         }
     }
@@ -468,7 +478,7 @@ impl CertificatesPane {
                 }
                 // Skipped ones moved on meanwhile: the list is out of date.
                 if !response.skipped.is_empty() {
-                    self.stale = true;
+                    self.remote.mark_stale();
                 }
                 for id in &answer.ids {
                     self.marked.remove(id);
@@ -476,10 +486,8 @@ impl CertificatesPane {
                 self.fetch_public(ctx);
             }
             Err(e) => {
-                if e.is_transient() {
-                    ctx.offline();
-                }
-                ctx.notify(i18n.format("error.generic", &[("message", &e.to_string())]));
+                let message = ctx.failed(&e);
+                ctx.notify(i18n.format("error.generic", &[("message", &message)]));
             }
         }
     }
@@ -586,12 +594,9 @@ impl PaneView for CertificatesPane {
         let n = self.items.len();
         let i18n = ctx.i18n;
         match action {
-            Action::NextItem => self.select(self.selected + 1, ctx),
-            Action::PrevItem => self.select(self.selected.saturating_sub(1), ctx),
-            Action::PageDown => self.select(self.selected + 10, ctx),
-            Action::PageUp => self.select(self.selected.saturating_sub(10), ctx),
-            Action::FirstItem => self.select(0, ctx),
-            Action::LastItem => self.select(n.saturating_sub(1), ctx),
+            action if list::is_move(action) => {
+                self.select(list::moved(action, self.selected, n), ctx)
+            }
             Action::ScrollDown => self.detail_scroll += 1,
             Action::ScrollUp => self.detail_scroll = self.detail_scroll.saturating_sub(1),
             Action::ToggleMark => self.toggle_mark(ctx),
@@ -635,14 +640,12 @@ impl PaneView for CertificatesPane {
                 self.filter = self.filter.next();
                 // What is listed must be what the filter says: nothing until the new list.
                 self.items.clear();
-                self.loaded = false;
-                self.error = None;
                 self.marked.clear();
                 self.selected = 0;
                 self.list_scroll = 0;
                 self.detail_scroll = 0;
                 // The list loaded for the old filter is not what is asked for now.
-                self.loading = false;
+                self.remote.reset();
                 self.load(ctx);
             }
             Action::Propose => self.propose(ctx),
@@ -667,44 +670,49 @@ impl PaneView for CertificatesPane {
             event.kind,
             EventKind::CertificateChanged { .. } | EventKind::CertificatesProposed { .. }
         ) {
-            self.stale = true;
+            self.remote.mark_stale();
         }
     }
 
-    fn on_response(&mut self, payload: Box<dyn Any + Send>, ctx: &mut PaneCtx) {
-        let payload = match payload.downcast::<ListAnswer>() {
-            Ok(answer) => {
+    fn on_tick(&mut self, ctx: &mut PaneCtx) {
+        if self.remote.reload_due(ctx.now, RELOAD_EVERY, ctx.online) {
+            self.load(ctx);
+        }
+    }
+
+    fn draw(
+        &mut self,
+        frame: &mut ratatui::Frame,
+        area: ratatui::layout::Rect,
+        ui: &crate::ui::Ui,
+    ) {
+        draw::draw(self, frame, area, ui);
+    }
+}
+
+impl Answers for CertificatesPane {
+    type Answer = Answer;
+
+    fn on_answer(&mut self, answer: Answer, ctx: &mut PaneCtx) {
+        match answer {
+            Answer::List(answer) => {
                 if answer.filter != self.filter {
                     return;
                 }
-                self.loading = false;
                 match answer.result {
                     Ok((items, truncated)) => {
-                        self.error = None;
                         self.set_list(items, truncated);
                         self.fetch_public(ctx);
                     }
                     Err(e) => {
-                        if e.is_transient() {
-                            ctx.offline();
-                        }
-                        self.error = Some(e.to_string());
+                        let message = ctx.failed(&e);
+                        self.remote.failed(message);
                     }
                 }
-                return;
             }
-            Err(other) => other,
-        };
-        let payload = match payload.downcast::<WriteAnswer>() {
-            Ok(answer) => return self.on_write(*answer, ctx),
-            Err(other) => other,
-        };
-        let payload = match payload.downcast::<BulkAnswer>() {
-            Ok(answer) => return self.on_bulk(*answer, ctx),
-            Err(other) => other,
-        };
-        let payload = match payload.downcast::<PublicAnswer>() {
-            Ok(answer) => {
+            Answer::Write(answer) => self.on_write(answer, ctx),
+            Answer::Bulk(answer) => self.on_bulk(answer, ctx),
+            Answer::Public(answer) => {
                 match answer.result {
                     Ok(public) => {
                         let url = public.credential.credential_status.id;
@@ -718,50 +726,30 @@ impl PaneView for CertificatesPane {
                         self.public_requested.remove(&answer.code);
                     }
                 }
-                return;
             }
-            Err(other) => other,
-        };
-        if let Ok(answer) = payload.downcast::<ProposeAnswer>() {
-            self.proposing = false;
-            let i18n = ctx.i18n;
-            match answer.0 {
-                Ok(response) => {
-                    ctx.notify(i18n.format(
-                        "pane.certificates.proposed",
-                        &[
-                            ("count", &i18n.number(response.proposed.len())),
-                            ("consultations", &i18n.number(response.consultations.len())),
-                        ],
-                    ));
-                    if !response.proposed.is_empty() {
-                        self.loading = false;
-                        self.load(ctx);
+            Answer::Propose(answer) => {
+                self.proposing = false;
+                let i18n = ctx.i18n;
+                match answer.0 {
+                    Ok(response) => {
+                        ctx.notify(i18n.format(
+                            "pane.certificates.proposed",
+                            &[
+                                ("count", &i18n.number(response.proposed.len())),
+                                ("consultations", &i18n.number(response.consultations.len())),
+                            ],
+                        ));
+                        if !response.proposed.is_empty() {
+                            self.remote.start(ctx.now);
+                            self.request_list(ctx);
+                        }
                     }
-                }
-                Err(e) => {
-                    if e.is_transient() {
-                        ctx.offline();
+                    Err(e) => {
+                        let message = ctx.failed(&e);
+                        ctx.notify(i18n.format("error.generic", &[("message", &message)]));
                     }
-                    ctx.notify(i18n.format("error.generic", &[("message", &e.to_string())]));
                 }
             }
         }
-    }
-
-    fn on_tick(&mut self, ctx: &mut PaneCtx) {
-        let due = self.last_load.is_none_or(|at| ctx.now - at >= RELOAD_EVERY);
-        if self.stale && !self.loading && due && ctx.online {
-            self.load(ctx);
-        }
-    }
-
-    fn draw(
-        &mut self,
-        frame: &mut ratatui::Frame,
-        area: ratatui::layout::Rect,
-        ui: &crate::ui::Ui,
-    ) {
-        draw::draw(self, frame, area, ui);
     }
 }

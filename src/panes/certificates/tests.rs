@@ -19,7 +19,8 @@ use crate::app::{AppEvent, AppParts, Session};
 use crate::client::{Client, ClientError};
 use crate::i18n::{I18n, Locale};
 use crate::keymap::Keymap;
-use crate::panes::{Response, TestCtx};
+use crate::panes::TestCtx;
+use crate::panes::testing::{SIZES, assert_clean, screen};
 use crate::theme::Theme;
 
 /// 12:00 in Tehran.
@@ -115,8 +116,8 @@ fn ctx(lang: &str) -> TestCtx {
 
 fn loaded(t: &mut TestCtx) -> CertificatesPane {
     let mut pane = CertificatesPane::new();
-    pane.on_response(
-        Box::new(ListAnswer {
+    pane.on_answer(
+        Answer::List(ListAnswer {
             filter: Filter::All,
             result: Ok((list(), false)),
         }),
@@ -193,8 +194,8 @@ async fn the_filter_cycles_through_the_statuses_and_ignores_answers_for_another(
         "nothing listed until the proposed ones come"
     );
     // The answer to the earlier "all" load arrives late: not what is asked for now.
-    pane.on_response(
-        Box::new(ListAnswer {
+    pane.on_answer(
+        Answer::List(ListAnswer {
             filter: Filter::All,
             result: Ok((list(), false)),
         }),
@@ -205,8 +206,8 @@ async fn the_filter_cycles_through_the_statuses_and_ignores_answers_for_another(
         .into_iter()
         .filter(|c| c.status == CertificateStatus::Proposed)
         .collect();
-    pane.on_response(
-        Box::new(ListAnswer {
+    pane.on_answer(
+        Answer::List(ListAnswer {
             filter: Filter::Only(CertificateStatus::Proposed),
             result: Ok((proposed, false)),
         }),
@@ -281,8 +282,8 @@ async fn only_proposed_ones_are_marked_and_bulk_approval_confirms_the_count() {
         c.status = CertificateStatus::Approved;
         c.verification_code = Some(code(c.id));
     }
-    pane.on_response(
-        Box::new(BulkAnswer {
+    pane.on_answer(
+        Answer::Bulk(BulkAnswer {
             ids: vec![1, 2, 3],
             result: Ok(BulkApproveResponse {
                 approved,
@@ -294,7 +295,7 @@ async fn only_proposed_ones_are_marked_and_bulk_approval_confirms_the_count() {
         }),
         &mut t.ctx(),
     );
-    assert!(!pane.busy() || pane.loading);
+    assert!(!pane.busy() || pane.remote.is_loading());
     assert_eq!(
         t.notice.as_deref(),
         Some("2 approved, 1 skipped (no longer proposed)")
@@ -303,7 +304,10 @@ async fn only_proposed_ones_are_marked_and_bulk_approval_confirms_the_count() {
         |pane: &CertificatesPane, id: i64| pane.items().iter().find(|c| c.id == id).unwrap().status;
     assert_eq!(status(&pane, 1), CertificateStatus::Approved);
     assert_eq!(status(&pane, 3), CertificateStatus::Proposed);
-    assert!(pane.stale, "a skipped one means the list is out of date");
+    assert!(
+        pane.remote.is_stale(),
+        "a skipped one means the list is out of date"
+    );
 }
 
 #[tokio::test]
@@ -330,8 +334,8 @@ async fn reject_needs_a_reason_typed_in_the_field() {
     let mut rejected = list().into_iter().find(|c| c.id == 2).unwrap();
     rejected.status = CertificateStatus::Rejected;
     rejected.reject_reason = Some("مشارکت کافی نیست".into());
-    pane.on_response(
-        Box::new(WriteAnswer {
+    pane.on_answer(
+        Answer::Write(WriteAnswer {
             id: 2,
             op: Op::Reject,
             result: Ok(rejected),
@@ -364,8 +368,8 @@ async fn revoke_only_an_issued_one_with_a_reason_and_a_confirmation() {
     assert!(confirm.message.contains(&code(4)), "{}", confirm.message);
     act(&mut pane, &mut t, Action::Submit);
     assert_eq!(pane.pending(4), Some(Op::Revoke));
-    pane.on_response(
-        Box::new(WriteAnswer {
+    pane.on_answer(
+        Answer::Write(WriteAnswer {
             id: 4,
             op: Op::Revoke,
             result: Err(ClientError::Api {
@@ -387,7 +391,7 @@ async fn changes_by_others_reload_the_list_at_most_every_two_seconds() {
     let mut pane = loaded(&mut t);
     t.now = t0();
     pane.on_tick(&mut t.ctx());
-    assert!(!pane.loading, "nothing changed: no reload");
+    assert!(!pane.remote.is_loading(), "nothing changed: no reload");
     let event = mosharekat_api::Event {
         id: 9,
         at: t0(),
@@ -401,9 +405,9 @@ async fn changes_by_others_reload_the_list_at_most_every_two_seconds() {
     };
     pane.on_event(&event, &mut t.ctx());
     pane.on_tick(&mut t.ctx());
-    assert!(pane.loading, "a change by someone else reloads");
-    pane.on_response(
-        Box::new(ListAnswer {
+    assert!(pane.remote.is_loading(), "a change by someone else reloads");
+    pane.on_answer(
+        Answer::List(ListAnswer {
             filter: Filter::All,
             result: Ok((list(), false)),
         }),
@@ -412,10 +416,10 @@ async fn changes_by_others_reload_the_list_at_most_every_two_seconds() {
     pane.on_event(&event, &mut t.ctx());
     t.now = t0() + Duration::seconds(1);
     pane.on_tick(&mut t.ctx());
-    assert!(!pane.loading, "not twice within two seconds");
+    assert!(!pane.remote.is_loading(), "not twice within two seconds");
     t.now = t0() + Duration::seconds(2);
     pane.on_tick(&mut t.ctx());
-    assert!(pane.loading);
+    assert!(pane.remote.is_loading());
 }
 
 #[tokio::test]
@@ -458,37 +462,6 @@ async fn an_absolute_verification_url_from_the_backend_replaces_the_local_one() 
 
 // ---- drawing ----
 
-fn rows(buffer: &Buffer) -> Vec<String> {
-    (0..buffer.area.height)
-        .map(|y| {
-            (0..buffer.area.width)
-                .map(|x| buffer[(x, y)].symbol())
-                .collect::<String>()
-        })
-        .collect()
-}
-
-pub(crate) fn screen(buffer: &Buffer) -> String {
-    rows(buffer).join("\n")
-}
-
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
-}
-
-pub(crate) fn assert_clean(buffer: &Buffer, what: &str) {
-    for (i, cell) in buffer.content().iter().enumerate() {
-        for c in cell.symbol().chars() {
-            assert!(
-                !c.is_control() && !is_bidi_control(c),
-                "{what}: cell {i} holds {c:?}"
-            );
-        }
-    }
-}
-
-pub(crate) const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
-
 /// An admin's console over a backend nobody answers (answers are fed by hand).
 pub(crate) fn app(lang: &str, dir: &std::path::Path) -> crate::app::App {
     let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
@@ -519,13 +492,13 @@ fn working_app(lang: &str, dir: &std::path::Path) -> crate::app::App {
     let mut app = app(lang, dir);
     app.on_key(key('6'), t0());
     app.on_event(
-        AppEvent::Response(Response {
-            pane: Pane::Certificates,
-            payload: Box::new(ListAnswer {
+        AppEvent::Answer(
+            Answer::List(ListAnswer {
                 filter: Filter::All,
                 result: Ok((list(), false)),
-            }),
-        }),
+            })
+            .into(),
+        ),
         t0(),
     );
     app.on_key(key(' '), t0());
@@ -655,25 +628,6 @@ fn decode_screen(buffer: &Buffer) -> String {
 }
 
 // ---- against the real backend ----
-
-/// Deliver the pane's answers until `until` holds (10 s at most).
-async fn pump(
-    pane: &mut CertificatesPane,
-    t: &mut TestCtx,
-    what: &str,
-    until: impl Fn(&CertificatesPane) -> bool,
-) {
-    while !until(pane) {
-        let event = tokio::time::timeout(std::time::Duration::from_secs(10), t.rx.recv())
-            .await
-            .unwrap_or_else(|_| panic!("waited 10 s for {what}"))
-            .expect("channel open");
-        if let AppEvent::Response(r) = event {
-            assert_eq!(r.pane, Pane::Certificates);
-            pane.on_response(r.payload, &mut t.ctx());
-        }
-    }
-}
 
 /// The console's Certificates pane over HTTP against the real server: the rules proposed from
 /// the pane, one approved, two approved in bulk after the confirmation, one rejected with a
@@ -807,7 +761,8 @@ async fn propose_approve_bulk_and_reject_against_the_real_backend() {
     let mut t = TestCtx::over(admin.clone(), Role::Admin, "admin1", "fa", clock.now());
     let mut pane = CertificatesPane::new();
     pane.refresh(&mut t.ctx());
-    pump(&mut pane, &mut t, "the first list", |p| p.loaded).await;
+    t.pump(&mut pane, "the first list", |p| p.remote.is_loaded())
+        .await;
     assert!(
         pane.items().is_empty(),
         "nothing proposed before the rules ran"
@@ -815,8 +770,8 @@ async fn propose_approve_bulk_and_reject_against_the_real_backend() {
 
     // Run the rules from the pane: they propose, and the list loads again.
     act(&mut pane, &mut t, Action::Propose);
-    pump(&mut pane, &mut t, "the proposals", |p| {
-        !p.proposing && !p.loading && !p.items().is_empty()
+    t.pump(&mut pane, "the proposals", |p| {
+        !p.proposing && !p.remote.is_loading() && !p.items().is_empty()
     })
     .await;
     let proposed: Vec<i64> = pane
@@ -840,10 +795,8 @@ async fn propose_approve_bulk_and_reject_against_the_real_backend() {
     act(&mut pane, &mut t, Action::FirstItem);
     let first = pane.selected().unwrap().id;
     act(&mut pane, &mut t, Action::Approve);
-    pump(&mut pane, &mut t, "the approval", |p| {
-        p.pending(first).is_none()
-    })
-    .await;
+    t.pump(&mut pane, "the approval", |p| p.pending(first).is_none())
+        .await;
     assert_eq!(pane.selected().unwrap().status, CertificateStatus::Approved);
     let code = pane.selected().unwrap().verification_code.clone().unwrap();
 
@@ -865,7 +818,8 @@ async fn propose_approve_bulk_and_reject_against_the_real_backend() {
         "۲ گواهی علامت‌خورده تأیید شوند؟ گواهی‌ها صادر و به مشارکت‌کنندگان خبر داده می‌شود."
     );
     act(&mut pane, &mut t, Action::Submit);
-    pump(&mut pane, &mut t, "the bulk approval", |p| !p.bulk_pending).await;
+    t.pump(&mut pane, "the bulk approval", |p| !p.bulk_pending)
+        .await;
     assert!(pane.marked().is_empty());
 
     // Reject the next proposed one with a Persian reason.
@@ -882,7 +836,7 @@ async fn propose_approve_bulk_and_reject_against_the_real_backend() {
     let reason = "مشارکت تکراری؛ see rule 4";
     type_text(&mut pane, &mut t, reason);
     act(&mut pane, &mut t, Action::Submit);
-    pump(&mut pane, &mut t, "the rejection", |p| {
+    t.pump(&mut pane, "the rejection", |p| {
         p.pending(rejected).is_none()
     })
     .await;
@@ -931,11 +885,8 @@ async fn propose_approve_bulk_and_reject_against_the_real_backend() {
     }
     act(&mut pane, &mut t, Action::ShowQr);
     // The public view the pane asked for (for an absolute URL) may come back meanwhile.
-    while let Ok(Some(AppEvent::Response(r))) =
-        tokio::time::timeout(std::time::Duration::from_millis(300), t.rx.recv()).await
-    {
-        pane.on_response(r.payload, &mut t.ctx());
-    }
+    t.drain(&mut pane, std::time::Duration::from_millis(300))
+        .await;
     let i18n = I18n::new(Locale::embedded("fa").unwrap());
     let theme = Theme::embedded("light").unwrap();
     let keymap = Keymap::embedded_default();
@@ -966,68 +917,39 @@ async fn propose_approve_bulk_and_reject_against_the_real_backend() {
     let mut t = TestCtx::over(admin.clone(), Role::Admin, "admin1", "en", clock.now());
     let mut ranking = RankingPane::new();
     ranking.refresh(&mut t.ctx());
-    async fn pump_ranking(
-        pane: &mut RankingPane,
-        t: &mut TestCtx,
-        what: &str,
-        until: impl Fn(&RankingPane) -> bool,
-    ) {
-        while !until(pane) {
-            let event = tokio::time::timeout(std::time::Duration::from_secs(10), t.rx.recv())
-                .await
-                .unwrap_or_else(|_| panic!("waited 10 s for {what}"))
-                .expect("channel open");
-            if let AppEvent::Response(r) = event {
-                pane.on_response(r.payload, &mut t.ctx());
-            }
-        }
-    }
-    pump_ranking(
-        &mut ranking,
-        &mut t,
-        "the leaderboard and consultations",
-        |p| p.entries().len() == 4 && p.consultation(cid).is_some(),
-    )
+    t.pump(&mut ranking, "the leaderboard and consultations", |p| {
+        p.entries().len() == 4 && p.consultation(cid).is_some()
+    })
     .await;
     assert!(ranking.entries().iter().all(|e| e.points > 0));
     // Consultation filter: the same four.
     ranking.on_action(Action::CycleConsultation, &mut t.ctx());
     assert_eq!(ranking.query().consultation_id, Some(cid));
-    pump_ranking(
-        &mut ranking,
-        &mut t,
-        "the consultation's leaderboard",
-        |p| !p.loading() && p.entries().len() == 4,
-    )
+    t.pump(&mut ranking, "the consultation's leaderboard", |p| {
+        !p.loading() && p.entries().len() == 4
+    })
     .await;
     // Province filter: every participant is from Tehran, so another province has nobody.
     while ranking.query().province != Some(Province::Tehran) {
         ranking.on_action(Action::CycleProvince, &mut t.ctx());
     }
-    pump_ranking(&mut ranking, &mut t, "Tehran's leaderboard", |p| {
-        !p.loading()
-    })
-    .await;
+    t.pump(&mut ranking, "Tehran's leaderboard", |p| !p.loading())
+        .await;
     assert_eq!(ranking.entries().len(), 4);
     ranking.on_action(Action::CycleProvince, &mut t.ctx());
-    pump_ranking(
-        &mut ranking,
-        &mut t,
-        "another province's leaderboard",
-        |p| !p.loading(),
-    )
+    t.pump(&mut ranking, "another province's leaderboard", |p| {
+        !p.loading()
+    })
     .await;
     assert!(ranking.entries().is_empty(), "{:?}", ranking.query());
     while ranking.query().province.is_some() {
         ranking.on_action(Action::CycleProvince, &mut t.ctx());
     }
-    pump_ranking(&mut ranking, &mut t, "all provinces again", |p| {
-        !p.loading()
-    })
-    .await;
+    t.pump(&mut ranking, "all provinces again", |p| !p.loading())
+        .await;
     let top = ranking.selected().unwrap().clone();
     ranking.on_action(Action::Explain, &mut t.ctx());
-    pump_ranking(&mut ranking, &mut t, "the explanation", |p| {
+    t.pump(&mut ranking, "the explanation", |p| {
         p.score(top.participant_id).is_some()
     })
     .await;

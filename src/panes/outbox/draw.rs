@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, ScrollbarState};
 
 use super::{Count, OutboxPane};
 use crate::dates::{self, DateStyle};
-use crate::keymap::{Action, Section};
+use crate::keymap::{Action, Pane, Section};
 use crate::theme::Slot;
 use crate::ui::Ui;
 
@@ -58,7 +58,7 @@ impl OutboxPane {
             Some(s) => ui.t(&format!("outbox_status.{}", s.as_str())).to_owned(),
         };
         parts.push(ui.f("pane.outbox.showing", &[("filter", &filter)]));
-        if self.loading {
+        if self.remote.is_loading() {
             parts.push("…".into());
         }
         frame.render_widget(
@@ -71,15 +71,15 @@ impl OutboxPane {
             hints,
             "outbox.hints",
             &[
-                ("filter", Section::Outbox, Action::CycleFilter),
-                ("retry", Section::Outbox, Action::Retry),
+                ("filter", Pane::Outbox.section(), Action::CycleFilter),
+                ("retry", Pane::Outbox.section(), Action::Retry),
                 ("scroll", Section::List, Action::ScrollDown),
             ],
         );
 
         if self.messages().is_empty() {
-            let text = match (&self.error, &self.loaded) {
-                (Some(e), _) => e.clone(),
+            let text = match (self.remote.error(), &self.loaded) {
+                (Some(e), _) => e.to_owned(),
                 (None, None) => ui.t("app.loading").to_owned(),
                 (None, Some(_)) if self.filter.is_none() => ui.t("pane.outbox.empty").to_owned(),
                 (None, Some(_)) => ui.f("outbox.none_with", &[("filter", &filter)]),
@@ -87,7 +87,7 @@ impl OutboxPane {
             frame.render_widget(ui.paragraph(text).style(muted), table);
             return;
         }
-        if let Some(e) = &self.error {
+        if let Some(e) = self.remote.error() {
             frame.render_widget(
                 Paragraph::new(ui.label(e, separator.width, ui.style(Slot::Error))),
                 separator,

@@ -11,24 +11,24 @@ mod draw;
 #[cfg(test)]
 pub(crate) mod tests;
 
-use std::any::Any;
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use mosharekat_api::{Event, EventKind, OutboxMessage, OutboxStatus};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use super::{PaneCtx, PaneView};
+use super::remote::Remote;
+use super::{Answers, PaneCtx, PaneView, list};
 use crate::client::{Client, ClientError, ClientResult};
 use crate::keymap::{Action, Context, Pane};
 use crate::ui::{Confirm, DialogResult, Ui};
 
 /// Messages asked for per request.
-const PAGE: u32 = 500;
+pub const PAGE: u32 = 500;
 
 /// Messages kept for the list (the newest of the filter).
-const KEEP: usize = 1000;
+pub const KEEP: usize = 1000;
 
 /// While messages wait, the list is read again this often (and a second more per page the last
 /// read took, so a large outbox is not read back to back).
@@ -53,6 +53,12 @@ pub struct Loaded {
     pub truncated: bool,
     /// List pages the load read (at most two: `KEEP` over `PAGE`).
     pub pages: usize,
+}
+
+/// What the pane's requests come back with.
+pub enum Answer {
+    List(ListAnswer),
+    Retry(RetryAnswer),
 }
 
 pub struct ListAnswer {
@@ -115,16 +121,13 @@ pub fn next_filter(current: Option<OutboxStatus>) -> Option<OutboxStatus> {
 pub struct OutboxPane {
     filter: Option<OutboxStatus>,
     loaded: Option<Loaded>,
-    loading: bool,
-    error: Option<String>,
+    /// The load state of `loaded`.
+    remote: Remote,
     selected: usize,
     list_scroll: usize,
     detail_scroll: usize,
     confirm: Option<(i64, Confirm)>,
     retrying: HashSet<i64>,
-    /// Something changed since the last load.
-    stale: bool,
-    last_load: Option<DateTime<Utc>>,
     /// The pane has been shown (only then does it poll).
     shown: bool,
 }
@@ -150,11 +153,11 @@ impl OutboxPane {
     }
 
     pub fn loading(&self) -> bool {
-        self.loading
+        self.remote.is_loading()
     }
 
     pub fn stale(&self) -> bool {
-        self.stale
+        self.remote.is_stale()
     }
 
     /// Take a loaded outbox as if the backend had sent it, keeping the selection on the same
@@ -163,25 +166,30 @@ impl OutboxPane {
         let keep = self.selected().map(|m| m.id);
         self.loaded = Some(loaded);
         let items = self.messages();
-        self.selected = keep
-            .and_then(|id| items.iter().position(|m| m.id == id))
-            .unwrap_or(self.selected)
-            .min(items.len().saturating_sub(1));
+        self.selected = list::clamp(
+            keep.and_then(|id| items.iter().position(|m| m.id == id))
+                .unwrap_or(self.selected),
+            items.len(),
+        );
     }
 
+    /// Load the outbox; while a load is in flight, once more after it answers.
     fn load(&mut self, ctx: &mut PaneCtx) {
-        if self.loading {
-            self.stale = true;
+        if !self.remote.try_start(ctx.now) {
+            self.remote.mark_stale();
             return;
         }
-        self.loading = true;
-        self.stale = false;
-        self.last_load = Some(ctx.now);
-        ctx.spawn(Pane::Outbox, load(ctx.client.clone(), self.filter));
+        self.request(ctx);
+    }
+
+    /// Ask for the outbox of the filter on screen.
+    fn request(&mut self, ctx: &mut PaneCtx) {
+        let request = load(ctx.client.clone(), self.filter);
+        ctx.spawn(async move { Answer::List(request.await) });
     }
 
     fn select(&mut self, index: usize) {
-        let index = index.min(self.messages().len().saturating_sub(1));
+        let index = list::clamp(index, self.messages().len());
         if index != self.selected {
             self.selected = index;
             self.detail_scroll = 0;
@@ -215,11 +223,11 @@ impl OutboxPane {
     fn retry(&mut self, id: i64, ctx: &mut PaneCtx) {
         self.retrying.insert(id);
         let client = ctx.client.clone();
-        ctx.spawn(Pane::Outbox, async move {
-            RetryAnswer {
+        ctx.spawn(async move {
+            Answer::Retry(RetryAnswer {
                 id,
                 result: client.retry_outbox(id).await,
-            }
+            })
         });
     }
 
@@ -237,14 +245,12 @@ impl OutboxPane {
                     *old = message;
                 }
                 ctx.notify(ctx.i18n.text("pane.outbox.retry_queued"));
-                self.stale = true;
+                self.remote.mark_stale();
             }
             Err(e) => {
-                if e.is_transient() {
-                    ctx.offline();
-                }
+                ctx.failed(&e);
                 ctx.notify(error_text(ctx, &e));
-                self.stale = true;
+                self.remote.mark_stale();
             }
         }
     }
@@ -284,12 +290,7 @@ impl PaneView for OutboxPane {
         }
         let n = self.messages().len();
         match action {
-            Action::NextItem => self.select(self.selected + 1),
-            Action::PrevItem => self.select(self.selected.saturating_sub(1)),
-            Action::PageDown => self.select(self.selected + 10),
-            Action::PageUp => self.select(self.selected.saturating_sub(10)),
-            Action::FirstItem => self.select(0),
-            Action::LastItem => self.select(n.saturating_sub(1)),
+            action if list::is_move(action) => self.select(list::moved(action, self.selected, n)),
             Action::ScrollDown => self.detail_scroll += 1,
             Action::ScrollUp => self.detail_scroll = self.detail_scroll.saturating_sub(1),
             Action::CycleFilter => {
@@ -304,8 +305,9 @@ impl PaneView for OutboxPane {
                         .items
                         .retain(|m| filter.is_none_or(|f| f == m.status));
                 }
-                self.loading = false;
-                self.load(ctx);
+                // The load in flight is of the old filter: this one supersedes it.
+                self.remote.start(ctx.now);
+                self.request(ctx);
             }
             Action::Retry => self.ask_retry(ctx),
             Action::Refresh => self.refresh(ctx),
@@ -330,53 +332,24 @@ impl PaneView for OutboxPane {
                     m.status = *status;
                     m.attempts = *attempts;
                 }
-                self.stale = true;
+                self.remote.mark_stale();
             }
             EventKind::ReportPublished { .. } | EventKind::DecisionsPublished { .. } => {
-                self.stale = true
+                self.remote.mark_stale()
             }
             _ => {}
         }
     }
 
-    fn on_response(&mut self, payload: Box<dyn Any + Send>, ctx: &mut PaneCtx) {
-        let payload = match payload.downcast::<ListAnswer>() {
-            Ok(answer) => {
-                // An answer for a filter no longer chosen (its successor is on its way).
-                if answer.filter != self.filter {
-                    return;
-                }
-                self.loading = false;
-                match answer.result {
-                    Ok(loaded) => {
-                        self.error = None;
-                        self.set_loaded(loaded);
-                    }
-                    Err(e) => {
-                        if e.is_transient() {
-                            ctx.offline();
-                        }
-                        self.error = Some(error_text(ctx, &e));
-                    }
-                }
-                return;
-            }
-            Err(other) => other,
-        };
-        if let Ok(answer) = payload.downcast::<RetryAnswer>() {
-            self.on_retried(*answer, ctx);
-        }
-    }
-
     fn on_tick(&mut self, ctx: &mut PaneCtx) {
-        if !self.shown || self.loading || !ctx.online {
+        if !self.shown || self.remote.is_loading() || !ctx.online {
             return;
         }
-        let since = self.last_load.map_or(Duration::MAX, |at| ctx.now - at);
+        let since = self.remote.since_request(ctx.now);
         let waiting = self.count(OutboxStatus::Pending).n > 0;
         let pages = self.loaded.as_ref().map_or(1, |l| l.pages.max(1));
         let poll_every = POLL_EVERY + Duration::seconds(pages as i64 - 1);
-        if (self.stale && since >= RELOAD_EVERY) || (waiting && since >= poll_every) {
+        if (self.remote.is_stale() && since >= RELOAD_EVERY) || (waiting && since >= poll_every) {
             self.load(ctx);
         }
     }
@@ -385,6 +358,34 @@ impl PaneView for OutboxPane {
         self.draw_pane(frame, area, ui);
         if let Some((_, confirm)) = &self.confirm {
             confirm.draw(frame, area, ui);
+        }
+    }
+}
+
+impl Answers for OutboxPane {
+    type Answer = Answer;
+
+    fn on_answer(&mut self, answer: Answer, ctx: &mut PaneCtx) {
+        match answer {
+            Answer::List(answer) => {
+                // An answer for a filter no longer chosen (its successor is on its way).
+                if answer.filter != self.filter {
+                    return;
+                }
+                match answer.result {
+                    Ok(loaded) => {
+                        self.remote.succeeded();
+                        self.set_loaded(loaded);
+                    }
+                    Err(e) => {
+                        ctx.failed(&e);
+                        self.remote.failed(error_text(ctx, &e));
+                    }
+                }
+            }
+            Answer::Retry(answer) => {
+                self.on_retried(answer, ctx);
+            }
         }
     }
 }

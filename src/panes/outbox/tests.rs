@@ -8,18 +8,12 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use mosharekat_api::{
     Channel, Event, EventKind, Language, MessageKind, OutboxMessage, OutboxStatus, Role,
 };
-use mosharekat_rtl::{BidiMode, LayoutOptions, Shaping};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
-use super::{Count, ListAnswer, Loaded, OutboxPane, RetryAnswer, next_filter};
+use super::{Answer, Count, ListAnswer, Loaded, OutboxPane, RetryAnswer, next_filter};
 use crate::client::{Client, ClientError};
-use crate::i18n::{I18n, Locale};
-use crate::keymap::{Action, Context, Keymap, Pane};
-use crate::panes::PaneView;
-use crate::panes::testing::{TestCtx, test_ctx};
-use crate::theme::Theme;
-use crate::ui::Ui;
+use crate::keymap::{Action, Context, Pane};
+use crate::panes::testing::{self, Area, TestCtx, screen_trimmed, test_ctx};
+use crate::panes::{Answers, PaneView};
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2024, 5, 20, 9, 0, 0).unwrap()
@@ -102,8 +96,8 @@ fn new_ctx(lang: &str) -> TestCtx {
 fn loaded(t: &mut TestCtx) -> OutboxPane {
     let mut pane = OutboxPane::default();
     pane.refresh(&mut t.ctx());
-    pane.on_response(
-        Box::new(ListAnswer {
+    pane.on_answer(
+        Answer::List(ListAnswer {
             filter: None,
             result: Ok(loaded_of(None)),
         }),
@@ -113,35 +107,15 @@ fn loaded(t: &mut TestCtx) -> OutboxPane {
 }
 
 fn render(pane: &mut OutboxPane, lang: &str, width: u16, height: u16) -> String {
-    let i18n = I18n::new(Locale::embedded(lang).unwrap());
-    let theme = Theme::embedded("dark").unwrap();
-    let keymap = Keymap::embedded_default();
-    let ui = Ui::new(
-        &i18n,
-        &theme,
-        &keymap,
-        LayoutOptions::new(BidiMode::App, Shaping::Off),
+    let buffer = testing::draw_pane(
+        pane,
+        lang,
+        (width, height),
         now(),
         Role::Operator,
+        Area::PaneArea,
     );
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal
-        .draw(|frame| {
-            let area = crate::app::pane_area(frame.area());
-            pane.draw(frame, area, &ui);
-        })
-        .unwrap();
-    let buffer = terminal.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..buffer.area.height {
-        let mut line = String::new();
-        for x in 0..buffer.area.width {
-            line.push_str(buffer[(x, y)].symbol());
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
+    screen_trimmed(&buffer)
 }
 
 #[tokio::test]
@@ -202,8 +176,8 @@ async fn only_a_dead_message_is_retried_and_only_after_a_yes() {
     pane.on_action(Action::Submit, &mut t.ctx());
     let mut back = message(5, OutboxStatus::Pending, Channel::Bale);
     back.attempts = 0;
-    pane.on_response(
-        Box::new(RetryAnswer {
+    pane.on_answer(
+        Answer::Retry(RetryAnswer {
             id: 5,
             result: Ok(back),
         }),
@@ -220,8 +194,8 @@ async fn only_a_dead_message_is_retried_and_only_after_a_yes() {
 async fn a_refused_retry_is_said() {
     let mut t = new_ctx("en");
     let mut pane = loaded(&mut t);
-    pane.on_response(
-        Box::new(RetryAnswer {
+    pane.on_answer(
+        Answer::Retry(RetryAnswer {
             id: 5,
             result: Err(ClientError::Api {
                 status: 409,
@@ -286,8 +260,8 @@ async fn filtering_keeps_only_that_status_on_screen() {
             .all(|m| m.status == OutboxStatus::Dead)
     );
     // An answer for an earlier filter is not taken; the one for this filter is.
-    pane.on_response(
-        Box::new(ListAnswer {
+    pane.on_answer(
+        Answer::List(ListAnswer {
             filter: None,
             result: Ok(loaded_of(None)),
         }),
@@ -299,8 +273,8 @@ async fn filtering_keeps_only_that_status_on_screen() {
             .all(|m| m.status == OutboxStatus::Dead)
     );
     assert!(pane.loading());
-    pane.on_response(
-        Box::new(ListAnswer {
+    pane.on_answer(
+        Answer::List(ListAnswer {
             filter: Some(OutboxStatus::Dead),
             result: Ok(loaded_of(Some(OutboxStatus::Dead))),
         }),
@@ -345,8 +319,8 @@ async fn empty_and_loading_states() {
     let mut t = new_ctx("en");
     let mut pane = OutboxPane::default();
     assert!(render(&mut pane, "en", 80, 24).contains("Loading"));
-    pane.on_response(
-        Box::new(ListAnswer {
+    pane.on_answer(
+        Answer::List(ListAnswer {
             filter: None,
             result: Ok(Loaded::default()),
         }),
@@ -363,7 +337,6 @@ pub(crate) async fn retry_a_dead_message_from_the_console(
     hook: &crate::panes::reports::tests::Receiver,
     consultation_id: i64,
 ) {
-    use crate::panes::reports::tests::pump;
     use std::sync::atomic::Ordering;
 
     // Wait (over HTTP) until the delivery gave up.
@@ -386,12 +359,12 @@ pub(crate) async fn retry_a_dead_message_from_the_console(
     let mut t = test_ctx(client.clone(), "en", Utc::now());
     let mut pane = OutboxPane::default();
     pane.refresh(&mut t.ctx());
-    pump(&mut pane, &mut t, |p| !p.loading()).await;
+    t.pump(&mut pane, "an answer", |p| !p.loading()).await;
     assert_eq!(pane.count(OutboxStatus::Dead).n, 1);
     for _ in 0..3 {
         pane.on_action(Action::CycleFilter, &mut t.ctx());
     }
-    pump(&mut pane, &mut t, |p| !p.loading()).await;
+    t.pump(&mut pane, "an answer", |p| !p.loading()).await;
     assert_eq!(pane.selected().map(|m| m.id), Some(dead.id));
     let screen = render(&mut pane, "en", 160, 48);
     assert!(screen.contains("Last error:"), "{screen}");
@@ -400,7 +373,7 @@ pub(crate) async fn retry_a_dead_message_from_the_console(
     pane.on_action(Action::Retry, &mut t.ctx());
     assert_eq!(pane.context(), Context::Dialog);
     pane.on_action(Action::Submit, &mut t.ctx());
-    pump(&mut pane, &mut t, |p| {
+    t.pump(&mut pane, "an answer", |p| {
         p.selected()
             .is_some_and(|m| m.status == OutboxStatus::Pending)
     })
@@ -414,7 +387,7 @@ pub(crate) async fn retry_a_dead_message_from_the_console(
     let give_up = std::time::Instant::now() + std::time::Duration::from_secs(20);
     while pane.count(OutboxStatus::Sent).n != 1 {
         assert!(std::time::Instant::now() < give_up, "never delivered");
-        pump(&mut pane, &mut t, |p| !p.loading()).await;
+        t.pump(&mut pane, "an answer", |p| !p.loading()).await;
         if pane.count(OutboxStatus::Sent).n == 1 {
             break;
         }

@@ -12,7 +12,7 @@ use ratatui::widgets::{Paragraph, ScrollbarState};
 
 use super::{DecisionState, Dialog, Item, QueuePane};
 use crate::dates::{self, DateStyle};
-use crate::keymap::{Action, Section};
+use crate::keymap::{Action, Pane, Section};
 use crate::theme::Slot;
 use crate::ui::{Ui, centered};
 
@@ -20,33 +20,30 @@ use crate::ui::{Ui, centered};
 const WIDE_LIST: u16 = 70;
 
 pub(super) fn draw(pane: &mut QueuePane, frame: &mut Frame, area: Rect, ui: &Ui) {
-    let block = ui.block(ui.t("pane.queue.title"), pane.dialog.is_none());
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let [summary, body, hints] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(3),
-        Constraint::Length(1),
-    ])
-    .areas(inner);
-    draw_summary(pane, frame, summary, ui);
-    let (list, detail) = ui.list_and_detail(body, if inner.width >= 120 { 60 } else { 45 });
-    draw_list(pane, frame, list, ui);
-    draw_detail(pane, frame, detail, ui);
+    let areas = ui.list_detail_frame(
+        frame,
+        area,
+        ui.t("pane.queue.title"),
+        pane.dialog.is_none(),
+        (60, 45),
+    );
+    draw_summary(pane, frame, areas.summary, ui);
+    draw_list(pane, frame, areas.list, ui);
+    draw_detail(pane, frame, areas.detail, ui);
     ui.draw_hints(
         frame,
-        hints,
+        areas.hints,
         "pane.queue.hints",
         &[
-            ("approve", Section::Queue, Action::Approve),
-            ("reject", Section::Queue, Action::Reject),
-            ("hide", Section::Queue, Action::Hide),
-            ("note", Section::Queue, Action::Note),
-            ("tag", Section::Queue, Action::Tag),
-            ("group", Section::Queue, Action::ActOnGroup),
-            ("undo", Section::Queue, Action::Undo),
-            ("claim", Section::Queue, Action::ClaimNext),
-            ("release", Section::Queue, Action::Release),
+            ("approve", Pane::Queue.section(), Action::Approve),
+            ("reject", Pane::Queue.section(), Action::Reject),
+            ("hide", Pane::Queue.section(), Action::Hide),
+            ("note", Pane::Queue.section(), Action::Note),
+            ("tag", Pane::Queue.section(), Action::Tag),
+            ("group", Pane::Queue.section(), Action::ActOnGroup),
+            ("undo", Pane::Queue.section(), Action::Undo),
+            ("claim", Pane::Queue.section(), Action::ClaimNext),
+            ("release", Pane::Queue.section(), Action::Release),
             ("help", Section::Global, Action::Help),
         ],
     );
@@ -71,7 +68,7 @@ fn draw_summary(pane: &QueuePane, frame: &mut Frame, area: Rect, ui: &Ui) {
         parts.push(ui.f(
             "pane.queue.undo_hint",
             &[
-                ("key", &ui.key(Section::Queue, Action::Undo)),
+                ("key", &ui.key(Pane::Queue.section(), Action::Undo)),
                 ("seconds", &ui.num(seconds)),
             ],
         ));
@@ -119,7 +116,7 @@ fn draw_list(pane: &mut QueuePane, frame: &mut Frame, area: Rect, ui: &Ui) {
             None if !pane.claimed_once => ui.t("app.loading").to_owned(),
             None => ui.f(
                 "pane.queue.empty",
-                &[("key", &ui.key(Section::Queue, Action::ClaimNext))],
+                &[("key", &ui.key(Pane::Queue.section(), Action::ClaimNext))],
             ),
         };
         frame.render_widget(ui.paragraph(text).style(ui.style(Slot::TextMuted)), area);
@@ -383,7 +380,7 @@ fn draw_detail(pane: &mut QueuePane, frame: &mut Frame, area: Rect, ui: &Ui) {
             lines.push(Line::styled(
                 ui.f(
                     "pane.queue.thread_hidden",
-                    &[("key", &ui.key(Section::Queue, Action::ToggleThread))],
+                    &[("key", &ui.key(Pane::Queue.section(), Action::ToggleThread))],
                 ),
                 muted,
             ));

@@ -10,15 +10,13 @@ mod item;
 #[cfg(test)]
 mod tests;
 
-use std::any::Any;
-
 use crossterm::event::KeyEvent;
 use mosharekat_api::{
     BulkDecisionRequest, BulkDecisionResponse, ClaimRequest, ClaimResponse, DecisionRequest, Event,
     EventKind, ModerationAction, ReasonCode, ReleaseResponse, RenewResponse,
 };
 
-use super::{DecisionOutcome, PaneCtx, PaneView};
+use super::{Answers, DecisionOutcome, PaneCtx, PaneView, list};
 use crate::client::ClientResult;
 use crate::journal::{DecisionCall, EntryState};
 use crate::keymap::{Action, Context, Pane};
@@ -41,6 +39,14 @@ const EXIT_RELEASE_WAIT: std::time::Duration = std::time::Duration::from_secs(2)
 
 /// The reason the server accepts only with a note ("Other (explain in the note)").
 const REASON_NEEDING_NOTE: &str = "other";
+
+/// What the pane's requests come back with.
+pub enum Answer {
+    Claimed(ClientResult<ClaimResponse>),
+    Renewed(ClientResult<RenewResponse>),
+    Released(ClientResult<ReleaseResponse>),
+    Reasons(ClientResult<Vec<ReasonCode>>),
+}
 
 /// A decision waiting for the last step before it is journaled.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -187,7 +193,7 @@ impl QueuePane {
         };
         self.claiming = true;
         let client = ctx.client.clone();
-        ctx.spawn(Pane::Queue, async move { client.claim(&request).await });
+        ctx.spawn(async move { Answer::Claimed(client.claim(&request).await) });
     }
 
     fn fetch_reasons(&mut self, ctx: &mut PaneCtx) {
@@ -196,7 +202,7 @@ impl QueuePane {
         }
         self.reasons_loading = true;
         let client = ctx.client.clone();
-        ctx.spawn(Pane::Queue, async move { client.reasons().await });
+        ctx.spawn(async move { Answer::Reasons(client.reasons().await) });
     }
 
     fn renew(&mut self, ctx: &mut PaneCtx) {
@@ -206,7 +212,7 @@ impl QueuePane {
         }
         self.renewing = Some(tokens.clone());
         let client = ctx.client.clone();
-        ctx.spawn(Pane::Queue, async move { client.renew(tokens).await });
+        ctx.spawn(async move { Answer::Renewed(client.renew(tokens).await) });
     }
 
     /// Give back the claims nothing is decided for; they leave the list at once (a failed
@@ -220,7 +226,7 @@ impl QueuePane {
         self.items.retain(|i| !i.undecided());
         self.reselect(selected_id);
         let client = ctx.client.clone();
-        ctx.spawn(Pane::Queue, async move { client.release(tokens).await });
+        ctx.spawn(async move { Answer::Released(client.release(tokens).await) });
     }
 
     fn on_claimed(&mut self, result: ClientResult<ClaimResponse>, ctx: &mut PaneCtx) {
@@ -228,10 +234,7 @@ impl QueuePane {
         let response = match result {
             Ok(response) => response,
             Err(e) => {
-                if e.is_transient() {
-                    ctx.offline();
-                }
-                self.error = Some(e.to_string());
+                self.error = Some(ctx.failed(&e));
                 return;
             }
         };
@@ -293,19 +296,16 @@ impl QueuePane {
                 if let Some(lease) = &mut self.lease {
                     lease.renew_at = ctx.now + MIN_RENEW_WAIT;
                 }
-                if e.is_transient() {
-                    // Said once, when the connection drops, not at every retry.
-                    if ctx.online {
-                        let i18n = ctx.i18n;
-                        ctx.notify(i18n.text("pane.queue.lease_renew_failed"));
-                    }
-                    ctx.offline();
-                } else {
-                    let i18n = ctx.i18n;
+                let i18n = ctx.i18n;
+                let message = ctx.failed(&e);
+                if !e.is_transient() {
                     ctx.notify(format!(
-                        "{}: {e}",
+                        "{}: {message}",
                         i18n.text("pane.queue.lease_renew_failed")
                     ));
+                } else if ctx.online {
+                    // Said once, when the connection drops, not at every retry.
+                    ctx.notify(i18n.text("pane.queue.lease_renew_failed"));
                 }
             }
         }
@@ -316,10 +316,8 @@ impl QueuePane {
         match result {
             Ok(_) => ctx.notify(i18n.text("pane.queue.released")),
             Err(e) => {
-                if e.is_transient() {
-                    ctx.offline();
-                }
-                ctx.notify(i18n.format("error.generic", &[("message", &e.to_string())]));
+                let message = ctx.failed(&e);
+                ctx.notify(i18n.format("error.generic", &[("message", &message)]));
             }
         }
     }
@@ -329,11 +327,11 @@ impl QueuePane {
         if let Some(pos) = id.and_then(|id| self.items.iter().position(|i| i.id() == id)) {
             self.selected = pos;
         }
-        self.selected = self.selected.min(self.items.len().saturating_sub(1));
+        self.selected = list::clamp(self.selected, self.items.len());
     }
 
     fn select(&mut self, index: usize) {
-        let index = index.min(self.items.len().saturating_sub(1));
+        let index = list::clamp(index, self.items.len());
         if index != self.selected {
             self.selected = index;
             self.detail_scroll = 0;
@@ -724,12 +722,7 @@ impl PaneView for QueuePane {
         }
         let n = self.items.len();
         match action {
-            Action::NextItem => self.select((self.selected + 1).min(n.saturating_sub(1))),
-            Action::PrevItem => self.select(self.selected.saturating_sub(1)),
-            Action::PageDown => self.select((self.selected + 10).min(n.saturating_sub(1))),
-            Action::PageUp => self.select(self.selected.saturating_sub(10)),
-            Action::FirstItem => self.select(0),
-            Action::LastItem => self.select(n.saturating_sub(1)),
+            action if list::is_move(action) => self.select(list::moved(action, self.selected, n)),
             Action::ScrollDown => self.detail_scroll += 1,
             Action::ScrollUp => self.detail_scroll = self.detail_scroll.saturating_sub(1),
             Action::ToggleThread => {
@@ -827,29 +820,6 @@ impl PaneView for QueuePane {
                 }
             }
             _ => {}
-        }
-    }
-
-    fn on_response(&mut self, payload: Box<dyn Any + Send>, ctx: &mut PaneCtx) {
-        let payload = match payload.downcast::<ClientResult<ClaimResponse>>() {
-            Ok(result) => return self.on_claimed(*result, ctx),
-            Err(other) => other,
-        };
-        let payload = match payload.downcast::<ClientResult<RenewResponse>>() {
-            Ok(result) => return self.on_renewed(*result, ctx),
-            Err(other) => other,
-        };
-        let payload = match payload.downcast::<ClientResult<ReleaseResponse>>() {
-            Ok(result) => return self.on_released(*result, ctx),
-            Err(other) => other,
-        };
-        if let Ok(result) = payload.downcast::<ClientResult<Vec<ReasonCode>>>() {
-            self.reasons_loading = false;
-            match *result {
-                Ok(reasons) => self.reasons = reasons,
-                Err(e) if e.is_transient() => ctx.offline(),
-                Err(e) => tracing::warn!("reasons: {e}"),
-            }
         }
     }
 
@@ -961,5 +931,24 @@ impl PaneView for QueuePane {
         ui: &crate::ui::Ui,
     ) {
         draw::draw(self, frame, area, ui);
+    }
+}
+
+impl Answers for QueuePane {
+    type Answer = Answer;
+
+    fn on_answer(&mut self, answer: Answer, ctx: &mut PaneCtx) {
+        match answer {
+            Answer::Claimed(result) => self.on_claimed(result, ctx),
+            Answer::Renewed(result) => self.on_renewed(result, ctx),
+            Answer::Released(result) => self.on_released(result, ctx),
+            Answer::Reasons(result) => {
+                self.reasons_loading = false;
+                match result {
+                    Ok(reasons) => self.reasons = reasons,
+                    Err(e) => tracing::warn!("reasons: {}", ctx.failed(&e)),
+                }
+            }
+        }
     }
 }

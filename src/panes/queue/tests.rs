@@ -7,23 +7,22 @@ use mosharekat_api::comment::BulkSkip;
 use mosharekat_api::{
     AgeBand, BulkDecisionResponse, Category, ClaimResponse, ClaimedComment, Comment, CommentStatus,
     DecisionRequest, Event, EventKind, Gender, ModerationAction, ParticipantSummary, Province,
-    ReasonCode, ReleaseResponse, RenewResponse, Role, ThreadComment,
+    ReasonCode, RenewResponse, Role, ThreadComment,
 };
 use mosharekat_rtl::{BidiMode, LayoutOptions, Shaping};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
 
 use super::*;
 use crate::app::{AppEvent, AppParts, Session};
-use crate::client::{Client, ClientError};
+use crate::client::Client;
 use crate::i18n::{I18n, Locale};
 use crate::journal::{DecisionCall, JournalEntry};
 use crate::keymap::{Context, Keymap};
-use crate::panes::{Response, TestCtx};
+use crate::panes::TestCtx;
+use crate::panes::testing::{self, Area, SIZES, assert_clean, rows, screen};
 use crate::theme::Theme;
-use crate::ui::Ui;
 
 /// 12:00 in Tehran.
 fn t0() -> DateTime<Utc> {
@@ -209,11 +208,8 @@ fn reasons() -> Vec<ReasonCode> {
 fn loaded(t: &mut TestCtx) -> QueuePane {
     let mut pane = QueuePane::new();
     t.with(t0(), |ctx| {
-        pane.on_response(
-            Box::new(Ok::<_, ClientError>(batch())) as Box<dyn Any + Send>,
-            ctx,
-        );
-        pane.on_response(Box::new(Ok::<_, ClientError>(reasons())), ctx);
+        pane.on_answer(Answer::Claimed(Ok(batch())), ctx);
+        pane.on_answer(Answer::Reasons(Ok(reasons())), ctx);
     });
     pane
 }
@@ -252,15 +248,8 @@ fn select_id(pane: &mut QueuePane, t: &mut TestCtx, id: i64) {
 }
 
 /// The next answer a spawned request sends back to the app.
-async fn next_response(t: &mut TestCtx) -> Response {
-    let event = tokio::time::timeout(std::time::Duration::from_secs(20), t.rx.recv())
-        .await
-        .expect("a request answered in time")
-        .expect("channel open");
-    match event {
-        AppEvent::Response(response) => response,
-        _ => panic!("expected a response"),
-    }
+async fn next_answer(t: &mut TestCtx) -> Answer {
+    t.next_answer::<QueuePane>("a request answered").await
 }
 
 #[tokio::test]
@@ -272,9 +261,8 @@ async fn first_show_claims_and_fetches_reasons_and_an_unreachable_backend_goes_o
     // A second refresh while they are in flight starts nothing more.
     t.with(t0(), |ctx| pane.refresh(ctx));
     for _ in 0..2 {
-        let response = next_response(&mut t).await;
-        assert_eq!(response.pane, Pane::Queue);
-        t.with(t0(), |ctx| pane.on_response(response.payload, ctx));
+        let answer = next_answer(&mut t).await;
+        t.with(t0(), |ctx| pane.on_answer(answer, ctx));
     }
     assert!(t.rx.try_recv().is_err(), "exactly two requests");
     assert!(t.went_offline);
@@ -392,7 +380,7 @@ fn without_reasons_a_rejection_waits_and_nothing_is_journaled() {
     let mut t = ctx();
     let mut pane = QueuePane::new();
     t.with(t0(), |ctx| {
-        pane.on_response(Box::new(Ok::<_, ClientError>(batch())), ctx)
+        pane.on_answer(Answer::Claimed(Ok(batch())), ctx)
     });
     // No runtime is needed: the reasons are asked for only once the pane has none and is
     // not already asking.
@@ -724,8 +712,8 @@ fn live_arrivals_and_decisions_by_others() {
 
     // A new claim clears the arrivals and drops what is finished.
     t.with(t0() + secs(2), |ctx| {
-        pane.on_response(
-            Box::new(Ok::<_, ClientError>(ClaimResponse {
+        pane.on_answer(
+            Answer::Claimed(Ok(ClaimResponse {
                 items: vec![],
                 lease_expires_at: t0() + Duration::minutes(6),
             })),
@@ -751,10 +739,8 @@ async fn the_lease_is_renewed_half_way_and_a_failure_is_said() {
         ["batch1.1", "batch1.2", "batch1.3", "batch1.4", "batch1.5"]
     );
     // Unreachable: said, offline, retried soon.
-    let response = next_response(&mut t).await;
-    t.with(t0() + secs(151), |ctx| {
-        pane.on_response(response.payload, ctx)
-    });
+    let answer = next_answer(&mut t).await;
+    t.with(t0() + secs(151), |ctx| pane.on_answer(answer, ctx));
     assert!(t.went_offline);
     assert_eq!(
         t.notice.as_deref(),
@@ -765,8 +751,8 @@ async fn the_lease_is_renewed_half_way_and_a_failure_is_said() {
     // A renewal that extends fewer claims than were undecided says how many went back.
     pane.renewing = Some(asked);
     t.with(t0() + secs(170), |ctx| {
-        pane.on_response(
-            Box::new(Ok::<_, ClientError>(RenewResponse {
+        pane.on_answer(
+            Answer::Renewed(Ok(RenewResponse {
                 renewed: 3,
                 lease_expires_at: t0() + secs(170) + Duration::minutes(5),
             })),
@@ -796,14 +782,9 @@ async fn release_asks_first_and_gives_back_only_undecided_claims() {
     act(&mut pane, &mut t, t0(), Action::Submit);
     let ids: Vec<i64> = pane.items().iter().map(Item::id).collect();
     assert_eq!(ids, [1]);
-    let response = next_response(&mut t).await;
-    assert!(
-        response
-            .payload
-            .downcast_ref::<ClientResult<ReleaseResponse>>()
-            .is_some()
-    );
-    t.with(t0(), |ctx| pane.on_response(response.payload, ctx));
+    let answer = next_answer(&mut t).await;
+    assert!(matches!(answer, Answer::Released(_)));
+    t.with(t0(), |ctx| pane.on_answer(answer, ctx));
     assert!(t.went_offline);
     // Nothing undecided left: nothing to release, no dialog.
     act(&mut pane, &mut t, t0(), Action::Release);
@@ -922,56 +903,15 @@ fn thread_and_detail_scrolling() {
 // ---- drawing ----
 
 fn draw_pane(pane: &mut QueuePane, lang: &str, width: u16, height: u16) -> Buffer {
-    let i18n = I18n::new(Locale::embedded(lang).unwrap());
-    let theme = Theme::embedded("dark").unwrap();
-    let keymap = Keymap::embedded_default();
-    let ui = Ui::new(
-        &i18n,
-        &theme,
-        &keymap,
-        LayoutOptions::new(BidiMode::App, Shaping::Off),
+    testing::draw_pane(
+        pane,
+        lang,
+        (width, height),
         t0(),
         Role::Moderator,
-    );
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal
-        .draw(|frame| pane.draw(frame, frame.area(), &ui))
-        .unwrap();
-    terminal.backend().buffer().clone()
+        Area::Screen,
+    )
 }
-
-fn rows(buffer: &Buffer) -> Vec<String> {
-    let area: Rect = buffer.area;
-    (0..area.height)
-        .map(|y| {
-            (0..area.width)
-                .map(|x| buffer[(x, y)].symbol())
-                .collect::<String>()
-        })
-        .collect()
-}
-
-fn screen(buffer: &Buffer) -> String {
-    rows(buffer).join("\n")
-}
-
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
-}
-
-fn assert_clean(buffer: &Buffer, what: &str) {
-    for (i, cell) in buffer.content().iter().enumerate() {
-        for c in cell.symbol().chars() {
-            assert!(
-                !c.is_control() && !is_bidi_control(c),
-                "{what}: cell {i} holds {:?}",
-                c
-            );
-        }
-    }
-}
-
-const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
 
 #[test]
 fn every_comment_draws_clean_at_both_sizes_in_both_languages() {
@@ -1056,8 +996,8 @@ fn an_empty_queue_says_how_to_claim() {
     let mut t = ctx();
     let mut pane = QueuePane::new();
     t.with(t0(), |ctx| {
-        pane.on_response(
-            Box::new(Ok::<_, ClientError>(ClaimResponse {
+        pane.on_answer(
+            Answer::Claimed(Ok(ClaimResponse {
                 items: vec![],
                 lease_expires_at: t0(),
             })),
@@ -1098,17 +1038,8 @@ fn key(c: char) -> KeyEvent {
 /// in its undo time), the reply with its thread selected.
 fn working_app(lang: &str, dir: &std::path::Path) -> crate::app::App {
     let mut app = app(lang, dir);
-    for payload in [
-        Box::new(Ok::<_, ClientError>(batch())) as Box<dyn Any + Send>,
-        Box::new(Ok::<_, ClientError>(reasons())),
-    ] {
-        app.on_event(
-            AppEvent::Response(Response {
-                pane: Pane::Queue,
-                payload,
-            }),
-            t0(),
-        );
+    for answer in [Answer::Claimed(Ok(batch())), Answer::Reasons(Ok(reasons()))] {
+        app.on_event(AppEvent::Answer(answer.into()), t0());
     }
     app.on_key(key('t'), t0());
     for c in "cost, privacy".chars() {

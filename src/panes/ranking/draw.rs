@@ -10,7 +10,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, ScrollbarState};
 
 use super::RankingPane;
-use crate::keymap::{Action, Section};
+use crate::keymap::{Action, Pane, Section};
 use crate::theme::Slot;
 use crate::ui::Ui;
 
@@ -18,29 +18,24 @@ use crate::ui::Ui;
 const WIDE_LIST: u16 = 70;
 
 pub(super) fn draw(pane: &mut RankingPane, frame: &mut Frame, area: Rect, ui: &Ui) {
-    let block = ui.block(ui.t("pane.ranking.title"), true);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let [filters, body, hints] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(3),
-        Constraint::Length(1),
-    ])
-    .areas(inner);
-    draw_filters(pane, frame, filters, ui);
-    let (list, detail) = ui.list_and_detail(body, if inner.width >= 120 { 55 } else { 50 });
-    draw_list(pane, frame, list, ui);
-    draw_detail(pane, frame, detail, ui);
+    let areas = ui.list_detail_frame(frame, area, ui.t("pane.ranking.title"), true, (55, 50));
+    draw_filters(pane, frame, areas.summary, ui);
+    draw_list(pane, frame, areas.list, ui);
+    draw_detail(pane, frame, areas.detail, ui);
     ui.draw_hints(
         frame,
-        hints,
+        areas.hints,
         "pane.ranking.hints",
         &[
-            ("period", Section::Ranking, Action::CyclePeriod),
-            ("province", Section::Ranking, Action::CycleProvince),
-            ("category", Section::Ranking, Action::CycleCategory),
-            ("consultation", Section::Ranking, Action::CycleConsultation),
-            ("explain", Section::Ranking, Action::Explain),
+            ("period", Pane::Ranking.section(), Action::CyclePeriod),
+            ("province", Pane::Ranking.section(), Action::CycleProvince),
+            ("category", Pane::Ranking.section(), Action::CycleCategory),
+            (
+                "consultation",
+                Pane::Ranking.section(),
+                Action::CycleConsultation,
+            ),
+            ("explain", Pane::Ranking.section(), Action::Explain),
             ("help", Section::Global, Action::Help),
         ],
     );
@@ -149,7 +144,7 @@ fn draw_list(pane: &mut RankingPane, frame: &mut Frame, area: Rect, ui: &Ui) {
         return;
     }
     if pane.entries().is_empty() {
-        let text = match &pane.error {
+        let text = match pane.remote.error() {
             Some(e) => ui.f("error.generic", &[("message", e)]),
             None if pane.board.is_none() => ui.t("app.loading").to_owned(),
             None => ui.t("pane.ranking.empty").to_owned(),
@@ -320,7 +315,7 @@ fn draw_detail(pane: &mut RankingPane, frame: &mut Frame, area: Rect, ui: &Ui) {
                 }
                 _ => ui.f(
                     "pane.ranking.explain_hint",
-                    &[("key", &ui.key(Section::Ranking, Action::Explain))],
+                    &[("key", &ui.key(Pane::Ranking.section(), Action::Explain))],
                 ),
             };
             lines.extend(label_rows(ui, &text, width, muted));

@@ -6,16 +6,16 @@ mod draw;
 #[cfg(test)]
 mod tests;
 
-use std::any::Any;
 use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use mosharekat_api::{
     Category, Consultation, ConsultationStatus, Event, EventKind, LeaderboardEntry,
     LeaderboardQuery, LeaderboardResponse, ParticipantScore, Period, Province,
 };
 
-use super::{PaneCtx, PaneView};
+use super::remote::Remote;
+use super::{Answers, PaneCtx, PaneView, list};
 use crate::client::ClientResult;
 use crate::keymap::{Action, Pane};
 
@@ -24,6 +24,13 @@ pub const LIMIT: u32 = 200;
 
 /// The shortest time between two reloads caused by live events.
 const RELOAD_EVERY: Duration = Duration::seconds(5);
+
+/// What the pane's requests come back with.
+pub enum Answer {
+    Board(BoardAnswer),
+    Score(ScoreAnswer),
+    Consultations(ConsultationsAnswer),
+}
 
 /// The answer to a leaderboard request, with the filters it was asked with.
 pub struct BoardAnswer {
@@ -51,8 +58,8 @@ pub struct ConsultationChoice {
 pub struct RankingPane {
     query: LeaderboardQuery,
     board: Option<LeaderboardResponse>,
-    loading: bool,
-    error: Option<String>,
+    /// The leaderboard's load state.
+    remote: Remote,
     selected: usize,
     list_scroll: usize,
     detail_scroll: usize,
@@ -61,8 +68,6 @@ pub struct RankingPane {
     scores: HashMap<i64, ParticipantScore>,
     explaining: Option<i64>,
     score_error: Option<(i64, String)>,
-    stale: bool,
-    last_load: Option<DateTime<Utc>>,
 }
 
 impl Default for RankingPane {
@@ -73,8 +78,7 @@ impl Default for RankingPane {
                 ..LeaderboardQuery::default()
             },
             board: None,
-            loading: false,
-            error: None,
+            remote: Remote::default(),
             selected: 0,
             list_scroll: 0,
             detail_scroll: 0,
@@ -83,8 +87,6 @@ impl Default for RankingPane {
             scores: HashMap::new(),
             explaining: None,
             score_error: None,
-            stale: false,
-            last_load: None,
         }
     }
 }
@@ -117,7 +119,7 @@ impl RankingPane {
 
     /// Whether a leaderboard request is in flight.
     pub fn loading(&self) -> bool {
-        self.loading
+        self.remote.is_loading()
     }
 
     pub fn query(&self) -> &LeaderboardQuery {
@@ -142,10 +144,11 @@ impl RankingPane {
         let keep = self.selected().map(|e| e.participant_id);
         self.board = Some(board);
         let n = self.entries().len();
-        self.selected = keep
-            .and_then(|id| self.entries().iter().position(|e| e.participant_id == id))
-            .unwrap_or(0)
-            .min(n.saturating_sub(1));
+        self.selected = list::clamp(
+            keep.and_then(|id| self.entries().iter().position(|e| e.participant_id == id))
+                .unwrap_or(0),
+            n,
+        );
     }
 
     /// Take the consultations the filter cycles through (also for tests): those that ever
@@ -176,16 +179,15 @@ impl RankingPane {
     }
 
     fn load(&mut self, ctx: &mut PaneCtx) {
-        self.loading = true;
-        self.stale = false;
-        self.last_load = Some(ctx.now);
+        // A request for other filters supersedes the one in flight.
+        self.remote.start(ctx.now);
         let query = self.query.clone();
         let client = ctx.client.clone();
-        ctx.spawn(Pane::Ranking, async move {
-            BoardAnswer {
+        ctx.spawn(async move {
+            Answer::Board(BoardAnswer {
                 result: client.leaderboard(&query).await,
                 query,
-            }
+            })
         });
     }
 
@@ -207,16 +209,16 @@ impl RankingPane {
         self.explaining = Some(id);
         self.score_error = None;
         let client = ctx.client.clone();
-        ctx.spawn(Pane::Ranking, async move {
-            ScoreAnswer {
+        ctx.spawn(async move {
+            Answer::Score(ScoreAnswer {
                 participant_id: id,
                 result: client.participant_score(id).await,
-            }
+            })
         });
     }
 
     fn select(&mut self, index: usize) {
-        let index = index.min(self.entries().len().saturating_sub(1));
+        let index = list::clamp(index, self.entries().len());
         if index != self.selected {
             self.selected = index;
             self.detail_scroll = 0;
@@ -233,8 +235,8 @@ impl PaneView for RankingPane {
         if !self.consultations_requested {
             self.consultations_requested = true;
             let client = ctx.client.clone();
-            ctx.spawn(Pane::Ranking, async move {
-                ConsultationsAnswer(client.all_consultations().await)
+            ctx.spawn(async move {
+                Answer::Consultations(ConsultationsAnswer(client.all_consultations().await))
             });
         }
         self.scores.clear();
@@ -244,12 +246,7 @@ impl PaneView for RankingPane {
     fn on_action(&mut self, action: Action, ctx: &mut PaneCtx) -> bool {
         let n = self.entries().len();
         match action {
-            Action::NextItem => self.select(self.selected + 1),
-            Action::PrevItem => self.select(self.selected.saturating_sub(1)),
-            Action::PageDown => self.select(self.selected + 10),
-            Action::PageUp => self.select(self.selected.saturating_sub(10)),
-            Action::FirstItem => self.select(0),
-            Action::LastItem => self.select(n.saturating_sub(1)),
+            action if list::is_move(action) => self.select(list::moved(action, self.selected, n)),
             Action::ScrollDown => self.detail_scroll += 1,
             Action::ScrollUp => self.detail_scroll = self.detail_scroll.saturating_sub(1),
             Action::CyclePeriod => {
@@ -284,68 +281,12 @@ impl PaneView for RankingPane {
                 | EventKind::BallotCast { .. }
                 | EventKind::DecisionsPublished { .. }
         ) {
-            self.stale = true;
-        }
-    }
-
-    fn on_response(&mut self, payload: Box<dyn Any + Send>, ctx: &mut PaneCtx) {
-        let payload = match payload.downcast::<BoardAnswer>() {
-            Ok(answer) => {
-                // An answer for filters since changed is not what is on screen.
-                if answer.query != self.query {
-                    return;
-                }
-                self.loading = false;
-                match answer.result {
-                    Ok(board) => {
-                        self.error = None;
-                        self.set_board(board);
-                    }
-                    Err(e) => {
-                        if e.is_transient() {
-                            ctx.offline();
-                        }
-                        self.error = Some(e.to_string());
-                    }
-                }
-                return;
-            }
-            Err(other) => other,
-        };
-        let payload = match payload.downcast::<ScoreAnswer>() {
-            Ok(answer) => {
-                if self.explaining == Some(answer.participant_id) {
-                    self.explaining = None;
-                }
-                match answer.result {
-                    Ok(score) => self.set_score(score),
-                    Err(e) => {
-                        if e.is_transient() {
-                            ctx.offline();
-                        }
-                        self.score_error = Some((answer.participant_id, e.to_string()));
-                    }
-                }
-                return;
-            }
-            Err(other) => other,
-        };
-        if let Ok(answer) = payload.downcast::<ConsultationsAnswer>() {
-            match answer.0 {
-                Ok(list) => self.set_consultations(list),
-                Err(e) => {
-                    self.consultations_requested = false;
-                    if e.is_transient() {
-                        ctx.offline();
-                    }
-                }
-            }
+            self.remote.mark_stale();
         }
     }
 
     fn on_tick(&mut self, ctx: &mut PaneCtx) {
-        let due = self.last_load.is_none_or(|at| ctx.now - at >= RELOAD_EVERY);
-        if self.stale && !self.loading && due && ctx.online {
+        if self.remote.reload_due(ctx.now, RELOAD_EVERY, ctx.online) {
             self.load(ctx);
         }
     }
@@ -357,5 +298,49 @@ impl PaneView for RankingPane {
         ui: &crate::ui::Ui,
     ) {
         draw::draw(self, frame, area, ui);
+    }
+}
+
+impl Answers for RankingPane {
+    type Answer = Answer;
+
+    fn on_answer(&mut self, answer: Answer, ctx: &mut PaneCtx) {
+        match answer {
+            Answer::Board(answer) => {
+                // An answer for filters since changed is not what is on screen.
+                if answer.query != self.query {
+                    return;
+                }
+                match answer.result {
+                    Ok(board) => {
+                        self.remote.succeeded();
+                        self.set_board(board);
+                    }
+                    Err(e) => {
+                        let message = ctx.failed(&e);
+                        self.remote.failed(message);
+                    }
+                }
+            }
+            Answer::Score(answer) => {
+                if self.explaining == Some(answer.participant_id) {
+                    self.explaining = None;
+                }
+                match answer.result {
+                    Ok(score) => self.set_score(score),
+                    Err(e) => {
+                        ctx.failed(&e);
+                        self.score_error = Some((answer.participant_id, e.to_string()));
+                    }
+                }
+            }
+            Answer::Consultations(answer) => match answer.0 {
+                Ok(list) => self.set_consultations(list),
+                Err(e) => {
+                    self.consultations_requested = false;
+                    ctx.failed(&e);
+                }
+            },
+        }
     }
 }

@@ -12,8 +12,9 @@ use ratatui::backend::TestBackend;
 
 use super::*;
 use crate::app::AppEvent;
-use crate::panes::certificates::tests::{SIZES, app, assert_clean, key, screen};
-use crate::panes::{Response, TestCtx};
+use crate::panes::TestCtx;
+use crate::panes::certificates::tests::{app, key};
+use crate::panes::testing::{SIZES, assert_clean, screen};
 
 fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2025, 5, 1, 8, 30, 0).unwrap()
@@ -128,8 +129,8 @@ fn ctx() -> TestCtx {
 
 fn answer(pane: &mut RankingPane, t: &mut TestCtx) {
     let query = pane.query().clone();
-    pane.on_response(
-        Box::new(BoardAnswer {
+    pane.on_answer(
+        Answer::Board(BoardAnswer {
             result: Ok(board(&query)),
             query,
         }),
@@ -152,8 +153,8 @@ async fn filters_cycle_and_each_change_asks_again() {
     assert_eq!(pane.query().period, Period::Week);
     assert_eq!(pane.query().limit, Some(LIMIT));
     // An answer for the filters before is not what is asked for now.
-    pane.on_response(
-        Box::new(BoardAnswer {
+    pane.on_answer(
+        Answer::Board(BoardAnswer {
             result: Ok(LeaderboardResponse {
                 entries: vec![],
                 ..board(&old)
@@ -163,9 +164,9 @@ async fn filters_cycle_and_each_change_asks_again() {
         &mut t.ctx(),
     );
     assert_eq!(pane.entries().len(), 4);
-    assert!(pane.loading);
+    assert!(pane.remote.is_loading());
     answer(&mut pane, &mut t);
-    assert!(!pane.loading);
+    assert!(!pane.remote.is_loading());
     assert_eq!(
         pane.selected().unwrap().participant_id,
         11,
@@ -224,8 +225,8 @@ async fn explain_asks_for_the_score_once_and_shows_its_contributions() {
     answer(&mut pane, &mut t);
     pane.on_action(Action::Explain, &mut t.ctx());
     assert_eq!(pane.explaining, Some(11));
-    pane.on_response(
-        Box::new(ScoreAnswer {
+    pane.on_answer(
+        Answer::Score(ScoreAnswer {
             participant_id: 11,
             result: Ok(score()),
         }),
@@ -252,23 +253,17 @@ fn working_app(lang: &str, dir: &std::path::Path, period: bool) -> crate::app::A
     if period {
         query.period = Period::Month;
     }
-    for payload in [
-        Box::new(BoardAnswer {
+    for answer in [
+        Answer::Board(BoardAnswer {
             result: Ok(board(&query)),
             query,
-        }) as Box<dyn std::any::Any + Send>,
-        Box::new(ScoreAnswer {
+        }),
+        Answer::Score(ScoreAnswer {
             participant_id: 11,
             result: Ok(score()),
         }),
     ] {
-        app.on_event(
-            AppEvent::Response(Response {
-                pane: Pane::Ranking,
-                payload,
-            }),
-            t0(),
-        );
+        app.on_event(AppEvent::Answer(answer.into()), t0());
     }
     app
 }

@@ -12,7 +12,7 @@ use ratatui::text::{Line, Text};
 use ratatui::widgets::{Clear, Paragraph, ScrollbarState};
 
 use super::{Dialog, Editor, Field, RationalePane};
-use crate::keymap::{Action, Section};
+use crate::keymap::{Action, Pane, Section};
 use crate::theme::Slot;
 use crate::ui::Ui;
 
@@ -28,11 +28,11 @@ pub(super) fn draw(pane: &mut RationalePane, frame: &mut Frame, area: Rect, ui: 
     .areas(inner);
     draw_header(pane, frame, header, ui);
     if pane.proposals().is_empty() {
-        let text = if let Some(e) = &pane.consultations_error {
+        let text = if let Some(e) = pane.consultations_state.error() {
             ui.f("error.generic", &[("message", e)])
         } else if let Some(e) = &pane.proposals_error {
             ui.f("error.generic", &[("message", e)])
-        } else if !pane.consultations_loaded || pane.proposals_loading {
+        } else if !pane.consultations_state.is_loaded() || pane.proposals_loading {
             ui.t("app.loading").to_owned()
         } else if pane.current.is_none() {
             ui.t("rationale.no_consultations").to_owned()
@@ -85,7 +85,7 @@ fn draw_header(pane: &RationalePane, frame: &mut Frame, area: Rect, ui: &Ui) {
             pane.proposals().len() as i64,
             &[]
         ),
-        ui.key(Section::Rationale, Action::ChooseConsultation),
+        ui.key(Pane::Rationale.section(), Action::ChooseConsultation),
         ui.t("rationale.change_consultation"),
     );
     let info_width = ui.width(&info).min(area.width / 2);
@@ -321,11 +321,11 @@ fn draw_detail(pane: &mut RationalePane, frame: &mut Frame, area: Rect, ui: &Ui)
         "{}: {}   ({} {} · {} {} · {} {})",
         ui.t("pane.rationale.outcome"),
         outcome_label(outcome, ui),
-        ui.key(Section::Rationale, Action::Accept),
+        ui.key(Pane::Rationale.section(), Action::Accept),
         ui.t("outcome.accepted"),
-        ui.key(Section::Rationale, Action::PartiallyAccept),
+        ui.key(Pane::Rationale.section(), Action::PartiallyAccept),
         ui.t("outcome.partially_accepted"),
-        ui.key(Section::Rationale, Action::Reject),
+        ui.key(Pane::Rationale.section(), Action::Reject),
         ui.t("outcome.rejected"),
     );
     let slot = outcome.map_or(Slot::TextMuted, outcome_slot);
@@ -403,8 +403,11 @@ fn state_text(state: State, proposal: &Proposal, editor: Option<&Editor>, ui: &U
         State::Conflict => ui.f(
             "rationale.conflict_hint",
             &[
-                ("take", &ui.key(Section::Rationale, Action::TakeTheirs)),
-                ("save", &ui.key(Section::Rationale, Action::Save)),
+                (
+                    "take",
+                    &ui.key(Pane::Rationale.section(), Action::TakeTheirs),
+                ),
+                ("save", &ui.key(Pane::Rationale.section(), Action::Save)),
             ],
         ),
         State::Published => ui.t("rationale.state.published").to_owned(),
@@ -458,7 +461,7 @@ fn draw_editors(
         let title = format!(
             "{} — {}",
             ui.t(field.title_key()),
-            ui.key(Section::Rationale, action)
+            ui.key(Pane::Rationale.section(), action)
         );
         let mut block = ui.block(&title, focused);
         if !focused && focus.is_none() && last == Some(field) {
@@ -552,11 +555,11 @@ fn draw_hints(pane: &RationalePane, frame: &mut Frame, area: Rect, ui: &Ui) {
             area,
             "rationale.hints",
             &[
-                ("fa", Section::Rationale, Action::EditRationaleFa),
-                ("en", Section::Rationale, Action::EditRationaleEn),
-                ("legal", Section::Rationale, Action::EditLegalBasis),
-                ("save", Section::Rationale, Action::Save),
-                ("publish", Section::Rationale, Action::Publish),
+                ("fa", Pane::Rationale.section(), Action::EditRationaleFa),
+                ("en", Pane::Rationale.section(), Action::EditRationaleEn),
+                ("legal", Pane::Rationale.section(), Action::EditLegalBasis),
+                ("save", Pane::Rationale.section(), Action::Save),
+                ("publish", Pane::Rationale.section(), Action::Publish),
                 ("help", Section::Global, Action::Help),
             ],
         );

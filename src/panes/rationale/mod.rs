@@ -15,7 +15,6 @@ mod draw;
 #[cfg(test)]
 mod tests;
 
-use std::any::Any;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
@@ -27,7 +26,8 @@ use mosharekat_api::{
 use mosharekat_rtl::EditorState;
 use tui_textarea::TextArea;
 
-use super::{PaneCtx, PaneView};
+use super::remote::Remote;
+use super::{Answers, PaneCtx, PaneView, list};
 use crate::client::proposals::SaveOutcome;
 use crate::client::{Client, ClientResult};
 use crate::keymap::{Action, Context, Pane};
@@ -240,6 +240,14 @@ impl Editor {
     }
 }
 
+/// What the pane's requests come back with.
+pub enum Answer {
+    Save(SaveAnswer),
+    Proposals(ProposalsAnswer),
+    Consultations(ConsultationsAnswer),
+    Publish(PublishAnswer),
+}
+
 /// The answer to the consultation list request.
 pub struct ConsultationsAnswer(pub ClientResult<Vec<Consultation>>);
 
@@ -281,9 +289,8 @@ pub struct PaneMessage {
 pub struct RationalePane {
     /// Closed consultations first (see [`order`]).
     consultations: Vec<Consultation>,
-    consultations_loaded: bool,
-    consultations_loading: bool,
-    consultations_error: Option<String>,
+    /// The consultation list's load state.
+    consultations_state: Remote,
     /// The consultation shown.
     current: Option<i64>,
     proposals: Vec<Proposal>,
@@ -383,7 +390,7 @@ impl RationalePane {
     pub fn set_consultations(&mut self, mut list: Vec<Consultation>) {
         list.sort_by_key(order);
         self.consultations = list;
-        self.consultations_loaded = true;
+        self.consultations_state.succeeded();
         if self
             .current
             .is_none_or(|id| !self.consultations.iter().any(|c| c.id == id))
@@ -410,7 +417,7 @@ impl RationalePane {
         {
             self.selected = pos;
         }
-        self.selected = self.selected.min(self.proposals.len().saturating_sub(1));
+        self.selected = list::clamp(self.selected, self.proposals.len());
         for proposal in &self.proposals {
             let Some(editor) = self.editors.get_mut(&proposal.comment.id) else {
                 continue;
@@ -437,13 +444,12 @@ impl RationalePane {
     }
 
     fn load_consultations(&mut self, ctx: &mut PaneCtx) {
-        if self.consultations_loading {
+        if !self.consultations_state.try_start(ctx.now) {
             return;
         }
-        self.consultations_loading = true;
         let client = ctx.client.clone();
-        ctx.spawn(Pane::Rationale, async move {
-            ConsultationsAnswer(client.all_consultations().await)
+        ctx.spawn(async move {
+            Answer::Consultations(ConsultationsAnswer(client.all_consultations().await))
         });
     }
 
@@ -458,11 +464,11 @@ impl RationalePane {
         self.proposals_loading = true;
         self.reload = false;
         let client = ctx.client.clone();
-        ctx.spawn(Pane::Rationale, async move {
-            ProposalsAnswer {
+        ctx.spawn(async move {
+            Answer::Proposals(ProposalsAnswer {
                 consultation_id: id,
                 result: client.all_proposals(id).await,
-            }
+            })
         });
     }
 
@@ -499,8 +505,7 @@ impl RationalePane {
         let client = ctx.client.clone();
         let edits = editor.edits;
         ctx.spawn(
-            Pane::Rationale,
-            save_request(client, proposal_id, edits, request),
+            async move { Answer::Save(save_request(client, proposal_id, edits, request).await) },
         );
     }
 
@@ -512,7 +517,7 @@ impl RationalePane {
     }
 
     fn select(&mut self, index: usize, ctx: &mut PaneCtx) {
-        let index = index.min(self.proposals().len().saturating_sub(1));
+        let index = list::clamp(index, self.proposals().len());
         if index != self.selected {
             self.flush_selected(ctx);
             self.selected = index;
@@ -755,11 +760,11 @@ impl RationalePane {
         self.publish_after_save = false;
         self.publishing = true;
         let client = ctx.client.clone();
-        ctx.spawn(Pane::Rationale, async move {
-            PublishAnswer {
+        ctx.spawn(async move {
+            Answer::Publish(PublishAnswer {
                 consultation_id: id,
                 result: client.publish_decisions(id).await,
-            }
+            })
         });
     }
 
@@ -800,12 +805,11 @@ impl RationalePane {
                 }
                 Err(e) => {
                     editor.again = false;
+                    // Published meanwhile, or not reachable: what is typed stays here.
+                    editor.error = Some(ctx.failed(&e));
                     if e.is_transient() {
-                        ctx.offline();
                         editor.retry_at = Some(ctx.now + RETRY_SAVE);
                     }
-                    // Published meanwhile, or not reachable: what is typed stays here.
-                    editor.error = Some(e.to_string());
                     ctx.notify(
                         i18n.format("rationale.save_failed", &[("message", &e.to_string())]),
                     );
@@ -876,9 +880,7 @@ impl RationalePane {
                 }
             }
             Err(e) => {
-                if e.is_transient() {
-                    ctx.offline();
-                }
+                ctx.failed(&e);
                 let head = match e.code() {
                     Some("missing_translation") => {
                         i18n.text("pane.rationale.needs_both_languages").to_owned()
@@ -967,12 +969,9 @@ impl PaneView for RationalePane {
         }
         let n = self.proposals().len();
         match action {
-            Action::NextItem => self.select((self.selected + 1).min(n.saturating_sub(1)), ctx),
-            Action::PrevItem => self.select(self.selected.saturating_sub(1), ctx),
-            Action::PageDown => self.select(self.selected + 10, ctx),
-            Action::PageUp => self.select(self.selected.saturating_sub(10), ctx),
-            Action::FirstItem => self.select(0, ctx),
-            Action::LastItem => self.select(n.saturating_sub(1), ctx),
+            action if list::is_move(action) => {
+                self.select(list::moved(action, self.selected, n), ctx)
+            }
             Action::Accept => self.set_outcome(Outcome::Accepted, ctx),
             Action::PartiallyAccept => self.set_outcome(Outcome::PartiallyAccepted, ctx),
             Action::Reject => self.set_outcome(Outcome::Rejected, ctx),
@@ -1032,66 +1031,10 @@ impl PaneView for RationalePane {
             EventKind::CommentDecided {
                 consultation_id, ..
             } if Some(*consultation_id) == self.current => self.load_proposals(ctx),
-            EventKind::ConsultationChanged { .. } if self.consultations_loaded => {
+            EventKind::ConsultationChanged { .. } if self.consultations_state.is_loaded() => {
                 self.load_consultations(ctx)
             }
             _ => {}
-        }
-    }
-
-    fn on_response(&mut self, payload: Box<dyn Any + Send>, ctx: &mut PaneCtx) {
-        let payload = match payload.downcast::<SaveAnswer>() {
-            Ok(answer) => return self.on_saved(*answer, ctx),
-            Err(other) => other,
-        };
-        let payload = match payload.downcast::<ProposalsAnswer>() {
-            Ok(answer) => {
-                self.proposals_loading = false;
-                match answer.result {
-                    Ok(list) => self.set_proposals(answer.consultation_id, list),
-                    Err(e) => {
-                        if e.is_transient() {
-                            ctx.offline();
-                        }
-                        if self.current == Some(answer.consultation_id) {
-                            self.proposals_error = Some(e.to_string());
-                        }
-                    }
-                }
-                // Again when asked meanwhile or for another consultation; a failed load waits
-                // for a refresh, an event or reconnection (no loop while offline).
-                if self.reload || Some(answer.consultation_id) != self.current {
-                    self.load_proposals(ctx);
-                }
-                return;
-            }
-            Err(other) => other,
-        };
-        let payload = match payload.downcast::<ConsultationsAnswer>() {
-            Ok(answer) => {
-                self.consultations_loading = false;
-                match answer.0 {
-                    Ok(list) => {
-                        let before = self.current;
-                        self.consultations_error = None;
-                        self.set_consultations(list);
-                        if self.current != before || self.proposals_of != self.current {
-                            self.load_proposals(ctx);
-                        }
-                    }
-                    Err(e) => {
-                        if e.is_transient() {
-                            ctx.offline();
-                        }
-                        self.consultations_error = Some(e.to_string());
-                    }
-                }
-                return;
-            }
-            Err(other) => other,
-        };
-        if let Ok(answer) = payload.downcast::<PublishAnswer>() {
-            self.on_published(*answer, ctx);
         }
     }
 
@@ -1164,5 +1107,48 @@ impl PaneView for RationalePane {
         ui: &crate::ui::Ui,
     ) {
         draw::draw(self, frame, area, ui);
+    }
+}
+
+impl Answers for RationalePane {
+    type Answer = Answer;
+
+    fn on_answer(&mut self, answer: Answer, ctx: &mut PaneCtx) {
+        match answer {
+            Answer::Save(answer) => self.on_saved(answer, ctx),
+            Answer::Proposals(answer) => {
+                self.proposals_loading = false;
+                match answer.result {
+                    Ok(list) => self.set_proposals(answer.consultation_id, list),
+                    Err(e) => {
+                        ctx.failed(&e);
+                        if self.current == Some(answer.consultation_id) {
+                            self.proposals_error = Some(e.to_string());
+                        }
+                    }
+                }
+                // Again when asked meanwhile or for another consultation; a failed load waits
+                // for a refresh, an event or reconnection (no loop while offline).
+                if self.reload || Some(answer.consultation_id) != self.current {
+                    self.load_proposals(ctx);
+                }
+            }
+            Answer::Consultations(answer) => match answer.0 {
+                Ok(list) => {
+                    let before = self.current;
+                    self.set_consultations(list);
+                    if self.current != before || self.proposals_of != self.current {
+                        self.load_proposals(ctx);
+                    }
+                }
+                Err(e) => {
+                    let message = ctx.failed(&e);
+                    self.consultations_state.failed(message);
+                }
+            },
+            Answer::Publish(answer) => {
+                self.on_published(answer, ctx);
+            }
+        }
     }
 }

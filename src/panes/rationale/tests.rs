@@ -20,7 +20,8 @@ use crate::app::{AppEvent, AppParts, Session};
 use crate::client::{Client, ClientError};
 use crate::i18n::{I18n, Locale};
 use crate::keymap::Keymap;
-use crate::panes::{PaneView, Response, TestCtx};
+use crate::panes::testing::{self, Area, SIZES, assert_clean, rows, screen};
+use crate::panes::{PaneView, TestCtx};
 use crate::theme::Theme;
 use crate::ui::Ui;
 
@@ -157,32 +158,27 @@ fn ctx(lang: &str) -> TestCtx {
     TestCtx::new(Role::Operator, "operator1", lang)
 }
 
-fn respond(
-    pane: &mut RationalePane,
-    t: &mut TestCtx,
-    at: DateTime<Utc>,
-    payload: Box<dyn Any + Send>,
-) {
-    t.with(at, |ctx| pane.on_response(payload, ctx));
+fn respond(pane: &mut RationalePane, t: &mut TestCtx, at: DateTime<Utc>, answer: Answer) {
+    t.with(at, |ctx| pane.on_answer(answer, ctx));
 }
 
 /// A pane showing the closed consultation's proposals (requests the answers stand for were
 /// never sent: the pane is fed their answers directly).
 fn loaded(t: &mut TestCtx) -> RationalePane {
     let mut pane = RationalePane::new();
-    pane.consultations_loading = true;
+    pane.consultations_state.start(t0());
     respond(
         &mut pane,
         t,
         t0(),
-        Box::new(ConsultationsAnswer(Ok(consultations()))),
+        Answer::Consultations(ConsultationsAnswer(Ok(consultations()))),
     );
     pane.proposals_loading = true;
     respond(
         &mut pane,
         t,
         t0(),
-        Box::new(ProposalsAnswer {
+        Answer::Proposals(ProposalsAnswer {
             consultation_id: CLOSED,
             result: Ok(proposals()),
         }),
@@ -239,19 +235,14 @@ async fn an_unreachable_backend_is_said_once_not_asked_in_a_loop() {
     let mut pane = RationalePane::new();
     pane.set_consultations(consultations());
     t.with(t0(), |ctx| pane.refresh(ctx));
-    assert!(pane.consultations_loading && pane.proposals_loading);
+    assert!(pane.consultations_state.is_loading() && pane.proposals_loading);
     for _ in 0..2 {
-        let event = tokio::time::timeout(std::time::Duration::from_secs(20), t.rx.recv())
-            .await
-            .expect("an answer in time")
-            .unwrap();
-        if let AppEvent::Response(r) = event {
-            respond(&mut pane, &mut t, t0(), r.payload);
-        }
+        let answer = t.next_answer::<RationalePane>("an answer").await;
+        respond(&mut pane, &mut t, t0(), answer);
     }
     assert!(t.went_offline);
     assert!(!pane.proposals_loading, "no new request after a failure");
-    assert!(!pane.consultations_loading);
+    assert!(!pane.consultations_state.is_loading());
     let text = screen(&draw_pane(&mut pane, "en", 80, 24));
     assert!(text.contains("unreachable"), "{text}");
 }
@@ -300,7 +291,7 @@ async fn typing_saves_after_an_idle_time_not_before() {
     // Typing on while the save is out: the answer saves the older text only.
     type_text(&mut pane, &mut t, t0() + secs(3), ".");
     let answer = saved(&pane, 1, "جدول شهریه به انگلیسی هم منتشر میشود", "");
-    respond(&mut pane, &mut t, t0() + secs(3), Box::new(answer));
+    respond(&mut pane, &mut t, t0() + secs(3), Answer::Save(answer));
     let e = editor(&pane);
     assert_eq!(e.base_version, 1);
     assert!(
@@ -325,7 +316,7 @@ async fn leaving_a_field_or_the_proposal_saves_at_once() {
     assert_eq!(pane.focus(), Some(Field::Legal));
     assert!(editor(&pane).saving());
     let answer = saved(&pane, 1, "", "Yes.");
-    respond(&mut pane, &mut t, t0(), Box::new(answer));
+    respond(&mut pane, &mut t, t0(), Answer::Save(answer));
     assert!(!editor(&pane).dirty());
     type_text(&mut pane, &mut t, t0(), "Article 5");
     // Esc leaves the field keeping the text, and saves it.
@@ -345,7 +336,7 @@ async fn leaving_a_field_or_the_proposal_saves_at_once() {
         edits: e.in_flight.unwrap(),
         result: Ok(SaveOutcome::Saved(decision(2, 2, "operator1", "", "Yes."))),
     };
-    respond(&mut pane, &mut t, t0(), Box::new(answer));
+    respond(&mut pane, &mut t, t0(), Answer::Save(answer));
     let e = pane.editor(2).unwrap();
     assert!(e.saving(), "the outcome chosen meanwhile goes out now");
     assert_eq!(e.request().outcome, Some(Outcome::Accepted));
@@ -374,7 +365,7 @@ async fn a_conflict_keeps_every_letter_shows_theirs_and_the_merge_saves_on_top()
         &mut pane,
         &mut t,
         t0() + secs(1),
-        Box::new(SaveAnswer {
+        Answer::Save(SaveAnswer {
             proposal_id: 1,
             edits,
             result: Ok(SaveOutcome::Conflict(Box::new(DecisionConflict {
@@ -422,7 +413,7 @@ async fn a_conflict_keeps_every_letter_shows_theirs_and_the_merge_saves_on_top()
     assert!(editor(&pane).saving());
     assert_eq!(editor(&pane).request().version, 3);
     let answer = saved(&pane, 4, "x", "y");
-    respond(&mut pane, &mut t, t0() + secs(32), Box::new(answer));
+    respond(&mut pane, &mut t, t0() + secs(32), Answer::Save(answer));
     let e = editor(&pane);
     assert!(e.conflict.is_none() && !e.dirty());
     assert_eq!(e.base_version, 4);
@@ -504,7 +495,7 @@ async fn publishing_asks_first_and_says_what_is_missing() {
         &mut pane,
         &mut t,
         t0(),
-        Box::new(SaveAnswer {
+        Answer::Save(SaveAnswer {
             proposal_id: 2,
             edits,
             result: Ok(SaveOutcome::Saved(decision(
@@ -521,7 +512,7 @@ async fn publishing_asks_first_and_says_what_is_missing() {
         &mut pane,
         &mut t,
         t0(),
-        Box::new(PublishAnswer {
+        Answer::Publish(PublishAnswer {
             consultation_id: CLOSED,
             result: Err(ClientError::Api {
                 status: 422,
@@ -555,49 +546,15 @@ async fn a_published_decision_is_not_edited() {
 
 // ---- drawing ----
 
-const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
-
 fn draw_pane(pane: &mut RationalePane, lang: &str, width: u16, height: u16) -> Buffer {
-    let i18n = I18n::new(Locale::embedded(lang).unwrap());
-    let theme = Theme::embedded("dark").unwrap();
-    let keymap = Keymap::embedded_default();
-    let ui = Ui::new(
-        &i18n,
-        &theme,
-        &keymap,
-        LayoutOptions::new(BidiMode::App, Shaping::Off),
+    testing::draw_pane(
+        pane,
+        lang,
+        (width, height),
         t0(),
         Role::Operator,
-    );
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal
-        .draw(|frame| pane.draw(frame, frame.area(), &ui))
-        .unwrap();
-    terminal.backend().buffer().clone()
-}
-
-fn rows(buffer: &Buffer) -> Vec<String> {
-    let area = buffer.area;
-    (0..area.height)
-        .map(|y| {
-            (0..area.width)
-                .map(|x| buffer[(x, y)].symbol())
-                .collect::<String>()
-        })
-        .collect()
-}
-
-fn screen(buffer: &Buffer) -> String {
-    rows(buffer).join("\n")
-}
-
-fn assert_clean(buffer: &Buffer, what: &str) {
-    for (i, cell) in buffer.content().iter().enumerate() {
-        for c in cell.symbol().chars() {
-            let bidi = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}');
-            assert!(!c.is_control() && !bidi, "{what}: cell {i} holds {c:?}");
-        }
-    }
+        Area::Screen,
+    )
 }
 
 #[tokio::test]
@@ -705,20 +662,14 @@ fn key(c: char) -> KeyEvent {
 fn working_app(lang: &str, dir: &std::path::Path) -> crate::app::App {
     let mut app = app(lang, dir);
     app.on_key(key('4'), t0());
-    for payload in [
-        Box::new(ConsultationsAnswer(Ok(consultations()))) as Box<dyn Any + Send>,
-        Box::new(ProposalsAnswer {
+    for answer in [
+        Answer::Consultations(ConsultationsAnswer(Ok(consultations()))),
+        Answer::Proposals(ProposalsAnswer {
             consultation_id: CLOSED,
             result: Ok(proposals()),
         }),
     ] {
-        app.on_event(
-            AppEvent::Response(Response {
-                pane: Pane::Rationale,
-                payload,
-            }),
-            t0(),
-        );
+        app.on_event(AppEvent::Answer(answer.into()), t0());
     }
     app.on_key(key('e'), t0());
     for c in " Reviewed by the board.".chars() {
@@ -854,14 +805,9 @@ async fn two_editors_on_one_proposal_against_the_real_backend() {
         until: impl Fn(&RationalePane) -> bool,
     ) {
         while !until(pane) {
-            let event = tokio::time::timeout(std::time::Duration::from_secs(20), t.rx.recv())
-                .await
-                .expect("an answer within 20 s")
-                .unwrap();
-            if let AppEvent::Response(r) = event {
-                t.now = Utc::now();
-                pane.on_response(r.payload, &mut t.ctx());
-            }
+            let answer = t.next_answer::<RationalePane>("an answer").await;
+            t.now = Utc::now();
+            pane.on_answer(answer, &mut t.ctx());
         }
     }
     let mut t1 = TestCtx::over(op1.clone(), Role::Operator, "operator1", "fa", Utc::now());
@@ -1018,7 +964,7 @@ async fn conflict_snapshots() {
                 &mut pane,
                 &mut t,
                 t0(),
-                Box::new(SaveAnswer {
+                Answer::Save(SaveAnswer {
                     proposal_id: 1,
                     edits,
                     result: Ok(SaveOutcome::Conflict(Box::new(DecisionConflict {

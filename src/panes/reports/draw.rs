@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use super::{Entry, PreviewKey, ReportsPane, preview};
 use crate::dates::{self, DateStyle};
-use crate::keymap::{Action, Section};
+use crate::keymap::{Action, Pane, Section};
 use crate::theme::Slot;
 use crate::ui::Ui;
 
@@ -20,7 +20,7 @@ impl ReportsPane {
         let inner = block.inner(area);
         frame.render_widget(block, area);
         if self.list.is_empty() {
-            let text = match (&self.list_error, self.list_loaded) {
+            let text = match (self.list_state.error(), self.list_state.is_loaded()) {
                 (Some(e), _) => ui.f("error.generic", &[("message", e)]),
                 (None, false) => ui.t("app.loading").to_owned(),
                 (None, true) => ui.t("reports.no_consultations").to_owned(),
@@ -199,9 +199,9 @@ impl ReportsPane {
             hints,
             "reports.hints",
             &[
-                ("generate", Section::Reports, Action::Generate),
-                ("publish", Section::Reports, Action::Publish),
-                ("export", Section::Reports, Action::Export),
+                ("generate", Pane::Reports.section(), Action::Generate),
+                ("publish", Pane::Reports.section(), Action::Publish),
+                ("export", Pane::Reports.section(), Action::Export),
                 ("scroll", Section::List, Action::ScrollDown),
             ],
         );
@@ -221,7 +221,7 @@ impl ReportsPane {
             } else {
                 ui.f(
                     "pane.reports.none",
-                    &[("key", &ui.key(Section::Reports, Action::Generate))],
+                    &[("key", &ui.key(Pane::Reports.section(), Action::Generate))],
                 )
             };
             frame.render_widget(ui.paragraph(text).style(muted), body);

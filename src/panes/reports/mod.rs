@@ -12,7 +12,6 @@ mod preview;
 #[cfg(test)]
 pub(crate) mod tests;
 
-use std::any::Any;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -23,10 +22,23 @@ use mosharekat_api::{
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use super::{PaneCtx, PaneView};
+use super::remote::Remote;
+use super::{Answers, PaneCtx, PaneView, list};
 use crate::client::{Client, ClientError, ClientResult};
 use crate::keymap::{Action, Context, Pane};
 use crate::ui::{Choice, ChoicePicker, Confirm, DialogResult, Ui};
+
+/// What the pane's requests come back with.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "moved once, into a boxed `PaneAnswer`"
+)]
+pub enum Answer {
+    List(ListAnswer),
+    Report(ReportAnswer),
+    Publish(PublishAnswer),
+    Export(ExportAnswer),
+}
 
 /// The answer to the consultation list request.
 pub struct ListAnswer(pub ClientResult<Vec<Consultation>>);
@@ -119,9 +131,8 @@ enum Dialog {
 
 pub struct ReportsPane {
     list: Vec<Consultation>,
-    list_loaded: bool,
-    list_loading: bool,
-    list_error: Option<String>,
+    /// The consultation list's load state.
+    list_state: Remote,
     selected: usize,
     list_scroll: usize,
     entries: HashMap<i64, Entry>,
@@ -268,9 +279,7 @@ impl ReportsPane {
     pub fn new(export_dir: PathBuf) -> Self {
         ReportsPane {
             list: Vec::new(),
-            list_loaded: false,
-            list_loading: false,
-            list_error: None,
+            list_state: Remote::default(),
             selected: 0,
             list_scroll: 0,
             entries: HashMap::new(),
@@ -312,7 +321,7 @@ impl ReportsPane {
 
     /// Whether a request for the consultation on screen is in flight.
     pub fn busy(&self) -> bool {
-        self.list_loading
+        self.list_state.is_loading()
             || self.exporting
             || self
                 .current()
@@ -325,11 +334,12 @@ impl ReportsPane {
         let keep = self.current().map(|c| c.id);
         list.sort_by_key(order);
         self.list = list;
-        self.list_loaded = true;
-        self.selected = keep
-            .and_then(|id| self.list.iter().position(|c| c.id == id))
-            .unwrap_or(self.selected)
-            .min(self.list.len().saturating_sub(1));
+        self.list_state.succeeded();
+        self.selected = list::clamp(
+            keep.and_then(|id| self.list.iter().position(|c| c.id == id))
+                .unwrap_or(self.selected),
+            self.list.len(),
+        );
     }
 
     /// Take a report answer as if the backend had sent it.
@@ -342,14 +352,11 @@ impl ReportsPane {
     }
 
     fn load_list(&mut self, ctx: &mut PaneCtx) {
-        if self.list_loading {
+        if !self.list_state.try_start(ctx.now) {
             return;
         }
-        self.list_loading = true;
         let client = ctx.client.clone();
-        ctx.spawn(Pane::Reports, async move {
-            ListAnswer(client.all_consultations().await)
-        });
+        ctx.spawn(async move { Answer::List(ListAnswer(client.all_consultations().await)) });
     }
 
     fn load_report(&mut self, consultation_id: i64, ctx: &mut PaneCtx) {
@@ -359,7 +366,7 @@ impl ReportsPane {
         }
         entry.loading = true;
         let client = ctx.client.clone();
-        ctx.spawn(Pane::Reports, load_report(client, consultation_id));
+        ctx.spawn(async move { Answer::Report(load_report(client, consultation_id).await) });
     }
 
     /// Load the report of the consultation on screen unless it is known.
@@ -373,7 +380,7 @@ impl ReportsPane {
     }
 
     fn select(&mut self, index: usize, ctx: &mut PaneCtx) {
-        let index = index.min(self.list.len().saturating_sub(1));
+        let index = list::clamp(index, self.list.len());
         if index != self.selected {
             self.selected = index;
             self.show_current(ctx);
@@ -392,15 +399,15 @@ impl ReportsPane {
         entry.error = None;
         ctx.notify(ctx.i18n.text("pane.reports.generating").to_owned());
         let client = ctx.client.clone();
-        ctx.spawn(Pane::Reports, async move {
+        ctx.spawn(async move {
             let draft = client.generate_report(id).await;
             let published = published_of(&client, id, draft.as_ref().ok()).await;
-            ReportAnswer {
+            Answer::Report(ReportAnswer {
                 consultation_id: id,
                 generated: true,
                 draft,
                 published,
-            }
+            })
         });
     }
 
@@ -439,11 +446,11 @@ impl ReportsPane {
         }
         entry.publishing = true;
         let client = ctx.client.clone();
-        ctx.spawn(Pane::Reports, async move {
-            PublishAnswer {
+        ctx.spawn(async move {
+            Answer::Publish(PublishAnswer {
                 consultation_id: id,
                 result: client.publish_report(id).await,
-            }
+            })
         });
     }
 
@@ -504,10 +511,8 @@ impl ReportsPane {
             "reports.exporting",
             &[("path", &job.path.display().to_string())],
         ));
-        ctx.spawn(
-            Pane::Reports,
-            run_export(ctx.client.clone(), job, overwrite),
-        );
+        let client = ctx.client.clone();
+        ctx.spawn(async move { Answer::Export(run_export(client, job, overwrite).await) });
     }
 
     fn on_dialog(&mut self, action: Action, ctx: &mut PaneCtx) {
@@ -538,9 +543,7 @@ impl ReportsPane {
     }
 
     fn error_text(&self, e: &ClientError, consultation_id: i64, ctx: &mut PaneCtx) -> String {
-        if e.is_transient() {
-            ctx.offline();
-        }
+        ctx.failed(e);
         if e.code() == Some("consultation_not_closed") {
             let closes = self.list.iter().find(|c| c.id == consultation_id).map(|c| {
                 crate::dates::format_date_time(
@@ -700,14 +703,14 @@ impl PaneView for ReportsPane {
         }
         let n = self.list.len();
         match action {
-            Action::NextItem => self.select(self.selected + 1, ctx),
-            Action::PrevItem => self.select(self.selected.saturating_sub(1), ctx),
-            Action::FirstItem => self.select(0, ctx),
-            Action::LastItem => self.select(n.saturating_sub(1), ctx),
-            Action::ScrollDown => self.scroll += 1,
-            Action::ScrollUp => self.scroll = self.scroll.saturating_sub(1),
+            // A page moves the preview, not the list.
             Action::PageDown => self.scroll += self.page.max(1),
             Action::PageUp => self.scroll = self.scroll.saturating_sub(self.page.max(1)),
+            action if list::is_move(action) => {
+                self.select(list::moved(action, self.selected, n), ctx)
+            }
+            Action::ScrollDown => self.scroll += 1,
+            Action::ScrollUp => self.scroll = self.scroll.saturating_sub(1),
             Action::Generate => self.generate(ctx),
             Action::Publish => self.ask_publish(ctx),
             Action::Export => self.ask_format(ctx),
@@ -727,46 +730,10 @@ impl PaneView for ReportsPane {
             } if self.entries.contains_key(consultation_id) => {
                 self.load_report(*consultation_id, ctx);
             }
-            EventKind::ConsultationChanged { .. } if self.list_loaded => self.load_list(ctx),
-            _ => {}
-        }
-    }
-
-    fn on_response(&mut self, payload: Box<dyn Any + Send>, ctx: &mut PaneCtx) {
-        let payload = match payload.downcast::<ListAnswer>() {
-            Ok(answer) => {
-                self.list_loading = false;
-                match answer.0 {
-                    Ok(list) => {
-                        self.list_error = None;
-                        self.set_list(list);
-                        if let Some(id) = self.current().map(|c| c.id)
-                            && !self.entries.contains_key(&id)
-                        {
-                            self.load_report(id, ctx);
-                        }
-                    }
-                    Err(e) => {
-                        if e.is_transient() {
-                            ctx.offline();
-                        }
-                        self.list_error = Some(e.to_string());
-                    }
-                }
-                return;
+            EventKind::ConsultationChanged { .. } if self.list_state.is_loaded() => {
+                self.load_list(ctx)
             }
-            Err(other) => other,
-        };
-        let payload = match payload.downcast::<ReportAnswer>() {
-            Ok(answer) => return self.on_report(*answer, ctx),
-            Err(other) => other,
-        };
-        let payload = match payload.downcast::<PublishAnswer>() {
-            Ok(answer) => return self.on_published(*answer, ctx),
-            Err(other) => other,
-        };
-        if let Ok(answer) = payload.downcast::<ExportAnswer>() {
-            self.on_exported(*answer, ctx);
+            _ => {}
         }
     }
 
@@ -778,6 +745,34 @@ impl PaneView for ReportsPane {
                 confirm.draw(frame, area, ui)
             }
             Some(Dialog::Format(_, picker)) => picker.draw(frame, area, ui),
+        }
+    }
+}
+
+impl Answers for ReportsPane {
+    type Answer = Answer;
+
+    fn on_answer(&mut self, answer: Answer, ctx: &mut PaneCtx) {
+        match answer {
+            Answer::List(answer) => match answer.0 {
+                Ok(list) => {
+                    self.set_list(list);
+                    if let Some(id) = self.current().map(|c| c.id)
+                        && !self.entries.contains_key(&id)
+                    {
+                        self.load_report(id, ctx);
+                    }
+                }
+                Err(e) => {
+                    let message = ctx.failed(&e);
+                    self.list_state.failed(message);
+                }
+            },
+            Answer::Report(answer) => self.on_report(answer, ctx),
+            Answer::Publish(answer) => self.on_published(answer, ctx),
+            Answer::Export(answer) => {
+                self.on_exported(answer, ctx);
+            }
         }
     }
 }

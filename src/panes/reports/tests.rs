@@ -12,19 +12,15 @@ use mosharekat_api::{
     CellCount, Consultation, ConsultationKind, ConsultationStatus, Outcome, PollKind, PollOption,
     PublicDecision, Report, ReportFormat, Role,
 };
-use mosharekat_rtl::{BidiMode, LayoutOptions, Shaping};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 
-use super::{ExportError, ListAnswer, ReportAnswer, ReportsPane, export_path, write_export};
+use super::{
+    Answer, ExportError, ListAnswer, ReportAnswer, ReportsPane, export_path, write_export,
+};
 use crate::client::{Client, ClientError};
-use crate::i18n::{I18n, Locale};
-use crate::keymap::{Action, Context, Keymap};
-use crate::panes::PaneView;
-use crate::panes::testing::{TestCtx, test_ctx};
-use crate::theme::Theme;
-use crate::ui::Ui;
+use crate::keymap::{Action, Context};
+use crate::panes::testing::{self, Area, TestCtx, screen_trimmed, test_ctx};
+use crate::panes::{Answers, PaneView};
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2024, 5, 20, 9, 0, 0).unwrap()
@@ -276,9 +272,9 @@ fn new_ctx(lang: &str) -> TestCtx {
 /// The list loaded and consultation 2's report answered.
 fn loaded(t: &mut TestCtx, dir: &std::path::Path) -> ReportsPane {
     let mut pane = ReportsPane::new(dir.to_owned());
-    pane.on_response(Box::new(ListAnswer(Ok(list()))), &mut t.ctx());
-    pane.on_response(
-        Box::new(ReportAnswer {
+    pane.on_answer(Answer::List(ListAnswer(Ok(list()))), &mut t.ctx());
+    pane.on_answer(
+        Answer::Report(ReportAnswer {
             consultation_id: 2,
             generated: false,
             draft: Ok(report()),
@@ -309,8 +305,8 @@ async fn a_409_before_the_deadline_says_when_the_consultation_closes() {
     assert_eq!(pane.current().unwrap().id, 3);
     pane.on_action(Action::Generate, &mut t.ctx());
     assert!(pane.entry(3).unwrap().generating);
-    pane.on_response(
-        Box::new(ReportAnswer {
+    pane.on_answer(
+        Answer::Report(ReportAnswer {
             consultation_id: 3,
             generated: true,
             draft: Err(ClientError::Api {
@@ -408,44 +404,19 @@ async fn an_existing_file_is_replaced_only_after_a_yes() {
 
 // Drawing.
 
-fn buffer_text(buffer: &Buffer) -> String {
-    let area = buffer.area;
-    let mut out = String::new();
-    for y in 0..area.height {
-        let mut line = String::new();
-        for x in 0..area.width {
-            line.push_str(buffer[(x, y)].symbol());
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
-
 fn draw(pane: &mut ReportsPane, lang: &str, width: u16, height: u16) -> Buffer {
-    let i18n = I18n::new(Locale::embedded(lang).unwrap());
-    let theme = Theme::embedded("dark").unwrap();
-    let keymap = Keymap::embedded_default();
-    let ui = Ui::new(
-        &i18n,
-        &theme,
-        &keymap,
-        LayoutOptions::new(BidiMode::App, Shaping::Off),
+    testing::draw_pane(
+        pane,
+        lang,
+        (width, height),
         now(),
         Role::Operator,
-    );
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal
-        .draw(|frame| {
-            let area = crate::app::pane_area(frame.area());
-            pane.draw(frame, area, &ui);
-        })
-        .unwrap();
-    terminal.backend().buffer().clone()
+        Area::PaneArea,
+    )
 }
 
 fn render(pane: &mut ReportsPane, lang: &str, width: u16, height: u16) -> String {
-    buffer_text(&draw(pane, lang, width, height))
+    screen_trimmed(&draw(pane, lang, width, height))
 }
 
 /// Every row of the preview, scrolled through page by page.
@@ -501,7 +472,7 @@ async fn persian_mirrors_with_persian_digits_and_jalali_dates() {
     let dir = tempfile::tempdir().unwrap();
     let mut pane = loaded(&mut t, dir.path());
     let buffer = draw(&mut pane, "fa", 80, 24);
-    let screen = buffer_text(&buffer);
+    let screen = screen_trimmed(&buffer);
     // The list on the right: the selected consultation's title ends at the right border.
     // «بخشنامه‌ی ساعت کاری مدارس» in visual order, hand-written.
     assert!(screen.contains("سرادم یراک تعاس"), "{screen}");
@@ -558,9 +529,9 @@ async fn empty_and_no_report_states() {
     let mut t = new_ctx("en");
     let mut pane = ReportsPane::new("/tmp/x".into());
     assert!(render(&mut pane, "en", 80, 24).contains("Loading"));
-    pane.on_response(Box::new(ListAnswer(Ok(list()))), &mut t.ctx());
-    pane.on_response(
-        Box::new(ReportAnswer {
+    pane.on_answer(Answer::List(ListAnswer(Ok(list()))), &mut t.ctx());
+    pane.on_answer(
+        Answer::Report(ReportAnswer {
             consultation_id: 2,
             generated: false,
             draft: Err(ClientError::Api {
@@ -648,19 +619,6 @@ impl Receiver {
             url,
             accept,
             received,
-        }
-    }
-}
-
-/// Answers of the pane's requests until `until` holds (10 s at most per answer).
-pub(crate) async fn pump<P: PaneView>(pane: &mut P, t: &mut TestCtx, until: impl Fn(&P) -> bool) {
-    while !until(pane) {
-        let event = tokio::time::timeout(std::time::Duration::from_secs(10), t.rx.recv())
-            .await
-            .expect("an answer within 10 s")
-            .unwrap();
-        if let crate::app::AppEvent::Response(r) = event {
-            pane.on_response(r.payload, &mut t.ctx());
         }
     }
 }
@@ -781,7 +739,7 @@ async fn generate_publish_and_export_against_the_real_backend() {
     let mut t = test_ctx(client.clone(), "fa", Utc::now());
     let mut pane = ReportsPane::new(export_dir.clone());
     pane.refresh(&mut t.ctx());
-    pump(&mut pane, &mut t, |p| {
+    t.pump(&mut pane, "an answer", |p| {
         p.current().is_some_and(|c| c.id == cid) && p.entry(cid).is_some_and(|e| !e.loading)
     })
     .await;
@@ -789,7 +747,10 @@ async fn generate_publish_and_export_against_the_real_backend() {
 
     // Before the deadline: 409, said plainly in Persian.
     pane.on_action(Action::Generate, &mut t.ctx());
-    pump(&mut pane, &mut t, |p| !p.entry(cid).unwrap().generating).await;
+    t.pump(&mut pane, "an answer", |p| {
+        !p.entry(cid).unwrap().generating
+    })
+    .await;
     let error = pane.entry(cid).unwrap().error.clone().unwrap();
     assert!(error.starts_with("این نظرخواهی تا "), "{error}");
     assert!(error.contains("باز است"), "{error}");
@@ -797,7 +758,10 @@ async fn generate_publish_and_export_against_the_real_backend() {
     // After the deadline: generate, then publish from the pane.
     server.state.config.clock.advance(Duration::days(40));
     pane.on_action(Action::Generate, &mut t.ctx());
-    pump(&mut pane, &mut t, |p| !p.entry(cid).unwrap().generating).await;
+    t.pump(&mut pane, "an answer", |p| {
+        !p.entry(cid).unwrap().generating
+    })
+    .await;
     let entry = pane.entry(cid).unwrap();
     assert_eq!(entry.error, None);
     let draft = entry.draft.clone().unwrap();
@@ -816,7 +780,10 @@ async fn generate_publish_and_export_against_the_real_backend() {
     pane.on_action(Action::Publish, &mut t.ctx());
     assert_eq!(pane.context(), Context::Dialog);
     pane.on_action(Action::Submit, &mut t.ctx());
-    pump(&mut pane, &mut t, |p| !p.entry(cid).unwrap().publishing).await;
+    t.pump(&mut pane, "an answer", |p| {
+        !p.entry(cid).unwrap().publishing
+    })
+    .await;
     let published = pane.entry(cid).unwrap().published.clone().unwrap();
     assert_eq!((published.version, published.by.as_str()), (1, "op"));
     assert!(
@@ -849,7 +816,7 @@ async fn generate_publish_and_export_against_the_real_backend() {
         }
         pane.on_action(Action::Submit, &mut t.ctx());
         assert!(pane.exporting());
-        pump(&mut pane, &mut t, |p| !p.exporting()).await;
+        t.pump(&mut pane, "an answer", |p| !p.exporting()).await;
         let path = export_dir.join(format!("report-{cid}-v1.{}", format.extension()));
         assert_eq!(pane.last_export(), Some(path.as_path()), "{:?}", t.notice);
         assert_eq!(
@@ -876,7 +843,7 @@ async fn generate_publish_and_export_against_the_real_backend() {
     assert!(!pane.exporting());
     pane.on_action(Action::Submit, &mut t.ctx());
     assert!(pane.exporting());
-    pump(&mut pane, &mut t, |p| !p.exporting()).await;
+    t.pump(&mut pane, "an answer", |p| !p.exporting()).await;
 
     // The feedback message to the refusing webhook dies after its one try; the Outbox view
     // retries it, and once the receiver accepts it is delivered.

@@ -17,7 +17,7 @@ use super::chart::{self, bar_cells, bar_line, percent};
 use super::{ConsultationPolls, PollData, TalliesPane};
 use crate::client::ClientError;
 use crate::dates::{self, DateStyle};
-use crate::keymap::{Action, Section};
+use crate::keymap::{Action, Pane};
 use crate::theme::Slot;
 use crate::ui::Ui;
 
@@ -33,7 +33,7 @@ impl TalliesPane {
         let inner = block.inner(area);
         frame.render_widget(block, area);
         if self.list.is_empty() {
-            let text = match (&self.list_error, self.list_loaded) {
+            let text = match (self.list_state.error(), self.list_state.is_loaded()) {
                 (Some(e), _) => ui.f("error.generic", &[("message", e)]),
                 (None, false) => ui.t("app.loading").to_owned(),
                 (None, true) => ui.t("pane.tallies.no_consultations").to_owned(),
@@ -462,7 +462,10 @@ fn draw_breakdown(frame: &mut Frame, area: Rect, ui: &Ui, shown: &Shown, scroll:
     let Some(by) = by else {
         let text = ui.f(
             "pane.tallies.breakdown_hint",
-            &[("key", &ui.key(Section::Tallies, Action::CycleBreakdown))],
+            &[(
+                "key",
+                &ui.key(Pane::Tallies.section(), Action::CycleBreakdown),
+            )],
         );
         // Wrapped: it is the only thing in the area.
         frame.render_widget(ui.paragraph(text).style(muted), area);

@@ -11,7 +11,6 @@ mod draw;
 #[cfg(test)]
 mod tests;
 
-use std::any::Any;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
@@ -23,7 +22,8 @@ use mosharekat_api::{
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use super::{PaneCtx, PaneView};
+use super::remote::Remote;
+use super::{Answers, PaneCtx, PaneView, list};
 use crate::client::{Client, ClientError, ClientResult};
 use crate::keymap::{Action, Pane};
 use crate::ui::Ui;
@@ -42,6 +42,12 @@ const PARALLEL_REQUESTS: usize = 4;
 pub struct ConsultationPolls {
     pub consultation: Consultation,
     pub polls: Vec<Poll>,
+}
+
+/// What the pane's requests come back with.
+pub enum Answer {
+    List(ListAnswer),
+    Tally(TallyAnswer),
 }
 
 /// The answer to the consultation list request.
@@ -115,10 +121,8 @@ impl PollData {
 pub struct TalliesPane {
     /// Open consultations first (see [`order`]).
     list: Vec<ConsultationPolls>,
-    list_loaded: bool,
-    list_loading: bool,
-    list_error: Option<String>,
-    list_requested_at: Option<DateTime<Utc>>,
+    /// The consultation list's load state.
+    list_state: Remote,
     selected: usize,
     list_scroll: usize,
     poll_index: usize,
@@ -190,7 +194,7 @@ impl TalliesPane {
 
     /// Whether the consultation list is being (re)loaded.
     pub fn loading_list(&self) -> bool {
-        self.list_loading
+        self.list_state.is_loading()
     }
 
     /// The tally request in flight, if any.
@@ -212,13 +216,11 @@ impl TalliesPane {
     }
 
     fn load_list(&mut self, ctx: &mut PaneCtx) {
-        if self.list_loading {
+        if !self.list_state.try_start(ctx.now) {
             return;
         }
-        self.list_loading = true;
-        self.list_requested_at = Some(ctx.now);
         let client = ctx.client.clone();
-        ctx.spawn(Pane::Tallies, load_consultation_polls(client));
+        ctx.spawn(async move { Answer::List(load_consultation_polls(client).await) });
     }
 
     /// Ask for the tally of the poll on screen (unless that very request is in flight: then once
@@ -237,12 +239,12 @@ impl TalliesPane {
         self.stale = false;
         self.tally_error = None;
         let client = ctx.client.clone();
-        ctx.spawn(Pane::Tallies, async move {
-            TallyAnswer {
+        ctx.spawn(async move {
+            Answer::Tally(TallyAnswer {
                 poll_id,
                 by,
                 result: client.tally(poll_id, Some(by)).await,
-            }
+            })
         });
     }
 
@@ -253,11 +255,12 @@ impl TalliesPane {
         list.retain(|c| !c.polls.is_empty());
         list.sort_by_key(|c| order(&c.consultation));
         self.list = list;
-        self.list_loaded = true;
-        self.selected = keep
-            .and_then(|id| self.list.iter().position(|c| c.consultation.id == id))
-            .unwrap_or(self.selected)
-            .min(self.list.len().saturating_sub(1));
+        self.list_state.succeeded();
+        self.selected = list::clamp(
+            keep.and_then(|id| self.list.iter().position(|c| c.consultation.id == id))
+                .unwrap_or(self.selected),
+            self.list.len(),
+        );
         self.poll_index = self
             .current()
             .and_then(|c| c.polls.iter().position(|p| Some(p.id) == keep_poll))
@@ -292,10 +295,7 @@ impl TalliesPane {
         if !known {
             // A poll added since the list was loaded (not too often: a list that keeps failing
             // to load must not be asked for on every ballot).
-            if self
-                .list_requested_at
-                .is_none_or(|at| ctx.now - at >= RELOAD_FOR_UNKNOWN_POLL_EVERY)
-            {
+            if self.list_state.since_request(ctx.now) >= RELOAD_FOR_UNKNOWN_POLL_EVERY {
                 self.load_list(ctx);
             }
             return;
@@ -317,7 +317,7 @@ impl TalliesPane {
     }
 
     fn select(&mut self, index: usize, ctx: &mut PaneCtx) {
-        let index = index.min(self.list.len().saturating_sub(1));
+        let index = list::clamp(index, self.list.len());
         if index != self.selected {
             self.selected = index;
             self.poll_index = 0;
@@ -341,12 +341,9 @@ impl PaneView for TalliesPane {
         let n = self.list.len();
         let polls = self.current().map_or(0, |c| c.polls.len());
         match action {
-            Action::NextItem => self.select(self.selected + 1, ctx),
-            Action::PrevItem => self.select(self.selected.saturating_sub(1), ctx),
-            Action::PageDown => self.select(self.selected + 10, ctx),
-            Action::PageUp => self.select(self.selected.saturating_sub(10), ctx),
-            Action::FirstItem => self.select(0, ctx),
-            Action::LastItem => self.select(n.saturating_sub(1), ctx),
+            action if list::is_move(action) => {
+                self.select(list::moved(action, self.selected, n), ctx)
+            }
             Action::NextPoll | Action::PrevPoll => {
                 if polls > 1 {
                     self.poll_index = if action == Action::NextPoll {
@@ -382,56 +379,6 @@ impl PaneView for TalliesPane {
         }
     }
 
-    fn on_response(&mut self, payload: Box<dyn Any + Send>, ctx: &mut PaneCtx) {
-        let payload = match payload.downcast::<ListAnswer>() {
-            Ok(answer) => {
-                self.list_loading = false;
-                match answer.0 {
-                    Ok(list) => {
-                        let before = self.current_poll().map(|p| p.id);
-                        self.list_error = None;
-                        self.set_list(list);
-                        let now = self.current_poll().map(|p| p.id);
-                        if now.is_some_and(|id| Some(id) != before || !self.data.contains_key(&id))
-                        {
-                            self.show_poll(ctx);
-                        }
-                    }
-                    Err(e) => {
-                        if e.is_transient() {
-                            ctx.offline();
-                        }
-                        self.list_error = Some(e.to_string());
-                    }
-                }
-                return;
-            }
-            Err(other) => other,
-        };
-        let Ok(answer) = payload.downcast::<TallyAnswer>() else {
-            return;
-        };
-        let TallyAnswer {
-            poll_id,
-            by,
-            result,
-        } = *answer;
-        if self.fetching == Some((poll_id, by)) {
-            self.fetching = None;
-        }
-        match result {
-            Ok(tally) => self.set_tally(by, tally),
-            Err(e) => {
-                if e.is_transient() {
-                    ctx.offline();
-                }
-                if self.current_poll().is_some_and(|p| p.id == poll_id) {
-                    self.tally_error = Some(e);
-                }
-            }
-        }
-    }
-
     fn on_tick(&mut self, ctx: &mut PaneCtx) {
         self.online = ctx.online;
         let due = self
@@ -444,5 +391,55 @@ impl PaneView for TalliesPane {
 
     fn draw(&mut self, frame: &mut Frame, area: Rect, ui: &Ui) {
         self.draw_pane(frame, area, ui);
+    }
+}
+
+impl Answers for TalliesPane {
+    type Answer = Answer;
+
+    fn on_answer(&mut self, answer: Answer, ctx: &mut PaneCtx) {
+        match answer {
+            Answer::List(answer) => self.on_list(answer, ctx),
+            Answer::Tally(answer) => self.on_tally(answer, ctx),
+        }
+    }
+}
+
+impl TalliesPane {
+    fn on_list(&mut self, answer: ListAnswer, ctx: &mut PaneCtx) {
+        match answer.0 {
+            Ok(list) => {
+                let before = self.current_poll().map(|p| p.id);
+                self.set_list(list);
+                let now = self.current_poll().map(|p| p.id);
+                if now.is_some_and(|id| Some(id) != before || !self.data.contains_key(&id)) {
+                    self.show_poll(ctx);
+                }
+            }
+            Err(e) => {
+                let message = ctx.failed(&e);
+                self.list_state.failed(message);
+            }
+        }
+    }
+
+    fn on_tally(&mut self, answer: TallyAnswer, ctx: &mut PaneCtx) {
+        let TallyAnswer {
+            poll_id,
+            by,
+            result,
+        } = answer;
+        if self.fetching == Some((poll_id, by)) {
+            self.fetching = None;
+        }
+        match result {
+            Ok(tally) => self.set_tally(by, tally),
+            Err(e) => {
+                ctx.failed(&e);
+                if self.current_poll().is_some_and(|p| p.id == poll_id) {
+                    self.tally_error = Some(e);
+                }
+            }
+        }
     }
 }

@@ -7,19 +7,13 @@ use mosharekat_api::{
     Breakdown, Consultation, ConsultationKind, ConsultationStatus, Event, EventKind, Poll,
     PollKind, PollOption, Role, Tally, TallyCell, TallyGroup, TurnoutPoint,
 };
-use mosharekat_rtl::{BidiMode, LayoutOptions, Shaping};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 
-use super::{ConsultationPolls, ListAnswer, TalliesPane, TallyAnswer};
+use super::{Answer, ConsultationPolls, ListAnswer, TalliesPane, TallyAnswer};
 use crate::client::{Client, ClientError};
-use crate::i18n::{I18n, Locale};
-use crate::keymap::{Action, Keymap};
-use crate::panes::PaneView;
-use crate::panes::testing::{TestCtx, test_ctx};
-use crate::theme::Theme;
-use crate::ui::Ui;
+use crate::keymap::Action;
+use crate::panes::testing::{self, Area, TestCtx, screen_trimmed, test_ctx};
+use crate::panes::{Answers, PaneView};
 
 const YES_NO: i64 = 11;
 const LIKERT: i64 = 12;
@@ -273,7 +267,7 @@ fn new_ctx(lang: &str) -> TestCtx {
 fn loaded(t: &mut TestCtx) -> TalliesPane {
     let mut pane = TalliesPane::default();
     pane.refresh(&mut t.ctx());
-    pane.on_response(Box::new(ListAnswer(Ok(list()))), &mut t.ctx());
+    pane.on_answer(Answer::List(ListAnswer(Ok(list()))), &mut t.ctx());
     answer(
         &mut pane,
         t,
@@ -285,8 +279,8 @@ fn loaded(t: &mut TestCtx) -> TalliesPane {
 
 fn answer(pane: &mut TalliesPane, t: &mut TestCtx, tally: Tally, by: Breakdown) {
     let poll_id = tally.poll_id;
-    pane.on_response(
-        Box::new(TallyAnswer {
+    pane.on_answer(
+        Answer::Tally(TallyAnswer {
             poll_id,
             by,
             result: Ok(tally),
@@ -324,7 +318,7 @@ async fn open_consultations_come_first_and_those_without_polls_are_left_out() {
 async fn the_list_answer_loads_the_first_poll_and_keeps_the_selection_on_refresh() {
     let mut t = new_ctx("en");
     let mut pane = TalliesPane::default();
-    pane.on_response(Box::new(ListAnswer(Ok(list()))), &mut t.ctx());
+    pane.on_answer(Answer::List(ListAnswer(Ok(list()))), &mut t.ctx());
     assert_eq!(pane.current_poll().map(|p| p.id), Some(41));
     assert_eq!(pane.fetching(), Some((41, Breakdown::Category)));
     assert!(pane.on_action(Action::NextItem, &mut t.ctx()));
@@ -333,7 +327,7 @@ async fn the_list_answer_loads_the_first_poll_and_keeps_the_selection_on_refresh
     // A reload in another order keeps the same consultation and poll on screen.
     let mut reordered = list();
     reordered.reverse();
-    pane.on_response(Box::new(ListAnswer(Ok(reordered))), &mut t.ctx());
+    pane.on_answer(Answer::List(ListAnswer(Ok(reordered))), &mut t.ctx());
     assert_eq!(pane.current().map(|c| c.consultation.id), Some(1));
     assert_eq!(pane.current_poll().map(|p| p.id), Some(LIKERT));
 }
@@ -477,8 +471,8 @@ async fn offline_the_loaded_tally_stays_on_screen() {
     );
     pane.on_action(Action::NextPoll, &mut t.ctx());
     pane.on_action(Action::PrevPoll, &mut t.ctx());
-    pane.on_response(
-        Box::new(TallyAnswer {
+    pane.on_answer(
+        Answer::Tally(TallyAnswer {
             poll_id: YES_NO,
             by: Breakdown::Category,
             result: Err(ClientError::Unreachable("connection refused".into())),
@@ -492,8 +486,8 @@ async fn offline_the_loaded_tally_stays_on_screen() {
     assert!(!screen.contains("Something went wrong"), "{screen}");
     // A breakdown asked for while offline says why it is missing, and the counts stay.
     pane.on_action(Action::CycleBreakdown, &mut t.ctx());
-    pane.on_response(
-        Box::new(TallyAnswer {
+    pane.on_answer(
+        Answer::Tally(TallyAnswer {
             poll_id: YES_NO,
             by: Breakdown::AgeBand,
             result: Err(ClientError::Unreachable("connection refused".into())),
@@ -510,44 +504,19 @@ async fn offline_the_loaded_tally_stays_on_screen() {
 
 // Drawing.
 
-fn buffer_text(buffer: &Buffer) -> String {
-    let area = buffer.area;
-    let mut out = String::new();
-    for y in 0..area.height {
-        let mut line = String::new();
-        for x in 0..area.width {
-            line.push_str(buffer[(x, y)].symbol());
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
-
 fn draw(pane: &mut TalliesPane, lang: &str, width: u16, height: u16) -> Buffer {
-    let i18n = I18n::new(Locale::embedded(lang).unwrap());
-    let theme = Theme::embedded("dark").unwrap();
-    let keymap = Keymap::embedded_default();
-    let ui = Ui::new(
-        &i18n,
-        &theme,
-        &keymap,
-        LayoutOptions::new(BidiMode::App, Shaping::Off),
+    testing::draw_pane(
+        pane,
+        lang,
+        (width, height),
         now(),
         Role::Operator,
-    );
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal
-        .draw(|frame| {
-            let area = crate::app::pane_area(frame.area());
-            pane.draw(frame, area, &ui);
-        })
-        .unwrap();
-    terminal.backend().buffer().clone()
+        Area::PaneArea,
+    )
 }
 
 fn render(pane: &mut TalliesPane, lang: &str, width: u16, height: u16) -> String {
-    buffer_text(&draw(pane, lang, width, height))
+    screen_trimmed(&draw(pane, lang, width, height))
 }
 
 /// The open consultation's yes/no poll, loaded, online, with `by` shown.
@@ -583,7 +552,7 @@ fn bar_runs(buffer: &Buffer, y: u16) -> Vec<(u16, u16)> {
 
 /// The first row showing `needle` and a bar.
 fn bar_row_of(buffer: &Buffer, needle: &str) -> u16 {
-    let text = buffer_text(buffer);
+    let text = screen_trimmed(buffer);
     text.lines()
         .position(|l| l.contains(needle) && l.contains('█'))
         .unwrap_or_else(|| panic!("{needle:?} not on screen:\n{text}")) as u16
@@ -762,7 +731,7 @@ async fn a_persian_question_keeps_its_direction_in_the_english_interface() {
     let mut pane = TalliesPane::default();
     let mut consultations = list();
     consultations[1].polls[0].question_en.clear();
-    pane.on_response(Box::new(ListAnswer(Ok(consultations))), &mut t.ctx());
+    pane.on_answer(Answer::List(ListAnswer(Ok(consultations))), &mut t.ctx());
     pane.on_action(Action::NextItem, &mut t.ctx());
     let screen = render(&mut pane, "en", 160, 48);
     // «موافقید؟» — the question mark ends the Persian sentence, so it is drawn at its left.
@@ -800,7 +769,7 @@ async fn empty_and_loading_states() {
     let mut pane = TalliesPane::default();
     assert!(render(&mut pane, "en", 80, 24).contains("Loading"));
     let mut t = new_ctx("en");
-    pane.on_response(Box::new(ListAnswer(Ok(vec![]))), &mut t.ctx());
+    pane.on_answer(Answer::List(ListAnswer(Ok(vec![]))), &mut t.ctx());
     assert!(render(&mut pane, "en", 80, 24).contains("No consultation has polls yet"));
 }
 
@@ -918,18 +887,7 @@ async fn live_tallies_from_the_real_backend() {
     let mut pane = TalliesPane::default();
     pane.refresh(&mut t.ctx());
     // Answers until the poll's tally is in.
-    async fn pump(pane: &mut TalliesPane, t: &mut TestCtx, until: impl Fn(&TalliesPane) -> bool) {
-        while !until(pane) {
-            let event = tokio::time::timeout(std::time::Duration::from_secs(10), t.rx.recv())
-                .await
-                .expect("an answer within 10 s")
-                .unwrap();
-            if let crate::app::AppEvent::Response(r) = event {
-                pane.on_response(r.payload, &mut t.ctx());
-            }
-        }
-    }
-    pump(&mut pane, &mut t, |p| {
+    t.pump(&mut pane, "an answer", |p| {
         p.poll_data(poll.id).is_some_and(|d| d.detailed)
     })
     .await;
@@ -970,7 +928,7 @@ async fn live_tallies_from_the_real_backend() {
     pane.on_action(Action::CycleBreakdown, &mut t.ctx());
     pane.on_action(Action::CycleBreakdown, &mut t.ctx());
     assert_eq!(pane.breakdown(), Some(Breakdown::Province));
-    pump(&mut pane, &mut t, |p| {
+    t.pump(&mut pane, "an answer", |p| {
         p.poll_data(poll.id)
             .and_then(|d| d.groups.as_ref())
             .is_some_and(|(by, _)| *by == Breakdown::Province)
@@ -1006,7 +964,7 @@ async fn every_cell_of_a_breakdown_table_has_the_same_format() {
         let bars: Vec<usize> = ["Female", "Male", "Not stated"]
             .iter()
             .map(|bucket| {
-                let text = buffer_text(&buffer);
+                let text = screen_trimmed(&buffer);
                 let y = text
                     .lines()
                     .position(|l| l.contains(bucket) && l.contains('%'))
@@ -1018,10 +976,10 @@ async fn every_cell_of_a_breakdown_table_has_the_same_format() {
         assert!(
             bars == [0, 0, 0] || bars == [5, 5, 3],
             "{width}: {bars:?}\n{}",
-            buffer_text(&buffer)
+            screen_trimmed(&buffer)
         );
-        let with_counts = buffer_text(&buffer).contains("10 (25%)");
-        let with_percent_only = buffer_text(&buffer).contains(" 25%");
+        let with_counts = screen_trimmed(&buffer).contains("10 (25%)");
+        let with_percent_only = screen_trimmed(&buffer).contains(" 25%");
         assert!(with_counts != with_percent_only, "{width}");
     }
 }
