@@ -22,6 +22,7 @@ mod audit;
 mod certificates;
 mod comments;
 mod consultations;
+mod dialect;
 mod events;
 mod import;
 mod outbox;
@@ -41,6 +42,7 @@ pub use comments::{
     BulkTarget, CommentFilter, CommentStore, DecideOutcome, IdempotencyKey, NewCommentRecord,
 };
 pub use consultations::{ConsultationFilter, ConsultationStore};
+pub use dialect::{Dialect, SqlStore};
 pub use events::EventStore;
 pub use import::{
     Import, ImportIds, ImportStore, ImportedBallot, ImportedComment, ImportedConsultation,
@@ -51,13 +53,13 @@ pub use outbox::{DeliveryResult, DueMessage, OutboxFilter, OutboxStore};
 pub use participants::{ParticipantRecord, ParticipantStore};
 pub use polls::PollStore;
 pub(crate) use polls::{ballot_buckets, hour_start};
-pub use postgres::PgStore;
+pub use postgres::{PgDialect, PgStore};
 pub use proposals::{ProposalStore, SaveDecision};
 pub use reports::{
     CampaignRow, ParticipantCell, ReportStore, StoredReport, TagGroupRow, TurnoutRow,
 };
 pub use scores::{LeaderboardFilter, RebuildSummary, ScoreSnapshot, ScoreStore};
-pub use sqlite::SqliteStore;
+pub use sqlite::{SqliteDialect, SqliteStore};
 pub use staff::{StaffCredentials, StaffStore};
 pub use tags::TagStore;
 
@@ -80,6 +82,25 @@ pub trait Store:
 {
     /// Which database this is, for logs and `/health`.
     fn backend(&self) -> &'static str;
+}
+
+impl<D: Dialect> Store for SqlStore<D>
+where
+    for<'c> &'c mut <D::Db as sqlx::Database>::Connection: sqlx::Executor<'c, Database = D::Db>,
+    for<'r> &'r str: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
+    usize: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
+    for<'q> i64: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> Option<i64>: sqlx::Encode<'q, D::Db>,
+    for<'q> bool: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> String: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> Option<String>: sqlx::Encode<'q, D::Db>,
+    str: sqlx::Type<D::Db>,
+    for<'q> &'q str: sqlx::Encode<'q, D::Db>,
+    for<'q> Option<&'q str>: sqlx::Encode<'q, D::Db>,
+{
+    fn backend(&self) -> &'static str {
+        D::BACKEND
+    }
 }
 
 /// Open the database a URL names (`sqlite://path` or `postgres://…`) and run its migrations.

@@ -6,6 +6,7 @@ use mosharekat_api::{
     AgeBand, Category, Channel, Gender, Language, NewParticipant, ParticipantSummary, Province,
 };
 
+use super::dialect::{Dialect, SqlStore};
 use super::{StoreResult, decode};
 
 /// A participant as the server keeps them (the handle stays server-side: only delivery uses it).
@@ -67,13 +68,7 @@ pub(crate) struct ParticipantRow {
     pub created_at: i64,
 }
 
-macro_rules! participant_columns {
-    () => {
-        "id, display_name, category, birth_year, gender, province, channel, handle, name_public, language, created_at"
-    };
-}
-pub(crate) use participant_columns;
-
+pub(crate) const PARTICIPANT_COLUMNS: &str = "id, display_name, category, birth_year, gender, province, channel, handle, name_public, language, created_at";
 impl ParticipantRow {
     pub(crate) fn into_record(self) -> StoreResult<ParticipantRecord> {
         Ok(ParticipantRecord {
@@ -100,68 +95,86 @@ impl ParticipantRow {
         })
     }
 }
+#[async_trait::async_trait]
+impl<D: Dialect> crate::store::ParticipantStore for SqlStore<D>
+where
+    for<'c> &'c mut <D::Db as sqlx::Database>::Connection: sqlx::Executor<'c, Database = D::Db>,
+    for<'r> &'r str: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
+    usize: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
+    for<'q> i64: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> Option<i64>: sqlx::Encode<'q, D::Db>,
+    for<'q> bool: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> String: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> Option<String>: sqlx::Encode<'q, D::Db>,
+    str: sqlx::Type<D::Db>,
+    for<'q> &'q str: sqlx::Encode<'q, D::Db>,
+    for<'q> Option<&'q str>: sqlx::Encode<'q, D::Db>,
+{
+    async fn create_participant(
+        &self,
+        new: &mosharekat_api::NewParticipant,
+        token_hash: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> crate::store::StoreResult<i64> {
+        let mut tx = self.begin_write().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO participants (display_name, category, birth_year, gender, province, channel, handle,
+                consent, name_public, language, token_hash, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+        )
+        .bind(new.display_name.trim())
+        .bind(new.category.as_str())
+        .bind(new.birth_year.map(i64::from))
+        .bind(new.gender.map(|g| g.as_str()))
+        .bind(new.province.map(|p| p.code()))
+        .bind(new.channel.map(|c| c.as_str()))
+        .bind(new.handle.as_deref().map(str::trim))
+        .bind(new.consent)
+        .bind(new.name_public)
+        .bind(new.language.as_str())
+        .bind(token_hash)
+        .bind(crate::store::ms(now))
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
 
-macro_rules! impl_participant_store {
-    ($store:ty) => {
-        #[async_trait::async_trait]
-        impl $crate::store::ParticipantStore for $store {
-            async fn create_participant(
-                &self,
-                new: &mosharekat_api::NewParticipant,
-                token_hash: &str,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::store::StoreResult<i64> {
-                let mut tx = self.begin_write().await?;
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO participants (display_name, category, birth_year, gender, province, channel, handle,
-                        consent, name_public, language, token_hash, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
-                )
-                .bind(new.display_name.trim())
-                .bind(new.category.as_str())
-                .bind(new.birth_year.map(i64::from))
-                .bind(new.gender.map(|g| g.as_str()))
-                .bind(new.province.map(|p| p.code()))
-                .bind(new.channel.map(|c| c.as_str()))
-                .bind(new.handle.as_deref().map(str::trim))
-                .bind(new.consent)
-                .bind(new.name_public)
-                .bind(new.language.as_str())
-                .bind(token_hash)
-                .bind($crate::store::ms(now))
-                .fetch_one(&mut *tx)
-                .await?;
-                tx.commit().await?;
-                Ok(id)
-            }
-
-            async fn participant_by_token(
-                &self,
-                token_hash: &str,
-            ) -> $crate::store::StoreResult<Option<$crate::store::ParticipantRecord>> {
-                let row: Option<$crate::store::participants::ParticipantRow> = sqlx::query_as(concat!(
+    async fn participant_by_token(
+        &self,
+        token_hash: &str,
+    ) -> crate::store::StoreResult<Option<crate::store::ParticipantRecord>> {
+        let row: Option<crate::store::participants::ParticipantRow> =
+            sqlx::query_as(sqlx::AssertSqlSafe(
+                [
                     "SELECT ",
-                    $crate::store::participants::participant_columns!(),
-                    " FROM participants WHERE token_hash = $1"
-                ))
-                .bind(token_hash)
-                .fetch_optional(self.reader())
-                .await?;
-                row.map(|r| r.into_record()).transpose()
-            }
+                    crate::store::participants::PARTICIPANT_COLUMNS,
+                    " FROM participants WHERE token_hash = $1",
+                ]
+                .concat(),
+            ))
+            .bind(token_hash)
+            .fetch_optional(self.reader())
+            .await?;
+        row.map(|r| r.into_record()).transpose()
+    }
 
-            async fn get_participant(&self, id: i64) -> $crate::store::StoreResult<Option<$crate::store::ParticipantRecord>> {
-                let row: Option<$crate::store::participants::ParticipantRow> = sqlx::query_as(concat!(
+    async fn get_participant(
+        &self,
+        id: i64,
+    ) -> crate::store::StoreResult<Option<crate::store::ParticipantRecord>> {
+        let row: Option<crate::store::participants::ParticipantRow> =
+            sqlx::query_as(sqlx::AssertSqlSafe(
+                [
                     "SELECT ",
-                    $crate::store::participants::participant_columns!(),
-                    " FROM participants WHERE id = $1"
-                ))
-                .bind(id)
-                .fetch_optional(self.reader())
-                .await?;
-                row.map(|r| r.into_record()).transpose()
-            }
-        }
-    };
+                    crate::store::participants::PARTICIPANT_COLUMNS,
+                    " FROM participants WHERE id = $1",
+                ]
+                .concat(),
+            ))
+            .bind(id)
+            .fetch_optional(self.reader())
+            .await?;
+        row.map(|r| r.into_record()).transpose()
+    }
 }
-pub(crate) use impl_participant_store;
