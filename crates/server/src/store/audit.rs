@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use mosharekat_api::AuditEntry;
 
-use super::dialect::{Dialect, SqlStore};
+use super::dialect::{Connection, Dialect, Row, SqlStore};
 use super::{Actor, StoreResult};
 
 /// Advisory-lock key that keeps audit appends in commit order (PostgreSQL).
@@ -95,9 +95,9 @@ impl AuditRow {
 }
 impl<D: Dialect> SqlStore<D>
 where
-    for<'c> &'c mut <D::Db as sqlx::Database>::Connection: sqlx::Executor<'c, Database = D::Db>,
-    for<'r> &'r str: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
-    usize: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
+    for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
+    for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
+    usize: sqlx::ColumnIndex<Row<D>>,
     for<'q> i64: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
     for<'q> Option<i64>: sqlx::Encode<'q, D::Db>,
     for<'q> bool: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
@@ -111,10 +111,10 @@ where
     pub(crate) async fn append_audit(
         &self,
         tx: &mut sqlx::Transaction<'static, D::Db>,
-        record: &crate::store::AuditRecord,
+        record: &super::AuditRecord,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::store::StoreResult<()> {
-        D::lock_sequence(tx, crate::store::audit::AUDIT_SEQUENCE).await?;
+    ) -> super::StoreResult<()> {
+        D::lock_sequence(tx, AUDIT_SEQUENCE).await?;
         let prev: Option<String> =
             sqlx::query_scalar("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
                 .fetch_optional(&mut **tx)
@@ -122,7 +122,7 @@ where
         let prev = prev.unwrap_or_else(|| crate::audit_chain::GENESIS_HASH.to_owned());
         let before = record.before.as_ref().map(|v| v.to_string());
         let after = record.after.as_ref().map(|v| v.to_string());
-        let at = crate::store::ms(now);
+        let at = super::ms(now);
         let hash = crate::audit_chain::entry_hash(
             &prev,
             at,
@@ -151,11 +151,11 @@ where
 }
 
 #[async_trait::async_trait]
-impl<D: Dialect> crate::store::AuditStore for SqlStore<D>
+impl<D: Dialect> super::AuditStore for SqlStore<D>
 where
-    for<'c> &'c mut <D::Db as sqlx::Database>::Connection: sqlx::Executor<'c, Database = D::Db>,
-    for<'r> &'r str: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
-    usize: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
+    for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
+    for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
+    usize: sqlx::ColumnIndex<Row<D>>,
     for<'q> i64: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
     for<'q> Option<i64>: sqlx::Encode<'q, D::Db>,
     for<'q> bool: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
@@ -169,8 +169,8 @@ where
         &self,
         after: i64,
         limit: u32,
-    ) -> crate::store::StoreResult<Vec<crate::store::audit::StoredAuditEntry>> {
-        let rows: Vec<crate::store::audit::AuditRow> = sqlx::query_as(
+    ) -> super::StoreResult<Vec<StoredAuditEntry>> {
+        let rows: Vec<AuditRow> = sqlx::query_as(
             "SELECT id, at, actor, action, target, before_json, after_json, prev_hash, hash
              FROM audit_log WHERE id > $1 ORDER BY id LIMIT $2",
         )

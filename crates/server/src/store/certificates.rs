@@ -9,7 +9,7 @@ use mosharekat_api::{
     ProposeResponse, PublicCertificate,
 };
 
-use super::dialect::{Dialect, RowsAffected as _, SqlStore};
+use super::dialect::{Connection, Dialect, Row, RowsAffected as _, SqlStore};
 use super::{Actor, StoreResult, decode, from_ms};
 use crate::incentives::Signer;
 
@@ -210,9 +210,9 @@ pub(crate) fn new_code() -> String {
 }
 impl<D: Dialect> SqlStore<D>
 where
-    for<'c> &'c mut <D::Db as sqlx::Database>::Connection: sqlx::Executor<'c, Database = D::Db>,
-    for<'r> &'r str: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
-    usize: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
+    for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
+    for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
+    usize: sqlx::ColumnIndex<Row<D>>,
     for<'q> i64: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
     for<'q> Option<i64>: sqlx::Encode<'q, D::Db>,
     for<'q> bool: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
@@ -226,13 +226,9 @@ where
         &self,
         tx: &mut sqlx::Transaction<'static, D::Db>,
         id: i64,
-    ) -> crate::store::StoreResult<Option<crate::store::certificates::CertificateRow>> {
+    ) -> super::StoreResult<Option<CertificateRow>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(
-            [
-                crate::store::certificates::CERTIFICATE_SELECT,
-                "WHERE c.id = $1",
-            ]
-            .concat(),
+            [CERTIFICATE_SELECT, "WHERE c.id = $1"].concat(),
         ))
         .bind(id)
         .fetch_optional(&mut **tx)
@@ -244,15 +240,15 @@ where
         &self,
         tx: &mut sqlx::Transaction<'static, D::Db>,
         id: i64,
-    ) -> crate::store::StoreResult<mosharekat_api::CertificateStatus> {
+    ) -> super::StoreResult<mosharekat_api::CertificateStatus> {
         let status: Option<String> = sqlx::query_scalar(
             "UPDATE certificates SET status = status WHERE id = $1 RETURNING status",
         )
         .bind(id)
         .fetch_optional(&mut **tx)
         .await?;
-        let status = status.ok_or_else(|| crate::store::StoreError::not_found("certificate"))?;
-        crate::store::decode(
+        let status = status.ok_or_else(|| super::StoreError::not_found("certificate"))?;
+        super::decode(
             &status,
             "certificates.status",
             mosharekat_api::CertificateStatus::from_code,
@@ -263,15 +259,15 @@ where
     async fn propose_in(
         &self,
         consultation_id: i64,
-        actor: &crate::store::Actor,
+        actor: &super::Actor,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::store::StoreResult<Vec<i64>> {
-        use crate::store::ms;
+    ) -> super::StoreResult<Vec<i64>> {
+        use super::ms;
         let mut tx = self.begin_write().await?;
-        let rows: Vec<crate::store::scores::ContributionRow> =
+        let rows: Vec<super::scores::ContributionRow> =
             sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT {} FROM score_contributions WHERE consultation_id = $1",
-                crate::store::scores::CONTRIBUTION_COLUMNS
+                super::scores::CONTRIBUTION_COLUMNS
             )))
             .bind(consultation_id)
             .fetch_all(&mut *tx)
@@ -280,7 +276,7 @@ where
             .into_iter()
             .map(|r| r.into_api())
             .collect::<Result<_, _>>()?;
-        let top = crate::store::ScoreStore::scoring_rules(self)
+        let top = super::ScoreStore::scoring_rules(self)
             .recognition
             .distinction_top_places;
         let mut proposed = Vec::new();
@@ -324,7 +320,7 @@ where
         if actor.staff_id != 0 {
             self.append_audit(
                 &mut tx,
-                &crate::store::AuditRecord::new(
+                &super::AuditRecord::new(
                     actor,
                     "certificates.propose",
                     format!("consultation:{consultation_id}"),
@@ -352,11 +348,11 @@ where
 }
 
 #[async_trait::async_trait]
-impl<D: Dialect> crate::store::CertificateStore for SqlStore<D>
+impl<D: Dialect> super::CertificateStore for SqlStore<D>
 where
-    for<'c> &'c mut <D::Db as sqlx::Database>::Connection: sqlx::Executor<'c, Database = D::Db>,
-    for<'r> &'r str: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
-    usize: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
+    for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
+    for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
+    usize: sqlx::ColumnIndex<Row<D>>,
     for<'q> i64: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
     for<'q> Option<i64>: sqlx::Encode<'q, D::Db>,
     for<'q> bool: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
@@ -369,14 +365,14 @@ where
     async fn propose_certificates(
         &self,
         consultation_id: Option<i64>,
-        actor: &crate::store::Actor,
+        actor: &super::Actor,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::store::StoreResult<mosharekat_api::ProposeResponse> {
-        use crate::store::StoreError;
+    ) -> super::StoreResult<mosharekat_api::ProposeResponse> {
+        use super::StoreError;
         use mosharekat_api::{ConsultationStatus, ErrorCode};
         let consultations: Vec<i64> = match consultation_id {
             Some(id) => {
-                let c = crate::store::ConsultationStore::get_consultation(self, id, now)
+                let c = super::ConsultationStore::get_consultation(self, id, now)
                     .await?
                     .ok_or_else(|| StoreError::not_found("consultation"))?;
                 if c.status != ConsultationStatus::Closed {
@@ -392,7 +388,7 @@ where
                     "SELECT id FROM consultations WHERE published_at IS NOT NULL
                     AND (closed_early_at IS NOT NULL OR closes_at <= $1) ORDER BY id",
                 )
-                .bind(crate::store::ms(now))
+                .bind(super::ms(now))
                 .fetch_all(self.reader())
                 .await?
             }
@@ -409,14 +405,14 @@ where
 
     async fn propose_due_certificates(
         &self,
-        actor: &crate::store::Actor,
+        actor: &super::Actor,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::store::StoreResult<Vec<i64>> {
+    ) -> super::StoreResult<Vec<i64>> {
         let due: Vec<i64> = sqlx::query_scalar(
             "SELECT id FROM consultations WHERE published_at IS NOT NULL AND certificates_proposed_at IS NULL
                 AND (closed_early_at IS NOT NULL OR closes_at <= $1) ORDER BY id",
         )
-        .bind(crate::store::ms(now))
+        .bind(super::ms(now))
         .fetch_all(self.reader())
         .await?;
         for id in &due {
@@ -427,15 +423,10 @@ where
 
     async fn list_certificates(
         &self,
-        filter: &crate::store::CertificateFilter,
-    ) -> crate::store::StoreResult<Vec<mosharekat_api::Certificate>> {
-        let mut q = sqlx::QueryBuilder::<D::Db>::new(
-            [
-                crate::store::certificates::CERTIFICATE_SELECT,
-                "WHERE c.id > ",
-            ]
-            .concat(),
-        );
+        filter: &super::CertificateFilter,
+    ) -> super::StoreResult<Vec<mosharekat_api::Certificate>> {
+        let mut q =
+            sqlx::QueryBuilder::<D::Db>::new([CERTIFICATE_SELECT, "WHERE c.id > "].concat());
         q.push_bind(filter.after.unwrap_or(0));
         if let Some(s) = filter.status {
             q.push(" AND c.status = ").push_bind(s.as_str());
@@ -448,7 +439,7 @@ where
         }
         q.push(" ORDER BY c.id LIMIT ")
             .push_bind(i64::from(filter.limit));
-        let rows: Vec<crate::store::certificates::CertificateRow> = q
+        let rows: Vec<CertificateRow> = q
             .build_query_as()
             .persistent(false)
             .fetch_all(self.reader())
@@ -459,18 +450,13 @@ where
     async fn get_certificate(
         &self,
         id: i64,
-    ) -> crate::store::StoreResult<Option<mosharekat_api::Certificate>> {
-        let row: Option<crate::store::certificates::CertificateRow> =
-            sqlx::query_as(sqlx::AssertSqlSafe(
-                [
-                    crate::store::certificates::CERTIFICATE_SELECT,
-                    "WHERE c.id = $1",
-                ]
-                .concat(),
-            ))
-            .bind(id)
-            .fetch_optional(self.reader())
-            .await?;
+    ) -> super::StoreResult<Option<mosharekat_api::Certificate>> {
+        let row: Option<CertificateRow> = sqlx::query_as(sqlx::AssertSqlSafe(
+            [CERTIFICATE_SELECT, "WHERE c.id = $1"].concat(),
+        ))
+        .bind(id)
+        .fetch_optional(self.reader())
+        .await?;
         row.map(|r| r.into_api()).transpose()
     }
 
@@ -478,10 +464,10 @@ where
         &self,
         id: i64,
         signer: &crate::incentives::Signer,
-        actor: &crate::store::Actor,
+        actor: &super::Actor,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::store::StoreResult<mosharekat_api::Certificate> {
-        use crate::store::{StoreError, ms};
+    ) -> super::StoreResult<mosharekat_api::Certificate> {
+        use super::{StoreError, ms};
         use mosharekat_api::{CertificateStatus, ErrorCode, Language};
         let mut tx = self.begin_write().await?;
         let status = self.lock_certificate(&mut tx, id).await?;
@@ -499,7 +485,7 @@ where
             .await?
             .ok_or_else(|| StoreError::not_found("certificate"))?;
         let before = row.into_api()?;
-        let code = crate::store::certificates::new_code();
+        let code = new_code();
         let facts = crate::incentives::credential::CredentialFacts {
             code: code.clone(),
             kind: before.kind,
@@ -509,7 +495,7 @@ where
             consultation_id: before.consultation_id,
             consultation_title_fa: before.consultation_title_fa.clone(),
             consultation_title_en: before.consultation_title_en.clone(),
-            evidence: crate::store::certificates::evidence_lines(&before.evidence, before.language),
+            evidence: evidence_lines(&before.evidence, before.language),
         };
         let credential = signer.issue(&facts, now);
         let issued_at = credential.valid_from;
@@ -558,7 +544,7 @@ where
         .rows_affected();
         self.append_audit(
             &mut tx,
-            &crate::store::AuditRecord::new(actor, "certificate.approve", format!("certificate:{id}"))
+            &super::AuditRecord::new(actor, "certificate.approve", format!("certificate:{id}"))
                 .before(serde_json::json!({"status": "proposed"}))
                 .after(serde_json::json!({"status": "approved", "code": code, "kind": before.kind,
                     "participant_id": before.participant_id, "consultation_id": before.consultation_id,
@@ -591,9 +577,9 @@ where
         &self,
         id: i64,
         reason: &str,
-        actor: &crate::store::Actor,
+        actor: &super::Actor,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::store::StoreResult<mosharekat_api::Certificate> {
+    ) -> super::StoreResult<mosharekat_api::Certificate> {
         self.end_certificate(
             id,
             reason,
@@ -609,9 +595,9 @@ where
         &self,
         id: i64,
         reason: &str,
-        actor: &crate::store::Actor,
+        actor: &super::Actor,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::store::StoreResult<mosharekat_api::Certificate> {
+    ) -> super::StoreResult<mosharekat_api::Certificate> {
         self.end_certificate(
             id,
             reason,
@@ -626,18 +612,17 @@ where
     async fn public_certificate(
         &self,
         code: &str,
-    ) -> crate::store::StoreResult<Option<mosharekat_api::PublicCertificate>> {
-        let row: Option<crate::store::certificates::CertificateRow> =
-            sqlx::query_as(sqlx::AssertSqlSafe(
-                [
-                    crate::store::certificates::CERTIFICATE_SELECT,
-                    "WHERE c.code = $1 AND c.status IN ('approved', 'revoked')",
-                ]
-                .concat(),
-            ))
-            .bind(code)
-            .fetch_optional(self.reader())
-            .await?;
+    ) -> super::StoreResult<Option<mosharekat_api::PublicCertificate>> {
+        let row: Option<CertificateRow> = sqlx::query_as(sqlx::AssertSqlSafe(
+            [
+                CERTIFICATE_SELECT,
+                "WHERE c.code = $1 AND c.status IN ('approved', 'revoked')",
+            ]
+            .concat(),
+        ))
+        .bind(code)
+        .fetch_optional(self.reader())
+        .await?;
         match row {
             Some(r) => r.into_public(),
             None => Ok(None),
@@ -647,9 +632,9 @@ where
 
 impl<D: Dialect> SqlStore<D>
 where
-    for<'c> &'c mut <D::Db as sqlx::Database>::Connection: sqlx::Executor<'c, Database = D::Db>,
-    for<'r> &'r str: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
-    usize: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
+    for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
+    for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
+    usize: sqlx::ColumnIndex<Row<D>>,
     for<'q> i64: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
     for<'q> Option<i64>: sqlx::Encode<'q, D::Db>,
     for<'q> bool: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
@@ -664,12 +649,12 @@ where
         &self,
         id: i64,
         reason: &str,
-        actor: &crate::store::Actor,
+        actor: &super::Actor,
         now: chrono::DateTime<chrono::Utc>,
         from: mosharekat_api::CertificateStatus,
         to: mosharekat_api::CertificateStatus,
-    ) -> crate::store::StoreResult<mosharekat_api::Certificate> {
-        use crate::store::{StoreError, ms};
+    ) -> super::StoreResult<mosharekat_api::Certificate> {
+        use super::{StoreError, ms};
         use mosharekat_api::{CertificateStatus, ErrorCode};
         let mut tx = self.begin_write().await?;
         let status = self.lock_certificate(&mut tx, id).await?;
@@ -712,7 +697,7 @@ where
         };
         self.append_audit(
             &mut tx,
-            &crate::store::AuditRecord::new(actor, action, format!("certificate:{id}"))
+            &super::AuditRecord::new(actor, action, format!("certificate:{id}"))
                 .before(serde_json::json!({"status": from}))
                 .after(serde_json::json!({"status": to, "reason": reason.trim()})),
             now,

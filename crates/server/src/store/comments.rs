@@ -8,7 +8,7 @@ use mosharekat_api::{
     Gender, ModerationAction, ParticipantSummary, Province, ThreadComment,
 };
 
-use super::dialect::{Dialect, RowsAffected as _, SqlStore};
+use super::dialect::{Connection, Dialect, Row, RowsAffected as _, SqlStore};
 use super::{Actor, StoreResult, decode, from_ms};
 
 /// A comment to store; the caller has validated the body and computed its normalised-text hash.
@@ -235,9 +235,9 @@ pub(crate) fn decision_refusal(
 }
 impl<D: Dialect> SqlStore<D>
 where
-    for<'c> &'c mut <D::Db as sqlx::Database>::Connection: sqlx::Executor<'c, Database = D::Db>,
-    for<'r> &'r str: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
-    usize: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
+    for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
+    for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
+    usize: sqlx::ColumnIndex<Row<D>>,
     for<'q> i64: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
     for<'q> Option<i64>: sqlx::Encode<'q, D::Db>,
     for<'q> bool: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
@@ -252,9 +252,9 @@ where
         tx: &mut sqlx::Transaction<'static, D::Db>,
         id: i64,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::store::StoreResult<mosharekat_api::Comment> {
-        let row: crate::store::comments::CommentRow = sqlx::query_as(sqlx::AssertSqlSafe(
-            [crate::store::comments::COMMENT_SELECT, "WHERE c.id = $1"].concat(),
+    ) -> super::StoreResult<mosharekat_api::Comment> {
+        let row: CommentRow = sqlx::query_as(sqlx::AssertSqlSafe(
+            [COMMENT_SELECT, "WHERE c.id = $1"].concat(),
         ))
         .bind(id)
         .fetch_one(&mut **tx)
@@ -267,10 +267,10 @@ where
     async fn reserve_idempotency_key(
         &self,
         tx: &mut sqlx::Transaction<'static, D::Db>,
-        actor: &crate::store::Actor,
-        key: Option<&crate::store::comments::IdempotencyKey>,
+        actor: &super::Actor,
+        key: Option<&IdempotencyKey>,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::store::StoreResult<Option<String>> {
+    ) -> super::StoreResult<Option<String>> {
         let Some(key) = key else { return Ok(None) };
         // Insert first: a concurrent request with the same key waits here until we commit.
         let mine: Option<i64> = sqlx::query_scalar(
@@ -280,7 +280,7 @@ where
         .bind(actor.staff_id)
         .bind(&key.key)
         .bind(&key.request_hash)
-        .bind(crate::store::ms(now))
+        .bind(super::ms(now))
         .fetch_optional(&mut **tx)
         .await?;
         if mine.is_some() {
@@ -294,7 +294,7 @@ where
         .fetch_one(&mut **tx)
         .await?;
         if hash != key.request_hash {
-            return Err(crate::store::StoreError::refused(
+            return Err(super::StoreError::refused(
                 mosharekat_api::ErrorCode::IdempotencyKeyReused,
                 "this Idempotency-Key was used with a different request",
             ));
@@ -305,10 +305,10 @@ where
     async fn store_idempotent_response(
         &self,
         tx: &mut sqlx::Transaction<'static, D::Db>,
-        actor: &crate::store::Actor,
-        key: Option<&crate::store::comments::IdempotencyKey>,
+        actor: &super::Actor,
+        key: Option<&IdempotencyKey>,
         response: &str,
-    ) -> crate::store::StoreResult<()> {
+    ) -> super::StoreResult<()> {
         if let Some(key) = key {
             sqlx::query(
                 "UPDATE idempotency_keys SET response = $3 WHERE staff_id = $1 AND key = $2",
@@ -326,12 +326,12 @@ where
     async fn apply_decision(
         &self,
         tx: &mut sqlx::Transaction<'static, D::Db>,
-        state: &crate::store::comments::ClaimState,
-        actor: &crate::store::Actor,
+        state: &ClaimState,
+        actor: &super::Actor,
         request: &mosharekat_api::DecisionRequest,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::store::StoreResult<mosharekat_api::CommentStatus> {
-        use crate::store::ms;
+    ) -> super::StoreResult<mosharekat_api::CommentStatus> {
+        use super::ms;
         let status = request.action.resulting_status();
         let tags = serde_json::to_string(&request.tags)?;
         sqlx::query(
@@ -372,7 +372,7 @@ where
         &self,
         tx: &mut sqlx::Transaction<'static, D::Db>,
         id: i64,
-    ) -> crate::store::StoreResult<Option<crate::store::comments::ClaimState>> {
+    ) -> super::StoreResult<Option<ClaimState>> {
         Ok(sqlx::query_as(
             "SELECT id, consultation_id, status, claimed_by, claim_token, lease_expires_at FROM comments WHERE id = $1",
         )
@@ -383,11 +383,11 @@ where
 }
 
 #[async_trait::async_trait]
-impl<D: Dialect> crate::store::CommentStore for SqlStore<D>
+impl<D: Dialect> super::CommentStore for SqlStore<D>
 where
-    for<'c> &'c mut <D::Db as sqlx::Database>::Connection: sqlx::Executor<'c, Database = D::Db>,
-    for<'r> &'r str: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
-    usize: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
+    for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
+    for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
+    usize: sqlx::ColumnIndex<Row<D>>,
     for<'q> i64: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
     for<'q> Option<i64>: sqlx::Encode<'q, D::Db>,
     for<'q> bool: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
@@ -399,10 +399,10 @@ where
 {
     async fn add_comment(
         &self,
-        new: &crate::store::NewCommentRecord,
+        new: &super::NewCommentRecord,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::store::StoreResult<mosharekat_api::CommentAccepted> {
-        use crate::store::{StoreError, ms};
+    ) -> super::StoreResult<mosharekat_api::CommentAccepted> {
+        use super::{StoreError, ms};
         use mosharekat_api::{CommentStatus, ConsultationStatus, ErrorCode};
         let mut tx = self.begin_write().await?;
         let consultation = self
@@ -484,9 +484,9 @@ where
         &self,
         id: i64,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::store::StoreResult<Option<mosharekat_api::Comment>> {
-        let row: Option<crate::store::comments::CommentRow> = sqlx::query_as(sqlx::AssertSqlSafe(
-            [crate::store::comments::COMMENT_SELECT, "WHERE c.id = $1"].concat(),
+    ) -> super::StoreResult<Option<mosharekat_api::Comment>> {
+        let row: Option<CommentRow> = sqlx::query_as(sqlx::AssertSqlSafe(
+            [COMMENT_SELECT, "WHERE c.id = $1"].concat(),
         ))
         .bind(id)
         .fetch_optional(self.reader())
@@ -496,12 +496,12 @@ where
 
     async fn list_comments(
         &self,
-        filter: &crate::store::CommentFilter,
+        filter: &super::CommentFilter,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::store::StoreResult<Vec<mosharekat_api::Comment>> {
-        let rows: Vec<crate::store::comments::CommentRow> = sqlx::query_as(sqlx::AssertSqlSafe(
+    ) -> super::StoreResult<Vec<mosharekat_api::Comment>> {
+        let rows: Vec<CommentRow> = sqlx::query_as(sqlx::AssertSqlSafe(
             [
-                crate::store::comments::COMMENT_SELECT,
+                COMMENT_SELECT,
                 "WHERE c.id > $1
                AND (CAST($2 AS BIGINT) IS NULL OR c.consultation_id = $2)
                AND (CAST($3 AS TEXT) IS NULL OR c.status = $3)
@@ -522,10 +522,7 @@ where
         rows.into_iter().map(|r| r.into_api(now)).collect()
     }
 
-    async fn thread(
-        &self,
-        id: i64,
-    ) -> crate::store::StoreResult<Vec<mosharekat_api::ThreadComment>> {
+    async fn thread(&self, id: i64) -> super::StoreResult<Vec<mosharekat_api::ThreadComment>> {
         // Threads are shallow in practice; cap the walk so a bad parent chain cannot loop.
         const MAX_DEPTH: usize = 16;
         let mut ancestors = Vec::new();
@@ -553,12 +550,12 @@ where
                 id,
                 display_name,
                 body,
-                status: crate::store::decode(
+                status: super::decode(
                     &status,
                     "comments.status",
                     mosharekat_api::CommentStatus::from_code,
                 )?,
-                created_at: crate::store::from_ms(created_at),
+                created_at: super::from_ms(created_at),
             });
             next = parent_id;
         }
@@ -568,13 +565,13 @@ where
 
     async fn claim(
         &self,
-        actor: &crate::store::Actor,
+        actor: &super::Actor,
         consultation_id: Option<i64>,
         limit: u32,
         now: chrono::DateTime<chrono::Utc>,
         lease_until: chrono::DateTime<chrono::Utc>,
-    ) -> crate::store::StoreResult<Vec<mosharekat_api::ClaimedComment>> {
-        use crate::store::ms;
+    ) -> super::StoreResult<Vec<mosharekat_api::ClaimedComment>> {
+        use super::ms;
         let batch = crate::auth::random_token();
         let mut tx = self.begin_write().await?;
         let mut ids: Vec<i64> = sqlx::query_scalar(D::CLAIM_SQL)
@@ -593,15 +590,14 @@ where
         }
         // The whole batch in one query, the titles once per consultation, threads only for
         // replies: a claim of 25 costs a few queries, not fifty.
-        let mut query = sqlx::QueryBuilder::<D::Db>::new(
-            [crate::store::comments::COMMENT_SELECT, "WHERE c.id IN ("].concat(),
-        );
+        let mut query =
+            sqlx::QueryBuilder::<D::Db>::new([COMMENT_SELECT, "WHERE c.id IN ("].concat());
         let mut list = query.separated(", ");
         for id in &ids {
             list.push_bind(*id);
         }
         list.push_unseparated(") ORDER BY c.id");
-        let rows: Vec<crate::store::comments::CommentRow> = query
+        let rows: Vec<CommentRow> = query
             .build_query_as()
             .persistent(false)
             .fetch_all(self.reader())
@@ -645,10 +641,10 @@ where
 
     async fn renew_claims(
         &self,
-        actor: &crate::store::Actor,
+        actor: &super::Actor,
         claim_tokens: &[String],
         lease_until: chrono::DateTime<chrono::Utc>,
-    ) -> crate::store::StoreResult<u64> {
+    ) -> super::StoreResult<u64> {
         let mut tx = self.begin_write().await?;
         let mut renewed = 0;
         for token in claim_tokens {
@@ -658,7 +654,7 @@ where
             )
             .bind(token)
             .bind(actor.staff_id)
-            .bind(crate::store::ms(lease_until))
+            .bind(super::ms(lease_until))
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -669,10 +665,10 @@ where
 
     async fn release_claims(
         &self,
-        actor: &crate::store::Actor,
+        actor: &super::Actor,
         claim_tokens: &[String],
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::store::StoreResult<Vec<i64>> {
+    ) -> super::StoreResult<Vec<i64>> {
         const RELEASE: &str = "UPDATE comments SET claimed_by = NULL, claim_token = NULL, lease_expires_at = NULL
              WHERE claimed_by = $1 AND status = 'pending' AND (CAST($2 AS TEXT) IS NULL OR claim_token = $2)
              RETURNING id";
@@ -713,12 +709,12 @@ where
     async fn decide(
         &self,
         comment_id: i64,
-        actor: &crate::store::Actor,
+        actor: &super::Actor,
         request: &mosharekat_api::DecisionRequest,
-        idempotency: Option<&crate::store::comments::IdempotencyKey>,
+        idempotency: Option<&IdempotencyKey>,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::store::StoreResult<crate::store::DecideOutcome<mosharekat_api::Comment>> {
-        use crate::store::{DecideOutcome, StoreError};
+    ) -> super::StoreResult<super::DecideOutcome<mosharekat_api::Comment>> {
+        use super::{DecideOutcome, StoreError};
         use mosharekat_api::ErrorCode;
         let mut tx = self.begin_write().await?;
         // The score lock first, before any row or sequence lock (see `lock_scores`).
@@ -733,12 +729,9 @@ where
             .claim_state(&mut tx, comment_id)
             .await?
             .ok_or_else(|| StoreError::not_found("comment"))?;
-        if let Some((_, message)) = crate::store::comments::decision_refusal(
-            &state,
-            actor,
-            request.claim_token.as_deref(),
-            now,
-        ) {
+        if let Some((_, message)) =
+            decision_refusal(&state, actor, request.claim_token.as_deref(), now)
+        {
             return Err(StoreError::refused(ErrorCode::ClaimInvalid, message));
         }
         self.check_concern_tags(&mut tx, state.consultation_id, &request.tags)
@@ -749,16 +742,12 @@ where
             .await?;
         self.append_audit(
             &mut tx,
-            &crate::store::AuditRecord::new(
-                actor,
-                "comment.decide",
-                format!("comment:{comment_id}"),
-            )
-            .before(serde_json::json!({"status": before}))
-            .after(
-                serde_json::json!({"status": status, "reason_code": request.reason_code,
+            &super::AuditRecord::new(actor, "comment.decide", format!("comment:{comment_id}"))
+                .before(serde_json::json!({"status": before}))
+                .after(
+                    serde_json::json!({"status": status, "reason_code": request.reason_code,
                     "tags": request.tags}),
-            ),
+                ),
             now,
         )
         .await?;
@@ -786,16 +775,15 @@ where
 
     async fn bulk_decide(
         &self,
-        target: &crate::store::comments::BulkTarget,
-        actor: &crate::store::Actor,
+        target: &BulkTarget,
+        actor: &super::Actor,
         request: &mosharekat_api::DecisionRequest,
-        idempotency: Option<&crate::store::comments::IdempotencyKey>,
+        idempotency: Option<&IdempotencyKey>,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::store::StoreResult<
-        crate::store::DecideOutcome<mosharekat_api::comment::BulkDecisionResponse>,
-    > {
-        use crate::store::DecideOutcome;
-        use crate::store::comments::BulkTarget;
+    ) -> super::StoreResult<super::DecideOutcome<mosharekat_api::comment::BulkDecisionResponse>>
+    {
+        use super::DecideOutcome;
+        use BulkTarget;
         use mosharekat_api::CommentStatus;
         use mosharekat_api::comment::{BulkDecisionResponse, BulkSkip};
         let mut tx = self.begin_write().await?;
@@ -848,9 +836,8 @@ where
                 .claim_token
                 .clone()
                 .filter(|_| state.claimed_by == Some(actor.staff_id));
-            if let Some((code, _)) =
-                crate::store::comments::decision_refusal(&state, actor, own_token.as_deref(), now)
-                    .filter(|(code, _)| *code == "claimed_by_other")
+            if let Some((code, _)) = decision_refusal(&state, actor, own_token.as_deref(), now)
+                .filter(|(code, _)| *code == "claimed_by_other")
             {
                 response.skipped.push(BulkSkip {
                     id,
@@ -875,7 +862,7 @@ where
         };
         self.append_audit(
             &mut tx,
-            &crate::store::AuditRecord::new(actor, "comment.bulk_decide", target_name).after(
+            &super::AuditRecord::new(actor, "comment.bulk_decide", target_name).after(
                 serde_json::json!({
                 "action": request.action, "reason_code": request.reason_code,
                 "decided": response.decided, "skipped": response.skipped.len()}),

@@ -6,7 +6,7 @@ use mosharekat_api::{
     Consultation, ConsultationKind, ConsultationPatch, ConsultationStatus, NewConsultation,
 };
 
-use super::dialect::{Dialect, SqlStore};
+use super::dialect::{Connection, Dialect, Row, SqlStore};
 use super::{Actor, StoreResult, decode, from_ms};
 
 #[derive(Debug, Clone, Default)]
@@ -197,9 +197,9 @@ pub(crate) fn rule_refused(e: (mosharekat_api::ErrorCode, String)) -> super::Sto
 }
 impl<D: Dialect> SqlStore<D>
 where
-    for<'c> &'c mut <D::Db as sqlx::Database>::Connection: sqlx::Executor<'c, Database = D::Db>,
-    for<'r> &'r str: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
-    usize: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
+    for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
+    for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
+    usize: sqlx::ColumnIndex<Row<D>>,
     for<'q> i64: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
     for<'q> Option<i64>: sqlx::Encode<'q, D::Db>,
     for<'q> bool: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
@@ -213,39 +213,38 @@ where
         &self,
         tx: &mut sqlx::Transaction<'static, D::Db>,
         id: i64,
-    ) -> crate::store::StoreResult<crate::store::consultations::ConsultationRow> {
-        let row: Option<crate::store::consultations::ConsultationRow> =
-            sqlx::query_as(sqlx::AssertSqlSafe(
-                [
-                    "SELECT ",
-                    crate::store::consultations::CONSULTATION_COLUMNS,
-                    " FROM consultations WHERE id = $1",
-                ]
-                .concat(),
-            ))
-            .bind(id)
-            .fetch_optional(&mut **tx)
-            .await?;
-        row.ok_or_else(|| crate::store::StoreError::not_found("consultation"))
+    ) -> super::StoreResult<ConsultationRow> {
+        let row: Option<ConsultationRow> = sqlx::query_as(sqlx::AssertSqlSafe(
+            [
+                "SELECT ",
+                CONSULTATION_COLUMNS,
+                " FROM consultations WHERE id = $1",
+            ]
+            .concat(),
+        ))
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
+        row.ok_or_else(|| super::StoreError::not_found("consultation"))
     }
 
     /// Store every editable field of `row` and its announced status, and announce the change.
     async fn save_consultation(
         &self,
         mut tx: sqlx::Transaction<'static, D::Db>,
-        row: &crate::store::consultations::ConsultationRow,
-        audit: crate::store::AuditRecord,
+        row: &ConsultationRow,
+        audit: super::AuditRecord,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::store::StoreResult<mosharekat_api::Consultation> {
-        use crate::store::ms;
+    ) -> super::StoreResult<mosharekat_api::Consultation> {
+        use super::ms;
         let status = row.status(now);
-        let saved: crate::store::consultations::ConsultationRow = sqlx::query_as(sqlx::AssertSqlSafe([
+        let saved: ConsultationRow = sqlx::query_as(sqlx::AssertSqlSafe([
             "UPDATE consultations SET kind = $2, title_fa = $3, title_en = $4, summary_fa = $5,
                 summary_en = $6, drafting_unit = $7, opens_at = $8, closes_at = $9, portal_url = $10,
                 short_window_reason = $11, published_at = $12, closed_early_at = $13,
                 closed_early_reason = $14, announced_status = $15, updated_at = $16
              WHERE id = $1 RETURNING ",
-            crate::store::consultations::CONSULTATION_COLUMNS
+            CONSULTATION_COLUMNS
         ].concat()))
         .bind(row.id)
         .bind(&row.kind)
@@ -282,11 +281,11 @@ where
 }
 
 #[async_trait::async_trait]
-impl<D: Dialect> crate::store::ConsultationStore for SqlStore<D>
+impl<D: Dialect> super::ConsultationStore for SqlStore<D>
 where
-    for<'c> &'c mut <D::Db as sqlx::Database>::Connection: sqlx::Executor<'c, Database = D::Db>,
-    for<'r> &'r str: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
-    usize: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
+    for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
+    for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
+    usize: sqlx::ColumnIndex<Row<D>>,
     for<'q> i64: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
     for<'q> Option<i64>: sqlx::Encode<'q, D::Db>,
     for<'q> bool: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
@@ -299,18 +298,17 @@ where
     async fn create_consultation(
         &self,
         new: &mosharekat_api::NewConsultation,
-        actor: &crate::store::Actor,
+        actor: &super::Actor,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::store::StoreResult<mosharekat_api::Consultation> {
-        use crate::store::ms;
-        crate::rules::check_new_consultation(new)
-            .map_err(crate::store::consultations::rule_refused)?;
+    ) -> super::StoreResult<mosharekat_api::Consultation> {
+        use super::ms;
+        crate::rules::check_new_consultation(new).map_err(rule_refused)?;
         let mut tx = self.begin_write().await?;
-        let row: crate::store::consultations::ConsultationRow = sqlx::query_as(sqlx::AssertSqlSafe([
+        let row: ConsultationRow = sqlx::query_as(sqlx::AssertSqlSafe([
             "INSERT INTO consultations (kind, title_fa, title_en, summary_fa, summary_en, drafting_unit,
                 opens_at, closes_at, portal_url, short_window_reason, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING ",
-            crate::store::consultations::CONSULTATION_COLUMNS
+            CONSULTATION_COLUMNS
         ].concat()))
         .bind(new.kind.as_str())
         .bind(new.title_fa.trim())
@@ -327,7 +325,7 @@ where
         .await?;
         self.append_audit(
             &mut tx,
-            &crate::store::AuditRecord::new(
+            &super::AuditRecord::new(
                 actor,
                 "consultation.create",
                 format!("consultation:{}", row.id),
@@ -347,30 +345,29 @@ where
         &self,
         id: i64,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::store::StoreResult<Option<mosharekat_api::Consultation>> {
-        let row: Option<crate::store::consultations::ConsultationRow> =
-            sqlx::query_as(sqlx::AssertSqlSafe(
-                [
-                    "SELECT ",
-                    crate::store::consultations::CONSULTATION_COLUMNS,
-                    " FROM consultations WHERE id = $1",
-                ]
-                .concat(),
-            ))
-            .bind(id)
-            .fetch_optional(self.reader())
-            .await?;
+    ) -> super::StoreResult<Option<mosharekat_api::Consultation>> {
+        let row: Option<ConsultationRow> = sqlx::query_as(sqlx::AssertSqlSafe(
+            [
+                "SELECT ",
+                CONSULTATION_COLUMNS,
+                " FROM consultations WHERE id = $1",
+            ]
+            .concat(),
+        ))
+        .bind(id)
+        .fetch_optional(self.reader())
+        .await?;
         row.map(|r| r.into_api(now)).transpose()
     }
 
     async fn list_consultations(
         &self,
-        filter: &crate::store::ConsultationFilter,
+        filter: &super::ConsultationFilter,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::store::StoreResult<Vec<mosharekat_api::Consultation>> {
-        let rows: Vec<crate::store::consultations::ConsultationRow> = sqlx::query_as(sqlx::AssertSqlSafe([
+    ) -> super::StoreResult<Vec<mosharekat_api::Consultation>> {
+        let rows: Vec<ConsultationRow> = sqlx::query_as(sqlx::AssertSqlSafe([
             "SELECT ",
-            crate::store::consultations::CONSULTATION_COLUMNS,
+            CONSULTATION_COLUMNS,
             " FROM consultations WHERE id > $1 AND (
                 CAST($2 AS TEXT) IS NULL
                 OR ($2 = 'draft' AND published_at IS NULL)
@@ -382,7 +379,7 @@ where
         ].concat()))
         .bind(filter.after.unwrap_or(0))
         .bind(filter.status.map(|s| s.as_str()))
-        .bind(crate::store::ms(now))
+        .bind(super::ms(now))
         .bind(i64::from(filter.limit))
         .fetch_all(self.reader())
         .await?;
@@ -393,21 +390,21 @@ where
         &self,
         id: i64,
         patch: &mosharekat_api::ConsultationPatch,
-        actor: &crate::store::Actor,
+        actor: &super::Actor,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::store::StoreResult<mosharekat_api::Consultation> {
-        use crate::store::consultations::rule_refused;
+    ) -> super::StoreResult<mosharekat_api::Consultation> {
+        use rule_refused;
         let mut tx = self.begin_write().await?;
         let before = self.consultation_row_for_update(&mut tx, id).await?;
         let status = before.status(now);
-        crate::rules::check_patch(status, crate::store::from_ms(before.closes_at), patch, now)
+        crate::rules::check_patch(status, super::from_ms(before.closes_at), patch, now)
             .map_err(rule_refused)?;
         let after = before.patched(patch);
         crate::rules::check_consultation_fields(
             &after.title_fa,
             &after.drafting_unit,
-            crate::store::from_ms(after.opens_at),
-            crate::store::from_ms(after.closes_at),
+            super::from_ms(after.opens_at),
+            super::from_ms(after.closes_at),
             &after.portal_url,
         )
         .map_err(rule_refused)?;
@@ -419,7 +416,7 @@ where
             "consultation.update"
         };
         let (b, a) = before.audit_diff(&after);
-        let audit = crate::store::AuditRecord::new(actor, action, format!("consultation:{id}"))
+        let audit = super::AuditRecord::new(actor, action, format!("consultation:{id}"))
             .before(b)
             .after(a);
         self.save_consultation(tx, &after, audit, now).await
@@ -428,10 +425,10 @@ where
     async fn publish_consultation(
         &self,
         id: i64,
-        actor: &crate::store::Actor,
+        actor: &super::Actor,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::store::StoreResult<mosharekat_api::Consultation> {
-        use crate::store::from_ms;
+    ) -> super::StoreResult<mosharekat_api::Consultation> {
+        use super::from_ms;
         let mut tx = self.begin_write().await?;
         let mut row = self.consultation_row_for_update(&mut tx, id).await?;
         crate::rules::check_publish(
@@ -443,9 +440,9 @@ where
             row.short_window_reason.as_deref(),
             now,
         )
-        .map_err(crate::store::consultations::rule_refused)?;
-        row.published_at = Some(crate::store::ms(now));
-        let audit = crate::store::AuditRecord::new(actor, "consultation.publish", format!("consultation:{id}"))
+        .map_err(rule_refused)?;
+        row.published_at = Some(super::ms(now));
+        let audit = super::AuditRecord::new(actor, "consultation.publish", format!("consultation:{id}"))
             .after(serde_json::json!({"status": row.status(now), "opens_at": from_ms(row.opens_at),
                 "closes_at": from_ms(row.closes_at), "short_window_reason": row.short_window_reason}));
         self.save_consultation(tx, &row, audit, now).await
@@ -455,9 +452,9 @@ where
         &self,
         id: i64,
         reason: &str,
-        actor: &crate::store::Actor,
+        actor: &super::Actor,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::store::StoreResult<mosharekat_api::Consultation> {
+    ) -> super::StoreResult<mosharekat_api::Consultation> {
         use mosharekat_api::{ConsultationStatus, ErrorCode};
         let mut tx = self.begin_write().await?;
         let mut row = self.consultation_row_for_update(&mut tx, id).await?;
@@ -466,7 +463,7 @@ where
             status,
             ConsultationStatus::Open | ConsultationStatus::Scheduled
         ) {
-            return Err(crate::store::StoreError::refused(
+            return Err(super::StoreError::refused(
                 ErrorCode::InvalidState,
                 format!(
                     "only an open or scheduled consultation can be closed; this one is {}",
@@ -474,22 +471,26 @@ where
                 ),
             ));
         }
-        row.closed_early_at = Some(crate::store::ms(now));
+        row.closed_early_at = Some(super::ms(now));
         row.closed_early_reason = Some(reason.trim().to_owned());
-        let audit = crate::store::AuditRecord::new(actor, "consultation.close_early", format!("consultation:{id}"))
-            .before(serde_json::json!({"status": status, "closes_at": crate::store::from_ms(row.closes_at)}))
-            .after(serde_json::json!({"status": ConsultationStatus::Closed, "reason": reason.trim()}));
+        let audit = super::AuditRecord::new(
+            actor,
+            "consultation.close_early",
+            format!("consultation:{id}"),
+        )
+        .before(serde_json::json!({"status": status, "closes_at": super::from_ms(row.closes_at)}))
+        .after(serde_json::json!({"status": ConsultationStatus::Closed, "reason": reason.trim()}));
         self.save_consultation(tx, &row, audit, now).await
     }
 
     async fn announce_status_changes(
         &self,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::store::StoreResult<Vec<(i64, mosharekat_api::ConsultationStatus)>> {
+    ) -> super::StoreResult<Vec<(i64, mosharekat_api::ConsultationStatus)>> {
         // Cheap pre-check on the reader: most ticks change nothing.
-        let rows: Vec<crate::store::consultations::ConsultationRow> = sqlx::query_as(sqlx::AssertSqlSafe([
+        let rows: Vec<ConsultationRow> = sqlx::query_as(sqlx::AssertSqlSafe([
             "SELECT ",
-            crate::store::consultations::CONSULTATION_COLUMNS,
+            CONSULTATION_COLUMNS,
             " FROM consultations WHERE published_at IS NOT NULL AND announced_status <> 'closed'"
         ].concat()))
         .fetch_all(self.reader())
@@ -505,8 +506,8 @@ where
             if status.as_str() == row.announced_status {
                 continue;
             }
-            let audit = crate::store::AuditRecord::new(
-                &crate::store::Actor::system(),
+            let audit = super::AuditRecord::new(
+                &super::Actor::system(),
                 &format!("consultation.{}", status.as_str()),
                 format!("consultation:{}", row.id),
             )

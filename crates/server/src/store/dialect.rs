@@ -18,10 +18,12 @@ use crate::incentives::rules::ScoringRules;
 /// What one database does its own way. Implemented by [`super::SqliteDialect`] and
 /// [`super::PgDialect`].
 ///
-/// The shared code also needs the sqlx capabilities of [`Dialect::Db`] (its connections execute
-/// queries, it encodes and decodes the column types we use). Rust does not let a trait imply bounds
-/// like `i64: Encode<Db>`, so each generic `impl` block on [`SqlStore`] states them in its `where`
-/// clause, always the same list (see `SqlStore`'s `Store` impl in `mod.rs`).
+/// The shared code also needs the sqlx capabilities of [`Dialect::Db`]: its connections execute
+/// queries, it encodes and decodes the column types we use (`i64`, `bool`, text, and options of
+/// them), rows are indexed by name and position. Rust implies a trait's bounds on its associated
+/// types (hence `RowsAffected`, `IntoArguments` and `HasStatementCache` below) but not bounds like
+/// `i64: Encode<Db>`, so each generic `impl` block on [`SqlStore`] states those in its `where`
+/// clause: always the same list, as on `SqlStore`'s `Store` impl in `mod.rs`.
 pub trait Dialect: Send + Sync + 'static {
     /// The sqlx database.
     type Db: Database<QueryResult: RowsAffected, Arguments: IntoArguments<Self::Db>>
@@ -79,6 +81,12 @@ pub trait Dialect: Send + Sync + 'static {
     /// largest id, if the database needs it.
     fn sync_id_sequence_sql(table: &str) -> Option<String>;
 }
+
+/// A dialect's connection, for the `where` lists of the generic impls.
+pub(crate) type Connection<D> = <<D as Dialect>::Db as Database>::Connection;
+
+/// A dialect's row, for the `where` lists of the generic impls.
+pub(crate) type Row<D> = <<D as Dialect>::Db as Database>::Row;
 
 /// How many rows a statement changed (each database's query result has its own inherent
 /// `rows_affected`).

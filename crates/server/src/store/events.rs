@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use mosharekat_api::Event;
 
 use super::StoreResult;
-use super::dialect::{Dialect, SqlStore};
+use super::dialect::{Connection, Dialect, Row, SqlStore};
 
 /// Advisory-lock key that keeps event ids in commit order (PostgreSQL).
 pub(crate) const EVENT_SEQUENCE: i64 = 0x6d6f_7368_0001;
@@ -40,9 +40,9 @@ impl EventRow {
 }
 impl<D: Dialect> SqlStore<D>
 where
-    for<'c> &'c mut <D::Db as sqlx::Database>::Connection: sqlx::Executor<'c, Database = D::Db>,
-    for<'r> &'r str: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
-    usize: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
+    for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
+    for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
+    usize: sqlx::ColumnIndex<Row<D>>,
     for<'q> i64: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
     for<'q> Option<i64>: sqlx::Encode<'q, D::Db>,
     for<'q> bool: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
@@ -60,8 +60,8 @@ where
         tx: &mut sqlx::Transaction<'static, D::Db>,
         kind: &mosharekat_api::EventKind,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::store::StoreResult<i64> {
-        D::lock_sequence(tx, crate::store::events::EVENT_SEQUENCE).await?;
+    ) -> super::StoreResult<i64> {
+        D::lock_sequence(tx, EVENT_SEQUENCE).await?;
         let value = serde_json::to_value(kind)?;
         let data = value
             .get("data")
@@ -73,7 +73,7 @@ where
         )
         .bind(kind.name())
         .bind(data)
-        .bind(crate::store::ms(now))
+        .bind(super::ms(now))
         .fetch_one(&mut **tx)
         .await?;
         D::notify_events(tx).await?;
@@ -82,11 +82,11 @@ where
 }
 
 #[async_trait::async_trait]
-impl<D: Dialect> crate::store::EventStore for SqlStore<D>
+impl<D: Dialect> super::EventStore for SqlStore<D>
 where
-    for<'c> &'c mut <D::Db as sqlx::Database>::Connection: sqlx::Executor<'c, Database = D::Db>,
-    for<'r> &'r str: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
-    usize: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
+    for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
+    for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
+    usize: sqlx::ColumnIndex<Row<D>>,
     for<'q> i64: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
     for<'q> Option<i64>: sqlx::Encode<'q, D::Db>,
     for<'q> bool: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
@@ -100,8 +100,8 @@ where
         &self,
         after: i64,
         limit: u32,
-    ) -> crate::store::StoreResult<Vec<mosharekat_api::Event>> {
-        let rows: Vec<crate::store::events::EventRow> = sqlx::query_as(
+    ) -> super::StoreResult<Vec<mosharekat_api::Event>> {
+        let rows: Vec<EventRow> = sqlx::query_as(
             "SELECT id, kind, data, at FROM events WHERE id > $1 ORDER BY id LIMIT $2",
         )
         .bind(after)
@@ -111,7 +111,7 @@ where
         rows.into_iter().map(|r| r.into_event()).collect()
     }
 
-    async fn last_event_id(&self) -> crate::store::StoreResult<i64> {
+    async fn last_event_id(&self) -> super::StoreResult<i64> {
         let id: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM events")
             .fetch_one(self.reader())
             .await?;

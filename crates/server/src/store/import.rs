@@ -15,7 +15,7 @@ use mosharekat_api::{
     Role,
 };
 
-use super::dialect::{Dialect, SqlStore};
+use super::dialect::{Connection, Dialect, Row, SqlStore};
 use super::{AuditRecord, StoreResult};
 
 /// Tables whose `id` the importer assigns, in the order rows refer to each other.
@@ -196,11 +196,11 @@ pub(crate) struct ImportTx<D: Dialect> {
 }
 
 #[async_trait::async_trait]
-impl<D: Dialect> crate::store::ImportStore for SqlStore<D>
+impl<D: Dialect> super::ImportStore for SqlStore<D>
 where
-    for<'c> &'c mut <D::Db as sqlx::Database>::Connection: sqlx::Executor<'c, Database = D::Db>,
-    for<'r> &'r str: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
-    usize: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
+    for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
+    for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
+    usize: sqlx::ColumnIndex<Row<D>>,
     for<'q> i64: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
     for<'q> Option<i64>: sqlx::Encode<'q, D::Db>,
     for<'q> bool: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
@@ -210,18 +210,18 @@ where
     for<'q> &'q str: sqlx::Encode<'q, D::Db>,
     for<'q> Option<&'q str>: sqlx::Encode<'q, D::Db>,
 {
-    async fn begin_import(&self) -> crate::store::StoreResult<Box<dyn crate::store::Import>> {
+    async fn begin_import(&self) -> super::StoreResult<Box<dyn super::Import>> {
         let mut tx = self.begin_write().await?;
-        D::lock_sequence(&mut tx, crate::store::audit::AUDIT_SEQUENCE).await?;
+        D::lock_sequence(&mut tx, super::audit::AUDIT_SEQUENCE).await?;
         Ok(Box::new(ImportTx::<D> { tx }))
     }
 }
 
 impl<D: Dialect> ImportTx<D>
 where
-    for<'c> &'c mut <D::Db as sqlx::Database>::Connection: sqlx::Executor<'c, Database = D::Db>,
-    for<'r> &'r str: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
-    usize: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
+    for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
+    for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
+    usize: sqlx::ColumnIndex<Row<D>>,
     for<'q> i64: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
     for<'q> Option<i64>: sqlx::Encode<'q, D::Db>,
     for<'q> bool: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
@@ -239,8 +239,8 @@ where
         columns: usize,
         rows: &[R],
         mut push: impl FnMut(&mut sqlx::query_builder::Separated<'_, D::Db, &'static str>, &R),
-    ) -> crate::store::StoreResult<()> {
-        let per_statement = (crate::store::import::PARAMETERS_PER_STATEMENT / columns).max(1);
+    ) -> super::StoreResult<()> {
+        let per_statement = (PARAMETERS_PER_STATEMENT / columns).max(1);
         for chunk in rows.chunks(per_statement) {
             let mut query = sqlx::QueryBuilder::<D::Db>::new(head);
             query.push(" ");
@@ -256,11 +256,11 @@ where
 }
 
 #[async_trait::async_trait]
-impl<D: Dialect> crate::store::Import for ImportTx<D>
+impl<D: Dialect> super::Import for ImportTx<D>
 where
-    for<'c> &'c mut <D::Db as sqlx::Database>::Connection: sqlx::Executor<'c, Database = D::Db>,
-    for<'r> &'r str: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
-    usize: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
+    for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
+    for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
+    usize: sqlx::ColumnIndex<Row<D>>,
     for<'q> i64: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
     for<'q> Option<i64>: sqlx::Encode<'q, D::Db>,
     for<'q> bool: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
@@ -270,9 +270,9 @@ where
     for<'q> &'q str: sqlx::Encode<'q, D::Db>,
     for<'q> Option<&'q str>: sqlx::Encode<'q, D::Db>,
 {
-    async fn max_ids(&mut self) -> crate::store::StoreResult<crate::store::ImportIds> {
+    async fn max_ids(&mut self) -> super::StoreResult<super::ImportIds> {
         let mut ids = [0i64; 8];
-        for (slot, table) in ids.iter_mut().zip(crate::store::import::ID_TABLES) {
+        for (slot, table) in ids.iter_mut().zip(ID_TABLES) {
             let max: Option<i64> =
                 sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT MAX(id) FROM {table}")))
                     .fetch_one(&mut *self.tx)
@@ -289,7 +289,7 @@ where
             polls,
             poll_options,
         ] = ids;
-        Ok(crate::store::ImportIds {
+        Ok(super::ImportIds {
             staff,
             consultations,
             participants,
@@ -301,16 +301,13 @@ where
         })
     }
 
-    async fn staff_usernames(&mut self) -> crate::store::StoreResult<Vec<String>> {
+    async fn staff_usernames(&mut self) -> super::StoreResult<Vec<String>> {
         Ok(sqlx::query_scalar("SELECT username FROM staff ORDER BY id")
             .fetch_all(&mut *self.tx)
             .await?)
     }
 
-    async fn staff(
-        &mut self,
-        rows: &[crate::store::ImportedStaff],
-    ) -> crate::store::StoreResult<()> {
+    async fn staff(&mut self, rows: &[super::ImportedStaff]) -> super::StoreResult<()> {
         self.insert(
             "INSERT INTO staff (id, username, password_hash, role, disabled, created_at)",
             6,
@@ -321,7 +318,7 @@ where
                     .push_bind(r.password_hash.as_str())
                     .push_bind(r.role.as_str())
                     .push_bind(false)
-                    .push_bind(crate::store::ms(r.created_at));
+                    .push_bind(super::ms(r.created_at));
             },
         )
         .await
@@ -329,9 +326,9 @@ where
 
     async fn consultations(
         &mut self,
-        rows: &[crate::store::ImportedConsultation],
-    ) -> crate::store::StoreResult<()> {
-        use crate::store::ms;
+        rows: &[super::ImportedConsultation],
+    ) -> super::StoreResult<()> {
+        use super::ms;
         self.insert(
             "INSERT INTO consultations (id, kind, title_fa, title_en, summary_fa, summary_en, drafting_unit,
                 opens_at, closes_at, portal_url, short_window_reason, published_at, closed_early_at,
@@ -366,8 +363,8 @@ where
 
     async fn participants(
         &mut self,
-        rows: &[crate::store::ImportedParticipant],
-    ) -> crate::store::StoreResult<()> {
+        rows: &[super::ImportedParticipant],
+    ) -> super::StoreResult<()> {
         self.insert(
             "INSERT INTO participants (id, display_name, category, birth_year, gender, province, channel, handle,
                 consent, name_public, language, token_hash, created_at)",
@@ -387,16 +384,13 @@ where
                     .push_bind(p.name_public)
                     .push_bind(p.language.as_str())
                     .push_bind(r.token_hash.as_str())
-                    .push_bind(crate::store::ms(r.created_at));
+                    .push_bind(super::ms(r.created_at));
             },
         )
         .await
     }
 
-    async fn duplicate_groups(
-        &mut self,
-        rows: &[crate::store::ImportedGroup],
-    ) -> crate::store::StoreResult<()> {
+    async fn duplicate_groups(&mut self, rows: &[super::ImportedGroup]) -> super::StoreResult<()> {
         self.insert(
             "INSERT INTO duplicate_groups (id, consultation_id, text_hash, size)",
             4,
@@ -411,11 +405,8 @@ where
         .await
     }
 
-    async fn comments(
-        &mut self,
-        rows: &[crate::store::ImportedComment],
-    ) -> crate::store::StoreResult<()> {
-        use crate::store::ms;
+    async fn comments(&mut self, rows: &[super::ImportedComment]) -> super::StoreResult<()> {
+        use super::ms;
         let mut tags = Vec::with_capacity(rows.len());
         for r in rows {
             tags.push(match &r.decision {
@@ -423,7 +414,7 @@ where
                 _ => "[]".to_owned(),
             });
         }
-        let rows: Vec<(&crate::store::ImportedComment, String)> = rows.iter().zip(tags).collect();
+        let rows: Vec<(&super::ImportedComment, String)> = rows.iter().zip(tags).collect();
         self.insert(
             "INSERT INTO comments (id, consultation_id, participant_id, parent_id, body, is_proposal, status,
                 group_id, created_at, decided_by, decided_at, last_action, reason_code, note, tags)",
@@ -450,7 +441,7 @@ where
             },
         )
         .await?;
-        let decided: Vec<(i64, &crate::store::ImportedDecision, &str)> = rows
+        let decided: Vec<(i64, &super::ImportedDecision, &str)> = rows
             .iter()
             .filter_map(|(r, tags)| r.decision.as_ref().map(|d| (r.id, d, tags.as_str())))
             .collect();
@@ -472,10 +463,7 @@ where
         .await
     }
 
-    async fn polls(
-        &mut self,
-        rows: &[crate::store::ImportedPoll],
-    ) -> crate::store::StoreResult<()> {
+    async fn polls(&mut self, rows: &[super::ImportedPoll]) -> super::StoreResult<()> {
         self.insert(
             "INSERT INTO polls (id, consultation_id, kind, question_fa, question_en, total_ballots, created_at)",
             7,
@@ -487,7 +475,7 @@ where
                     .push_bind(r.question_fa.trim())
                     .push_bind(r.question_en.trim())
                     .push_bind(r.total_ballots)
-                    .push_bind(crate::store::ms(r.created_at));
+                    .push_bind(super::ms(r.created_at));
             },
         )
         .await?;
@@ -515,22 +503,19 @@ where
         .await
     }
 
-    async fn ballots(
-        &mut self,
-        rows: &[crate::store::ImportedBallot],
-    ) -> crate::store::StoreResult<()> {
+    async fn ballots(&mut self, rows: &[super::ImportedBallot]) -> super::StoreResult<()> {
         let mut encoded = Vec::with_capacity(rows.len());
         for r in rows {
             encoded.push(serde_json::to_string(&r.option_ids)?);
         }
-        let rows: Vec<(&crate::store::ImportedBallot, String)> = rows.iter().zip(encoded).collect();
+        let rows: Vec<(&super::ImportedBallot, String)> = rows.iter().zip(encoded).collect();
         self.insert(
             "INSERT INTO ballots (poll_id, participant_id, option_ids, age_band, gender, province, category,
                 cast_at, updated_at)",
             9,
             &rows,
             |v, (r, options)| {
-                let at = crate::store::ms(r.cast_at);
+                let at = super::ms(r.cast_at);
                 v.push_bind(r.poll_id)
                     .push_bind(r.participant_id)
                     .push_bind(options.as_str())
@@ -545,10 +530,7 @@ where
         .await
     }
 
-    async fn tally_counters(
-        &mut self,
-        rows: &[crate::store::ImportedCounter],
-    ) -> crate::store::StoreResult<()> {
+    async fn tally_counters(&mut self, rows: &[super::ImportedCounter]) -> super::StoreResult<()> {
         self.insert(
             "INSERT INTO tally_counters (poll_id, dimension, bucket, option_id, count)",
             5,
@@ -564,10 +546,7 @@ where
         .await
     }
 
-    async fn turnout(
-        &mut self,
-        rows: &[crate::store::ImportedTurnout],
-    ) -> crate::store::StoreResult<()> {
+    async fn turnout(&mut self, rows: &[super::ImportedTurnout]) -> super::StoreResult<()> {
         self.insert(
             "INSERT INTO poll_turnout (poll_id, hour_start, ballots)",
             3,
@@ -583,8 +562,8 @@ where
 
     async fn audit(
         &mut self,
-        entries: &[(crate::store::AuditRecord, chrono::DateTime<chrono::Utc>)],
-    ) -> crate::store::StoreResult<()> {
+        entries: &[(super::AuditRecord, chrono::DateTime<chrono::Utc>)],
+    ) -> super::StoreResult<()> {
         // The same chain `append_audit` extends, linked on from its last entry.
         let last: Option<(i64, String)> =
             sqlx::query_as("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
@@ -596,7 +575,7 @@ where
         for (record, at) in entries {
             let before = record.before.as_ref().map(|v| v.to_string());
             let after = record.after.as_ref().map(|v| v.to_string());
-            let at = crate::store::ms(*at);
+            let at = super::ms(*at);
             let hash = crate::audit_chain::entry_hash(
                 &prev,
                 at,
@@ -636,9 +615,9 @@ where
         .await
     }
 
-    async fn commit(self: Box<Self>) -> crate::store::StoreResult<()> {
+    async fn commit(self: Box<Self>) -> super::StoreResult<()> {
         let mut this = *self;
-        for table in crate::store::import::ID_TABLES {
+        for table in ID_TABLES {
             if let Some(sql) = D::sync_id_sequence_sql(table) {
                 sqlx::query(sqlx::AssertSqlSafe(sql))
                     .execute(&mut *this.tx)

@@ -1,12 +1,12 @@
-//! Storage: one [`Store`] trait, two implementations ([`SqliteStore`], [`PgStore`]).
+//! Storage: one [`Store`] trait, implemented once by [`SqlStore`] over a [`Dialect`]
+//! ([`SqliteStore`], [`PgStore`]).
 //!
 //! The trait is split by area (staff, consultations, comments and the queue, polls, events, audit,
-//! concern tags, proposals and their decisions, the report, the outbox);
-//! each area's file holds its trait and the SQL for it. The SQL is written once with `$n`
-//! placeholders, which both SQLite and PostgreSQL accept, and compiled for each database by the
-//! area's `impl_*!` macro; what differs between the databases (how a write transaction starts, how a
-//! claim skips locked rows, how the event sequence is kept in commit order) lives in `sqlite.rs` and
-//! `postgres.rs` as methods of the same name on each store.
+//! concern tags, proposals and their decisions, the report, the outbox, scores, certificates);
+//! each area's file holds its trait and the SQL for it, as generic code on `SqlStore<D>`. The SQL
+//! is written once with `$n` placeholders, which both SQLite and PostgreSQL accept; what differs
+//! between the databases (how a write transaction starts, how a claim skips locked rows, how the
+//! event sequence is kept in commit order, …) is the [`Dialect`], in `sqlite.rs` and `postgres.rs`.
 //!
 //! [`ImportStore`] writes whole tables at once (the demo seed) with multi-row `INSERT`s in one
 //! transaction.
@@ -86,9 +86,9 @@ pub trait Store:
 
 impl<D: Dialect> Store for SqlStore<D>
 where
-    for<'c> &'c mut <D::Db as sqlx::Database>::Connection: sqlx::Executor<'c, Database = D::Db>,
-    for<'r> &'r str: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
-    usize: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
+    for<'c> &'c mut dialect::Connection<D>: sqlx::Executor<'c, Database = D::Db>,
+    for<'r> &'r str: sqlx::ColumnIndex<dialect::Row<D>>,
+    usize: sqlx::ColumnIndex<dialect::Row<D>>,
     for<'q> i64: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
     for<'q> Option<i64>: sqlx::Encode<'q, D::Db>,
     for<'q> bool: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,

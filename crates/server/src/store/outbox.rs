@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use mosharekat_api::{Channel, Language, MessageKind, OutboxMessage, OutboxStatus};
 
-use super::dialect::{Dialect, RowsAffected as _, SqlStore};
+use super::dialect::{Connection, Dialect, Row, RowsAffected as _, SqlStore};
 use super::{Actor, StoreResult, decode, from_ms};
 
 #[derive(Debug, Clone, Default)]
@@ -163,11 +163,11 @@ pub(crate) fn ms_not_before(at: DateTime<Utc>) -> i64 {
     at.timestamp_millis() + i64::from(!at.timestamp_subsec_nanos().is_multiple_of(1_000_000))
 }
 #[async_trait::async_trait]
-impl<D: Dialect> crate::store::OutboxStore for SqlStore<D>
+impl<D: Dialect> super::OutboxStore for SqlStore<D>
 where
-    for<'c> &'c mut <D::Db as sqlx::Database>::Connection: sqlx::Executor<'c, Database = D::Db>,
-    for<'r> &'r str: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
-    usize: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
+    for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
+    for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
+    usize: sqlx::ColumnIndex<Row<D>>,
     for<'q> i64: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
     for<'q> Option<i64>: sqlx::Encode<'q, D::Db>,
     for<'q> bool: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
@@ -179,8 +179,8 @@ where
 {
     async fn list_outbox(
         &self,
-        filter: &crate::store::OutboxFilter,
-    ) -> crate::store::StoreResult<Vec<mosharekat_api::OutboxMessage>> {
+        filter: &super::OutboxFilter,
+    ) -> super::StoreResult<Vec<mosharekat_api::OutboxMessage>> {
         let (order, cursor) = if filter.newest_first {
             ("<", filter.after.unwrap_or(i64::MAX))
         } else {
@@ -188,7 +188,7 @@ where
         };
         let sql = [
             "SELECT ",
-            crate::store::outbox::OUTBOX_COLUMNS,
+            OUTBOX_COLUMNS,
             " FROM outbox WHERE id ",
             order,
             " $1
@@ -199,7 +199,7 @@ where
             " LIMIT $4",
         ]
         .concat();
-        let rows: Vec<crate::store::outbox::OutboxRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        let rows: Vec<OutboxRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(cursor)
             .bind(filter.status.map(|s| s.as_str()))
             .bind(filter.consultation_id)
@@ -212,7 +212,7 @@ where
     async fn outbox_counts(
         &self,
         consultation_id: Option<i64>,
-    ) -> crate::store::StoreResult<mosharekat_api::OutboxCounts> {
+    ) -> super::StoreResult<mosharekat_api::OutboxCounts> {
         let rows: Vec<(String, i64)> = sqlx::query_as(
             "SELECT status, COUNT(*) FROM outbox
              WHERE CAST($1 AS BIGINT) IS NULL OR consultation_id = $1 GROUP BY status",
@@ -235,14 +235,9 @@ where
     async fn outbox_message(
         &self,
         id: i64,
-    ) -> crate::store::StoreResult<Option<mosharekat_api::OutboxMessage>> {
-        let row: Option<crate::store::outbox::OutboxRow> = sqlx::query_as(sqlx::AssertSqlSafe(
-            [
-                "SELECT ",
-                crate::store::outbox::OUTBOX_COLUMNS,
-                " FROM outbox WHERE id = $1",
-            ]
-            .concat(),
+    ) -> super::StoreResult<Option<mosharekat_api::OutboxMessage>> {
+        let row: Option<OutboxRow> = sqlx::query_as(sqlx::AssertSqlSafe(
+            ["SELECT ", OUTBOX_COLUMNS, " FROM outbox WHERE id = $1"].concat(),
         ))
         .bind(id)
         .fetch_optional(self.reader())
@@ -253,22 +248,22 @@ where
     async fn retry_outbox_message(
         &self,
         id: i64,
-        actor: &crate::store::Actor,
+        actor: &super::Actor,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::store::StoreResult<mosharekat_api::OutboxMessage> {
-        use crate::store::StoreError;
+    ) -> super::StoreResult<mosharekat_api::OutboxMessage> {
+        use super::StoreError;
         use mosharekat_api::{ErrorCode, OutboxStatus};
         let mut tx = self.begin_write().await?;
-        let row: Option<crate::store::outbox::OutboxRow> = sqlx::query_as(sqlx::AssertSqlSafe(
+        let row: Option<OutboxRow> = sqlx::query_as(sqlx::AssertSqlSafe(
             [
                 "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $2
              WHERE id = $1 AND status = 'dead' RETURNING ",
-                crate::store::outbox::OUTBOX_COLUMNS,
+                OUTBOX_COLUMNS,
             ]
             .concat(),
         ))
         .bind(id)
-        .bind(crate::store::ms(now))
+        .bind(super::ms(now))
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = row else {
@@ -288,7 +283,7 @@ where
         let message = row.into_api()?;
         self.append_audit(
             &mut tx,
-            &crate::store::AuditRecord::new(actor, "outbox.retry", format!("outbox:{id}"))
+            &super::AuditRecord::new(actor, "outbox.retry", format!("outbox:{id}"))
                 .before(serde_json::json!({"status": "dead", "last_error": message.last_error}))
                 .after(serde_json::json!({"status": "pending"})),
             now,
@@ -315,14 +310,14 @@ where
         now: chrono::DateTime<chrono::Utc>,
         hold_until: chrono::DateTime<chrono::Utc>,
         limit: u32,
-    ) -> crate::store::StoreResult<Vec<crate::store::DueMessage>> {
-        use crate::store::ms;
+    ) -> super::StoreResult<Vec<super::DueMessage>> {
+        use super::ms;
         use mosharekat_api::Channel;
         if channels.is_empty() {
             return Ok(Vec::new());
         }
         let mut tx = self.begin_write().await?;
-        let rows: Vec<crate::store::outbox::OutboxRow> = sqlx::query_as(D::CLAIM_OUTBOX_SQL)
+        let rows: Vec<OutboxRow> = sqlx::query_as(D::CLAIM_OUTBOX_SQL)
             .bind(ms(now))
             .bind(ms(hold_until))
             .bind(i64::from(limit))
@@ -332,7 +327,7 @@ where
             .fetch_all(&mut *tx)
             .await?;
         tx.commit().await?;
-        let mut due: Vec<crate::store::DueMessage> = rows
+        let mut due: Vec<super::DueMessage> = rows
             .into_iter()
             .map(|r| r.into_due())
             .collect::<Result<_, _>>()?;
@@ -344,10 +339,10 @@ where
         &self,
         id: i64,
         attempt: i64,
-        result: &crate::store::DeliveryResult,
+        result: &super::DeliveryResult,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::store::StoreResult<()> {
-        use crate::store::{DeliveryResult, ms};
+    ) -> super::StoreResult<()> {
+        use super::{DeliveryResult, ms};
         let mut tx = self.begin_write().await?;
         match result {
             // Delivered is delivered, whichever attempt it was.
@@ -368,7 +363,7 @@ where
                 )
                 .bind(id)
                 .bind(attempt)
-                .bind(crate::store::outbox::ms_not_before(*at))
+                .bind(ms_not_before(*at))
                 .bind(error)
                 .execute(&mut *tx)
                 .await?;

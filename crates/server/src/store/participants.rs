@@ -6,7 +6,7 @@ use mosharekat_api::{
     AgeBand, Category, Channel, Gender, Language, NewParticipant, ParticipantSummary, Province,
 };
 
-use super::dialect::{Dialect, SqlStore};
+use super::dialect::{Connection, Dialect, Row, SqlStore};
 use super::{StoreResult, decode};
 
 /// A participant as the server keeps them (the handle stays server-side: only delivery uses it).
@@ -96,11 +96,11 @@ impl ParticipantRow {
     }
 }
 #[async_trait::async_trait]
-impl<D: Dialect> crate::store::ParticipantStore for SqlStore<D>
+impl<D: Dialect> super::ParticipantStore for SqlStore<D>
 where
-    for<'c> &'c mut <D::Db as sqlx::Database>::Connection: sqlx::Executor<'c, Database = D::Db>,
-    for<'r> &'r str: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
-    usize: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
+    for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
+    for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
+    usize: sqlx::ColumnIndex<Row<D>>,
     for<'q> i64: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
     for<'q> Option<i64>: sqlx::Encode<'q, D::Db>,
     for<'q> bool: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
@@ -115,7 +115,7 @@ where
         new: &mosharekat_api::NewParticipant,
         token_hash: &str,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::store::StoreResult<i64> {
+    ) -> super::StoreResult<i64> {
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO participants (display_name, category, birth_year, gender, province, channel, handle,
@@ -133,7 +133,7 @@ where
         .bind(new.name_public)
         .bind(new.language.as_str())
         .bind(token_hash)
-        .bind(crate::store::ms(now))
+        .bind(super::ms(now))
         .fetch_one(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -143,38 +143,36 @@ where
     async fn participant_by_token(
         &self,
         token_hash: &str,
-    ) -> crate::store::StoreResult<Option<crate::store::ParticipantRecord>> {
-        let row: Option<crate::store::participants::ParticipantRow> =
-            sqlx::query_as(sqlx::AssertSqlSafe(
-                [
-                    "SELECT ",
-                    crate::store::participants::PARTICIPANT_COLUMNS,
-                    " FROM participants WHERE token_hash = $1",
-                ]
-                .concat(),
-            ))
-            .bind(token_hash)
-            .fetch_optional(self.reader())
-            .await?;
+    ) -> super::StoreResult<Option<super::ParticipantRecord>> {
+        let row: Option<ParticipantRow> = sqlx::query_as(sqlx::AssertSqlSafe(
+            [
+                "SELECT ",
+                PARTICIPANT_COLUMNS,
+                " FROM participants WHERE token_hash = $1",
+            ]
+            .concat(),
+        ))
+        .bind(token_hash)
+        .fetch_optional(self.reader())
+        .await?;
         row.map(|r| r.into_record()).transpose()
     }
 
     async fn get_participant(
         &self,
         id: i64,
-    ) -> crate::store::StoreResult<Option<crate::store::ParticipantRecord>> {
-        let row: Option<crate::store::participants::ParticipantRow> =
-            sqlx::query_as(sqlx::AssertSqlSafe(
-                [
-                    "SELECT ",
-                    crate::store::participants::PARTICIPANT_COLUMNS,
-                    " FROM participants WHERE id = $1",
-                ]
-                .concat(),
-            ))
-            .bind(id)
-            .fetch_optional(self.reader())
-            .await?;
+    ) -> super::StoreResult<Option<super::ParticipantRecord>> {
+        let row: Option<ParticipantRow> = sqlx::query_as(sqlx::AssertSqlSafe(
+            [
+                "SELECT ",
+                PARTICIPANT_COLUMNS,
+                " FROM participants WHERE id = $1",
+            ]
+            .concat(),
+        ))
+        .bind(id)
+        .fetch_optional(self.reader())
+        .await?;
         row.map(|r| r.into_record()).transpose()
     }
 }

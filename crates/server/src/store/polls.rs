@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use mosharekat_api::{BallotAccepted, Breakdown, NewPoll, Poll, Tally};
 
-use super::dialect::{Dialect, SqlStore};
+use super::dialect::{Connection, Dialect, Row, SqlStore};
 use super::{Actor, ParticipantRecord, StoreResult};
 
 #[async_trait]
@@ -120,9 +120,9 @@ pub(crate) struct PollRow {
 }
 impl<D: Dialect> SqlStore<D>
 where
-    for<'c> &'c mut <D::Db as sqlx::Database>::Connection: sqlx::Executor<'c, Database = D::Db>,
-    for<'r> &'r str: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
-    usize: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
+    for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
+    for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
+    usize: sqlx::ColumnIndex<Row<D>>,
     for<'q> i64: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
     for<'q> Option<i64>: sqlx::Encode<'q, D::Db>,
     for<'q> bool: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
@@ -135,8 +135,8 @@ where
     async fn poll_with_options<'e, E>(
         &self,
         executor: E,
-        row: crate::store::polls::PollRow,
-    ) -> crate::store::StoreResult<mosharekat_api::Poll>
+        row: PollRow,
+    ) -> super::StoreResult<mosharekat_api::Poll>
     where
         E: sqlx::Executor<'e, Database = D::Db>,
     {
@@ -149,11 +149,7 @@ where
         Ok(mosharekat_api::Poll {
             id: row.id,
             consultation_id: row.consultation_id,
-            kind: crate::store::decode(
-                &row.kind,
-                "polls.kind",
-                mosharekat_api::PollKind::from_code,
-            )?,
+            kind: super::decode(&row.kind, "polls.kind", mosharekat_api::PollKind::from_code)?,
             question_fa: row.question_fa,
             question_en: row.question_en,
             options: options
@@ -165,7 +161,7 @@ where
                 })
                 .collect(),
             total_ballots: row.total_ballots,
-            created_at: crate::store::from_ms(row.created_at),
+            created_at: super::from_ms(row.created_at),
         })
     }
 
@@ -176,7 +172,7 @@ where
         buckets: &[(&'static str, String)],
         option_ids: &[i64],
         delta: i64,
-    ) -> crate::store::StoreResult<()> {
+    ) -> super::StoreResult<()> {
         for (dimension, bucket) in buckets {
             for option_id in std::iter::once(0).chain(option_ids.iter().copied()) {
                 sqlx::query(
@@ -202,7 +198,7 @@ where
         conn: &mut <D::Db as sqlx::Database>::Connection,
         poll_id: i64,
         by: Option<mosharekat_api::Breakdown>,
-    ) -> crate::store::StoreResult<mosharekat_api::Tally> {
+    ) -> super::StoreResult<mosharekat_api::Tally> {
         let options: Vec<i64> =
             sqlx::query_scalar("SELECT id FROM poll_options WHERE poll_id = $1 ORDER BY position")
                 .bind(poll_id)
@@ -224,25 +220,25 @@ where
                     .await?;
             rows.into_iter()
                 .map(|(at, ballots)| mosharekat_api::TurnoutPoint {
-                    at: crate::store::from_ms(at),
+                    at: super::from_ms(at),
                     ballots,
                 })
                 .collect()
         } else {
             Vec::new()
         };
-        Ok(crate::store::polls::tally_from_counters(
+        Ok(tally_from_counters(
             poll_id, &options, by, &counters, turnout,
         ))
     }
 }
 
 #[async_trait::async_trait]
-impl<D: Dialect> crate::store::PollStore for SqlStore<D>
+impl<D: Dialect> super::PollStore for SqlStore<D>
 where
-    for<'c> &'c mut <D::Db as sqlx::Database>::Connection: sqlx::Executor<'c, Database = D::Db>,
-    for<'r> &'r str: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
-    usize: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
+    for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
+    for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
+    usize: sqlx::ColumnIndex<Row<D>>,
     for<'q> i64: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
     for<'q> Option<i64>: sqlx::Encode<'q, D::Db>,
     for<'q> bool: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
@@ -256,10 +252,10 @@ where
         &self,
         consultation_id: i64,
         new: &mosharekat_api::NewPoll,
-        actor: &crate::store::Actor,
+        actor: &super::Actor,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::store::StoreResult<mosharekat_api::Poll> {
-        use crate::store::{StoreError, ms};
+    ) -> super::StoreResult<mosharekat_api::Poll> {
+        use super::{StoreError, ms};
         let mut tx = self.begin_write().await?;
         let consultation = self
             .consultation_row_for_update(&mut tx, consultation_id)
@@ -270,7 +266,7 @@ where
                 "a closed consultation takes no new polls",
             ));
         }
-        let row: crate::store::polls::PollRow = sqlx::query_as(
+        let row: PollRow = sqlx::query_as(
             "INSERT INTO polls (consultation_id, kind, question_fa, question_en, total_ballots, created_at)
              VALUES ($1, $2, $3, $4, 0, $5)
              RETURNING id, consultation_id, kind, question_fa, question_en, total_ballots, created_at",
@@ -299,7 +295,7 @@ where
         let poll = self.poll_with_options(&mut *tx, row).await?;
         self.append_audit(
             &mut tx,
-            &crate::store::AuditRecord::new(actor, "poll.create", format!("poll:{poll_id}")).after(
+            &super::AuditRecord::new(actor, "poll.create", format!("poll:{poll_id}")).after(
                 serde_json::json!({"consultation_id": consultation_id, "kind": poll.kind,
                     "question_fa": poll.question_fa}),
             ),
@@ -310,8 +306,8 @@ where
         Ok(poll)
     }
 
-    async fn get_poll(&self, id: i64) -> crate::store::StoreResult<Option<mosharekat_api::Poll>> {
-        let row: Option<crate::store::polls::PollRow> = sqlx::query_as(
+    async fn get_poll(&self, id: i64) -> super::StoreResult<Option<mosharekat_api::Poll>> {
+        let row: Option<PollRow> = sqlx::query_as(
             "SELECT id, consultation_id, kind, question_fa, question_en, total_ballots, created_at FROM polls WHERE id = $1",
         )
         .bind(id)
@@ -326,8 +322,8 @@ where
     async fn list_polls(
         &self,
         consultation_id: i64,
-    ) -> crate::store::StoreResult<Vec<mosharekat_api::Poll>> {
-        let rows: Vec<crate::store::polls::PollRow> = sqlx::query_as(
+    ) -> super::StoreResult<Vec<mosharekat_api::Poll>> {
+        let rows: Vec<PollRow> = sqlx::query_as(
             "SELECT id, consultation_id, kind, question_fa, question_en, total_ballots, created_at
              FROM polls WHERE consultation_id = $1 ORDER BY id",
         )
@@ -344,11 +340,11 @@ where
     async fn cast_ballot(
         &self,
         poll_id: i64,
-        participant: &crate::store::ParticipantRecord,
+        participant: &super::ParticipantRecord,
         option_ids: &[i64],
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::store::StoreResult<(mosharekat_api::BallotAccepted, mosharekat_api::Tally)> {
-        use crate::store::{StoreError, ms};
+    ) -> super::StoreResult<(mosharekat_api::BallotAccepted, mosharekat_api::Tally)> {
+        use super::{StoreError, ms};
         use mosharekat_api::poll::UNKNOWN_BUCKET;
         use mosharekat_api::{AgeBand, ConsultationStatus, ErrorCode};
         let mut tx = self.begin_write().await?;
@@ -358,7 +354,7 @@ where
         // participant sent at once (a double click) then run one after the other, so the
         // second sees the first and replaces it instead of both inserting, or both
         // decrementing the same earlier choice.
-        let row: Option<crate::store::polls::PollRow> = sqlx::query_as(
+        let row: Option<PollRow> = sqlx::query_as(
             "UPDATE polls SET total_ballots = total_ballots WHERE id = $1
              RETURNING id, consultation_id, kind, question_fa, question_en, total_ballots, created_at",
         )
@@ -385,7 +381,7 @@ where
         }
         let poll = self.poll_with_options(&mut *tx, row).await?;
         crate::rules::check_ballot(&poll, option_ids)
-            .map_err(crate::store::consultations::rule_refused)?;
+            .map_err(super::consultations::rule_refused)?;
         let mut chosen = option_ids.to_vec();
         chosen.sort_unstable();
 
@@ -399,7 +395,7 @@ where
         .await?;
         if let Some((old_options, age, gender, province, category)) = &previous {
             let old: Vec<i64> = serde_json::from_str(old_options)?;
-            let buckets = crate::store::polls::ballot_buckets(age, gender, province, category);
+            let buckets = ballot_buckets(age, gender, province, category);
             self.bump_counters(&mut tx, poll_id, &buckets, &old, -1)
                 .await?;
         }
@@ -447,11 +443,11 @@ where
                  ON CONFLICT (poll_id, hour_start) DO UPDATE SET ballots = poll_turnout.ballots + 1",
             )
             .bind(poll_id)
-            .bind(crate::store::polls::hour_start(now))
+            .bind(hour_start(now))
             .execute(&mut *tx)
             .await?;
         }
-        let buckets = crate::store::polls::ballot_buckets(age, gender, province, category);
+        let buckets = ballot_buckets(age, gender, province, category);
         self.bump_counters(&mut tx, poll_id, &buckets, &chosen, 1)
             .await?;
         // A first ballot earns a contribution; a replaced one stays the same contribution.
@@ -484,7 +480,7 @@ where
         &self,
         poll_id: i64,
         by: Option<mosharekat_api::Breakdown>,
-    ) -> crate::store::StoreResult<Option<mosharekat_api::Tally>> {
+    ) -> super::StoreResult<Option<mosharekat_api::Tally>> {
         let mut conn = self.reader().acquire().await?;
         let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM polls WHERE id = $1")
             .bind(poll_id)

@@ -9,7 +9,7 @@ use mosharekat_api::{
     PublicDecision,
 };
 
-use super::dialect::{Dialect, RowsAffected as _, SqlStore};
+use super::dialect::{Connection, Dialect, Row, RowsAffected as _, SqlStore};
 use super::{Actor, StoreResult, decode, from_ms};
 
 /// The answer to a save: stored, or refused because someone saved another version first.
@@ -158,9 +158,9 @@ pub(crate) fn publication_refusal(
 }
 impl<D: Dialect> SqlStore<D>
 where
-    for<'c> &'c mut <D::Db as sqlx::Database>::Connection: sqlx::Executor<'c, Database = D::Db>,
-    for<'r> &'r str: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
-    usize: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
+    for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
+    for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
+    usize: sqlx::ColumnIndex<Row<D>>,
     for<'q> i64: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
     for<'q> Option<i64>: sqlx::Encode<'q, D::Db>,
     for<'q> bool: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
@@ -174,28 +174,23 @@ where
         &self,
         tx: &mut sqlx::Transaction<'static, D::Db>,
         group_id: i64,
-    ) -> crate::store::StoreResult<Option<mosharekat_api::ProposalDecision>> {
-        let row: Option<crate::store::proposals::DecisionRow> =
-            sqlx::query_as(sqlx::AssertSqlSafe(
-                [
-                    crate::store::proposals::DECISION_SELECT,
-                    "WHERE d.group_id = $1",
-                ]
-                .concat(),
-            ))
-            .bind(group_id)
-            .fetch_optional(&mut **tx)
-            .await?;
+    ) -> super::StoreResult<Option<mosharekat_api::ProposalDecision>> {
+        let row: Option<DecisionRow> = sqlx::query_as(sqlx::AssertSqlSafe(
+            [DECISION_SELECT, "WHERE d.group_id = $1"].concat(),
+        ))
+        .bind(group_id)
+        .fetch_optional(&mut **tx)
+        .await?;
         row.map(|r| r.into_api()).transpose()
     }
 }
 
 #[async_trait::async_trait]
-impl<D: Dialect> crate::store::ProposalStore for SqlStore<D>
+impl<D: Dialect> super::ProposalStore for SqlStore<D>
 where
-    for<'c> &'c mut <D::Db as sqlx::Database>::Connection: sqlx::Executor<'c, Database = D::Db>,
-    for<'r> &'r str: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
-    usize: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
+    for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
+    for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
+    usize: sqlx::ColumnIndex<Row<D>>,
     for<'q> i64: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
     for<'q> Option<i64>: sqlx::Encode<'q, D::Db>,
     for<'q> bool: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
@@ -211,7 +206,7 @@ where
         after: Option<i64>,
         limit: u32,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::store::StoreResult<Vec<mosharekat_api::Proposal>> {
+    ) -> super::StoreResult<Vec<mosharekat_api::Proposal>> {
         let ids: Vec<i64> = sqlx::query_scalar(
             "SELECT rep FROM (
                 SELECT COALESCE(MAX(d.comment_id), MIN(c.id)) AS rep
@@ -229,31 +224,26 @@ where
             return Ok(Vec::new());
         }
         let mut query = sqlx::QueryBuilder::<D::Db>::new(
-            [crate::store::comments::COMMENT_SELECT, "WHERE c.id IN ("].concat(),
+            [super::comments::COMMENT_SELECT, "WHERE c.id IN ("].concat(),
         );
         let mut list = query.separated(", ");
         for id in &ids {
             list.push_bind(*id);
         }
         list.push_unseparated(") ORDER BY c.id");
-        let rows: Vec<crate::store::comments::CommentRow> = query
+        let rows: Vec<super::comments::CommentRow> = query
             .build_query_as()
             .persistent(false)
             .fetch_all(self.reader())
             .await?;
-        let mut query = sqlx::QueryBuilder::<D::Db>::new(
-            [
-                crate::store::proposals::DECISION_SELECT,
-                "WHERE d.comment_id IN (",
-            ]
-            .concat(),
-        );
+        let mut query =
+            sqlx::QueryBuilder::<D::Db>::new([DECISION_SELECT, "WHERE d.comment_id IN ("].concat());
         let mut list = query.separated(", ");
         for id in &ids {
             list.push_bind(*id);
         }
         list.push_unseparated(")");
-        let decisions: Vec<crate::store::proposals::DecisionRow> = query
+        let decisions: Vec<DecisionRow> = query
             .build_query_as()
             .persistent(false)
             .fetch_all(self.reader())
@@ -279,10 +269,10 @@ where
         &self,
         proposal_id: i64,
         request: &mosharekat_api::ProposalDecisionRequest,
-        actor: &crate::store::Actor,
+        actor: &super::Actor,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::store::StoreResult<crate::store::SaveDecision> {
-        use crate::store::{SaveDecision, StoreError, ms};
+    ) -> super::StoreResult<super::SaveDecision> {
+        use super::{SaveDecision, StoreError, ms};
         use mosharekat_api::ErrorCode;
         let mut tx = self.begin_write().await?;
         let comment: Option<(i64, i64, bool, String)> = sqlx::query_as(
@@ -364,10 +354,10 @@ where
             };
         }
         let decision = current
-            .ok_or_else(|| crate::store::StoreError::Corrupt("a saved decision vanished".into()))?;
+            .ok_or_else(|| super::StoreError::Corrupt("a saved decision vanished".into()))?;
         self.append_audit(
             &mut tx,
-            &crate::store::AuditRecord::new(
+            &super::AuditRecord::new(
                 actor,
                 "proposal.decide",
                 format!("proposal:{}", decision.proposal_id),
@@ -398,10 +388,10 @@ where
     async fn publish_decisions(
         &self,
         consultation_id: i64,
-        actor: &crate::store::Actor,
+        actor: &super::Actor,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::store::StoreResult<mosharekat_api::DecisionsPublished> {
-        use crate::store::{StoreError, ms};
+    ) -> super::StoreResult<mosharekat_api::DecisionsPublished> {
+        use super::{StoreError, ms};
         use mosharekat_api::{ConsultationStatus, ErrorCode, Language};
         let mut tx = self.begin_write().await?;
         // The score lock first, before any row or sequence lock (see `lock_scores`).
@@ -415,9 +405,9 @@ where
                 "decisions are published after the consultation closes",
             ));
         }
-        let rows: Vec<crate::store::proposals::DecisionRow> = sqlx::query_as(sqlx::AssertSqlSafe(
+        let rows: Vec<DecisionRow> = sqlx::query_as(sqlx::AssertSqlSafe(
             [
-                crate::store::proposals::DECISION_SELECT,
+                DECISION_SELECT,
                 "WHERE d.consultation_id = $1 AND d.published_at IS NULL ORDER BY d.comment_id",
             ]
             .concat(),
@@ -430,7 +420,7 @@ where
             .into_iter()
             .map(|r| r.into_api())
             .collect::<Result<_, _>>()?;
-        if let Some((code, message)) = crate::store::proposals::publication_refusal(&decisions) {
+        if let Some((code, message)) = publication_refusal(&decisions) {
             return Err(StoreError::refused(code, message));
         }
         sqlx::query("UPDATE proposal_decisions SET published_at = $2 WHERE consultation_id = $1 AND published_at IS NULL")
@@ -491,7 +481,7 @@ where
         if !published.is_empty() {
             self.append_audit(
                 &mut tx,
-                &crate::store::AuditRecord::new(
+                &super::AuditRecord::new(
                     actor,
                     "decisions.publish",
                     format!("consultation:{consultation_id}"),
@@ -521,8 +511,8 @@ where
     async fn public_decisions(
         &self,
         consultation_id: i64,
-    ) -> crate::store::StoreResult<Vec<mosharekat_api::PublicDecision>> {
-        let rows: Vec<crate::store::proposals::PublicDecisionRow> = sqlx::query_as(
+    ) -> super::StoreResult<Vec<mosharekat_api::PublicDecision>> {
+        let rows: Vec<PublicDecisionRow> = sqlx::query_as(
             "SELECT d.comment_id, c.body, d.outcome, d.rationale_fa, d.rationale_en, d.legal_basis, d.decided_at,
                 d.published_at, g.size AS group_size
              FROM proposal_decisions d

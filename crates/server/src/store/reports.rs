@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use mosharekat_api::report::CommentCounts;
 use mosharekat_api::{Report, ReportPublished};
 
-use super::dialect::{Dialect, RowsAffected as _, SqlStore};
+use super::dialect::{Connection, Dialect, Row, RowsAffected as _, SqlStore};
 use super::{Actor, StoreResult};
 
 /// Participants with the same demographic answers, and how many of them.
@@ -156,11 +156,11 @@ pub(crate) fn comment_counts(rows: &[(String, bool, i64)]) -> CommentCounts {
 pub(crate) const PARTICIPANT_IDS: &str = "SELECT participant_id FROM comments WHERE consultation_id = $1
          UNION SELECT b.participant_id FROM ballots b JOIN polls q ON q.id = b.poll_id WHERE q.consultation_id = $1";
 #[async_trait::async_trait]
-impl<D: Dialect> crate::store::ReportStore for SqlStore<D>
+impl<D: Dialect> super::ReportStore for SqlStore<D>
 where
-    for<'c> &'c mut <D::Db as sqlx::Database>::Connection: sqlx::Executor<'c, Database = D::Db>,
-    for<'r> &'r str: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
-    usize: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
+    for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
+    for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
+    usize: sqlx::ColumnIndex<Row<D>>,
     for<'q> i64: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
     for<'q> Option<i64>: sqlx::Encode<'q, D::Db>,
     for<'q> bool: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
@@ -173,25 +173,25 @@ where
     async fn report_comment_counts(
         &self,
         consultation_id: i64,
-    ) -> crate::store::StoreResult<mosharekat_api::report::CommentCounts> {
+    ) -> super::StoreResult<mosharekat_api::report::CommentCounts> {
         let rows: Vec<(String, bool, i64)> = sqlx::query_as(
             "SELECT status, is_proposal, COUNT(*) FROM comments WHERE consultation_id = $1 GROUP BY status, is_proposal",
         )
         .bind(consultation_id)
         .fetch_all(self.reader())
         .await?;
-        Ok(crate::store::reports::comment_counts(&rows))
+        Ok(comment_counts(&rows))
     }
 
     async fn report_participant_cells(
         &self,
         consultation_id: i64,
-    ) -> crate::store::StoreResult<Vec<crate::store::ParticipantCell>> {
+    ) -> super::StoreResult<Vec<super::ParticipantCell>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(
             [
                 "SELECT p.birth_year, p.gender, p.province, p.category, COUNT(*) AS participants
              FROM participants p WHERE p.id IN (",
-                crate::store::reports::PARTICIPANT_IDS,
+                PARTICIPANT_IDS,
                 ") GROUP BY p.birth_year, p.gender, p.province, p.category",
             ]
             .concat(),
@@ -205,7 +205,7 @@ where
         &self,
         consultation_id: i64,
         offset_ms: i64,
-    ) -> crate::store::StoreResult<Vec<crate::store::TurnoutRow>> {
+    ) -> super::StoreResult<Vec<super::TurnoutRow>> {
         Ok(sqlx::query_as(
             "SELECT day, CAST(SUM(is_comment) AS BIGINT) AS comments, CAST(SUM(1 - is_comment) AS BIGINT) AS ballots,
                 COUNT(DISTINCT participant_id) AS participants
@@ -227,7 +227,7 @@ where
     async fn report_tag_groups(
         &self,
         consultation_id: i64,
-    ) -> crate::store::StoreResult<Vec<crate::store::TagGroupRow>> {
+    ) -> super::StoreResult<Vec<super::TagGroupRow>> {
         Ok(sqlx::query_as(D::TAG_GROUPS_SQL)
             .bind(consultation_id)
             .fetch_all(self.reader())
@@ -238,7 +238,7 @@ where
         &self,
         consultation_id: i64,
         limit: u32,
-    ) -> crate::store::StoreResult<Vec<crate::store::CampaignRow>> {
+    ) -> super::StoreResult<Vec<super::CampaignRow>> {
         Ok(sqlx::query_as(
             "SELECT g.id AS group_id, g.size, MIN(c.id) AS first_comment_id
              FROM duplicate_groups g JOIN comments c ON c.group_id = g.id
@@ -256,7 +256,7 @@ where
         consultation_id: i64,
         after: i64,
         limit: u32,
-    ) -> crate::store::StoreResult<Vec<(i64, String)>> {
+    ) -> super::StoreResult<Vec<(i64, String)>> {
         Ok(sqlx::query_as(
             "SELECT id, body FROM comments WHERE consultation_id = $1 AND id > $2 AND status = 'approved'
              ORDER BY id LIMIT $3",
@@ -268,7 +268,7 @@ where
         .await?)
     }
 
-    async fn comment_bodies(&self, ids: &[i64]) -> crate::store::StoreResult<Vec<(i64, String)>> {
+    async fn comment_bodies(&self, ids: &[i64]) -> super::StoreResult<Vec<(i64, String)>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -289,10 +289,10 @@ where
     async fn save_report(
         &self,
         mut report: mosharekat_api::Report,
-        actor: &crate::store::Actor,
+        actor: &super::Actor,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::store::StoreResult<mosharekat_api::Report> {
-        use crate::store::ms;
+    ) -> super::StoreResult<mosharekat_api::Report> {
+        use super::ms;
         let consultation_id = report.consultation.id;
         let mut tx = self.begin_write().await?;
         self.consultation_row_for_update(&mut tx, consultation_id)
@@ -304,7 +304,7 @@ where
                 .await?;
         report.version = previous.unwrap_or(0) + 1;
         // As precise as the database keeps times, so a stored report reads back equal.
-        report.generated_at = crate::store::from_ms(ms(report.generated_at));
+        report.generated_at = super::from_ms(ms(report.generated_at));
         report.published_at = None;
         report.published_by = None;
         let body = serde_json::to_string(&report)?;
@@ -323,7 +323,7 @@ where
         .await?;
         self.append_audit(
             &mut tx,
-            &crate::store::AuditRecord::new(actor, "report.generate", format!("consultation:{consultation_id}"))
+            &super::AuditRecord::new(actor, "report.generate", format!("consultation:{consultation_id}"))
                 .after(serde_json::json!({"version": report.version, "participants": report.participants.total,
                     "comments": report.comments.total})),
             now,
@@ -346,8 +346,8 @@ where
     async fn stored_report(
         &self,
         consultation_id: i64,
-    ) -> crate::store::StoreResult<Option<crate::store::StoredReport>> {
-        let row: Option<crate::store::reports::ReportRow> = sqlx::query_as(
+    ) -> super::StoreResult<Option<super::StoredReport>> {
+        let row: Option<ReportRow> = sqlx::query_as(
             "SELECT version, body, published_version, published_body FROM reports WHERE consultation_id = $1",
         )
         .bind(consultation_id)
@@ -359,12 +359,12 @@ where
     async fn publish_report(
         &self,
         consultation_id: i64,
-        actor: &crate::store::Actor,
+        actor: &super::Actor,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::store::StoreResult<mosharekat_api::ReportPublished> {
-        use crate::store::{StoreError, ms};
+    ) -> super::StoreResult<mosharekat_api::ReportPublished> {
+        use super::{StoreError, ms};
         use mosharekat_api::Language;
-        let now = crate::store::from_ms(ms(now));
+        let now = super::from_ms(ms(now));
         let mut tx = self.begin_write().await?;
         let consultation = self
             .consultation_row_for_update(&mut tx, consultation_id)
@@ -418,7 +418,7 @@ where
                 'mosharekat-report-' || CAST($1 AS TEXT) || '-' || CAST(p.id AS TEXT), 'pending', 0, $4, $4
              FROM participants p
              WHERE p.id IN (",
-            crate::store::reports::PARTICIPANT_IDS,
+            PARTICIPANT_IDS,
             ") AND p.channel IS NOT NULL AND p.handle IS NOT NULL
              ORDER BY p.id
              ON CONFLICT (dedup_key) DO NOTHING"
@@ -432,7 +432,7 @@ where
         .rows_affected() as i64;
         self.append_audit(
             &mut tx,
-            &crate::store::AuditRecord::new(
+            &super::AuditRecord::new(
                 actor,
                 "report.publish",
                 format!("consultation:{consultation_id}"),

@@ -14,7 +14,7 @@ use mosharekat_api::{
     Category, Contribution, ContributionKind, LeaderboardEntry, ParticipantScore, Period, Province,
 };
 
-use super::dialect::{Dialect, SqlStore};
+use super::dialect::{Connection, Dialect, Row, SqlStore};
 use super::{StoreResult, decode, from_ms};
 use crate::incentives::rules::ScoringRules;
 
@@ -199,9 +199,9 @@ pub(crate) fn derive_sql(scoped: bool) -> [String; 3] {
 }
 impl<D: Dialect> SqlStore<D>
 where
-    for<'c> &'c mut <D::Db as sqlx::Database>::Connection: sqlx::Executor<'c, Database = D::Db>,
-    for<'r> &'r str: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
-    usize: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
+    for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
+    for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
+    usize: sqlx::ColumnIndex<Row<D>>,
     for<'q> i64: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
     for<'q> Option<i64>: sqlx::Encode<'q, D::Db>,
     for<'q> bool: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
@@ -216,18 +216,15 @@ where
         &self,
         tx: &mut sqlx::Transaction<'static, D::Db>,
         scope: Option<(i64, i64)>,
-    ) -> crate::store::StoreResult<()> {
-        let rules = crate::store::ScoreStore::scoring_rules(self);
+    ) -> super::StoreResult<()> {
+        let rules = super::ScoreStore::scoring_rules(self);
         let p = &rules.points;
         let points = [
             (p.comment, p.endorsement),
             (p.proposal_accepted, p.proposal_partially_accepted),
             (p.ballot, p.survey_answer),
         ];
-        for (sql, (first, second)) in crate::store::scores::derive_sql(scope.is_some())
-            .into_iter()
-            .zip(points)
-        {
+        for (sql, (first, second)) in derive_sql(scope.is_some()).into_iter().zip(points) {
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(first)
                 .bind(second);
@@ -247,7 +244,7 @@ where
         tx: &mut sqlx::Transaction<'static, D::Db>,
         participant_id: i64,
         consultation_id: i64,
-    ) -> crate::store::StoreResult<()> {
+    ) -> super::StoreResult<()> {
         D::lock_scores(tx, consultation_id).await?;
         const SUM: &str =
             "SELECT CAST(COALESCE(SUM(points), 0) AS BIGINT), COUNT(*) FROM score_contributions
@@ -301,7 +298,7 @@ where
         &self,
         tx: &mut sqlx::Transaction<'static, D::Db>,
         comment_id: i64,
-    ) -> crate::store::StoreResult<()> {
+    ) -> super::StoreResult<()> {
         let row: Option<(i64, i64, i64)> = sqlx::query_as(
             "SELECT participant_id, consultation_id, group_id FROM comments WHERE id = $1",
         )
@@ -330,11 +327,11 @@ where
 }
 
 #[async_trait::async_trait]
-impl<D: Dialect> crate::store::ScoreStore for SqlStore<D>
+impl<D: Dialect> super::ScoreStore for SqlStore<D>
 where
-    for<'c> &'c mut <D::Db as sqlx::Database>::Connection: sqlx::Executor<'c, Database = D::Db>,
-    for<'r> &'r str: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
-    usize: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
+    for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
+    for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
+    usize: sqlx::ColumnIndex<Row<D>>,
     for<'q> i64: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
     for<'q> Option<i64>: sqlx::Encode<'q, D::Db>,
     for<'q> bool: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
@@ -352,7 +349,7 @@ where
         *self.scoring.write().expect("scoring rules lock") = std::sync::Arc::new(rules);
     }
 
-    async fn rebuild_scores(&self) -> crate::store::StoreResult<crate::store::RebuildSummary> {
+    async fn rebuild_scores(&self) -> super::StoreResult<super::RebuildSummary> {
         let mut tx = self.begin_write().await?;
         D::lock_scores(&mut tx, 0).await?;
         D::lock_all_scores(&mut tx).await?;
@@ -376,7 +373,7 @@ where
         .fetch_one(&mut *tx)
         .await?;
         tx.commit().await?;
-        Ok(crate::store::RebuildSummary {
+        Ok(super::RebuildSummary {
             participants,
             contributions,
             points,
@@ -386,20 +383,18 @@ where
     async fn participant_score(
         &self,
         participant_id: i64,
-    ) -> crate::store::StoreResult<Option<mosharekat_api::ParticipantScore>> {
-        let Some(p) = crate::store::ParticipantStore::get_participant(self, participant_id).await?
-        else {
+    ) -> super::StoreResult<Option<mosharekat_api::ParticipantScore>> {
+        let Some(p) = super::ParticipantStore::get_participant(self, participant_id).await? else {
             return Ok(None);
         };
-        let rows: Vec<crate::store::scores::ContributionRow> =
-            sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {} FROM score_contributions WHERE participant_id = $1
+        let rows: Vec<ContributionRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {} FROM score_contributions WHERE participant_id = $1
              ORDER BY earned_at DESC, consultation_id, kind, subject_id",
-                crate::store::scores::CONTRIBUTION_COLUMNS
-            )))
-            .bind(participant_id)
-            .fetch_all(self.reader())
-            .await?;
+            CONTRIBUTION_COLUMNS
+        )))
+        .bind(participant_id)
+        .fetch_all(self.reader())
+        .await?;
         let contributions: Vec<mosharekat_api::Contribution> = rows
             .into_iter()
             .map(|r| r.into_api().map(|(_, c)| c))
@@ -411,14 +406,14 @@ where
             province: p.province,
             total: contributions.iter().map(|c| c.points).sum(),
             contributions,
-            rules: crate::store::ScoreStore::scoring_rules(self).explained(),
+            rules: super::ScoreStore::scoring_rules(self).explained(),
         }))
     }
 
     async fn leaderboard(
         &self,
-        filter: &crate::store::LeaderboardFilter,
-    ) -> crate::store::StoreResult<Vec<mosharekat_api::LeaderboardEntry>> {
+        filter: &super::LeaderboardFilter,
+    ) -> super::StoreResult<Vec<mosharekat_api::LeaderboardEntry>> {
         let totals = filter.since.is_none() && filter.consultation_id.is_none();
         let mut q = if totals {
             // Everything, ever: the kept totals.
@@ -437,8 +432,7 @@ where
             )
         };
         if let Some(since) = filter.since {
-            q.push(" AND s.earned_at >= ")
-                .push_bind(crate::store::ms(since));
+            q.push(" AND s.earned_at >= ").push_bind(super::ms(since));
         }
         if let Some(c) = filter.consultation_id {
             q.push(" AND s.consultation_id = ").push_bind(c);
@@ -457,34 +451,33 @@ where
         }
         q.push(" ORDER BY points DESC, s.participant_id LIMIT ")
             .push_bind(i64::from(filter.limit));
-        let rows: Vec<crate::store::scores::LeaderRow> = q
+        let rows: Vec<LeaderRow> = q
             .build_query_as()
             .persistent(false)
             .fetch_all(self.reader())
             .await?;
-        crate::store::scores::ranked(rows)
+        ranked(rows)
     }
 
     async fn consultation_contributions(
         &self,
         consultation_id: i64,
-    ) -> crate::store::StoreResult<Vec<(i64, mosharekat_api::Contribution)>> {
-        let rows: Vec<crate::store::scores::ContributionRow> =
-            sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {} FROM score_contributions WHERE consultation_id = $1
+    ) -> super::StoreResult<Vec<(i64, mosharekat_api::Contribution)>> {
+        let rows: Vec<ContributionRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {} FROM score_contributions WHERE consultation_id = $1
              ORDER BY participant_id, earned_at DESC, kind, subject_id",
-                crate::store::scores::CONTRIBUTION_COLUMNS
-            )))
-            .bind(consultation_id)
-            .fetch_all(self.reader())
-            .await?;
+            CONTRIBUTION_COLUMNS
+        )))
+        .bind(consultation_id)
+        .fetch_all(self.reader())
+        .await?;
         rows.into_iter().map(|r| r.into_api()).collect()
     }
 
-    async fn score_snapshot(&self) -> crate::store::StoreResult<crate::store::ScoreSnapshot> {
-        let rows: Vec<crate::store::scores::ContributionRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    async fn score_snapshot(&self) -> super::StoreResult<super::ScoreSnapshot> {
+        let rows: Vec<ContributionRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {} FROM score_contributions ORDER BY participant_id, consultation_id, kind, subject_id",
-            crate::store::scores::CONTRIBUTION_COLUMNS
+            CONTRIBUTION_COLUMNS
         )))
         .fetch_all(self.reader())
         .await?;
@@ -493,7 +486,7 @@ where
         )
         .fetch_all(self.reader())
         .await?;
-        Ok(crate::store::ScoreSnapshot {
+        Ok(super::ScoreSnapshot {
             contributions: rows
                 .into_iter()
                 .map(|r| r.into_api())

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use mosharekat_api::ConcernTag;
 
-use super::dialect::{Dialect, SqlStore};
+use super::dialect::{Connection, Dialect, Row, SqlStore};
 use super::{Actor, StoreResult};
 
 #[async_trait]
@@ -35,9 +35,9 @@ pub(crate) fn unknown_tags<'a>(list: &[String], tags: &'a [String]) -> Vec<&'a s
 }
 impl<D: Dialect> SqlStore<D>
 where
-    for<'c> &'c mut <D::Db as sqlx::Database>::Connection: sqlx::Executor<'c, Database = D::Db>,
-    for<'r> &'r str: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
-    usize: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
+    for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
+    for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
+    usize: sqlx::ColumnIndex<Row<D>>,
     for<'q> i64: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
     for<'q> Option<i64>: sqlx::Encode<'q, D::Db>,
     for<'q> bool: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
@@ -53,7 +53,7 @@ where
         tx: &mut sqlx::Transaction<'static, D::Db>,
         consultation_id: i64,
         tags: &[String],
-    ) -> crate::store::StoreResult<()> {
+    ) -> super::StoreResult<()> {
         if tags.is_empty() {
             return Ok(());
         }
@@ -62,11 +62,11 @@ where
                 .bind(consultation_id)
                 .fetch_all(&mut **tx)
                 .await?;
-        let unknown = crate::store::tags::unknown_tags(&list, tags);
+        let unknown = unknown_tags(&list, tags);
         if unknown.is_empty() {
             Ok(())
         } else {
-            Err(crate::store::StoreError::refused(
+            Err(super::StoreError::refused(
                 mosharekat_api::ErrorCode::UnknownTag,
                 format!(
                     "not among this consultation's concern tags: {} (the list: {})",
@@ -81,7 +81,7 @@ where
         &self,
         executor: E,
         consultation_id: i64,
-    ) -> crate::store::StoreResult<Vec<mosharekat_api::ConcernTag>>
+    ) -> super::StoreResult<Vec<mosharekat_api::ConcernTag>>
     where
         E: sqlx::Executor<'e, Database = D::Db>,
     {
@@ -103,11 +103,11 @@ where
 }
 
 #[async_trait::async_trait]
-impl<D: Dialect> crate::store::TagStore for SqlStore<D>
+impl<D: Dialect> super::TagStore for SqlStore<D>
 where
-    for<'c> &'c mut <D::Db as sqlx::Database>::Connection: sqlx::Executor<'c, Database = D::Db>,
-    for<'r> &'r str: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
-    usize: sqlx::ColumnIndex<<D::Db as sqlx::Database>::Row>,
+    for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
+    for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
+    usize: sqlx::ColumnIndex<Row<D>>,
     for<'q> i64: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
     for<'q> Option<i64>: sqlx::Encode<'q, D::Db>,
     for<'q> bool: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
@@ -120,7 +120,7 @@ where
     async fn concern_tags(
         &self,
         consultation_id: i64,
-    ) -> crate::store::StoreResult<Vec<mosharekat_api::ConcernTag>> {
+    ) -> super::StoreResult<Vec<mosharekat_api::ConcernTag>> {
         self.concern_tags_with(self.reader(), consultation_id).await
     }
 
@@ -128,9 +128,9 @@ where
         &self,
         consultation_id: i64,
         tags: &[mosharekat_api::ConcernTag],
-        actor: &crate::store::Actor,
+        actor: &super::Actor,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::store::StoreResult<Vec<mosharekat_api::ConcernTag>> {
+    ) -> super::StoreResult<Vec<mosharekat_api::ConcernTag>> {
         let mut tx = self.begin_write().await?;
         self.consultation_row_for_update(&mut tx, consultation_id)
             .await?;
@@ -155,7 +155,7 @@ where
         let after = self.concern_tags_with(&mut *tx, consultation_id).await?;
         self.append_audit(
             &mut tx,
-            &crate::store::AuditRecord::new(
+            &super::AuditRecord::new(
                 actor,
                 "consultation.tags",
                 format!("consultation:{consultation_id}"),
