@@ -610,7 +610,9 @@ where
         for row in rows {
             let comment = row.into_api(now)?;
             let id = comment.id;
-            if !titles.contains_key(&comment.consultation_id) {
+            if let std::collections::hash_map::Entry::Vacant(entry) =
+                titles.entry(comment.consultation_id)
+            {
                 let t: (String, String) =
                     sqlx::query_as("SELECT title_fa, title_en FROM consultations WHERE id = $1")
                         .bind(comment.consultation_id)
@@ -619,7 +621,7 @@ where
                 let tags = self
                     .concern_tags_with(self.reader(), comment.consultation_id)
                     .await?;
-                titles.insert(comment.consultation_id, (t.0, t.1, tags));
+                entry.insert((t.0, t.1, tags));
             }
             let (title_fa, title_en, concern_tags) = titles[&comment.consultation_id].clone();
             let thread = if comment.parent_id.is_some() {
