@@ -113,7 +113,7 @@ where
         tx: &mut sqlx::Transaction<'static, D::Db>,
         record: &super::AuditRecord,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> super::StoreResult<()> {
+    ) -> StoreResult<()> {
         D::lock_sequence(tx, AUDIT_SEQUENCE).await?;
         let prev: Option<String> =
             sqlx::query_scalar("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
@@ -150,8 +150,8 @@ where
     }
 }
 
-#[async_trait::async_trait]
-impl<D: Dialect> super::AuditStore for SqlStore<D>
+#[async_trait]
+impl<D: Dialect> AuditStore for SqlStore<D>
 where
     for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
     for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
@@ -165,11 +165,7 @@ where
     for<'q> &'q str: sqlx::Encode<'q, D::Db>,
     for<'q> Option<&'q str>: sqlx::Encode<'q, D::Db>,
 {
-    async fn audit_entries(
-        &self,
-        after: i64,
-        limit: u32,
-    ) -> super::StoreResult<Vec<StoredAuditEntry>> {
+    async fn audit_entries(&self, after: i64, limit: u32) -> StoreResult<Vec<StoredAuditEntry>> {
         let rows: Vec<AuditRow> = sqlx::query_as(
             "SELECT id, at, actor, action, target, before_json, after_json, prev_hash, hash
              FROM audit_log WHERE id > $1 ORDER BY id LIMIT $2",

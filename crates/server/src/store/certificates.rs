@@ -226,7 +226,7 @@ where
         &self,
         tx: &mut sqlx::Transaction<'static, D::Db>,
         id: i64,
-    ) -> super::StoreResult<Option<CertificateRow>> {
+    ) -> StoreResult<Option<CertificateRow>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(
             [CERTIFICATE_SELECT, "WHERE c.id = $1"].concat(),
         ))
@@ -240,7 +240,7 @@ where
         &self,
         tx: &mut sqlx::Transaction<'static, D::Db>,
         id: i64,
-    ) -> super::StoreResult<mosharekat_api::CertificateStatus> {
+    ) -> StoreResult<mosharekat_api::CertificateStatus> {
         let status: Option<String> = sqlx::query_scalar(
             "UPDATE certificates SET status = status WHERE id = $1 RETURNING status",
         )
@@ -248,7 +248,7 @@ where
         .fetch_optional(&mut **tx)
         .await?;
         let status = status.ok_or_else(|| super::StoreError::not_found("certificate"))?;
-        super::decode(
+        decode(
             &status,
             "certificates.status",
             mosharekat_api::CertificateStatus::from_code,
@@ -259,9 +259,9 @@ where
     async fn propose_in(
         &self,
         consultation_id: i64,
-        actor: &super::Actor,
+        actor: &Actor,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> super::StoreResult<Vec<i64>> {
+    ) -> StoreResult<Vec<i64>> {
         use super::ms;
         let mut tx = self.begin_write().await?;
         let rows: Vec<super::scores::ContributionRow> =
@@ -347,8 +347,8 @@ where
     }
 }
 
-#[async_trait::async_trait]
-impl<D: Dialect> super::CertificateStore for SqlStore<D>
+#[async_trait]
+impl<D: Dialect> CertificateStore for SqlStore<D>
 where
     for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
     for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
@@ -365,9 +365,9 @@ where
     async fn propose_certificates(
         &self,
         consultation_id: Option<i64>,
-        actor: &super::Actor,
+        actor: &Actor,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> super::StoreResult<mosharekat_api::ProposeResponse> {
+    ) -> StoreResult<mosharekat_api::ProposeResponse> {
         use super::StoreError;
         use mosharekat_api::{ConsultationStatus, ErrorCode};
         let consultations: Vec<i64> = match consultation_id {
@@ -405,9 +405,9 @@ where
 
     async fn propose_due_certificates(
         &self,
-        actor: &super::Actor,
+        actor: &Actor,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> super::StoreResult<Vec<i64>> {
+    ) -> StoreResult<Vec<i64>> {
         let due: Vec<i64> = sqlx::query_scalar(
             "SELECT id FROM consultations WHERE published_at IS NOT NULL AND certificates_proposed_at IS NULL
                 AND (closed_early_at IS NOT NULL OR closes_at <= $1) ORDER BY id",
@@ -424,7 +424,7 @@ where
     async fn list_certificates(
         &self,
         filter: &super::CertificateFilter,
-    ) -> super::StoreResult<Vec<mosharekat_api::Certificate>> {
+    ) -> StoreResult<Vec<mosharekat_api::Certificate>> {
         let mut q =
             sqlx::QueryBuilder::<D::Db>::new([CERTIFICATE_SELECT, "WHERE c.id > "].concat());
         q.push_bind(filter.after.unwrap_or(0));
@@ -447,10 +447,7 @@ where
         rows.into_iter().map(|r| r.into_api()).collect()
     }
 
-    async fn get_certificate(
-        &self,
-        id: i64,
-    ) -> super::StoreResult<Option<mosharekat_api::Certificate>> {
+    async fn get_certificate(&self, id: i64) -> StoreResult<Option<mosharekat_api::Certificate>> {
         let row: Option<CertificateRow> = sqlx::query_as(sqlx::AssertSqlSafe(
             [CERTIFICATE_SELECT, "WHERE c.id = $1"].concat(),
         ))
@@ -464,9 +461,9 @@ where
         &self,
         id: i64,
         signer: &crate::incentives::Signer,
-        actor: &super::Actor,
+        actor: &Actor,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> super::StoreResult<mosharekat_api::Certificate> {
+    ) -> StoreResult<mosharekat_api::Certificate> {
         use super::{StoreError, ms};
         use mosharekat_api::{CertificateStatus, ErrorCode, Language};
         let mut tx = self.begin_write().await?;
@@ -577,9 +574,9 @@ where
         &self,
         id: i64,
         reason: &str,
-        actor: &super::Actor,
+        actor: &Actor,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> super::StoreResult<mosharekat_api::Certificate> {
+    ) -> StoreResult<mosharekat_api::Certificate> {
         self.end_certificate(
             id,
             reason,
@@ -595,9 +592,9 @@ where
         &self,
         id: i64,
         reason: &str,
-        actor: &super::Actor,
+        actor: &Actor,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> super::StoreResult<mosharekat_api::Certificate> {
+    ) -> StoreResult<mosharekat_api::Certificate> {
         self.end_certificate(
             id,
             reason,
@@ -612,7 +609,7 @@ where
     async fn public_certificate(
         &self,
         code: &str,
-    ) -> super::StoreResult<Option<mosharekat_api::PublicCertificate>> {
+    ) -> StoreResult<Option<mosharekat_api::PublicCertificate>> {
         let row: Option<CertificateRow> = sqlx::query_as(sqlx::AssertSqlSafe(
             [
                 CERTIFICATE_SELECT,
@@ -649,11 +646,11 @@ where
         &self,
         id: i64,
         reason: &str,
-        actor: &super::Actor,
+        actor: &Actor,
         now: chrono::DateTime<chrono::Utc>,
         from: mosharekat_api::CertificateStatus,
         to: mosharekat_api::CertificateStatus,
-    ) -> super::StoreResult<mosharekat_api::Certificate> {
+    ) -> StoreResult<mosharekat_api::Certificate> {
         use super::{StoreError, ms};
         use mosharekat_api::{CertificateStatus, ErrorCode};
         let mut tx = self.begin_write().await?;

@@ -252,7 +252,7 @@ where
         tx: &mut sqlx::Transaction<'static, D::Db>,
         id: i64,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> super::StoreResult<mosharekat_api::Comment> {
+    ) -> StoreResult<mosharekat_api::Comment> {
         let row: CommentRow = sqlx::query_as(sqlx::AssertSqlSafe(
             [COMMENT_SELECT, "WHERE c.id = $1"].concat(),
         ))
@@ -267,10 +267,10 @@ where
     async fn reserve_idempotency_key(
         &self,
         tx: &mut sqlx::Transaction<'static, D::Db>,
-        actor: &super::Actor,
+        actor: &Actor,
         key: Option<&IdempotencyKey>,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> super::StoreResult<Option<String>> {
+    ) -> StoreResult<Option<String>> {
         let Some(key) = key else { return Ok(None) };
         // Insert first: a concurrent request with the same key waits here until we commit.
         let mine: Option<i64> = sqlx::query_scalar(
@@ -305,10 +305,10 @@ where
     async fn store_idempotent_response(
         &self,
         tx: &mut sqlx::Transaction<'static, D::Db>,
-        actor: &super::Actor,
+        actor: &Actor,
         key: Option<&IdempotencyKey>,
         response: &str,
-    ) -> super::StoreResult<()> {
+    ) -> StoreResult<()> {
         if let Some(key) = key {
             sqlx::query(
                 "UPDATE idempotency_keys SET response = $3 WHERE staff_id = $1 AND key = $2",
@@ -327,10 +327,10 @@ where
         &self,
         tx: &mut sqlx::Transaction<'static, D::Db>,
         state: &ClaimState,
-        actor: &super::Actor,
+        actor: &Actor,
         request: &mosharekat_api::DecisionRequest,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> super::StoreResult<mosharekat_api::CommentStatus> {
+    ) -> StoreResult<mosharekat_api::CommentStatus> {
         use super::ms;
         let status = request.action.resulting_status();
         let tags = serde_json::to_string(&request.tags)?;
@@ -372,7 +372,7 @@ where
         &self,
         tx: &mut sqlx::Transaction<'static, D::Db>,
         id: i64,
-    ) -> super::StoreResult<Option<ClaimState>> {
+    ) -> StoreResult<Option<ClaimState>> {
         Ok(sqlx::query_as(
             "SELECT id, consultation_id, status, claimed_by, claim_token, lease_expires_at FROM comments WHERE id = $1",
         )
@@ -382,8 +382,8 @@ where
     }
 }
 
-#[async_trait::async_trait]
-impl<D: Dialect> super::CommentStore for SqlStore<D>
+#[async_trait]
+impl<D: Dialect> CommentStore for SqlStore<D>
 where
     for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
     for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
@@ -401,7 +401,7 @@ where
         &self,
         new: &super::NewCommentRecord,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> super::StoreResult<mosharekat_api::CommentAccepted> {
+    ) -> StoreResult<mosharekat_api::CommentAccepted> {
         use super::{StoreError, ms};
         use mosharekat_api::{CommentStatus, ConsultationStatus, ErrorCode};
         let mut tx = self.begin_write().await?;
@@ -484,7 +484,7 @@ where
         &self,
         id: i64,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> super::StoreResult<Option<mosharekat_api::Comment>> {
+    ) -> StoreResult<Option<mosharekat_api::Comment>> {
         let row: Option<CommentRow> = sqlx::query_as(sqlx::AssertSqlSafe(
             [COMMENT_SELECT, "WHERE c.id = $1"].concat(),
         ))
@@ -498,7 +498,7 @@ where
         &self,
         filter: &super::CommentFilter,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> super::StoreResult<Vec<mosharekat_api::Comment>> {
+    ) -> StoreResult<Vec<mosharekat_api::Comment>> {
         let rows: Vec<CommentRow> = sqlx::query_as(sqlx::AssertSqlSafe(
             [
                 COMMENT_SELECT,
@@ -522,7 +522,7 @@ where
         rows.into_iter().map(|r| r.into_api(now)).collect()
     }
 
-    async fn thread(&self, id: i64) -> super::StoreResult<Vec<mosharekat_api::ThreadComment>> {
+    async fn thread(&self, id: i64) -> StoreResult<Vec<mosharekat_api::ThreadComment>> {
         // Threads are shallow in practice; cap the walk so a bad parent chain cannot loop.
         const MAX_DEPTH: usize = 16;
         let mut ancestors = Vec::new();
@@ -550,12 +550,12 @@ where
                 id,
                 display_name,
                 body,
-                status: super::decode(
+                status: decode(
                     &status,
                     "comments.status",
                     mosharekat_api::CommentStatus::from_code,
                 )?,
-                created_at: super::from_ms(created_at),
+                created_at: from_ms(created_at),
             });
             next = parent_id;
         }
@@ -565,12 +565,12 @@ where
 
     async fn claim(
         &self,
-        actor: &super::Actor,
+        actor: &Actor,
         consultation_id: Option<i64>,
         limit: u32,
         now: chrono::DateTime<chrono::Utc>,
         lease_until: chrono::DateTime<chrono::Utc>,
-    ) -> super::StoreResult<Vec<mosharekat_api::ClaimedComment>> {
+    ) -> StoreResult<Vec<mosharekat_api::ClaimedComment>> {
         use super::ms;
         let batch = crate::auth::random_token();
         let mut tx = self.begin_write().await?;
@@ -643,10 +643,10 @@ where
 
     async fn renew_claims(
         &self,
-        actor: &super::Actor,
+        actor: &Actor,
         claim_tokens: &[String],
         lease_until: chrono::DateTime<chrono::Utc>,
-    ) -> super::StoreResult<u64> {
+    ) -> StoreResult<u64> {
         let mut tx = self.begin_write().await?;
         let mut renewed = 0;
         for token in claim_tokens {
@@ -667,10 +667,10 @@ where
 
     async fn release_claims(
         &self,
-        actor: &super::Actor,
+        actor: &Actor,
         claim_tokens: &[String],
         now: chrono::DateTime<chrono::Utc>,
-    ) -> super::StoreResult<Vec<i64>> {
+    ) -> StoreResult<Vec<i64>> {
         const RELEASE: &str = "UPDATE comments SET claimed_by = NULL, claim_token = NULL, lease_expires_at = NULL
              WHERE claimed_by = $1 AND status = 'pending' AND (CAST($2 AS TEXT) IS NULL OR claim_token = $2)
              RETURNING id";
@@ -711,11 +711,11 @@ where
     async fn decide(
         &self,
         comment_id: i64,
-        actor: &super::Actor,
+        actor: &Actor,
         request: &mosharekat_api::DecisionRequest,
         idempotency: Option<&IdempotencyKey>,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> super::StoreResult<super::DecideOutcome<mosharekat_api::Comment>> {
+    ) -> StoreResult<super::DecideOutcome<mosharekat_api::Comment>> {
         use super::{DecideOutcome, StoreError};
         use mosharekat_api::ErrorCode;
         let mut tx = self.begin_write().await?;
@@ -778,12 +778,11 @@ where
     async fn bulk_decide(
         &self,
         target: &BulkTarget,
-        actor: &super::Actor,
+        actor: &Actor,
         request: &mosharekat_api::DecisionRequest,
         idempotency: Option<&IdempotencyKey>,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> super::StoreResult<super::DecideOutcome<mosharekat_api::comment::BulkDecisionResponse>>
-    {
+    ) -> StoreResult<super::DecideOutcome<mosharekat_api::comment::BulkDecisionResponse>> {
         use super::DecideOutcome;
         use BulkTarget;
         use mosharekat_api::CommentStatus;

@@ -213,7 +213,7 @@ where
         &self,
         tx: &mut sqlx::Transaction<'static, D::Db>,
         id: i64,
-    ) -> super::StoreResult<ConsultationRow> {
+    ) -> StoreResult<ConsultationRow> {
         let row: Option<ConsultationRow> = sqlx::query_as(sqlx::AssertSqlSafe(
             [
                 "SELECT ",
@@ -235,7 +235,7 @@ where
         row: &ConsultationRow,
         audit: super::AuditRecord,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> super::StoreResult<mosharekat_api::Consultation> {
+    ) -> StoreResult<mosharekat_api::Consultation> {
         use super::ms;
         let status = row.status(now);
         let saved: ConsultationRow = sqlx::query_as(sqlx::AssertSqlSafe([
@@ -280,8 +280,8 @@ where
     }
 }
 
-#[async_trait::async_trait]
-impl<D: Dialect> super::ConsultationStore for SqlStore<D>
+#[async_trait]
+impl<D: Dialect> ConsultationStore for SqlStore<D>
 where
     for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
     for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
@@ -298,9 +298,9 @@ where
     async fn create_consultation(
         &self,
         new: &mosharekat_api::NewConsultation,
-        actor: &super::Actor,
+        actor: &Actor,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> super::StoreResult<mosharekat_api::Consultation> {
+    ) -> StoreResult<mosharekat_api::Consultation> {
         use super::ms;
         crate::rules::check_new_consultation(new).map_err(rule_refused)?;
         let mut tx = self.begin_write().await?;
@@ -345,7 +345,7 @@ where
         &self,
         id: i64,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> super::StoreResult<Option<mosharekat_api::Consultation>> {
+    ) -> StoreResult<Option<mosharekat_api::Consultation>> {
         let row: Option<ConsultationRow> = sqlx::query_as(sqlx::AssertSqlSafe(
             [
                 "SELECT ",
@@ -364,7 +364,7 @@ where
         &self,
         filter: &super::ConsultationFilter,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> super::StoreResult<Vec<mosharekat_api::Consultation>> {
+    ) -> StoreResult<Vec<mosharekat_api::Consultation>> {
         let rows: Vec<ConsultationRow> = sqlx::query_as(sqlx::AssertSqlSafe([
             "SELECT ",
             CONSULTATION_COLUMNS,
@@ -390,21 +390,21 @@ where
         &self,
         id: i64,
         patch: &mosharekat_api::ConsultationPatch,
-        actor: &super::Actor,
+        actor: &Actor,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> super::StoreResult<mosharekat_api::Consultation> {
+    ) -> StoreResult<mosharekat_api::Consultation> {
         use rule_refused;
         let mut tx = self.begin_write().await?;
         let before = self.consultation_row_for_update(&mut tx, id).await?;
         let status = before.status(now);
-        crate::rules::check_patch(status, super::from_ms(before.closes_at), patch, now)
+        crate::rules::check_patch(status, from_ms(before.closes_at), patch, now)
             .map_err(rule_refused)?;
         let after = before.patched(patch);
         crate::rules::check_consultation_fields(
             &after.title_fa,
             &after.drafting_unit,
-            super::from_ms(after.opens_at),
-            super::from_ms(after.closes_at),
+            from_ms(after.opens_at),
+            from_ms(after.closes_at),
             &after.portal_url,
         )
         .map_err(rule_refused)?;
@@ -425,10 +425,10 @@ where
     async fn publish_consultation(
         &self,
         id: i64,
-        actor: &super::Actor,
+        actor: &Actor,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> super::StoreResult<mosharekat_api::Consultation> {
-        use super::from_ms;
+    ) -> StoreResult<mosharekat_api::Consultation> {
+        use from_ms;
         let mut tx = self.begin_write().await?;
         let mut row = self.consultation_row_for_update(&mut tx, id).await?;
         crate::rules::check_publish(
@@ -452,9 +452,9 @@ where
         &self,
         id: i64,
         reason: &str,
-        actor: &super::Actor,
+        actor: &Actor,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> super::StoreResult<mosharekat_api::Consultation> {
+    ) -> StoreResult<mosharekat_api::Consultation> {
         use mosharekat_api::{ConsultationStatus, ErrorCode};
         let mut tx = self.begin_write().await?;
         let mut row = self.consultation_row_for_update(&mut tx, id).await?;
@@ -478,7 +478,7 @@ where
             "consultation.close_early",
             format!("consultation:{id}"),
         )
-        .before(serde_json::json!({"status": status, "closes_at": super::from_ms(row.closes_at)}))
+        .before(serde_json::json!({"status": status, "closes_at": from_ms(row.closes_at)}))
         .after(serde_json::json!({"status": ConsultationStatus::Closed, "reason": reason.trim()}));
         self.save_consultation(tx, &row, audit, now).await
     }
@@ -486,7 +486,7 @@ where
     async fn announce_status_changes(
         &self,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> super::StoreResult<Vec<(i64, mosharekat_api::ConsultationStatus)>> {
+    ) -> StoreResult<Vec<(i64, mosharekat_api::ConsultationStatus)>> {
         // Cheap pre-check on the reader: most ticks change nothing.
         let rows: Vec<ConsultationRow> = sqlx::query_as(sqlx::AssertSqlSafe([
             "SELECT ",
@@ -507,7 +507,7 @@ where
                 continue;
             }
             let audit = super::AuditRecord::new(
-                &super::Actor::system(),
+                &Actor::system(),
                 &format!("consultation.{}", status.as_str()),
                 format!("consultation:{}", row.id),
             )

@@ -81,8 +81,8 @@ where
     }
 }
 
-#[async_trait::async_trait]
-impl<D: Dialect> super::EventStore for SqlStore<D>
+#[async_trait]
+impl<D: Dialect> EventStore for SqlStore<D>
 where
     for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
     for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,

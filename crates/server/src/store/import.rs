@@ -195,8 +195,8 @@ pub(crate) struct ImportTx<D: Dialect> {
     tx: sqlx::Transaction<'static, D::Db>,
 }
 
-#[async_trait::async_trait]
-impl<D: Dialect> super::ImportStore for SqlStore<D>
+#[async_trait]
+impl<D: Dialect> ImportStore for SqlStore<D>
 where
     for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
     for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
@@ -210,7 +210,7 @@ where
     for<'q> &'q str: sqlx::Encode<'q, D::Db>,
     for<'q> Option<&'q str>: sqlx::Encode<'q, D::Db>,
 {
-    async fn begin_import(&self) -> super::StoreResult<Box<dyn super::Import>> {
+    async fn begin_import(&self) -> StoreResult<Box<dyn super::Import>> {
         let mut tx = self.begin_write().await?;
         D::lock_sequence(&mut tx, super::audit::AUDIT_SEQUENCE).await?;
         Ok(Box::new(ImportTx::<D> { tx }))
@@ -239,7 +239,7 @@ where
         columns: usize,
         rows: &[R],
         mut push: impl FnMut(&mut sqlx::query_builder::Separated<'_, D::Db, &'static str>, &R),
-    ) -> super::StoreResult<()> {
+    ) -> StoreResult<()> {
         let per_statement = (PARAMETERS_PER_STATEMENT / columns).max(1);
         for chunk in rows.chunks(per_statement) {
             let mut query = sqlx::QueryBuilder::<D::Db>::new(head);
@@ -255,8 +255,8 @@ where
     }
 }
 
-#[async_trait::async_trait]
-impl<D: Dialect> super::Import for ImportTx<D>
+#[async_trait]
+impl<D: Dialect> Import for ImportTx<D>
 where
     for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
     for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
@@ -270,7 +270,7 @@ where
     for<'q> &'q str: sqlx::Encode<'q, D::Db>,
     for<'q> Option<&'q str>: sqlx::Encode<'q, D::Db>,
 {
-    async fn max_ids(&mut self) -> super::StoreResult<super::ImportIds> {
+    async fn max_ids(&mut self) -> StoreResult<super::ImportIds> {
         let mut ids = [0i64; 8];
         for (slot, table) in ids.iter_mut().zip(ID_TABLES) {
             let max: Option<i64> =
@@ -301,13 +301,13 @@ where
         })
     }
 
-    async fn staff_usernames(&mut self) -> super::StoreResult<Vec<String>> {
+    async fn staff_usernames(&mut self) -> StoreResult<Vec<String>> {
         Ok(sqlx::query_scalar("SELECT username FROM staff ORDER BY id")
             .fetch_all(&mut *self.tx)
             .await?)
     }
 
-    async fn staff(&mut self, rows: &[super::ImportedStaff]) -> super::StoreResult<()> {
+    async fn staff(&mut self, rows: &[super::ImportedStaff]) -> StoreResult<()> {
         self.insert(
             "INSERT INTO staff (id, username, password_hash, role, disabled, created_at)",
             6,
@@ -324,10 +324,7 @@ where
         .await
     }
 
-    async fn consultations(
-        &mut self,
-        rows: &[super::ImportedConsultation],
-    ) -> super::StoreResult<()> {
+    async fn consultations(&mut self, rows: &[super::ImportedConsultation]) -> StoreResult<()> {
         use super::ms;
         self.insert(
             "INSERT INTO consultations (id, kind, title_fa, title_en, summary_fa, summary_en, drafting_unit,
@@ -361,10 +358,7 @@ where
         .await
     }
 
-    async fn participants(
-        &mut self,
-        rows: &[super::ImportedParticipant],
-    ) -> super::StoreResult<()> {
+    async fn participants(&mut self, rows: &[super::ImportedParticipant]) -> StoreResult<()> {
         self.insert(
             "INSERT INTO participants (id, display_name, category, birth_year, gender, province, channel, handle,
                 consent, name_public, language, token_hash, created_at)",
@@ -390,7 +384,7 @@ where
         .await
     }
 
-    async fn duplicate_groups(&mut self, rows: &[super::ImportedGroup]) -> super::StoreResult<()> {
+    async fn duplicate_groups(&mut self, rows: &[super::ImportedGroup]) -> StoreResult<()> {
         self.insert(
             "INSERT INTO duplicate_groups (id, consultation_id, text_hash, size)",
             4,
@@ -405,7 +399,7 @@ where
         .await
     }
 
-    async fn comments(&mut self, rows: &[super::ImportedComment]) -> super::StoreResult<()> {
+    async fn comments(&mut self, rows: &[super::ImportedComment]) -> StoreResult<()> {
         use super::ms;
         let mut tags = Vec::with_capacity(rows.len());
         for r in rows {
@@ -463,7 +457,7 @@ where
         .await
     }
 
-    async fn polls(&mut self, rows: &[super::ImportedPoll]) -> super::StoreResult<()> {
+    async fn polls(&mut self, rows: &[super::ImportedPoll]) -> StoreResult<()> {
         self.insert(
             "INSERT INTO polls (id, consultation_id, kind, question_fa, question_en, total_ballots, created_at)",
             7,
@@ -503,7 +497,7 @@ where
         .await
     }
 
-    async fn ballots(&mut self, rows: &[super::ImportedBallot]) -> super::StoreResult<()> {
+    async fn ballots(&mut self, rows: &[super::ImportedBallot]) -> StoreResult<()> {
         let mut encoded = Vec::with_capacity(rows.len());
         for r in rows {
             encoded.push(serde_json::to_string(&r.option_ids)?);
@@ -530,7 +524,7 @@ where
         .await
     }
 
-    async fn tally_counters(&mut self, rows: &[super::ImportedCounter]) -> super::StoreResult<()> {
+    async fn tally_counters(&mut self, rows: &[super::ImportedCounter]) -> StoreResult<()> {
         self.insert(
             "INSERT INTO tally_counters (poll_id, dimension, bucket, option_id, count)",
             5,
@@ -546,7 +540,7 @@ where
         .await
     }
 
-    async fn turnout(&mut self, rows: &[super::ImportedTurnout]) -> super::StoreResult<()> {
+    async fn turnout(&mut self, rows: &[super::ImportedTurnout]) -> StoreResult<()> {
         self.insert(
             "INSERT INTO poll_turnout (poll_id, hour_start, ballots)",
             3,
@@ -562,8 +556,8 @@ where
 
     async fn audit(
         &mut self,
-        entries: &[(super::AuditRecord, chrono::DateTime<chrono::Utc>)],
-    ) -> super::StoreResult<()> {
+        entries: &[(AuditRecord, chrono::DateTime<chrono::Utc>)],
+    ) -> StoreResult<()> {
         // The same chain `append_audit` extends, linked on from its last entry.
         let last: Option<(i64, String)> =
             sqlx::query_as("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
@@ -615,7 +609,7 @@ where
         .await
     }
 
-    async fn commit(self: Box<Self>) -> super::StoreResult<()> {
+    async fn commit(self: Box<Self>) -> StoreResult<()> {
         let mut this = *self;
         for table in ID_TABLES {
             if let Some(sql) = D::sync_id_sequence_sql(table) {

@@ -162,8 +162,8 @@ impl OutboxRow {
 pub(crate) fn ms_not_before(at: DateTime<Utc>) -> i64 {
     at.timestamp_millis() + i64::from(!at.timestamp_subsec_nanos().is_multiple_of(1_000_000))
 }
-#[async_trait::async_trait]
-impl<D: Dialect> super::OutboxStore for SqlStore<D>
+#[async_trait]
+impl<D: Dialect> OutboxStore for SqlStore<D>
 where
     for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
     for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
@@ -180,7 +180,7 @@ where
     async fn list_outbox(
         &self,
         filter: &super::OutboxFilter,
-    ) -> super::StoreResult<Vec<mosharekat_api::OutboxMessage>> {
+    ) -> StoreResult<Vec<mosharekat_api::OutboxMessage>> {
         let (order, cursor) = if filter.newest_first {
             ("<", filter.after.unwrap_or(i64::MAX))
         } else {
@@ -212,7 +212,7 @@ where
     async fn outbox_counts(
         &self,
         consultation_id: Option<i64>,
-    ) -> super::StoreResult<mosharekat_api::OutboxCounts> {
+    ) -> StoreResult<mosharekat_api::OutboxCounts> {
         let rows: Vec<(String, i64)> = sqlx::query_as(
             "SELECT status, COUNT(*) FROM outbox
              WHERE CAST($1 AS BIGINT) IS NULL OR consultation_id = $1 GROUP BY status",
@@ -232,10 +232,7 @@ where
         Ok(counts)
     }
 
-    async fn outbox_message(
-        &self,
-        id: i64,
-    ) -> super::StoreResult<Option<mosharekat_api::OutboxMessage>> {
+    async fn outbox_message(&self, id: i64) -> StoreResult<Option<mosharekat_api::OutboxMessage>> {
         let row: Option<OutboxRow> = sqlx::query_as(sqlx::AssertSqlSafe(
             ["SELECT ", OUTBOX_COLUMNS, " FROM outbox WHERE id = $1"].concat(),
         ))
@@ -248,9 +245,9 @@ where
     async fn retry_outbox_message(
         &self,
         id: i64,
-        actor: &super::Actor,
+        actor: &Actor,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> super::StoreResult<mosharekat_api::OutboxMessage> {
+    ) -> StoreResult<mosharekat_api::OutboxMessage> {
         use super::StoreError;
         use mosharekat_api::{ErrorCode, OutboxStatus};
         let mut tx = self.begin_write().await?;
@@ -310,7 +307,7 @@ where
         now: chrono::DateTime<chrono::Utc>,
         hold_until: chrono::DateTime<chrono::Utc>,
         limit: u32,
-    ) -> super::StoreResult<Vec<super::DueMessage>> {
+    ) -> StoreResult<Vec<super::DueMessage>> {
         use super::ms;
         use mosharekat_api::Channel;
         if channels.is_empty() {
@@ -341,7 +338,7 @@ where
         attempt: i64,
         result: &super::DeliveryResult,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> super::StoreResult<()> {
+    ) -> StoreResult<()> {
         use super::{DeliveryResult, ms};
         let mut tx = self.begin_write().await?;
         match result {

@@ -95,8 +95,8 @@ impl ParticipantRow {
         })
     }
 }
-#[async_trait::async_trait]
-impl<D: Dialect> super::ParticipantStore for SqlStore<D>
+#[async_trait]
+impl<D: Dialect> ParticipantStore for SqlStore<D>
 where
     for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
     for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
@@ -115,7 +115,7 @@ where
         new: &mosharekat_api::NewParticipant,
         token_hash: &str,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> super::StoreResult<i64> {
+    ) -> StoreResult<i64> {
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO participants (display_name, category, birth_year, gender, province, channel, handle,
@@ -143,7 +143,7 @@ where
     async fn participant_by_token(
         &self,
         token_hash: &str,
-    ) -> super::StoreResult<Option<super::ParticipantRecord>> {
+    ) -> StoreResult<Option<super::ParticipantRecord>> {
         let row: Option<ParticipantRow> = sqlx::query_as(sqlx::AssertSqlSafe(
             [
                 "SELECT ",
@@ -158,10 +158,7 @@ where
         row.map(|r| r.into_record()).transpose()
     }
 
-    async fn get_participant(
-        &self,
-        id: i64,
-    ) -> super::StoreResult<Option<super::ParticipantRecord>> {
+    async fn get_participant(&self, id: i64) -> StoreResult<Option<super::ParticipantRecord>> {
         let row: Option<ParticipantRow> = sqlx::query_as(sqlx::AssertSqlSafe(
             [
                 "SELECT ",

@@ -136,7 +136,7 @@ where
         &self,
         executor: E,
         row: PollRow,
-    ) -> super::StoreResult<mosharekat_api::Poll>
+    ) -> StoreResult<mosharekat_api::Poll>
     where
         E: sqlx::Executor<'e, Database = D::Db>,
     {
@@ -172,7 +172,7 @@ where
         buckets: &[(&'static str, String)],
         option_ids: &[i64],
         delta: i64,
-    ) -> super::StoreResult<()> {
+    ) -> StoreResult<()> {
         for (dimension, bucket) in buckets {
             for option_id in std::iter::once(0).chain(option_ids.iter().copied()) {
                 sqlx::query(
@@ -198,7 +198,7 @@ where
         conn: &mut <D::Db as sqlx::Database>::Connection,
         poll_id: i64,
         by: Option<mosharekat_api::Breakdown>,
-    ) -> super::StoreResult<mosharekat_api::Tally> {
+    ) -> StoreResult<mosharekat_api::Tally> {
         let options: Vec<i64> =
             sqlx::query_scalar("SELECT id FROM poll_options WHERE poll_id = $1 ORDER BY position")
                 .bind(poll_id)
@@ -233,8 +233,8 @@ where
     }
 }
 
-#[async_trait::async_trait]
-impl<D: Dialect> super::PollStore for SqlStore<D>
+#[async_trait]
+impl<D: Dialect> PollStore for SqlStore<D>
 where
     for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
     for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
@@ -252,9 +252,9 @@ where
         &self,
         consultation_id: i64,
         new: &mosharekat_api::NewPoll,
-        actor: &super::Actor,
+        actor: &Actor,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> super::StoreResult<mosharekat_api::Poll> {
+    ) -> StoreResult<mosharekat_api::Poll> {
         use super::{StoreError, ms};
         let mut tx = self.begin_write().await?;
         let consultation = self
@@ -306,7 +306,7 @@ where
         Ok(poll)
     }
 
-    async fn get_poll(&self, id: i64) -> super::StoreResult<Option<mosharekat_api::Poll>> {
+    async fn get_poll(&self, id: i64) -> StoreResult<Option<mosharekat_api::Poll>> {
         let row: Option<PollRow> = sqlx::query_as(
             "SELECT id, consultation_id, kind, question_fa, question_en, total_ballots, created_at FROM polls WHERE id = $1",
         )
@@ -319,10 +319,7 @@ where
         }
     }
 
-    async fn list_polls(
-        &self,
-        consultation_id: i64,
-    ) -> super::StoreResult<Vec<mosharekat_api::Poll>> {
+    async fn list_polls(&self, consultation_id: i64) -> StoreResult<Vec<mosharekat_api::Poll>> {
         let rows: Vec<PollRow> = sqlx::query_as(
             "SELECT id, consultation_id, kind, question_fa, question_en, total_ballots, created_at
              FROM polls WHERE consultation_id = $1 ORDER BY id",
@@ -340,10 +337,10 @@ where
     async fn cast_ballot(
         &self,
         poll_id: i64,
-        participant: &super::ParticipantRecord,
+        participant: &ParticipantRecord,
         option_ids: &[i64],
         now: chrono::DateTime<chrono::Utc>,
-    ) -> super::StoreResult<(mosharekat_api::BallotAccepted, mosharekat_api::Tally)> {
+    ) -> StoreResult<(mosharekat_api::BallotAccepted, mosharekat_api::Tally)> {
         use super::{StoreError, ms};
         use mosharekat_api::poll::UNKNOWN_BUCKET;
         use mosharekat_api::{AgeBand, ConsultationStatus, ErrorCode};
@@ -480,7 +477,7 @@ where
         &self,
         poll_id: i64,
         by: Option<mosharekat_api::Breakdown>,
-    ) -> super::StoreResult<Option<mosharekat_api::Tally>> {
+    ) -> StoreResult<Option<mosharekat_api::Tally>> {
         let mut conn = self.reader().acquire().await?;
         let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM polls WHERE id = $1")
             .bind(poll_id)

@@ -174,7 +174,7 @@ where
         &self,
         tx: &mut sqlx::Transaction<'static, D::Db>,
         group_id: i64,
-    ) -> super::StoreResult<Option<mosharekat_api::ProposalDecision>> {
+    ) -> StoreResult<Option<mosharekat_api::ProposalDecision>> {
         let row: Option<DecisionRow> = sqlx::query_as(sqlx::AssertSqlSafe(
             [DECISION_SELECT, "WHERE d.group_id = $1"].concat(),
         ))
@@ -185,8 +185,8 @@ where
     }
 }
 
-#[async_trait::async_trait]
-impl<D: Dialect> super::ProposalStore for SqlStore<D>
+#[async_trait]
+impl<D: Dialect> ProposalStore for SqlStore<D>
 where
     for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
     for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
@@ -206,7 +206,7 @@ where
         after: Option<i64>,
         limit: u32,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> super::StoreResult<Vec<mosharekat_api::Proposal>> {
+    ) -> StoreResult<Vec<mosharekat_api::Proposal>> {
         let ids: Vec<i64> = sqlx::query_scalar(
             "SELECT rep FROM (
                 SELECT COALESCE(MAX(d.comment_id), MIN(c.id)) AS rep
@@ -269,9 +269,9 @@ where
         &self,
         proposal_id: i64,
         request: &mosharekat_api::ProposalDecisionRequest,
-        actor: &super::Actor,
+        actor: &Actor,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> super::StoreResult<super::SaveDecision> {
+    ) -> StoreResult<super::SaveDecision> {
         use super::{SaveDecision, StoreError, ms};
         use mosharekat_api::ErrorCode;
         let mut tx = self.begin_write().await?;
@@ -388,9 +388,9 @@ where
     async fn publish_decisions(
         &self,
         consultation_id: i64,
-        actor: &super::Actor,
+        actor: &Actor,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> super::StoreResult<mosharekat_api::DecisionsPublished> {
+    ) -> StoreResult<mosharekat_api::DecisionsPublished> {
         use super::{StoreError, ms};
         use mosharekat_api::{ConsultationStatus, ErrorCode, Language};
         let mut tx = self.begin_write().await?;
@@ -511,7 +511,7 @@ where
     async fn public_decisions(
         &self,
         consultation_id: i64,
-    ) -> super::StoreResult<Vec<mosharekat_api::PublicDecision>> {
+    ) -> StoreResult<Vec<mosharekat_api::PublicDecision>> {
         let rows: Vec<PublicDecisionRow> = sqlx::query_as(
             "SELECT d.comment_id, c.body, d.outcome, d.rationale_fa, d.rationale_en, d.legal_basis, d.decided_at,
                 d.published_at, g.size AS group_size

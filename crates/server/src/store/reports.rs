@@ -155,8 +155,8 @@ pub(crate) fn comment_counts(rows: &[(String, bool, i64)]) -> CommentCounts {
 /// The ids of everyone who took part: commented, or voted in a poll of the consultation (`$1`).
 pub(crate) const PARTICIPANT_IDS: &str = "SELECT participant_id FROM comments WHERE consultation_id = $1
          UNION SELECT b.participant_id FROM ballots b JOIN polls q ON q.id = b.poll_id WHERE q.consultation_id = $1";
-#[async_trait::async_trait]
-impl<D: Dialect> super::ReportStore for SqlStore<D>
+#[async_trait]
+impl<D: Dialect> ReportStore for SqlStore<D>
 where
     for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
     for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
@@ -173,7 +173,7 @@ where
     async fn report_comment_counts(
         &self,
         consultation_id: i64,
-    ) -> super::StoreResult<mosharekat_api::report::CommentCounts> {
+    ) -> StoreResult<mosharekat_api::report::CommentCounts> {
         let rows: Vec<(String, bool, i64)> = sqlx::query_as(
             "SELECT status, is_proposal, COUNT(*) FROM comments WHERE consultation_id = $1 GROUP BY status, is_proposal",
         )
@@ -186,7 +186,7 @@ where
     async fn report_participant_cells(
         &self,
         consultation_id: i64,
-    ) -> super::StoreResult<Vec<super::ParticipantCell>> {
+    ) -> StoreResult<Vec<super::ParticipantCell>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(
             [
                 "SELECT p.birth_year, p.gender, p.province, p.category, COUNT(*) AS participants
@@ -205,7 +205,7 @@ where
         &self,
         consultation_id: i64,
         offset_ms: i64,
-    ) -> super::StoreResult<Vec<super::TurnoutRow>> {
+    ) -> StoreResult<Vec<super::TurnoutRow>> {
         Ok(sqlx::query_as(
             "SELECT day, CAST(SUM(is_comment) AS BIGINT) AS comments, CAST(SUM(1 - is_comment) AS BIGINT) AS ballots,
                 COUNT(DISTINCT participant_id) AS participants
@@ -227,7 +227,7 @@ where
     async fn report_tag_groups(
         &self,
         consultation_id: i64,
-    ) -> super::StoreResult<Vec<super::TagGroupRow>> {
+    ) -> StoreResult<Vec<super::TagGroupRow>> {
         Ok(sqlx::query_as(D::TAG_GROUPS_SQL)
             .bind(consultation_id)
             .fetch_all(self.reader())
@@ -238,7 +238,7 @@ where
         &self,
         consultation_id: i64,
         limit: u32,
-    ) -> super::StoreResult<Vec<super::CampaignRow>> {
+    ) -> StoreResult<Vec<super::CampaignRow>> {
         Ok(sqlx::query_as(
             "SELECT g.id AS group_id, g.size, MIN(c.id) AS first_comment_id
              FROM duplicate_groups g JOIN comments c ON c.group_id = g.id
@@ -256,7 +256,7 @@ where
         consultation_id: i64,
         after: i64,
         limit: u32,
-    ) -> super::StoreResult<Vec<(i64, String)>> {
+    ) -> StoreResult<Vec<(i64, String)>> {
         Ok(sqlx::query_as(
             "SELECT id, body FROM comments WHERE consultation_id = $1 AND id > $2 AND status = 'approved'
              ORDER BY id LIMIT $3",
@@ -268,7 +268,7 @@ where
         .await?)
     }
 
-    async fn comment_bodies(&self, ids: &[i64]) -> super::StoreResult<Vec<(i64, String)>> {
+    async fn comment_bodies(&self, ids: &[i64]) -> StoreResult<Vec<(i64, String)>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -289,9 +289,9 @@ where
     async fn save_report(
         &self,
         mut report: mosharekat_api::Report,
-        actor: &super::Actor,
+        actor: &Actor,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> super::StoreResult<mosharekat_api::Report> {
+    ) -> StoreResult<mosharekat_api::Report> {
         use super::ms;
         let consultation_id = report.consultation.id;
         let mut tx = self.begin_write().await?;
@@ -346,7 +346,7 @@ where
     async fn stored_report(
         &self,
         consultation_id: i64,
-    ) -> super::StoreResult<Option<super::StoredReport>> {
+    ) -> StoreResult<Option<super::StoredReport>> {
         let row: Option<ReportRow> = sqlx::query_as(
             "SELECT version, body, published_version, published_body FROM reports WHERE consultation_id = $1",
         )
@@ -359,9 +359,9 @@ where
     async fn publish_report(
         &self,
         consultation_id: i64,
-        actor: &super::Actor,
+        actor: &Actor,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> super::StoreResult<mosharekat_api::ReportPublished> {
+    ) -> StoreResult<mosharekat_api::ReportPublished> {
         use super::{StoreError, ms};
         use mosharekat_api::Language;
         let now = super::from_ms(ms(now));

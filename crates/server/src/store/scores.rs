@@ -216,7 +216,7 @@ where
         &self,
         tx: &mut sqlx::Transaction<'static, D::Db>,
         scope: Option<(i64, i64)>,
-    ) -> super::StoreResult<()> {
+    ) -> StoreResult<()> {
         let rules = super::ScoreStore::scoring_rules(self);
         let p = &rules.points;
         let points = [
@@ -244,7 +244,7 @@ where
         tx: &mut sqlx::Transaction<'static, D::Db>,
         participant_id: i64,
         consultation_id: i64,
-    ) -> super::StoreResult<()> {
+    ) -> StoreResult<()> {
         D::lock_scores(tx, consultation_id).await?;
         const SUM: &str =
             "SELECT CAST(COALESCE(SUM(points), 0) AS BIGINT), COUNT(*) FROM score_contributions
@@ -298,7 +298,7 @@ where
         &self,
         tx: &mut sqlx::Transaction<'static, D::Db>,
         comment_id: i64,
-    ) -> super::StoreResult<()> {
+    ) -> StoreResult<()> {
         let row: Option<(i64, i64, i64)> = sqlx::query_as(
             "SELECT participant_id, consultation_id, group_id FROM comments WHERE id = $1",
         )
@@ -326,8 +326,8 @@ where
     }
 }
 
-#[async_trait::async_trait]
-impl<D: Dialect> super::ScoreStore for SqlStore<D>
+#[async_trait]
+impl<D: Dialect> ScoreStore for SqlStore<D>
 where
     for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
     for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
@@ -349,7 +349,7 @@ where
         *self.scoring.write().expect("scoring rules lock") = std::sync::Arc::new(rules);
     }
 
-    async fn rebuild_scores(&self) -> super::StoreResult<super::RebuildSummary> {
+    async fn rebuild_scores(&self) -> StoreResult<super::RebuildSummary> {
         let mut tx = self.begin_write().await?;
         D::lock_scores(&mut tx, 0).await?;
         D::lock_all_scores(&mut tx).await?;
@@ -383,7 +383,7 @@ where
     async fn participant_score(
         &self,
         participant_id: i64,
-    ) -> super::StoreResult<Option<mosharekat_api::ParticipantScore>> {
+    ) -> StoreResult<Option<mosharekat_api::ParticipantScore>> {
         let Some(p) = super::ParticipantStore::get_participant(self, participant_id).await? else {
             return Ok(None);
         };
@@ -413,7 +413,7 @@ where
     async fn leaderboard(
         &self,
         filter: &super::LeaderboardFilter,
-    ) -> super::StoreResult<Vec<mosharekat_api::LeaderboardEntry>> {
+    ) -> StoreResult<Vec<mosharekat_api::LeaderboardEntry>> {
         let totals = filter.since.is_none() && filter.consultation_id.is_none();
         let mut q = if totals {
             // Everything, ever: the kept totals.
@@ -462,7 +462,7 @@ where
     async fn consultation_contributions(
         &self,
         consultation_id: i64,
-    ) -> super::StoreResult<Vec<(i64, mosharekat_api::Contribution)>> {
+    ) -> StoreResult<Vec<(i64, mosharekat_api::Contribution)>> {
         let rows: Vec<ContributionRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {} FROM score_contributions WHERE consultation_id = $1
              ORDER BY participant_id, earned_at DESC, kind, subject_id",
@@ -474,7 +474,7 @@ where
         rows.into_iter().map(|r| r.into_api()).collect()
     }
 
-    async fn score_snapshot(&self) -> super::StoreResult<super::ScoreSnapshot> {
+    async fn score_snapshot(&self) -> StoreResult<super::ScoreSnapshot> {
         let rows: Vec<ContributionRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {} FROM score_contributions ORDER BY participant_id, consultation_id, kind, subject_id",
             CONTRIBUTION_COLUMNS

@@ -74,8 +74,8 @@ impl StaffRow {
 }
 
 pub(crate) const STAFF_COLUMNS: &str = "id, username, role, disabled, created_at, password_hash";
-#[async_trait::async_trait]
-impl<D: Dialect> super::StaffStore for SqlStore<D>
+#[async_trait]
+impl<D: Dialect> StaffStore for SqlStore<D>
 where
     for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
     for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
@@ -94,9 +94,9 @@ where
         username: &str,
         password_hash: &str,
         role: mosharekat_api::Role,
-        actor: &super::Actor,
+        actor: &Actor,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> super::StoreResult<mosharekat_api::Staff> {
+    ) -> StoreResult<mosharekat_api::Staff> {
         use super::{StoreError, ms};
         let mut tx = self.begin_write().await?;
         // ON CONFLICT rather than a look-up first: two requests for one name at once get one
@@ -134,7 +134,7 @@ where
     async fn staff_credentials(
         &self,
         username: &str,
-    ) -> super::StoreResult<Option<super::StaffCredentials>> {
+    ) -> StoreResult<Option<super::StaffCredentials>> {
         let row: Option<StaffRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {} FROM staff WHERE username = $1",
             STAFF_COLUMNS
@@ -152,7 +152,7 @@ where
         .transpose()
     }
 
-    async fn list_staff(&self) -> super::StoreResult<Vec<mosharekat_api::Staff>> {
+    async fn list_staff(&self) -> StoreResult<Vec<mosharekat_api::Staff>> {
         let rows: Vec<StaffRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {} FROM staff ORDER BY id",
             STAFF_COLUMNS
@@ -166,9 +166,9 @@ where
         &self,
         id: i64,
         patch: &mosharekat_api::StaffPatch,
-        actor: &super::Actor,
+        actor: &Actor,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> super::StoreResult<mosharekat_api::Staff> {
+    ) -> StoreResult<mosharekat_api::Staff> {
         use super::StoreError;
         let mut tx = self.begin_write().await?;
         let before: Option<StaffRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -217,7 +217,7 @@ where
         token_hash: &str,
         now: chrono::DateTime<chrono::Utc>,
         expires_at: chrono::DateTime<chrono::Utc>,
-    ) -> super::StoreResult<()> {
+    ) -> StoreResult<()> {
         use super::ms;
         let mut tx = self.begin_write().await?;
         // Expired sessions are swept here rather than by a timer: logins are rare and cheap.
@@ -240,7 +240,7 @@ where
         &self,
         token_hash: &str,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> super::StoreResult<Option<mosharekat_api::Staff>> {
+    ) -> StoreResult<Option<mosharekat_api::Staff>> {
         let row: Option<StaffRow> = sqlx::query_as(
             "SELECT s.id, s.username, s.role, s.disabled, s.created_at, s.password_hash
              FROM sessions x JOIN staff s ON s.id = x.staff_id
@@ -253,7 +253,7 @@ where
         row.map(|r| r.into_staff()).transpose()
     }
 
-    async fn delete_session(&self, token_hash: &str) -> super::StoreResult<()> {
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash)

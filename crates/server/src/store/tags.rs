@@ -53,7 +53,7 @@ where
         tx: &mut sqlx::Transaction<'static, D::Db>,
         consultation_id: i64,
         tags: &[String],
-    ) -> super::StoreResult<()> {
+    ) -> StoreResult<()> {
         if tags.is_empty() {
             return Ok(());
         }
@@ -81,7 +81,7 @@ where
         &self,
         executor: E,
         consultation_id: i64,
-    ) -> super::StoreResult<Vec<mosharekat_api::ConcernTag>>
+    ) -> StoreResult<Vec<mosharekat_api::ConcernTag>>
     where
         E: sqlx::Executor<'e, Database = D::Db>,
     {
@@ -102,8 +102,8 @@ where
     }
 }
 
-#[async_trait::async_trait]
-impl<D: Dialect> super::TagStore for SqlStore<D>
+#[async_trait]
+impl<D: Dialect> TagStore for SqlStore<D>
 where
     for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
     for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
@@ -120,7 +120,7 @@ where
     async fn concern_tags(
         &self,
         consultation_id: i64,
-    ) -> super::StoreResult<Vec<mosharekat_api::ConcernTag>> {
+    ) -> StoreResult<Vec<mosharekat_api::ConcernTag>> {
         self.concern_tags_with(self.reader(), consultation_id).await
     }
 
@@ -128,9 +128,9 @@ where
         &self,
         consultation_id: i64,
         tags: &[mosharekat_api::ConcernTag],
-        actor: &super::Actor,
+        actor: &Actor,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> super::StoreResult<Vec<mosharekat_api::ConcernTag>> {
+    ) -> StoreResult<Vec<mosharekat_api::ConcernTag>> {
         let mut tx = self.begin_write().await?;
         self.consultation_row_for_update(&mut tx, consultation_id)
             .await?;
