@@ -97,15 +97,18 @@ pub(crate) struct CertificateRow {
     pub revoke_reason: Option<String>,
 }
 
-pub(crate) const CERTIFICATE_SELECT: &str = "SELECT c.id, c.kind, c.status, c.participant_id, p.display_name, p.category, p.language,
-            c.consultation_id, k.title_fa, k.title_en, c.evidence, c.proposed_at,
-            ds.username AS decided_by_name, c.decided_at, c.reject_reason, c.code, c.credential, c.issued_at,
-            rs.username AS revoked_by_name, c.revoked_at, c.revoke_reason
-         FROM certificates c
-         JOIN participants p ON p.id = c.participant_id
-         JOIN consultations k ON k.id = c.consultation_id
-         LEFT JOIN staff ds ON ds.id = c.decided_by
-         LEFT JOIN staff rs ON rs.id = c.revoked_by ";
+/// `SELECT … FROM …` of a full certificate; append a `WHERE`.
+pub(crate) const CERTIFICATE_SELECT: &str = "SELECT c.id, c.kind, c.status, c.participant_id,
+        p.display_name, p.category, p.language, c.consultation_id, k.title_fa, k.title_en,
+        c.evidence, c.proposed_at, ds.username AS decided_by_name, c.decided_at, c.reject_reason,
+        c.code, c.credential, c.issued_at, rs.username AS revoked_by_name, c.revoked_at,
+        c.revoke_reason
+    FROM certificates c
+    JOIN participants p ON p.id = c.participant_id
+    JOIN consultations k ON k.id = c.consultation_id
+    LEFT JOIN staff ds ON ds.id = c.decided_by
+    LEFT JOIN staff rs ON rs.id = c.revoked_by ";
+
 impl CertificateRow {
     pub(crate) fn into_api(self) -> StoreResult<Certificate> {
         let evidence: CertificateEvidence = serde_json::from_str(&self.evidence)?;

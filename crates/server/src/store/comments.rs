@@ -138,14 +138,15 @@ pub(crate) struct CommentRow {
 }
 
 /// `SELECT … FROM …` of a full comment; append a `WHERE`.
-pub(crate) const COMMENT_SELECT: &str = "SELECT c.id, c.consultation_id, c.parent_id, c.body, c.is_proposal, c.status, c.created_at,
-            c.group_id, g.size AS group_size, c.last_action, c.reason_code, c.note, c.tags, c.decided_at,
-            d.username AS decided_by_name, p.id AS participant_id, p.display_name, p.category, p.birth_year,
-            p.gender, p.province
-         FROM comments c
-         JOIN participants p ON p.id = c.participant_id
-         JOIN duplicate_groups g ON g.id = c.group_id
-         LEFT JOIN staff d ON d.id = c.decided_by ";
+pub(crate) const COMMENT_SELECT: &str = "SELECT c.id, c.consultation_id, c.parent_id, c.body,
+        c.is_proposal, c.status, c.created_at, c.group_id, g.size AS group_size, c.last_action,
+        c.reason_code, c.note, c.tags, c.decided_at, d.username AS decided_by_name,
+        p.id AS participant_id, p.display_name, p.category, p.birth_year, p.gender, p.province
+    FROM comments c
+    JOIN participants p ON p.id = c.participant_id
+    JOIN duplicate_groups g ON g.id = c.group_id
+    LEFT JOIN staff d ON d.id = c.decided_by ";
+
 impl CommentRow {
     pub(crate) fn into_api(self, now: DateTime<Utc>) -> StoreResult<Comment> {
         let decision = match (self.last_action, self.decided_at) {

@@ -88,9 +88,13 @@ pub(crate) struct ConsultationRow {
     pub updated_at: i64,
 }
 
-pub(crate) const CONSULTATION_COLUMNS: &str = "id, kind, title_fa, title_en, summary_fa, summary_en, drafting_unit, opens_at, closes_at, portal_url,
-         short_window_reason, published_at, closed_early_at, closed_early_reason, report_published_at,
-         announced_status, comment_count, created_at, updated_at";
+/// The columns of a [`ConsultationRow`].
+pub(crate) const CONSULTATION_COLUMNS: &str =
+    "id, kind, title_fa, title_en, summary_fa, summary_en,
+    drafting_unit, opens_at, closes_at, portal_url, short_window_reason, published_at,
+    closed_early_at, closed_early_reason, report_published_at, announced_status, comment_count,
+    created_at, updated_at";
+
 impl ConsultationRow {
     pub(crate) fn status(&self, now: DateTime<Utc>) -> ConsultationStatus {
         crate::rules::status_at(
@@ -442,9 +446,14 @@ where
         )
         .map_err(rule_refused)?;
         row.published_at = Some(super::ms(now));
-        let audit = super::AuditRecord::new(actor, "consultation.publish", format!("consultation:{id}"))
-            .after(serde_json::json!({"status": row.status(now), "opens_at": from_ms(row.opens_at),
-                "closes_at": from_ms(row.closes_at), "short_window_reason": row.short_window_reason}));
+        let audit =
+            super::AuditRecord::new(actor, "consultation.publish", format!("consultation:{id}"))
+                .after(serde_json::json!({
+                    "status": row.status(now),
+                    "opens_at": from_ms(row.opens_at),
+                    "closes_at": from_ms(row.closes_at),
+                    "short_window_reason": row.short_window_reason,
+                }));
         self.save_consultation(tx, &row, audit, now).await
     }
 

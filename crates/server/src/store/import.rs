@@ -327,9 +327,10 @@ where
     async fn consultations(&mut self, rows: &[super::ImportedConsultation]) -> StoreResult<()> {
         use super::ms;
         self.insert(
-            "INSERT INTO consultations (id, kind, title_fa, title_en, summary_fa, summary_en, drafting_unit,
-                opens_at, closes_at, portal_url, short_window_reason, published_at, closed_early_at,
-                closed_early_reason, report_published_at, announced_status, comment_count, created_at, updated_at)",
+            "INSERT INTO consultations (id, kind, title_fa, title_en, summary_fa, summary_en,
+                drafting_unit, opens_at, closes_at, portal_url, short_window_reason, published_at,
+                closed_early_at, closed_early_reason, report_published_at, announced_status,
+                comment_count, created_at, updated_at)",
             19,
             rows,
             |v, r| {
@@ -344,7 +345,12 @@ where
                     .push_bind(ms(c.opens_at))
                     .push_bind(ms(c.closes_at))
                     .push_bind(c.portal_url.trim())
-                    .push_bind(c.short_window_reason.as_deref().map(str::trim).filter(|r| !r.is_empty()))
+                    .push_bind(
+                        c.short_window_reason
+                            .as_deref()
+                            .map(str::trim)
+                            .filter(|r| !r.is_empty()),
+                    )
                     .push_bind(r.published_at.map(ms))
                     .push_bind(r.closed_early.as_ref().map(|(at, _)| ms(*at)))
                     .push_bind(r.closed_early.as_ref().map(|(_, reason)| reason.trim()))
@@ -360,8 +366,8 @@ where
 
     async fn participants(&mut self, rows: &[super::ImportedParticipant]) -> StoreResult<()> {
         self.insert(
-            "INSERT INTO participants (id, display_name, category, birth_year, gender, province, channel, handle,
-                consent, name_public, language, token_hash, created_at)",
+            "INSERT INTO participants (id, display_name, category, birth_year, gender, province,
+                channel, handle, consent, name_public, language, token_hash, created_at)",
             13,
             rows,
             |v, r| {
@@ -410,13 +416,16 @@ where
         }
         let rows: Vec<(&super::ImportedComment, String)> = rows.iter().zip(tags).collect();
         self.insert(
-            "INSERT INTO comments (id, consultation_id, participant_id, parent_id, body, is_proposal, status,
-                group_id, created_at, decided_by, decided_at, last_action, reason_code, note, tags)",
+            "INSERT INTO comments (id, consultation_id, participant_id, parent_id, body,
+                is_proposal, status, group_id, created_at, decided_by, decided_at, last_action,
+                reason_code, note, tags)",
             15,
             &rows,
             |v, (r, tags)| {
                 let d = r.decision.as_ref();
-                let status = d.map_or(mosharekat_api::CommentStatus::Pending, |d| d.action.resulting_status());
+                let status = d.map_or(mosharekat_api::CommentStatus::Pending, |d| {
+                    d.action.resulting_status()
+                });
                 v.push_bind(r.id)
                     .push_bind(r.consultation_id)
                     .push_bind(r.participant_id)
@@ -440,7 +449,8 @@ where
             .filter_map(|(r, tags)| r.decision.as_ref().map(|d| (r.id, d, tags.as_str())))
             .collect();
         self.insert(
-            "INSERT INTO moderation_decisions (id, comment_id, staff_id, action, reason_code, note, tags, decided_at)",
+            "INSERT INTO moderation_decisions (id, comment_id, staff_id, action, reason_code, note,
+                tags, decided_at)",
             8,
             &decided,
             |v, (comment_id, d, tags)| {
@@ -459,7 +469,8 @@ where
 
     async fn polls(&mut self, rows: &[super::ImportedPoll]) -> StoreResult<()> {
         self.insert(
-            "INSERT INTO polls (id, consultation_id, kind, question_fa, question_en, total_ballots, created_at)",
+            "INSERT INTO polls (id, consultation_id, kind, question_fa, question_en, total_ballots,
+                created_at)",
             7,
             rows,
             |v, r| {
@@ -504,8 +515,8 @@ where
         }
         let rows: Vec<(&super::ImportedBallot, String)> = rows.iter().zip(encoded).collect();
         self.insert(
-            "INSERT INTO ballots (poll_id, participant_id, option_ids, age_band, gender, province, category,
-                cast_at, updated_at)",
+            "INSERT INTO ballots (poll_id, participant_id, option_ids, age_band, gender, province,
+                category, cast_at, updated_at)",
             9,
             &rows,
             |v, (r, options)| {
@@ -591,7 +602,8 @@ where
             ));
         }
         self.insert(
-            "INSERT INTO audit_log (id, at, actor, action, target, before_json, after_json, prev_hash, hash)",
+            "INSERT INTO audit_log (id, at, actor, action, target, before_json, after_json,
+                prev_hash, hash)",
             9,
             &rows,
             |v, (id, at, record, before, after, prev, hash)| {

@@ -115,8 +115,11 @@ pub(crate) struct OutboxRow {
     pub sent_at: Option<i64>,
 }
 
-pub(crate) const OUTBOX_COLUMNS: &str = "id, participant_id, consultation_id, channel, handle, language, kind, subject_id, text, idempotency_key,
-         status, attempts, next_attempt_at, last_attempt_at, last_error, created_at, sent_at";
+/// The columns of an [`OutboxRow`].
+pub(crate) const OUTBOX_COLUMNS: &str = "id, participant_id, consultation_id, channel, handle,
+    language, kind, subject_id, text, idempotency_key, status, attempts, next_attempt_at,
+    last_attempt_at, last_error, created_at, sent_at";
+
 impl OutboxRow {
     pub(crate) fn into_api(self) -> StoreResult<OutboxMessage> {
         Ok(OutboxMessage {

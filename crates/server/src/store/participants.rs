@@ -68,7 +68,10 @@ pub(crate) struct ParticipantRow {
     pub created_at: i64,
 }
 
-pub(crate) const PARTICIPANT_COLUMNS: &str = "id, display_name, category, birth_year, gender, province, channel, handle, name_public, language, created_at";
+/// The columns of a [`ParticipantRow`].
+pub(crate) const PARTICIPANT_COLUMNS: &str = "id, display_name, category, birth_year, gender,
+    province, channel, handle, name_public, language, created_at";
+
 impl ParticipantRow {
     pub(crate) fn into_record(self) -> StoreResult<ParticipantRecord> {
         Ok(ParticipantRecord {

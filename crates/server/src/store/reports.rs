@@ -153,8 +153,11 @@ pub(crate) fn comment_counts(rows: &[(String, bool, i64)]) -> CommentCounts {
 }
 
 /// The ids of everyone who took part: commented, or voted in a poll of the consultation (`$1`).
-pub(crate) const PARTICIPANT_IDS: &str = "SELECT participant_id FROM comments WHERE consultation_id = $1
-         UNION SELECT b.participant_id FROM ballots b JOIN polls q ON q.id = b.poll_id WHERE q.consultation_id = $1";
+pub(crate) const PARTICIPANT_IDS: &str =
+    "SELECT participant_id FROM comments WHERE consultation_id = $1
+    UNION SELECT b.participant_id FROM ballots b JOIN polls q ON q.id = b.poll_id
+        WHERE q.consultation_id = $1";
+
 #[async_trait]
 impl<D: Dialect> ReportStore for SqlStore<D>
 where
@@ -323,9 +326,16 @@ where
         .await?;
         self.append_audit(
             &mut tx,
-            &super::AuditRecord::new(actor, "report.generate", format!("consultation:{consultation_id}"))
-                .after(serde_json::json!({"version": report.version, "participants": report.participants.total,
-                    "comments": report.comments.total})),
+            &super::AuditRecord::new(
+                actor,
+                "report.generate",
+                format!("consultation:{consultation_id}"),
+            )
+            .after(serde_json::json!({
+                "version": report.version,
+                "participants": report.participants.total,
+                "comments": report.comments.total,
+            })),
             now,
         )
         .await?;
