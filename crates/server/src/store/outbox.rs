@@ -184,21 +184,22 @@ where
         &self,
         filter: &super::OutboxFilter,
     ) -> StoreResult<Vec<mosharekat_api::OutboxMessage>> {
-        let (order, cursor) = if filter.newest_first {
-            ("<", filter.after.unwrap_or(i64::MAX))
+        // Oldest first after the cursor, or newest first before it.
+        let (beyond, order, cursor) = if filter.newest_first {
+            ("<", " DESC", filter.after.unwrap_or(i64::MAX))
         } else {
-            (">", filter.after.unwrap_or(0))
+            (">", "", filter.after.unwrap_or(0))
         };
         let sql = [
             "SELECT ",
             OUTBOX_COLUMNS,
             " FROM outbox WHERE id ",
-            order,
+            beyond,
             " $1
                 AND (CAST($2 AS TEXT) IS NULL OR status = $2)
                 AND (CAST($3 AS BIGINT) IS NULL OR consultation_id = $3)
               ORDER BY id",
-            if filter.newest_first { " DESC" } else { "" },
+            order,
             " LIMIT $4",
         ]
         .concat();
