@@ -3,6 +3,7 @@
 use async_trait::async_trait;
 use mosharekat_api::AuditEntry;
 
+use super::dialect::{Connection, Dialect, Row, SqlStore};
 use super::{Actor, StoreResult};
 
 /// Advisory-lock key that keeps audit appends in commit order (PostgreSQL).
@@ -92,70 +93,87 @@ impl AuditRow {
         })
     }
 }
-
-macro_rules! impl_audit_store {
-    ($store:ty) => {
-        impl $store {
-            /// Append one entry to the chain, inside the caller's write transaction.
-            pub(crate) async fn append_audit(
-                &self,
-                tx: &mut sqlx::Transaction<'static, Db>,
-                record: &$crate::store::AuditRecord,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::store::StoreResult<()> {
-                self.lock_sequence(tx, $crate::store::audit::AUDIT_SEQUENCE).await?;
-                let prev: Option<String> = sqlx::query_scalar("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
-                    .fetch_optional(&mut **tx)
-                    .await?;
-                let prev = prev.unwrap_or_else(|| $crate::audit_chain::GENESIS_HASH.to_owned());
-                let before = record.before.as_ref().map(|v| v.to_string());
-                let after = record.after.as_ref().map(|v| v.to_string());
-                let at = $crate::store::ms(now);
-                let hash = $crate::audit_chain::entry_hash(
-                    &prev,
-                    at,
-                    &record.actor,
-                    &record.action,
-                    &record.target,
-                    before.as_deref(),
-                    after.as_deref(),
-                );
-                sqlx::query(
-                    "INSERT INTO audit_log (at, actor, action, target, before_json, after_json, prev_hash, hash)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                )
-                .bind(at)
-                .bind(&record.actor)
-                .bind(&record.action)
-                .bind(&record.target)
-                .bind(before)
-                .bind(after)
-                .bind(prev)
-                .bind(hash)
-                .execute(&mut **tx)
+impl<D: Dialect> SqlStore<D>
+where
+    for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
+    for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
+    usize: sqlx::ColumnIndex<Row<D>>,
+    for<'q> i64: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> Option<i64>: sqlx::Encode<'q, D::Db>,
+    for<'q> bool: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> String: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> Option<String>: sqlx::Encode<'q, D::Db>,
+    str: sqlx::Type<D::Db>,
+    for<'q> &'q str: sqlx::Encode<'q, D::Db>,
+    for<'q> Option<&'q str>: sqlx::Encode<'q, D::Db>,
+{
+    /// Append one entry to the chain, inside the caller's write transaction.
+    pub(crate) async fn append_audit(
+        &self,
+        tx: &mut sqlx::Transaction<'static, D::Db>,
+        record: &super::AuditRecord,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<()> {
+        D::lock_sequence(tx, AUDIT_SEQUENCE).await?;
+        let prev: Option<String> =
+            sqlx::query_scalar("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
+                .fetch_optional(&mut **tx)
                 .await?;
-                Ok(())
-            }
-        }
-
-        #[async_trait::async_trait]
-        impl $crate::store::AuditStore for $store {
-            async fn audit_entries(
-                &self,
-                after: i64,
-                limit: u32,
-            ) -> $crate::store::StoreResult<Vec<$crate::store::audit::StoredAuditEntry>> {
-                let rows: Vec<$crate::store::audit::AuditRow> = sqlx::query_as(
-                    "SELECT id, at, actor, action, target, before_json, after_json, prev_hash, hash
-                     FROM audit_log WHERE id > $1 ORDER BY id LIMIT $2",
-                )
-                .bind(after)
-                .bind(i64::from(limit))
-                .fetch_all(self.reader())
-                .await?;
-                rows.into_iter().map(|r| r.into_stored()).collect()
-            }
-        }
-    };
+        let prev = prev.unwrap_or_else(|| crate::audit_chain::GENESIS_HASH.to_owned());
+        let before = record.before.as_ref().map(|v| v.to_string());
+        let after = record.after.as_ref().map(|v| v.to_string());
+        let at = super::ms(now);
+        let hash = crate::audit_chain::entry_hash(
+            &prev,
+            at,
+            &record.actor,
+            &record.action,
+            &record.target,
+            before.as_deref(),
+            after.as_deref(),
+        );
+        sqlx::query(
+            "INSERT INTO audit_log (at, actor, action, target, before_json, after_json, prev_hash, hash)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(at)
+        .bind(&record.actor)
+        .bind(&record.action)
+        .bind(&record.target)
+        .bind(before)
+        .bind(after)
+        .bind(prev)
+        .bind(hash)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
 }
-pub(crate) use impl_audit_store;
+
+#[async_trait]
+impl<D: Dialect> AuditStore for SqlStore<D>
+where
+    for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
+    for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
+    usize: sqlx::ColumnIndex<Row<D>>,
+    for<'q> i64: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> Option<i64>: sqlx::Encode<'q, D::Db>,
+    for<'q> bool: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> String: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> Option<String>: sqlx::Encode<'q, D::Db>,
+    str: sqlx::Type<D::Db>,
+    for<'q> &'q str: sqlx::Encode<'q, D::Db>,
+    for<'q> Option<&'q str>: sqlx::Encode<'q, D::Db>,
+{
+    async fn audit_entries(&self, after: i64, limit: u32) -> StoreResult<Vec<StoredAuditEntry>> {
+        let rows: Vec<AuditRow> = sqlx::query_as(
+            "SELECT id, at, actor, action, target, before_json, after_json, prev_hash, hash
+             FROM audit_log WHERE id > $1 ORDER BY id LIMIT $2",
+        )
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(self.reader())
+        .await?;
+        rows.into_iter().map(|r| r.into_stored()).collect()
+    }
+}

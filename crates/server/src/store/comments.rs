@@ -8,6 +8,7 @@ use mosharekat_api::{
     Gender, ModerationAction, ParticipantSummary, Province, ThreadComment,
 };
 
+use super::dialect::{Connection, Dialect, Row, RowsAffected as _, SqlStore};
 use super::{Actor, StoreResult, decode, from_ms};
 
 /// A comment to store; the caller has validated the body and computed its normalised-text hash.
@@ -137,19 +138,14 @@ pub(crate) struct CommentRow {
 }
 
 /// `SELECT … FROM …` of a full comment; append a `WHERE`.
-macro_rules! comment_select {
-    () => {
-        "SELECT c.id, c.consultation_id, c.parent_id, c.body, c.is_proposal, c.status, c.created_at,
-            c.group_id, g.size AS group_size, c.last_action, c.reason_code, c.note, c.tags, c.decided_at,
-            d.username AS decided_by_name, p.id AS participant_id, p.display_name, p.category, p.birth_year,
-            p.gender, p.province
-         FROM comments c
-         JOIN participants p ON p.id = c.participant_id
-         JOIN duplicate_groups g ON g.id = c.group_id
-         LEFT JOIN staff d ON d.id = c.decided_by "
-    };
-}
-pub(crate) use comment_select;
+pub(crate) const COMMENT_SELECT: &str = "SELECT c.id, c.consultation_id, c.parent_id, c.body,
+        c.is_proposal, c.status, c.created_at, c.group_id, g.size AS group_size, c.last_action,
+        c.reason_code, c.note, c.tags, c.decided_at, d.username AS decided_by_name,
+        p.id AS participant_id, p.display_name, p.category, p.birth_year, p.gender, p.province
+    FROM comments c
+    JOIN participants p ON p.id = c.participant_id
+    JOIN duplicate_groups g ON g.id = c.group_id
+    LEFT JOIN staff d ON d.id = c.decided_by ";
 
 impl CommentRow {
     pub(crate) fn into_api(self, now: DateTime<Utc>) -> StoreResult<Comment> {
@@ -238,545 +234,652 @@ pub(crate) fn decision_refusal(
         )),
     }
 }
+impl<D: Dialect> SqlStore<D>
+where
+    for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
+    for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
+    usize: sqlx::ColumnIndex<Row<D>>,
+    for<'q> i64: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> Option<i64>: sqlx::Encode<'q, D::Db>,
+    for<'q> bool: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> String: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> Option<String>: sqlx::Encode<'q, D::Db>,
+    str: sqlx::Type<D::Db>,
+    for<'q> &'q str: sqlx::Encode<'q, D::Db>,
+    for<'q> Option<&'q str>: sqlx::Encode<'q, D::Db>,
+{
+    async fn comment_in_tx(
+        &self,
+        tx: &mut sqlx::Transaction<'static, D::Db>,
+        id: i64,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<mosharekat_api::Comment> {
+        let row: CommentRow = sqlx::query_as(sqlx::AssertSqlSafe(
+            [COMMENT_SELECT, "WHERE c.id = $1"].concat(),
+        ))
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?;
+        row.into_api(now)
+    }
 
-macro_rules! impl_comment_store {
-    ($store:ty) => {
-        impl $store {
-            async fn comment_in_tx(
-                &self,
-                tx: &mut sqlx::Transaction<'static, Db>,
-                id: i64,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::store::StoreResult<mosharekat_api::Comment> {
-                let row: $crate::store::comments::CommentRow =
-                    sqlx::query_as(concat!($crate::store::comments::comment_select!(), "WHERE c.id = $1"))
-                        .bind(id)
-                        .fetch_one(&mut **tx)
-                        .await?;
-                row.into_api(now)
-            }
+    /// Reserve an idempotency key inside `tx`. `Err(Replayed)` when the key was used before with
+    /// the same request, a refusal when with another.
+    async fn reserve_idempotency_key(
+        &self,
+        tx: &mut sqlx::Transaction<'static, D::Db>,
+        actor: &Actor,
+        key: Option<&IdempotencyKey>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<Option<String>> {
+        let Some(key) = key else { return Ok(None) };
+        // Insert first: a concurrent request with the same key waits here until we commit.
+        let mine: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO idempotency_keys (staff_id, key, request_hash, response, created_at)
+             VALUES ($1, $2, $3, '', $4) ON CONFLICT (staff_id, key) DO NOTHING RETURNING staff_id",
+        )
+        .bind(actor.staff_id)
+        .bind(&key.key)
+        .bind(&key.request_hash)
+        .bind(super::ms(now))
+        .fetch_optional(&mut **tx)
+        .await?;
+        if mine.is_some() {
+            return Ok(None);
+        }
+        let (hash, response): (String, String) = sqlx::query_as(
+            "SELECT request_hash, response FROM idempotency_keys WHERE staff_id = $1 AND key = $2",
+        )
+        .bind(actor.staff_id)
+        .bind(&key.key)
+        .fetch_one(&mut **tx)
+        .await?;
+        if hash != key.request_hash {
+            return Err(super::StoreError::refused(
+                mosharekat_api::ErrorCode::IdempotencyKeyReused,
+                "this Idempotency-Key was used with a different request",
+            ));
+        }
+        Ok(Some(response))
+    }
 
-            /// Reserve an idempotency key inside `tx`. `Err(Replayed)` when the key was used before with
-            /// the same request, a refusal when with another.
-            async fn reserve_idempotency_key(
-                &self,
-                tx: &mut sqlx::Transaction<'static, Db>,
-                actor: &$crate::store::Actor,
-                key: Option<&$crate::store::comments::IdempotencyKey>,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::store::StoreResult<Option<String>> {
-                let Some(key) = key else { return Ok(None) };
-                // Insert first: a concurrent request with the same key waits here until we commit.
-                let mine: Option<i64> = sqlx::query_scalar(
-                    "INSERT INTO idempotency_keys (staff_id, key, request_hash, response, created_at)
-                     VALUES ($1, $2, $3, '', $4) ON CONFLICT (staff_id, key) DO NOTHING RETURNING staff_id",
-                )
-                .bind(actor.staff_id)
-                .bind(&key.key)
-                .bind(&key.request_hash)
-                .bind($crate::store::ms(now))
-                .fetch_optional(&mut **tx)
-                .await?;
-                if mine.is_some() {
-                    return Ok(None);
-                }
-                let (hash, response): (String, String) =
-                    sqlx::query_as("SELECT request_hash, response FROM idempotency_keys WHERE staff_id = $1 AND key = $2")
-                        .bind(actor.staff_id)
-                        .bind(&key.key)
-                        .fetch_one(&mut **tx)
-                        .await?;
-                if hash != key.request_hash {
-                    return Err($crate::store::StoreError::refused(
-                        mosharekat_api::ErrorCode::IdempotencyKeyReused,
-                        "this Idempotency-Key was used with a different request",
-                    ));
-                }
-                Ok(Some(response))
-            }
+    async fn store_idempotent_response(
+        &self,
+        tx: &mut sqlx::Transaction<'static, D::Db>,
+        actor: &Actor,
+        key: Option<&IdempotencyKey>,
+        response: &str,
+    ) -> StoreResult<()> {
+        if let Some(key) = key {
+            sqlx::query(
+                "UPDATE idempotency_keys SET response = $3 WHERE staff_id = $1 AND key = $2",
+            )
+            .bind(actor.staff_id)
+            .bind(&key.key)
+            .bind(response)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Ok(())
+    }
 
-            async fn store_idempotent_response(
-                &self,
-                tx: &mut sqlx::Transaction<'static, Db>,
-                actor: &$crate::store::Actor,
-                key: Option<&$crate::store::comments::IdempotencyKey>,
-                response: &str,
-            ) -> $crate::store::StoreResult<()> {
-                if let Some(key) = key {
-                    sqlx::query("UPDATE idempotency_keys SET response = $3 WHERE staff_id = $1 AND key = $2")
-                        .bind(actor.staff_id)
-                        .bind(&key.key)
-                        .bind(response)
-                        .execute(&mut **tx)
-                        .await?;
-                }
-                Ok(())
-            }
+    /// Apply one decision to a comment whose state the caller has checked.
+    async fn apply_decision(
+        &self,
+        tx: &mut sqlx::Transaction<'static, D::Db>,
+        state: &ClaimState,
+        actor: &Actor,
+        request: &mosharekat_api::DecisionRequest,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<mosharekat_api::CommentStatus> {
+        use super::ms;
+        let status = request.action.resulting_status();
+        let tags = serde_json::to_string(&request.tags)?;
+        sqlx::query(
+            "UPDATE comments SET status = $2, decided_by = $3, decided_at = $4, last_action = $5,
+                reason_code = $6, note = $7, tags = $8,
+                claimed_by = NULL, claim_token = NULL, lease_expires_at = NULL
+             WHERE id = $1",
+        )
+        .bind(state.id)
+        .bind(status.as_str())
+        .bind(actor.staff_id)
+        .bind(ms(now))
+        .bind(request.action.as_str())
+        .bind(&request.reason_code)
+        .bind(&request.note)
+        .bind(&tags)
+        .execute(&mut **tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO moderation_decisions (comment_id, staff_id, action, reason_code, note, tags, decided_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(state.id)
+        .bind(actor.staff_id)
+        .bind(request.action.as_str())
+        .bind(&request.reason_code)
+        .bind(&request.note)
+        .bind(&tags)
+        .bind(ms(now))
+        .execute(&mut **tx)
+        .await?;
+        // Scores follow the decision (and any reversal) in the same transaction.
+        self.rescore_after_comment(tx, state.id).await?;
+        Ok(status)
+    }
 
-            /// Apply one decision to a comment whose state the caller has checked.
-            async fn apply_decision(
-                &self,
-                tx: &mut sqlx::Transaction<'static, Db>,
-                state: &$crate::store::comments::ClaimState,
-                actor: &$crate::store::Actor,
-                request: &mosharekat_api::DecisionRequest,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::store::StoreResult<mosharekat_api::CommentStatus> {
-                use $crate::store::ms;
-                let status = request.action.resulting_status();
-                let tags = serde_json::to_string(&request.tags)?;
-                sqlx::query(
-                    "UPDATE comments SET status = $2, decided_by = $3, decided_at = $4, last_action = $5,
-                        reason_code = $6, note = $7, tags = $8,
-                        claimed_by = NULL, claim_token = NULL, lease_expires_at = NULL
-                     WHERE id = $1",
-                )
-                .bind(state.id)
-                .bind(status.as_str())
-                .bind(actor.staff_id)
-                .bind(ms(now))
-                .bind(request.action.as_str())
-                .bind(&request.reason_code)
-                .bind(&request.note)
-                .bind(&tags)
-                .execute(&mut **tx)
-                .await?;
-                sqlx::query(
-                    "INSERT INTO moderation_decisions (comment_id, staff_id, action, reason_code, note, tags, decided_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(state.id)
-                .bind(actor.staff_id)
-                .bind(request.action.as_str())
-                .bind(&request.reason_code)
-                .bind(&request.note)
-                .bind(&tags)
-                .bind(ms(now))
-                .execute(&mut **tx)
-                .await?;
-                // Scores follow the decision (and any reversal) in the same transaction.
-                self.rescore_after_comment(tx, state.id).await?;
-                Ok(status)
-            }
+    async fn claim_state(
+        &self,
+        tx: &mut sqlx::Transaction<'static, D::Db>,
+        id: i64,
+    ) -> StoreResult<Option<ClaimState>> {
+        Ok(sqlx::query_as(
+            "SELECT id, consultation_id, status, claimed_by, claim_token, lease_expires_at FROM comments WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?)
+    }
+}
 
-            async fn claim_state(
-                &self,
-                tx: &mut sqlx::Transaction<'static, Db>,
-                id: i64,
-            ) -> $crate::store::StoreResult<Option<$crate::store::comments::ClaimState>> {
-                Ok(sqlx::query_as(
-                    "SELECT id, consultation_id, status, claimed_by, claim_token, lease_expires_at FROM comments WHERE id = $1",
-                )
-                .bind(id)
-                .fetch_optional(&mut **tx)
-                .await?)
+#[async_trait]
+impl<D: Dialect> CommentStore for SqlStore<D>
+where
+    for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
+    for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
+    usize: sqlx::ColumnIndex<Row<D>>,
+    for<'q> i64: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> Option<i64>: sqlx::Encode<'q, D::Db>,
+    for<'q> bool: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> String: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> Option<String>: sqlx::Encode<'q, D::Db>,
+    str: sqlx::Type<D::Db>,
+    for<'q> &'q str: sqlx::Encode<'q, D::Db>,
+    for<'q> Option<&'q str>: sqlx::Encode<'q, D::Db>,
+{
+    async fn add_comment(
+        &self,
+        new: &super::NewCommentRecord,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<mosharekat_api::CommentAccepted> {
+        use super::{StoreError, ms};
+        use mosharekat_api::{CommentStatus, ConsultationStatus, ErrorCode};
+        let mut tx = self.begin_write().await?;
+        let consultation = self
+            .consultation_row_for_update(&mut tx, new.consultation_id)
+            .await?;
+        match consultation.status(now) {
+            ConsultationStatus::Open => {}
+            ConsultationStatus::Draft => return Err(StoreError::not_found("consultation")),
+            status => {
+                return Err(StoreError::refused(
+                    ErrorCode::ConsultationNotOpen,
+                    format!(
+                        "the consultation is {} and does not take comments",
+                        status.as_str()
+                    ),
+                ));
             }
         }
-
-        #[async_trait::async_trait]
-        impl $crate::store::CommentStore for $store {
-            async fn add_comment(
-                &self,
-                new: &$crate::store::NewCommentRecord,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::store::StoreResult<mosharekat_api::CommentAccepted> {
-                use mosharekat_api::{CommentStatus, ConsultationStatus, ErrorCode};
-                use $crate::store::{StoreError, ms};
-                let mut tx = self.begin_write().await?;
-                let consultation = self.consultation_row_for_update(&mut tx, new.consultation_id).await?;
-                match consultation.status(now) {
-                    ConsultationStatus::Open => {}
-                    ConsultationStatus::Draft => return Err(StoreError::not_found("consultation")),
-                    status => {
-                        return Err(StoreError::refused(
-                            ErrorCode::ConsultationNotOpen,
-                            format!("the consultation is {} and does not take comments", status.as_str()),
-                        ));
-                    }
-                }
-                if let Some(parent) = new.parent_id {
-                    let parent_consultation: Option<i64> =
-                        sqlx::query_scalar("SELECT consultation_id FROM comments WHERE id = $1")
-                            .bind(parent)
-                            .fetch_optional(&mut *tx)
-                            .await?;
-                    if parent_consultation != Some(new.consultation_id) {
-                        return Err(StoreError::refused(
-                            ErrorCode::Validation,
-                            "parent_id is not a comment of this consultation",
-                        ));
-                    }
-                }
-                let (group_id, group_size): (i64, i64) = sqlx::query_as(
-                    "INSERT INTO duplicate_groups (consultation_id, text_hash, size) VALUES ($1, $2, 1)
-                     ON CONFLICT (consultation_id, text_hash) DO UPDATE SET size = duplicate_groups.size + 1
-                     RETURNING id, size",
-                )
-                .bind(new.consultation_id)
-                .bind(&new.text_hash)
-                .fetch_one(&mut *tx)
-                .await?;
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO comments (consultation_id, participant_id, parent_id, body, is_proposal, status,
-                        group_id, created_at)
-                     VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7) RETURNING id",
-                )
-                .bind(new.consultation_id)
-                .bind(new.participant_id)
-                .bind(new.parent_id)
-                .bind(&new.body)
-                .bind(new.is_proposal)
-                .bind(group_id)
-                .bind(ms(now))
-                .fetch_one(&mut *tx)
-                .await?;
-                sqlx::query("UPDATE consultations SET comment_count = comment_count + 1 WHERE id = $1")
-                    .bind(new.consultation_id)
-                    .execute(&mut *tx)
-                    .await?;
-                self.append_event(
-                    &mut tx,
-                    &mosharekat_api::EventKind::CommentCreated {
-                        comment_id: id,
-                        consultation_id: new.consultation_id,
-                        duplicate_group_id: group_id,
-                        duplicate_group_size: group_size,
-                    },
-                    now,
-                )
-                .await?;
-                tx.commit().await?;
-                self.events_committed();
-                Ok(mosharekat_api::CommentAccepted { id, status: CommentStatus::Pending })
-            }
-
-            async fn get_comment(
-                &self,
-                id: i64,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::store::StoreResult<Option<mosharekat_api::Comment>> {
-                let row: Option<$crate::store::comments::CommentRow> =
-                    sqlx::query_as(concat!($crate::store::comments::comment_select!(), "WHERE c.id = $1"))
-                        .bind(id)
-                        .fetch_optional(self.reader())
-                        .await?;
-                row.map(|r| r.into_api(now)).transpose()
-            }
-
-            async fn list_comments(
-                &self,
-                filter: &$crate::store::CommentFilter,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::store::StoreResult<Vec<mosharekat_api::Comment>> {
-                let rows: Vec<$crate::store::comments::CommentRow> = sqlx::query_as(concat!(
-                    $crate::store::comments::comment_select!(),
-                    "WHERE c.id > $1
-                       AND (CAST($2 AS BIGINT) IS NULL OR c.consultation_id = $2)
-                       AND (CAST($3 AS TEXT) IS NULL OR c.status = $3)
-                       AND (CAST($4 AS BIGINT) IS NULL OR c.group_id = $4)
-                       AND (CAST($5 AS BIGINT) IS NULL OR c.participant_id = $5)
-                     ORDER BY c.id LIMIT $6"
-                ))
-                .bind(filter.after.unwrap_or(0))
-                .bind(filter.consultation_id)
-                .bind(filter.status.map(|s| s.as_str()))
-                .bind(filter.duplicate_group_id)
-                .bind(filter.participant_id)
-                .bind(i64::from(filter.limit))
-                .fetch_all(self.reader())
-                .await?;
-                rows.into_iter().map(|r| r.into_api(now)).collect()
-            }
-
-            async fn thread(&self, id: i64) -> $crate::store::StoreResult<Vec<mosharekat_api::ThreadComment>> {
-                // Threads are shallow in practice; cap the walk so a bad parent chain cannot loop.
-                const MAX_DEPTH: usize = 16;
-                let mut ancestors = Vec::new();
-                let mut next: Option<i64> =
-                    sqlx::query_scalar("SELECT parent_id FROM comments WHERE id = $1").bind(id).fetch_optional(self.reader()).await?.flatten();
-                while let Some(parent) = next {
-                    if ancestors.len() == MAX_DEPTH {
-                        break;
-                    }
-                    let row: Option<(i64, Option<i64>, String, String, String, i64)> = sqlx::query_as(
-                        "SELECT c.id, c.parent_id, p.display_name, c.body, c.status, c.created_at
-                         FROM comments c JOIN participants p ON p.id = c.participant_id WHERE c.id = $1",
-                    )
+        if let Some(parent) = new.parent_id {
+            let parent_consultation: Option<i64> =
+                sqlx::query_scalar("SELECT consultation_id FROM comments WHERE id = $1")
                     .bind(parent)
-                    .fetch_optional(self.reader())
+                    .fetch_optional(&mut *tx)
                     .await?;
-                    let Some((id, parent_id, display_name, body, status, created_at)) = row else { break };
-                    ancestors.push(mosharekat_api::ThreadComment {
-                        id,
-                        display_name,
-                        body,
-                        status: $crate::store::decode(&status, "comments.status", mosharekat_api::CommentStatus::from_code)?,
-                        created_at: $crate::store::from_ms(created_at),
-                    });
-                    next = parent_id;
-                }
-                ancestors.reverse();
-                Ok(ancestors)
+            if parent_consultation != Some(new.consultation_id) {
+                return Err(StoreError::refused(
+                    ErrorCode::Validation,
+                    "parent_id is not a comment of this consultation",
+                ));
             }
+        }
+        let (group_id, group_size): (i64, i64) = sqlx::query_as(
+            "INSERT INTO duplicate_groups (consultation_id, text_hash, size) VALUES ($1, $2, 1)
+             ON CONFLICT (consultation_id, text_hash) DO UPDATE SET size = duplicate_groups.size + 1
+             RETURNING id, size",
+        )
+        .bind(new.consultation_id)
+        .bind(&new.text_hash)
+        .fetch_one(&mut *tx)
+        .await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO comments (consultation_id, participant_id, parent_id, body, is_proposal, status,
+                group_id, created_at)
+             VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7) RETURNING id",
+        )
+        .bind(new.consultation_id)
+        .bind(new.participant_id)
+        .bind(new.parent_id)
+        .bind(&new.body)
+        .bind(new.is_proposal)
+        .bind(group_id)
+        .bind(ms(now))
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE consultations SET comment_count = comment_count + 1 WHERE id = $1")
+            .bind(new.consultation_id)
+            .execute(&mut *tx)
+            .await?;
+        self.append_event(
+            &mut tx,
+            &mosharekat_api::EventKind::CommentCreated {
+                comment_id: id,
+                consultation_id: new.consultation_id,
+                duplicate_group_id: group_id,
+                duplicate_group_size: group_size,
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        self.events_committed();
+        Ok(mosharekat_api::CommentAccepted {
+            id,
+            status: CommentStatus::Pending,
+        })
+    }
 
-            async fn claim(
-                &self,
-                actor: &$crate::store::Actor,
-                consultation_id: Option<i64>,
-                limit: u32,
-                now: chrono::DateTime<chrono::Utc>,
-                lease_until: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::store::StoreResult<Vec<mosharekat_api::ClaimedComment>> {
-                use $crate::store::ms;
-                let batch = $crate::auth::random_token();
-                let mut tx = self.begin_write().await?;
-                let mut ids: Vec<i64> = sqlx::query_scalar(Self::CLAIM_SQL)
+    async fn get_comment(
+        &self,
+        id: i64,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<Option<mosharekat_api::Comment>> {
+        let row: Option<CommentRow> = sqlx::query_as(sqlx::AssertSqlSafe(
+            [COMMENT_SELECT, "WHERE c.id = $1"].concat(),
+        ))
+        .bind(id)
+        .fetch_optional(self.reader())
+        .await?;
+        row.map(|r| r.into_api(now)).transpose()
+    }
+
+    async fn list_comments(
+        &self,
+        filter: &super::CommentFilter,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<Vec<mosharekat_api::Comment>> {
+        let rows: Vec<CommentRow> = sqlx::query_as(sqlx::AssertSqlSafe(
+            [
+                COMMENT_SELECT,
+                "WHERE c.id > $1
+               AND (CAST($2 AS BIGINT) IS NULL OR c.consultation_id = $2)
+               AND (CAST($3 AS TEXT) IS NULL OR c.status = $3)
+               AND (CAST($4 AS BIGINT) IS NULL OR c.group_id = $4)
+               AND (CAST($5 AS BIGINT) IS NULL OR c.participant_id = $5)
+             ORDER BY c.id LIMIT $6",
+            ]
+            .concat(),
+        ))
+        .bind(filter.after.unwrap_or(0))
+        .bind(filter.consultation_id)
+        .bind(filter.status.map(|s| s.as_str()))
+        .bind(filter.duplicate_group_id)
+        .bind(filter.participant_id)
+        .bind(i64::from(filter.limit))
+        .fetch_all(self.reader())
+        .await?;
+        rows.into_iter().map(|r| r.into_api(now)).collect()
+    }
+
+    async fn thread(&self, id: i64) -> StoreResult<Vec<mosharekat_api::ThreadComment>> {
+        // Threads are shallow in practice; cap the walk so a bad parent chain cannot loop.
+        const MAX_DEPTH: usize = 16;
+        let mut ancestors = Vec::new();
+        let mut next: Option<i64> =
+            sqlx::query_scalar("SELECT parent_id FROM comments WHERE id = $1")
+                .bind(id)
+                .fetch_optional(self.reader())
+                .await?
+                .flatten();
+        while let Some(parent) = next {
+            if ancestors.len() == MAX_DEPTH {
+                break;
+            }
+            let row: Option<(i64, Option<i64>, String, String, String, i64)> = sqlx::query_as(
+                "SELECT c.id, c.parent_id, p.display_name, c.body, c.status, c.created_at
+                 FROM comments c JOIN participants p ON p.id = c.participant_id WHERE c.id = $1",
+            )
+            .bind(parent)
+            .fetch_optional(self.reader())
+            .await?;
+            let Some((id, parent_id, display_name, body, status, created_at)) = row else {
+                break;
+            };
+            ancestors.push(mosharekat_api::ThreadComment {
+                id,
+                display_name,
+                body,
+                status: decode(
+                    &status,
+                    "comments.status",
+                    mosharekat_api::CommentStatus::from_code,
+                )?,
+                created_at: from_ms(created_at),
+            });
+            next = parent_id;
+        }
+        ancestors.reverse();
+        Ok(ancestors)
+    }
+
+    async fn claim(
+        &self,
+        actor: &Actor,
+        consultation_id: Option<i64>,
+        limit: u32,
+        now: chrono::DateTime<chrono::Utc>,
+        lease_until: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<Vec<mosharekat_api::ClaimedComment>> {
+        use super::ms;
+        let batch = crate::auth::random_token();
+        let mut tx = self.begin_write().await?;
+        let mut ids: Vec<i64> = sqlx::query_scalar(D::CLAIM_SQL)
+            .bind(actor.staff_id)
+            .bind(&batch)
+            .bind(ms(lease_until))
+            .bind(ms(now))
+            .bind(consultation_id)
+            .bind(i64::from(limit))
+            .fetch_all(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        ids.sort_unstable();
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        // The whole batch in one query, the titles once per consultation, threads only for
+        // replies: a claim of 25 costs a few queries, not fifty.
+        let mut query =
+            sqlx::QueryBuilder::<D::Db>::new([COMMENT_SELECT, "WHERE c.id IN ("].concat());
+        let mut list = query.separated(", ");
+        for id in &ids {
+            list.push_bind(*id);
+        }
+        list.push_unseparated(") ORDER BY c.id");
+        let rows: Vec<CommentRow> = query
+            .build_query_as()
+            .persistent(false)
+            .fetch_all(self.reader())
+            .await?;
+        let mut titles: std::collections::HashMap<
+            i64,
+            (String, String, Vec<mosharekat_api::ConcernTag>),
+        > = std::collections::HashMap::new();
+        let mut items = Vec::with_capacity(rows.len());
+        for row in rows {
+            let comment = row.into_api(now)?;
+            let id = comment.id;
+            if let std::collections::hash_map::Entry::Vacant(entry) =
+                titles.entry(comment.consultation_id)
+            {
+                let t: (String, String) =
+                    sqlx::query_as("SELECT title_fa, title_en FROM consultations WHERE id = $1")
+                        .bind(comment.consultation_id)
+                        .fetch_one(self.reader())
+                        .await?;
+                let tags = self
+                    .concern_tags_with(self.reader(), comment.consultation_id)
+                    .await?;
+                entry.insert((t.0, t.1, tags));
+            }
+            let (title_fa, title_en, concern_tags) = titles[&comment.consultation_id].clone();
+            let thread = if comment.parent_id.is_some() {
+                self.thread(id).await?
+            } else {
+                Vec::new()
+            };
+            items.push(mosharekat_api::ClaimedComment {
+                claim_token: format!("{batch}.{id}"),
+                consultation_title_fa: title_fa,
+                consultation_title_en: title_en,
+                thread,
+                concern_tags,
+                comment,
+            });
+        }
+        Ok(items)
+    }
+
+    async fn renew_claims(
+        &self,
+        actor: &Actor,
+        claim_tokens: &[String],
+        lease_until: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<u64> {
+        let mut tx = self.begin_write().await?;
+        let mut renewed = 0;
+        for token in claim_tokens {
+            renewed += sqlx::query(
+                "UPDATE comments SET lease_expires_at = $3
+                 WHERE claim_token = $1 AND claimed_by = $2 AND status = 'pending'",
+            )
+            .bind(token)
+            .bind(actor.staff_id)
+            .bind(super::ms(lease_until))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        }
+        tx.commit().await?;
+        Ok(renewed)
+    }
+
+    async fn release_claims(
+        &self,
+        actor: &Actor,
+        claim_tokens: &[String],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<Vec<i64>> {
+        const RELEASE: &str = "UPDATE comments SET claimed_by = NULL, claim_token = NULL, lease_expires_at = NULL
+             WHERE claimed_by = $1 AND status = 'pending' AND (CAST($2 AS TEXT) IS NULL OR claim_token = $2)
+             RETURNING id";
+        let mut tx = self.begin_write().await?;
+        let mut released: Vec<i64> = Vec::new();
+        if claim_tokens.is_empty() {
+            released = sqlx::query_scalar(RELEASE)
+                .bind(actor.staff_id)
+                .bind(None::<String>)
+                .fetch_all(&mut *tx)
+                .await?;
+        } else {
+            for token in claim_tokens {
+                let ids: Vec<i64> = sqlx::query_scalar(RELEASE)
                     .bind(actor.staff_id)
-                    .bind(&batch)
-                    .bind(ms(lease_until))
-                    .bind(ms(now))
-                    .bind(consultation_id)
-                    .bind(i64::from(limit))
+                    .bind(token)
                     .fetch_all(&mut *tx)
                     .await?;
-                tx.commit().await?;
-                ids.sort_unstable();
-                if ids.is_empty() {
-                    return Ok(Vec::new());
-                }
-                // The whole batch in one query, the titles once per consultation, threads only for
-                // replies: a claim of 25 costs a few queries, not fifty.
-                let mut query = sqlx::QueryBuilder::<Db>::new(concat!($crate::store::comments::comment_select!(), "WHERE c.id IN ("));
-                let mut list = query.separated(", ");
-                for id in &ids {
-                    list.push_bind(*id);
-                }
-                list.push_unseparated(") ORDER BY c.id");
-                let rows: Vec<$crate::store::comments::CommentRow> =
-                    query.build_query_as().persistent(false).fetch_all(self.reader()).await?;
-                let mut titles: std::collections::HashMap<i64, (String, String, Vec<mosharekat_api::ConcernTag>)> =
-                    std::collections::HashMap::new();
-                let mut items = Vec::with_capacity(rows.len());
-                for row in rows {
-                    let comment = row.into_api(now)?;
-                    let id = comment.id;
-                    if !titles.contains_key(&comment.consultation_id) {
-                        let t: (String, String) =
-                            sqlx::query_as("SELECT title_fa, title_en FROM consultations WHERE id = $1")
-                                .bind(comment.consultation_id)
-                                .fetch_one(self.reader())
-                                .await?;
-                        let tags = self.concern_tags_with(self.reader(), comment.consultation_id).await?;
-                        titles.insert(comment.consultation_id, (t.0, t.1, tags));
-                    }
-                    let (title_fa, title_en, concern_tags) = titles[&comment.consultation_id].clone();
-                    let thread = if comment.parent_id.is_some() { self.thread(id).await? } else { Vec::new() };
-                    items.push(mosharekat_api::ClaimedComment {
-                        claim_token: format!("{batch}.{id}"),
-                        consultation_title_fa: title_fa,
-                        consultation_title_en: title_en,
-                        thread,
-                        concern_tags,
-                        comment,
-                    });
-                }
-                Ok(items)
-            }
-
-            async fn renew_claims(
-                &self,
-                actor: &$crate::store::Actor,
-                claim_tokens: &[String],
-                lease_until: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::store::StoreResult<u64> {
-                let mut tx = self.begin_write().await?;
-                let mut renewed = 0;
-                for token in claim_tokens {
-                    renewed += sqlx::query(
-                        "UPDATE comments SET lease_expires_at = $3
-                         WHERE claim_token = $1 AND claimed_by = $2 AND status = 'pending'",
-                    )
-                    .bind(token)
-                    .bind(actor.staff_id)
-                    .bind($crate::store::ms(lease_until))
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                }
-                tx.commit().await?;
-                Ok(renewed)
-            }
-
-            async fn release_claims(
-                &self,
-                actor: &$crate::store::Actor,
-                claim_tokens: &[String],
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::store::StoreResult<Vec<i64>> {
-                const RELEASE: &str = "UPDATE comments SET claimed_by = NULL, claim_token = NULL, lease_expires_at = NULL
-                     WHERE claimed_by = $1 AND status = 'pending' AND (CAST($2 AS TEXT) IS NULL OR claim_token = $2)
-                     RETURNING id";
-                let mut tx = self.begin_write().await?;
-                let mut released: Vec<i64> = Vec::new();
-                if claim_tokens.is_empty() {
-                    released = sqlx::query_scalar(RELEASE).bind(actor.staff_id).bind(None::<String>).fetch_all(&mut *tx).await?;
-                } else {
-                    for token in claim_tokens {
-                        let ids: Vec<i64> =
-                            sqlx::query_scalar(RELEASE).bind(actor.staff_id).bind(token).fetch_all(&mut *tx).await?;
-                        released.extend(ids);
-                    }
-                }
-                released.sort_unstable();
-                if !released.is_empty() {
-                    self.append_event(
-                        &mut tx,
-                        &mosharekat_api::EventKind::CommentReleased { comment_ids: released.clone() },
-                        now,
-                    )
-                    .await?;
-                }
-                tx.commit().await?;
-                self.events_committed();
-                Ok(released)
-            }
-
-            async fn decide(
-                &self,
-                comment_id: i64,
-                actor: &$crate::store::Actor,
-                request: &mosharekat_api::DecisionRequest,
-                idempotency: Option<&$crate::store::comments::IdempotencyKey>,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::store::StoreResult<$crate::store::DecideOutcome<mosharekat_api::Comment>> {
-                use mosharekat_api::ErrorCode;
-                use $crate::store::{DecideOutcome, StoreError};
-                let mut tx = self.begin_write().await?;
-                // The score lock first, before any row or sequence lock (see `lock_scores`).
-                self.lock_scores(&mut tx, 0).await?;
-                if let Some(stored) = self.reserve_idempotency_key(&mut tx, actor, idempotency, now).await? {
-                    return Ok(DecideOutcome::Replayed(stored));
-                }
-                let state = self.claim_state(&mut tx, comment_id).await?.ok_or_else(|| StoreError::not_found("comment"))?;
-                if let Some((_, message)) =
-                    $crate::store::comments::decision_refusal(&state, actor, request.claim_token.as_deref(), now)
-                {
-                    return Err(StoreError::refused(ErrorCode::ClaimInvalid, message));
-                }
-                self.check_concern_tags(&mut tx, state.consultation_id, &request.tags).await?;
-                let before = state.status.clone();
-                let status = self.apply_decision(&mut tx, &state, actor, request, now).await?;
-                self.append_audit(
-                    &mut tx,
-                    &$crate::store::AuditRecord::new(actor, "comment.decide", format!("comment:{comment_id}"))
-                        .before(serde_json::json!({"status": before}))
-                        .after(serde_json::json!({"status": status, "reason_code": request.reason_code,
-                            "tags": request.tags})),
-                    now,
-                )
-                .await?;
-                let comment = self.comment_in_tx(&mut tx, comment_id, now).await?;
-                let response = serde_json::to_string(&mosharekat_api::DecisionResponse { comment: comment.clone() })?;
-                self.store_idempotent_response(&mut tx, actor, idempotency, &response).await?;
-                self.append_event(
-                    &mut tx,
-                    &mosharekat_api::EventKind::CommentDecided {
-                        comment_id,
-                        consultation_id: state.consultation_id,
-                        status,
-                        decided_by: actor.username.clone(),
-                    },
-                    now,
-                )
-                .await?;
-                tx.commit().await?;
-                self.events_committed();
-                Ok(DecideOutcome::Applied(comment))
-            }
-
-            async fn bulk_decide(
-                &self,
-                target: &$crate::store::comments::BulkTarget,
-                actor: &$crate::store::Actor,
-                request: &mosharekat_api::DecisionRequest,
-                idempotency: Option<&$crate::store::comments::IdempotencyKey>,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::store::StoreResult<$crate::store::DecideOutcome<mosharekat_api::comment::BulkDecisionResponse>> {
-                use mosharekat_api::comment::{BulkDecisionResponse, BulkSkip};
-                use mosharekat_api::CommentStatus;
-                use $crate::store::comments::BulkTarget;
-                use $crate::store::DecideOutcome;
-                let mut tx = self.begin_write().await?;
-                // The score lock first, before any row or sequence lock (see `lock_scores`).
-                self.lock_scores(&mut tx, 0).await?;
-                if let Some(stored) = self.reserve_idempotency_key(&mut tx, actor, idempotency, now).await? {
-                    return Ok(DecideOutcome::Replayed(stored));
-                }
-                let ids: Vec<i64> = match target {
-                    BulkTarget::Ids(ids) => ids.clone(),
-                    BulkTarget::DuplicateGroup(group) => {
-                        sqlx::query_scalar("SELECT id FROM comments WHERE group_id = $1 ORDER BY id")
-                            .bind(group)
-                            .fetch_all(&mut *tx)
-                            .await?
-                    }
-                };
-                let mut response = BulkDecisionResponse { decided: Vec::new(), skipped: Vec::new() };
-                let mut decided_events = Vec::new();
-                let mut tags_checked = std::collections::HashSet::new();
-                for id in ids {
-                    let Some(state) = self.claim_state(&mut tx, id).await? else {
-                        response.skipped.push(BulkSkip { id, code: "not_found".into() });
-                        continue;
-                    };
-                    // Refused tags refuse the whole request: the transaction is dropped unchanged.
-                    if tags_checked.insert(state.consultation_id) {
-                        self.check_concern_tags(&mut tx, state.consultation_id, &request.tags).await?;
-                    }
-                    if state.status != CommentStatus::Pending.as_str() {
-                        response.skipped.push(BulkSkip { id, code: "already_decided".into() });
-                        continue;
-                    }
-                    // A bulk decision needs no claim token, but never takes a comment another
-                    // moderator is holding.
-                    let own_token = state.claim_token.clone().filter(|_| state.claimed_by == Some(actor.staff_id));
-                    if let Some((code, _)) = $crate::store::comments::decision_refusal(&state, actor, own_token.as_deref(), now)
-                        .filter(|(code, _)| *code == "claimed_by_other")
-                    {
-                        response.skipped.push(BulkSkip { id, code: code.into() });
-                        continue;
-                    }
-                    let status = self.apply_decision(&mut tx, &state, actor, request, now).await?;
-                    response.decided.push(id);
-                    decided_events.push(mosharekat_api::EventKind::CommentDecided {
-                        comment_id: id,
-                        consultation_id: state.consultation_id,
-                        status,
-                        decided_by: actor.username.clone(),
-                    });
-                }
-                let target_name = match target {
-                    BulkTarget::Ids(_) => "comments".to_owned(),
-                    BulkTarget::DuplicateGroup(g) => format!("duplicate_group:{g}"),
-                };
-                self.append_audit(
-                    &mut tx,
-                    &$crate::store::AuditRecord::new(actor, "comment.bulk_decide", target_name).after(serde_json::json!({
-                        "action": request.action, "reason_code": request.reason_code,
-                        "decided": response.decided, "skipped": response.skipped.len()})),
-                    now,
-                )
-                .await?;
-                let stored = serde_json::to_string(&response)?;
-                self.store_idempotent_response(&mut tx, actor, idempotency, &stored).await?;
-                for event in &decided_events {
-                    self.append_event(&mut tx, event, now).await?;
-                }
-                tx.commit().await?;
-                self.events_committed();
-                Ok(DecideOutcome::Applied(response))
+                released.extend(ids);
             }
         }
-    };
+        released.sort_unstable();
+        if !released.is_empty() {
+            self.append_event(
+                &mut tx,
+                &mosharekat_api::EventKind::CommentReleased {
+                    comment_ids: released.clone(),
+                },
+                now,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        self.events_committed();
+        Ok(released)
+    }
+
+    async fn decide(
+        &self,
+        comment_id: i64,
+        actor: &Actor,
+        request: &mosharekat_api::DecisionRequest,
+        idempotency: Option<&IdempotencyKey>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<super::DecideOutcome<mosharekat_api::Comment>> {
+        use super::{DecideOutcome, StoreError};
+        use mosharekat_api::ErrorCode;
+        let mut tx = self.begin_write().await?;
+        // The score lock first, before any row or sequence lock (see `lock_scores`).
+        D::lock_scores(&mut tx, 0).await?;
+        if let Some(stored) = self
+            .reserve_idempotency_key(&mut tx, actor, idempotency, now)
+            .await?
+        {
+            return Ok(DecideOutcome::Replayed(stored));
+        }
+        let state = self
+            .claim_state(&mut tx, comment_id)
+            .await?
+            .ok_or_else(|| StoreError::not_found("comment"))?;
+        if let Some((_, message)) =
+            decision_refusal(&state, actor, request.claim_token.as_deref(), now)
+        {
+            return Err(StoreError::refused(ErrorCode::ClaimInvalid, message));
+        }
+        self.check_concern_tags(&mut tx, state.consultation_id, &request.tags)
+            .await?;
+        let before = state.status.clone();
+        let status = self
+            .apply_decision(&mut tx, &state, actor, request, now)
+            .await?;
+        self.append_audit(
+            &mut tx,
+            &super::AuditRecord::new(actor, "comment.decide", format!("comment:{comment_id}"))
+                .before(serde_json::json!({"status": before}))
+                .after(
+                    serde_json::json!({"status": status, "reason_code": request.reason_code,
+                    "tags": request.tags}),
+                ),
+            now,
+        )
+        .await?;
+        let comment = self.comment_in_tx(&mut tx, comment_id, now).await?;
+        let response = serde_json::to_string(&mosharekat_api::DecisionResponse {
+            comment: comment.clone(),
+        })?;
+        self.store_idempotent_response(&mut tx, actor, idempotency, &response)
+            .await?;
+        self.append_event(
+            &mut tx,
+            &mosharekat_api::EventKind::CommentDecided {
+                comment_id,
+                consultation_id: state.consultation_id,
+                status,
+                decided_by: actor.username.clone(),
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        self.events_committed();
+        Ok(DecideOutcome::Applied(comment))
+    }
+
+    async fn bulk_decide(
+        &self,
+        target: &BulkTarget,
+        actor: &Actor,
+        request: &mosharekat_api::DecisionRequest,
+        idempotency: Option<&IdempotencyKey>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<super::DecideOutcome<mosharekat_api::comment::BulkDecisionResponse>> {
+        use super::DecideOutcome;
+        use BulkTarget;
+        use mosharekat_api::CommentStatus;
+        use mosharekat_api::comment::{BulkDecisionResponse, BulkSkip};
+        let mut tx = self.begin_write().await?;
+        // The score lock first, before any row or sequence lock (see `lock_scores`).
+        D::lock_scores(&mut tx, 0).await?;
+        if let Some(stored) = self
+            .reserve_idempotency_key(&mut tx, actor, idempotency, now)
+            .await?
+        {
+            return Ok(DecideOutcome::Replayed(stored));
+        }
+        let ids: Vec<i64> = match target {
+            BulkTarget::Ids(ids) => ids.clone(),
+            BulkTarget::DuplicateGroup(group) => {
+                sqlx::query_scalar("SELECT id FROM comments WHERE group_id = $1 ORDER BY id")
+                    .bind(group)
+                    .fetch_all(&mut *tx)
+                    .await?
+            }
+        };
+        let mut response = BulkDecisionResponse {
+            decided: Vec::new(),
+            skipped: Vec::new(),
+        };
+        let mut decided_events = Vec::new();
+        let mut tags_checked = std::collections::HashSet::new();
+        for id in ids {
+            let Some(state) = self.claim_state(&mut tx, id).await? else {
+                response.skipped.push(BulkSkip {
+                    id,
+                    code: "not_found".into(),
+                });
+                continue;
+            };
+            // Refused tags refuse the whole request: the transaction is dropped unchanged.
+            if tags_checked.insert(state.consultation_id) {
+                self.check_concern_tags(&mut tx, state.consultation_id, &request.tags)
+                    .await?;
+            }
+            if state.status != CommentStatus::Pending.as_str() {
+                response.skipped.push(BulkSkip {
+                    id,
+                    code: "already_decided".into(),
+                });
+                continue;
+            }
+            // A bulk decision needs no claim token, but never takes a comment another
+            // moderator is holding.
+            let own_token = state
+                .claim_token
+                .clone()
+                .filter(|_| state.claimed_by == Some(actor.staff_id));
+            if let Some((code, _)) = decision_refusal(&state, actor, own_token.as_deref(), now)
+                .filter(|(code, _)| *code == "claimed_by_other")
+            {
+                response.skipped.push(BulkSkip {
+                    id,
+                    code: code.into(),
+                });
+                continue;
+            }
+            let status = self
+                .apply_decision(&mut tx, &state, actor, request, now)
+                .await?;
+            response.decided.push(id);
+            decided_events.push(mosharekat_api::EventKind::CommentDecided {
+                comment_id: id,
+                consultation_id: state.consultation_id,
+                status,
+                decided_by: actor.username.clone(),
+            });
+        }
+        let target_name = match target {
+            BulkTarget::Ids(_) => "comments".to_owned(),
+            BulkTarget::DuplicateGroup(g) => format!("duplicate_group:{g}"),
+        };
+        self.append_audit(
+            &mut tx,
+            &super::AuditRecord::new(actor, "comment.bulk_decide", target_name).after(
+                serde_json::json!({
+                "action": request.action, "reason_code": request.reason_code,
+                "decided": response.decided, "skipped": response.skipped.len()}),
+            ),
+            now,
+        )
+        .await?;
+        let stored = serde_json::to_string(&response)?;
+        self.store_idempotent_response(&mut tx, actor, idempotency, &stored)
+            .await?;
+        for event in &decided_events {
+            self.append_event(&mut tx, event, now).await?;
+        }
+        tx.commit().await?;
+        self.events_committed();
+        Ok(DecideOutcome::Applied(response))
+    }
 }
-pub(crate) use impl_comment_store;

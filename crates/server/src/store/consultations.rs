@@ -6,6 +6,7 @@ use mosharekat_api::{
     Consultation, ConsultationKind, ConsultationPatch, ConsultationStatus, NewConsultation,
 };
 
+use super::dialect::{Connection, Dialect, Row, SqlStore};
 use super::{Actor, StoreResult, decode, from_ms};
 
 #[derive(Debug, Clone, Default)]
@@ -87,14 +88,12 @@ pub(crate) struct ConsultationRow {
     pub updated_at: i64,
 }
 
-macro_rules! consultation_columns {
-    () => {
-        "id, kind, title_fa, title_en, summary_fa, summary_en, drafting_unit, opens_at, closes_at, portal_url,
-         short_window_reason, published_at, closed_early_at, closed_early_reason, report_published_at,
-         announced_status, comment_count, created_at, updated_at"
-    };
-}
-pub(crate) use consultation_columns;
+/// The columns of a [`ConsultationRow`].
+pub(crate) const CONSULTATION_COLUMNS: &str =
+    "id, kind, title_fa, title_en, summary_fa, summary_en,
+    drafting_unit, opens_at, closes_at, portal_url, short_window_reason, published_at,
+    closed_early_at, closed_early_reason, report_published_at, announced_status, comment_count,
+    created_at, updated_at";
 
 impl ConsultationRow {
     pub(crate) fn status(&self, now: DateTime<Utc>) -> ConsultationStatus {
@@ -200,272 +199,332 @@ pub(crate) fn rule_refused(e: (mosharekat_api::ErrorCode, String)) -> super::Sto
         message: e.1,
     }
 }
+impl<D: Dialect> SqlStore<D>
+where
+    for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
+    for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
+    usize: sqlx::ColumnIndex<Row<D>>,
+    for<'q> i64: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> Option<i64>: sqlx::Encode<'q, D::Db>,
+    for<'q> bool: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> String: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> Option<String>: sqlx::Encode<'q, D::Db>,
+    str: sqlx::Type<D::Db>,
+    for<'q> &'q str: sqlx::Encode<'q, D::Db>,
+    for<'q> Option<&'q str>: sqlx::Encode<'q, D::Db>,
+{
+    pub(crate) async fn consultation_row_for_update(
+        &self,
+        tx: &mut sqlx::Transaction<'static, D::Db>,
+        id: i64,
+    ) -> StoreResult<ConsultationRow> {
+        let row: Option<ConsultationRow> = sqlx::query_as(sqlx::AssertSqlSafe(
+            [
+                "SELECT ",
+                CONSULTATION_COLUMNS,
+                " FROM consultations WHERE id = $1",
+            ]
+            .concat(),
+        ))
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
+        row.ok_or_else(|| super::StoreError::not_found("consultation"))
+    }
 
-macro_rules! impl_consultation_store {
-    ($store:ty) => {
-        impl $store {
-            async fn consultation_row_for_update(
-                &self,
-                tx: &mut sqlx::Transaction<'static, Db>,
-                id: i64,
-            ) -> $crate::store::StoreResult<$crate::store::consultations::ConsultationRow> {
-                let row: Option<$crate::store::consultations::ConsultationRow> = sqlx::query_as(concat!(
-                    "SELECT ",
-                    $crate::store::consultations::consultation_columns!(),
-                    " FROM consultations WHERE id = $1"
-                ))
-                .bind(id)
-                .fetch_optional(&mut **tx)
-                .await?;
-                row.ok_or_else(|| $crate::store::StoreError::not_found("consultation"))
-            }
-
-            /// Store every editable field of `row` and its announced status, and announce the change.
-            async fn save_consultation(
-                &self,
-                mut tx: sqlx::Transaction<'static, Db>,
-                row: &$crate::store::consultations::ConsultationRow,
-                audit: $crate::store::AuditRecord,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::store::StoreResult<mosharekat_api::Consultation> {
-                use $crate::store::ms;
-                let status = row.status(now);
-                let saved: $crate::store::consultations::ConsultationRow = sqlx::query_as(concat!(
-                    "UPDATE consultations SET kind = $2, title_fa = $3, title_en = $4, summary_fa = $5,
-                        summary_en = $6, drafting_unit = $7, opens_at = $8, closes_at = $9, portal_url = $10,
-                        short_window_reason = $11, published_at = $12, closed_early_at = $13,
-                        closed_early_reason = $14, announced_status = $15, updated_at = $16
-                     WHERE id = $1 RETURNING ",
-                    $crate::store::consultations::consultation_columns!()
-                ))
-                .bind(row.id)
-                .bind(&row.kind)
-                .bind(&row.title_fa)
-                .bind(&row.title_en)
-                .bind(&row.summary_fa)
-                .bind(&row.summary_en)
-                .bind(&row.drafting_unit)
-                .bind(row.opens_at)
-                .bind(row.closes_at)
-                .bind(&row.portal_url)
-                .bind(&row.short_window_reason)
-                .bind(row.published_at)
-                .bind(row.closed_early_at)
-                .bind(&row.closed_early_reason)
-                .bind(status.as_str())
-                .bind(ms(now))
-                .fetch_one(&mut *tx)
-                .await?;
-                self.append_audit(&mut tx, &audit, now).await?;
-                self.append_event(
-                    &mut tx,
-                    &mosharekat_api::EventKind::ConsultationChanged { consultation_id: row.id, status },
-                    now,
-                )
-                .await?;
-                tx.commit().await?;
-                self.events_committed();
-                saved.into_api(now)
-            }
-        }
-
-        #[async_trait::async_trait]
-        impl $crate::store::ConsultationStore for $store {
-            async fn create_consultation(
-                &self,
-                new: &mosharekat_api::NewConsultation,
-                actor: &$crate::store::Actor,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::store::StoreResult<mosharekat_api::Consultation> {
-                use $crate::store::ms;
-                $crate::rules::check_new_consultation(new).map_err($crate::store::consultations::rule_refused)?;
-                let mut tx = self.begin_write().await?;
-                let row: $crate::store::consultations::ConsultationRow = sqlx::query_as(concat!(
-                    "INSERT INTO consultations (kind, title_fa, title_en, summary_fa, summary_en, drafting_unit,
-                        opens_at, closes_at, portal_url, short_window_reason, created_at, updated_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING ",
-                    $crate::store::consultations::consultation_columns!()
-                ))
-                .bind(new.kind.as_str())
-                .bind(new.title_fa.trim())
-                .bind(new.title_en.trim())
-                .bind(new.summary_fa.trim())
-                .bind(new.summary_en.trim())
-                .bind(new.drafting_unit.trim())
-                .bind(ms(new.opens_at))
-                .bind(ms(new.closes_at))
-                .bind(new.portal_url.trim())
-                .bind(new.short_window_reason.as_deref().map(str::trim).filter(|r| !r.is_empty()))
-                .bind(ms(now))
-                .fetch_one(&mut *tx)
-                .await?;
-                self.append_audit(
-                    &mut tx,
-                    &$crate::store::AuditRecord::new(actor, "consultation.create", format!("consultation:{}", row.id))
-                        .after(serde_json::json!({"kind": row.kind, "title_fa": row.title_fa,
-                            "opens_at": new.opens_at, "closes_at": new.closes_at})),
-                    now,
-                )
-                .await?;
-                tx.commit().await?;
-                row.into_api(now)
-            }
-
-            async fn get_consultation(
-                &self,
-                id: i64,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::store::StoreResult<Option<mosharekat_api::Consultation>> {
-                let row: Option<$crate::store::consultations::ConsultationRow> = sqlx::query_as(concat!(
-                    "SELECT ",
-                    $crate::store::consultations::consultation_columns!(),
-                    " FROM consultations WHERE id = $1"
-                ))
-                .bind(id)
-                .fetch_optional(self.reader())
-                .await?;
-                row.map(|r| r.into_api(now)).transpose()
-            }
-
-            async fn list_consultations(
-                &self,
-                filter: &$crate::store::ConsultationFilter,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::store::StoreResult<Vec<mosharekat_api::Consultation>> {
-                let rows: Vec<$crate::store::consultations::ConsultationRow> = sqlx::query_as(concat!(
-                    "SELECT ",
-                    $crate::store::consultations::consultation_columns!(),
-                    " FROM consultations WHERE id > $1 AND (
-                        CAST($2 AS TEXT) IS NULL
-                        OR ($2 = 'draft' AND published_at IS NULL)
-                        OR ($2 = 'scheduled' AND published_at IS NOT NULL AND closed_early_at IS NULL AND opens_at > $3)
-                        OR ($2 = 'open' AND published_at IS NOT NULL AND closed_early_at IS NULL
-                            AND opens_at <= $3 AND closes_at > $3)
-                        OR ($2 = 'closed' AND published_at IS NOT NULL AND (closed_early_at IS NOT NULL OR closes_at <= $3)))
-                     ORDER BY id LIMIT $4"
-                ))
-                .bind(filter.after.unwrap_or(0))
-                .bind(filter.status.map(|s| s.as_str()))
-                .bind($crate::store::ms(now))
-                .bind(i64::from(filter.limit))
-                .fetch_all(self.reader())
-                .await?;
-                rows.into_iter().map(|r| r.into_api(now)).collect()
-            }
-
-            async fn update_consultation(
-                &self,
-                id: i64,
-                patch: &mosharekat_api::ConsultationPatch,
-                actor: &$crate::store::Actor,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::store::StoreResult<mosharekat_api::Consultation> {
-                use $crate::store::consultations::rule_refused;
-                let mut tx = self.begin_write().await?;
-                let before = self.consultation_row_for_update(&mut tx, id).await?;
-                let status = before.status(now);
-                $crate::rules::check_patch(status, $crate::store::from_ms(before.closes_at), patch, now)
-                    .map_err(rule_refused)?;
-                let after = before.patched(patch);
-                $crate::rules::check_consultation_fields(
-                    &after.title_fa,
-                    &after.drafting_unit,
-                    $crate::store::from_ms(after.opens_at),
-                    $crate::store::from_ms(after.closes_at),
-                    &after.portal_url,
-                )
-                .map_err(rule_refused)?;
-                let extended = after.closes_at > before.closes_at && status != mosharekat_api::ConsultationStatus::Draft;
-                let action = if extended { "consultation.extend_deadline" } else { "consultation.update" };
-                let (b, a) = before.audit_diff(&after);
-                let audit = $crate::store::AuditRecord::new(actor, action, format!("consultation:{id}")).before(b).after(a);
-                self.save_consultation(tx, &after, audit, now).await
-            }
-
-            async fn publish_consultation(
-                &self,
-                id: i64,
-                actor: &$crate::store::Actor,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::store::StoreResult<mosharekat_api::Consultation> {
-                use $crate::store::from_ms;
-                let mut tx = self.begin_write().await?;
-                let mut row = self.consultation_row_for_update(&mut tx, id).await?;
-                $crate::rules::check_publish(
-                    row.status(now),
-                    &row.title_en,
-                    &row.summary_en,
-                    from_ms(row.opens_at),
-                    from_ms(row.closes_at),
-                    row.short_window_reason.as_deref(),
-                    now,
-                )
-                .map_err($crate::store::consultations::rule_refused)?;
-                row.published_at = Some($crate::store::ms(now));
-                let audit = $crate::store::AuditRecord::new(actor, "consultation.publish", format!("consultation:{id}"))
-                    .after(serde_json::json!({"status": row.status(now), "opens_at": from_ms(row.opens_at),
-                        "closes_at": from_ms(row.closes_at), "short_window_reason": row.short_window_reason}));
-                self.save_consultation(tx, &row, audit, now).await
-            }
-
-            async fn close_consultation(
-                &self,
-                id: i64,
-                reason: &str,
-                actor: &$crate::store::Actor,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::store::StoreResult<mosharekat_api::Consultation> {
-                use mosharekat_api::{ConsultationStatus, ErrorCode};
-                let mut tx = self.begin_write().await?;
-                let mut row = self.consultation_row_for_update(&mut tx, id).await?;
-                let status = row.status(now);
-                if !matches!(status, ConsultationStatus::Open | ConsultationStatus::Scheduled) {
-                    return Err($crate::store::StoreError::refused(
-                        ErrorCode::InvalidState,
-                        format!("only an open or scheduled consultation can be closed; this one is {}", status.as_str()),
-                    ));
-                }
-                row.closed_early_at = Some($crate::store::ms(now));
-                row.closed_early_reason = Some(reason.trim().to_owned());
-                let audit = $crate::store::AuditRecord::new(actor, "consultation.close_early", format!("consultation:{id}"))
-                    .before(serde_json::json!({"status": status, "closes_at": $crate::store::from_ms(row.closes_at)}))
-                    .after(serde_json::json!({"status": ConsultationStatus::Closed, "reason": reason.trim()}));
-                self.save_consultation(tx, &row, audit, now).await
-            }
-
-            async fn announce_status_changes(
-                &self,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::store::StoreResult<Vec<(i64, mosharekat_api::ConsultationStatus)>> {
-                // Cheap pre-check on the reader: most ticks change nothing.
-                let rows: Vec<$crate::store::consultations::ConsultationRow> = sqlx::query_as(concat!(
-                    "SELECT ",
-                    $crate::store::consultations::consultation_columns!(),
-                    " FROM consultations WHERE published_at IS NOT NULL AND announced_status <> 'closed'"
-                ))
-                .fetch_all(self.reader())
-                .await?;
-                let mut changed = Vec::new();
-                for row in rows.into_iter().filter(|r| r.status(now).as_str() != r.announced_status) {
-                    let mut tx = self.begin_write().await?;
-                    let row = self.consultation_row_for_update(&mut tx, row.id).await?;
-                    let status = row.status(now);
-                    if status.as_str() == row.announced_status {
-                        continue;
-                    }
-                    let audit = $crate::store::AuditRecord::new(
-                        &$crate::store::Actor::system(),
-                        &format!("consultation.{}", status.as_str()),
-                        format!("consultation:{}", row.id),
-                    )
-                    .before(serde_json::json!({"status": row.announced_status}))
-                    .after(serde_json::json!({"status": status}));
-                    self.save_consultation(tx, &row, audit, now).await?;
-                    changed.push((row.id, status));
-                }
-                Ok(changed)
-            }
-        }
-    };
+    /// Store every editable field of `row` and its announced status, and announce the change.
+    async fn save_consultation(
+        &self,
+        mut tx: sqlx::Transaction<'static, D::Db>,
+        row: &ConsultationRow,
+        audit: super::AuditRecord,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<mosharekat_api::Consultation> {
+        use super::ms;
+        let status = row.status(now);
+        let saved: ConsultationRow = sqlx::query_as(sqlx::AssertSqlSafe([
+            "UPDATE consultations SET kind = $2, title_fa = $3, title_en = $4, summary_fa = $5,
+                summary_en = $6, drafting_unit = $7, opens_at = $8, closes_at = $9, portal_url = $10,
+                short_window_reason = $11, published_at = $12, closed_early_at = $13,
+                closed_early_reason = $14, announced_status = $15, updated_at = $16
+             WHERE id = $1 RETURNING ",
+            CONSULTATION_COLUMNS
+        ].concat()))
+        .bind(row.id)
+        .bind(&row.kind)
+        .bind(&row.title_fa)
+        .bind(&row.title_en)
+        .bind(&row.summary_fa)
+        .bind(&row.summary_en)
+        .bind(&row.drafting_unit)
+        .bind(row.opens_at)
+        .bind(row.closes_at)
+        .bind(&row.portal_url)
+        .bind(&row.short_window_reason)
+        .bind(row.published_at)
+        .bind(row.closed_early_at)
+        .bind(&row.closed_early_reason)
+        .bind(status.as_str())
+        .bind(ms(now))
+        .fetch_one(&mut *tx)
+        .await?;
+        self.append_audit(&mut tx, &audit, now).await?;
+        self.append_event(
+            &mut tx,
+            &mosharekat_api::EventKind::ConsultationChanged {
+                consultation_id: row.id,
+                status,
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        self.events_committed();
+        saved.into_api(now)
+    }
 }
-pub(crate) use impl_consultation_store;
+
+#[async_trait]
+impl<D: Dialect> ConsultationStore for SqlStore<D>
+where
+    for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
+    for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
+    usize: sqlx::ColumnIndex<Row<D>>,
+    for<'q> i64: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> Option<i64>: sqlx::Encode<'q, D::Db>,
+    for<'q> bool: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> String: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> Option<String>: sqlx::Encode<'q, D::Db>,
+    str: sqlx::Type<D::Db>,
+    for<'q> &'q str: sqlx::Encode<'q, D::Db>,
+    for<'q> Option<&'q str>: sqlx::Encode<'q, D::Db>,
+{
+    async fn create_consultation(
+        &self,
+        new: &mosharekat_api::NewConsultation,
+        actor: &Actor,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<mosharekat_api::Consultation> {
+        use super::ms;
+        crate::rules::check_new_consultation(new).map_err(rule_refused)?;
+        let mut tx = self.begin_write().await?;
+        let row: ConsultationRow = sqlx::query_as(sqlx::AssertSqlSafe([
+            "INSERT INTO consultations (kind, title_fa, title_en, summary_fa, summary_en, drafting_unit,
+                opens_at, closes_at, portal_url, short_window_reason, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING ",
+            CONSULTATION_COLUMNS
+        ].concat()))
+        .bind(new.kind.as_str())
+        .bind(new.title_fa.trim())
+        .bind(new.title_en.trim())
+        .bind(new.summary_fa.trim())
+        .bind(new.summary_en.trim())
+        .bind(new.drafting_unit.trim())
+        .bind(ms(new.opens_at))
+        .bind(ms(new.closes_at))
+        .bind(new.portal_url.trim())
+        .bind(new.short_window_reason.as_deref().map(str::trim).filter(|r| !r.is_empty()))
+        .bind(ms(now))
+        .fetch_one(&mut *tx)
+        .await?;
+        self.append_audit(
+            &mut tx,
+            &super::AuditRecord::new(
+                actor,
+                "consultation.create",
+                format!("consultation:{}", row.id),
+            )
+            .after(
+                serde_json::json!({"kind": row.kind, "title_fa": row.title_fa,
+                    "opens_at": new.opens_at, "closes_at": new.closes_at}),
+            ),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        row.into_api(now)
+    }
+
+    async fn get_consultation(
+        &self,
+        id: i64,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<Option<mosharekat_api::Consultation>> {
+        let row: Option<ConsultationRow> = sqlx::query_as(sqlx::AssertSqlSafe(
+            [
+                "SELECT ",
+                CONSULTATION_COLUMNS,
+                " FROM consultations WHERE id = $1",
+            ]
+            .concat(),
+        ))
+        .bind(id)
+        .fetch_optional(self.reader())
+        .await?;
+        row.map(|r| r.into_api(now)).transpose()
+    }
+
+    async fn list_consultations(
+        &self,
+        filter: &super::ConsultationFilter,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<Vec<mosharekat_api::Consultation>> {
+        let rows: Vec<ConsultationRow> = sqlx::query_as(sqlx::AssertSqlSafe([
+            "SELECT ",
+            CONSULTATION_COLUMNS,
+            " FROM consultations WHERE id > $1 AND (
+                CAST($2 AS TEXT) IS NULL
+                OR ($2 = 'draft' AND published_at IS NULL)
+                OR ($2 = 'scheduled' AND published_at IS NOT NULL AND closed_early_at IS NULL AND opens_at > $3)
+                OR ($2 = 'open' AND published_at IS NOT NULL AND closed_early_at IS NULL
+                    AND opens_at <= $3 AND closes_at > $3)
+                OR ($2 = 'closed' AND published_at IS NOT NULL AND (closed_early_at IS NOT NULL OR closes_at <= $3)))
+             ORDER BY id LIMIT $4"
+        ].concat()))
+        .bind(filter.after.unwrap_or(0))
+        .bind(filter.status.map(|s| s.as_str()))
+        .bind(super::ms(now))
+        .bind(i64::from(filter.limit))
+        .fetch_all(self.reader())
+        .await?;
+        rows.into_iter().map(|r| r.into_api(now)).collect()
+    }
+
+    async fn update_consultation(
+        &self,
+        id: i64,
+        patch: &mosharekat_api::ConsultationPatch,
+        actor: &Actor,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<mosharekat_api::Consultation> {
+        use rule_refused;
+        let mut tx = self.begin_write().await?;
+        let before = self.consultation_row_for_update(&mut tx, id).await?;
+        let status = before.status(now);
+        crate::rules::check_patch(status, from_ms(before.closes_at), patch, now)
+            .map_err(rule_refused)?;
+        let after = before.patched(patch);
+        crate::rules::check_consultation_fields(
+            &after.title_fa,
+            &after.drafting_unit,
+            from_ms(after.opens_at),
+            from_ms(after.closes_at),
+            &after.portal_url,
+        )
+        .map_err(rule_refused)?;
+        let extended = after.closes_at > before.closes_at
+            && status != mosharekat_api::ConsultationStatus::Draft;
+        let action = if extended {
+            "consultation.extend_deadline"
+        } else {
+            "consultation.update"
+        };
+        let (b, a) = before.audit_diff(&after);
+        let audit = super::AuditRecord::new(actor, action, format!("consultation:{id}"))
+            .before(b)
+            .after(a);
+        self.save_consultation(tx, &after, audit, now).await
+    }
+
+    async fn publish_consultation(
+        &self,
+        id: i64,
+        actor: &Actor,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<mosharekat_api::Consultation> {
+        use from_ms;
+        let mut tx = self.begin_write().await?;
+        let mut row = self.consultation_row_for_update(&mut tx, id).await?;
+        crate::rules::check_publish(
+            row.status(now),
+            &row.title_en,
+            &row.summary_en,
+            from_ms(row.opens_at),
+            from_ms(row.closes_at),
+            row.short_window_reason.as_deref(),
+            now,
+        )
+        .map_err(rule_refused)?;
+        row.published_at = Some(super::ms(now));
+        let audit =
+            super::AuditRecord::new(actor, "consultation.publish", format!("consultation:{id}"))
+                .after(serde_json::json!({
+                    "status": row.status(now),
+                    "opens_at": from_ms(row.opens_at),
+                    "closes_at": from_ms(row.closes_at),
+                    "short_window_reason": row.short_window_reason,
+                }));
+        self.save_consultation(tx, &row, audit, now).await
+    }
+
+    async fn close_consultation(
+        &self,
+        id: i64,
+        reason: &str,
+        actor: &Actor,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<mosharekat_api::Consultation> {
+        use mosharekat_api::{ConsultationStatus, ErrorCode};
+        let mut tx = self.begin_write().await?;
+        let mut row = self.consultation_row_for_update(&mut tx, id).await?;
+        let status = row.status(now);
+        if !matches!(
+            status,
+            ConsultationStatus::Open | ConsultationStatus::Scheduled
+        ) {
+            return Err(super::StoreError::refused(
+                ErrorCode::InvalidState,
+                format!(
+                    "only an open or scheduled consultation can be closed; this one is {}",
+                    status.as_str()
+                ),
+            ));
+        }
+        row.closed_early_at = Some(super::ms(now));
+        row.closed_early_reason = Some(reason.trim().to_owned());
+        let audit = super::AuditRecord::new(
+            actor,
+            "consultation.close_early",
+            format!("consultation:{id}"),
+        )
+        .before(serde_json::json!({"status": status, "closes_at": from_ms(row.closes_at)}))
+        .after(serde_json::json!({"status": ConsultationStatus::Closed, "reason": reason.trim()}));
+        self.save_consultation(tx, &row, audit, now).await
+    }
+
+    async fn announce_status_changes(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<Vec<(i64, mosharekat_api::ConsultationStatus)>> {
+        // Cheap pre-check on the reader: most ticks change nothing.
+        let rows: Vec<ConsultationRow> = sqlx::query_as(sqlx::AssertSqlSafe([
+            "SELECT ",
+            CONSULTATION_COLUMNS,
+            " FROM consultations WHERE published_at IS NOT NULL AND announced_status <> 'closed'"
+        ].concat()))
+        .fetch_all(self.reader())
+        .await?;
+        let mut changed = Vec::new();
+        for row in rows
+            .into_iter()
+            .filter(|r| r.status(now).as_str() != r.announced_status)
+        {
+            let mut tx = self.begin_write().await?;
+            let row = self.consultation_row_for_update(&mut tx, row.id).await?;
+            let status = row.status(now);
+            if status.as_str() == row.announced_status {
+                continue;
+            }
+            let audit = super::AuditRecord::new(
+                &Actor::system(),
+                &format!("consultation.{}", status.as_str()),
+                format!("consultation:{}", row.id),
+            )
+            .before(serde_json::json!({"status": row.announced_status}))
+            .after(serde_json::json!({"status": status}));
+            self.save_consultation(tx, &row, audit, now).await?;
+            changed.push((row.id, status));
+        }
+        Ok(changed)
+    }
+}

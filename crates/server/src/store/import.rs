@@ -15,6 +15,7 @@ use mosharekat_api::{
     Role,
 };
 
+use super::dialect::{Connection, Dialect, Row, SqlStore};
 use super::{AuditRecord, StoreResult};
 
 /// Tables whose `id` the importer assigns, in the order rows refer to each other.
@@ -188,353 +189,448 @@ pub struct ImportedTurnout {
     pub ballots: i64,
 }
 
-/// An open import over one database's transaction; `sync_id_sequence` is that database's SQL to
-/// move a table's id sequence past its highest id (none for SQLite, whose `AUTOINCREMENT`
-/// follows explicit ids by itself).
-pub(crate) struct ImportTx<DB: sqlx::Database> {
-    pub tx: sqlx::Transaction<'static, DB>,
-    pub sync_id_sequence: fn(&str) -> Option<String>,
+/// An open import over one database's transaction; on commit the dialect's
+/// [`Dialect::sync_id_sequence_sql`] moves each table's id sequence past its highest id.
+pub(crate) struct ImportTx<D: Dialect> {
+    tx: sqlx::Transaction<'static, D::Db>,
 }
 
-macro_rules! impl_import_store {
-    ($store:ty) => {
-        #[async_trait::async_trait]
-        impl $crate::store::ImportStore for $store {
-            async fn begin_import(&self) -> $crate::store::StoreResult<Box<dyn $crate::store::Import>> {
-                let mut tx = self.begin_write().await?;
-                self.lock_sequence(&mut tx, $crate::store::audit::AUDIT_SEQUENCE).await?;
-                Ok(Box::new($crate::store::import::ImportTx::<Db> {
-                    tx,
-                    sync_id_sequence: <$store>::sync_id_sequence_sql,
-                }))
-            }
-        }
-
-        impl $crate::store::import::ImportTx<Db> {
-            /// Insert `rows` with `INSERT INTO … (columns) VALUES (…), (…)`, as many rows per statement
-            /// as the parameter budget allows.
-            async fn insert<R>(
-                &mut self,
-                head: &'static str,
-                columns: usize,
-                rows: &[R],
-                mut push: impl FnMut(&mut sqlx::query_builder::Separated<'_, Db, &'static str>, &R),
-            ) -> $crate::store::StoreResult<()> {
-                let per_statement = ($crate::store::import::PARAMETERS_PER_STATEMENT / columns).max(1);
-                for chunk in rows.chunks(per_statement) {
-                    let mut query = sqlx::QueryBuilder::<Db>::new(head);
-                    query.push(" ");
-                    query.push_values(chunk, |mut values, row| push(&mut values, row));
-                    query.build().persistent(false).execute(&mut *self.tx).await?;
-                }
-                Ok(())
-            }
-        }
-
-        #[async_trait::async_trait]
-        impl $crate::store::Import for $crate::store::import::ImportTx<Db> {
-            async fn max_ids(&mut self) -> $crate::store::StoreResult<$crate::store::ImportIds> {
-                let mut ids = [0i64; 8];
-                for (slot, table) in ids.iter_mut().zip($crate::store::import::ID_TABLES) {
-                    let max: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT MAX(id) FROM {table}")))
-                        .fetch_one(&mut *self.tx)
-                        .await?;
-                    *slot = max.unwrap_or(0);
-                }
-                let [staff, consultations, participants, duplicate_groups, comments, moderation_decisions, polls, poll_options] = ids;
-                Ok($crate::store::ImportIds {
-                    staff,
-                    consultations,
-                    participants,
-                    duplicate_groups,
-                    comments,
-                    moderation_decisions,
-                    polls,
-                    poll_options,
-                })
-            }
-
-            async fn staff_usernames(&mut self) -> $crate::store::StoreResult<Vec<String>> {
-                Ok(sqlx::query_scalar("SELECT username FROM staff ORDER BY id").fetch_all(&mut *self.tx).await?)
-            }
-
-            async fn staff(&mut self, rows: &[$crate::store::ImportedStaff]) -> $crate::store::StoreResult<()> {
-                self.insert(
-                    "INSERT INTO staff (id, username, password_hash, role, disabled, created_at)",
-                    6,
-                    rows,
-                    |v, r| {
-                        v.push_bind(r.id)
-                            .push_bind(r.username.as_str())
-                            .push_bind(r.password_hash.as_str())
-                            .push_bind(r.role.as_str())
-                            .push_bind(false)
-                            .push_bind($crate::store::ms(r.created_at));
-                    },
-                )
-                .await
-            }
-
-            async fn consultations(&mut self, rows: &[$crate::store::ImportedConsultation]) -> $crate::store::StoreResult<()> {
-                use $crate::store::ms;
-                self.insert(
-                    "INSERT INTO consultations (id, kind, title_fa, title_en, summary_fa, summary_en, drafting_unit,
-                        opens_at, closes_at, portal_url, short_window_reason, published_at, closed_early_at,
-                        closed_early_reason, report_published_at, announced_status, comment_count, created_at, updated_at)",
-                    19,
-                    rows,
-                    |v, r| {
-                        let c = &r.consultation;
-                        v.push_bind(r.id)
-                            .push_bind(c.kind.as_str())
-                            .push_bind(c.title_fa.trim())
-                            .push_bind(c.title_en.trim())
-                            .push_bind(c.summary_fa.trim())
-                            .push_bind(c.summary_en.trim())
-                            .push_bind(c.drafting_unit.trim())
-                            .push_bind(ms(c.opens_at))
-                            .push_bind(ms(c.closes_at))
-                            .push_bind(c.portal_url.trim())
-                            .push_bind(c.short_window_reason.as_deref().map(str::trim).filter(|r| !r.is_empty()))
-                            .push_bind(r.published_at.map(ms))
-                            .push_bind(r.closed_early.as_ref().map(|(at, _)| ms(*at)))
-                            .push_bind(r.closed_early.as_ref().map(|(_, reason)| reason.trim()))
-                            .push_bind(r.report_published_at.map(ms))
-                            .push_bind(r.announced_status.as_str())
-                            .push_bind(r.comment_count)
-                            .push_bind(ms(r.created_at))
-                            .push_bind(ms(r.updated_at));
-                    },
-                )
-                .await
-            }
-
-            async fn participants(&mut self, rows: &[$crate::store::ImportedParticipant]) -> $crate::store::StoreResult<()> {
-                self.insert(
-                    "INSERT INTO participants (id, display_name, category, birth_year, gender, province, channel, handle,
-                        consent, name_public, language, token_hash, created_at)",
-                    13,
-                    rows,
-                    |v, r| {
-                        let p = &r.participant;
-                        v.push_bind(r.id)
-                            .push_bind(p.display_name.trim())
-                            .push_bind(p.category.as_str())
-                            .push_bind(p.birth_year.map(i64::from))
-                            .push_bind(p.gender.map(|g| g.as_str()))
-                            .push_bind(p.province.map(|p| p.code()))
-                            .push_bind(p.channel.map(|c| c.as_str()))
-                            .push_bind(p.handle.as_deref().map(str::trim))
-                            .push_bind(p.consent)
-                            .push_bind(p.name_public)
-                            .push_bind(p.language.as_str())
-                            .push_bind(r.token_hash.as_str())
-                            .push_bind($crate::store::ms(r.created_at));
-                    },
-                )
-                .await
-            }
-
-            async fn duplicate_groups(&mut self, rows: &[$crate::store::ImportedGroup]) -> $crate::store::StoreResult<()> {
-                self.insert("INSERT INTO duplicate_groups (id, consultation_id, text_hash, size)", 4, rows, |v, r| {
-                    v.push_bind(r.id).push_bind(r.consultation_id).push_bind(r.text_hash.as_str()).push_bind(r.size);
-                })
-                .await
-            }
-
-            async fn comments(&mut self, rows: &[$crate::store::ImportedComment]) -> $crate::store::StoreResult<()> {
-                use $crate::store::ms;
-                let mut tags = Vec::with_capacity(rows.len());
-                for r in rows {
-                    tags.push(match &r.decision {
-                        Some(d) if !d.tags.is_empty() => serde_json::to_string(&d.tags)?,
-                        _ => "[]".to_owned(),
-                    });
-                }
-                let rows: Vec<(&$crate::store::ImportedComment, String)> = rows.iter().zip(tags).collect();
-                self.insert(
-                    "INSERT INTO comments (id, consultation_id, participant_id, parent_id, body, is_proposal, status,
-                        group_id, created_at, decided_by, decided_at, last_action, reason_code, note, tags)",
-                    15,
-                    &rows,
-                    |v, (r, tags)| {
-                        let d = r.decision.as_ref();
-                        let status = d.map_or(mosharekat_api::CommentStatus::Pending, |d| d.action.resulting_status());
-                        v.push_bind(r.id)
-                            .push_bind(r.consultation_id)
-                            .push_bind(r.participant_id)
-                            .push_bind(r.parent_id)
-                            .push_bind(r.body.as_str())
-                            .push_bind(r.is_proposal)
-                            .push_bind(status.as_str())
-                            .push_bind(r.group_id)
-                            .push_bind(ms(r.created_at))
-                            .push_bind(d.map(|d| d.staff_id))
-                            .push_bind(d.map(|d| ms(d.decided_at)))
-                            .push_bind(d.map(|d| d.action.as_str()))
-                            .push_bind(d.and_then(|d| d.reason_code.as_deref()))
-                            .push_bind(d.and_then(|d| d.note.as_deref()))
-                            .push_bind(tags.as_str());
-                    },
-                )
-                .await?;
-                let decided: Vec<(i64, &$crate::store::ImportedDecision, &str)> = rows
-                    .iter()
-                    .filter_map(|(r, tags)| r.decision.as_ref().map(|d| (r.id, d, tags.as_str())))
-                    .collect();
-                self.insert(
-                    "INSERT INTO moderation_decisions (id, comment_id, staff_id, action, reason_code, note, tags, decided_at)",
-                    8,
-                    &decided,
-                    |v, (comment_id, d, tags)| {
-                        v.push_bind(d.id)
-                            .push_bind(*comment_id)
-                            .push_bind(d.staff_id)
-                            .push_bind(d.action.as_str())
-                            .push_bind(d.reason_code.as_deref())
-                            .push_bind(d.note.as_deref())
-                            .push_bind(*tags)
-                            .push_bind(ms(d.decided_at));
-                    },
-                )
-                .await
-            }
-
-            async fn polls(&mut self, rows: &[$crate::store::ImportedPoll]) -> $crate::store::StoreResult<()> {
-                self.insert(
-                    "INSERT INTO polls (id, consultation_id, kind, question_fa, question_en, total_ballots, created_at)",
-                    7,
-                    rows,
-                    |v, r| {
-                        v.push_bind(r.id)
-                            .push_bind(r.consultation_id)
-                            .push_bind(r.kind.as_str())
-                            .push_bind(r.question_fa.trim())
-                            .push_bind(r.question_en.trim())
-                            .push_bind(r.total_ballots)
-                            .push_bind($crate::store::ms(r.created_at));
-                    },
-                )
-                .await?;
-                let options: Vec<(i64, i64, &(i64, mosharekat_api::NewPollOption))> = rows
-                    .iter()
-                    .flat_map(|p| p.options.iter().enumerate().map(move |(i, o)| (p.id, i as i64, o)))
-                    .collect();
-                self.insert(
-                    "INSERT INTO poll_options (id, poll_id, position, label_fa, label_en)",
-                    5,
-                    &options,
-                    |v, (poll_id, position, (id, o))| {
-                        v.push_bind(*id)
-                            .push_bind(*poll_id)
-                            .push_bind(*position)
-                            .push_bind(o.label_fa.trim())
-                            .push_bind(o.label_en.trim());
-                    },
-                )
-                .await
-            }
-
-            async fn ballots(&mut self, rows: &[$crate::store::ImportedBallot]) -> $crate::store::StoreResult<()> {
-                let mut encoded = Vec::with_capacity(rows.len());
-                for r in rows {
-                    encoded.push(serde_json::to_string(&r.option_ids)?);
-                }
-                let rows: Vec<(&$crate::store::ImportedBallot, String)> = rows.iter().zip(encoded).collect();
-                self.insert(
-                    "INSERT INTO ballots (poll_id, participant_id, option_ids, age_band, gender, province, category,
-                        cast_at, updated_at)",
-                    9,
-                    &rows,
-                    |v, (r, options)| {
-                        let at = $crate::store::ms(r.cast_at);
-                        v.push_bind(r.poll_id)
-                            .push_bind(r.participant_id)
-                            .push_bind(options.as_str())
-                            .push_bind(r.age_band)
-                            .push_bind(r.gender)
-                            .push_bind(r.province)
-                            .push_bind(r.category)
-                            .push_bind(at)
-                            .push_bind(at);
-                    },
-                )
-                .await
-            }
-
-            async fn tally_counters(&mut self, rows: &[$crate::store::ImportedCounter]) -> $crate::store::StoreResult<()> {
-                self.insert("INSERT INTO tally_counters (poll_id, dimension, bucket, option_id, count)", 5, rows, |v, r| {
-                    v.push_bind(r.poll_id)
-                        .push_bind(r.dimension)
-                        .push_bind(r.bucket.as_str())
-                        .push_bind(r.option_id)
-                        .push_bind(r.count);
-                })
-                .await
-            }
-
-            async fn turnout(&mut self, rows: &[$crate::store::ImportedTurnout]) -> $crate::store::StoreResult<()> {
-                self.insert("INSERT INTO poll_turnout (poll_id, hour_start, ballots)", 3, rows, |v, r| {
-                    v.push_bind(r.poll_id).push_bind(r.hour_start).push_bind(r.ballots);
-                })
-                .await
-            }
-
-            async fn audit(
-                &mut self,
-                entries: &[($crate::store::AuditRecord, chrono::DateTime<chrono::Utc>)],
-            ) -> $crate::store::StoreResult<()> {
-                // The same chain `append_audit` extends, linked on from its last entry.
-                let last: Option<(i64, String)> =
-                    sqlx::query_as("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetch_optional(&mut *self.tx).await?;
-                let (mut id, mut prev) = last.unwrap_or_else(|| (0, $crate::audit_chain::GENESIS_HASH.to_owned()));
-                let mut rows = Vec::with_capacity(entries.len());
-                for (record, at) in entries {
-                    let before = record.before.as_ref().map(|v| v.to_string());
-                    let after = record.after.as_ref().map(|v| v.to_string());
-                    let at = $crate::store::ms(*at);
-                    let hash = $crate::audit_chain::entry_hash(
-                        &prev,
-                        at,
-                        &record.actor,
-                        &record.action,
-                        &record.target,
-                        before.as_deref(),
-                        after.as_deref(),
-                    );
-                    id += 1;
-                    rows.push((id, at, record, before, after, std::mem::replace(&mut prev, hash.clone()), hash));
-                }
-                self.insert(
-                    "INSERT INTO audit_log (id, at, actor, action, target, before_json, after_json, prev_hash, hash)",
-                    9,
-                    &rows,
-                    |v, (id, at, record, before, after, prev, hash)| {
-                        v.push_bind(*id)
-                            .push_bind(*at)
-                            .push_bind(record.actor.as_str())
-                            .push_bind(record.action.as_str())
-                            .push_bind(record.target.as_str())
-                            .push_bind(before.as_deref())
-                            .push_bind(after.as_deref())
-                            .push_bind(prev.as_str())
-                            .push_bind(hash.as_str());
-                    },
-                )
-                .await
-            }
-
-            async fn commit(self: Box<Self>) -> $crate::store::StoreResult<()> {
-                let mut this = *self;
-                for table in $crate::store::import::ID_TABLES {
-                    if let Some(sql) = (this.sync_id_sequence)(table) {
-                        sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *this.tx).await?;
-                    }
-                }
-                this.tx.commit().await?;
-                Ok(())
-            }
-        }
-    };
+#[async_trait]
+impl<D: Dialect> ImportStore for SqlStore<D>
+where
+    for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
+    for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
+    usize: sqlx::ColumnIndex<Row<D>>,
+    for<'q> i64: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> Option<i64>: sqlx::Encode<'q, D::Db>,
+    for<'q> bool: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> String: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> Option<String>: sqlx::Encode<'q, D::Db>,
+    str: sqlx::Type<D::Db>,
+    for<'q> &'q str: sqlx::Encode<'q, D::Db>,
+    for<'q> Option<&'q str>: sqlx::Encode<'q, D::Db>,
+{
+    async fn begin_import(&self) -> StoreResult<Box<dyn super::Import>> {
+        let mut tx = self.begin_write().await?;
+        D::lock_sequence(&mut tx, super::audit::AUDIT_SEQUENCE).await?;
+        Ok(Box::new(ImportTx::<D> { tx }))
+    }
 }
-pub(crate) use impl_import_store;
+
+impl<D: Dialect> ImportTx<D>
+where
+    for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
+    for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
+    usize: sqlx::ColumnIndex<Row<D>>,
+    for<'q> i64: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> Option<i64>: sqlx::Encode<'q, D::Db>,
+    for<'q> bool: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> String: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> Option<String>: sqlx::Encode<'q, D::Db>,
+    str: sqlx::Type<D::Db>,
+    for<'q> &'q str: sqlx::Encode<'q, D::Db>,
+    for<'q> Option<&'q str>: sqlx::Encode<'q, D::Db>,
+{
+    /// Insert `rows` with `INSERT INTO … (columns) VALUES (…), (…)`, as many rows per statement
+    /// as the parameter budget allows.
+    async fn insert<R>(
+        &mut self,
+        head: &'static str,
+        columns: usize,
+        rows: &[R],
+        mut push: impl FnMut(&mut sqlx::query_builder::Separated<'_, D::Db, &'static str>, &R),
+    ) -> StoreResult<()> {
+        let per_statement = (PARAMETERS_PER_STATEMENT / columns).max(1);
+        for chunk in rows.chunks(per_statement) {
+            let mut query = sqlx::QueryBuilder::<D::Db>::new(head);
+            query.push(" ");
+            query.push_values(chunk, |mut values, row| push(&mut values, row));
+            query
+                .build()
+                .persistent(false)
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl<D: Dialect> Import for ImportTx<D>
+where
+    for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
+    for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
+    usize: sqlx::ColumnIndex<Row<D>>,
+    for<'q> i64: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> Option<i64>: sqlx::Encode<'q, D::Db>,
+    for<'q> bool: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> String: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> Option<String>: sqlx::Encode<'q, D::Db>,
+    str: sqlx::Type<D::Db>,
+    for<'q> &'q str: sqlx::Encode<'q, D::Db>,
+    for<'q> Option<&'q str>: sqlx::Encode<'q, D::Db>,
+{
+    async fn max_ids(&mut self) -> StoreResult<super::ImportIds> {
+        let mut ids = [0i64; 8];
+        for (slot, table) in ids.iter_mut().zip(ID_TABLES) {
+            let max: Option<i64> =
+                sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT MAX(id) FROM {table}")))
+                    .fetch_one(&mut *self.tx)
+                    .await?;
+            *slot = max.unwrap_or(0);
+        }
+        let [
+            staff,
+            consultations,
+            participants,
+            duplicate_groups,
+            comments,
+            moderation_decisions,
+            polls,
+            poll_options,
+        ] = ids;
+        Ok(super::ImportIds {
+            staff,
+            consultations,
+            participants,
+            duplicate_groups,
+            comments,
+            moderation_decisions,
+            polls,
+            poll_options,
+        })
+    }
+
+    async fn staff_usernames(&mut self) -> StoreResult<Vec<String>> {
+        Ok(sqlx::query_scalar("SELECT username FROM staff ORDER BY id")
+            .fetch_all(&mut *self.tx)
+            .await?)
+    }
+
+    async fn staff(&mut self, rows: &[super::ImportedStaff]) -> StoreResult<()> {
+        self.insert(
+            "INSERT INTO staff (id, username, password_hash, role, disabled, created_at)",
+            6,
+            rows,
+            |v, r| {
+                v.push_bind(r.id)
+                    .push_bind(r.username.as_str())
+                    .push_bind(r.password_hash.as_str())
+                    .push_bind(r.role.as_str())
+                    .push_bind(false)
+                    .push_bind(super::ms(r.created_at));
+            },
+        )
+        .await
+    }
+
+    async fn consultations(&mut self, rows: &[super::ImportedConsultation]) -> StoreResult<()> {
+        use super::ms;
+        self.insert(
+            "INSERT INTO consultations (id, kind, title_fa, title_en, summary_fa, summary_en,
+                drafting_unit, opens_at, closes_at, portal_url, short_window_reason, published_at,
+                closed_early_at, closed_early_reason, report_published_at, announced_status,
+                comment_count, created_at, updated_at)",
+            19,
+            rows,
+            |v, r| {
+                let c = &r.consultation;
+                v.push_bind(r.id)
+                    .push_bind(c.kind.as_str())
+                    .push_bind(c.title_fa.trim())
+                    .push_bind(c.title_en.trim())
+                    .push_bind(c.summary_fa.trim())
+                    .push_bind(c.summary_en.trim())
+                    .push_bind(c.drafting_unit.trim())
+                    .push_bind(ms(c.opens_at))
+                    .push_bind(ms(c.closes_at))
+                    .push_bind(c.portal_url.trim())
+                    .push_bind(
+                        c.short_window_reason
+                            .as_deref()
+                            .map(str::trim)
+                            .filter(|r| !r.is_empty()),
+                    )
+                    .push_bind(r.published_at.map(ms))
+                    .push_bind(r.closed_early.as_ref().map(|(at, _)| ms(*at)))
+                    .push_bind(r.closed_early.as_ref().map(|(_, reason)| reason.trim()))
+                    .push_bind(r.report_published_at.map(ms))
+                    .push_bind(r.announced_status.as_str())
+                    .push_bind(r.comment_count)
+                    .push_bind(ms(r.created_at))
+                    .push_bind(ms(r.updated_at));
+            },
+        )
+        .await
+    }
+
+    async fn participants(&mut self, rows: &[super::ImportedParticipant]) -> StoreResult<()> {
+        self.insert(
+            "INSERT INTO participants (id, display_name, category, birth_year, gender, province,
+                channel, handle, consent, name_public, language, token_hash, created_at)",
+            13,
+            rows,
+            |v, r| {
+                let p = &r.participant;
+                v.push_bind(r.id)
+                    .push_bind(p.display_name.trim())
+                    .push_bind(p.category.as_str())
+                    .push_bind(p.birth_year.map(i64::from))
+                    .push_bind(p.gender.map(|g| g.as_str()))
+                    .push_bind(p.province.map(|p| p.code()))
+                    .push_bind(p.channel.map(|c| c.as_str()))
+                    .push_bind(p.handle.as_deref().map(str::trim))
+                    .push_bind(p.consent)
+                    .push_bind(p.name_public)
+                    .push_bind(p.language.as_str())
+                    .push_bind(r.token_hash.as_str())
+                    .push_bind(super::ms(r.created_at));
+            },
+        )
+        .await
+    }
+
+    async fn duplicate_groups(&mut self, rows: &[super::ImportedGroup]) -> StoreResult<()> {
+        self.insert(
+            "INSERT INTO duplicate_groups (id, consultation_id, text_hash, size)",
+            4,
+            rows,
+            |v, r| {
+                v.push_bind(r.id)
+                    .push_bind(r.consultation_id)
+                    .push_bind(r.text_hash.as_str())
+                    .push_bind(r.size);
+            },
+        )
+        .await
+    }
+
+    async fn comments(&mut self, rows: &[super::ImportedComment]) -> StoreResult<()> {
+        use super::ms;
+        let mut tags = Vec::with_capacity(rows.len());
+        for r in rows {
+            tags.push(match &r.decision {
+                Some(d) if !d.tags.is_empty() => serde_json::to_string(&d.tags)?,
+                _ => "[]".to_owned(),
+            });
+        }
+        let rows: Vec<(&super::ImportedComment, String)> = rows.iter().zip(tags).collect();
+        self.insert(
+            "INSERT INTO comments (id, consultation_id, participant_id, parent_id, body,
+                is_proposal, status, group_id, created_at, decided_by, decided_at, last_action,
+                reason_code, note, tags)",
+            15,
+            &rows,
+            |v, (r, tags)| {
+                let d = r.decision.as_ref();
+                let status = d.map_or(mosharekat_api::CommentStatus::Pending, |d| {
+                    d.action.resulting_status()
+                });
+                v.push_bind(r.id)
+                    .push_bind(r.consultation_id)
+                    .push_bind(r.participant_id)
+                    .push_bind(r.parent_id)
+                    .push_bind(r.body.as_str())
+                    .push_bind(r.is_proposal)
+                    .push_bind(status.as_str())
+                    .push_bind(r.group_id)
+                    .push_bind(ms(r.created_at))
+                    .push_bind(d.map(|d| d.staff_id))
+                    .push_bind(d.map(|d| ms(d.decided_at)))
+                    .push_bind(d.map(|d| d.action.as_str()))
+                    .push_bind(d.and_then(|d| d.reason_code.as_deref()))
+                    .push_bind(d.and_then(|d| d.note.as_deref()))
+                    .push_bind(tags.as_str());
+            },
+        )
+        .await?;
+        let decided: Vec<(i64, &super::ImportedDecision, &str)> = rows
+            .iter()
+            .filter_map(|(r, tags)| r.decision.as_ref().map(|d| (r.id, d, tags.as_str())))
+            .collect();
+        self.insert(
+            "INSERT INTO moderation_decisions (id, comment_id, staff_id, action, reason_code, note,
+                tags, decided_at)",
+            8,
+            &decided,
+            |v, (comment_id, d, tags)| {
+                v.push_bind(d.id)
+                    .push_bind(*comment_id)
+                    .push_bind(d.staff_id)
+                    .push_bind(d.action.as_str())
+                    .push_bind(d.reason_code.as_deref())
+                    .push_bind(d.note.as_deref())
+                    .push_bind(*tags)
+                    .push_bind(ms(d.decided_at));
+            },
+        )
+        .await
+    }
+
+    async fn polls(&mut self, rows: &[super::ImportedPoll]) -> StoreResult<()> {
+        self.insert(
+            "INSERT INTO polls (id, consultation_id, kind, question_fa, question_en, total_ballots,
+                created_at)",
+            7,
+            rows,
+            |v, r| {
+                v.push_bind(r.id)
+                    .push_bind(r.consultation_id)
+                    .push_bind(r.kind.as_str())
+                    .push_bind(r.question_fa.trim())
+                    .push_bind(r.question_en.trim())
+                    .push_bind(r.total_ballots)
+                    .push_bind(super::ms(r.created_at));
+            },
+        )
+        .await?;
+        let options: Vec<(i64, i64, &(i64, mosharekat_api::NewPollOption))> = rows
+            .iter()
+            .flat_map(|p| {
+                p.options
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, o)| (p.id, i as i64, o))
+            })
+            .collect();
+        self.insert(
+            "INSERT INTO poll_options (id, poll_id, position, label_fa, label_en)",
+            5,
+            &options,
+            |v, (poll_id, position, (id, o))| {
+                v.push_bind(*id)
+                    .push_bind(*poll_id)
+                    .push_bind(*position)
+                    .push_bind(o.label_fa.trim())
+                    .push_bind(o.label_en.trim());
+            },
+        )
+        .await
+    }
+
+    async fn ballots(&mut self, rows: &[super::ImportedBallot]) -> StoreResult<()> {
+        let mut encoded = Vec::with_capacity(rows.len());
+        for r in rows {
+            encoded.push(serde_json::to_string(&r.option_ids)?);
+        }
+        let rows: Vec<(&super::ImportedBallot, String)> = rows.iter().zip(encoded).collect();
+        self.insert(
+            "INSERT INTO ballots (poll_id, participant_id, option_ids, age_band, gender, province,
+                category, cast_at, updated_at)",
+            9,
+            &rows,
+            |v, (r, options)| {
+                let at = super::ms(r.cast_at);
+                v.push_bind(r.poll_id)
+                    .push_bind(r.participant_id)
+                    .push_bind(options.as_str())
+                    .push_bind(r.age_band)
+                    .push_bind(r.gender)
+                    .push_bind(r.province)
+                    .push_bind(r.category)
+                    .push_bind(at)
+                    .push_bind(at);
+            },
+        )
+        .await
+    }
+
+    async fn tally_counters(&mut self, rows: &[super::ImportedCounter]) -> StoreResult<()> {
+        self.insert(
+            "INSERT INTO tally_counters (poll_id, dimension, bucket, option_id, count)",
+            5,
+            rows,
+            |v, r| {
+                v.push_bind(r.poll_id)
+                    .push_bind(r.dimension)
+                    .push_bind(r.bucket.as_str())
+                    .push_bind(r.option_id)
+                    .push_bind(r.count);
+            },
+        )
+        .await
+    }
+
+    async fn turnout(&mut self, rows: &[super::ImportedTurnout]) -> StoreResult<()> {
+        self.insert(
+            "INSERT INTO poll_turnout (poll_id, hour_start, ballots)",
+            3,
+            rows,
+            |v, r| {
+                v.push_bind(r.poll_id)
+                    .push_bind(r.hour_start)
+                    .push_bind(r.ballots);
+            },
+        )
+        .await
+    }
+
+    async fn audit(
+        &mut self,
+        entries: &[(AuditRecord, chrono::DateTime<chrono::Utc>)],
+    ) -> StoreResult<()> {
+        // The same chain `append_audit` extends, linked on from its last entry.
+        let last: Option<(i64, String)> =
+            sqlx::query_as("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
+                .fetch_optional(&mut *self.tx)
+                .await?;
+        let (mut id, mut prev) =
+            last.unwrap_or_else(|| (0, crate::audit_chain::GENESIS_HASH.to_owned()));
+        let mut rows = Vec::with_capacity(entries.len());
+        for (record, at) in entries {
+            let before = record.before.as_ref().map(|v| v.to_string());
+            let after = record.after.as_ref().map(|v| v.to_string());
+            let at = super::ms(*at);
+            let hash = crate::audit_chain::entry_hash(
+                &prev,
+                at,
+                &record.actor,
+                &record.action,
+                &record.target,
+                before.as_deref(),
+                after.as_deref(),
+            );
+            id += 1;
+            rows.push((
+                id,
+                at,
+                record,
+                before,
+                after,
+                std::mem::replace(&mut prev, hash.clone()),
+                hash,
+            ));
+        }
+        self.insert(
+            "INSERT INTO audit_log (id, at, actor, action, target, before_json, after_json,
+                prev_hash, hash)",
+            9,
+            &rows,
+            |v, (id, at, record, before, after, prev, hash)| {
+                v.push_bind(*id)
+                    .push_bind(*at)
+                    .push_bind(record.actor.as_str())
+                    .push_bind(record.action.as_str())
+                    .push_bind(record.target.as_str())
+                    .push_bind(before.as_deref())
+                    .push_bind(after.as_deref())
+                    .push_bind(prev.as_str())
+                    .push_bind(hash.as_str());
+            },
+        )
+        .await
+    }
+
+    async fn commit(self: Box<Self>) -> StoreResult<()> {
+        let mut this = *self;
+        for table in ID_TABLES {
+            if let Some(sql) = D::sync_id_sequence_sql(table) {
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .execute(&mut *this.tx)
+                    .await?;
+            }
+        }
+        this.tx.commit().await?;
+        Ok(())
+    }
+}

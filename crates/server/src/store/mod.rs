@@ -1,12 +1,12 @@
-//! Storage: one [`Store`] trait, two implementations ([`SqliteStore`], [`PgStore`]).
+//! Storage: one [`Store`] trait, implemented once by [`SqlStore`] over a [`Dialect`]
+//! ([`SqliteStore`], [`PgStore`]).
 //!
 //! The trait is split by area (staff, consultations, comments and the queue, polls, events, audit,
-//! concern tags, proposals and their decisions, the report, the outbox);
-//! each area's file holds its trait and the SQL for it. The SQL is written once with `$n`
-//! placeholders, which both SQLite and PostgreSQL accept, and compiled for each database by the
-//! area's `impl_*!` macro; what differs between the databases (how a write transaction starts, how a
-//! claim skips locked rows, how the event sequence is kept in commit order) lives in `sqlite.rs` and
-//! `postgres.rs` as methods of the same name on each store.
+//! concern tags, proposals and their decisions, the report, the outbox, scores, certificates);
+//! each area's file holds its trait and the SQL for it, as generic code on `SqlStore<D>`. The SQL
+//! is written once with `$n` placeholders, which both SQLite and PostgreSQL accept; what differs
+//! between the databases (how a write transaction starts, how a claim skips locked rows, how the
+//! event sequence is kept in commit order, …) is the [`Dialect`], in `sqlite.rs` and `postgres.rs`.
 //!
 //! [`ImportStore`] writes whole tables at once (the demo seed) with multi-row `INSERT`s in one
 //! transaction.
@@ -22,6 +22,7 @@ mod audit;
 mod certificates;
 mod comments;
 mod consultations;
+mod dialect;
 mod events;
 mod import;
 mod outbox;
@@ -41,6 +42,7 @@ pub use comments::{
     BulkTarget, CommentFilter, CommentStore, DecideOutcome, IdempotencyKey, NewCommentRecord,
 };
 pub use consultations::{ConsultationFilter, ConsultationStore};
+pub use dialect::{Dialect, SqlStore};
 pub use events::EventStore;
 pub use import::{
     Import, ImportIds, ImportStore, ImportedBallot, ImportedComment, ImportedConsultation,
@@ -51,13 +53,13 @@ pub use outbox::{DeliveryResult, DueMessage, OutboxFilter, OutboxStore};
 pub use participants::{ParticipantRecord, ParticipantStore};
 pub use polls::PollStore;
 pub use polls::{ballot_buckets, hour_start};
-pub use postgres::PgStore;
+pub use postgres::{PgDialect, PgStore};
 pub use proposals::{ProposalStore, SaveDecision};
 pub use reports::{
     CampaignRow, ParticipantCell, ReportStore, StoredReport, TagGroupRow, TurnoutRow,
 };
 pub use scores::{LeaderboardFilter, RebuildSummary, ScoreSnapshot, ScoreStore};
-pub use sqlite::SqliteStore;
+pub use sqlite::{SqliteDialect, SqliteStore};
 pub use staff::{StaffCredentials, StaffStore};
 pub use tags::TagStore;
 
@@ -80,6 +82,25 @@ pub trait Store:
 {
     /// Which database this is, for logs and `/health`.
     fn backend(&self) -> &'static str;
+}
+
+impl<D: Dialect> Store for SqlStore<D>
+where
+    for<'c> &'c mut dialect::Connection<D>: sqlx::Executor<'c, Database = D::Db>,
+    for<'r> &'r str: sqlx::ColumnIndex<dialect::Row<D>>,
+    usize: sqlx::ColumnIndex<dialect::Row<D>>,
+    for<'q> i64: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> Option<i64>: sqlx::Encode<'q, D::Db>,
+    for<'q> bool: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> String: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> Option<String>: sqlx::Encode<'q, D::Db>,
+    str: sqlx::Type<D::Db>,
+    for<'q> &'q str: sqlx::Encode<'q, D::Db>,
+    for<'q> Option<&'q str>: sqlx::Encode<'q, D::Db>,
+{
+    fn backend(&self) -> &'static str {
+        D::BACKEND
+    }
 }
 
 /// Open the database a URL names (`sqlite://path` or `postgres://…`) and run its migrations.

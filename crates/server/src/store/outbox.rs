@@ -9,6 +9,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use mosharekat_api::{Channel, Language, MessageKind, OutboxMessage, OutboxStatus};
 
+use super::dialect::{Connection, Dialect, Row, RowsAffected as _, SqlStore};
 use super::{Actor, StoreResult, decode, from_ms};
 
 #[derive(Debug, Clone, Default)]
@@ -114,13 +115,10 @@ pub(crate) struct OutboxRow {
     pub sent_at: Option<i64>,
 }
 
-macro_rules! outbox_columns {
-    () => {
-        "id, participant_id, consultation_id, channel, handle, language, kind, subject_id, text, idempotency_key,
-         status, attempts, next_attempt_at, last_attempt_at, last_error, created_at, sent_at"
-    };
-}
-pub(crate) use outbox_columns;
+/// The columns of an [`OutboxRow`].
+pub(crate) const OUTBOX_COLUMNS: &str = "id, participant_id, consultation_id, channel, handle,
+    language, kind, subject_id, text, idempotency_key, status, attempts, next_attempt_at,
+    last_attempt_at, last_error, created_at, sent_at";
 
 impl OutboxRow {
     pub(crate) fn into_api(self) -> StoreResult<OutboxMessage> {
@@ -167,224 +165,240 @@ impl OutboxRow {
 pub(crate) fn ms_not_before(at: DateTime<Utc>) -> i64 {
     at.timestamp_millis() + i64::from(!at.timestamp_subsec_nanos().is_multiple_of(1_000_000))
 }
+#[async_trait]
+impl<D: Dialect> OutboxStore for SqlStore<D>
+where
+    for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
+    for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
+    usize: sqlx::ColumnIndex<Row<D>>,
+    for<'q> i64: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> Option<i64>: sqlx::Encode<'q, D::Db>,
+    for<'q> bool: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> String: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> Option<String>: sqlx::Encode<'q, D::Db>,
+    str: sqlx::Type<D::Db>,
+    for<'q> &'q str: sqlx::Encode<'q, D::Db>,
+    for<'q> Option<&'q str>: sqlx::Encode<'q, D::Db>,
+{
+    async fn list_outbox(
+        &self,
+        filter: &super::OutboxFilter,
+    ) -> StoreResult<Vec<mosharekat_api::OutboxMessage>> {
+        // Oldest first after the cursor, or newest first before it.
+        let (beyond, order, cursor) = if filter.newest_first {
+            ("<", " DESC", filter.after.unwrap_or(i64::MAX))
+        } else {
+            (">", "", filter.after.unwrap_or(0))
+        };
+        let sql = [
+            "SELECT ",
+            OUTBOX_COLUMNS,
+            " FROM outbox WHERE id ",
+            beyond,
+            " $1
+                AND (CAST($2 AS TEXT) IS NULL OR status = $2)
+                AND (CAST($3 AS BIGINT) IS NULL OR consultation_id = $3)
+              ORDER BY id",
+            order,
+            " LIMIT $4",
+        ]
+        .concat();
+        let rows: Vec<OutboxRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(cursor)
+            .bind(filter.status.map(|s| s.as_str()))
+            .bind(filter.consultation_id)
+            .bind(i64::from(filter.limit))
+            .fetch_all(self.reader())
+            .await?;
+        rows.into_iter().map(|r| r.into_api()).collect()
+    }
 
-macro_rules! impl_outbox_store {
-    ($store:ty) => {
-        #[async_trait::async_trait]
-        impl $crate::store::OutboxStore for $store {
-            async fn list_outbox(
-                &self,
-                filter: &$crate::store::OutboxFilter,
-            ) -> $crate::store::StoreResult<Vec<mosharekat_api::OutboxMessage>> {
-                const OLDEST_FIRST: &str = concat!(
-                    "SELECT ",
-                    $crate::store::outbox::outbox_columns!(),
-                    " FROM outbox WHERE id > $1
-                        AND (CAST($2 AS TEXT) IS NULL OR status = $2)
-                        AND (CAST($3 AS BIGINT) IS NULL OR consultation_id = $3)
-                      ORDER BY id LIMIT $4"
-                );
-                const NEWEST_FIRST: &str = concat!(
-                    "SELECT ",
-                    $crate::store::outbox::outbox_columns!(),
-                    " FROM outbox WHERE id < $1
-                        AND (CAST($2 AS TEXT) IS NULL OR status = $2)
-                        AND (CAST($3 AS BIGINT) IS NULL OR consultation_id = $3)
-                      ORDER BY id DESC LIMIT $4"
-                );
-                let (sql, cursor) = if filter.newest_first {
-                    (NEWEST_FIRST, filter.after.unwrap_or(i64::MAX))
-                } else {
-                    (OLDEST_FIRST, filter.after.unwrap_or(0))
-                };
-                let rows: Vec<$crate::store::outbox::OutboxRow> = sqlx::query_as(sql)
-                .bind(cursor)
-                .bind(filter.status.map(|s| s.as_str()))
-                .bind(filter.consultation_id)
-                .bind(i64::from(filter.limit))
-                .fetch_all(self.reader())
-                .await?;
-                rows.into_iter().map(|r| r.into_api()).collect()
-            }
-
-            async fn outbox_counts(&self, consultation_id: Option<i64>) -> $crate::store::StoreResult<mosharekat_api::OutboxCounts> {
-                let rows: Vec<(String, i64)> = sqlx::query_as(
-                    "SELECT status, COUNT(*) FROM outbox
-                     WHERE CAST($1 AS BIGINT) IS NULL OR consultation_id = $1 GROUP BY status",
-                )
-                .bind(consultation_id)
-                .fetch_all(self.reader())
-                .await?;
-                let mut counts = mosharekat_api::OutboxCounts::default();
-                for (status, n) in rows {
-                    match mosharekat_api::OutboxStatus::from_code(&status) {
-                        Some(mosharekat_api::OutboxStatus::Pending) => counts.pending = n,
-                        Some(mosharekat_api::OutboxStatus::Sent) => counts.sent = n,
-                        Some(mosharekat_api::OutboxStatus::Dead) => counts.dead = n,
-                        None => {}
-                    }
-                }
-                Ok(counts)
-            }
-
-            async fn outbox_message(&self, id: i64) -> $crate::store::StoreResult<Option<mosharekat_api::OutboxMessage>> {
-                let row: Option<$crate::store::outbox::OutboxRow> = sqlx::query_as(concat!(
-                    "SELECT ",
-                    $crate::store::outbox::outbox_columns!(),
-                    " FROM outbox WHERE id = $1"
-                ))
-                .bind(id)
-                .fetch_optional(self.reader())
-                .await?;
-                row.map(|r| r.into_api()).transpose()
-            }
-
-            async fn retry_outbox_message(
-                &self,
-                id: i64,
-                actor: &$crate::store::Actor,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::store::StoreResult<mosharekat_api::OutboxMessage> {
-                use mosharekat_api::{ErrorCode, OutboxStatus};
-                use $crate::store::StoreError;
-                let mut tx = self.begin_write().await?;
-                let row: Option<$crate::store::outbox::OutboxRow> = sqlx::query_as(concat!(
-                    "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $2
-                     WHERE id = $1 AND status = 'dead' RETURNING ",
-                    $crate::store::outbox::outbox_columns!()
-                ))
-                .bind(id)
-                .bind($crate::store::ms(now))
-                .fetch_optional(&mut *tx)
-                .await?;
-                let Some(row) = row else {
-                    let status: Option<String> = sqlx::query_scalar("SELECT status FROM outbox WHERE id = $1")
-                        .bind(id)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                    return Err(match status {
-                        None => StoreError::not_found("message"),
-                        Some(status) => StoreError::refused(
-                            ErrorCode::InvalidState,
-                            format!("only a dead message is retried; this one is {status}"),
-                        ),
-                    });
-                };
-                let message = row.into_api()?;
-                self.append_audit(
-                    &mut tx,
-                    &$crate::store::AuditRecord::new(actor, "outbox.retry", format!("outbox:{id}"))
-                        .before(serde_json::json!({"status": "dead", "last_error": message.last_error}))
-                        .after(serde_json::json!({"status": "pending"})),
-                    now,
-                )
-                .await?;
-                self.append_event(
-                    &mut tx,
-                    &mosharekat_api::EventKind::OutboxChanged { message_id: id, status: OutboxStatus::Pending, attempts: 0 },
-                    now,
-                )
-                .await?;
-                tx.commit().await?;
-                self.events_committed();
-                Ok(message)
-            }
-
-            async fn claim_due_messages(
-                &self,
-                channels: &[mosharekat_api::Channel],
-                now: chrono::DateTime<chrono::Utc>,
-                hold_until: chrono::DateTime<chrono::Utc>,
-                limit: u32,
-            ) -> $crate::store::StoreResult<Vec<$crate::store::DueMessage>> {
-                use mosharekat_api::Channel;
-                use $crate::store::ms;
-                if channels.is_empty() {
-                    return Ok(Vec::new());
-                }
-                let mut tx = self.begin_write().await?;
-                let rows: Vec<$crate::store::outbox::OutboxRow> = sqlx::query_as(Self::CLAIM_OUTBOX_SQL)
-                    .bind(ms(now))
-                    .bind(ms(hold_until))
-                    .bind(i64::from(limit))
-                    .bind(channels.contains(&Channel::Bale))
-                    .bind(channels.contains(&Channel::Eitaa))
-                    .bind(channels.contains(&Channel::Webhook))
-                    .fetch_all(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                let mut due: Vec<$crate::store::DueMessage> =
-                    rows.into_iter().map(|r| r.into_due()).collect::<Result<_, _>>()?;
-                due.sort_by_key(|m| m.id);
-                Ok(due)
-            }
-
-            async fn record_delivery(
-                &self,
-                id: i64,
-                attempt: i64,
-                result: &$crate::store::DeliveryResult,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::store::StoreResult<()> {
-                use $crate::store::{DeliveryResult, ms};
-                let mut tx = self.begin_write().await?;
-                match result {
-                    // Delivered is delivered, whichever attempt it was.
-                    DeliveryResult::Sent => {
-                        sqlx::query(
-                            "UPDATE outbox SET status = 'sent', sent_at = $2, last_error = NULL
-                             WHERE id = $1 AND status = 'pending'",
-                        )
-                        .bind(id)
-                        .bind(ms(now))
-                        .execute(&mut *tx)
-                        .await?;
-                    }
-                    DeliveryResult::Retry { at, error } => {
-                        sqlx::query(
-                            "UPDATE outbox SET next_attempt_at = $3, last_error = $4
-                             WHERE id = $1 AND attempts = $2 AND status = 'pending'",
-                        )
-                        .bind(id)
-                        .bind(attempt)
-                        .bind($crate::store::outbox::ms_not_before(*at))
-                        .bind(error)
-                        .execute(&mut *tx)
-                        .await?;
-                    }
-                    DeliveryResult::Dead { error } => {
-                        let died = sqlx::query(
-                            "UPDATE outbox SET status = 'dead', last_error = $3
-                             WHERE id = $1 AND attempts = $2 AND status = 'pending'",
-                        )
-                        .bind(id)
-                        .bind(attempt)
-                        .bind(error)
-                        .execute(&mut *tx)
-                        .await?
-                        .rows_affected();
-                        if died > 0 {
-                            self.append_event(
-                                &mut tx,
-                                &mosharekat_api::EventKind::OutboxChanged {
-                                    message_id: id,
-                                    status: mosharekat_api::OutboxStatus::Dead,
-                                    attempts: attempt,
-                                },
-                                now,
-                            )
-                            .await?;
-                        }
-                    }
-                }
-                tx.commit().await?;
-                self.events_committed();
-                Ok(())
+    async fn outbox_counts(
+        &self,
+        consultation_id: Option<i64>,
+    ) -> StoreResult<mosharekat_api::OutboxCounts> {
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT status, COUNT(*) FROM outbox
+             WHERE CAST($1 AS BIGINT) IS NULL OR consultation_id = $1 GROUP BY status",
+        )
+        .bind(consultation_id)
+        .fetch_all(self.reader())
+        .await?;
+        let mut counts = mosharekat_api::OutboxCounts::default();
+        for (status, n) in rows {
+            match mosharekat_api::OutboxStatus::from_code(&status) {
+                Some(mosharekat_api::OutboxStatus::Pending) => counts.pending = n,
+                Some(mosharekat_api::OutboxStatus::Sent) => counts.sent = n,
+                Some(mosharekat_api::OutboxStatus::Dead) => counts.dead = n,
+                None => {}
             }
         }
-    };
+        Ok(counts)
+    }
+
+    async fn outbox_message(&self, id: i64) -> StoreResult<Option<mosharekat_api::OutboxMessage>> {
+        let row: Option<OutboxRow> = sqlx::query_as(sqlx::AssertSqlSafe(
+            ["SELECT ", OUTBOX_COLUMNS, " FROM outbox WHERE id = $1"].concat(),
+        ))
+        .bind(id)
+        .fetch_optional(self.reader())
+        .await?;
+        row.map(|r| r.into_api()).transpose()
+    }
+
+    async fn retry_outbox_message(
+        &self,
+        id: i64,
+        actor: &Actor,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<mosharekat_api::OutboxMessage> {
+        use super::StoreError;
+        use mosharekat_api::{ErrorCode, OutboxStatus};
+        let mut tx = self.begin_write().await?;
+        let row: Option<OutboxRow> = sqlx::query_as(sqlx::AssertSqlSafe(
+            [
+                "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $2
+             WHERE id = $1 AND status = 'dead' RETURNING ",
+                OUTBOX_COLUMNS,
+            ]
+            .concat(),
+        ))
+        .bind(id)
+        .bind(super::ms(now))
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            let status: Option<String> =
+                sqlx::query_scalar("SELECT status FROM outbox WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            return Err(match status {
+                None => StoreError::not_found("message"),
+                Some(status) => StoreError::refused(
+                    ErrorCode::InvalidState,
+                    format!("only a dead message is retried; this one is {status}"),
+                ),
+            });
+        };
+        let message = row.into_api()?;
+        self.append_audit(
+            &mut tx,
+            &super::AuditRecord::new(actor, "outbox.retry", format!("outbox:{id}"))
+                .before(serde_json::json!({"status": "dead", "last_error": message.last_error}))
+                .after(serde_json::json!({"status": "pending"})),
+            now,
+        )
+        .await?;
+        self.append_event(
+            &mut tx,
+            &mosharekat_api::EventKind::OutboxChanged {
+                message_id: id,
+                status: OutboxStatus::Pending,
+                attempts: 0,
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        self.events_committed();
+        Ok(message)
+    }
+
+    async fn claim_due_messages(
+        &self,
+        channels: &[mosharekat_api::Channel],
+        now: chrono::DateTime<chrono::Utc>,
+        hold_until: chrono::DateTime<chrono::Utc>,
+        limit: u32,
+    ) -> StoreResult<Vec<super::DueMessage>> {
+        use super::ms;
+        use mosharekat_api::Channel;
+        if channels.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut tx = self.begin_write().await?;
+        let rows: Vec<OutboxRow> = sqlx::query_as(D::CLAIM_OUTBOX_SQL)
+            .bind(ms(now))
+            .bind(ms(hold_until))
+            .bind(i64::from(limit))
+            .bind(channels.contains(&Channel::Bale))
+            .bind(channels.contains(&Channel::Eitaa))
+            .bind(channels.contains(&Channel::Webhook))
+            .fetch_all(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        let mut due: Vec<super::DueMessage> = rows
+            .into_iter()
+            .map(|r| r.into_due())
+            .collect::<Result<_, _>>()?;
+        due.sort_by_key(|m| m.id);
+        Ok(due)
+    }
+
+    async fn record_delivery(
+        &self,
+        id: i64,
+        attempt: i64,
+        result: &super::DeliveryResult,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<()> {
+        use super::{DeliveryResult, ms};
+        let mut tx = self.begin_write().await?;
+        match result {
+            // Delivered is delivered, whichever attempt it was.
+            DeliveryResult::Sent => {
+                sqlx::query(
+                    "UPDATE outbox SET status = 'sent', sent_at = $2, last_error = NULL
+                     WHERE id = $1 AND status = 'pending'",
+                )
+                .bind(id)
+                .bind(ms(now))
+                .execute(&mut *tx)
+                .await?;
+            }
+            DeliveryResult::Retry { at, error } => {
+                sqlx::query(
+                    "UPDATE outbox SET next_attempt_at = $3, last_error = $4
+                     WHERE id = $1 AND attempts = $2 AND status = 'pending'",
+                )
+                .bind(id)
+                .bind(attempt)
+                .bind(ms_not_before(*at))
+                .bind(error)
+                .execute(&mut *tx)
+                .await?;
+            }
+            DeliveryResult::Dead { error } => {
+                let died = sqlx::query(
+                    "UPDATE outbox SET status = 'dead', last_error = $3
+                     WHERE id = $1 AND attempts = $2 AND status = 'pending'",
+                )
+                .bind(id)
+                .bind(attempt)
+                .bind(error)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if died > 0 {
+                    self.append_event(
+                        &mut tx,
+                        &mosharekat_api::EventKind::OutboxChanged {
+                            message_id: id,
+                            status: mosharekat_api::OutboxStatus::Dead,
+                            attempts: attempt,
+                        },
+                        now,
+                    )
+                    .await?;
+                }
+            }
+        }
+        tx.commit().await?;
+        self.events_committed();
+        Ok(())
+    }
 }
-pub(crate) use impl_outbox_store;
 
 #[cfg(test)]
 mod tests {

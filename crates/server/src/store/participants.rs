@@ -6,6 +6,7 @@ use mosharekat_api::{
     AgeBand, Category, Channel, Gender, Language, NewParticipant, ParticipantSummary, Province,
 };
 
+use super::dialect::{Connection, Dialect, Row, SqlStore};
 use super::{StoreResult, decode};
 
 /// A participant as the server keeps them (the handle stays server-side: only delivery uses it).
@@ -67,12 +68,9 @@ pub(crate) struct ParticipantRow {
     pub created_at: i64,
 }
 
-macro_rules! participant_columns {
-    () => {
-        "id, display_name, category, birth_year, gender, province, channel, handle, name_public, language, created_at"
-    };
-}
-pub(crate) use participant_columns;
+/// The columns of a [`ParticipantRow`].
+pub(crate) const PARTICIPANT_COLUMNS: &str = "id, display_name, category, birth_year, gender,
+    province, channel, handle, name_public, language, created_at";
 
 impl ParticipantRow {
     pub(crate) fn into_record(self) -> StoreResult<ParticipantRecord> {
@@ -100,68 +98,81 @@ impl ParticipantRow {
         })
     }
 }
+#[async_trait]
+impl<D: Dialect> ParticipantStore for SqlStore<D>
+where
+    for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
+    for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
+    usize: sqlx::ColumnIndex<Row<D>>,
+    for<'q> i64: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> Option<i64>: sqlx::Encode<'q, D::Db>,
+    for<'q> bool: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> String: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> Option<String>: sqlx::Encode<'q, D::Db>,
+    str: sqlx::Type<D::Db>,
+    for<'q> &'q str: sqlx::Encode<'q, D::Db>,
+    for<'q> Option<&'q str>: sqlx::Encode<'q, D::Db>,
+{
+    async fn create_participant(
+        &self,
+        new: &mosharekat_api::NewParticipant,
+        token_hash: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<i64> {
+        let mut tx = self.begin_write().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO participants (display_name, category, birth_year, gender, province, channel, handle,
+                consent, name_public, language, token_hash, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+        )
+        .bind(new.display_name.trim())
+        .bind(new.category.as_str())
+        .bind(new.birth_year.map(i64::from))
+        .bind(new.gender.map(|g| g.as_str()))
+        .bind(new.province.map(|p| p.code()))
+        .bind(new.channel.map(|c| c.as_str()))
+        .bind(new.handle.as_deref().map(str::trim))
+        .bind(new.consent)
+        .bind(new.name_public)
+        .bind(new.language.as_str())
+        .bind(token_hash)
+        .bind(super::ms(now))
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
 
-macro_rules! impl_participant_store {
-    ($store:ty) => {
-        #[async_trait::async_trait]
-        impl $crate::store::ParticipantStore for $store {
-            async fn create_participant(
-                &self,
-                new: &mosharekat_api::NewParticipant,
-                token_hash: &str,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::store::StoreResult<i64> {
-                let mut tx = self.begin_write().await?;
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO participants (display_name, category, birth_year, gender, province, channel, handle,
-                        consent, name_public, language, token_hash, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
-                )
-                .bind(new.display_name.trim())
-                .bind(new.category.as_str())
-                .bind(new.birth_year.map(i64::from))
-                .bind(new.gender.map(|g| g.as_str()))
-                .bind(new.province.map(|p| p.code()))
-                .bind(new.channel.map(|c| c.as_str()))
-                .bind(new.handle.as_deref().map(str::trim))
-                .bind(new.consent)
-                .bind(new.name_public)
-                .bind(new.language.as_str())
-                .bind(token_hash)
-                .bind($crate::store::ms(now))
-                .fetch_one(&mut *tx)
-                .await?;
-                tx.commit().await?;
-                Ok(id)
-            }
+    async fn participant_by_token(
+        &self,
+        token_hash: &str,
+    ) -> StoreResult<Option<super::ParticipantRecord>> {
+        let row: Option<ParticipantRow> = sqlx::query_as(sqlx::AssertSqlSafe(
+            [
+                "SELECT ",
+                PARTICIPANT_COLUMNS,
+                " FROM participants WHERE token_hash = $1",
+            ]
+            .concat(),
+        ))
+        .bind(token_hash)
+        .fetch_optional(self.reader())
+        .await?;
+        row.map(|r| r.into_record()).transpose()
+    }
 
-            async fn participant_by_token(
-                &self,
-                token_hash: &str,
-            ) -> $crate::store::StoreResult<Option<$crate::store::ParticipantRecord>> {
-                let row: Option<$crate::store::participants::ParticipantRow> = sqlx::query_as(concat!(
-                    "SELECT ",
-                    $crate::store::participants::participant_columns!(),
-                    " FROM participants WHERE token_hash = $1"
-                ))
-                .bind(token_hash)
-                .fetch_optional(self.reader())
-                .await?;
-                row.map(|r| r.into_record()).transpose()
-            }
-
-            async fn get_participant(&self, id: i64) -> $crate::store::StoreResult<Option<$crate::store::ParticipantRecord>> {
-                let row: Option<$crate::store::participants::ParticipantRow> = sqlx::query_as(concat!(
-                    "SELECT ",
-                    $crate::store::participants::participant_columns!(),
-                    " FROM participants WHERE id = $1"
-                ))
-                .bind(id)
-                .fetch_optional(self.reader())
-                .await?;
-                row.map(|r| r.into_record()).transpose()
-            }
-        }
-    };
+    async fn get_participant(&self, id: i64) -> StoreResult<Option<super::ParticipantRecord>> {
+        let row: Option<ParticipantRow> = sqlx::query_as(sqlx::AssertSqlSafe(
+            [
+                "SELECT ",
+                PARTICIPANT_COLUMNS,
+                " FROM participants WHERE id = $1",
+            ]
+            .concat(),
+        ))
+        .bind(id)
+        .fetch_optional(self.reader())
+        .await?;
+        row.map(|r| r.into_record()).transpose()
+    }
 }
-pub(crate) use impl_participant_store;

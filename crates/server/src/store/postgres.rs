@@ -1,4 +1,4 @@
-//! The PostgreSQL store: production, and more than one server instance over one database.
+//! The PostgreSQL dialect: production, and more than one server instance over one database.
 //!
 //! Claims use `FOR UPDATE SKIP LOCKED`, so concurrent moderators never wait on each other's rows.
 //! Event and audit appends take a transaction-scoped advisory lock, so their ids are handed out in
@@ -10,17 +10,15 @@ use std::time::Duration;
 use sqlx::postgres::{PgListener, PgPool, PgPoolOptions};
 use sqlx::{Postgres, Transaction};
 
-/// The database the shared SQL (the `impl_*!` macros) is compiled for in this file.
-type Db = Postgres;
-
-use super::StoreResult;
+use super::{Dialect, SqlStore, StoreResult};
 use crate::events::{EventBus, NOTIFY_CHANNEL};
 
-pub struct PgStore {
+/// The store over PostgreSQL.
+pub type PgStore = SqlStore<PgDialect>;
+
+/// PostgreSQL's connections: one pool for reads and writes.
+pub struct PgDialect {
     pool: PgPool,
-    events: EventBus,
-    /// The scoring rules (the shipped ones until the server sets its own).
-    scoring: std::sync::RwLock<std::sync::Arc<crate::incentives::rules::ScoringRules>>,
 }
 
 impl PgStore {
@@ -49,32 +47,62 @@ impl PgStore {
                 }
             }
         });
-        Ok(Self {
-            pool,
-            events,
-            scoring: Default::default(),
-        })
+        Ok(SqlStore::new(PgDialect { pool }, events))
     }
 
     /// The pool, for tests and tools that need raw access (e.g. tampering checks).
     pub fn pool(&self) -> &PgPool {
+        &self.dialect.pool
+    }
+}
+
+impl Dialect for PgDialect {
+    type Db = Postgres;
+
+    const BACKEND: &'static str = "postgres";
+
+    /// Rows another moderator is claiming are skipped, not waited for.
+    const CLAIM_SQL: &'static str = "UPDATE comments
+        SET claimed_by = $1, claim_token = $2 || '.' || id, lease_expires_at = $3
+        WHERE id IN (
+            SELECT id FROM comments
+            WHERE status = 'pending' AND (lease_expires_at IS NULL OR lease_expires_at <= $4)
+              AND (CAST($5 AS BIGINT) IS NULL OR consultation_id = $5)
+            ORDER BY id LIMIT $6
+            FOR UPDATE SKIP LOCKED)
+        RETURNING id";
+
+    /// The tag list read as `jsonb`.
+    const TAG_GROUPS_SQL: &'static str = "SELECT j.tag, c.group_id, g.size AS group_size,
+            MIN(c.id) AS first_comment_id, COUNT(DISTINCT c.id) AS comments
+        FROM comments c
+        JOIN duplicate_groups g ON g.id = c.group_id
+        CROSS JOIN LATERAL jsonb_array_elements_text(CAST(c.tags AS jsonb)) AS j(tag)
+        WHERE c.consultation_id = $1 AND c.status = 'approved' AND c.tags <> '[]'
+        GROUP BY j.tag, c.group_id, g.size";
+
+    /// Rows another instance is claiming are skipped, not waited for.
+    const CLAIM_OUTBOX_SQL: &'static str = "UPDATE outbox
+        SET attempts = attempts + 1, last_attempt_at = $1, next_attempt_at = $2
+        WHERE id IN (
+            SELECT id FROM outbox
+            WHERE status = 'pending' AND next_attempt_at <= $1
+              AND ((channel = 'bale' AND $4) OR (channel = 'eitaa' AND $5) OR (channel = 'webhook' AND $6))
+            ORDER BY next_attempt_at, id LIMIT $3
+            FOR UPDATE SKIP LOCKED)
+        RETURNING id, participant_id, consultation_id, channel, handle, language, kind, subject_id, text,
+            idempotency_key, status, attempts, next_attempt_at, last_attempt_at, last_error, created_at, sent_at";
+
+    fn reader(&self) -> &PgPool {
         &self.pool
     }
 
-    pub(crate) fn reader(&self) -> &PgPool {
-        &self.pool
-    }
-
-    pub(crate) async fn begin_write(&self) -> StoreResult<Transaction<'static, Postgres>> {
+    async fn begin_write(&self) -> StoreResult<Transaction<'static, Postgres>> {
         Ok(self.pool.begin().await?)
     }
 
     /// Serialise appends to one sequence (events or audit) until this transaction ends.
-    pub(crate) async fn lock_sequence(
-        &self,
-        tx: &mut Transaction<'static, Postgres>,
-        key: i64,
-    ) -> StoreResult<()> {
+    async fn lock_sequence(tx: &mut Transaction<'static, Postgres>, key: i64) -> StoreResult<()> {
         sqlx::query("SELECT pg_advisory_xact_lock($1)")
             .bind(key)
             .execute(&mut **tx)
@@ -83,10 +111,7 @@ impl PgStore {
     }
 
     /// NOTIFY is transactional: it reaches the listeners when (and only if) the transaction commits.
-    pub(crate) async fn notify_events(
-        &self,
-        tx: &mut Transaction<'static, Postgres>,
-    ) -> StoreResult<()> {
+    async fn notify_events(tx: &mut Transaction<'static, Postgres>) -> StoreResult<()> {
         sqlx::query("SELECT pg_notify($1, '')")
             .bind(NOTIFY_CHANNEL)
             .execute(&mut **tx)
@@ -94,16 +119,15 @@ impl PgStore {
         Ok(())
     }
 
-    /// Serialise score upkeep until this transaction ends. One lock for every consultation,
-    /// taken as the transaction's first lock by every write that may rescore (a moderation
-    /// decision, a ballot, the publication of decisions; see `lock_scores_first`): a rescore
-    /// touches a participant's total across consultations and the rows of a whole campaign
-    /// group, so per-consultation locks or a lock taken midway let two writers each hold a row
-    /// (or the event or audit sequence) the other needs — PostgreSQL then breaks the deadlock
-    /// with an error. Taken first, the global order is score → audit → event. It costs no
-    /// throughput: these writes already serialise on the event sequence until they commit.
-    pub(crate) async fn lock_scores(
-        &self,
+    /// One lock for every consultation, taken as the transaction's first lock by every write that
+    /// may rescore (a moderation decision, a ballot, the publication of decisions; see
+    /// `lock_scores_first`): a rescore touches a participant's total across consultations and the
+    /// rows of a whole campaign group, so per-consultation locks or a lock taken midway let two
+    /// writers each hold a row (or the event or audit sequence) the other needs — PostgreSQL then
+    /// breaks the deadlock with an error. Taken first, the global order is score → audit → event.
+    /// It costs no throughput: these writes already serialise on the event sequence until they
+    /// commit.
+    async fn lock_scores(
         tx: &mut Transaction<'static, Postgres>,
         _consultation_id: i64,
     ) -> StoreResult<()> {
@@ -115,81 +139,18 @@ impl PgStore {
     }
 
     /// A rebuild holds the score tables alone until it commits; live upkeep waits for it.
-    pub(crate) async fn lock_all_scores(
-        &self,
-        tx: &mut Transaction<'static, Postgres>,
-    ) -> StoreResult<()> {
+    async fn lock_all_scores(tx: &mut Transaction<'static, Postgres>) -> StoreResult<()> {
         sqlx::query("LOCK TABLE score_contributions, participant_scores IN EXCLUSIVE MODE")
             .execute(&mut **tx)
             .await?;
         Ok(())
     }
 
-    pub(crate) fn events_committed(&self) {
-        // Our own NOTIFY comes back through the listener too; waking now just saves the round trip.
-        self.events.wake();
-    }
-
-    pub(crate) const CLAIM_SQL: &'static str = "UPDATE comments
-        SET claimed_by = $1, claim_token = $2 || '.' || id, lease_expires_at = $3
-        WHERE id IN (
-            SELECT id FROM comments
-            WHERE status = 'pending' AND (lease_expires_at IS NULL OR lease_expires_at <= $4)
-              AND (CAST($5 AS BIGINT) IS NULL OR consultation_id = $5)
-            ORDER BY id LIMIT $6
-            FOR UPDATE SKIP LOCKED)
-        RETURNING id";
-}
-
-impl PgStore {
-    /// Tag use per tag and campaign group on approved comments (the tag list read as `jsonb`).
-    pub(crate) const TAG_GROUPS_SQL: &'static str =
-        "SELECT j.tag, c.group_id, g.size AS group_size,
-            MIN(c.id) AS first_comment_id, COUNT(DISTINCT c.id) AS comments
-        FROM comments c
-        JOIN duplicate_groups g ON g.id = c.group_id
-        CROSS JOIN LATERAL jsonb_array_elements_text(CAST(c.tags AS jsonb)) AS j(tag)
-        WHERE c.consultation_id = $1 AND c.status = 'approved' AND c.tags <> '[]'
-        GROUP BY j.tag, c.group_id, g.size";
-
-    /// Claim due outbox messages; rows another instance is claiming are skipped, not waited for.
-    pub(crate) const CLAIM_OUTBOX_SQL: &'static str = "UPDATE outbox
-        SET attempts = attempts + 1, last_attempt_at = $1, next_attempt_at = $2
-        WHERE id IN (
-            SELECT id FROM outbox
-            WHERE status = 'pending' AND next_attempt_at <= $1
-              AND ((channel = 'bale' AND $4) OR (channel = 'eitaa' AND $5) OR (channel = 'webhook' AND $6))
-            ORDER BY next_attempt_at, id LIMIT $3
-            FOR UPDATE SKIP LOCKED)
-        RETURNING id, participant_id, consultation_id, channel, handle, language, kind, subject_id, text,
-            idempotency_key, status, attempts, next_attempt_at, last_attempt_at, last_error, created_at, sent_at";
-
-    /// After an import with explicit ids, move the table's identity sequence past its largest id
-    /// (or back to 1 for an empty table), so live inserts do not collide with imported rows.
-    pub(crate) fn sync_id_sequence_sql(table: &str) -> Option<String> {
+    /// Move the table's identity sequence past its largest id (or back to 1 for an empty table),
+    /// so live inserts do not collide with imported rows.
+    fn sync_id_sequence_sql(table: &str) -> Option<String> {
         Some(format!(
             "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM {table}"
         ))
     }
 }
-
-impl super::Store for PgStore {
-    fn backend(&self) -> &'static str {
-        "postgres"
-    }
-}
-
-super::staff::impl_staff_store!(PgStore);
-super::consultations::impl_consultation_store!(PgStore);
-super::participants::impl_participant_store!(PgStore);
-super::comments::impl_comment_store!(PgStore);
-super::polls::impl_poll_store!(PgStore);
-super::events::impl_event_store!(PgStore);
-super::audit::impl_audit_store!(PgStore);
-super::import::impl_import_store!(PgStore);
-super::tags::impl_tag_store!(PgStore);
-super::proposals::impl_proposal_store!(PgStore);
-super::reports::impl_report_store!(PgStore);
-super::outbox::impl_outbox_store!(PgStore);
-super::scores::impl_score_store!(PgStore);
-super::certificates::impl_certificate_store!(PgStore);

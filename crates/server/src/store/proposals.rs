@@ -9,6 +9,7 @@ use mosharekat_api::{
     PublicDecision,
 };
 
+use super::dialect::{Connection, Dialect, Row, RowsAffected as _, SqlStore};
 use super::{Actor, StoreResult, decode, from_ms};
 
 /// The answer to a save: stored, or refused because someone saved another version first.
@@ -66,15 +67,10 @@ pub(crate) struct DecisionRow {
     pub published_at: Option<i64>,
 }
 
-macro_rules! decision_select {
-    () => {
-        "SELECT d.comment_id, d.group_id, d.consultation_id, d.outcome, d.rationale_fa, d.rationale_en,
+pub(crate) const DECISION_SELECT: &str =
+    "SELECT d.comment_id, d.group_id, d.consultation_id, d.outcome, d.rationale_fa, d.rationale_en,
             d.legal_basis, d.version, s.username AS decided_by_name, d.decided_at, d.published_at
-         FROM proposal_decisions d JOIN staff s ON s.id = d.decided_by "
-    };
-}
-pub(crate) use decision_select;
-
+         FROM proposal_decisions d JOIN staff s ON s.id = d.decided_by ";
 impl DecisionRow {
     pub(crate) fn into_api(self) -> StoreResult<ProposalDecision> {
         Ok(ProposalDecision {
@@ -160,315 +156,377 @@ pub(crate) fn publication_refusal(
     }
     None
 }
-
-macro_rules! impl_proposal_store {
-    ($store:ty) => {
-        impl $store {
-            async fn decision_of_group(
-                &self,
-                tx: &mut sqlx::Transaction<'static, Db>,
-                group_id: i64,
-            ) -> $crate::store::StoreResult<Option<mosharekat_api::ProposalDecision>> {
-                let row: Option<$crate::store::proposals::DecisionRow> =
-                    sqlx::query_as(concat!($crate::store::proposals::decision_select!(), "WHERE d.group_id = $1"))
-                        .bind(group_id)
-                        .fetch_optional(&mut **tx)
-                        .await?;
-                row.map(|r| r.into_api()).transpose()
-            }
-        }
-
-        #[async_trait::async_trait]
-        impl $crate::store::ProposalStore for $store {
-            async fn list_proposals(
-                &self,
-                consultation_id: i64,
-                after: Option<i64>,
-                limit: u32,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::store::StoreResult<Vec<mosharekat_api::Proposal>> {
-                let ids: Vec<i64> = sqlx::query_scalar(
-                    "SELECT rep FROM (
-                        SELECT COALESCE(MAX(d.comment_id), MIN(c.id)) AS rep
-                        FROM comments c LEFT JOIN proposal_decisions d ON d.group_id = c.group_id
-                        WHERE c.consultation_id = $1 AND c.is_proposal AND c.status = 'approved'
-                        GROUP BY c.group_id) reps
-                     WHERE rep > $2 ORDER BY rep LIMIT $3",
-                )
-                .bind(consultation_id)
-                .bind(after.unwrap_or(0))
-                .bind(i64::from(limit))
-                .fetch_all(self.reader())
-                .await?;
-                if ids.is_empty() {
-                    return Ok(Vec::new());
-                }
-                let mut query =
-                    sqlx::QueryBuilder::<Db>::new(concat!($crate::store::comments::comment_select!(), "WHERE c.id IN ("));
-                let mut list = query.separated(", ");
-                for id in &ids {
-                    list.push_bind(*id);
-                }
-                list.push_unseparated(") ORDER BY c.id");
-                let rows: Vec<$crate::store::comments::CommentRow> =
-                    query.build_query_as().persistent(false).fetch_all(self.reader()).await?;
-                let mut query =
-                    sqlx::QueryBuilder::<Db>::new(concat!($crate::store::proposals::decision_select!(), "WHERE d.comment_id IN ("));
-                let mut list = query.separated(", ");
-                for id in &ids {
-                    list.push_bind(*id);
-                }
-                list.push_unseparated(")");
-                let decisions: Vec<$crate::store::proposals::DecisionRow> =
-                    query.build_query_as().persistent(false).fetch_all(self.reader()).await?;
-                let mut decisions: std::collections::HashMap<i64, mosharekat_api::ProposalDecision> = decisions
-                    .into_iter()
-                    .map(|d| d.into_api().map(|d| (d.proposal_id, d)))
-                    .collect::<Result<_, _>>()?;
-                rows.into_iter()
-                    .map(|row| {
-                        let comment = row.into_api(now)?;
-                        Ok(mosharekat_api::Proposal {
-                            decision: decisions.remove(&comment.id),
-                            group_size: comment.duplicate_group_size,
-                            comment,
-                        })
-                    })
-                    .collect()
-            }
-
-            async fn save_decision(
-                &self,
-                proposal_id: i64,
-                request: &mosharekat_api::ProposalDecisionRequest,
-                actor: &$crate::store::Actor,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::store::StoreResult<$crate::store::SaveDecision> {
-                use mosharekat_api::ErrorCode;
-                use $crate::store::{SaveDecision, StoreError, ms};
-                let mut tx = self.begin_write().await?;
-                let comment: Option<(i64, i64, bool, String)> = sqlx::query_as(
-                    "SELECT consultation_id, group_id, is_proposal, status FROM comments WHERE id = $1",
-                )
-                .bind(proposal_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-                let Some((consultation_id, group_id, is_proposal, status)) = comment else {
-                    return Err(StoreError::not_found("proposal"));
-                };
-                if !is_proposal {
-                    return Err(StoreError::refused(
-                        ErrorCode::Validation,
-                        format!("comment {proposal_id} is not a proposal"),
-                    ));
-                }
-                if status != mosharekat_api::CommentStatus::Approved.as_str() {
-                    return Err(StoreError::refused(
-                        ErrorCode::InvalidState,
-                        format!("only an approved proposal is answered; this one is {status}"),
-                    ));
-                }
-                let outcome = request.outcome.map(|o| o.as_str());
-                let saved: Option<i64> = if request.version == 0 {
-                    // The first decision of the group; a concurrent first save loses on the unique group.
-                    sqlx::query_scalar(
-                        "INSERT INTO proposal_decisions (comment_id, group_id, consultation_id, outcome, rationale_fa,
-                            rationale_en, legal_basis, version, decided_by, decided_at)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9)
-                         ON CONFLICT DO NOTHING RETURNING comment_id",
-                    )
-                    .bind(proposal_id)
-                    .bind(group_id)
-                    .bind(consultation_id)
-                    .bind(outcome)
-                    .bind(&request.rationale_fa)
-                    .bind(&request.rationale_en)
-                    .bind(request.legal_basis.trim())
-                    .bind(actor.staff_id)
-                    .bind(ms(now))
-                    .fetch_optional(&mut *tx)
-                    .await?
-                } else {
-                    // Only the version the editor started from may be replaced; a concurrent save of
-                    // the same version waits on the row and then finds it changed.
-                    sqlx::query_scalar(
-                        "UPDATE proposal_decisions SET outcome = $3, rationale_fa = $4, rationale_en = $5,
-                            legal_basis = $6, version = version + 1, decided_by = $7, decided_at = $8
-                         WHERE group_id = $1 AND version = $2 AND published_at IS NULL
-                         RETURNING comment_id",
-                    )
-                    .bind(group_id)
-                    .bind(request.version)
-                    .bind(outcome)
-                    .bind(&request.rationale_fa)
-                    .bind(&request.rationale_en)
-                    .bind(request.legal_basis.trim())
-                    .bind(actor.staff_id)
-                    .bind(ms(now))
-                    .fetch_optional(&mut *tx)
-                    .await?
-                };
-                let current = self.decision_of_group(&mut tx, group_id).await?;
-                if saved.is_none() {
-                    return match current {
-                        Some(current) if current.published_at.is_some() => Err(StoreError::refused(
-                            ErrorCode::InvalidState,
-                            "this decision has been published and is final",
-                        )),
-                        Some(current) => Ok(SaveDecision::Conflict(current)),
-                        None => Err(StoreError::refused(
-                            ErrorCode::VersionConflict,
-                            format!("there is no decision of version {} to replace: start from version 0", request.version),
-                        )),
-                    };
-                }
-                let decision = current.ok_or_else(|| $crate::store::StoreError::Corrupt("a saved decision vanished".into()))?;
-                self.append_audit(
-                    &mut tx,
-                    &$crate::store::AuditRecord::new(actor, "proposal.decide", format!("proposal:{}", decision.proposal_id))
-                        .after(serde_json::json!({"version": decision.version, "outcome": decision.outcome,
-                            "group_id": group_id, "legal_basis": decision.legal_basis})),
-                    now,
-                )
-                .await?;
-                self.append_event(
-                    &mut tx,
-                    &mosharekat_api::EventKind::ProposalDecided {
-                        proposal_id: decision.proposal_id,
-                        consultation_id,
-                        version: decision.version,
-                        decided_by: actor.username.clone(),
-                    },
-                    now,
-                )
-                .await?;
-                tx.commit().await?;
-                self.events_committed();
-                Ok(SaveDecision::Saved(decision))
-            }
-
-            async fn publish_decisions(
-                &self,
-                consultation_id: i64,
-                actor: &$crate::store::Actor,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::store::StoreResult<mosharekat_api::DecisionsPublished> {
-                use mosharekat_api::{ConsultationStatus, ErrorCode, Language};
-                use $crate::store::{StoreError, ms};
-                let mut tx = self.begin_write().await?;
-                // The score lock first, before any row or sequence lock (see `lock_scores`).
-                self.lock_scores(&mut tx, 0).await?;
-                let consultation = self.consultation_row_for_update(&mut tx, consultation_id).await?;
-                if consultation.status(now) != ConsultationStatus::Closed {
-                    return Err(StoreError::refused(
-                        ErrorCode::ConsultationNotClosed,
-                        "decisions are published after the consultation closes",
-                    ));
-                }
-                let rows: Vec<$crate::store::proposals::DecisionRow> = sqlx::query_as(concat!(
-                    $crate::store::proposals::decision_select!(),
-                    "WHERE d.consultation_id = $1 AND d.published_at IS NULL ORDER BY d.comment_id"
-                ))
-                .bind(consultation_id)
-                .fetch_all(&mut *tx)
-                .await?;
-                let groups: Vec<i64> = rows.iter().map(|r| r.group_id).collect();
-                let decisions: Vec<mosharekat_api::ProposalDecision> =
-                    rows.into_iter().map(|r| r.into_api()).collect::<Result<_, _>>()?;
-                if let Some((code, message)) = $crate::store::proposals::publication_refusal(&decisions) {
-                    return Err(StoreError::refused(code, message));
-                }
-                sqlx::query("UPDATE proposal_decisions SET published_at = $2 WHERE consultation_id = $1 AND published_at IS NULL")
-                    .bind(consultation_id)
-                    .bind(ms(now))
-                    .execute(&mut *tx)
-                    .await?;
-                // Accepted proposals score for their authors from publication on.
-                for decision in &decisions {
-                    if matches!(decision.outcome, Some(mosharekat_api::Outcome::Accepted | mosharekat_api::Outcome::PartiallyAccepted)) {
-                        let author: i64 = sqlx::query_scalar("SELECT participant_id FROM comments WHERE id = $1")
-                            .bind(decision.proposal_id)
-                            .fetch_one(&mut *tx)
-                            .await?;
-                        self.rescore(&mut tx, author, consultation_id).await?;
-                    }
-                }
-                let mut messages = 0;
-                for (decision, group_id) in decisions.iter().zip(&groups) {
-                    let text = |language| {
-                        $crate::delivery::messages::decision_text(
-                            &consultation.title_fa,
-                            &consultation.title_en,
-                            &consultation.portal_url,
-                            decision,
-                            language,
-                        )
-                    };
-                    messages += sqlx::query(
-                        "INSERT INTO outbox (dedup_key, participant_id, consultation_id, channel, handle, language, kind,
-                            subject_id, text, idempotency_key, status, attempts, next_attempt_at, created_at)
-                         SELECT 'decision:' || CAST($1 AS TEXT) || ':' || CAST(p.id AS TEXT), p.id, $2, p.channel, p.handle,
-                            p.language, 'decision_published', $1, CASE WHEN p.language = 'en' THEN $3 ELSE $4 END,
-                            'mosharekat-decision-' || CAST($1 AS TEXT) || '-' || CAST(p.id AS TEXT), 'pending', 0, $5, $5
-                         FROM participants p
-                         WHERE p.id IN (SELECT participant_id FROM comments WHERE group_id = $6)
-                           AND p.channel IS NOT NULL AND p.handle IS NOT NULL
-                         ORDER BY p.id
-                         ON CONFLICT (dedup_key) DO NOTHING",
-                    )
-                    .bind(decision.proposal_id)
-                    .bind(consultation_id)
-                    .bind(text(Language::En))
-                    .bind(text(Language::Fa))
-                    .bind(ms(now))
-                    .bind(group_id)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected() as i64;
-                }
-                let published: Vec<i64> = decisions.iter().map(|d| d.proposal_id).collect();
-                if !published.is_empty() {
-                    self.append_audit(
-                        &mut tx,
-                        &$crate::store::AuditRecord::new(actor, "decisions.publish", format!("consultation:{consultation_id}"))
-                            .after(serde_json::json!({"proposals": published, "messages": messages})),
-                        now,
-                    )
-                    .await?;
-                    self.append_event(
-                        &mut tx,
-                        &mosharekat_api::EventKind::DecisionsPublished { consultation_id, proposal_ids: published.clone() },
-                        now,
-                    )
-                    .await?;
-                }
-                tx.commit().await?;
-                self.events_committed();
-                Ok(mosharekat_api::DecisionsPublished { published, messages })
-            }
-
-            async fn public_decisions(
-                &self,
-                consultation_id: i64,
-            ) -> $crate::store::StoreResult<Vec<mosharekat_api::PublicDecision>> {
-                let rows: Vec<$crate::store::proposals::PublicDecisionRow> = sqlx::query_as(
-                    "SELECT d.comment_id, c.body, d.outcome, d.rationale_fa, d.rationale_en, d.legal_basis, d.decided_at,
-                        d.published_at, g.size AS group_size
-                     FROM proposal_decisions d
-                     JOIN comments c ON c.id = d.comment_id
-                     JOIN duplicate_groups g ON g.id = d.group_id
-                     WHERE d.consultation_id = $1 AND d.published_at IS NOT NULL
-                     ORDER BY d.comment_id",
-                )
-                .bind(consultation_id)
-                .fetch_all(self.reader())
-                .await?;
-                rows.into_iter().map(|r| r.into_api()).collect()
-            }
-        }
-    };
+impl<D: Dialect> SqlStore<D>
+where
+    for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
+    for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
+    usize: sqlx::ColumnIndex<Row<D>>,
+    for<'q> i64: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> Option<i64>: sqlx::Encode<'q, D::Db>,
+    for<'q> bool: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> String: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> Option<String>: sqlx::Encode<'q, D::Db>,
+    str: sqlx::Type<D::Db>,
+    for<'q> &'q str: sqlx::Encode<'q, D::Db>,
+    for<'q> Option<&'q str>: sqlx::Encode<'q, D::Db>,
+{
+    async fn decision_of_group(
+        &self,
+        tx: &mut sqlx::Transaction<'static, D::Db>,
+        group_id: i64,
+    ) -> StoreResult<Option<mosharekat_api::ProposalDecision>> {
+        let row: Option<DecisionRow> = sqlx::query_as(sqlx::AssertSqlSafe(
+            [DECISION_SELECT, "WHERE d.group_id = $1"].concat(),
+        ))
+        .bind(group_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+        row.map(|r| r.into_api()).transpose()
+    }
 }
-pub(crate) use impl_proposal_store;
+
+#[async_trait]
+impl<D: Dialect> ProposalStore for SqlStore<D>
+where
+    for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
+    for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
+    usize: sqlx::ColumnIndex<Row<D>>,
+    for<'q> i64: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> Option<i64>: sqlx::Encode<'q, D::Db>,
+    for<'q> bool: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> String: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> Option<String>: sqlx::Encode<'q, D::Db>,
+    str: sqlx::Type<D::Db>,
+    for<'q> &'q str: sqlx::Encode<'q, D::Db>,
+    for<'q> Option<&'q str>: sqlx::Encode<'q, D::Db>,
+{
+    async fn list_proposals(
+        &self,
+        consultation_id: i64,
+        after: Option<i64>,
+        limit: u32,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<Vec<mosharekat_api::Proposal>> {
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT rep FROM (
+                SELECT COALESCE(MAX(d.comment_id), MIN(c.id)) AS rep
+                FROM comments c LEFT JOIN proposal_decisions d ON d.group_id = c.group_id
+                WHERE c.consultation_id = $1 AND c.is_proposal AND c.status = 'approved'
+                GROUP BY c.group_id) reps
+             WHERE rep > $2 ORDER BY rep LIMIT $3",
+        )
+        .bind(consultation_id)
+        .bind(after.unwrap_or(0))
+        .bind(i64::from(limit))
+        .fetch_all(self.reader())
+        .await?;
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut query = sqlx::QueryBuilder::<D::Db>::new(
+            [super::comments::COMMENT_SELECT, "WHERE c.id IN ("].concat(),
+        );
+        let mut list = query.separated(", ");
+        for id in &ids {
+            list.push_bind(*id);
+        }
+        list.push_unseparated(") ORDER BY c.id");
+        let rows: Vec<super::comments::CommentRow> = query
+            .build_query_as()
+            .persistent(false)
+            .fetch_all(self.reader())
+            .await?;
+        let mut query =
+            sqlx::QueryBuilder::<D::Db>::new([DECISION_SELECT, "WHERE d.comment_id IN ("].concat());
+        let mut list = query.separated(", ");
+        for id in &ids {
+            list.push_bind(*id);
+        }
+        list.push_unseparated(")");
+        let decisions: Vec<DecisionRow> = query
+            .build_query_as()
+            .persistent(false)
+            .fetch_all(self.reader())
+            .await?;
+        let mut decisions: std::collections::HashMap<i64, mosharekat_api::ProposalDecision> =
+            decisions
+                .into_iter()
+                .map(|d| d.into_api().map(|d| (d.proposal_id, d)))
+                .collect::<Result<_, _>>()?;
+        rows.into_iter()
+            .map(|row| {
+                let comment = row.into_api(now)?;
+                Ok(mosharekat_api::Proposal {
+                    decision: decisions.remove(&comment.id),
+                    group_size: comment.duplicate_group_size,
+                    comment,
+                })
+            })
+            .collect()
+    }
+
+    async fn save_decision(
+        &self,
+        proposal_id: i64,
+        request: &mosharekat_api::ProposalDecisionRequest,
+        actor: &Actor,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<super::SaveDecision> {
+        use super::{SaveDecision, StoreError, ms};
+        use mosharekat_api::ErrorCode;
+        let mut tx = self.begin_write().await?;
+        let comment: Option<(i64, i64, bool, String)> = sqlx::query_as(
+            "SELECT consultation_id, group_id, is_proposal, status FROM comments WHERE id = $1",
+        )
+        .bind(proposal_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((consultation_id, group_id, is_proposal, status)) = comment else {
+            return Err(StoreError::not_found("proposal"));
+        };
+        if !is_proposal {
+            return Err(StoreError::refused(
+                ErrorCode::Validation,
+                format!("comment {proposal_id} is not a proposal"),
+            ));
+        }
+        if status != mosharekat_api::CommentStatus::Approved.as_str() {
+            return Err(StoreError::refused(
+                ErrorCode::InvalidState,
+                format!("only an approved proposal is answered; this one is {status}"),
+            ));
+        }
+        let outcome = request.outcome.map(|o| o.as_str());
+        let saved: Option<i64> = if request.version == 0 {
+            // The first decision of the group; a concurrent first save loses on the unique group.
+            sqlx::query_scalar(
+                "INSERT INTO proposal_decisions (comment_id, group_id, consultation_id, outcome, rationale_fa,
+                    rationale_en, legal_basis, version, decided_by, decided_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9)
+                 ON CONFLICT DO NOTHING RETURNING comment_id",
+            )
+            .bind(proposal_id)
+            .bind(group_id)
+            .bind(consultation_id)
+            .bind(outcome)
+            .bind(&request.rationale_fa)
+            .bind(&request.rationale_en)
+            .bind(request.legal_basis.trim())
+            .bind(actor.staff_id)
+            .bind(ms(now))
+            .fetch_optional(&mut *tx)
+            .await?
+        } else {
+            // Only the version the editor started from may be replaced; a concurrent save of
+            // the same version waits on the row and then finds it changed.
+            sqlx::query_scalar(
+                "UPDATE proposal_decisions SET outcome = $3, rationale_fa = $4, rationale_en = $5,
+                    legal_basis = $6, version = version + 1, decided_by = $7, decided_at = $8
+                 WHERE group_id = $1 AND version = $2 AND published_at IS NULL
+                 RETURNING comment_id",
+            )
+            .bind(group_id)
+            .bind(request.version)
+            .bind(outcome)
+            .bind(&request.rationale_fa)
+            .bind(&request.rationale_en)
+            .bind(request.legal_basis.trim())
+            .bind(actor.staff_id)
+            .bind(ms(now))
+            .fetch_optional(&mut *tx)
+            .await?
+        };
+        let current = self.decision_of_group(&mut tx, group_id).await?;
+        if saved.is_none() {
+            return match current {
+                Some(current) if current.published_at.is_some() => Err(StoreError::refused(
+                    ErrorCode::InvalidState,
+                    "this decision has been published and is final",
+                )),
+                Some(current) => Ok(SaveDecision::Conflict(current)),
+                None => Err(StoreError::refused(
+                    ErrorCode::VersionConflict,
+                    format!(
+                        "there is no decision of version {} to replace: start from version 0",
+                        request.version
+                    ),
+                )),
+            };
+        }
+        let decision = current
+            .ok_or_else(|| super::StoreError::Corrupt("a saved decision vanished".into()))?;
+        self.append_audit(
+            &mut tx,
+            &super::AuditRecord::new(
+                actor,
+                "proposal.decide",
+                format!("proposal:{}", decision.proposal_id),
+            )
+            .after(
+                serde_json::json!({"version": decision.version, "outcome": decision.outcome,
+                    "group_id": group_id, "legal_basis": decision.legal_basis}),
+            ),
+            now,
+        )
+        .await?;
+        self.append_event(
+            &mut tx,
+            &mosharekat_api::EventKind::ProposalDecided {
+                proposal_id: decision.proposal_id,
+                consultation_id,
+                version: decision.version,
+                decided_by: actor.username.clone(),
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        self.events_committed();
+        Ok(SaveDecision::Saved(decision))
+    }
+
+    async fn publish_decisions(
+        &self,
+        consultation_id: i64,
+        actor: &Actor,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<mosharekat_api::DecisionsPublished> {
+        use super::{StoreError, ms};
+        use mosharekat_api::{ConsultationStatus, ErrorCode, Language};
+        let mut tx = self.begin_write().await?;
+        // The score lock first, before any row or sequence lock (see `lock_scores`).
+        D::lock_scores(&mut tx, 0).await?;
+        let consultation = self
+            .consultation_row_for_update(&mut tx, consultation_id)
+            .await?;
+        if consultation.status(now) != ConsultationStatus::Closed {
+            return Err(StoreError::refused(
+                ErrorCode::ConsultationNotClosed,
+                "decisions are published after the consultation closes",
+            ));
+        }
+        let rows: Vec<DecisionRow> = sqlx::query_as(sqlx::AssertSqlSafe(
+            [
+                DECISION_SELECT,
+                "WHERE d.consultation_id = $1 AND d.published_at IS NULL ORDER BY d.comment_id",
+            ]
+            .concat(),
+        ))
+        .bind(consultation_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let groups: Vec<i64> = rows.iter().map(|r| r.group_id).collect();
+        let decisions: Vec<mosharekat_api::ProposalDecision> = rows
+            .into_iter()
+            .map(|r| r.into_api())
+            .collect::<Result<_, _>>()?;
+        if let Some((code, message)) = publication_refusal(&decisions) {
+            return Err(StoreError::refused(code, message));
+        }
+        sqlx::query("UPDATE proposal_decisions SET published_at = $2 WHERE consultation_id = $1 AND published_at IS NULL")
+            .bind(consultation_id)
+            .bind(ms(now))
+            .execute(&mut *tx)
+            .await?;
+        // Accepted proposals score for their authors from publication on.
+        for decision in &decisions {
+            if matches!(
+                decision.outcome,
+                Some(
+                    mosharekat_api::Outcome::Accepted | mosharekat_api::Outcome::PartiallyAccepted
+                )
+            ) {
+                let author: i64 =
+                    sqlx::query_scalar("SELECT participant_id FROM comments WHERE id = $1")
+                        .bind(decision.proposal_id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                self.rescore(&mut tx, author, consultation_id).await?;
+            }
+        }
+        let mut messages = 0;
+        for (decision, group_id) in decisions.iter().zip(&groups) {
+            let text = |language| {
+                crate::delivery::messages::decision_text(
+                    &consultation.title_fa,
+                    &consultation.title_en,
+                    &consultation.portal_url,
+                    decision,
+                    language,
+                )
+            };
+            messages += sqlx::query(
+                "INSERT INTO outbox (dedup_key, participant_id, consultation_id, channel, handle, language, kind,
+                    subject_id, text, idempotency_key, status, attempts, next_attempt_at, created_at)
+                 SELECT 'decision:' || CAST($1 AS TEXT) || ':' || CAST(p.id AS TEXT), p.id, $2, p.channel, p.handle,
+                    p.language, 'decision_published', $1, CASE WHEN p.language = 'en' THEN $3 ELSE $4 END,
+                    'mosharekat-decision-' || CAST($1 AS TEXT) || '-' || CAST(p.id AS TEXT), 'pending', 0, $5, $5
+                 FROM participants p
+                 WHERE p.id IN (SELECT participant_id FROM comments WHERE group_id = $6)
+                   AND p.channel IS NOT NULL AND p.handle IS NOT NULL
+                 ORDER BY p.id
+                 ON CONFLICT (dedup_key) DO NOTHING",
+            )
+            .bind(decision.proposal_id)
+            .bind(consultation_id)
+            .bind(text(Language::En))
+            .bind(text(Language::Fa))
+            .bind(ms(now))
+            .bind(group_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected() as i64;
+        }
+        let published: Vec<i64> = decisions.iter().map(|d| d.proposal_id).collect();
+        if !published.is_empty() {
+            self.append_audit(
+                &mut tx,
+                &super::AuditRecord::new(
+                    actor,
+                    "decisions.publish",
+                    format!("consultation:{consultation_id}"),
+                )
+                .after(serde_json::json!({"proposals": published, "messages": messages})),
+                now,
+            )
+            .await?;
+            self.append_event(
+                &mut tx,
+                &mosharekat_api::EventKind::DecisionsPublished {
+                    consultation_id,
+                    proposal_ids: published.clone(),
+                },
+                now,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        self.events_committed();
+        Ok(mosharekat_api::DecisionsPublished {
+            published,
+            messages,
+        })
+    }
+
+    async fn public_decisions(
+        &self,
+        consultation_id: i64,
+    ) -> StoreResult<Vec<mosharekat_api::PublicDecision>> {
+        let rows: Vec<PublicDecisionRow> = sqlx::query_as(
+            "SELECT d.comment_id, c.body, d.outcome, d.rationale_fa, d.rationale_en, d.legal_basis, d.decided_at,
+                d.published_at, g.size AS group_size
+             FROM proposal_decisions d
+             JOIN comments c ON c.id = d.comment_id
+             JOIN duplicate_groups g ON g.id = d.group_id
+             WHERE d.consultation_id = $1 AND d.published_at IS NOT NULL
+             ORDER BY d.comment_id",
+        )
+        .bind(consultation_id)
+        .fetch_all(self.reader())
+        .await?;
+        rows.into_iter().map(|r| r.into_api()).collect()
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use mosharekat_api::report::CommentCounts;
 use mosharekat_api::{Report, ReportPublished};
 
+use super::dialect::{Connection, Dialect, Row, RowsAffected as _, SqlStore};
 use super::{Actor, StoreResult};
 
 /// Participants with the same demographic answers, and how many of them.
@@ -152,288 +153,333 @@ pub(crate) fn comment_counts(rows: &[(String, bool, i64)]) -> CommentCounts {
 }
 
 /// The ids of everyone who took part: commented, or voted in a poll of the consultation (`$1`).
-macro_rules! participant_ids {
-    () => {
-        "SELECT participant_id FROM comments WHERE consultation_id = $1
-         UNION SELECT b.participant_id FROM ballots b JOIN polls q ON q.id = b.poll_id WHERE q.consultation_id = $1"
-    };
-}
-pub(crate) use participant_ids;
+pub(crate) const PARTICIPANT_IDS: &str =
+    "SELECT participant_id FROM comments WHERE consultation_id = $1
+    UNION SELECT b.participant_id FROM ballots b JOIN polls q ON q.id = b.poll_id
+        WHERE q.consultation_id = $1";
 
-macro_rules! impl_report_store {
-    ($store:ty) => {
-        #[async_trait::async_trait]
-        impl $crate::store::ReportStore for $store {
-            async fn report_comment_counts(
-                &self,
-                consultation_id: i64,
-            ) -> $crate::store::StoreResult<mosharekat_api::report::CommentCounts> {
-                let rows: Vec<(String, bool, i64)> = sqlx::query_as(
-                    "SELECT status, is_proposal, COUNT(*) FROM comments WHERE consultation_id = $1 GROUP BY status, is_proposal",
-                )
-                .bind(consultation_id)
-                .fetch_all(self.reader())
-                .await?;
-                Ok($crate::store::reports::comment_counts(&rows))
-            }
+#[async_trait]
+impl<D: Dialect> ReportStore for SqlStore<D>
+where
+    for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
+    for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
+    usize: sqlx::ColumnIndex<Row<D>>,
+    for<'q> i64: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> Option<i64>: sqlx::Encode<'q, D::Db>,
+    for<'q> bool: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> String: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> Option<String>: sqlx::Encode<'q, D::Db>,
+    str: sqlx::Type<D::Db>,
+    for<'q> &'q str: sqlx::Encode<'q, D::Db>,
+    for<'q> Option<&'q str>: sqlx::Encode<'q, D::Db>,
+{
+    async fn report_comment_counts(
+        &self,
+        consultation_id: i64,
+    ) -> StoreResult<mosharekat_api::report::CommentCounts> {
+        let rows: Vec<(String, bool, i64)> = sqlx::query_as(
+            "SELECT status, is_proposal, COUNT(*) FROM comments WHERE consultation_id = $1 GROUP BY status, is_proposal",
+        )
+        .bind(consultation_id)
+        .fetch_all(self.reader())
+        .await?;
+        Ok(comment_counts(&rows))
+    }
 
-            async fn report_participant_cells(
-                &self,
-                consultation_id: i64,
-            ) -> $crate::store::StoreResult<Vec<$crate::store::ParticipantCell>> {
-                Ok(sqlx::query_as(concat!(
-                    "SELECT p.birth_year, p.gender, p.province, p.category, COUNT(*) AS participants
-                     FROM participants p WHERE p.id IN (",
-                    $crate::store::reports::participant_ids!(),
-                    ") GROUP BY p.birth_year, p.gender, p.province, p.category"
-                ))
-                .bind(consultation_id)
-                .fetch_all(self.reader())
-                .await?)
-            }
+    async fn report_participant_cells(
+        &self,
+        consultation_id: i64,
+    ) -> StoreResult<Vec<super::ParticipantCell>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(
+            [
+                "SELECT p.birth_year, p.gender, p.province, p.category, COUNT(*) AS participants
+             FROM participants p WHERE p.id IN (",
+                PARTICIPANT_IDS,
+                ") GROUP BY p.birth_year, p.gender, p.province, p.category",
+            ]
+            .concat(),
+        ))
+        .bind(consultation_id)
+        .fetch_all(self.reader())
+        .await?)
+    }
 
-            async fn report_turnout(
-                &self,
-                consultation_id: i64,
-                offset_ms: i64,
-            ) -> $crate::store::StoreResult<Vec<$crate::store::TurnoutRow>> {
-                Ok(sqlx::query_as(
-                    "SELECT day, CAST(SUM(is_comment) AS BIGINT) AS comments, CAST(SUM(1 - is_comment) AS BIGINT) AS ballots,
-                        COUNT(DISTINCT participant_id) AS participants
-                     FROM (
-                        SELECT (created_at + $2) / 86400000 AS day, participant_id, 1 AS is_comment
-                        FROM comments WHERE consultation_id = $1
-                        UNION ALL
-                        SELECT (b.cast_at + $2) / 86400000, b.participant_id, 0
-                        FROM ballots b JOIN polls q ON q.id = b.poll_id WHERE q.consultation_id = $1
-                     ) activity
-                     GROUP BY day ORDER BY day",
-                )
-                .bind(consultation_id)
-                .bind(offset_ms)
-                .fetch_all(self.reader())
-                .await?)
-            }
+    async fn report_turnout(
+        &self,
+        consultation_id: i64,
+        offset_ms: i64,
+    ) -> StoreResult<Vec<super::TurnoutRow>> {
+        Ok(sqlx::query_as(
+            "SELECT day, CAST(SUM(is_comment) AS BIGINT) AS comments, CAST(SUM(1 - is_comment) AS BIGINT) AS ballots,
+                COUNT(DISTINCT participant_id) AS participants
+             FROM (
+                SELECT (created_at + $2) / 86400000 AS day, participant_id, 1 AS is_comment
+                FROM comments WHERE consultation_id = $1
+                UNION ALL
+                SELECT (b.cast_at + $2) / 86400000, b.participant_id, 0
+                FROM ballots b JOIN polls q ON q.id = b.poll_id WHERE q.consultation_id = $1
+             ) activity
+             GROUP BY day ORDER BY day",
+        )
+        .bind(consultation_id)
+        .bind(offset_ms)
+        .fetch_all(self.reader())
+        .await?)
+    }
 
-            async fn report_tag_groups(
-                &self,
-                consultation_id: i64,
-            ) -> $crate::store::StoreResult<Vec<$crate::store::TagGroupRow>> {
-                Ok(sqlx::query_as(Self::TAG_GROUPS_SQL).bind(consultation_id).fetch_all(self.reader()).await?)
-            }
+    async fn report_tag_groups(
+        &self,
+        consultation_id: i64,
+    ) -> StoreResult<Vec<super::TagGroupRow>> {
+        Ok(sqlx::query_as(D::TAG_GROUPS_SQL)
+            .bind(consultation_id)
+            .fetch_all(self.reader())
+            .await?)
+    }
 
-            async fn report_campaigns(
-                &self,
-                consultation_id: i64,
-                limit: u32,
-            ) -> $crate::store::StoreResult<Vec<$crate::store::CampaignRow>> {
-                Ok(sqlx::query_as(
-                    "SELECT g.id AS group_id, g.size, MIN(c.id) AS first_comment_id
-                     FROM duplicate_groups g JOIN comments c ON c.group_id = g.id
-                     WHERE g.consultation_id = $1 AND g.size >= 2 AND c.status = 'approved'
-                     GROUP BY g.id, g.size ORDER BY g.size DESC, g.id LIMIT $2",
-                )
-                .bind(consultation_id)
-                .bind(i64::from(limit))
-                .fetch_all(self.reader())
-                .await?)
-            }
+    async fn report_campaigns(
+        &self,
+        consultation_id: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<super::CampaignRow>> {
+        Ok(sqlx::query_as(
+            "SELECT g.id AS group_id, g.size, MIN(c.id) AS first_comment_id
+             FROM duplicate_groups g JOIN comments c ON c.group_id = g.id
+             WHERE g.consultation_id = $1 AND g.size >= 2 AND c.status = 'approved'
+             GROUP BY g.id, g.size ORDER BY g.size DESC, g.id LIMIT $2",
+        )
+        .bind(consultation_id)
+        .bind(i64::from(limit))
+        .fetch_all(self.reader())
+        .await?)
+    }
 
-            async fn report_approved_bodies(
-                &self,
-                consultation_id: i64,
-                after: i64,
-                limit: u32,
-            ) -> $crate::store::StoreResult<Vec<(i64, String)>> {
-                Ok(sqlx::query_as(
-                    "SELECT id, body FROM comments WHERE consultation_id = $1 AND id > $2 AND status = 'approved'
-                     ORDER BY id LIMIT $3",
-                )
-                .bind(consultation_id)
-                .bind(after)
-                .bind(i64::from(limit))
-                .fetch_all(self.reader())
-                .await?)
-            }
+    async fn report_approved_bodies(
+        &self,
+        consultation_id: i64,
+        after: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<(i64, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT id, body FROM comments WHERE consultation_id = $1 AND id > $2 AND status = 'approved'
+             ORDER BY id LIMIT $3",
+        )
+        .bind(consultation_id)
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(self.reader())
+        .await?)
+    }
 
-            async fn comment_bodies(&self, ids: &[i64]) -> $crate::store::StoreResult<Vec<(i64, String)>> {
-                if ids.is_empty() {
-                    return Ok(Vec::new());
-                }
-                let mut query = sqlx::QueryBuilder::<Db>::new("SELECT id, body FROM comments WHERE id IN (");
-                let mut list = query.separated(", ");
-                for id in ids {
-                    list.push_bind(*id);
-                }
-                list.push_unseparated(") ORDER BY id");
-                Ok(query.build_query_as().persistent(false).fetch_all(self.reader()).await?)
-            }
-
-            async fn save_report(
-                &self,
-                mut report: mosharekat_api::Report,
-                actor: &$crate::store::Actor,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::store::StoreResult<mosharekat_api::Report> {
-                use $crate::store::ms;
-                let consultation_id = report.consultation.id;
-                let mut tx = self.begin_write().await?;
-                self.consultation_row_for_update(&mut tx, consultation_id).await?;
-                let previous: Option<i64> = sqlx::query_scalar("SELECT version FROM reports WHERE consultation_id = $1")
-                    .bind(consultation_id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                report.version = previous.unwrap_or(0) + 1;
-                // As precise as the database keeps times, so a stored report reads back equal.
-                report.generated_at = $crate::store::from_ms(ms(report.generated_at));
-                report.published_at = None;
-                report.published_by = None;
-                let body = serde_json::to_string(&report)?;
-                sqlx::query(
-                    "INSERT INTO reports (consultation_id, version, body, generated_at, generated_by)
-                     VALUES ($1, $2, $3, $4, $5)
-                     ON CONFLICT (consultation_id) DO UPDATE SET version = excluded.version, body = excluded.body,
-                        generated_at = excluded.generated_at, generated_by = excluded.generated_by",
-                )
-                .bind(consultation_id)
-                .bind(report.version)
-                .bind(&body)
-                .bind(ms(report.generated_at))
-                .bind(&report.generated_by)
-                .execute(&mut *tx)
-                .await?;
-                self.append_audit(
-                    &mut tx,
-                    &$crate::store::AuditRecord::new(actor, "report.generate", format!("consultation:{consultation_id}"))
-                        .after(serde_json::json!({"version": report.version, "participants": report.participants.total,
-                            "comments": report.comments.total})),
-                    now,
-                )
-                .await?;
-                self.append_event(
-                    &mut tx,
-                    &mosharekat_api::EventKind::ReportGenerated { consultation_id, version: report.version },
-                    now,
-                )
-                .await?;
-                tx.commit().await?;
-                self.events_committed();
-                Ok(report)
-            }
-
-            async fn stored_report(
-                &self,
-                consultation_id: i64,
-            ) -> $crate::store::StoreResult<Option<$crate::store::StoredReport>> {
-                let row: Option<$crate::store::reports::ReportRow> = sqlx::query_as(
-                    "SELECT version, body, published_version, published_body FROM reports WHERE consultation_id = $1",
-                )
-                .bind(consultation_id)
-                .fetch_optional(self.reader())
-                .await?;
-                row.map(|r| r.into_stored()).transpose()
-            }
-
-            async fn publish_report(
-                &self,
-                consultation_id: i64,
-                actor: &$crate::store::Actor,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::store::StoreResult<mosharekat_api::ReportPublished> {
-                use mosharekat_api::Language;
-                use $crate::store::{StoreError, ms};
-                let now = $crate::store::from_ms(ms(now));
-                let mut tx = self.begin_write().await?;
-                let consultation = self.consultation_row_for_update(&mut tx, consultation_id).await?;
-                let row: Option<(i64, String)> = sqlx::query_as("SELECT version, body FROM reports WHERE consultation_id = $1")
-                    .bind(consultation_id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                let Some((version, body)) = row else {
-                    return Err(StoreError::refused(
-                        mosharekat_api::ErrorCode::NotFound,
-                        "there is no report to publish: generate it first",
-                    ));
-                };
-                let mut report: mosharekat_api::Report = serde_json::from_str(&body)?;
-                report.published_at = Some(now);
-                report.published_by = Some(actor.username.clone());
-                sqlx::query(
-                    "UPDATE reports SET published_version = $2, published_body = $3, published_at = $4, published_by = $5
-                     WHERE consultation_id = $1",
-                )
-                .bind(consultation_id)
-                .bind(version)
-                .bind(serde_json::to_string(&report)?)
-                .bind(ms(now))
-                .bind(&actor.username)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query(
-                    "UPDATE consultations SET report_published_at = COALESCE(report_published_at, $2), updated_at = $2
-                     WHERE id = $1",
-                )
-                .bind(consultation_id)
-                .bind(ms(now))
-                .execute(&mut *tx)
-                .await?;
-                let text = |language| {
-                    $crate::delivery::messages::report_text(
-                        &consultation.title_fa,
-                        &consultation.title_en,
-                        &consultation.portal_url,
-                        language,
-                    )
-                };
-                let messages = sqlx::query(concat!(
-                    "INSERT INTO outbox (dedup_key, participant_id, consultation_id, channel, handle, language, kind,
-                        subject_id, text, idempotency_key, status, attempts, next_attempt_at, created_at)
-                     SELECT 'report:' || CAST($1 AS TEXT) || ':' || CAST(p.id AS TEXT), p.id, $1, p.channel, p.handle,
-                        p.language, 'report_published', $1, CASE WHEN p.language = 'en' THEN $2 ELSE $3 END,
-                        'mosharekat-report-' || CAST($1 AS TEXT) || '-' || CAST(p.id AS TEXT), 'pending', 0, $4, $4
-                     FROM participants p
-                     WHERE p.id IN (",
-                    $crate::store::reports::participant_ids!(),
-                    ") AND p.channel IS NOT NULL AND p.handle IS NOT NULL
-                     ORDER BY p.id
-                     ON CONFLICT (dedup_key) DO NOTHING"
-                ))
-                .bind(consultation_id)
-                .bind(text(Language::En))
-                .bind(text(Language::Fa))
-                .bind(ms(now))
-                .execute(&mut *tx)
-                .await?
-                .rows_affected() as i64;
-                self.append_audit(
-                    &mut tx,
-                    &$crate::store::AuditRecord::new(actor, "report.publish", format!("consultation:{consultation_id}"))
-                        .after(serde_json::json!({"version": version, "messages": messages})),
-                    now,
-                )
-                .await?;
-                self.append_event(&mut tx, &mosharekat_api::EventKind::ReportPublished { consultation_id, version }, now)
-                    .await?;
-                self.append_event(
-                    &mut tx,
-                    &mosharekat_api::EventKind::ConsultationChanged { consultation_id, status: consultation.status(now) },
-                    now,
-                )
-                .await?;
-                tx.commit().await?;
-                self.events_committed();
-                Ok(mosharekat_api::ReportPublished {
-                    consultation_id,
-                    version,
-                    published_at: now,
-                    published_by: actor.username.clone(),
-                    messages,
-                })
-            }
+    async fn comment_bodies(&self, ids: &[i64]) -> StoreResult<Vec<(i64, String)>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
         }
-    };
+        let mut query =
+            sqlx::QueryBuilder::<D::Db>::new("SELECT id, body FROM comments WHERE id IN (");
+        let mut list = query.separated(", ");
+        for id in ids {
+            list.push_bind(*id);
+        }
+        list.push_unseparated(") ORDER BY id");
+        Ok(query
+            .build_query_as()
+            .persistent(false)
+            .fetch_all(self.reader())
+            .await?)
+    }
+
+    async fn save_report(
+        &self,
+        mut report: mosharekat_api::Report,
+        actor: &Actor,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<mosharekat_api::Report> {
+        use super::ms;
+        let consultation_id = report.consultation.id;
+        let mut tx = self.begin_write().await?;
+        self.consultation_row_for_update(&mut tx, consultation_id)
+            .await?;
+        let previous: Option<i64> =
+            sqlx::query_scalar("SELECT version FROM reports WHERE consultation_id = $1")
+                .bind(consultation_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        report.version = previous.unwrap_or(0) + 1;
+        // As precise as the database keeps times, so a stored report reads back equal.
+        report.generated_at = super::from_ms(ms(report.generated_at));
+        report.published_at = None;
+        report.published_by = None;
+        let body = serde_json::to_string(&report)?;
+        sqlx::query(
+            "INSERT INTO reports (consultation_id, version, body, generated_at, generated_by)
+             VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (consultation_id) DO UPDATE SET version = excluded.version, body = excluded.body,
+                generated_at = excluded.generated_at, generated_by = excluded.generated_by",
+        )
+        .bind(consultation_id)
+        .bind(report.version)
+        .bind(&body)
+        .bind(ms(report.generated_at))
+        .bind(&report.generated_by)
+        .execute(&mut *tx)
+        .await?;
+        self.append_audit(
+            &mut tx,
+            &super::AuditRecord::new(
+                actor,
+                "report.generate",
+                format!("consultation:{consultation_id}"),
+            )
+            .after(serde_json::json!({
+                "version": report.version,
+                "participants": report.participants.total,
+                "comments": report.comments.total,
+            })),
+            now,
+        )
+        .await?;
+        self.append_event(
+            &mut tx,
+            &mosharekat_api::EventKind::ReportGenerated {
+                consultation_id,
+                version: report.version,
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        self.events_committed();
+        Ok(report)
+    }
+
+    async fn stored_report(
+        &self,
+        consultation_id: i64,
+    ) -> StoreResult<Option<super::StoredReport>> {
+        let row: Option<ReportRow> = sqlx::query_as(
+            "SELECT version, body, published_version, published_body FROM reports WHERE consultation_id = $1",
+        )
+        .bind(consultation_id)
+        .fetch_optional(self.reader())
+        .await?;
+        row.map(|r| r.into_stored()).transpose()
+    }
+
+    async fn publish_report(
+        &self,
+        consultation_id: i64,
+        actor: &Actor,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<mosharekat_api::ReportPublished> {
+        use super::{StoreError, ms};
+        use mosharekat_api::Language;
+        let now = super::from_ms(ms(now));
+        let mut tx = self.begin_write().await?;
+        let consultation = self
+            .consultation_row_for_update(&mut tx, consultation_id)
+            .await?;
+        let row: Option<(i64, String)> =
+            sqlx::query_as("SELECT version, body FROM reports WHERE consultation_id = $1")
+                .bind(consultation_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some((version, body)) = row else {
+            return Err(StoreError::refused(
+                mosharekat_api::ErrorCode::NotFound,
+                "there is no report to publish: generate it first",
+            ));
+        };
+        let mut report: mosharekat_api::Report = serde_json::from_str(&body)?;
+        report.published_at = Some(now);
+        report.published_by = Some(actor.username.clone());
+        sqlx::query(
+            "UPDATE reports SET published_version = $2, published_body = $3, published_at = $4, published_by = $5
+             WHERE consultation_id = $1",
+        )
+        .bind(consultation_id)
+        .bind(version)
+        .bind(serde_json::to_string(&report)?)
+        .bind(ms(now))
+        .bind(&actor.username)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE consultations SET report_published_at = COALESCE(report_published_at, $2), updated_at = $2
+             WHERE id = $1",
+        )
+        .bind(consultation_id)
+        .bind(ms(now))
+        .execute(&mut *tx)
+        .await?;
+        let text = |language| {
+            crate::delivery::messages::report_text(
+                &consultation.title_fa,
+                &consultation.title_en,
+                &consultation.portal_url,
+                language,
+            )
+        };
+        let messages = sqlx::query(sqlx::AssertSqlSafe([
+            "INSERT INTO outbox (dedup_key, participant_id, consultation_id, channel, handle, language, kind,
+                subject_id, text, idempotency_key, status, attempts, next_attempt_at, created_at)
+             SELECT 'report:' || CAST($1 AS TEXT) || ':' || CAST(p.id AS TEXT), p.id, $1, p.channel, p.handle,
+                p.language, 'report_published', $1, CASE WHEN p.language = 'en' THEN $2 ELSE $3 END,
+                'mosharekat-report-' || CAST($1 AS TEXT) || '-' || CAST(p.id AS TEXT), 'pending', 0, $4, $4
+             FROM participants p
+             WHERE p.id IN (",
+            PARTICIPANT_IDS,
+            ") AND p.channel IS NOT NULL AND p.handle IS NOT NULL
+             ORDER BY p.id
+             ON CONFLICT (dedup_key) DO NOTHING"
+        ].concat()))
+        .bind(consultation_id)
+        .bind(text(Language::En))
+        .bind(text(Language::Fa))
+        .bind(ms(now))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected() as i64;
+        self.append_audit(
+            &mut tx,
+            &super::AuditRecord::new(
+                actor,
+                "report.publish",
+                format!("consultation:{consultation_id}"),
+            )
+            .after(serde_json::json!({"version": version, "messages": messages})),
+            now,
+        )
+        .await?;
+        self.append_event(
+            &mut tx,
+            &mosharekat_api::EventKind::ReportPublished {
+                consultation_id,
+                version,
+            },
+            now,
+        )
+        .await?;
+        self.append_event(
+            &mut tx,
+            &mosharekat_api::EventKind::ConsultationChanged {
+                consultation_id,
+                status: consultation.status(now),
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        self.events_committed();
+        Ok(mosharekat_api::ReportPublished {
+            consultation_id,
+            version,
+            published_at: now,
+            published_by: actor.username.clone(),
+            messages,
+        })
+    }
 }
-pub(crate) use impl_report_store;
 
 #[cfg(test)]
 mod tests {

@@ -14,6 +14,7 @@ use mosharekat_api::{
     Category, Contribution, ContributionKind, LeaderboardEntry, ParticipantScore, Period, Province,
 };
 
+use super::dialect::{Connection, Dialect, Row, SqlStore};
 use super::{StoreResult, decode, from_ms};
 use crate::incentives::rules::ScoringRules;
 
@@ -196,256 +197,301 @@ pub(crate) fn derive_sql(scoped: bool) -> [String; 3] {
         ),
     ]
 }
-
-macro_rules! impl_score_store {
-    ($store:ty) => {
-        impl $store {
-            /// Run the derivation (all of it, or one participant's rows in one consultation).
-            async fn derive_contributions(
-                &self,
-                tx: &mut sqlx::Transaction<'static, Db>,
-                scope: Option<(i64, i64)>,
-            ) -> $crate::store::StoreResult<()> {
-                let rules = $crate::store::ScoreStore::scoring_rules(self);
-                let p = &rules.points;
-                let points = [
-                    (p.comment, p.endorsement),
-                    (p.proposal_accepted, p.proposal_partially_accepted),
-                    (p.ballot, p.survey_answer),
-                ];
-                for (sql, (first, second)) in $crate::store::scores::derive_sql(scope.is_some()).into_iter().zip(points) {
-                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(first).bind(second);
-                    if let Some((participant, consultation)) = scope {
-                        q = q.bind(participant).bind(consultation);
-                    }
-                    q.execute(&mut **tx).await?;
-                }
-                Ok(())
+impl<D: Dialect> SqlStore<D>
+where
+    for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
+    for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
+    usize: sqlx::ColumnIndex<Row<D>>,
+    for<'q> i64: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> Option<i64>: sqlx::Encode<'q, D::Db>,
+    for<'q> bool: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> String: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> Option<String>: sqlx::Encode<'q, D::Db>,
+    str: sqlx::Type<D::Db>,
+    for<'q> &'q str: sqlx::Encode<'q, D::Db>,
+    for<'q> Option<&'q str>: sqlx::Encode<'q, D::Db>,
+{
+    /// Run the derivation (all of it, or one participant's rows in one consultation).
+    async fn derive_contributions(
+        &self,
+        tx: &mut sqlx::Transaction<'static, D::Db>,
+        scope: Option<(i64, i64)>,
+    ) -> StoreResult<()> {
+        let rules = super::ScoreStore::scoring_rules(self);
+        let p = &rules.points;
+        let points = [
+            (p.comment, p.endorsement),
+            (p.proposal_accepted, p.proposal_partially_accepted),
+            (p.ballot, p.survey_answer),
+        ];
+        for (sql, (first, second)) in derive_sql(scope.is_some()).into_iter().zip(points) {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(first)
+                .bind(second);
+            if let Some((participant, consultation)) = scope {
+                q = q.bind(participant).bind(consultation);
             }
-
-            /// Recompute one participant's contributions to one consultation and their total, in
-            /// the caller's transaction. The total moves by the difference, so two transactions
-            /// scoring one participant in two consultations at once both count.
-            pub(crate) async fn rescore(
-                &self,
-                tx: &mut sqlx::Transaction<'static, Db>,
-                participant_id: i64,
-                consultation_id: i64,
-            ) -> $crate::store::StoreResult<()> {
-                self.lock_scores(tx, consultation_id).await?;
-                const SUM: &str = "SELECT CAST(COALESCE(SUM(points), 0) AS BIGINT), COUNT(*) FROM score_contributions
-                     WHERE participant_id = $1 AND consultation_id = $2";
-                let (old_points, old_count): (i64, i64) = sqlx::query_as(SUM)
-                    .bind(participant_id)
-                    .bind(consultation_id)
-                    .fetch_one(&mut **tx)
-                    .await?;
-                sqlx::query("DELETE FROM score_contributions WHERE participant_id = $1 AND consultation_id = $2")
-                    .bind(participant_id)
-                    .bind(consultation_id)
-                    .execute(&mut **tx)
-                    .await?;
-                self.derive_contributions(tx, Some((participant_id, consultation_id))).await?;
-                let (new_points, new_count): (i64, i64) = sqlx::query_as(SUM)
-                    .bind(participant_id)
-                    .bind(consultation_id)
-                    .fetch_one(&mut **tx)
-                    .await?;
-                let (points, count) = (new_points - old_points, new_count - old_count);
-                if points == 0 && count == 0 {
-                    return Ok(());
-                }
-                sqlx::query(
-                    "INSERT INTO participant_scores (participant_id, points, contributions) VALUES ($1, $2, $3)
-                     ON CONFLICT (participant_id) DO UPDATE
-                        SET points = participant_scores.points + excluded.points,
-                            contributions = participant_scores.contributions + excluded.contributions",
-                )
-                .bind(participant_id)
-                .bind(points)
-                .bind(count)
-                .execute(&mut **tx)
-                .await?;
-                sqlx::query("DELETE FROM participant_scores WHERE participant_id = $1 AND contributions = 0")
-                    .bind(participant_id)
-                    .execute(&mut **tx)
-                    .await?;
-                Ok(())
-            }
-
-            /// After a comment's status changed: its author's score in the consultation, and the
-            /// one other author whose text stops (or starts) being shared because of it.
-            pub(crate) async fn rescore_after_comment(
-                &self,
-                tx: &mut sqlx::Transaction<'static, Db>,
-                comment_id: i64,
-            ) -> $crate::store::StoreResult<()> {
-                let row: Option<(i64, i64, i64)> = sqlx::query_as(
-                    "SELECT participant_id, consultation_id, group_id FROM comments WHERE id = $1",
-                )
-                .bind(comment_id)
-                .fetch_optional(&mut **tx)
-                .await?;
-                let Some((author, consultation, group)) = row else {
-                    return Ok(());
-                };
-                self.rescore(tx, author, consultation).await?;
-                // Another author's kind depends on whether anyone but them has an approved copy:
-                // that changes with this author only when they are the only other one.
-                let others: Vec<i64> = sqlx::query_scalar(
-                    "SELECT DISTINCT participant_id FROM comments
-                     WHERE group_id = $1 AND status = 'approved' AND participant_id <> $2 LIMIT 2",
-                )
-                .bind(group)
-                .bind(author)
-                .fetch_all(&mut **tx)
-                .await?;
-                if let [other] = others[..] {
-                    self.rescore(tx, other, consultation).await?;
-                }
-                Ok(())
-            }
+            q.execute(&mut **tx).await?;
         }
+        Ok(())
+    }
 
-        #[async_trait::async_trait]
-        impl $crate::store::ScoreStore for $store {
-            fn scoring_rules(&self) -> std::sync::Arc<$crate::incentives::rules::ScoringRules> {
-                self.scoring.read().expect("scoring rules lock").clone()
-            }
-
-            fn set_scoring_rules(&self, rules: $crate::incentives::rules::ScoringRules) {
-                *self.scoring.write().expect("scoring rules lock") = std::sync::Arc::new(rules);
-            }
-
-            async fn rebuild_scores(&self) -> $crate::store::StoreResult<$crate::store::RebuildSummary> {
-                let mut tx = self.begin_write().await?;
-                self.lock_scores(&mut tx, 0).await?;
-                self.lock_all_scores(&mut tx).await?;
-                sqlx::query("DELETE FROM participant_scores").execute(&mut *tx).await?;
-                sqlx::query("DELETE FROM score_contributions").execute(&mut *tx).await?;
-                self.derive_contributions(&mut tx, None).await?;
-                sqlx::query(
-                    "INSERT INTO participant_scores (participant_id, points, contributions)
-                     SELECT participant_id, SUM(points), COUNT(*) FROM score_contributions GROUP BY participant_id",
-                )
-                .execute(&mut *tx)
-                .await?;
-                let (participants, contributions, points): (i64, i64, i64) = sqlx::query_as(
-                    "SELECT COUNT(*), CAST(COALESCE(SUM(contributions), 0) AS BIGINT),
-                        CAST(COALESCE(SUM(points), 0) AS BIGINT) FROM participant_scores",
-                )
-                .fetch_one(&mut *tx)
-                .await?;
-                tx.commit().await?;
-                Ok($crate::store::RebuildSummary { participants, contributions, points })
-            }
-
-            async fn participant_score(
-                &self,
-                participant_id: i64,
-            ) -> $crate::store::StoreResult<Option<mosharekat_api::ParticipantScore>> {
-                let Some(p) = $crate::store::ParticipantStore::get_participant(self, participant_id).await? else {
-                    return Ok(None);
-                };
-                let rows: Vec<$crate::store::scores::ContributionRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                    "SELECT {} FROM score_contributions WHERE participant_id = $1
-                     ORDER BY earned_at DESC, consultation_id, kind, subject_id",
-                    $crate::store::scores::CONTRIBUTION_COLUMNS
-                )))
-                .bind(participant_id)
-                .fetch_all(self.reader())
-                .await?;
-                let contributions: Vec<mosharekat_api::Contribution> =
-                    rows.into_iter().map(|r| r.into_api().map(|(_, c)| c)).collect::<Result<_, _>>()?;
-                Ok(Some(mosharekat_api::ParticipantScore {
-                    participant_id,
-                    display_name: p.display_name,
-                    category: p.category,
-                    province: p.province,
-                    total: contributions.iter().map(|c| c.points).sum(),
-                    contributions,
-                    rules: $crate::store::ScoreStore::scoring_rules(self).explained(),
-                }))
-            }
-
-            async fn leaderboard(
-                &self,
-                filter: &$crate::store::LeaderboardFilter,
-            ) -> $crate::store::StoreResult<Vec<mosharekat_api::LeaderboardEntry>> {
-                let totals = filter.since.is_none() && filter.consultation_id.is_none();
-                let mut q = if totals {
-                    // Everything, ever: the kept totals.
-                    sqlx::QueryBuilder::<Db>::new(
-                        "SELECT s.participant_id, p.display_name, p.category, p.province, p.name_public,
-                            s.points, s.contributions
-                         FROM participant_scores s JOIN participants p ON p.id = s.participant_id
-                         WHERE s.points > 0",
-                    )
-                } else {
-                    sqlx::QueryBuilder::<Db>::new(
-                        "SELECT s.participant_id, p.display_name, p.category, p.province, p.name_public,
-                            CAST(SUM(s.points) AS BIGINT) AS points, COUNT(*) AS contributions
-                         FROM score_contributions s JOIN participants p ON p.id = s.participant_id
-                         WHERE 1 = 1",
-                    )
-                };
-                if let Some(since) = filter.since {
-                    q.push(" AND s.earned_at >= ").push_bind($crate::store::ms(since));
-                }
-                if let Some(c) = filter.consultation_id {
-                    q.push(" AND s.consultation_id = ").push_bind(c);
-                }
-                if let Some(p) = filter.province {
-                    q.push(" AND p.province = ").push_bind(p.code());
-                }
-                if let Some(c) = filter.category {
-                    q.push(" AND p.category = ").push_bind(c.as_str());
-                }
-                if !totals {
-                    q.push(
-                        " GROUP BY s.participant_id, p.display_name, p.category, p.province, p.name_public
-                          HAVING SUM(s.points) > 0",
-                    );
-                }
-                q.push(" ORDER BY points DESC, s.participant_id LIMIT ").push_bind(i64::from(filter.limit));
-                let rows: Vec<$crate::store::scores::LeaderRow> =
-                    q.build_query_as().persistent(false).fetch_all(self.reader()).await?;
-                $crate::store::scores::ranked(rows)
-            }
-
-            async fn consultation_contributions(
-                &self,
-                consultation_id: i64,
-            ) -> $crate::store::StoreResult<Vec<(i64, mosharekat_api::Contribution)>> {
-                let rows: Vec<$crate::store::scores::ContributionRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                    "SELECT {} FROM score_contributions WHERE consultation_id = $1
-                     ORDER BY participant_id, earned_at DESC, kind, subject_id",
-                    $crate::store::scores::CONTRIBUTION_COLUMNS
-                )))
-                .bind(consultation_id)
-                .fetch_all(self.reader())
-                .await?;
-                rows.into_iter().map(|r| r.into_api()).collect()
-            }
-
-            async fn score_snapshot(&self) -> $crate::store::StoreResult<$crate::store::ScoreSnapshot> {
-                let rows: Vec<$crate::store::scores::ContributionRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                    "SELECT {} FROM score_contributions ORDER BY participant_id, consultation_id, kind, subject_id",
-                    $crate::store::scores::CONTRIBUTION_COLUMNS
-                )))
-                .fetch_all(self.reader())
-                .await?;
-                let totals: Vec<(i64, i64, i64)> = sqlx::query_as(
-                    "SELECT participant_id, points, contributions FROM participant_scores ORDER BY participant_id",
-                )
-                .fetch_all(self.reader())
-                .await?;
-                Ok($crate::store::ScoreSnapshot {
-                    contributions: rows.into_iter().map(|r| r.into_api()).collect::<Result<_, _>>()?,
-                    totals,
-                })
-            }
+    /// Recompute one participant's contributions to one consultation and their total, in
+    /// the caller's transaction. The total moves by the difference, so two transactions
+    /// scoring one participant in two consultations at once both count.
+    pub(crate) async fn rescore(
+        &self,
+        tx: &mut sqlx::Transaction<'static, D::Db>,
+        participant_id: i64,
+        consultation_id: i64,
+    ) -> StoreResult<()> {
+        D::lock_scores(tx, consultation_id).await?;
+        const SUM: &str =
+            "SELECT CAST(COALESCE(SUM(points), 0) AS BIGINT), COUNT(*) FROM score_contributions
+             WHERE participant_id = $1 AND consultation_id = $2";
+        let (old_points, old_count): (i64, i64) = sqlx::query_as(SUM)
+            .bind(participant_id)
+            .bind(consultation_id)
+            .fetch_one(&mut **tx)
+            .await?;
+        sqlx::query(
+            "DELETE FROM score_contributions WHERE participant_id = $1 AND consultation_id = $2",
+        )
+        .bind(participant_id)
+        .bind(consultation_id)
+        .execute(&mut **tx)
+        .await?;
+        self.derive_contributions(tx, Some((participant_id, consultation_id)))
+            .await?;
+        let (new_points, new_count): (i64, i64) = sqlx::query_as(SUM)
+            .bind(participant_id)
+            .bind(consultation_id)
+            .fetch_one(&mut **tx)
+            .await?;
+        let (points, count) = (new_points - old_points, new_count - old_count);
+        if points == 0 && count == 0 {
+            return Ok(());
         }
-    };
+        sqlx::query(
+            "INSERT INTO participant_scores (participant_id, points, contributions) VALUES ($1, $2, $3)
+             ON CONFLICT (participant_id) DO UPDATE
+                SET points = participant_scores.points + excluded.points,
+                    contributions = participant_scores.contributions + excluded.contributions",
+        )
+        .bind(participant_id)
+        .bind(points)
+        .bind(count)
+        .execute(&mut **tx)
+        .await?;
+        sqlx::query(
+            "DELETE FROM participant_scores WHERE participant_id = $1 AND contributions = 0",
+        )
+        .bind(participant_id)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    /// After a comment's status changed: its author's score in the consultation, and the
+    /// one other author whose text stops (or starts) being shared because of it.
+    pub(crate) async fn rescore_after_comment(
+        &self,
+        tx: &mut sqlx::Transaction<'static, D::Db>,
+        comment_id: i64,
+    ) -> StoreResult<()> {
+        let row: Option<(i64, i64, i64)> = sqlx::query_as(
+            "SELECT participant_id, consultation_id, group_id FROM comments WHERE id = $1",
+        )
+        .bind(comment_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+        let Some((author, consultation, group)) = row else {
+            return Ok(());
+        };
+        self.rescore(tx, author, consultation).await?;
+        // Another author's kind depends on whether anyone but them has an approved copy:
+        // that changes with this author only when they are the only other one.
+        let others: Vec<i64> = sqlx::query_scalar(
+            "SELECT DISTINCT participant_id FROM comments
+             WHERE group_id = $1 AND status = 'approved' AND participant_id <> $2 LIMIT 2",
+        )
+        .bind(group)
+        .bind(author)
+        .fetch_all(&mut **tx)
+        .await?;
+        if let [other] = others[..] {
+            self.rescore(tx, other, consultation).await?;
+        }
+        Ok(())
+    }
 }
-pub(crate) use impl_score_store;
+
+#[async_trait]
+impl<D: Dialect> ScoreStore for SqlStore<D>
+where
+    for<'c> &'c mut Connection<D>: sqlx::Executor<'c, Database = D::Db>,
+    for<'r> &'r str: sqlx::ColumnIndex<Row<D>>,
+    usize: sqlx::ColumnIndex<Row<D>>,
+    for<'q> i64: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> Option<i64>: sqlx::Encode<'q, D::Db>,
+    for<'q> bool: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> String: sqlx::Encode<'q, D::Db> + sqlx::Decode<'q, D::Db> + sqlx::Type<D::Db>,
+    for<'q> Option<String>: sqlx::Encode<'q, D::Db>,
+    str: sqlx::Type<D::Db>,
+    for<'q> &'q str: sqlx::Encode<'q, D::Db>,
+    for<'q> Option<&'q str>: sqlx::Encode<'q, D::Db>,
+{
+    fn scoring_rules(&self) -> std::sync::Arc<crate::incentives::rules::ScoringRules> {
+        self.scoring.read().expect("scoring rules lock").clone()
+    }
+
+    fn set_scoring_rules(&self, rules: crate::incentives::rules::ScoringRules) {
+        *self.scoring.write().expect("scoring rules lock") = std::sync::Arc::new(rules);
+    }
+
+    async fn rebuild_scores(&self) -> StoreResult<super::RebuildSummary> {
+        let mut tx = self.begin_write().await?;
+        D::lock_scores(&mut tx, 0).await?;
+        D::lock_all_scores(&mut tx).await?;
+        sqlx::query("DELETE FROM participant_scores")
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM score_contributions")
+            .execute(&mut *tx)
+            .await?;
+        self.derive_contributions(&mut tx, None).await?;
+        sqlx::query(
+            "INSERT INTO participant_scores (participant_id, points, contributions)
+             SELECT participant_id, SUM(points), COUNT(*) FROM score_contributions GROUP BY participant_id",
+        )
+        .execute(&mut *tx)
+        .await?;
+        let (participants, contributions, points): (i64, i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), CAST(COALESCE(SUM(contributions), 0) AS BIGINT),
+                CAST(COALESCE(SUM(points), 0) AS BIGINT) FROM participant_scores",
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(super::RebuildSummary {
+            participants,
+            contributions,
+            points,
+        })
+    }
+
+    async fn participant_score(
+        &self,
+        participant_id: i64,
+    ) -> StoreResult<Option<mosharekat_api::ParticipantScore>> {
+        let Some(p) = super::ParticipantStore::get_participant(self, participant_id).await? else {
+            return Ok(None);
+        };
+        let rows: Vec<ContributionRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {} FROM score_contributions WHERE participant_id = $1
+             ORDER BY earned_at DESC, consultation_id, kind, subject_id",
+            CONTRIBUTION_COLUMNS
+        )))
+        .bind(participant_id)
+        .fetch_all(self.reader())
+        .await?;
+        let contributions: Vec<mosharekat_api::Contribution> = rows
+            .into_iter()
+            .map(|r| r.into_api().map(|(_, c)| c))
+            .collect::<Result<_, _>>()?;
+        Ok(Some(mosharekat_api::ParticipantScore {
+            participant_id,
+            display_name: p.display_name,
+            category: p.category,
+            province: p.province,
+            total: contributions.iter().map(|c| c.points).sum(),
+            contributions,
+            rules: super::ScoreStore::scoring_rules(self).explained(),
+        }))
+    }
+
+    async fn leaderboard(
+        &self,
+        filter: &super::LeaderboardFilter,
+    ) -> StoreResult<Vec<mosharekat_api::LeaderboardEntry>> {
+        let totals = filter.since.is_none() && filter.consultation_id.is_none();
+        let mut q = if totals {
+            // Everything, ever: the kept totals.
+            sqlx::QueryBuilder::<D::Db>::new(
+                "SELECT s.participant_id, p.display_name, p.category, p.province, p.name_public,
+                    s.points, s.contributions
+                 FROM participant_scores s JOIN participants p ON p.id = s.participant_id
+                 WHERE s.points > 0",
+            )
+        } else {
+            sqlx::QueryBuilder::<D::Db>::new(
+                "SELECT s.participant_id, p.display_name, p.category, p.province, p.name_public,
+                    CAST(SUM(s.points) AS BIGINT) AS points, COUNT(*) AS contributions
+                 FROM score_contributions s JOIN participants p ON p.id = s.participant_id
+                 WHERE 1 = 1",
+            )
+        };
+        if let Some(since) = filter.since {
+            q.push(" AND s.earned_at >= ").push_bind(super::ms(since));
+        }
+        if let Some(c) = filter.consultation_id {
+            q.push(" AND s.consultation_id = ").push_bind(c);
+        }
+        if let Some(p) = filter.province {
+            q.push(" AND p.province = ").push_bind(p.code());
+        }
+        if let Some(c) = filter.category {
+            q.push(" AND p.category = ").push_bind(c.as_str());
+        }
+        if !totals {
+            q.push(
+                " GROUP BY s.participant_id, p.display_name, p.category, p.province, p.name_public
+                  HAVING SUM(s.points) > 0",
+            );
+        }
+        q.push(" ORDER BY points DESC, s.participant_id LIMIT ")
+            .push_bind(i64::from(filter.limit));
+        let rows: Vec<LeaderRow> = q
+            .build_query_as()
+            .persistent(false)
+            .fetch_all(self.reader())
+            .await?;
+        ranked(rows)
+    }
+
+    async fn consultation_contributions(
+        &self,
+        consultation_id: i64,
+    ) -> StoreResult<Vec<(i64, mosharekat_api::Contribution)>> {
+        let rows: Vec<ContributionRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {} FROM score_contributions WHERE consultation_id = $1
+             ORDER BY participant_id, earned_at DESC, kind, subject_id",
+            CONTRIBUTION_COLUMNS
+        )))
+        .bind(consultation_id)
+        .fetch_all(self.reader())
+        .await?;
+        rows.into_iter().map(|r| r.into_api()).collect()
+    }
+
+    async fn score_snapshot(&self) -> StoreResult<super::ScoreSnapshot> {
+        let rows: Vec<ContributionRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {} FROM score_contributions ORDER BY participant_id, consultation_id, kind, subject_id",
+            CONTRIBUTION_COLUMNS
+        )))
+        .fetch_all(self.reader())
+        .await?;
+        let totals: Vec<(i64, i64, i64)> = sqlx::query_as(
+            "SELECT participant_id, points, contributions FROM participant_scores ORDER BY participant_id",
+        )
+        .fetch_all(self.reader())
+        .await?;
+        Ok(super::ScoreSnapshot {
+            contributions: rows
+                .into_iter()
+                .map(|r| r.into_api())
+                .collect::<Result<_, _>>()?,
+            totals,
+        })
+    }
+}
