@@ -6,6 +6,7 @@
 
 mod support;
 
+use mosharekat_api::paths;
 use serde_json::{Value, json};
 use support::{ConsoleOptions, Env, find};
 
@@ -70,14 +71,14 @@ fn certificates_are_approved_scanned_and_rejected_from_the_persian_layout() {
             }
             backend.ok(
                 "POST",
-                "/comments/bulk-decision",
+                paths::COMMENTS_BULK_DECISION,
                 Some(token),
                 Some(json!({"ids": ids, "action": "approve", "tags": []})),
             );
             // Closing runs the certificate rules (the scheduler, within a second).
             backend.ok(
                 "POST",
-                &format!("/consultations/{c}/close"),
+                &paths::consultation_close(c),
                 Some(token),
                 Some(json!({"reason": "پایان آزمون"})),
             );

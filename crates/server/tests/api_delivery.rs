@@ -7,6 +7,7 @@
 mod support;
 
 use chrono::Duration;
+use mosharekat_api::paths;
 use mosharekat_api::{
     Category, Channel, Language, NewParticipant, OutboxMessage, OutboxStatus, Page, WebhookPayload,
 };
@@ -47,7 +48,7 @@ async fn publish_answer(t: &TestServer, members: &[NewParticipant]) -> Vec<Outbo
         let (status, v) = t
             .call(
                 "POST",
-                &format!("/public/consultations/{c}/comments"),
+                &paths::public_consultation_comments(c),
                 Some(&token),
                 Some(json!({"body": "پیشنهاد: کلاس‌ها کم‌جمعیت‌تر شوند", "is_proposal": true})),
             )
@@ -59,7 +60,7 @@ async fn publish_answer(t: &TestServer, members: &[NewParticipant]) -> Vec<Outbo
     t.close(c).await;
     t.ok(
         "PUT",
-        &format!("/proposals/{}/decision", ids[0]),
+        &paths::proposal_decision(ids[0]),
         Some(&t.operator),
         Some(json!({"version": 0, "outcome": "accepted",
             "rationale_fa": "سقف ۲۸ نفر در هر کلاس تعیین شد.",
@@ -70,7 +71,7 @@ async fn publish_answer(t: &TestServer, members: &[NewParticipant]) -> Vec<Outbo
     let published = t
         .ok(
             "POST",
-            &format!("/consultations/{c}/decisions/publish"),
+            &paths::consultation_decisions_publish(c),
             Some(&t.operator),
             None,
         )
@@ -91,7 +92,7 @@ async fn publish_answer(t: &TestServer, members: &[NewParticipant]) -> Vec<Outbo
 
 async fn message(t: &TestServer, id: i64) -> OutboxMessage {
     serde_json::from_value(
-        t.ok("GET", &format!("/outbox/{id}"), Some(&t.operator), None)
+        t.ok("GET", &paths::outbox_message(id), Some(&t.operator), None)
             .await,
     )
     .unwrap()
@@ -295,7 +296,7 @@ async fn a_server_killed_mid_delivery_resumes(backend: Backend) {
         Some(m.idempotency_key.as_str())
     );
     let all: Page<OutboxMessage> =
-        serde_json::from_value(t.ok("GET", "/outbox", Some(&t.operator), None).await).unwrap();
+        serde_json::from_value(t.ok("GET", paths::OUTBOX, Some(&t.operator), None).await).unwrap();
     assert_eq!(
         all.items.len(),
         1,
@@ -364,9 +365,11 @@ async fn dead_messages_are_retried_by_hand(backend: Backend) {
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     // The aggregate a console shows, and the newest first without reading the rest.
-    let counts: mosharekat_api::OutboxCounts =
-        serde_json::from_value(t.ok("GET", "/outbox/counts", Some(&t.operator), None).await)
-            .unwrap();
+    let counts: mosharekat_api::OutboxCounts = serde_json::from_value(
+        t.ok("GET", paths::OUTBOX_COUNTS, Some(&t.operator), None)
+            .await,
+    )
+    .unwrap();
     assert_eq!(
         counts,
         mosharekat_api::OutboxCounts {
@@ -420,13 +423,8 @@ async fn dead_messages_are_retried_by_hand(backend: Backend) {
 
     // Retried by hand: back in line with its attempts reset, and delivered.
     let retried: OutboxMessage = serde_json::from_value(
-        t.ok(
-            "POST",
-            &format!("/outbox/{id}/retry"),
-            Some(&t.operator),
-            None,
-        )
-        .await,
+        t.ok("POST", &paths::outbox_retry(id), Some(&t.operator), None)
+            .await,
     )
     .unwrap();
     assert_eq!(
@@ -446,12 +444,7 @@ async fn dead_messages_are_retried_by_hand(backend: Backend) {
     );
     // Only a dead message is retried.
     let (s, e) = t
-        .call(
-            "POST",
-            &format!("/outbox/{id}/retry"),
-            Some(&t.operator),
-            None,
-        )
+        .call("POST", &paths::outbox_retry(id), Some(&t.operator), None)
         .await;
     assert_eq!(
         (s, e["error"]["code"].as_str()),

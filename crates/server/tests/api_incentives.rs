@@ -5,6 +5,7 @@
 
 mod support;
 
+use mosharekat_api::paths;
 use mosharekat_api::{
     Category, Channel, Gender, Language, NewParticipant, ParticipantCreated, Province,
 };
@@ -43,7 +44,7 @@ async fn citizen(t: &TestServer, name: &str, named: bool, language: Language) ->
     let created: ParticipantCreated = serde_json::from_value(
         t.ok(
             "POST",
-            "/public/participants",
+            paths::PUBLIC_PARTICIPANTS,
             None,
             Some(serde_json::to_value(&body).unwrap()),
         )
@@ -59,7 +60,7 @@ async fn citizen(t: &TestServer, name: &str, named: bool, language: Language) ->
 async fn proposal(t: &TestServer, consultation: i64, token: &str, body: &str) -> i64 {
     t.ok(
         "POST",
-        &format!("/public/consultations/{consultation}/comments"),
+        &paths::public_consultation_comments(consultation),
         Some(token),
         Some(json!({"body": body, "is_proposal": true})),
     )
@@ -71,7 +72,7 @@ async fn proposal(t: &TestServer, consultation: i64, token: &str, body: &str) ->
 async fn score(t: &TestServer, participant: i64) -> Value {
     t.ok(
         "GET",
-        &format!("/participants/{participant}/score"),
+        &paths::participant_score(participant),
         Some(&t.operator),
         None,
     )
@@ -98,7 +99,7 @@ async fn a_campaign_earns_endorsements_and_repeats_count_once(backend: Backend) 
         let id = t.comment(c, &a.token, text).await;
         if i == 0 {
             group = t
-                .ok("GET", &format!("/comments/{id}"), Some(&t.moderator), None)
+                .ok("GET", &paths::comment(id), Some(&t.moderator), None)
                 .await["duplicate_group_id"]
                 .as_i64()
                 .unwrap();
@@ -108,7 +109,7 @@ async fn a_campaign_earns_endorsements_and_repeats_count_once(backend: Backend) 
     let answer = t
         .ok(
             "POST",
-            "/comments/bulk-decision",
+            paths::COMMENTS_BULK_DECISION,
             Some(&t.moderator),
             Some(json!({"duplicate_group_id": group, "action": "approve"})),
         )
@@ -174,7 +175,7 @@ async fn a_campaign_earns_endorsements_and_repeats_count_once(backend: Backend) 
     // The copy is reversed (rejected): the first author's text is their own again.
     t.ok(
         "POST",
-        &format!("/comments/{copy}/decision"),
+        &paths::comment_decision(copy),
         Some(&t.moderator),
         Some(json!({"action": "reject", "reason_code": "spam"})),
     )
@@ -202,7 +203,7 @@ async fn certificates_are_issued_verified_and_revoked(backend: Backend) {
     let (status, err) = t
         .call(
             "POST",
-            "/certificates/propose",
+            paths::CERTIFICATES_PROPOSE,
             Some(&t.admin),
             Some(json!({"consultation_id": c})),
         )
@@ -212,7 +213,7 @@ async fn certificates_are_issued_verified_and_revoked(backend: Backend) {
     t.close(c).await;
     t.ok(
         "PUT",
-        &format!("/proposals/{p}/decision"),
+        &paths::proposal_decision(p),
         Some(&t.operator),
         Some(
             json!({"version": 0, "outcome": "accepted", "rationale_fa": "منطقی است",
@@ -222,7 +223,7 @@ async fn certificates_are_issued_verified_and_revoked(backend: Backend) {
     .await;
     t.ok(
         "POST",
-        &format!("/consultations/{c}/decisions/publish"),
+        &paths::consultation_decisions_publish(c),
         Some(&t.operator),
         None,
     )
@@ -250,7 +251,7 @@ async fn certificates_are_issued_verified_and_revoked(backend: Backend) {
         .await;
     t.ok(
         "POST",
-        "/certificates/propose",
+        paths::CERTIFICATES_PROPOSE,
         Some(&t.admin),
         Some(json!({})),
     )
@@ -285,19 +286,14 @@ async fn certificates_are_issued_verified_and_revoked(backend: Backend) {
     let id = participation["id"].as_i64().unwrap();
     for token in [&t.moderator, &t.operator] {
         let (status, _) = t
-            .call(
-                "POST",
-                &format!("/certificates/{id}/approve"),
-                Some(token),
-                None,
-            )
+            .call("POST", &paths::certificate_approve(id), Some(token), None)
             .await;
         assert_eq!(status, StatusCode::FORBIDDEN);
     }
     let issued = t
         .ok(
             "POST",
-            &format!("/certificates/{id}/approve"),
+            &paths::certificate_approve(id),
             Some(&t.admin),
             None,
         )
@@ -309,7 +305,7 @@ async fn certificates_are_issued_verified_and_revoked(backend: Backend) {
     let (status, _) = t
         .call(
             "POST",
-            &format!("/certificates/{id}/approve"),
+            &paths::certificate_approve(id),
             Some(&t.admin),
             None,
         )
@@ -358,7 +354,7 @@ async fn certificates_are_issued_verified_and_revoked(backend: Backend) {
         "Leila Ahmadi"
     );
     assert_eq!(public["credential"]["type"][1], "OpenBadgeCredential");
-    let keys = t.ok("GET", "/public/keys", None, None).await;
+    let keys = t.ok("GET", paths::PUBLIC_KEYS, None, None).await;
     let key = parse_public_key(keys["keys"][0]["publicKeyMultibase"].as_str().unwrap()).unwrap();
     let text = serde_json::to_string(&public["credential"]).unwrap();
     let credential: Value = serde_json::from_str(&text).unwrap();
@@ -378,7 +374,7 @@ async fn certificates_are_issued_verified_and_revoked(backend: Backend) {
     let (status, err) = t
         .call(
             "POST",
-            &format!("/certificates/{voter_cert}/reject"),
+            &paths::certificate_reject(voter_cert),
             Some(&t.admin),
             Some(json!({"reason": "  "})),
         )
@@ -388,7 +384,7 @@ async fn certificates_are_issued_verified_and_revoked(backend: Backend) {
     let (status, _) = t
         .call(
             "POST",
-            &format!("/certificates/{voter_cert}/revoke"),
+            &paths::certificate_revoke(voter_cert),
             Some(&t.admin),
             Some(json!({"reason": "خطا"})),
         )
@@ -397,7 +393,7 @@ async fn certificates_are_issued_verified_and_revoked(backend: Backend) {
     let rejected = t
         .ok(
             "POST",
-            &format!("/certificates/{voter_cert}/reject"),
+            &paths::certificate_reject(voter_cert),
             Some(&t.admin),
             Some(json!({"reason": "مشارکت ناکافی"})),
         )
@@ -409,7 +405,7 @@ async fn certificates_are_issued_verified_and_revoked(backend: Backend) {
     let bulk = t
         .ok(
             "POST",
-            "/certificates/approve",
+            paths::CERTIFICATES_APPROVE,
             Some(&t.admin),
             Some(json!({"ids": [distinction["id"], find(voter.id, "distinction")["id"], voter_cert, 999_999]})),
         )
@@ -438,7 +434,7 @@ async fn certificates_are_issued_verified_and_revoked(backend: Backend) {
     let revoked = t
         .ok(
             "POST",
-            &format!("/certificates/{id}/revoke"),
+            &paths::certificate_revoke(id),
             Some(&t.admin),
             Some(json!({"reason": "صدور اشتباه"})),
         )
@@ -490,7 +486,7 @@ async fn no_name_without_consent_in_any_public_list(backend: Backend) {
     t.approve(&ids, &[]).await;
 
     let top = t
-        .ok("GET", &format!("/public/consultations/{c}/top"), None, None)
+        .ok("GET", &paths::public_consultation_top(c), None, None)
         .await;
     let entries = top["entries"].as_array().unwrap();
     assert_eq!(entries.len(), 1, "{top}");
@@ -521,12 +517,7 @@ async fn no_name_without_consent_in_any_public_list(backend: Backend) {
         .await;
     }
     let report = t
-        .ok(
-            "GET",
-            &format!("/public/consultations/{c}/report"),
-            None,
-            None,
-        )
+        .ok("GET", &paths::public_consultation_report(c), None, None)
         .await;
     assert_eq!(
         report["top_participants"][0]["display_name"],
@@ -562,7 +553,7 @@ async fn leaderboard_filters_and_the_score_explains_itself(backend: Backend) {
     let vote = t
         .ok(
             "POST",
-            &format!("/consultations/{c2}/polls"),
+            &paths::consultation_polls(c2),
             Some(&t.operator),
             Some(json!({"kind": "yes_no_abstain", "question_fa": "موافقید؟"})),
         )
@@ -570,7 +561,7 @@ async fn leaderboard_filters_and_the_score_explains_itself(backend: Backend) {
     let survey = t
         .ok(
             "POST",
-            &format!("/consultations/{c2}/polls"),
+            &paths::consultation_polls(c2),
             Some(&t.operator),
             Some(json!({"kind": "likert_5", "question_fa": "رضایت شما؟"})),
         )
@@ -581,7 +572,7 @@ async fn leaderboard_filters_and_the_score_explains_itself(backend: Backend) {
         let option = poll["options"][0]["id"].as_i64().unwrap();
         t.ok(
             "POST",
-            &format!("/public/polls/{id}/ballots"),
+            &paths::public_poll_ballots(id),
             Some(&late.token),
             Some(json!({"option_ids": [option]})),
         )
@@ -590,7 +581,7 @@ async fn leaderboard_filters_and_the_score_explains_itself(backend: Backend) {
         let other = poll["options"][1]["id"].as_i64().unwrap();
         t.ok(
             "POST",
-            &format!("/public/polls/{id}/ballots"),
+            &paths::public_poll_ballots(id),
             Some(&late.token),
             Some(json!({"option_ids": [other]})),
         )
@@ -621,7 +612,9 @@ async fn leaderboard_filters_and_the_score_explains_itself(backend: Backend) {
             .map(|e| e["display_name"].as_str().unwrap().to_owned())
             .collect()
     };
-    let all = t.ok("GET", "/leaderboard", Some(&t.operator), None).await;
+    let all = t
+        .ok("GET", paths::LEADERBOARD, Some(&t.operator), None)
+        .await;
     assert_eq!(names(&all), ["Early Bird", "Late Voter"]);
     let month = t
         .ok("GET", "/leaderboard?period=month", Some(&t.operator), None)
@@ -645,7 +638,7 @@ async fn leaderboard_filters_and_the_score_explains_itself(backend: Backend) {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
     let (status, _) = t
-        .call("GET", "/leaderboard", Some(&t.moderator), None)
+        .call("GET", paths::LEADERBOARD, Some(&t.moderator), None)
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _) = t
@@ -676,7 +669,7 @@ async fn concurrent_writes_keep_scores_exact(backend: Backend) {
         let poll = t
             .ok(
                 "POST",
-                &format!("/consultations/{c}/polls"),
+                &paths::consultation_polls(c),
                 Some(&t.operator),
                 Some(json!({"kind": kind, "question_fa": "پرسش"})),
             )
@@ -703,7 +696,7 @@ async fn concurrent_writes_keep_scores_exact(backend: Backend) {
             tasks.push(tokio::spawn(async move {
                 t.ok(
                     "POST",
-                    &format!("/public/polls/{poll}/ballots"),
+                    &paths::public_poll_ballots(poll),
                     Some(&token),
                     Some(json!({"option_ids": [option]})),
                 )
@@ -716,7 +709,7 @@ async fn concurrent_writes_keep_scores_exact(backend: Backend) {
         tasks.push(tokio::spawn(async move {
             t.ok(
                 "POST",
-                "/comments/bulk-decision",
+                paths::COMMENTS_BULK_DECISION,
                 Some(&t.moderator),
                 Some(json!({"ids": [id], "action": "approve"})),
             )

@@ -1,6 +1,6 @@
 //! The role matrix: every staff route of the route table × {no token, moderator, operator, admin}.
 //!
-//! Driven by `openapi::ROUTES`, so a new route is covered the day it is added: a caller without a
+//! Driven by `routes::ROUTES`, so a new route is covered the day it is added: a caller without a
 //! session gets `401`, a role the table does not list gets `403` (before the body is read, and
 //! with nothing written), and a role it lists reaches the handler and succeeds. The table itself is
 //! checked against the issues' division of work (moderators: queue and comments; operators:
@@ -12,7 +12,7 @@ mod support;
 use chrono::Duration;
 use mosharekat_api::Role;
 use mosharekat_server::auth::{random_token, token_hash};
-use mosharekat_server::openapi::{Access, ROUTES, RouteDoc};
+use mosharekat_server::routes::{Access, ROUTES, Route};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use support::{Backend, TestServer, consultation_json};
@@ -289,12 +289,7 @@ async fn session(t: &TestServer, f: &Fixture, role: Role) -> String {
 
 /// The concrete path and a well-formed body for one call of `route`. Calls that change state get
 /// a fresh target each time, so that every allowed call can succeed.
-async fn request(
-    t: &TestServer,
-    f: &Fixture,
-    route: &RouteDoc,
-    n: usize,
-) -> (String, Option<Value>) {
+async fn request(t: &TestServer, f: &Fixture, route: &Route, n: usize) -> (String, Option<Value>) {
     let now = t.now();
     let id = match route.path {
         "/consultations/{id}/publish" => {
@@ -347,7 +342,7 @@ async fn request(
         _ => 0,
     };
     let path = route.path.replace("{id}", &id.to_string());
-    let body = match (route.method, route.path) {
+    let body = match (route.method.as_str(), route.path) {
         ("post", "/staff") => Some(
             json!({"username": format!("new.staff{n}"), "password": "a long enough password", "role": "moderator"}),
         ),
@@ -416,9 +411,9 @@ async fn audit_len(t: &TestServer) -> usize {
 }
 
 /// The division of work, by area, to check the table against.
-fn policy(route: &RouteDoc) -> &'static [Role] {
+fn policy(route: &Route) -> &'static [Role] {
     use Role::*;
-    match (route.method, route.path) {
+    match (route.method.as_str(), route.path) {
         (_, p) if p.starts_with("/staff") || p.starts_with("/audit") => &[Admin],
         // Certificates: only admins, every route.
         (_, p) if p.starts_with("/certificates") => &[Admin],
@@ -449,7 +444,7 @@ async fn every_staff_route_checks_the_role(backend: Backend) {
             continue;
         };
         covered += 1;
-        let method = route.method.to_uppercase();
+        let method = route.method.to_string();
         let allowed = |role: Role| listed.iter().any(|r| role.allows(*r));
         let mut allowed_roles: Vec<Role> = Role::ALL.into_iter().filter(|r| allowed(*r)).collect();
         allowed_roles.sort();
@@ -557,7 +552,7 @@ async fn public_and_participant_routes(backend: Backend) {
         .await;
     let code = issued["verification_code"].as_str().unwrap().to_owned();
     for route in ROUTES {
-        let method = route.method.to_uppercase();
+        let method = route.method.to_string();
         let id = if route.path.starts_with("/public/polls/") {
             f.poll
         } else if route.path.ends_with("/report") || route.path.ends_with("/decisions") {
