@@ -1,5 +1,6 @@
-//! HTTP routes under `/api/v1`, one module per area. Each handler checks the caller's role, validates
-//! the request, calls the store and maps the answer to protocol types.
+//! HTTP routes under `/api/v1`: the route table ([`ROUTES`]) and the router made from it, and the
+//! handlers, one module per area. Each handler validates the request, calls the store and maps the
+//! answer to protocol types; the caller's role is checked from the table before it runs.
 
 use axum::Router;
 use mosharekat_api::ErrorCode;
