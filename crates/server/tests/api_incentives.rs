@@ -17,7 +17,15 @@ use support::{Backend, TestServer};
 
 both!(
     a_campaign_earns_endorsements_and_repeats_count_once,
-    certificates_are_issued_verified_and_revoked,
+    certificates_wait_for_the_close,
+    the_close_proposes_each_certificate_once,
+    only_admins_approve_and_only_once,
+    the_participant_is_told_in_their_language,
+    anyone_verifies_an_issued_certificate_offline,
+    reject_needs_a_reason_and_revoke_an_issued_certificate,
+    bulk_approval_skips_what_is_not_proposed,
+    a_revoked_certificate_says_so_publicly,
+    every_certificate_write_is_audited,
     no_name_without_consent_in_any_public_list,
     leaderboard_filters_and_the_score_explains_itself,
     concurrent_writes_keep_scores_exact
@@ -191,15 +199,160 @@ async fn a_campaign_earns_endorsements_and_repeats_count_once(backend: Backend) 
     assert_rebuild_reproduces(&t).await;
 }
 
-async fn certificates_are_issued_verified_and_revoked(backend: Backend) {
-    let t = TestServer::start(backend).await;
-    let c = t.open_consultation().await;
-    let author = citizen(&t, "Leila Ahmadi", true, Language::En).await;
-    let voter = citizen(&t, "Quiet Voter", false, Language::Fa).await;
-    let p = proposal(&t, c, &author.token, "پیشنهاد: ماده ۳ حذف شود").await;
-    let other = t.comment(c, &voter.token, "با کلیات موافقم").await;
-    t.approve(&[p, other], &[]).await;
-    // Before the close the rules refuse to run over this consultation.
+/// A closed consultation whose rules have run: a named author (English) whose proposal was
+/// accepted and a voter who only commented, each proposed a participation and a distinction
+/// certificate.
+struct Proposed {
+    t: TestServer,
+    c: i64,
+    author: Citizen,
+    voter: Citizen,
+    /// The accepted proposal.
+    p: i64,
+    /// What the scheduler proposed at the close, before the rules ran again by hand.
+    proposed: Vec<Value>,
+    /// Every certificate of the consultation after that.
+    all: Vec<Value>,
+}
+
+impl Proposed {
+    /// The consultation still open, its comments approved: the rules may not run yet.
+    async fn open(backend: Backend) -> (TestServer, i64, Citizen, Citizen, i64) {
+        let t = TestServer::start(backend).await;
+        let c = t.open_consultation().await;
+        let author = citizen(&t, "Leila Ahmadi", true, Language::En).await;
+        let voter = citizen(&t, "Quiet Voter", false, Language::Fa).await;
+        let p = proposal(&t, c, &author.token, "پیشنهاد: ماده ۳ حذف شود").await;
+        let other = t.comment(c, &voter.token, "با کلیات موافقم").await;
+        t.approve(&[p, other], &[]).await;
+        (t, c, author, voter, p)
+    }
+
+    async fn new(backend: Backend) -> Proposed {
+        let (t, c, author, voter, p) = Proposed::open(backend).await;
+        t.close(c).await;
+        t.ok(
+            "PUT",
+            &paths::proposal_decision(p),
+            Some(&t.operator),
+            Some(
+                json!({"version": 0, "outcome": "accepted", "rationale_fa": "منطقی است",
+                "rationale_en": "Sound", "legal_basis": "ماده ۱۰"}),
+            ),
+        )
+        .await;
+        t.ok(
+            "POST",
+            &paths::consultation_decisions_publish(c),
+            Some(&t.operator),
+            None,
+        )
+        .await;
+        // The scheduler runs the rules when the consultation closes; they run again by hand.
+        let proposed = t
+            .eventually("certificates proposed at the close", || async {
+                let page = t
+                    .ok(
+                        "GET",
+                        &format!(
+                            "{}?status=proposed&consultation_id={c}",
+                            paths::CERTIFICATES
+                        ),
+                        Some(&t.admin),
+                        None,
+                    )
+                    .await;
+                let items = page["items"].as_array().unwrap().clone();
+                (items.len() >= 2).then_some(items)
+            })
+            .await;
+        t.ok(
+            "POST",
+            paths::CERTIFICATES_PROPOSE,
+            Some(&t.admin),
+            Some(json!({})),
+        )
+        .await;
+        let all = t
+            .ok(
+                "GET",
+                &format!("{}?consultation_id={c}", paths::CERTIFICATES),
+                Some(&t.admin),
+                None,
+            )
+            .await["items"]
+            .as_array()
+            .unwrap()
+            .clone();
+        Proposed {
+            t,
+            c,
+            author,
+            voter,
+            p,
+            proposed,
+            all,
+        }
+    }
+
+    /// The certificate of this kind proposed to this participant.
+    fn find(&self, who: i64, kind: &str) -> Value {
+        let all = &self.all;
+        all.iter()
+            .find(|x| x["participant_id"] == who && x["kind"] == kind)
+            .unwrap_or_else(|| panic!("no {kind} for {who}: {all:?}"))
+            .clone()
+    }
+
+    /// The id of the author's participation certificate.
+    fn participation(&self) -> i64 {
+        self.find(self.author.id, "participation")["id"]
+            .as_i64()
+            .unwrap()
+    }
+
+    /// The id of the voter's participation certificate.
+    fn voter_participation(&self) -> i64 {
+        self.find(self.voter.id, "participation")["id"]
+            .as_i64()
+            .unwrap()
+    }
+
+    /// Approve the author's participation certificate; its answer.
+    async fn issue(&self) -> Value {
+        let t = &self.t;
+        t.ok(
+            "POST",
+            &paths::certificate_approve(self.participation()),
+            Some(&t.admin),
+            None,
+        )
+        .await
+    }
+
+    /// Reject the voter's participation certificate with a reason; the answer.
+    async fn reject_voter(&self) -> Value {
+        let t = &self.t;
+        t.ok(
+            "POST",
+            &paths::certificate_reject(self.voter_participation()),
+            Some(&t.admin),
+            Some(json!({"reason": "مشارکت ناکافی"})),
+        )
+        .await
+    }
+
+    /// The public view of a certificate by its code.
+    async fn public(&self, code: &str) -> Value {
+        self.t
+            .ok("GET", &paths::public_certificate(code), None, None)
+            .await
+    }
+}
+
+/// Before the close the rules refuse to run over the consultation.
+async fn certificates_wait_for_the_close(backend: Backend) {
+    let (t, c, ..) = Proposed::open(backend).await;
     let (status, err) = t
         .call(
             "POST",
@@ -210,94 +363,35 @@ async fn certificates_are_issued_verified_and_revoked(backend: Backend) {
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "{err}");
     assert_eq!(err["error"]["code"], "consultation_not_closed");
-    t.close(c).await;
-    t.ok(
-        "PUT",
-        &paths::proposal_decision(p),
-        Some(&t.operator),
-        Some(
-            json!({"version": 0, "outcome": "accepted", "rationale_fa": "منطقی است",
-            "rationale_en": "Sound", "legal_basis": "ماده ۱۰"}),
-        ),
-    )
-    .await;
-    t.ok(
-        "POST",
-        &paths::consultation_decisions_publish(c),
-        Some(&t.operator),
-        None,
-    )
-    .await;
-    let rules = t.store().scoring_rules();
+}
+
+/// The close proposes participation for both, and distinction for the accepted proposal's
+/// author and (two participants) the top places; running the rules again proposes nothing twice.
+async fn the_close_proposes_each_certificate_once(backend: Backend) {
+    let f = Proposed::new(backend).await;
+    let rules = f.t.store().scoring_rules();
     assert_eq!(
-        score(&t, author.id).await["total"],
+        score(&f.t, f.author.id).await["total"],
         rules.points.comment + rules.points.proposal_accepted
     );
-    // The scheduler ran the rules when the consultation closed; running them again proposes
-    // nothing twice.
-    let proposed = t
-        .eventually("certificates proposed at the close", || async {
-            let page = t
-                .ok(
-                    "GET",
-                    &format!("/certificates?status=proposed&consultation_id={c}"),
-                    Some(&t.admin),
-                    None,
-                )
-                .await;
-            let items = page["items"].as_array().unwrap().clone();
-            (items.len() >= 2).then_some(items)
-        })
-        .await;
-    t.ok(
-        "POST",
-        paths::CERTIFICATES_PROPOSE,
-        Some(&t.admin),
-        Some(json!({})),
-    )
-    .await;
-    let all = t
-        .ok(
-            "GET",
-            &format!("/certificates?consultation_id={c}"),
-            Some(&t.admin),
-            None,
-        )
-        .await["items"]
-        .as_array()
-        .unwrap()
-        .clone();
-    // Participation for both; distinction for the accepted proposal's author and (two
-    // participants) the top places.
-    assert_eq!(all.len(), 4, "{all:?}");
-    let find = |who: i64, kind: &str| -> Value {
-        all.iter()
-            .find(|x| x["participant_id"] == who && x["kind"] == kind)
-            .unwrap_or_else(|| panic!("no {kind} for {who}: {all:?}"))
-            .clone()
-    };
-    let distinction = find(author.id, "distinction");
-    assert_eq!(distinction["evidence"]["accepted_proposals"], json!([p]));
+    assert_eq!(f.all.len(), 4, "{:?}", f.all);
+    let distinction = f.find(f.author.id, "distinction");
+    assert_eq!(distinction["evidence"]["accepted_proposals"], json!([f.p]));
     assert_eq!(distinction["evidence"]["rank"], 1);
-    assert!(proposed.len() >= 2);
+    assert!(f.proposed.len() >= 2);
+}
 
-    // Only admins approve.
-    let participation = find(author.id, "participation");
-    let id = participation["id"].as_i64().unwrap();
+async fn only_admins_approve_and_only_once(backend: Backend) {
+    let f = Proposed::new(backend).await;
+    let t = &f.t;
+    let id = f.participation();
     for token in [&t.moderator, &t.operator] {
         let (status, _) = t
             .call("POST", &paths::certificate_approve(id), Some(token), None)
             .await;
         assert_eq!(status, StatusCode::FORBIDDEN);
     }
-    let issued = t
-        .ok(
-            "POST",
-            &paths::certificate_approve(id),
-            Some(&t.admin),
-            None,
-        )
-        .await;
+    let issued = f.issue().await;
     assert_eq!(issued["status"], "approved");
     assert_eq!(issued["decided_by"], "admin1");
     let code = issued["verification_code"].as_str().unwrap().to_owned();
@@ -311,12 +405,18 @@ async fn certificates_are_issued_verified_and_revoked(backend: Backend) {
         )
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "approved once only");
+}
 
-    // The participant is told, in their language, through the outbox.
+/// The participant is told, in their language, through the outbox.
+async fn the_participant_is_told_in_their_language(backend: Backend) {
+    let f = Proposed::new(backend).await;
+    let t = &f.t;
+    let issued = f.issue().await;
+    let code = issued["verification_code"].as_str().unwrap();
     let outbox = t
         .ok(
             "GET",
-            &format!("/outbox?consultation_id={c}"),
+            &format!("{}?consultation_id={}", paths::OUTBOX, f.c),
             Some(&t.operator),
             None,
         )
@@ -328,26 +428,22 @@ async fn certificates_are_issued_verified_and_revoked(backend: Backend) {
         .find(|m| m["kind"] == "certificate_issued")
         .expect("a certificate message")
         .clone();
-    assert_eq!(message["participant_id"], author.id);
-    assert_eq!(message["subject_id"], id);
+    assert_eq!(message["participant_id"], f.author.id);
+    assert_eq!(message["subject_id"], f.participation());
     assert_eq!(message["language"], "en");
     assert!(
-        message["text"].as_str().unwrap().contains(&code),
+        message["text"].as_str().unwrap().contains(code),
         "{message}"
     );
+}
 
-    // Anyone fetches it by code (any case, with or without the hyphen) and checks it offline.
-    let public = t
-        .ok(
-            "GET",
-            &format!(
-                "/public/certificates/{}",
-                code.to_lowercase().replace('-', "")
-            ),
-            None,
-            None,
-        )
-        .await;
+/// Anyone fetches it by code (any case, with or without the hyphen) and checks it offline.
+async fn anyone_verifies_an_issued_certificate_offline(backend: Backend) {
+    let f = Proposed::new(backend).await;
+    let t = &f.t;
+    let issued = f.issue().await;
+    let code = issued["verification_code"].as_str().unwrap();
+    let public = f.public(&code.to_lowercase().replace('-', "")).await;
     assert_eq!(public["status"], "approved");
     assert_eq!(
         public["credential"]["credentialSubject"]["name"],
@@ -365,12 +461,16 @@ async fn certificates_are_issued_verified_and_revoked(backend: Backend) {
     let tampered: Value = serde_json::from_str(&tampered_text).unwrap();
     assert!(verify_credential(&tampered, &[key]).is_err());
     let (status, _) = t
-        .call("GET", "/public/certificates/ABCDE-FGHJK", None, None)
+        .call("GET", &paths::public_certificate("ABCDE-FGHJK"), None, None)
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
 
-    // Reject needs a reason; revoke only what was issued.
-    let voter_cert = find(voter.id, "participation")["id"].as_i64().unwrap();
+/// Reject needs a reason; revoke only what was issued.
+async fn reject_needs_a_reason_and_revoke_an_issued_certificate(backend: Backend) {
+    let f = Proposed::new(backend).await;
+    let t = &f.t;
+    let voter_cert = f.voter_participation();
     let (status, err) = t
         .call(
             "POST",
@@ -390,24 +490,23 @@ async fn certificates_are_issued_verified_and_revoked(backend: Backend) {
         )
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
-    let rejected = t
-        .ok(
-            "POST",
-            &paths::certificate_reject(voter_cert),
-            Some(&t.admin),
-            Some(json!({"reason": "مشارکت ناکافی"})),
-        )
-        .await;
+    let rejected = f.reject_voter().await;
     assert_eq!(rejected["status"], "rejected");
     assert_eq!(rejected["reject_reason"], "مشارکت ناکافی");
+}
 
-    // Bulk approval: issued ones, skipping what is not proposed or not there.
+/// Bulk approval: issued ones, skipping what is not proposed or not there.
+async fn bulk_approval_skips_what_is_not_proposed(backend: Backend) {
+    let f = Proposed::new(backend).await;
+    let t = &f.t;
+    f.reject_voter().await;
+    let voter_cert = f.voter_participation();
     let bulk = t
         .ok(
             "POST",
             paths::CERTIFICATES_APPROVE,
             Some(&t.admin),
-            Some(json!({"ids": [distinction["id"], find(voter.id, "distinction")["id"], voter_cert, 999_999]})),
+            Some(json!({"ids": [f.find(f.author.id, "distinction")["id"], f.find(f.voter.id, "distinction")["id"], voter_cert, 999_999]})),
         )
         .await;
     assert_eq!(bulk["approved"].as_array().unwrap().len(), 2, "{bulk}");
@@ -429,25 +528,43 @@ async fn certificates_are_issued_verified_and_revoked(backend: Backend) {
             (999_999, "not_found".to_owned())
         ]
     );
+}
 
-    // Revoked: the public status says so, with the reason; the signature itself stays good.
+/// Revoked: the public status says so, with the reason; the signature itself stays good.
+async fn a_revoked_certificate_says_so_publicly(backend: Backend) {
+    let f = Proposed::new(backend).await;
+    let t = &f.t;
+    let issued = f.issue().await;
+    let code = issued["verification_code"].as_str().unwrap();
+    let credential = f.public(code).await["credential"].clone();
     let revoked = t
         .ok(
             "POST",
-            &paths::certificate_revoke(id),
+            &paths::certificate_revoke(f.participation()),
             Some(&t.admin),
             Some(json!({"reason": "صدور اشتباه"})),
         )
         .await;
     assert_eq!(revoked["status"], "revoked");
-    let public = t
-        .ok("GET", &format!("/public/certificates/{code}"), None, None)
-        .await;
+    let public = f.public(code).await;
     assert_eq!(public["status"], "revoked");
     assert_eq!(public["revoke_reason"], "صدور اشتباه");
     assert_eq!(public["credential"], credential);
+}
 
-    // Every write is in the audit log.
+/// Every write is in the audit log.
+async fn every_certificate_write_is_audited(backend: Backend) {
+    let f = Proposed::new(backend).await;
+    let t = &f.t;
+    f.issue().await;
+    f.reject_voter().await;
+    t.ok(
+        "POST",
+        &paths::certificate_revoke(f.participation()),
+        Some(&t.admin),
+        Some(json!({"reason": "صدور اشتباه"})),
+    )
+    .await;
     let audit: Vec<String> = t
         .store()
         .audit_entries(0, 10_000)

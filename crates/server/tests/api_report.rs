@@ -6,14 +6,18 @@
 //! English left-to-right section); publication (public copy, `report_overdue` cleared, who and
 //! when, one message per participant).
 //!
-//! Every test builds the same scenario ([`Scenario`], or [`Reported`] once the report is
-//! generated) and checks one part of the report, so one wrong figure does not hide the others.
+//! The scenario is built in fixtures ([`Scenario`], and [`Reported`] once the report is generated);
+//! each part of the report is checked by a function of its own, and the checks of the first draft
+//! all run on one scenario even when some fail, so one wrong figure does not hide the others.
 
 mod support;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::panic::AssertUnwindSafe;
 
 use chrono::{DateTime, Datelike, Duration, Utc};
+use futures::FutureExt;
+use futures::future::BoxFuture;
 use mosharekat_api::{Category, Channel, Gender, Language, NewParticipant, Province, paths};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -543,24 +547,78 @@ impl Reported {
 
 both!(
     no_report_before_the_deadline,
-    the_first_draft_is_unpublished,
-    participants_by_group_with_small_cells_hidden,
-    no_published_count_of_people_is_under_five,
-    comment_counts,
-    turnout_per_tehran_day,
-    concern_tags_with_their_examples,
-    the_campaign_and_its_first_copy,
-    frequent_terms,
-    the_poll_overall_and_by_breakdown,
-    decisions_on_the_proposals,
-    json_format,
-    html_format,
-    markdown_format,
-    csv_format,
-    an_unknown_format_is_refused,
-    publication,
-    a_new_draft_stays_private_until_published,
+    the_first_draft,
+    publication_and_a_new_draft
 );
+
+/// A check of one part of the first draft.
+type Check = for<'a> fn(&'a Reported) -> BoxFuture<'a, ()>;
+
+/// Every check runs on the same scenario (building it is most of this file's run time), each on
+/// its own: a failing check prints its message and the others still run; the test then fails
+/// with the names of all that failed.
+async fn run_checks(r: &Reported, checks: &[(&str, Check)]) {
+    let mut failed = Vec::new();
+    for (name, check) in checks {
+        if AssertUnwindSafe(check(r)).catch_unwind().await.is_err() {
+            failed.push(*name);
+        }
+    }
+    assert!(failed.is_empty(), "failed checks: {failed:?}");
+}
+
+/// The first draft's figures, each part checked against this file's own computation, and its
+/// four formats.
+async fn the_first_draft(backend: Backend) {
+    let r = Reported::new(backend).await;
+    run_checks(
+        &r,
+        &[
+            ("the_first_draft_is_unpublished", |r| {
+                Box::pin(the_first_draft_is_unpublished(r))
+            }),
+            ("participants_by_group_with_small_cells_hidden", |r| {
+                Box::pin(participants_by_group_with_small_cells_hidden(r))
+            }),
+            ("no_published_count_of_people_is_under_five", |r| {
+                Box::pin(no_published_count_of_people_is_under_five(r))
+            }),
+            ("comment_counts", |r| Box::pin(comment_counts(r))),
+            ("turnout_per_tehran_day", |r| {
+                Box::pin(turnout_per_tehran_day(r))
+            }),
+            ("concern_tags_with_their_examples", |r| {
+                Box::pin(concern_tags_with_their_examples(r))
+            }),
+            ("the_campaign_and_its_first_copy", |r| {
+                Box::pin(the_campaign_and_its_first_copy(r))
+            }),
+            ("frequent_terms", |r| Box::pin(frequent_terms(r))),
+            ("the_poll_overall_and_by_breakdown", |r| {
+                Box::pin(the_poll_overall_and_by_breakdown(r))
+            }),
+            ("decisions_on_the_proposals", |r| {
+                Box::pin(decisions_on_the_proposals(r))
+            }),
+            ("json_format", |r| Box::pin(json_format(r))),
+            ("html_format", |r| Box::pin(html_format(r))),
+            ("markdown_format", |r| Box::pin(markdown_format(r))),
+            ("csv_format", |r| Box::pin(csv_format(r))),
+            ("an_unknown_format_is_refused", |r| {
+                Box::pin(an_unknown_format_is_refused(r))
+            }),
+        ],
+    )
+    .await;
+}
+
+/// Publication a month after the close, then a new draft published again (they follow on from
+/// each other, so they run in order on one scenario).
+async fn publication_and_a_new_draft(backend: Backend) {
+    let r = Reported::new(backend).await;
+    let published_at = publication(&r).await;
+    a_new_draft_stays_private_until_published(&r, published_at).await;
+}
 
 /// The rule does not depend on the data: an open consultation without any will do.
 async fn no_report_before_the_deadline(backend: Backend) {
@@ -576,19 +634,19 @@ async fn no_report_before_the_deadline(backend: Backend) {
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
-async fn the_first_draft_is_unpublished(backend: Backend) {
-    let Reported { report, .. } = Reported::new(backend).await;
+async fn the_first_draft_is_unpublished(r: &Reported) {
+    let Reported { report, .. } = r;
     assert_eq!(report["version"], 1);
     assert_eq!(report["generated_by"], "operator1");
     assert!(report.get("published_at").is_none());
 }
 
-async fn participants_by_group_with_small_cells_hidden(backend: Backend) {
+async fn participants_by_group_with_small_cells_hidden(r: &Reported) {
     let Reported {
         s,
         report,
         closed_at,
-    } = Reported::new(backend).await;
+    } = r;
     let took_part = s.took_part();
     assert_eq!(took_part.len(), 38, "the last two never took part");
     let year = closed_at.year();
@@ -625,8 +683,8 @@ async fn participants_by_group_with_small_cells_hidden(backend: Backend) {
     assert_eq!(of(&|p| p.province.unwrap_or("unknown").into())["yazd"], 3);
 }
 
-async fn no_published_count_of_people_is_under_five(backend: Backend) {
-    let Reported { report, .. } = Reported::new(backend).await;
+async fn no_published_count_of_people_is_under_five(r: &Reported) {
+    let Reported { report, .. } = r;
     fn small_numbers(v: &Value, path: &str, out: &mut Vec<String>) {
         match v {
             Value::Object(m) => {
@@ -656,8 +714,8 @@ async fn no_published_count_of_people_is_under_five(backend: Backend) {
     }
 }
 
-async fn comment_counts(backend: Backend) {
-    let Reported { s, report, .. } = Reported::new(backend).await;
+async fn comment_counts(r: &Reported) {
+    let Reported { s, report, .. } = r;
     let count_fate =
         |f: &dyn Fn(Fate) -> bool| s.sent.iter().filter(|x| f(s.fate(x))).count() as i64;
     assert_eq!(
@@ -673,8 +731,8 @@ async fn comment_counts(backend: Backend) {
     );
 }
 
-async fn turnout_per_tehran_day(backend: Backend) {
-    let Reported { s, report, .. } = Reported::new(backend).await;
+async fn turnout_per_tehran_day(r: &Reported) {
+    let Reported { s, report, .. } = r;
     let t = &s.t;
     let comment_days: Vec<(String, usize)> = {
         let mut v = Vec::new();
@@ -719,8 +777,8 @@ async fn turnout_per_tehran_day(backend: Backend) {
 
 /// Concern tags: counts over approved comments, most first (the list's order among equals),
 /// examples from the largest groups first, then the earliest comments.
-async fn concern_tags_with_their_examples(backend: Backend) {
-    let Reported { s, report, .. } = Reported::new(backend).await;
+async fn concern_tags_with_their_examples(r: &Reported) {
+    let Reported { s, report, .. } = r;
     let approved = s.approved();
     let tagged = |code: &str| -> Vec<&Sent> {
         approved
@@ -787,8 +845,8 @@ async fn concern_tags_with_their_examples(backend: Backend) {
 }
 
 /// Campaigns: the one group of six, with its first approved copy.
-async fn the_campaign_and_its_first_copy(backend: Backend) {
-    let Reported { s, report, .. } = Reported::new(backend).await;
+async fn the_campaign_and_its_first_copy(r: &Reported) {
+    let Reported { s, report, .. } = r;
     assert_eq!(
         report["key_concerns"]["campaigns"],
         json!([{
@@ -800,8 +858,8 @@ async fn the_campaign_and_its_first_copy(backend: Backend) {
 }
 
 /// Frequent terms, by the number of approved comments using them.
-async fn frequent_terms(backend: Backend) {
-    let Reported { s, report, .. } = Reported::new(backend).await;
+async fn frequent_terms(r: &Reported) {
+    let Reported { s, report, .. } = r;
     // The stop words that occur in this test's comments.
     let stop: HashSet<&str> = ["در", "و", "به", "ما", "دارند"].into_iter().collect();
     let mut term_counts: HashMap<String, i64> = HashMap::new();
@@ -832,8 +890,8 @@ async fn frequent_terms(backend: Backend) {
 }
 
 /// The poll, overall and by each breakdown (buckets as of each ballot's time).
-async fn the_poll_overall_and_by_breakdown(backend: Backend) {
-    let Reported { s, report, .. } = Reported::new(backend).await;
+async fn the_poll_overall_and_by_breakdown(r: &Reported) {
+    let Reported { s, report, .. } = r;
     let p = &report["polls"][0];
     assert_eq!(p["poll_id"], s.poll_id);
     assert_eq!(p["ballots"], s.ballots.len() as i64);
@@ -873,8 +931,8 @@ async fn the_poll_overall_and_by_breakdown(backend: Backend) {
     );
 }
 
-async fn decisions_on_the_proposals(backend: Backend) {
-    let Reported { s, report, .. } = Reported::new(backend).await;
+async fn decisions_on_the_proposals(r: &Reported) {
+    let Reported { s, report, .. } = r;
     let proposals = s.proposals();
     let d = &report["decisions"];
     assert_eq!(
@@ -898,8 +956,7 @@ async fn decisions_on_the_proposals(backend: Backend) {
     );
 }
 
-async fn json_format(backend: Backend) {
-    let r = Reported::new(backend).await;
+async fn json_format(r: &Reported) {
     let (status, ct, json_text) = r.fetch("json").await;
     assert_eq!(
         (status, ct.as_deref()),
@@ -910,8 +967,7 @@ async fn json_format(backend: Backend) {
 
 /// HTML: right to left with an English left-to-right section, the hostile comment escaped,
 /// self-contained, small cells shown as "<5".
-async fn html_format(backend: Backend) {
-    let r = Reported::new(backend).await;
+async fn html_format(r: &Reported) {
     let (status, ct, html) = r.fetch("html").await;
     assert_eq!(
         (status, ct.as_deref()),
@@ -943,8 +999,7 @@ async fn html_format(backend: Backend) {
     assert!(html.contains("<td dir=\"auto\">Yazd</td><td dir=\"auto\">&lt;5</td>"));
 }
 
-async fn markdown_format(backend: Backend) {
-    let r = Reported::new(backend).await;
+async fn markdown_format(r: &Reported) {
     let (status, ct, md) = r.fetch("md").await;
     assert_eq!(
         (status, ct.as_deref()),
@@ -956,8 +1011,7 @@ async fn markdown_format(backend: Backend) {
     assert!(md.contains("\\<script\\>") && !md.contains("<script>"));
 }
 
-async fn csv_format(backend: Backend) {
-    let r = Reported::new(backend).await;
+async fn csv_format(r: &Reported) {
     let (status, ct, csv) = r.fetch("csv").await;
     assert_eq!(
         (status, ct.as_deref()),
@@ -984,8 +1038,7 @@ async fn csv_format(backend: Backend) {
     );
 }
 
-async fn an_unknown_format_is_refused(backend: Backend) {
-    let r = Reported::new(backend).await;
+async fn an_unknown_format_is_refused(r: &Reported) {
     let (status, _, _) = r.fetch("pdf").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
@@ -1007,8 +1060,8 @@ fn flags(deadlines: &Value, c: i64) -> Vec<String> {
 
 /// Publishing the report a month after the close: nothing public before, then the public copy,
 /// `report_overdue` cleared, who and when, one message per participant with a messenger.
-async fn publication(backend: Backend) {
-    let Reported { s, report, .. } = Reported::new(backend).await;
+async fn publication(r: &Reported) -> Value {
+    let Reported { s, report, .. } = r;
     let (t, c) = (&s.t, s.c);
     let (status, _) = t.call("GET", &s.public_path(), None, None).await;
     assert_eq!(
@@ -1089,16 +1142,15 @@ async fn publication(backend: Backend) {
             .unwrap()
             .contains("<html lang=\"fa\" dir=\"rtl\">")
     );
+    published_at
 }
 
 /// A regenerated draft does not change the public report until it is published; publishing it
 /// again tells nobody twice, and the first publication date stays the consultation's.
-async fn a_new_draft_stays_private_until_published(backend: Backend) {
-    let Reported { s, .. } = Reported::new(backend).await;
+async fn a_new_draft_stays_private_until_published(r: &Reported, published_at: Value) {
+    let Reported { s, .. } = r;
     let (t, c) = (&s.t, s.c);
     let publish = paths::consultation_report_publish(c);
-    let first = t.ok("POST", &publish, Some(&t.operator), None).await;
-    let published_at = first["published_at"].clone();
     let v2 = t
         .ok("POST", &s.report_path(), Some(&t.operator), None)
         .await;
