@@ -41,7 +41,10 @@ fn issue(backend: &Backend) -> Issued {
     );
     let proposed = backend.ok(
         "GET",
-        &format!("/certificates?status=proposed&consultation_id={c}"),
+        &format!(
+            "{}?status=proposed&consultation_id={c}",
+            paths::CERTIFICATES
+        ),
         Some(&admin),
         None,
     );
@@ -51,7 +54,7 @@ fn issue(backend: &Backend) -> Issued {
     let issued = backend.ok("POST", &paths::certificate_approve(id), Some(&admin), None);
     let code = issued["verification_code"].as_str().unwrap().to_owned();
     let dir = tempfile::tempdir().unwrap();
-    let public = backend.ok("GET", &format!("/public/certificates/{code}"), None, None);
+    let public = backend.ok("GET", &paths::public_certificate(&code), None, None);
     write(&dir, "certificate.json", &public);
     write(&dir, "credential.json", &public["credential"]);
     write(
@@ -173,12 +176,7 @@ fn certificates_verify_offline_fail_when_changed_and_report_revocation() {
     assert!(out.starts_with("REVOKED"), "{out}");
     assert!(out.contains("issued by mistake"), "{out}");
     // The public answer downloaded after the revocation says so offline.
-    let public = backend.ok(
-        "GET",
-        &format!("/public/certificates/{}", issued.code),
-        None,
-        None,
-    );
+    let public = backend.ok("GET", &paths::public_certificate(&issued.code), None, None);
     write(&issued.dir, "revoked.json", &public);
     let (code, out) = verify(
         &backend,

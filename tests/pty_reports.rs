@@ -82,7 +82,7 @@ fn generate_publish_and_export_from_the_console() {
     env.console.enter();
     let served = env.backend.ok(
         "GET",
-        &format!("/consultations/{id}/report?format=json"),
+        &format!("{}?format=json", paths::consultation_report(id)),
         Some(&env.token),
         None,
     );

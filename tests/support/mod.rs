@@ -418,7 +418,7 @@ impl Backend {
         loop {
             let page = self.ok(
                 "GET",
-                &format!("/audit?after={after}&limit=500"),
+                &format!("{}?after={after}&limit=500", paths::AUDIT),
                 Some(admin_token),
                 None,
             );

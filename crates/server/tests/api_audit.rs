@@ -19,7 +19,7 @@ async fn entries_after(t: &TestServer, mut after: i64) -> Vec<Value> {
         let page = t
             .ok(
                 "GET",
-                &format!("/audit?after={after}&limit=3"),
+                &format!("{}?after={after}&limit=3", paths::AUDIT),
                 Some(&t.admin),
                 None,
             )

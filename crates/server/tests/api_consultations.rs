@@ -219,7 +219,7 @@ async fn lifecycle_follows_the_clock(backend: Backend) {
     let page = t
         .ok(
             "GET",
-            &format!("/comments?consultation_id={id}"),
+            &format!("{}?consultation_id={id}", paths::COMMENTS),
             Some(&t.moderator),
             None,
         )
@@ -229,7 +229,14 @@ async fn lifecycle_follows_the_clock(backend: Backend) {
     // The scheduler announced both transitions (and the audit log says the system did it).
     let mut announced = Vec::new();
     for _ in 0..50 {
-        let audit = t.ok("GET", "/audit?limit=500", Some(&t.admin), None).await;
+        let audit = t
+            .ok(
+                "GET",
+                &format!("{}?limit=500", paths::AUDIT),
+                Some(&t.admin),
+                None,
+            )
+            .await;
         announced = audit["items"]
             .as_array()
             .unwrap()
@@ -418,7 +425,14 @@ async fn edits_and_early_close(backend: Backend) {
         serde_json::from_value::<chrono::DateTime<chrono::Utc>>(c["closes_at"].clone()).unwrap(),
         extended
     );
-    let audit = t.ok("GET", "/audit?limit=500", Some(&t.admin), None).await;
+    let audit = t
+        .ok(
+            "GET",
+            &format!("{}?limit=500", paths::AUDIT),
+            Some(&t.admin),
+            None,
+        )
+        .await;
     let entry = audit["items"]
         .as_array()
         .unwrap()
@@ -469,14 +483,19 @@ async fn edits_and_early_close(backend: Backend) {
         t.open_consultation().await;
     }
     let first = t
-        .ok("GET", "/consultations?limit=2", Some(&t.moderator), None)
+        .ok(
+            "GET",
+            &format!("{}?limit=2", paths::CONSULTATIONS),
+            Some(&t.moderator),
+            None,
+        )
         .await;
     assert_eq!(first["items"].as_array().unwrap().len(), 2);
     let after = first["next_after"].as_str().unwrap();
     let second = t
         .ok(
             "GET",
-            &format!("/consultations?limit=2&after={after}"),
+            &format!("{}?limit=2&after={after}", paths::CONSULTATIONS),
             Some(&t.moderator),
             None,
         )
@@ -486,7 +505,7 @@ async fn edits_and_early_close(backend: Backend) {
     let open = t
         .ok(
             "GET",
-            "/consultations?status=open",
+            &format!("{}?status=open", paths::CONSULTATIONS),
             Some(&t.moderator),
             None,
         )

@@ -80,7 +80,7 @@ async fn publish_answer(t: &TestServer, members: &[NewParticipant]) -> Vec<Outbo
     let page: Page<OutboxMessage> = serde_json::from_value(
         t.ok(
             "GET",
-            &format!("/outbox?consultation_id={c}"),
+            &format!("{}?consultation_id={c}", paths::OUTBOX),
             Some(&t.operator),
             None,
         )
@@ -352,8 +352,13 @@ async fn dead_messages_are_retried_by_hand(backend: Backend) {
     assert!(g.last_error.as_deref().unwrap().contains("404"));
 
     let dead: Page<OutboxMessage> = serde_json::from_value(
-        t.ok("GET", "/outbox?status=dead", Some(&t.operator), None)
-            .await,
+        t.ok(
+            "GET",
+            &format!("{}?status=dead", paths::OUTBOX),
+            Some(&t.operator),
+            None,
+        )
+        .await,
     )
     .unwrap();
     assert_eq!(
@@ -361,7 +366,12 @@ async fn dead_messages_are_retried_by_hand(backend: Backend) {
         vec![id, gone_id]
     );
     let (s, _) = t
-        .call("GET", "/outbox?status=lost", Some(&t.operator), None)
+        .call(
+            "GET",
+            &format!("{}?status=lost", paths::OUTBOX),
+            Some(&t.operator),
+            None,
+        )
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     // The aggregate a console shows, and the newest first without reading the rest.
@@ -381,7 +391,7 @@ async fn dead_messages_are_retried_by_hand(backend: Backend) {
     let newest: Page<OutboxMessage> = serde_json::from_value(
         t.ok(
             "GET",
-            "/outbox?status=dead&order=newest&limit=1",
+            &format!("{}?status=dead&order=newest&limit=1", paths::OUTBOX),
             Some(&t.operator),
             None,
         )
@@ -396,7 +406,8 @@ async fn dead_messages_are_retried_by_hand(backend: Backend) {
         t.ok(
             "GET",
             &format!(
-                "/outbox?status=dead&order=newest&limit=1&after={}",
+                "{}?status=dead&order=newest&limit=1&after={}",
+                paths::OUTBOX,
                 newest.next_after.as_deref().unwrap()
             ),
             Some(&t.operator),
@@ -410,7 +421,12 @@ async fn dead_messages_are_retried_by_hand(backend: Backend) {
         vec![id]
     );
     let (s, _) = t
-        .call("GET", "/outbox?order=sideways", Some(&t.operator), None)
+        .call(
+            "GET",
+            &format!("{}?order=sideways", paths::OUTBOX),
+            Some(&t.operator),
+            None,
+        )
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     let events = t.store().events_after(0, 1_000).await.unwrap();
@@ -451,7 +467,12 @@ async fn dead_messages_are_retried_by_hand(backend: Backend) {
         (StatusCode::CONFLICT, Some("invalid_state"))
     );
     let (s, _) = t
-        .call("POST", "/outbox/987654/retry", Some(&t.operator), None)
+        .call(
+            "POST",
+            &paths::outbox_retry(987_654),
+            Some(&t.operator),
+            None,
+        )
         .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     let audit = t.store().audit_entries(0, 1_000).await.unwrap();

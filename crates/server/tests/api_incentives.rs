@@ -127,7 +127,7 @@ async fn a_campaign_earns_endorsements_and_repeats_count_once(backend: Backend) 
     let board = t
         .ok(
             "GET",
-            &format!("/leaderboard?consultation_id={c}&limit=500"),
+            &format!("{}?consultation_id={c}&limit=500", paths::LEADERBOARD),
             Some(&t.operator),
             None,
         )
@@ -614,7 +614,7 @@ async fn no_name_without_consent_in_any_public_list(backend: Backend) {
     let board = t
         .ok(
             "GET",
-            &format!("/leaderboard?consultation_id={c}"),
+            &format!("{}?consultation_id={c}", paths::LEADERBOARD),
             Some(&t.operator),
             None,
         )
@@ -624,14 +624,11 @@ async fn no_name_without_consent_in_any_public_list(backend: Backend) {
 
     // The report's top list, in every format of the published report.
     t.close(c).await;
-    for step in ["report", "report/publish"] {
-        t.ok(
-            "POST",
-            &format!("/consultations/{c}/{step}"),
-            Some(&t.operator),
-            None,
-        )
-        .await;
+    for step in [
+        paths::consultation_report(c),
+        paths::consultation_report_publish(c),
+    ] {
+        t.ok("POST", &step, Some(&t.operator), None).await;
     }
     let report = t
         .ok("GET", &paths::public_consultation_report(c), None, None)
@@ -643,7 +640,10 @@ async fn no_name_without_consent_in_any_public_list(backend: Backend) {
     for format in ["json", "md", "html", "csv"] {
         let body = t
             .http
-            .get(t.url(&format!("/public/consultations/{c}/report?format={format}")))
+            .get(t.url(&format!(
+                "{}?format={format}",
+                paths::public_consultation_report(c)
+            )))
             .send()
             .await
             .unwrap()
@@ -734,24 +734,42 @@ async fn leaderboard_filters_and_the_score_explains_itself(backend: Backend) {
         .await;
     assert_eq!(names(&all), ["Early Bird", "Late Voter"]);
     let month = t
-        .ok("GET", "/leaderboard?period=month", Some(&t.operator), None)
+        .ok(
+            "GET",
+            &format!("{}?period=month", paths::LEADERBOARD),
+            Some(&t.operator),
+            None,
+        )
         .await;
     assert_eq!(names(&month), ["Late Voter"]);
     let one = t
         .ok(
             "GET",
-            &format!("/leaderboard?consultation_id={c}&province=tehran&category=ngo"),
+            &format!(
+                "{}?consultation_id={c}&province=tehran&category=ngo",
+                paths::LEADERBOARD
+            ),
             Some(&t.operator),
             None,
         )
         .await;
     assert_eq!(names(&one), ["Early Bird"]);
     let none = t
-        .ok("GET", "/leaderboard?province=fars", Some(&t.operator), None)
+        .ok(
+            "GET",
+            &format!("{}?province=fars", paths::LEADERBOARD),
+            Some(&t.operator),
+            None,
+        )
         .await;
     assert!(names(&none).is_empty());
     let (status, err) = t
-        .call("GET", "/leaderboard?period=decade", Some(&t.operator), None)
+        .call(
+            "GET",
+            &format!("{}?period=decade", paths::LEADERBOARD),
+            Some(&t.operator),
+            None,
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
     let (status, _) = t
@@ -759,7 +777,12 @@ async fn leaderboard_filters_and_the_score_explains_itself(backend: Backend) {
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _) = t
-        .call("GET", "/participants/999999/score", Some(&t.operator), None)
+        .call(
+            "GET",
+            &paths::participant_score(999_999),
+            Some(&t.operator),
+            None,
+        )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_rebuild_reproduces(&t).await;

@@ -261,7 +261,7 @@ async fn poll_creation_rules(backend: Backend) {
     let (status, _) = t
         .call(
             "POST",
-            "/consultations/999999/polls",
+            &paths::consultation_polls(999_999),
             Some(&t.operator),
             Some(body.clone()),
         )
@@ -451,7 +451,7 @@ async fn check_tally(
         let tally = t
             .ok(
                 "GET",
-                &format!("/polls/{id}/tally?by={by}"),
+                &format!("{}?by={by}", paths::poll_tally(id)),
                 Some(&t.operator),
                 None,
             )
@@ -616,7 +616,10 @@ async fn ballots_and_tallies_match_an_independent_count(backend: Backend) {
     let tally = t
         .ok(
             "GET",
-            &format!("/polls/{}/tally?by=gender", multi["id"]),
+            &format!(
+                "{}?by=gender",
+                paths::poll_tally(multi["id"].as_i64().unwrap())
+            ),
             Some(&t.operator),
             None,
         )
@@ -632,7 +635,10 @@ async fn ballots_and_tallies_match_an_independent_count(backend: Backend) {
     let tally = t
         .ok(
             "GET",
-            &format!("/polls/{}/tally?by=category", single["id"]),
+            &format!(
+                "{}?by=category",
+                paths::poll_tally(single["id"].as_i64().unwrap())
+            ),
             Some(&t.operator),
             None,
         )
@@ -659,7 +665,7 @@ async fn ballots_and_tallies_match_an_independent_count(backend: Backend) {
     let (status, _) = t
         .call(
             "POST",
-            "/public/polls/999999/ballots",
+            &paths::public_poll_ballots(999_999),
             Some(&voters[0].token),
             Some(json!({"option_ids": [1]})),
         )
@@ -681,7 +687,10 @@ async fn ballots_and_tallies_match_an_independent_count(backend: Backend) {
     let (status, err) = t
         .call(
             "GET",
-            &format!("/polls/{}/tally?by=religion", single["id"]),
+            &format!(
+                "{}?by=religion",
+                paths::poll_tally(single["id"].as_i64().unwrap())
+            ),
             Some(&t.operator),
             None,
         )
@@ -691,7 +700,7 @@ async fn ballots_and_tallies_match_an_independent_count(backend: Backend) {
         (StatusCode::UNPROCESSABLE_ENTITY, Some("validation_failed"))
     );
     let (status, _) = t
-        .call("GET", "/polls/999999/tally", Some(&t.operator), None)
+        .call("GET", &paths::poll_tally(999_999), Some(&t.operator), None)
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
@@ -875,7 +884,7 @@ async fn one_participant_casting_at_once_keeps_one_ballot(backend: Backend) {
         let tally = t
             .ok(
                 "GET",
-                &format!("/polls/{}/tally{by}", poll["id"]),
+                &format!("{}{by}", paths::poll_tally(poll["id"].as_i64().unwrap())),
                 Some(&t.operator),
                 None,
             )

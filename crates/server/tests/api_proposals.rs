@@ -375,7 +375,7 @@ async fn a_campaign_group_is_answered_once_and_every_member_hears(backend: Backe
     let page: Page<Proposal> = serde_json::from_value(
         t.ok(
             "GET",
-            &format!("/consultations/{c}/proposals?limit=1"),
+            &format!("{}?limit=1", paths::consultation_proposals(c)),
             Some(&t.operator),
             None,
         )
@@ -387,7 +387,7 @@ async fn a_campaign_group_is_answered_once_and_every_member_hears(backend: Backe
     let page: Page<Proposal> = serde_json::from_value(
         t.ok(
             "GET",
-            &format!("/consultations/{c}/proposals?limit=1&after={next}"),
+            &format!("{}?limit=1&after={next}", paths::consultation_proposals(c)),
             Some(&t.operator),
             None,
         )
@@ -445,7 +445,7 @@ async fn a_campaign_group_is_answered_once_and_every_member_hears(backend: Backe
     let outbox: Page<OutboxMessage> = serde_json::from_value(
         t.ok(
             "GET",
-            &format!("/outbox?consultation_id={c}"),
+            &format!("{}?consultation_id={c}", paths::OUTBOX),
             Some(&t.operator),
             None,
         )
@@ -547,7 +547,7 @@ async fn concern_tags_govern_moderation(backend: Backend) {
     let (s, _) = t
         .call(
             "PUT",
-            "/consultations/999999/tags",
+            &paths::consultation_tags(999_999),
             Some(&t.operator),
             Some(json!([])),
         )

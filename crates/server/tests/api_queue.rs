@@ -83,7 +83,7 @@ async fn comment_validation_and_storage(backend: Backend) {
     let (s, _) = t
         .call(
             "POST",
-            "/public/consultations/424242/comments",
+            &paths::public_consultation_comments(424_242),
             Some(&citizen),
             Some(json!({"body": "x"})),
         )
@@ -93,7 +93,7 @@ async fn comment_validation_and_storage(backend: Backend) {
     let page = t
         .ok(
             "GET",
-            &format!("/comments?consultation_id={id}"),
+            &format!("{}?consultation_id={id}", paths::COMMENTS),
             Some(&t.moderator),
             None,
         )
@@ -188,7 +188,7 @@ async fn campaign_groups(backend: Backend) {
     let members = t
         .ok(
             "GET",
-            &format!("/comments?duplicate_group_id={group}"),
+            &format!("{}?duplicate_group_id={group}", paths::COMMENTS),
             Some(&t.moderator),
             None,
         )
@@ -442,7 +442,14 @@ async fn decisions_need_the_claim_and_replay_once(backend: Backend) {
             Some("idempotency_key_reused")
         )
     );
-    let audit = t.ok("GET", "/audit?limit=500", Some(&t.admin), None).await;
+    let audit = t
+        .ok(
+            "GET",
+            &format!("{}?limit=500", paths::AUDIT),
+            Some(&t.admin),
+            None,
+        )
+        .await;
     let decisions = audit["items"]
         .as_array()
         .unwrap()
@@ -465,7 +472,7 @@ async fn decisions_need_the_claim_and_replay_once(backend: Backend) {
     let (s, _) = t
         .call(
             "POST",
-            "/comments/999999/decision",
+            &paths::comment_decision(999_999),
             Some(&t.moderator),
             Some(json!({"action": "approve"})),
         )

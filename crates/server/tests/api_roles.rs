@@ -10,7 +10,7 @@
 mod support;
 
 use chrono::Duration;
-use mosharekat_api::Role;
+use mosharekat_api::{Role, paths};
 use mosharekat_server::auth::{random_token, token_hash};
 use mosharekat_server::routes::{Access, ROUTES, Route};
 use reqwest::StatusCode;
@@ -46,7 +46,7 @@ async fn fixture(t: &TestServer) -> Fixture {
     let poll = t
         .ok(
             "POST",
-            &format!("/consultations/{consultation}/polls"),
+            &paths::consultation_polls(consultation),
             Some(&t.operator),
             Some(json!({"kind": "yes_no_abstain", "question_fa": "موافقید؟"})),
         )
@@ -57,7 +57,7 @@ async fn fixture(t: &TestServer) -> Fixture {
     let comment = t.comment(consultation, &citizen, "نظری برای آزمون").await;
     t.ok(
         "POST",
-        "/comments/bulk-decision",
+        paths::COMMENTS_BULK_DECISION,
         Some(&t.moderator),
         Some(json!({"ids": [comment], "action": "approve"})),
     )
@@ -71,7 +71,7 @@ async fn fixture(t: &TestServer) -> Fixture {
     let messenger = t
         .ok(
             "POST",
-            "/public/participants",
+            paths::PUBLIC_PARTICIPANTS,
             None,
             Some(
                 json!({"display_name": "Nima", "category": "public", "consent": true,
@@ -85,7 +85,7 @@ async fn fixture(t: &TestServer) -> Fixture {
     let proposal = t
         .ok(
             "POST",
-            &format!("/public/consultations/{closed}/comments"),
+            &paths::public_consultation_comments(closed),
             Some(&messenger),
             Some(json!({"body": "پیشنهاد: ماده ۲ حذف شود", "is_proposal": true})),
         )
@@ -95,14 +95,14 @@ async fn fixture(t: &TestServer) -> Fixture {
     approve(t, proposal).await;
     t.ok(
         "POST",
-        &format!("/consultations/{closed}/close"),
+        &paths::consultation_close(closed),
         Some(&t.admin),
         Some(json!({"reason": "پایان زودهنگام برای آزمون"})),
     )
     .await;
     t.ok(
         "PUT",
-        &format!("/proposals/{proposal}/decision"),
+        &paths::proposal_decision(proposal),
         Some(&t.operator),
         Some(
             json!({"version": 0, "outcome": "rejected", "rationale_fa": "مغایر قانون",
@@ -112,7 +112,7 @@ async fn fixture(t: &TestServer) -> Fixture {
     .await;
     t.ok(
         "POST",
-        &format!("/consultations/{closed}/decisions/publish"),
+        &paths::consultation_decisions_publish(closed),
         Some(&t.operator),
         None,
     )
@@ -129,26 +129,21 @@ async fn fixture(t: &TestServer) -> Fixture {
     let outbox = t
         .ok(
             "GET",
-            &format!("/outbox?consultation_id={closed}"),
+            &format!("{}?consultation_id={closed}", paths::OUTBOX),
             Some(&t.operator),
             None,
         )
         .await;
     let message = outbox["items"][0]["id"].as_i64().expect("a queued message");
     let participant = t
-        .ok(
-            "GET",
-            &format!("/comments/{comment}"),
-            Some(&t.moderator),
-            None,
-        )
+        .ok("GET", &paths::comment(comment), Some(&t.moderator), None)
         .await["participant"]["id"]
         .as_i64()
         .unwrap();
     // The certificate rules over the closed consultation (the scheduler runs them too).
     t.ok(
         "POST",
-        "/certificates/propose",
+        paths::CERTIFICATES_PROPOSE,
         Some(&t.admin),
         Some(json!({"consultation_id": closed})),
     )
@@ -156,7 +151,10 @@ async fn fixture(t: &TestServer) -> Fixture {
     let certificate = t
         .ok(
             "GET",
-            &format!("/certificates?status=proposed&consultation_id={closed}"),
+            &format!(
+                "{}?status=proposed&consultation_id={closed}",
+                paths::CERTIFICATES
+            ),
             Some(&t.admin),
             None,
         )
@@ -165,7 +163,7 @@ async fn fixture(t: &TestServer) -> Fixture {
         .expect("a proposed certificate");
     t.add_staff("target.account", Role::Moderator).await;
     let staff: Vec<Value> =
-        serde_json::from_value(t.ok("GET", "/staff", Some(&t.admin), None).await).unwrap();
+        serde_json::from_value(t.ok("GET", paths::STAFF, Some(&t.admin), None).await).unwrap();
     let id_of = |name: &str| {
         staff
             .iter()
@@ -194,7 +192,7 @@ async fn fixture(t: &TestServer) -> Fixture {
 async fn approve(t: &TestServer, comment: i64) {
     t.ok(
         "POST",
-        "/comments/bulk-decision",
+        paths::COMMENTS_BULK_DECISION,
         Some(&t.moderator),
         Some(json!({"ids": [comment], "action": "approve"})),
     )
@@ -213,7 +211,7 @@ async fn fresh_certificate(t: &TestServer, n: usize, issued: bool) -> i64 {
     t.close(consultation).await;
     t.ok(
         "POST",
-        "/certificates/propose",
+        paths::CERTIFICATES_PROPOSE,
         Some(&t.admin),
         Some(json!({"consultation_id": consultation})),
     )
@@ -221,7 +219,10 @@ async fn fresh_certificate(t: &TestServer, n: usize, issued: bool) -> i64 {
     let id = t
         .ok(
             "GET",
-            &format!("/certificates?status=proposed&consultation_id={consultation}"),
+            &format!(
+                "{}?status=proposed&consultation_id={consultation}",
+                paths::CERTIFICATES
+            ),
             Some(&t.admin),
             None,
         )
@@ -231,7 +232,7 @@ async fn fresh_certificate(t: &TestServer, n: usize, issued: bool) -> i64 {
     if issued {
         t.ok(
             "POST",
-            &format!("/certificates/{id}/approve"),
+            &paths::certificate_approve(id),
             Some(&t.admin),
             None,
         )
@@ -296,7 +297,7 @@ async fn request(t: &TestServer, f: &Fixture, route: &Route, n: usize) -> (Strin
             let draft = t
                 .ok(
                     "POST",
-                    "/consultations",
+                    paths::CONSULTATIONS,
                     Some(&t.operator),
                     Some(consultation_json(
                         now + Duration::days(1),
@@ -315,7 +316,7 @@ async fn request(t: &TestServer, f: &Fixture, route: &Route, n: usize) -> (Strin
             let (_, accepted) = t
                 .call(
                     "POST",
-                    &format!("/public/consultations/{}/comments", f.consultation),
+                    &paths::public_consultation_comments(f.consultation),
                     Some(&citizen),
                     Some(json!({"body": format!("پیشنهاد شماره {n}"), "is_proposal": true})),
                 )
@@ -527,7 +528,7 @@ async fn every_staff_route_checks_the_role(backend: Backend) {
     let (status, err) = send(
         &t,
         "PATCH",
-        &format!("/consultations/{}", f.consultation),
+        &paths::consultation(f.consultation),
         Some(&operator),
         Some(json!({"short_window_reason": "فوری"})),
     )
@@ -545,7 +546,7 @@ async fn public_and_participant_routes(backend: Backend) {
     let issued = t
         .ok(
             "POST",
-            &format!("/certificates/{}/approve", f.certificate),
+            &paths::certificate_approve(f.certificate),
             Some(&t.admin),
             None,
         )

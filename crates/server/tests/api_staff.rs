@@ -45,7 +45,7 @@ async fn login_and_logout(backend: Backend) {
     // The bearer scheme is case-insensitive; other schemes are not a session.
     let resp = t
         .http
-        .get(t.url("/deadlines"))
+        .get(t.url(paths::DEADLINES))
         .header("authorization", format!("bearer {token}"))
         .send()
         .await
@@ -53,7 +53,7 @@ async fn login_and_logout(backend: Backend) {
     assert_eq!(resp.status(), StatusCode::OK);
     let resp = t
         .http
-        .get(t.url("/deadlines"))
+        .get(t.url(paths::DEADLINES))
         .header("authorization", format!("Token {token}"))
         .send()
         .await
@@ -296,7 +296,7 @@ async fn accounts_and_their_rules(backend: Backend) {
     assert_eq!(
         t.call(
             "PATCH",
-            "/staff/999999",
+            &paths::staff_member(999_999),
             Some(&second),
             Some(json!({"disabled": true}))
         )
