@@ -5,6 +5,7 @@
 
 mod support;
 
+use mosharekat_api::paths;
 use serde_json::{Value, json};
 use support::Backend;
 
@@ -22,46 +23,44 @@ fn issue(backend: &Backend) -> Issued {
     let comment = backend.comment(c, &citizen, "با بند ۲ موافقم اما بند ۳ مبهم است");
     backend.ok(
         "POST",
-        "/comments/bulk-decision",
+        paths::COMMENTS_BULK_DECISION,
         Some(&admin),
         Some(json!({"ids": [comment], "action": "approve"})),
     );
     backend.ok(
         "POST",
-        &format!("/consultations/{c}/close"),
+        &paths::consultation_close(c),
         Some(&admin),
         Some(json!({"reason": "پایان آزمون"})),
     );
     backend.ok(
         "POST",
-        "/certificates/propose",
+        paths::CERTIFICATES_PROPOSE,
         Some(&admin),
         Some(json!({"consultation_id": c})),
     );
     let proposed = backend.ok(
         "GET",
-        &format!("/certificates?status=proposed&consultation_id={c}"),
+        &format!(
+            "{}?status=proposed&consultation_id={c}",
+            paths::CERTIFICATES
+        ),
         Some(&admin),
         None,
     );
     let id = proposed["items"][0]["id"]
         .as_i64()
         .expect("a proposed certificate");
-    let issued = backend.ok(
-        "POST",
-        &format!("/certificates/{id}/approve"),
-        Some(&admin),
-        None,
-    );
+    let issued = backend.ok("POST", &paths::certificate_approve(id), Some(&admin), None);
     let code = issued["verification_code"].as_str().unwrap().to_owned();
     let dir = tempfile::tempdir().unwrap();
-    let public = backend.ok("GET", &format!("/public/certificates/{code}"), None, None);
+    let public = backend.ok("GET", &paths::public_certificate(&code), None, None);
     write(&dir, "certificate.json", &public);
     write(&dir, "credential.json", &public["credential"]);
     write(
         &dir,
         "keys.json",
-        &backend.ok("GET", "/public/keys", None, None),
+        &backend.ok("GET", paths::PUBLIC_KEYS, None, None),
     );
     Issued {
         admin,
@@ -165,7 +164,7 @@ fn certificates_verify_offline_fail_when_changed_and_report_revocation() {
     assert!(out.contains("status: approved"), "{out}");
     backend.ok(
         "POST",
-        &format!("/certificates/{}/revoke", issued.id),
+        &paths::certificate_revoke(issued.id),
         Some(&issued.admin),
         Some(json!({"reason": "issued by mistake"})),
     );
@@ -177,12 +176,7 @@ fn certificates_verify_offline_fail_when_changed_and_report_revocation() {
     assert!(out.starts_with("REVOKED"), "{out}");
     assert!(out.contains("issued by mistake"), "{out}");
     // The public answer downloaded after the revocation says so offline.
-    let public = backend.ok(
-        "GET",
-        &format!("/public/certificates/{}", issued.code),
-        None,
-        None,
-    );
+    let public = backend.ok("GET", &paths::public_certificate(&issued.code), None, None);
     write(&issued.dir, "revoked.json", &public);
     let (code, out) = verify(
         &backend,

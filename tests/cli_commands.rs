@@ -3,6 +3,7 @@
 
 mod support;
 
+use mosharekat_api::paths;
 use support::{BIN, Backend};
 
 #[test]
@@ -55,7 +56,7 @@ fn user_add(backend: &Backend, username: &str, role: &str, password: &str) -> (b
 
 /// The usernames of every staff account, as an admin sees them.
 fn staff(backend: &Backend, admin: &str) -> Vec<String> {
-    let list = backend.ok("GET", "/staff", Some(admin), None);
+    let list = backend.ok("GET", paths::STAFF, Some(admin), None);
     let items = list
         .get("items")
         .and_then(|i| i.as_array())
@@ -97,7 +98,7 @@ fn user_add_refuses_bad_input_and_creates_nothing() {
     for name in ["bob", "carol", "x"] {
         let (status, _) = backend.call(
             "POST",
-            "/auth/login",
+            paths::LOGIN,
             None,
             Some(serde_json::json!({"username": name, "password": good})),
         );

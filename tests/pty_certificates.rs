@@ -6,6 +6,7 @@
 
 mod support;
 
+use mosharekat_api::paths;
 use serde_json::{Value, json};
 use support::{ConsoleOptions, Env, find};
 
@@ -19,7 +20,7 @@ const REJECTED: &str = "هدشدر";
 fn certificates(env: &Env, status: &str) -> Vec<Value> {
     let page = env.backend.ok(
         "GET",
-        &format!("/certificates?status={status}"),
+        &format!("{}?status={status}", paths::CERTIFICATES),
         Some(&env.token),
         None,
     );
@@ -70,14 +71,14 @@ fn certificates_are_approved_scanned_and_rejected_from_the_persian_layout() {
             }
             backend.ok(
                 "POST",
-                "/comments/bulk-decision",
+                paths::COMMENTS_BULK_DECISION,
                 Some(token),
                 Some(json!({"ids": ids, "action": "approve", "tags": []})),
             );
             // Closing runs the certificate rules (the scheduler, within a second).
             backend.ok(
                 "POST",
-                &format!("/consultations/{c}/close"),
+                &paths::consultation_close(c),
                 Some(token),
                 Some(json!({"reason": "پایان آزمون"})),
             );
@@ -114,10 +115,7 @@ fn certificates_are_approved_scanned_and_rejected_from_the_persian_layout() {
         .strip_prefix(&format!("{}/api/v1", env.backend.url()))
         .unwrap_or_else(|| panic!("{url}"))
         .to_owned();
-    assert_eq!(
-        path,
-        format!("/public/certificates/{}", code.replace('-', ""))
-    );
+    assert_eq!(path, paths::public_certificate(&code.replace('-', "")));
     let public = env.backend.ok("GET", &path, None, None);
     assert_eq!(public["status"], "approved");
     assert_eq!(public["code"], code.as_str());
@@ -146,7 +144,7 @@ fn certificates_are_approved_scanned_and_rejected_from_the_persian_layout() {
     env.backend.wait_until("the rejection", |b| {
         let page = b.ok(
             "GET",
-            "/certificates?status=rejected",
+            &format!("{}?status=rejected", paths::CERTIFICATES),
             Some(&env.token),
             None,
         );

@@ -11,6 +11,7 @@
 
 mod support;
 
+use mosharekat_api::paths;
 use serde_json::{Value, json};
 use support::{Backend, ConsoleOptions, Env, find};
 
@@ -42,20 +43,20 @@ fn closed_consultation_with_a_proposal(backend: &Backend) -> i64 {
     let citizen = backend.participant("سارا");
     let accepted = backend.ok(
         "POST",
-        &format!("/public/consultations/{consultation}/comments"),
+        &paths::public_consultation_comments(consultation),
         Some(&citizen),
         Some(json!({"body": PROPOSAL, "is_proposal": true})),
     );
     let id = accepted["id"].as_i64().expect("proposal id");
     backend.ok(
         "POST",
-        "/comments/bulk-decision",
+        paths::COMMENTS_BULK_DECISION,
         Some(&admin),
         Some(json!({"ids": [id], "action": "approve"})),
     );
     backend.ok(
         "POST",
-        &format!("/consultations/{consultation}/close"),
+        &paths::consultation_close(consultation),
         Some(&admin),
         Some(json!({"reason": "پایان زودهنگام برای آزمون"})),
     );
@@ -66,7 +67,7 @@ fn closed_consultation_with_a_proposal(backend: &Backend) -> i64 {
 fn decision(backend: &Backend, token: &str, consultation: i64) -> Option<Value> {
     let page = backend.ok(
         "GET",
-        &format!("/consultations/{consultation}/proposals"),
+        &paths::consultation_proposals(consultation),
         Some(token),
         None,
     );
@@ -139,7 +140,7 @@ fn a_persian_rationale_typed_by_keystrokes_comes_back_byte_for_byte() {
     let public = |b: &Backend| {
         b.ok(
             "GET",
-            &format!("/public/consultations/{consultation}/decisions"),
+            &paths::public_consultation_decisions(consultation),
             None,
             None,
         )

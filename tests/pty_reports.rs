@@ -8,6 +8,7 @@
 
 mod support;
 
+use mosharekat_api::paths;
 use support::{ConsoleOptions, Env, find, poll_until};
 
 /// «هنوز گزارشی نیست» (no report yet).
@@ -40,7 +41,7 @@ fn generate_publish_and_export_from_the_console() {
             let admin = backend.add_staff("admin1", "admin");
             backend.ok(
                 "POST",
-                &format!("/consultations/{consultation}/close"),
+                &paths::consultation_close(consultation),
                 Some(&admin),
                 Some(serde_json::json!({"reason": "پایان زودهنگام برای آزمون"})),
             );
@@ -54,12 +55,9 @@ fn generate_publish_and_export_from_the_console() {
 
     console.send_keys("r");
     console.wait_for_text(NOT_PUBLISHED);
-    let (status, _) = env.backend.call(
-        "GET",
-        &format!("/public/consultations/{id}/report"),
-        None,
-        None,
-    );
+    let (status, _) = env
+        .backend
+        .call("GET", &paths::public_consultation_report(id), None, None);
     assert_eq!(status, 404, "nothing is public before publishing");
 
     let console = &mut env.console;
@@ -67,12 +65,9 @@ fn generate_publish_and_export_from_the_console() {
     console.wait_for("the confirmation", |s| find(s, "؟دوش").is_some());
     console.send_keys("y");
     console.wait_for_text(PUBLIC);
-    let public = env.backend.ok(
-        "GET",
-        &format!("/public/consultations/{id}/report"),
-        None,
-        None,
-    );
+    let public = env
+        .backend
+        .ok("GET", &paths::public_consultation_report(id), None, None);
     assert_eq!(public["version"], 1);
     assert_eq!(public["published_by"], "operator1");
     assert_eq!(public["participants"]["total"], 3);
@@ -87,7 +82,7 @@ fn generate_publish_and_export_from_the_console() {
     env.console.enter();
     let served = env.backend.ok(
         "GET",
-        &format!("/consultations/{id}/report?format=json"),
+        &format!("{}?format=json", paths::consultation_report(id)),
         Some(&env.token),
         None,
     );

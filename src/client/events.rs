@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use mosharekat_api::Event;
+use mosharekat_api::{Event, paths};
 use tokio::sync::mpsc;
 
 use super::Client;
@@ -53,7 +53,7 @@ async fn follow(
         .connect_timeout(Duration::from_secs(5))
         .build()
         .map_err(|e| e.to_string())?;
-    let mut req = http.get(client.url("/events"));
+    let mut req = http.get(client.url(paths::EVENTS));
     if let Some(token) = client.token() {
         req = req.bearer_auth(token);
     }

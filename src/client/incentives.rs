@@ -8,6 +8,7 @@ use mosharekat_api::{
 };
 
 use mosharekat_api::certificate::MAX_BULK_APPROVE;
+use mosharekat_api::paths;
 use reqwest::Method;
 
 use super::{Client, ClientResult};
@@ -23,12 +24,12 @@ impl Client {
         after: Option<&str>,
         limit: u32,
     ) -> ClientResult<Page<Certificate>> {
-        let mut path = format!("/certificates?limit={limit}");
+        let mut path = format!("{}?limit={limit}", paths::CERTIFICATES);
         if let Some(status) = status {
             path.push_str(&format!("&status={}", status.as_str()));
         }
         if let Some(after) = after {
-            path.push_str(&format!("&after={}", encode(after)));
+            path.push_str(&format!("&after={}", paths::encode(after)));
         }
         self.get(&path).await
     }
@@ -56,7 +57,7 @@ impl Client {
     pub async fn approve_certificate(&self, id: i64) -> ClientResult<Certificate> {
         self.send(
             Method::POST,
-            &format!("/certificates/{id}/approve"),
+            &paths::certificate_approve(id),
             None::<&()>,
             None,
         )
@@ -76,7 +77,7 @@ impl Client {
         for chunk in ids.chunks(MAX_BULK_APPROVE) {
             let ids = chunk.to_vec();
             let answer: BulkApproveResponse = self
-                .post("/certificates/approve", &BulkApproveRequest { ids })
+                .post(paths::CERTIFICATES_APPROVE, &BulkApproveRequest { ids })
                 .await?;
             all.approved.extend(answer.approved);
             all.skipped.extend(answer.skipped);
@@ -88,16 +89,14 @@ impl Client {
         let body = ReasonRequest {
             reason: reason.into(),
         };
-        self.post(&format!("/certificates/{id}/reject"), &body)
-            .await
+        self.post(&paths::certificate_reject(id), &body).await
     }
 
     pub async fn revoke_certificate(&self, id: i64, reason: &str) -> ClientResult<Certificate> {
         let body = ReasonRequest {
             reason: reason.into(),
         };
-        self.post(&format!("/certificates/{id}/revoke"), &body)
-            .await
+        self.post(&paths::certificate_revoke(id), &body).await
     }
 
     /// Run the proposal rules now (for one consultation, or every closed one).
@@ -105,28 +104,30 @@ impl Client {
         &self,
         consultation_id: Option<i64>,
     ) -> ClientResult<ProposeResponse> {
-        self.post("/certificates/propose", &ProposeRequest { consultation_id })
-            .await
+        self.post(
+            paths::CERTIFICATES_PROPOSE,
+            &ProposeRequest { consultation_id },
+        )
+        .await
     }
 
     /// An issued certificate and its status, as anyone sees it by its code.
     pub async fn public_certificate(&self, code: &str) -> ClientResult<PublicCertificate> {
-        self.get(&format!("/public/certificates/{}", encode(code)))
-            .await
+        self.get(&paths::public_certificate(code)).await
     }
 
     pub async fn public_keys(&self) -> ClientResult<PublicKeys> {
-        self.get("/public/keys").await
+        self.get(paths::PUBLIC_KEYS).await
     }
 
     /// Where a certificate with this code is verified on this backend: its public route.
     pub fn verification_url(&self, code: &str) -> String {
         let compact: String = code.chars().filter(|c| *c != '-').collect();
-        self.url(&format!("/public/certificates/{}", encode(&compact)))
+        self.url(&paths::public_certificate(&compact))
     }
 
     pub async fn leaderboard(&self, query: &LeaderboardQuery) -> ClientResult<LeaderboardResponse> {
-        let mut path = format!("/leaderboard?period={}", query.period.as_str());
+        let mut path = format!("{}?period={}", paths::LEADERBOARD, query.period.as_str());
         if let Some(province) = query.province {
             path.push_str(&format!("&province={}", province.code()));
         }
@@ -144,22 +145,8 @@ impl Client {
 
     /// A participant's score with the contributions behind it.
     pub async fn participant_score(&self, participant_id: i64) -> ClientResult<ParticipantScore> {
-        self.get(&format!("/participants/{participant_id}/score"))
-            .await
+        self.get(&paths::participant_score(participant_id)).await
     }
-}
-
-/// Percent-encodes everything but unreserved characters (cursors and codes are opaque).
-fn encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -173,6 +160,5 @@ mod tests {
             client.verification_url("ABCDE-FGHJ1"),
             "http://127.0.0.1:8080/api/v1/public/certificates/ABCDEFGHJ1"
         );
-        assert_eq!(encode("a b/ç"), "a%20b%2F%C3%A7");
     }
 }

@@ -9,6 +9,7 @@ mod reports;
 use std::time::Duration;
 
 use mosharekat_api::comment::{BulkDecisionRequest, BulkDecisionResponse};
+use mosharekat_api::paths;
 use mosharekat_api::{
     ClaimRequest, ClaimResponse, Comment, Consultation, DeadlinesResponse, DecisionRequest,
     DecisionResponse, ErrorBody, LoginRequest, LoginResponse, Page, Poll, ReasonCode,
@@ -173,17 +174,17 @@ impl Client {
             username: username.into(),
             password: password.into(),
         };
-        let resp: LoginResponse = self.post("/auth/login", &req).await?;
+        let resp: LoginResponse = self.post(paths::LOGIN, &req).await?;
         Ok((self.clone().with_token(resp.token.clone()), resp))
     }
 
     /// Whose token this client carries.
     pub async fn session(&self) -> ClientResult<mosharekat_api::auth::SessionInfo> {
-        self.get("/auth/session").await
+        self.get(paths::SESSION).await
     }
 
     pub async fn health(&self) -> ClientResult<serde_json::Value> {
-        self.get("/health").await
+        self.get(paths::HEALTH).await
     }
 
     pub async fn consultations(
@@ -192,7 +193,7 @@ impl Client {
         limit: u32,
     ) -> ClientResult<Page<Consultation>> {
         let after = after.map(|a| format!("&after={a}")).unwrap_or_default();
-        self.get(&format!("/consultations?limit={limit}{after}"))
+        self.get(&format!("{}?limit={limit}{after}", paths::CONSULTATIONS))
             .await
     }
 
@@ -211,12 +212,11 @@ impl Client {
     }
 
     pub async fn deadlines(&self) -> ClientResult<DeadlinesResponse> {
-        self.get("/deadlines").await
+        self.get(paths::DEADLINES).await
     }
 
     pub async fn polls(&self, consultation_id: i64) -> ClientResult<Vec<Poll>> {
-        self.get(&format!("/consultations/{consultation_id}/polls"))
-            .await
+        self.get(&paths::consultation_polls(consultation_id)).await
     }
 
     pub async fn tally(
@@ -227,28 +227,29 @@ impl Client {
         let by = by
             .map(|b| format!("?by={}", b.as_str()))
             .unwrap_or_default();
-        self.get(&format!("/polls/{poll_id}/tally{by}")).await
+        self.get(&format!("{}{by}", paths::poll_tally(poll_id)))
+            .await
     }
 
     pub async fn reasons(&self) -> ClientResult<Vec<ReasonCode>> {
-        self.get("/reasons").await
+        self.get(paths::REASONS).await
     }
 
     pub async fn comment(&self, id: i64) -> ClientResult<Comment> {
-        self.get(&format!("/comments/{id}")).await
+        self.get(&paths::comment(id)).await
     }
 
     pub async fn claim(&self, request: &ClaimRequest) -> ClientResult<ClaimResponse> {
-        self.post("/queue/claim", request).await
+        self.post(paths::QUEUE_CLAIM, request).await
     }
 
     pub async fn renew(&self, claim_tokens: Vec<String>) -> ClientResult<RenewResponse> {
-        self.post("/queue/renew", &RenewRequest { claim_tokens })
+        self.post(paths::QUEUE_RENEW, &RenewRequest { claim_tokens })
             .await
     }
 
     pub async fn release(&self, claim_tokens: Vec<String>) -> ClientResult<ReleaseResponse> {
-        self.post("/queue/release", &ReleaseRequest { claim_tokens })
+        self.post(paths::QUEUE_RELEASE, &ReleaseRequest { claim_tokens })
             .await
     }
 
@@ -261,7 +262,7 @@ impl Client {
     ) -> ClientResult<DecisionResponse> {
         self.send(
             Method::POST,
-            &format!("/comments/{comment_id}/decision"),
+            &paths::comment_decision(comment_id),
             Some(request),
             Some(idempotency_key),
         )
@@ -275,7 +276,7 @@ impl Client {
     ) -> ClientResult<BulkDecisionResponse> {
         self.send(
             Method::POST,
-            "/comments/bulk-decision",
+            paths::COMMENTS_BULK_DECISION,
             Some(request),
             Some(idempotency_key),
         )

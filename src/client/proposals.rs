@@ -2,6 +2,7 @@
 //! under optimistic concurrency (a stale `version` is answered `409` with the current decision),
 //! and publication.
 
+use mosharekat_api::paths;
 use mosharekat_api::{
     DecisionConflict, DecisionsPublished, ErrorBody, Page, Proposal, ProposalDecision,
     ProposalDecisionRequest,
@@ -29,7 +30,8 @@ impl Client {
     ) -> ClientResult<Page<Proposal>> {
         let after = after.map(|a| format!("&after={a}")).unwrap_or_default();
         self.get(&format!(
-            "/consultations/{consultation_id}/proposals?limit={limit}{after}"
+            "{}?limit={limit}{after}",
+            paths::consultation_proposals(consultation_id)
         ))
         .await
     }
@@ -59,7 +61,7 @@ impl Client {
             .http
             .request(
                 Method::PUT,
-                self.url(&format!("/proposals/{proposal_id}/decision")),
+                self.url(&paths::proposal_decision(proposal_id)),
             )
             .json(request);
         if let Some(token) = &self.token {
@@ -104,7 +106,7 @@ impl Client {
     ) -> ClientResult<DecisionsPublished> {
         self.send(
             Method::POST,
-            &format!("/consultations/{consultation_id}/decisions/publish"),
+            &paths::consultation_decisions_publish(consultation_id),
             None::<&()>,
             None,
         )

@@ -1,6 +1,7 @@
 //! The comprehensive report (generate, read in a format, publish) and the feedback outbox
 //! (delivery status, retry of dead messages).
 
+use mosharekat_api::paths;
 use mosharekat_api::{
     ErrorBody, OutboxMessage, OutboxStatus, Page, Report, ReportFormat, ReportPublished,
 };
@@ -11,15 +12,14 @@ use super::{Client, ClientError, ClientResult};
 impl Client {
     /// The latest draft of a consultation's report (`404` before the first generation).
     pub async fn report(&self, consultation_id: i64) -> ClientResult<Report> {
-        self.get(&format!("/consultations/{consultation_id}/report"))
-            .await
+        self.get(&paths::consultation_report(consultation_id)).await
     }
 
     /// Generate (or regenerate) the draft; `409 consultation_not_closed` before the deadline.
     pub async fn generate_report(&self, consultation_id: i64) -> ClientResult<Report> {
         self.send(
             Method::POST,
-            &format!("/consultations/{consultation_id}/report"),
+            &paths::consultation_report(consultation_id),
             None::<&()>,
             None,
         )
@@ -28,7 +28,7 @@ impl Client {
 
     /// The published report (`404` before the first publication).
     pub async fn public_report(&self, consultation_id: i64) -> ClientResult<Report> {
-        self.get(&format!("/public/consultations/{consultation_id}/report"))
+        self.get(&paths::public_consultation_report(consultation_id))
             .await
     }
 
@@ -36,7 +36,7 @@ impl Client {
     pub async fn publish_report(&self, consultation_id: i64) -> ClientResult<ReportPublished> {
         self.send(
             Method::POST,
-            &format!("/consultations/{consultation_id}/report/publish"),
+            &paths::consultation_report_publish(consultation_id),
             None::<&()>,
             None,
         )
@@ -50,7 +50,8 @@ impl Client {
         format: ReportFormat,
     ) -> ClientResult<Vec<u8>> {
         self.get_bytes(&format!(
-            "/consultations/{consultation_id}/report?format={}",
+            "{}?format={}",
+            paths::consultation_report(consultation_id),
             format.as_str()
         ))
         .await
@@ -70,7 +71,7 @@ impl Client {
         if let Some(after) = after {
             query.push_str(&format!("&after={after}"));
         }
-        self.get(&format!("/outbox{query}")).await
+        self.get(&format!("{}{query}", paths::OUTBOX)).await
     }
 
     /// The newest messages first; `before` is the cursor (`next_after` of the previous page).
@@ -87,19 +88,19 @@ impl Client {
         if let Some(before) = before {
             query.push_str(&format!("&after={before}"));
         }
-        self.get(&format!("/outbox{query}")).await
+        self.get(&format!("{}{query}", paths::OUTBOX)).await
     }
 
     /// Messages per status.
     pub async fn outbox_counts(&self) -> ClientResult<mosharekat_api::OutboxCounts> {
-        self.get("/outbox/counts").await
+        self.get(paths::OUTBOX_COUNTS).await
     }
 
     /// Put a dead message back in line (`409 invalid_state` unless it is dead).
     pub async fn retry_outbox(&self, message_id: i64) -> ClientResult<OutboxMessage> {
         self.send(
             Method::POST,
-            &format!("/outbox/{message_id}/retry"),
+            &paths::outbox_retry(message_id),
             None::<&()>,
             None,
         )

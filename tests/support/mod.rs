@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use mosharekat_api::{
     Category, ConsultationKind, Gender, Language, NewConsultation, NewParticipant, NewPoll,
-    NewPollOption, PollKind, Province,
+    NewPollOption, PollKind, Province, paths,
 };
 use portable_pty::{CommandBuilder, MasterPty, PtySize, native_pty_system};
 use serde_json::{Value, json};
@@ -245,7 +245,7 @@ impl Backend {
     pub fn login(&self, username: &str) -> String {
         let body = self.ok(
             "POST",
-            "/auth/login",
+            paths::LOGIN,
             None,
             Some(json!({"username": username, "password": PASSWORD})),
         );
@@ -312,7 +312,7 @@ impl Backend {
         };
         let created = self.ok(
             "POST",
-            "/consultations",
+            paths::CONSULTATIONS,
             Some(token),
             Some(serde_json::to_value(new).expect("consultation JSON")),
         );
@@ -336,12 +336,7 @@ impl Backend {
             now - chrono::Duration::days(1),
             now + chrono::Duration::days(closes_in_days),
         );
-        self.ok(
-            "POST",
-            &format!("/consultations/{id}/publish"),
-            Some(token),
-            None,
-        );
+        self.ok("POST", &paths::consultation_publish(id), Some(token), None);
         id
     }
 
@@ -361,7 +356,7 @@ impl Backend {
         };
         let created = self.ok(
             "POST",
-            "/public/participants",
+            paths::PUBLIC_PARTICIPANTS,
             None,
             Some(serde_json::to_value(new).expect("participant JSON")),
         );
@@ -375,7 +370,7 @@ impl Backend {
     pub fn comment(&self, consultation: i64, participant_token: &str, body: &str) -> i64 {
         let accepted = self.ok(
             "POST",
-            &format!("/public/consultations/{consultation}/comments"),
+            &paths::public_consultation_comments(consultation),
             Some(participant_token),
             Some(json!({ "body": body })),
         );
@@ -384,7 +379,7 @@ impl Backend {
 
     /// A comment as staff see it (`GET /comments/{id}`): status, decision, reason…
     pub fn comment_json(&self, token: &str, id: i64) -> Value {
-        self.ok("GET", &format!("/comments/{id}"), Some(token), None)
+        self.ok("GET", &paths::comment(id), Some(token), None)
     }
 
     /// A single-choice poll on a consultation; returns the poll JSON (`id`, `options[].id`).
@@ -409,7 +404,7 @@ impl Backend {
         };
         self.ok(
             "POST",
-            &format!("/consultations/{consultation}/polls"),
+            &paths::consultation_polls(consultation),
             Some(token),
             Some(serde_json::to_value(new).expect("poll JSON")),
         )
@@ -423,7 +418,7 @@ impl Backend {
         loop {
             let page = self.ok(
                 "GET",
-                &format!("/audit?after={after}&limit=500"),
+                &format!("{}?after={after}&limit=500", paths::AUDIT),
                 Some(admin_token),
                 None,
             );
@@ -458,7 +453,7 @@ impl Backend {
     pub fn ballot(&self, participant_token: &str, poll: i64, option_ids: &[i64]) -> Value {
         self.ok(
             "POST",
-            &format!("/public/polls/{poll}/ballots"),
+            &paths::public_poll_ballots(poll),
             Some(participant_token),
             Some(json!({ "option_ids": option_ids })),
         )

@@ -14,6 +14,7 @@ pub mod event;
 pub mod outbox;
 pub mod page;
 pub mod participant;
+pub mod paths;
 pub mod poll;
 pub mod proposal;
 pub mod province;

@@ -1,5 +1,5 @@
 //! Checks that run before any handler or body extractor: the declared body size, and who may call
-//! a route according to the route table in [`crate::openapi::ROUTES`].
+//! a route according to the route table in [`crate::routes::ROUTES`].
 //!
 //! Checking the role here, from the same table the OpenAPI document is written from, means a
 //! caller without the right role gets `403` before the body is read or validated (a wrong role is
@@ -17,7 +17,7 @@ use mosharekat_api::{API_PREFIX, ErrorCode, MAX_BODY_BYTES};
 
 use crate::auth::StaffAuth;
 use crate::error::ApiError;
-use crate::openapi::{Access, ROUTES, RouteDoc};
+use crate::routes::{Access, ROUTES, Route};
 use crate::state::AppState;
 
 /// How much of an oversized body is still read (and dropped) before answering `413`. A client
@@ -87,11 +87,11 @@ pub fn too_large() -> ApiError {
 
 /// The route table's entry for a matched route (`path` as the router matched it, with or without
 /// the API prefix).
-pub fn route_doc(method: &Method, path: &str) -> Option<&'static RouteDoc> {
+pub fn route_doc(method: &Method, path: &str) -> Option<&'static Route> {
     let path = path.strip_prefix(API_PREFIX).unwrap_or(path);
     ROUTES
         .iter()
-        .find(|r| r.path == path && r.method.eq_ignore_ascii_case(method.as_str()))
+        .find(|r| r.path == path && r.method.http() == *method)
 }
 
 /// Enforce the route table's [`Access`] for staff routes: `401` without a live session, `403` for

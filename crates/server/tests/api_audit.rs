@@ -5,6 +5,7 @@
 mod support;
 
 use chrono::Duration;
+use mosharekat_api::paths;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use support::{Backend, TestServer, consultation_json};
@@ -18,7 +19,7 @@ async fn entries_after(t: &TestServer, mut after: i64) -> Vec<Value> {
         let page = t
             .ok(
                 "GET",
-                &format!("/audit?after={after}&limit=3"),
+                &format!("{}?after={after}&limit=3", paths::AUDIT),
                 Some(&t.admin),
                 None,
             )
@@ -72,7 +73,7 @@ async fn every_staff_write_appends_one_entry(backend: Backend) {
 
     let mut at = last_id(&t).await;
     let staff = t
-        .ok("POST", "/staff", Some(&t.admin), Some(json!({"username": "l.moradi", "password": "a long passphrase", "role": "moderator"})))
+        .ok("POST", paths::STAFF, Some(&t.admin), Some(json!({"username": "l.moradi", "password": "a long passphrase", "role": "moderator"})))
         .await;
     let sid = staff["id"].as_i64().unwrap();
     let e = expect_one(&t, at, "staff.create", "admin1", &format!("staff:{sid}")).await;
@@ -85,7 +86,7 @@ async fn every_staff_write_appends_one_entry(backend: Backend) {
 
     t.ok(
         "PATCH",
-        &format!("/staff/{sid}"),
+        &paths::staff_member(sid),
         Some(&t.admin),
         Some(json!({"disabled": true})),
     )
@@ -103,7 +104,7 @@ async fn every_staff_write_appends_one_entry(backend: Backend) {
     let c = t
         .ok(
             "POST",
-            "/consultations",
+            paths::CONSULTATIONS,
             Some(&t.operator),
             Some(consultation_json(
                 now - Duration::days(1),
@@ -119,7 +120,7 @@ async fn every_staff_write_appends_one_entry(backend: Backend) {
 
     t.ok(
         "PATCH",
-        &format!("/consultations/{cid}"),
+        &paths::consultation(cid),
         Some(&t.operator),
         Some(json!({"title_en": "Regulation, revised"})),
     )
@@ -134,7 +135,7 @@ async fn every_staff_write_appends_one_entry(backend: Backend) {
 
     t.ok(
         "POST",
-        &format!("/consultations/{cid}/publish"),
+        &paths::consultation_publish(cid),
         Some(&t.operator),
         None,
     )
@@ -151,7 +152,7 @@ async fn every_staff_write_appends_one_entry(backend: Backend) {
         + Duration::days(7);
     t.ok(
         "PATCH",
-        &format!("/consultations/{cid}"),
+        &paths::consultation(cid),
         Some(&t.operator),
         Some(json!({"closes_at": later})),
     )
@@ -171,7 +172,7 @@ async fn every_staff_write_appends_one_entry(backend: Backend) {
     let poll = t
         .ok(
             "POST",
-            &format!("/consultations/{cid}/polls"),
+            &paths::consultation_polls(cid),
             Some(&t.admin),
             Some(json!({"kind": "yes_no_abstain", "question_fa": "موافقید؟"})),
         )
@@ -194,7 +195,7 @@ async fn every_staff_write_appends_one_entry(backend: Backend) {
     let third = t.comment(cid, &citizen, "نظر سوم").await;
     t.ok(
         "POST",
-        &format!("/public/polls/{}/ballots", poll["id"]),
+        &paths::public_poll_ballots(poll["id"].as_i64().unwrap()),
         Some(&citizen),
         Some(json!({"option_ids": [poll["options"][0]["id"]]})),
     )
@@ -202,7 +203,7 @@ async fn every_staff_write_appends_one_entry(backend: Backend) {
     let claim = t
         .ok(
             "POST",
-            "/queue/claim",
+            paths::QUEUE_CLAIM,
             Some(&t.moderator),
             Some(json!({"limit": 1})),
         )
@@ -212,7 +213,7 @@ async fn every_staff_write_appends_one_entry(backend: Backend) {
     let token = claim["items"][0]["claim_token"].as_str().unwrap();
     t.ok(
         "POST",
-        &format!("/comments/{first}/decision"),
+        &paths::comment_decision(first),
         Some(&t.moderator),
         Some(json!({"action": "reject", "reason_code": "off_topic", "claim_token": token})),
     )
@@ -237,7 +238,7 @@ async fn every_staff_write_appends_one_entry(backend: Backend) {
 
     t.ok(
         "POST",
-        "/comments/bulk-decision",
+        paths::COMMENTS_BULK_DECISION,
         Some(&t.moderator),
         Some(json!({"ids": [second, third], "action": "approve"})),
     )
@@ -248,7 +249,7 @@ async fn every_staff_write_appends_one_entry(backend: Backend) {
 
     t.ok(
         "POST",
-        &format!("/consultations/{cid}/close"),
+        &paths::consultation_close(cid),
         Some(&t.admin),
         Some(json!({"reason": "ابلاغ نسخه نهایی"})),
     )
@@ -261,13 +262,13 @@ async fn every_staff_write_appends_one_entry(backend: Backend) {
     let (status, _) = t
         .call(
             "POST",
-            &format!("/consultations/{cid}/close"),
+            &paths::consultation_close(cid),
             Some(&t.admin),
             Some(json!({"reason": "دوباره"})),
         )
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
-    let (status, _) = t.call("POST", "/staff", Some(&t.admin), Some(json!({"username": "l.moradi", "password": "a long passphrase", "role": "moderator"}))).await;
+    let (status, _) = t.call("POST", paths::STAFF, Some(&t.admin), Some(json!({"username": "l.moradi", "password": "a long passphrase", "role": "moderator"}))).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(last_id(&t).await, at);
 
@@ -278,7 +279,7 @@ async fn every_staff_write_appends_one_entry(backend: Backend) {
         assert_eq!(pair[1]["prev_hash"], pair[0]["hash"]);
         assert!(pair[0]["id"].as_i64() < pair[1]["id"].as_i64());
     }
-    let verified = t.ok("GET", "/audit/verify", Some(&t.admin), None).await;
+    let verified = t.ok("GET", paths::AUDIT_VERIFY, Some(&t.admin), None).await;
     assert_eq!(verified, json!({"entries": all.len()}));
 }
 
@@ -337,7 +338,7 @@ impl RawDb {
 }
 
 async fn verify(t: &TestServer) -> Value {
-    let http = t.ok("GET", "/audit/verify", Some(&t.admin), None).await;
+    let http = t.ok("GET", paths::AUDIT_VERIFY, Some(&t.admin), None).await;
     let library = mosharekat_server::verify_audit(t.store().as_ref())
         .await
         .unwrap();
@@ -348,7 +349,7 @@ async fn verify(t: &TestServer) -> Value {
 async fn tampering_is_found(backend: Backend) {
     let t = TestServer::start(backend).await;
     for i in 0..4 {
-        t.ok("POST", "/staff", Some(&t.admin), Some(json!({"username": format!("staff.{i}"), "password": "a long passphrase", "role": "operator"})))
+        t.ok("POST", paths::STAFF, Some(&t.admin), Some(json!({"username": format!("staff.{i}"), "password": "a long passphrase", "role": "operator"})))
             .await;
     }
     t.open_consultation().await;

@@ -3,6 +3,7 @@
 mod support;
 
 use chrono::Duration;
+use mosharekat_api::paths;
 use reqwest::StatusCode;
 use serde_json::json;
 use support::{Backend, TestServer, consultation_json};
@@ -22,7 +23,7 @@ async fn publish_rules(backend: Backend) {
     let c = t
         .ok(
             "POST",
-            "/consultations",
+            paths::CONSULTATIONS,
             Some(&t.operator),
             Some(consultation_json(now, now + Duration::days(20))),
         )
@@ -32,7 +33,7 @@ async fn publish_rules(backend: Backend) {
     let (status, body) = t
         .call(
             "POST",
-            &format!("/consultations/{id}/publish"),
+            &paths::consultation_publish(id),
             Some(&t.operator),
             None,
         )
@@ -47,13 +48,8 @@ async fn publish_rules(backend: Backend) {
     );
     // Nothing changed.
     assert_eq!(
-        t.ok(
-            "GET",
-            &format!("/consultations/{id}"),
-            Some(&t.operator),
-            None
-        )
-        .await["status"],
+        t.ok("GET", &paths::consultation(id), Some(&t.operator), None)
+            .await["status"],
         "draft"
     );
 
@@ -62,7 +58,7 @@ async fn publish_rules(backend: Backend) {
     let (status, body) = t
         .call(
             "PATCH",
-            &format!("/consultations/{id}"),
+            &paths::consultation(id),
             Some(&t.operator),
             Some(reason.clone()),
         )
@@ -70,7 +66,7 @@ async fn publish_rules(backend: Backend) {
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
     t.ok(
         "PATCH",
-        &format!("/consultations/{id}"),
+        &paths::consultation(id),
         Some(&t.admin),
         Some(reason),
     )
@@ -78,7 +74,7 @@ async fn publish_rules(backend: Backend) {
     let published = t
         .ok(
             "POST",
-            &format!("/consultations/{id}/publish"),
+            &paths::consultation_publish(id),
             Some(&t.operator),
             None,
         )
@@ -88,7 +84,7 @@ async fn publish_rules(backend: Backend) {
     let (status, body) = t
         .call(
             "POST",
-            &format!("/consultations/{id}/publish"),
+            &paths::consultation_publish(id),
             Some(&t.operator),
             None,
         )
@@ -102,12 +98,12 @@ async fn publish_rules(backend: Backend) {
     let mut body = consultation_json(now, now + Duration::days(45));
     body["summary_en"] = json!("");
     let c = t
-        .ok("POST", "/consultations", Some(&t.operator), Some(body))
+        .ok("POST", paths::CONSULTATIONS, Some(&t.operator), Some(body))
         .await;
     let (status, body) = t
         .call(
             "POST",
-            &format!("/consultations/{}/publish", c["id"]),
+            &paths::consultation_publish(c["id"].as_i64().unwrap()),
             Some(&t.operator),
             None,
         )
@@ -119,14 +115,14 @@ async fn publish_rules(backend: Backend) {
     let c = t
         .ok(
             "POST",
-            "/consultations",
+            paths::CONSULTATIONS,
             Some(&t.operator),
             Some(consultation_json(now, now + Duration::days(30))),
         )
         .await;
     t.ok(
         "POST",
-        &format!("/consultations/{}/publish", c["id"]),
+        &paths::consultation_publish(c["id"].as_i64().unwrap()),
         Some(&t.operator),
         None,
     )
@@ -136,7 +132,7 @@ async fn publish_rules(backend: Backend) {
     let (status, _) = t
         .call(
             "POST",
-            "/consultations",
+            paths::CONSULTATIONS,
             Some(&t.operator),
             Some(consultation_json(now, now - Duration::days(1))),
         )
@@ -145,7 +141,7 @@ async fn publish_rules(backend: Backend) {
     let mut body = consultation_json(now, now + Duration::days(40));
     body["kind"] = json!("decree");
     let (status, body) = t
-        .call("POST", "/consultations", Some(&t.operator), Some(body))
+        .call("POST", paths::CONSULTATIONS, Some(&t.operator), Some(body))
         .await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
@@ -159,7 +155,7 @@ async fn lifecycle_follows_the_clock(backend: Backend) {
     let c = t
         .ok(
             "POST",
-            "/consultations",
+            paths::CONSULTATIONS,
             Some(&t.operator),
             Some(consultation_json(
                 now + Duration::days(2),
@@ -171,7 +167,7 @@ async fn lifecycle_follows_the_clock(backend: Backend) {
     let c = t
         .ok(
             "POST",
-            &format!("/consultations/{id}/publish"),
+            &paths::consultation_publish(id),
             Some(&t.operator),
             None,
         )
@@ -179,7 +175,7 @@ async fn lifecycle_follows_the_clock(backend: Backend) {
     assert_eq!(c["status"], "scheduled");
 
     let citizen = t.participant("رضا").await;
-    let path = format!("/public/consultations/{id}/comments");
+    let path = paths::public_consultation_comments(id);
     let (status, body) = t
         .call(
             "POST",
@@ -195,26 +191,16 @@ async fn lifecycle_follows_the_clock(backend: Backend) {
 
     t.clock().advance(Duration::days(2));
     assert_eq!(
-        t.ok(
-            "GET",
-            &format!("/consultations/{id}"),
-            Some(&t.operator),
-            None
-        )
-        .await["status"],
+        t.ok("GET", &paths::consultation(id), Some(&t.operator), None)
+            .await["status"],
         "open"
     );
     t.comment(id, &citizen, "حالا باز است").await;
 
     t.clock().advance(Duration::days(38));
     assert_eq!(
-        t.ok(
-            "GET",
-            &format!("/consultations/{id}"),
-            Some(&t.operator),
-            None
-        )
-        .await["status"],
+        t.ok("GET", &paths::consultation(id), Some(&t.operator), None)
+            .await["status"],
         "closed"
     );
     let (status, body) = t
@@ -233,7 +219,7 @@ async fn lifecycle_follows_the_clock(backend: Backend) {
     let page = t
         .ok(
             "GET",
-            &format!("/comments?consultation_id={id}"),
+            &format!("{}?consultation_id={id}", paths::COMMENTS),
             Some(&t.moderator),
             None,
         )
@@ -243,7 +229,14 @@ async fn lifecycle_follows_the_clock(backend: Backend) {
     // The scheduler announced both transitions (and the audit log says the system did it).
     let mut announced = Vec::new();
     for _ in 0..50 {
-        let audit = t.ok("GET", "/audit?limit=500", Some(&t.admin), None).await;
+        let audit = t
+            .ok(
+                "GET",
+                &format!("{}?limit=500", paths::AUDIT),
+                Some(&t.admin),
+                None,
+            )
+            .await;
         announced = audit["items"]
             .as_array()
             .unwrap()
@@ -272,7 +265,7 @@ async fn deadlines_flags_and_order(backend: Backend) {
     let relaxed = t
         .ok(
             "POST",
-            "/consultations",
+            paths::CONSULTATIONS,
             Some(&t.operator),
             Some(create(-5, 40)),
         )
@@ -281,7 +274,7 @@ async fn deadlines_flags_and_order(backend: Backend) {
         .unwrap();
     t.ok(
         "POST",
-        &format!("/consultations/{relaxed}/publish"),
+        &paths::consultation_publish(relaxed),
         Some(&t.operator),
         None,
     )
@@ -289,7 +282,7 @@ async fn deadlines_flags_and_order(backend: Backend) {
     let soon = t
         .ok(
             "POST",
-            "/consultations",
+            paths::CONSULTATIONS,
             Some(&t.operator),
             Some(create(-29, 2)),
         )
@@ -298,7 +291,7 @@ async fn deadlines_flags_and_order(backend: Backend) {
         .unwrap();
     t.ok(
         "POST",
-        &format!("/consultations/{soon}/publish"),
+        &paths::consultation_publish(soon),
         Some(&t.operator),
         None,
     )
@@ -308,7 +301,7 @@ async fn deadlines_flags_and_order(backend: Backend) {
     let untranslated = t
         .ok(
             "POST",
-            "/consultations",
+            paths::CONSULTATIONS,
             Some(&t.operator),
             Some(untranslated),
         )
@@ -320,7 +313,7 @@ async fn deadlines_flags_and_order(backend: Backend) {
     let overdue = t
         .ok(
             "POST",
-            "/consultations",
+            paths::CONSULTATIONS,
             Some(&t.operator),
             Some(create(-1, 30)),
         )
@@ -329,7 +322,7 @@ async fn deadlines_flags_and_order(backend: Backend) {
         .unwrap();
     t.ok(
         "POST",
-        &format!("/consultations/{overdue}/publish"),
+        &paths::consultation_publish(overdue),
         Some(&t.operator),
         None,
     )
@@ -337,9 +330,11 @@ async fn deadlines_flags_and_order(backend: Backend) {
     t.clock().advance(Duration::days(61));
     let now = t.now();
 
-    let (status, _) = t.call("GET", "/deadlines", Some(&t.moderator), None).await;
+    let (status, _) = t
+        .call("GET", paths::DEADLINES, Some(&t.moderator), None)
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let d = t.ok("GET", "/deadlines", Some(&t.operator), None).await;
+    let d = t.ok("GET", paths::DEADLINES, Some(&t.operator), None).await;
     let items = d["items"].as_array().unwrap();
     let find = |id: i64| {
         items
@@ -370,7 +365,7 @@ async fn deadlines_flags_and_order(backend: Backend) {
     let c = t
         .ok(
             "POST",
-            "/consultations",
+            paths::CONSULTATIONS,
             Some(&t.operator),
             Some(consultation_json(
                 now - Duration::days(29),
@@ -380,12 +375,12 @@ async fn deadlines_flags_and_order(backend: Backend) {
         .await;
     t.ok(
         "POST",
-        &format!("/consultations/{}/publish", c["id"]),
+        &paths::consultation_publish(c["id"].as_i64().unwrap()),
         Some(&t.operator),
         None,
     )
     .await;
-    let d = t.ok("GET", "/deadlines", Some(&t.operator), None).await;
+    let d = t.ok("GET", paths::DEADLINES, Some(&t.operator), None).await;
     let item = d["items"]
         .as_array()
         .unwrap()
@@ -401,12 +396,7 @@ async fn edits_and_early_close(backend: Backend) {
     let t = TestServer::start(backend).await;
     let id = t.open_consultation().await;
     let c = t
-        .ok(
-            "GET",
-            &format!("/consultations/{id}"),
-            Some(&t.operator),
-            None,
-        )
+        .ok("GET", &paths::consultation(id), Some(&t.operator), None)
         .await;
     let closes: chrono::DateTime<chrono::Utc> =
         serde_json::from_value(c["closes_at"].clone()).unwrap();
@@ -415,7 +405,7 @@ async fn edits_and_early_close(backend: Backend) {
     let (status, _) = t
         .call(
             "PATCH",
-            &format!("/consultations/{id}"),
+            &paths::consultation(id),
             Some(&t.operator),
             Some(json!({"closes_at": closes - Duration::days(5)})),
         )
@@ -426,7 +416,7 @@ async fn edits_and_early_close(backend: Backend) {
     let c = t
         .ok(
             "PATCH",
-            &format!("/consultations/{id}"),
+            &paths::consultation(id),
             Some(&t.operator),
             Some(json!({"closes_at": extended})),
         )
@@ -435,7 +425,14 @@ async fn edits_and_early_close(backend: Backend) {
         serde_json::from_value::<chrono::DateTime<chrono::Utc>>(c["closes_at"].clone()).unwrap(),
         extended
     );
-    let audit = t.ok("GET", "/audit?limit=500", Some(&t.admin), None).await;
+    let audit = t
+        .ok(
+            "GET",
+            &format!("{}?limit=500", paths::AUDIT),
+            Some(&t.admin),
+            None,
+        )
+        .await;
     let entry = audit["items"]
         .as_array()
         .unwrap()
@@ -447,7 +444,7 @@ async fn edits_and_early_close(backend: Backend) {
     assert!(entry["before"]["closes_at"].is_string() && entry["after"]["closes_at"].is_string());
 
     // Early close: admin only, needs a reason.
-    let path = format!("/consultations/{id}/close");
+    let path = paths::consultation_close(id);
     let (status, _) = t
         .call(
             "POST",
@@ -486,14 +483,19 @@ async fn edits_and_early_close(backend: Backend) {
         t.open_consultation().await;
     }
     let first = t
-        .ok("GET", "/consultations?limit=2", Some(&t.moderator), None)
+        .ok(
+            "GET",
+            &format!("{}?limit=2", paths::CONSULTATIONS),
+            Some(&t.moderator),
+            None,
+        )
         .await;
     assert_eq!(first["items"].as_array().unwrap().len(), 2);
     let after = first["next_after"].as_str().unwrap();
     let second = t
         .ok(
             "GET",
-            &format!("/consultations?limit=2&after={after}"),
+            &format!("{}?limit=2&after={after}", paths::CONSULTATIONS),
             Some(&t.moderator),
             None,
         )
@@ -503,7 +505,7 @@ async fn edits_and_early_close(backend: Backend) {
     let open = t
         .ok(
             "GET",
-            "/consultations?status=open",
+            &format!("{}?status=open", paths::CONSULTATIONS),
             Some(&t.moderator),
             None,
         )

@@ -7,6 +7,7 @@
 mod support;
 
 use chrono::Duration;
+use mosharekat_api::paths;
 use mosharekat_api::{
     Category, Channel, Language, NewParticipant, OutboxMessage, OutboxStatus, Page, WebhookPayload,
 };
@@ -47,7 +48,7 @@ async fn publish_answer(t: &TestServer, members: &[NewParticipant]) -> Vec<Outbo
         let (status, v) = t
             .call(
                 "POST",
-                &format!("/public/consultations/{c}/comments"),
+                &paths::public_consultation_comments(c),
                 Some(&token),
                 Some(json!({"body": "پیشنهاد: کلاس‌ها کم‌جمعیت‌تر شوند", "is_proposal": true})),
             )
@@ -59,7 +60,7 @@ async fn publish_answer(t: &TestServer, members: &[NewParticipant]) -> Vec<Outbo
     t.close(c).await;
     t.ok(
         "PUT",
-        &format!("/proposals/{}/decision", ids[0]),
+        &paths::proposal_decision(ids[0]),
         Some(&t.operator),
         Some(json!({"version": 0, "outcome": "accepted",
             "rationale_fa": "سقف ۲۸ نفر در هر کلاس تعیین شد.",
@@ -70,7 +71,7 @@ async fn publish_answer(t: &TestServer, members: &[NewParticipant]) -> Vec<Outbo
     let published = t
         .ok(
             "POST",
-            &format!("/consultations/{c}/decisions/publish"),
+            &paths::consultation_decisions_publish(c),
             Some(&t.operator),
             None,
         )
@@ -79,7 +80,7 @@ async fn publish_answer(t: &TestServer, members: &[NewParticipant]) -> Vec<Outbo
     let page: Page<OutboxMessage> = serde_json::from_value(
         t.ok(
             "GET",
-            &format!("/outbox?consultation_id={c}"),
+            &format!("{}?consultation_id={c}", paths::OUTBOX),
             Some(&t.operator),
             None,
         )
@@ -91,7 +92,7 @@ async fn publish_answer(t: &TestServer, members: &[NewParticipant]) -> Vec<Outbo
 
 async fn message(t: &TestServer, id: i64) -> OutboxMessage {
     serde_json::from_value(
-        t.ok("GET", &format!("/outbox/{id}"), Some(&t.operator), None)
+        t.ok("GET", &paths::outbox_message(id), Some(&t.operator), None)
             .await,
     )
     .unwrap()
@@ -295,7 +296,7 @@ async fn a_server_killed_mid_delivery_resumes(backend: Backend) {
         Some(m.idempotency_key.as_str())
     );
     let all: Page<OutboxMessage> =
-        serde_json::from_value(t.ok("GET", "/outbox", Some(&t.operator), None).await).unwrap();
+        serde_json::from_value(t.ok("GET", paths::OUTBOX, Some(&t.operator), None).await).unwrap();
     assert_eq!(
         all.items.len(),
         1,
@@ -351,8 +352,13 @@ async fn dead_messages_are_retried_by_hand(backend: Backend) {
     assert!(g.last_error.as_deref().unwrap().contains("404"));
 
     let dead: Page<OutboxMessage> = serde_json::from_value(
-        t.ok("GET", "/outbox?status=dead", Some(&t.operator), None)
-            .await,
+        t.ok(
+            "GET",
+            &format!("{}?status=dead", paths::OUTBOX),
+            Some(&t.operator),
+            None,
+        )
+        .await,
     )
     .unwrap();
     assert_eq!(
@@ -360,13 +366,20 @@ async fn dead_messages_are_retried_by_hand(backend: Backend) {
         vec![id, gone_id]
     );
     let (s, _) = t
-        .call("GET", "/outbox?status=lost", Some(&t.operator), None)
+        .call(
+            "GET",
+            &format!("{}?status=lost", paths::OUTBOX),
+            Some(&t.operator),
+            None,
+        )
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     // The aggregate a console shows, and the newest first without reading the rest.
-    let counts: mosharekat_api::OutboxCounts =
-        serde_json::from_value(t.ok("GET", "/outbox/counts", Some(&t.operator), None).await)
-            .unwrap();
+    let counts: mosharekat_api::OutboxCounts = serde_json::from_value(
+        t.ok("GET", paths::OUTBOX_COUNTS, Some(&t.operator), None)
+            .await,
+    )
+    .unwrap();
     assert_eq!(
         counts,
         mosharekat_api::OutboxCounts {
@@ -378,7 +391,7 @@ async fn dead_messages_are_retried_by_hand(backend: Backend) {
     let newest: Page<OutboxMessage> = serde_json::from_value(
         t.ok(
             "GET",
-            "/outbox?status=dead&order=newest&limit=1",
+            &format!("{}?status=dead&order=newest&limit=1", paths::OUTBOX),
             Some(&t.operator),
             None,
         )
@@ -393,7 +406,8 @@ async fn dead_messages_are_retried_by_hand(backend: Backend) {
         t.ok(
             "GET",
             &format!(
-                "/outbox?status=dead&order=newest&limit=1&after={}",
+                "{}?status=dead&order=newest&limit=1&after={}",
+                paths::OUTBOX,
                 newest.next_after.as_deref().unwrap()
             ),
             Some(&t.operator),
@@ -407,7 +421,12 @@ async fn dead_messages_are_retried_by_hand(backend: Backend) {
         vec![id]
     );
     let (s, _) = t
-        .call("GET", "/outbox?order=sideways", Some(&t.operator), None)
+        .call(
+            "GET",
+            &format!("{}?order=sideways", paths::OUTBOX),
+            Some(&t.operator),
+            None,
+        )
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     let events = t.store().events_after(0, 1_000).await.unwrap();
@@ -420,13 +439,8 @@ async fn dead_messages_are_retried_by_hand(backend: Backend) {
 
     // Retried by hand: back in line with its attempts reset, and delivered.
     let retried: OutboxMessage = serde_json::from_value(
-        t.ok(
-            "POST",
-            &format!("/outbox/{id}/retry"),
-            Some(&t.operator),
-            None,
-        )
-        .await,
+        t.ok("POST", &paths::outbox_retry(id), Some(&t.operator), None)
+            .await,
     )
     .unwrap();
     assert_eq!(
@@ -446,19 +460,19 @@ async fn dead_messages_are_retried_by_hand(backend: Backend) {
     );
     // Only a dead message is retried.
     let (s, e) = t
-        .call(
-            "POST",
-            &format!("/outbox/{id}/retry"),
-            Some(&t.operator),
-            None,
-        )
+        .call("POST", &paths::outbox_retry(id), Some(&t.operator), None)
         .await;
     assert_eq!(
         (s, e["error"]["code"].as_str()),
         (StatusCode::CONFLICT, Some("invalid_state"))
     );
     let (s, _) = t
-        .call("POST", "/outbox/987654/retry", Some(&t.operator), None)
+        .call(
+            "POST",
+            &paths::outbox_retry(987_654),
+            Some(&t.operator),
+            None,
+        )
         .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     let audit = t.store().audit_entries(0, 1_000).await.unwrap();

@@ -3,8 +3,8 @@
 
 mod support;
 
-use mosharekat_api::MAX_BODY_BYTES;
-use mosharekat_server::openapi::{Access, ROUTES};
+use mosharekat_api::{MAX_BODY_BYTES, paths};
+use mosharekat_server::routes::{Access, ROUTES};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use support::{Backend, TestServer};
@@ -118,7 +118,7 @@ async fn body_size_limit(backend: Backend) {
     let (status, code) = raw(
         &t,
         "POST",
-        "/public/participants",
+        paths::PUBLIC_PARTICIPANTS,
         None,
         Some("application/json"),
         json_of(MAX_BODY_BYTES - overhead),
@@ -137,7 +137,7 @@ async fn unknown_routes_and_methods(backend: Backend) {
         "/api/v1/consultations/1/nope",
         "/api/v2/health",
         "/",
-        "/health",
+        paths::HEALTH,
     ] {
         let resp = t
             .http
@@ -162,7 +162,11 @@ async fn unknown_routes_and_methods(backend: Backend) {
         .unwrap();
     assert_eq!(error_of(resp).await.0, StatusCode::NOT_FOUND);
     // Unknown ids.
-    for path in ["/consultations/999999", "/polls/999999", "/comments/999999"] {
+    for path in [
+        &paths::consultation(999_999),
+        &paths::poll(999_999),
+        &paths::comment(999_999),
+    ] {
         let resp = t
             .http
             .get(t.url(path))
@@ -178,11 +182,11 @@ async fn unknown_routes_and_methods(backend: Backend) {
     }
     // Known routes, wrong method.
     for (method, path) in [
-        ("DELETE", "/consultations"),
-        ("PUT", "/health"),
-        ("GET", "/auth/login"),
-        ("POST", "/deadlines"),
-        ("DELETE", "/staff/1"),
+        ("DELETE", paths::CONSULTATIONS),
+        ("PUT", paths::HEALTH),
+        ("GET", paths::LOGIN),
+        ("POST", paths::DEADLINES),
+        ("DELETE", &paths::staff_member(1)),
     ] {
         let (status, code) = raw(&t, method, path, Some(&t.admin), None, Vec::new()).await;
         assert_eq!(
@@ -193,10 +197,10 @@ async fn unknown_routes_and_methods(backend: Backend) {
     }
     // Bad query strings.
     for path in [
-        "/consultations?limit=0",
-        "/consultations?limit=abc",
-        "/consultations?status=sleeping",
-        "/comments?status=x",
+        &format!("{}?limit=0", paths::CONSULTATIONS),
+        &format!("{}?limit=abc", paths::CONSULTATIONS),
+        &format!("{}?status=sleeping", paths::CONSULTATIONS),
+        &format!("{}?status=x", paths::COMMENTS),
     ] {
         let resp = t
             .http
@@ -231,7 +235,15 @@ async fn bodies_that_do_not_parse(backend: Backend) {
         (Some("application/x-www-form-urlencoded"), b"kind=regulation", StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
     ];
     for (ct, body, status, code) in cases {
-        let got = raw(&t, "POST", "/consultations", operator, ct, body.to_vec()).await;
+        let got = raw(
+            &t,
+            "POST",
+            paths::CONSULTATIONS,
+            operator,
+            ct,
+            body.to_vec(),
+        )
+        .await;
         assert_eq!(
             (got.0, got.1.as_str()),
             (status, code),
@@ -257,13 +269,15 @@ async fn bodies_that_do_not_parse(backend: Backend) {
         .unwrap();
     assert_eq!(resp.status(), StatusCode::CREATED);
     // None of the refused bodies was stored.
-    let list = t.ok("GET", "/consultations", Some(&t.operator), None).await;
+    let list = t
+        .ok("GET", paths::CONSULTATIONS, Some(&t.operator), None)
+        .await;
     assert_eq!(list["items"].as_array().unwrap().len(), 1);
     // The same rules on the public side.
     let (status, code) = raw(
         &t,
         "POST",
-        "/public/participants",
+        paths::PUBLIC_PARTICIPANTS,
         None,
         json,
         b"{\"display_name\":".to_vec(),
@@ -273,7 +287,7 @@ async fn bodies_that_do_not_parse(backend: Backend) {
         (status, code.as_str()),
         (StatusCode::BAD_REQUEST, "malformed_json")
     );
-    let (status, code) = raw(&t, "POST", "/auth/login", None, None, b"{}".to_vec()).await;
+    let (status, code) = raw(&t, "POST", paths::LOGIN, None, None, b"{}".to_vec()).await;
     assert_eq!(
         (status, code.as_str()),
         (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
@@ -282,7 +296,7 @@ async fn bodies_that_do_not_parse(backend: Backend) {
 
 async fn health_and_openapi(backend: Backend) {
     let t = TestServer::start(backend).await;
-    let health = t.ok("GET", "/health", None, None).await;
+    let health = t.ok("GET", paths::HEALTH, None, None).await;
     assert_eq!(health["status"], "ok");
     let db = match backend {
         Backend::Sqlite => "sqlite",
@@ -306,7 +320,7 @@ async fn health_and_openapi(backend: Backend) {
     let paths = doc["paths"].as_object().unwrap();
     let mut operations = 0;
     for route in ROUTES {
-        let op = &paths[route.path][route.method];
+        let op = &paths[route.path][route.method.as_str()];
         assert!(
             op.is_object(),
             "{} {} is not in the document",
@@ -344,7 +358,7 @@ async fn health_and_openapi(backend: Backend) {
         let path = route.path.replace("{id}", "1");
         let resp = t
             .http
-            .request(route.method.to_uppercase().parse().unwrap(), t.url(&path))
+            .request(route.method.to_string().parse().unwrap(), t.url(&path))
             .send()
             .await
             .unwrap();

@@ -3,6 +3,7 @@
 
 mod support;
 
+use mosharekat_api::paths;
 use mosharekat_server::ServerConfig;
 use serde_json::json;
 use support::{Backend, SseReader, TestDb, TestServer};
@@ -31,7 +32,7 @@ async fn reconnect_with_last_event_id_misses_nothing(backend: Backend) {
     let claim = t
         .ok(
             "POST",
-            "/queue/claim",
+            paths::QUEUE_CLAIM,
             Some(&t.moderator),
             Some(json!({"limit": 1})),
         )
@@ -39,7 +40,7 @@ async fn reconnect_with_last_event_id_misses_nothing(backend: Backend) {
     let token = claim["items"][0]["claim_token"].as_str().unwrap();
     t.ok(
         "POST",
-        &format!("/comments/{first}/decision"),
+        &paths::comment_decision(first),
         Some(&t.moderator),
         Some(json!({"action": "approve", "claim_token": token})),
     )

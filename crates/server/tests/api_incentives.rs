@@ -5,6 +5,7 @@
 
 mod support;
 
+use mosharekat_api::paths;
 use mosharekat_api::{
     Category, Channel, Gender, Language, NewParticipant, ParticipantCreated, Province,
 };
@@ -16,7 +17,15 @@ use support::{Backend, TestServer};
 
 both!(
     a_campaign_earns_endorsements_and_repeats_count_once,
-    certificates_are_issued_verified_and_revoked,
+    certificates_wait_for_the_close,
+    the_close_proposes_each_certificate_once,
+    only_admins_approve_and_only_once,
+    the_participant_is_told_in_their_language,
+    anyone_verifies_an_issued_certificate_offline,
+    reject_needs_a_reason_and_revoke_an_issued_certificate,
+    bulk_approval_skips_what_is_not_proposed,
+    a_revoked_certificate_says_so_publicly,
+    every_certificate_write_is_audited,
     no_name_without_consent_in_any_public_list,
     leaderboard_filters_and_the_score_explains_itself,
     concurrent_writes_keep_scores_exact
@@ -43,7 +52,7 @@ async fn citizen(t: &TestServer, name: &str, named: bool, language: Language) ->
     let created: ParticipantCreated = serde_json::from_value(
         t.ok(
             "POST",
-            "/public/participants",
+            paths::PUBLIC_PARTICIPANTS,
             None,
             Some(serde_json::to_value(&body).unwrap()),
         )
@@ -59,7 +68,7 @@ async fn citizen(t: &TestServer, name: &str, named: bool, language: Language) ->
 async fn proposal(t: &TestServer, consultation: i64, token: &str, body: &str) -> i64 {
     t.ok(
         "POST",
-        &format!("/public/consultations/{consultation}/comments"),
+        &paths::public_consultation_comments(consultation),
         Some(token),
         Some(json!({"body": body, "is_proposal": true})),
     )
@@ -71,7 +80,7 @@ async fn proposal(t: &TestServer, consultation: i64, token: &str, body: &str) ->
 async fn score(t: &TestServer, participant: i64) -> Value {
     t.ok(
         "GET",
-        &format!("/participants/{participant}/score"),
+        &paths::participant_score(participant),
         Some(&t.operator),
         None,
     )
@@ -98,7 +107,7 @@ async fn a_campaign_earns_endorsements_and_repeats_count_once(backend: Backend) 
         let id = t.comment(c, &a.token, text).await;
         if i == 0 {
             group = t
-                .ok("GET", &format!("/comments/{id}"), Some(&t.moderator), None)
+                .ok("GET", &paths::comment(id), Some(&t.moderator), None)
                 .await["duplicate_group_id"]
                 .as_i64()
                 .unwrap();
@@ -108,7 +117,7 @@ async fn a_campaign_earns_endorsements_and_repeats_count_once(backend: Backend) 
     let answer = t
         .ok(
             "POST",
-            "/comments/bulk-decision",
+            paths::COMMENTS_BULK_DECISION,
             Some(&t.moderator),
             Some(json!({"duplicate_group_id": group, "action": "approve"})),
         )
@@ -118,7 +127,7 @@ async fn a_campaign_earns_endorsements_and_repeats_count_once(backend: Backend) 
     let board = t
         .ok(
             "GET",
-            &format!("/leaderboard?consultation_id={c}&limit=500"),
+            &format!("{}?consultation_id={c}&limit=500", paths::LEADERBOARD),
             Some(&t.operator),
             None,
         )
@@ -174,7 +183,7 @@ async fn a_campaign_earns_endorsements_and_repeats_count_once(backend: Backend) 
     // The copy is reversed (rejected): the first author's text is their own again.
     t.ok(
         "POST",
-        &format!("/comments/{copy}/decision"),
+        &paths::comment_decision(copy),
         Some(&t.moderator),
         Some(json!({"action": "reject", "reason_code": "spam"})),
     )
@@ -190,118 +199,199 @@ async fn a_campaign_earns_endorsements_and_repeats_count_once(backend: Backend) 
     assert_rebuild_reproduces(&t).await;
 }
 
-async fn certificates_are_issued_verified_and_revoked(backend: Backend) {
-    let t = TestServer::start(backend).await;
-    let c = t.open_consultation().await;
-    let author = citizen(&t, "Leila Ahmadi", true, Language::En).await;
-    let voter = citizen(&t, "Quiet Voter", false, Language::Fa).await;
-    let p = proposal(&t, c, &author.token, "پیشنهاد: ماده ۳ حذف شود").await;
-    let other = t.comment(c, &voter.token, "با کلیات موافقم").await;
-    t.approve(&[p, other], &[]).await;
-    // Before the close the rules refuse to run over this consultation.
+/// A closed consultation whose rules have run: a named author (English) whose proposal was
+/// accepted and a voter who only commented, each proposed a participation and a distinction
+/// certificate.
+struct Proposed {
+    t: TestServer,
+    c: i64,
+    author: Citizen,
+    voter: Citizen,
+    /// The accepted proposal.
+    p: i64,
+    /// What the scheduler proposed at the close, before the rules ran again by hand.
+    proposed: Vec<Value>,
+    /// Every certificate of the consultation after that.
+    all: Vec<Value>,
+}
+
+impl Proposed {
+    /// The consultation still open, its comments approved: the rules may not run yet.
+    async fn open(backend: Backend) -> (TestServer, i64, Citizen, Citizen, i64) {
+        let t = TestServer::start(backend).await;
+        let c = t.open_consultation().await;
+        let author = citizen(&t, "Leila Ahmadi", true, Language::En).await;
+        let voter = citizen(&t, "Quiet Voter", false, Language::Fa).await;
+        let p = proposal(&t, c, &author.token, "پیشنهاد: ماده ۳ حذف شود").await;
+        let other = t.comment(c, &voter.token, "با کلیات موافقم").await;
+        t.approve(&[p, other], &[]).await;
+        (t, c, author, voter, p)
+    }
+
+    async fn new(backend: Backend) -> Proposed {
+        let (t, c, author, voter, p) = Proposed::open(backend).await;
+        t.close(c).await;
+        t.ok(
+            "PUT",
+            &paths::proposal_decision(p),
+            Some(&t.operator),
+            Some(
+                json!({"version": 0, "outcome": "accepted", "rationale_fa": "منطقی است",
+                "rationale_en": "Sound", "legal_basis": "ماده ۱۰"}),
+            ),
+        )
+        .await;
+        t.ok(
+            "POST",
+            &paths::consultation_decisions_publish(c),
+            Some(&t.operator),
+            None,
+        )
+        .await;
+        // The scheduler runs the rules when the consultation closes; they run again by hand.
+        let proposed = t
+            .eventually("certificates proposed at the close", || async {
+                let page = t
+                    .ok(
+                        "GET",
+                        &format!(
+                            "{}?status=proposed&consultation_id={c}",
+                            paths::CERTIFICATES
+                        ),
+                        Some(&t.admin),
+                        None,
+                    )
+                    .await;
+                let items = page["items"].as_array().unwrap().clone();
+                (items.len() >= 2).then_some(items)
+            })
+            .await;
+        t.ok(
+            "POST",
+            paths::CERTIFICATES_PROPOSE,
+            Some(&t.admin),
+            Some(json!({})),
+        )
+        .await;
+        let all = t
+            .ok(
+                "GET",
+                &format!("{}?consultation_id={c}", paths::CERTIFICATES),
+                Some(&t.admin),
+                None,
+            )
+            .await["items"]
+            .as_array()
+            .unwrap()
+            .clone();
+        Proposed {
+            t,
+            c,
+            author,
+            voter,
+            p,
+            proposed,
+            all,
+        }
+    }
+
+    /// The certificate of this kind proposed to this participant.
+    fn find(&self, who: i64, kind: &str) -> Value {
+        let all = &self.all;
+        all.iter()
+            .find(|x| x["participant_id"] == who && x["kind"] == kind)
+            .unwrap_or_else(|| panic!("no {kind} for {who}: {all:?}"))
+            .clone()
+    }
+
+    /// The id of the author's participation certificate.
+    fn participation(&self) -> i64 {
+        self.find(self.author.id, "participation")["id"]
+            .as_i64()
+            .unwrap()
+    }
+
+    /// The id of the voter's participation certificate.
+    fn voter_participation(&self) -> i64 {
+        self.find(self.voter.id, "participation")["id"]
+            .as_i64()
+            .unwrap()
+    }
+
+    /// Approve the author's participation certificate; its answer.
+    async fn issue(&self) -> Value {
+        let t = &self.t;
+        t.ok(
+            "POST",
+            &paths::certificate_approve(self.participation()),
+            Some(&t.admin),
+            None,
+        )
+        .await
+    }
+
+    /// Reject the voter's participation certificate with a reason; the answer.
+    async fn reject_voter(&self) -> Value {
+        let t = &self.t;
+        t.ok(
+            "POST",
+            &paths::certificate_reject(self.voter_participation()),
+            Some(&t.admin),
+            Some(json!({"reason": "مشارکت ناکافی"})),
+        )
+        .await
+    }
+
+    /// The public view of a certificate by its code.
+    async fn public(&self, code: &str) -> Value {
+        self.t
+            .ok("GET", &paths::public_certificate(code), None, None)
+            .await
+    }
+}
+
+/// Before the close the rules refuse to run over the consultation.
+async fn certificates_wait_for_the_close(backend: Backend) {
+    let (t, c, ..) = Proposed::open(backend).await;
     let (status, err) = t
         .call(
             "POST",
-            "/certificates/propose",
+            paths::CERTIFICATES_PROPOSE,
             Some(&t.admin),
             Some(json!({"consultation_id": c})),
         )
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "{err}");
     assert_eq!(err["error"]["code"], "consultation_not_closed");
-    t.close(c).await;
-    t.ok(
-        "PUT",
-        &format!("/proposals/{p}/decision"),
-        Some(&t.operator),
-        Some(
-            json!({"version": 0, "outcome": "accepted", "rationale_fa": "منطقی است",
-            "rationale_en": "Sound", "legal_basis": "ماده ۱۰"}),
-        ),
-    )
-    .await;
-    t.ok(
-        "POST",
-        &format!("/consultations/{c}/decisions/publish"),
-        Some(&t.operator),
-        None,
-    )
-    .await;
-    let rules = t.store().scoring_rules();
+}
+
+/// The close proposes participation for both, and distinction for the accepted proposal's
+/// author and (two participants) the top places; running the rules again proposes nothing twice.
+async fn the_close_proposes_each_certificate_once(backend: Backend) {
+    let f = Proposed::new(backend).await;
+    let rules = f.t.store().scoring_rules();
     assert_eq!(
-        score(&t, author.id).await["total"],
+        score(&f.t, f.author.id).await["total"],
         rules.points.comment + rules.points.proposal_accepted
     );
-    // The scheduler ran the rules when the consultation closed; running them again proposes
-    // nothing twice.
-    let proposed = t
-        .eventually("certificates proposed at the close", || async {
-            let page = t
-                .ok(
-                    "GET",
-                    &format!("/certificates?status=proposed&consultation_id={c}"),
-                    Some(&t.admin),
-                    None,
-                )
-                .await;
-            let items = page["items"].as_array().unwrap().clone();
-            (items.len() >= 2).then_some(items)
-        })
-        .await;
-    t.ok(
-        "POST",
-        "/certificates/propose",
-        Some(&t.admin),
-        Some(json!({})),
-    )
-    .await;
-    let all = t
-        .ok(
-            "GET",
-            &format!("/certificates?consultation_id={c}"),
-            Some(&t.admin),
-            None,
-        )
-        .await["items"]
-        .as_array()
-        .unwrap()
-        .clone();
-    // Participation for both; distinction for the accepted proposal's author and (two
-    // participants) the top places.
-    assert_eq!(all.len(), 4, "{all:?}");
-    let find = |who: i64, kind: &str| -> Value {
-        all.iter()
-            .find(|x| x["participant_id"] == who && x["kind"] == kind)
-            .unwrap_or_else(|| panic!("no {kind} for {who}: {all:?}"))
-            .clone()
-    };
-    let distinction = find(author.id, "distinction");
-    assert_eq!(distinction["evidence"]["accepted_proposals"], json!([p]));
+    assert_eq!(f.all.len(), 4, "{:?}", f.all);
+    let distinction = f.find(f.author.id, "distinction");
+    assert_eq!(distinction["evidence"]["accepted_proposals"], json!([f.p]));
     assert_eq!(distinction["evidence"]["rank"], 1);
-    assert!(proposed.len() >= 2);
+    assert!(f.proposed.len() >= 2);
+}
 
-    // Only admins approve.
-    let participation = find(author.id, "participation");
-    let id = participation["id"].as_i64().unwrap();
+async fn only_admins_approve_and_only_once(backend: Backend) {
+    let f = Proposed::new(backend).await;
+    let t = &f.t;
+    let id = f.participation();
     for token in [&t.moderator, &t.operator] {
         let (status, _) = t
-            .call(
-                "POST",
-                &format!("/certificates/{id}/approve"),
-                Some(token),
-                None,
-            )
+            .call("POST", &paths::certificate_approve(id), Some(token), None)
             .await;
         assert_eq!(status, StatusCode::FORBIDDEN);
     }
-    let issued = t
-        .ok(
-            "POST",
-            &format!("/certificates/{id}/approve"),
-            Some(&t.admin),
-            None,
-        )
-        .await;
+    let issued = f.issue().await;
     assert_eq!(issued["status"], "approved");
     assert_eq!(issued["decided_by"], "admin1");
     let code = issued["verification_code"].as_str().unwrap().to_owned();
@@ -309,18 +399,24 @@ async fn certificates_are_issued_verified_and_revoked(backend: Backend) {
     let (status, _) = t
         .call(
             "POST",
-            &format!("/certificates/{id}/approve"),
+            &paths::certificate_approve(id),
             Some(&t.admin),
             None,
         )
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "approved once only");
+}
 
-    // The participant is told, in their language, through the outbox.
+/// The participant is told, in their language, through the outbox.
+async fn the_participant_is_told_in_their_language(backend: Backend) {
+    let f = Proposed::new(backend).await;
+    let t = &f.t;
+    let issued = f.issue().await;
+    let code = issued["verification_code"].as_str().unwrap();
     let outbox = t
         .ok(
             "GET",
-            &format!("/outbox?consultation_id={c}"),
+            &format!("{}?consultation_id={}", paths::OUTBOX, f.c),
             Some(&t.operator),
             None,
         )
@@ -332,33 +428,29 @@ async fn certificates_are_issued_verified_and_revoked(backend: Backend) {
         .find(|m| m["kind"] == "certificate_issued")
         .expect("a certificate message")
         .clone();
-    assert_eq!(message["participant_id"], author.id);
-    assert_eq!(message["subject_id"], id);
+    assert_eq!(message["participant_id"], f.author.id);
+    assert_eq!(message["subject_id"], f.participation());
     assert_eq!(message["language"], "en");
     assert!(
-        message["text"].as_str().unwrap().contains(&code),
+        message["text"].as_str().unwrap().contains(code),
         "{message}"
     );
+}
 
-    // Anyone fetches it by code (any case, with or without the hyphen) and checks it offline.
-    let public = t
-        .ok(
-            "GET",
-            &format!(
-                "/public/certificates/{}",
-                code.to_lowercase().replace('-', "")
-            ),
-            None,
-            None,
-        )
-        .await;
+/// Anyone fetches it by code (any case, with or without the hyphen) and checks it offline.
+async fn anyone_verifies_an_issued_certificate_offline(backend: Backend) {
+    let f = Proposed::new(backend).await;
+    let t = &f.t;
+    let issued = f.issue().await;
+    let code = issued["verification_code"].as_str().unwrap();
+    let public = f.public(&code.to_lowercase().replace('-', "")).await;
     assert_eq!(public["status"], "approved");
     assert_eq!(
         public["credential"]["credentialSubject"]["name"],
         "Leila Ahmadi"
     );
     assert_eq!(public["credential"]["type"][1], "OpenBadgeCredential");
-    let keys = t.ok("GET", "/public/keys", None, None).await;
+    let keys = t.ok("GET", paths::PUBLIC_KEYS, None, None).await;
     let key = parse_public_key(keys["keys"][0]["publicKeyMultibase"].as_str().unwrap()).unwrap();
     let text = serde_json::to_string(&public["credential"]).unwrap();
     let credential: Value = serde_json::from_str(&text).unwrap();
@@ -369,16 +461,20 @@ async fn certificates_are_issued_verified_and_revoked(backend: Backend) {
     let tampered: Value = serde_json::from_str(&tampered_text).unwrap();
     assert!(verify_credential(&tampered, &[key]).is_err());
     let (status, _) = t
-        .call("GET", "/public/certificates/ABCDE-FGHJK", None, None)
+        .call("GET", &paths::public_certificate("ABCDE-FGHJK"), None, None)
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
 
-    // Reject needs a reason; revoke only what was issued.
-    let voter_cert = find(voter.id, "participation")["id"].as_i64().unwrap();
+/// Reject needs a reason; revoke only what was issued.
+async fn reject_needs_a_reason_and_revoke_an_issued_certificate(backend: Backend) {
+    let f = Proposed::new(backend).await;
+    let t = &f.t;
+    let voter_cert = f.voter_participation();
     let (status, err) = t
         .call(
             "POST",
-            &format!("/certificates/{voter_cert}/reject"),
+            &paths::certificate_reject(voter_cert),
             Some(&t.admin),
             Some(json!({"reason": "  "})),
         )
@@ -388,30 +484,29 @@ async fn certificates_are_issued_verified_and_revoked(backend: Backend) {
     let (status, _) = t
         .call(
             "POST",
-            &format!("/certificates/{voter_cert}/revoke"),
+            &paths::certificate_revoke(voter_cert),
             Some(&t.admin),
             Some(json!({"reason": "خطا"})),
         )
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
-    let rejected = t
-        .ok(
-            "POST",
-            &format!("/certificates/{voter_cert}/reject"),
-            Some(&t.admin),
-            Some(json!({"reason": "مشارکت ناکافی"})),
-        )
-        .await;
+    let rejected = f.reject_voter().await;
     assert_eq!(rejected["status"], "rejected");
     assert_eq!(rejected["reject_reason"], "مشارکت ناکافی");
+}
 
-    // Bulk approval: issued ones, skipping what is not proposed or not there.
+/// Bulk approval: issued ones, skipping what is not proposed or not there.
+async fn bulk_approval_skips_what_is_not_proposed(backend: Backend) {
+    let f = Proposed::new(backend).await;
+    let t = &f.t;
+    f.reject_voter().await;
+    let voter_cert = f.voter_participation();
     let bulk = t
         .ok(
             "POST",
-            "/certificates/approve",
+            paths::CERTIFICATES_APPROVE,
             Some(&t.admin),
-            Some(json!({"ids": [distinction["id"], find(voter.id, "distinction")["id"], voter_cert, 999_999]})),
+            Some(json!({"ids": [f.find(f.author.id, "distinction")["id"], f.find(f.voter.id, "distinction")["id"], voter_cert, 999_999]})),
         )
         .await;
     assert_eq!(bulk["approved"].as_array().unwrap().len(), 2, "{bulk}");
@@ -433,25 +528,43 @@ async fn certificates_are_issued_verified_and_revoked(backend: Backend) {
             (999_999, "not_found".to_owned())
         ]
     );
+}
 
-    // Revoked: the public status says so, with the reason; the signature itself stays good.
+/// Revoked: the public status says so, with the reason; the signature itself stays good.
+async fn a_revoked_certificate_says_so_publicly(backend: Backend) {
+    let f = Proposed::new(backend).await;
+    let t = &f.t;
+    let issued = f.issue().await;
+    let code = issued["verification_code"].as_str().unwrap();
+    let credential = f.public(code).await["credential"].clone();
     let revoked = t
         .ok(
             "POST",
-            &format!("/certificates/{id}/revoke"),
+            &paths::certificate_revoke(f.participation()),
             Some(&t.admin),
             Some(json!({"reason": "صدور اشتباه"})),
         )
         .await;
     assert_eq!(revoked["status"], "revoked");
-    let public = t
-        .ok("GET", &format!("/public/certificates/{code}"), None, None)
-        .await;
+    let public = f.public(code).await;
     assert_eq!(public["status"], "revoked");
     assert_eq!(public["revoke_reason"], "صدور اشتباه");
     assert_eq!(public["credential"], credential);
+}
 
-    // Every write is in the audit log.
+/// Every write is in the audit log.
+async fn every_certificate_write_is_audited(backend: Backend) {
+    let f = Proposed::new(backend).await;
+    let t = &f.t;
+    f.issue().await;
+    f.reject_voter().await;
+    t.ok(
+        "POST",
+        &paths::certificate_revoke(f.participation()),
+        Some(&t.admin),
+        Some(json!({"reason": "صدور اشتباه"})),
+    )
+    .await;
     let audit: Vec<String> = t
         .store()
         .audit_entries(0, 10_000)
@@ -490,7 +603,7 @@ async fn no_name_without_consent_in_any_public_list(backend: Backend) {
     t.approve(&ids, &[]).await;
 
     let top = t
-        .ok("GET", &format!("/public/consultations/{c}/top"), None, None)
+        .ok("GET", &paths::public_consultation_top(c), None, None)
         .await;
     let entries = top["entries"].as_array().unwrap();
     assert_eq!(entries.len(), 1, "{top}");
@@ -501,7 +614,7 @@ async fn no_name_without_consent_in_any_public_list(backend: Backend) {
     let board = t
         .ok(
             "GET",
-            &format!("/leaderboard?consultation_id={c}"),
+            &format!("{}?consultation_id={c}", paths::LEADERBOARD),
             Some(&t.operator),
             None,
         )
@@ -511,22 +624,14 @@ async fn no_name_without_consent_in_any_public_list(backend: Backend) {
 
     // The report's top list, in every format of the published report.
     t.close(c).await;
-    for step in ["report", "report/publish"] {
-        t.ok(
-            "POST",
-            &format!("/consultations/{c}/{step}"),
-            Some(&t.operator),
-            None,
-        )
-        .await;
+    for step in [
+        paths::consultation_report(c),
+        paths::consultation_report_publish(c),
+    ] {
+        t.ok("POST", &step, Some(&t.operator), None).await;
     }
     let report = t
-        .ok(
-            "GET",
-            &format!("/public/consultations/{c}/report"),
-            None,
-            None,
-        )
+        .ok("GET", &paths::public_consultation_report(c), None, None)
         .await;
     assert_eq!(
         report["top_participants"][0]["display_name"],
@@ -535,7 +640,10 @@ async fn no_name_without_consent_in_any_public_list(backend: Backend) {
     for format in ["json", "md", "html", "csv"] {
         let body = t
             .http
-            .get(t.url(&format!("/public/consultations/{c}/report?format={format}")))
+            .get(t.url(&format!(
+                "{}?format={format}",
+                paths::public_consultation_report(c)
+            )))
             .send()
             .await
             .unwrap()
@@ -562,7 +670,7 @@ async fn leaderboard_filters_and_the_score_explains_itself(backend: Backend) {
     let vote = t
         .ok(
             "POST",
-            &format!("/consultations/{c2}/polls"),
+            &paths::consultation_polls(c2),
             Some(&t.operator),
             Some(json!({"kind": "yes_no_abstain", "question_fa": "موافقید؟"})),
         )
@@ -570,7 +678,7 @@ async fn leaderboard_filters_and_the_score_explains_itself(backend: Backend) {
     let survey = t
         .ok(
             "POST",
-            &format!("/consultations/{c2}/polls"),
+            &paths::consultation_polls(c2),
             Some(&t.operator),
             Some(json!({"kind": "likert_5", "question_fa": "رضایت شما؟"})),
         )
@@ -581,7 +689,7 @@ async fn leaderboard_filters_and_the_score_explains_itself(backend: Backend) {
         let option = poll["options"][0]["id"].as_i64().unwrap();
         t.ok(
             "POST",
-            &format!("/public/polls/{id}/ballots"),
+            &paths::public_poll_ballots(id),
             Some(&late.token),
             Some(json!({"option_ids": [option]})),
         )
@@ -590,7 +698,7 @@ async fn leaderboard_filters_and_the_score_explains_itself(backend: Backend) {
         let other = poll["options"][1]["id"].as_i64().unwrap();
         t.ok(
             "POST",
-            &format!("/public/polls/{id}/ballots"),
+            &paths::public_poll_ballots(id),
             Some(&late.token),
             Some(json!({"option_ids": [other]})),
         )
@@ -621,35 +729,60 @@ async fn leaderboard_filters_and_the_score_explains_itself(backend: Backend) {
             .map(|e| e["display_name"].as_str().unwrap().to_owned())
             .collect()
     };
-    let all = t.ok("GET", "/leaderboard", Some(&t.operator), None).await;
+    let all = t
+        .ok("GET", paths::LEADERBOARD, Some(&t.operator), None)
+        .await;
     assert_eq!(names(&all), ["Early Bird", "Late Voter"]);
     let month = t
-        .ok("GET", "/leaderboard?period=month", Some(&t.operator), None)
+        .ok(
+            "GET",
+            &format!("{}?period=month", paths::LEADERBOARD),
+            Some(&t.operator),
+            None,
+        )
         .await;
     assert_eq!(names(&month), ["Late Voter"]);
     let one = t
         .ok(
             "GET",
-            &format!("/leaderboard?consultation_id={c}&province=tehran&category=ngo"),
+            &format!(
+                "{}?consultation_id={c}&province=tehran&category=ngo",
+                paths::LEADERBOARD
+            ),
             Some(&t.operator),
             None,
         )
         .await;
     assert_eq!(names(&one), ["Early Bird"]);
     let none = t
-        .ok("GET", "/leaderboard?province=fars", Some(&t.operator), None)
+        .ok(
+            "GET",
+            &format!("{}?province=fars", paths::LEADERBOARD),
+            Some(&t.operator),
+            None,
+        )
         .await;
     assert!(names(&none).is_empty());
     let (status, err) = t
-        .call("GET", "/leaderboard?period=decade", Some(&t.operator), None)
+        .call(
+            "GET",
+            &format!("{}?period=decade", paths::LEADERBOARD),
+            Some(&t.operator),
+            None,
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
     let (status, _) = t
-        .call("GET", "/leaderboard", Some(&t.moderator), None)
+        .call("GET", paths::LEADERBOARD, Some(&t.moderator), None)
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _) = t
-        .call("GET", "/participants/999999/score", Some(&t.operator), None)
+        .call(
+            "GET",
+            &paths::participant_score(999_999),
+            Some(&t.operator),
+            None,
+        )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_rebuild_reproduces(&t).await;
@@ -676,7 +809,7 @@ async fn concurrent_writes_keep_scores_exact(backend: Backend) {
         let poll = t
             .ok(
                 "POST",
-                &format!("/consultations/{c}/polls"),
+                &paths::consultation_polls(c),
                 Some(&t.operator),
                 Some(json!({"kind": kind, "question_fa": "پرسش"})),
             )
@@ -703,7 +836,7 @@ async fn concurrent_writes_keep_scores_exact(backend: Backend) {
             tasks.push(tokio::spawn(async move {
                 t.ok(
                     "POST",
-                    &format!("/public/polls/{poll}/ballots"),
+                    &paths::public_poll_ballots(poll),
                     Some(&token),
                     Some(json!({"option_ids": [option]})),
                 )
@@ -716,7 +849,7 @@ async fn concurrent_writes_keep_scores_exact(backend: Backend) {
         tasks.push(tokio::spawn(async move {
             t.ok(
                 "POST",
-                "/comments/bulk-decision",
+                paths::COMMENTS_BULK_DECISION,
                 Some(&t.moderator),
                 Some(json!({"ids": [id], "action": "approve"})),
             )

@@ -3,6 +3,7 @@
 
 mod support;
 
+use mosharekat_api::paths;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, Duration};
@@ -19,7 +20,7 @@ both!(
 );
 
 async fn register(t: &TestServer, body: Value) -> (StatusCode, Value) {
-    t.call("POST", "/public/participants", None, Some(body))
+    t.call("POST", paths::PUBLIC_PARTICIPANTS, None, Some(body))
         .await
 }
 
@@ -118,7 +119,7 @@ async fn registration_rules(backend: Backend) {
     let withheld = first["token"].as_str().unwrap();
     let c = t.comment(id, withheld, "نظر بی‌نام").await;
     let seen = t
-        .ok("GET", &format!("/comments/{c}"), Some(&t.moderator), None)
+        .ok("GET", &paths::comment(c), Some(&t.moderator), None)
         .await;
     assert_eq!(seen["participant"]["age_band"], "unknown");
     assert_eq!(seen["participant"]["category"], "public");
@@ -132,7 +133,7 @@ async fn registration_rules(backend: Backend) {
     let full = t.participant("Ali").await;
     let c = t.comment(id, &full, "نظر").await;
     let seen = t
-        .ok("GET", &format!("/comments/{c}"), Some(&t.moderator), None)
+        .ok("GET", &paths::comment(c), Some(&t.moderator), None)
         .await;
     assert_eq!(seen["participant"]["gender"], "female");
     assert_eq!(seen["participant"]["province"], "isfahan");
@@ -141,7 +142,7 @@ async fn registration_rules(backend: Backend) {
 async fn poll_creation_rules(backend: Backend) {
     let t = TestServer::start(backend).await;
     let id = t.open_consultation().await;
-    let path = format!("/consultations/{id}/polls");
+    let path = paths::consultation_polls(id);
     let option = |fa: &str, en: &str| json!({"label_fa": fa, "label_en": en});
     let refused: Vec<(Value, &str)> = vec![
         (
@@ -236,19 +237,14 @@ async fn poll_creation_rules(backend: Backend) {
         .collect();
     assert_eq!(ids, [&yes_no["id"], &likert["id"], &multi["id"]]);
     assert_eq!(
-        t.ok(
-            "GET",
-            &format!("/public/consultations/{id}/polls"),
-            None,
-            None
-        )
-        .await,
+        t.ok("GET", &paths::public_consultation_polls(id), None, None)
+            .await,
         listed
     );
     assert_eq!(
         t.ok(
             "GET",
-            &format!("/polls/{}", multi["id"]),
+            &paths::poll(multi["id"].as_i64().unwrap()),
             Some(&t.operator),
             None
         )
@@ -265,7 +261,7 @@ async fn poll_creation_rules(backend: Backend) {
     let (status, _) = t
         .call(
             "POST",
-            "/consultations/999999/polls",
+            &paths::consultation_polls(999_999),
             Some(&t.operator),
             Some(body.clone()),
         )
@@ -273,7 +269,7 @@ async fn poll_creation_rules(backend: Backend) {
     assert_eq!(status, StatusCode::NOT_FOUND);
     t.ok(
         "POST",
-        &format!("/consultations/{id}/close"),
+        &paths::consultation_close(id),
         Some(&t.admin),
         Some(json!({"reason": "پایان زودهنگام"})),
     )
@@ -288,7 +284,7 @@ async fn poll_creation_rules(backend: Backend) {
     let draft = t
         .ok(
             "POST",
-            "/consultations",
+            paths::CONSULTATIONS,
             Some(&t.operator),
             Some(consultation_json(now, now + Duration::days(40))),
         )
@@ -296,7 +292,7 @@ async fn poll_creation_rules(backend: Backend) {
     let (status, _) = t
         .call(
             "GET",
-            &format!("/public/consultations/{}/polls", draft["id"]),
+            &paths::public_consultation_polls(draft["id"].as_i64().unwrap()),
             None,
             None,
         )
@@ -430,12 +426,7 @@ async fn check_tally(
         .collect();
     let id = poll["id"].as_i64().unwrap();
     let tally = t
-        .ok(
-            "GET",
-            &format!("/polls/{id}/tally"),
-            Some(&t.operator),
-            None,
-        )
+        .ok("GET", &paths::poll_tally(id), Some(&t.operator), None)
         .await;
     assert_eq!(
         read(&tally["ballots"], &tally["counts"]),
@@ -460,7 +451,7 @@ async fn check_tally(
         let tally = t
             .ok(
                 "GET",
-                &format!("/polls/{id}/tally?by={by}"),
+                &format!("{}?by={by}", paths::poll_tally(id)),
                 Some(&t.operator),
                 None,
             )
@@ -505,9 +496,7 @@ async fn check_tally(
             .sum();
         assert_eq!(turnout, cast.len() as i64);
     }
-    let staff_view = t
-        .ok("GET", &format!("/polls/{id}"), Some(&t.operator), None)
-        .await;
+    let staff_view = t.ok("GET", &paths::poll(id), Some(&t.operator), None).await;
     assert_eq!(staff_view["total_ballots"], cast.len() as i64);
 }
 
@@ -516,7 +505,7 @@ async fn ballots_and_tallies_match_an_independent_count(backend: Backend) {
     let id = t.open_consultation().await;
     let voters = voters(&t).await;
     let option = |fa: &str, en: &str| json!({"label_fa": fa, "label_en": en});
-    let path = format!("/consultations/{id}/polls");
+    let path = paths::consultation_polls(id);
     let single = t
         .ok(
             "POST",
@@ -555,7 +544,7 @@ async fn ballots_and_tallies_match_an_independent_count(backend: Backend) {
     let ballot = |voter: usize, poll: usize, chosen: Vec<i64>| {
         let (t, voters, polls) = (&t, &voters, &polls);
         async move {
-            let path = format!("/public/polls/{}/ballots", polls[poll]["id"]);
+            let path = paths::public_poll_ballots(polls[poll]["id"].as_i64().unwrap());
             let (status, body) = t
                 .call(
                     "POST",
@@ -627,7 +616,10 @@ async fn ballots_and_tallies_match_an_independent_count(backend: Backend) {
     let tally = t
         .ok(
             "GET",
-            &format!("/polls/{}/tally?by=gender", multi["id"]),
+            &format!(
+                "{}?by=gender",
+                paths::poll_tally(multi["id"].as_i64().unwrap())
+            ),
             Some(&t.operator),
             None,
         )
@@ -643,7 +635,10 @@ async fn ballots_and_tallies_match_an_independent_count(backend: Backend) {
     let tally = t
         .ok(
             "GET",
-            &format!("/polls/{}/tally?by=category", single["id"]),
+            &format!(
+                "{}?by=category",
+                paths::poll_tally(single["id"].as_i64().unwrap())
+            ),
             Some(&t.operator),
             None,
         )
@@ -670,7 +665,7 @@ async fn ballots_and_tallies_match_an_independent_count(backend: Backend) {
     let (status, _) = t
         .call(
             "POST",
-            "/public/polls/999999/ballots",
+            &paths::public_poll_ballots(999_999),
             Some(&voters[0].token),
             Some(json!({"option_ids": [1]})),
         )
@@ -679,7 +674,7 @@ async fn ballots_and_tallies_match_an_independent_count(backend: Backend) {
     let (status, _) = t
         .call(
             "POST",
-            &format!("/public/polls/{}/ballots", single["id"]),
+            &paths::public_poll_ballots(single["id"].as_i64().unwrap()),
             None,
             Some(json!({"option_ids": [s[0]]})),
         )
@@ -692,7 +687,10 @@ async fn ballots_and_tallies_match_an_independent_count(backend: Backend) {
     let (status, err) = t
         .call(
             "GET",
-            &format!("/polls/{}/tally?by=religion", single["id"]),
+            &format!(
+                "{}?by=religion",
+                paths::poll_tally(single["id"].as_i64().unwrap())
+            ),
             Some(&t.operator),
             None,
         )
@@ -702,7 +700,7 @@ async fn ballots_and_tallies_match_an_independent_count(backend: Backend) {
         (StatusCode::UNPROCESSABLE_ENTITY, Some("validation_failed"))
     );
     let (status, _) = t
-        .call("GET", "/polls/999999/tally", Some(&t.operator), None)
+        .call("GET", &paths::poll_tally(999_999), Some(&t.operator), None)
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
@@ -716,7 +714,7 @@ async fn ballots_refused_outside_the_window(backend: Backend) {
         async move {
             t.ok(
                 "POST",
-                &format!("/consultations/{consultation}/polls"),
+                &paths::consultation_polls(consultation),
                 Some(&t.operator),
                 Some(json!({"kind": "yes_no_abstain", "question_fa": "موافقید؟"})),
             )
@@ -724,7 +722,7 @@ async fn ballots_refused_outside_the_window(backend: Backend) {
         }
     };
     let vote = |poll: &Value| {
-        let path = format!("/public/polls/{}/ballots", poll["id"]);
+        let path = paths::public_poll_ballots(poll["id"].as_i64().unwrap());
         let body = json!({"option_ids": [poll["options"][0]["id"]]});
         let (t, citizen) = (&t, &citizen);
         async move { t.call("POST", &path, Some(citizen), Some(body)).await }
@@ -733,7 +731,7 @@ async fn ballots_refused_outside_the_window(backend: Backend) {
     let scheduled = t
         .ok(
             "POST",
-            "/consultations",
+            paths::CONSULTATIONS,
             Some(&t.operator),
             Some(consultation_json(
                 now + Duration::days(2),
@@ -745,7 +743,7 @@ async fn ballots_refused_outside_the_window(backend: Backend) {
         .unwrap();
     t.ok(
         "POST",
-        &format!("/consultations/{scheduled}/publish"),
+        &paths::consultation_publish(scheduled),
         Some(&t.operator),
         None,
     )
@@ -760,7 +758,7 @@ async fn ballots_refused_outside_the_window(backend: Backend) {
     let draft = t
         .ok(
             "POST",
-            "/consultations",
+            paths::CONSULTATIONS,
             Some(&t.operator),
             Some(consultation_json(now, now + Duration::days(40))),
         )
@@ -775,7 +773,7 @@ async fn ballots_refused_outside_the_window(backend: Backend) {
     assert_eq!(vote(&poll).await.0, StatusCode::OK);
     t.ok(
         "POST",
-        &format!("/consultations/{open}/close"),
+        &paths::consultation_close(open),
         Some(&t.admin),
         Some(json!({"reason": "تصمیم وزیر"})),
     )
@@ -789,7 +787,7 @@ async fn ballots_refused_outside_the_window(backend: Backend) {
     let other = t
         .ok(
             "POST",
-            "/consultations",
+            paths::CONSULTATIONS,
             Some(&t.operator),
             Some(consultation_json(
                 now - Duration::days(25),
@@ -801,7 +799,7 @@ async fn ballots_refused_outside_the_window(backend: Backend) {
         .unwrap();
     t.ok(
         "POST",
-        &format!("/consultations/{other}/publish"),
+        &paths::consultation_publish(other),
         Some(&t.operator),
         None,
     )
@@ -814,7 +812,7 @@ async fn ballots_refused_outside_the_window(backend: Backend) {
     let tally = t
         .ok(
             "GET",
-            &format!("/polls/{}/tally", poll["id"]),
+            &paths::poll_tally(poll["id"].as_i64().unwrap()),
             Some(&t.operator),
             None,
         )
@@ -823,7 +821,7 @@ async fn ballots_refused_outside_the_window(backend: Backend) {
     let tally = t
         .ok(
             "GET",
-            &format!("/polls/{}/tally", late["id"]),
+            &paths::poll_tally(late["id"].as_i64().unwrap()),
             Some(&t.operator),
             None,
         )
@@ -838,7 +836,7 @@ async fn one_participant_casting_at_once_keeps_one_ballot(backend: Backend) {
     let poll = t
         .ok(
             "POST",
-            &format!("/consultations/{id}/polls"),
+            &paths::consultation_polls(id),
             Some(&t.operator),
             Some(json!({"kind": "likert_5", "question_fa": "رضایت؟"})),
         )
@@ -850,7 +848,7 @@ async fn one_participant_casting_at_once_keeps_one_ballot(backend: Backend) {
         .map(|o| o["id"].as_i64().unwrap())
         .collect();
     let citizen = t.participant("Hamid").await;
-    let path = format!("/public/polls/{}/ballots", poll["id"]);
+    let path = paths::public_poll_ballots(poll["id"].as_i64().unwrap());
     let sends = (0..12).map(|i| {
         let (t, path, citizen) = (&t, &path, &citizen);
         let chosen = options[i % options.len()];
@@ -886,7 +884,7 @@ async fn one_participant_casting_at_once_keeps_one_ballot(backend: Backend) {
         let tally = t
             .ok(
                 "GET",
-                &format!("/polls/{}/tally{by}", poll["id"]),
+                &format!("{}{by}", paths::poll_tally(poll["id"].as_i64().unwrap())),
                 Some(&t.operator),
                 None,
             )

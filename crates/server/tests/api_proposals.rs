@@ -5,6 +5,7 @@
 
 mod support;
 
+use mosharekat_api::paths;
 use mosharekat_api::{
     Category, Channel, ConsultationStatus, DecisionConflict, Language, NewParticipant,
     OutboxMessage, Page, Proposal, ProposalDecision, PublicDecision,
@@ -24,7 +25,7 @@ async fn proposal(t: &TestServer, consultation: i64, token: &str, body: &str) ->
     let (status, value) = t
         .call(
             "POST",
-            &format!("/public/consultations/{consultation}/comments"),
+            &paths::public_consultation_comments(consultation),
             Some(token),
             Some(json!({"body": body, "is_proposal": true})),
         )
@@ -51,7 +52,7 @@ fn participant(name: &str, channel: Option<(Channel, &str)>, language: Language)
 async fn save(t: &TestServer, id: i64, body: Value) -> (StatusCode, Value) {
     t.call(
         "PUT",
-        &format!("/proposals/{id}/decision"),
+        &paths::proposal_decision(id),
         Some(&t.operator),
         Some(body),
     )
@@ -85,7 +86,7 @@ async fn two_editors_on_one_proposal(backend: Backend) {
     let (status, conflict) = t
         .call(
             "PUT",
-            &format!("/proposals/{id}/decision"),
+            &paths::proposal_decision(id),
             Some(&second_editor),
             Some(second.clone()),
         )
@@ -102,7 +103,7 @@ async fn two_editors_on_one_proposal(backend: Backend) {
     let list: Page<Proposal> = serde_json::from_value(
         t.ok(
             "GET",
-            &format!("/consultations/{c}/proposals"),
+            &paths::consultation_proposals(c),
             Some(&t.operator),
             None,
         )
@@ -120,7 +121,7 @@ async fn two_editors_on_one_proposal(backend: Backend) {
     let (status, v2) = t
         .call(
             "PUT",
-            &format!("/proposals/{id}/decision"),
+            &paths::proposal_decision(id),
             Some(&second_editor),
             Some(merged.clone()),
         )
@@ -136,7 +137,7 @@ async fn two_editors_on_one_proposal(backend: Backend) {
     assert_eq!(conflict["current"]["rationale_fa"], merged["rationale_fa"]);
 
     // Two editors at once from the same version: exactly one wins.
-    let path = format!("/proposals/{id}/decision");
+    let path = paths::proposal_decision(id);
     let (a, b) = tokio::join!(
         save(
             &t,
@@ -229,7 +230,7 @@ async fn drafts_publication_and_the_public_list(backend: Backend) {
     assert_eq!(s, StatusCode::OK);
 
     // Publishing waits for the deadline.
-    let path = format!("/consultations/{c}/decisions/publish");
+    let path = paths::consultation_decisions_publish(c);
     let (s, e) = t.call("POST", &path, Some(&t.operator), None).await;
     assert_eq!(
         (s, e["error"]["code"].as_str()),
@@ -283,12 +284,7 @@ async fn drafts_publication_and_the_public_list(backend: Backend) {
 
     // The public list: every published decision with its reasons and the proposal's text.
     let (s, public) = t
-        .call(
-            "GET",
-            &format!("/public/consultations/{c}/decisions"),
-            None,
-            None,
-        )
+        .call("GET", &paths::public_consultation_decisions(c), None, None)
         .await;
     assert_eq!(s, StatusCode::OK);
     let public: Vec<PublicDecision> = serde_json::from_value(public).unwrap();
@@ -303,7 +299,7 @@ async fn drafts_publication_and_the_public_list(backend: Backend) {
     let draft = t
         .ok(
             "POST",
-            "/consultations",
+            paths::CONSULTATIONS,
             Some(&t.operator),
             Some(support::consultation_json(
                 t.now(),
@@ -315,22 +311,12 @@ async fn drafts_publication_and_the_public_list(backend: Backend) {
         .unwrap();
     for id in [draft, 424_242] {
         let (s, _) = t
-            .call(
-                "GET",
-                &format!("/public/consultations/{id}/decisions"),
-                None,
-                None,
-            )
+            .call("GET", &paths::public_consultation_decisions(id), None, None)
             .await;
         assert_eq!(s, StatusCode::NOT_FOUND);
     }
     let consultation = t
-        .ok(
-            "GET",
-            &format!("/consultations/{c}"),
-            Some(&t.operator),
-            None,
-        )
+        .ok("GET", &paths::consultation(c), Some(&t.operator), None)
         .await;
     assert_eq!(consultation["status"], ConsultationStatus::Closed.as_str());
 }
@@ -373,7 +359,7 @@ async fn a_campaign_group_is_answered_once_and_every_member_hears(backend: Backe
     let list: Page<Proposal> = serde_json::from_value(
         t.ok(
             "GET",
-            &format!("/consultations/{c}/proposals"),
+            &paths::consultation_proposals(c),
             Some(&t.operator),
             None,
         )
@@ -389,7 +375,7 @@ async fn a_campaign_group_is_answered_once_and_every_member_hears(backend: Backe
     let page: Page<Proposal> = serde_json::from_value(
         t.ok(
             "GET",
-            &format!("/consultations/{c}/proposals?limit=1"),
+            &format!("{}?limit=1", paths::consultation_proposals(c)),
             Some(&t.operator),
             None,
         )
@@ -401,7 +387,7 @@ async fn a_campaign_group_is_answered_once_and_every_member_hears(backend: Backe
     let page: Page<Proposal> = serde_json::from_value(
         t.ok(
             "GET",
-            &format!("/consultations/{c}/proposals?limit=1&after={next}"),
+            &format!("{}?limit=1&after={next}", paths::consultation_proposals(c)),
             Some(&t.operator),
             None,
         )
@@ -431,7 +417,7 @@ async fn a_campaign_group_is_answered_once_and_every_member_hears(backend: Backe
     let list: Page<Proposal> = serde_json::from_value(
         t.ok(
             "GET",
-            &format!("/consultations/{c}/proposals"),
+            &paths::consultation_proposals(c),
             Some(&t.operator),
             None,
         )
@@ -448,7 +434,7 @@ async fn a_campaign_group_is_answered_once_and_every_member_hears(backend: Backe
     let published = t
         .ok(
             "POST",
-            &format!("/consultations/{c}/decisions/publish"),
+            &paths::consultation_decisions_publish(c),
             Some(&t.operator),
             None,
         )
@@ -459,7 +445,7 @@ async fn a_campaign_group_is_answered_once_and_every_member_hears(backend: Backe
     let outbox: Page<OutboxMessage> = serde_json::from_value(
         t.ok(
             "GET",
-            &format!("/outbox?consultation_id={c}"),
+            &format!("{}?consultation_id={c}", paths::OUTBOX),
             Some(&t.operator),
             None,
         )
@@ -508,7 +494,7 @@ async fn a_campaign_group_is_answered_once_and_every_member_hears(backend: Backe
     let again = t
         .ok(
             "POST",
-            &format!("/consultations/{c}/decisions/publish"),
+            &paths::consultation_decisions_publish(c),
             Some(&t.operator),
             None,
         )
@@ -519,7 +505,7 @@ async fn a_campaign_group_is_answered_once_and_every_member_hears(backend: Backe
 async fn concern_tags_govern_moderation(backend: Backend) {
     let t = TestServer::start(backend).await;
     let c = t.open_consultation().await;
-    let path = format!("/consultations/{c}/tags");
+    let path = paths::consultation_tags(c);
     assert_eq!(
         t.ok("GET", &path, Some(&t.moderator), None).await,
         json!([])
@@ -561,7 +547,7 @@ async fn concern_tags_govern_moderation(backend: Backend) {
     let (s, _) = t
         .call(
             "PUT",
-            "/consultations/999999/tags",
+            &paths::consultation_tags(999_999),
             Some(&t.operator),
             Some(json!([])),
         )
@@ -593,7 +579,7 @@ async fn concern_tags_govern_moderation(backend: Backend) {
     let claim = t
         .ok(
             "POST",
-            "/queue/claim",
+            paths::QUEUE_CLAIM,
             Some(&t.moderator),
             Some(json!({"limit": 1})),
         )
@@ -605,7 +591,7 @@ async fn concern_tags_govern_moderation(backend: Backend) {
     let (s, e) = t
         .call(
             "POST",
-            &format!("/comments/{id}/decision"),
+            &paths::comment_decision(id),
             Some(&t.moderator),
             Some(decide(json!(["fees", "budget"]))),
         )
@@ -616,7 +602,7 @@ async fn concern_tags_govern_moderation(backend: Backend) {
     );
     assert!(e["error"]["message"].as_str().unwrap().contains("budget"));
     let c1 = t
-        .ok("GET", &format!("/comments/{id}"), Some(&t.moderator), None)
+        .ok("GET", &paths::comment(id), Some(&t.moderator), None)
         .await;
     assert_eq!(
         c1["status"], "pending",
@@ -625,7 +611,7 @@ async fn concern_tags_govern_moderation(backend: Backend) {
     let (s, d) = t
         .call(
             "POST",
-            &format!("/comments/{id}/decision"),
+            &paths::comment_decision(id),
             Some(&t.moderator),
             Some(decide(json!(["fees", "teachers"]))),
         )
@@ -641,7 +627,7 @@ async fn concern_tags_govern_moderation(backend: Backend) {
     let (s, e) = t
         .call(
             "POST",
-            "/comments/bulk-decision",
+            paths::COMMENTS_BULK_DECISION,
             Some(&t.moderator),
             Some(json!({"ids": rest, "action": "approve", "tags": ["nope"]})),
         )
@@ -652,7 +638,7 @@ async fn concern_tags_govern_moderation(backend: Backend) {
     );
     for p in &rest {
         let c = t
-            .ok("GET", &format!("/comments/{p}"), Some(&t.moderator), None)
+            .ok("GET", &paths::comment(*p), Some(&t.moderator), None)
             .await;
         assert_eq!(c["status"], "pending");
     }

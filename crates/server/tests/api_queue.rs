@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use chrono::Duration;
 use mosharekat_api::Role;
+use mosharekat_api::paths;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use support::{Backend, TestServer};
@@ -25,7 +26,7 @@ async fn comment_validation_and_storage(backend: Backend) {
     let t = TestServer::start(backend).await;
     let id = t.open_consultation().await;
     let citizen = t.participant("Sara").await;
-    let path = format!("/public/consultations/{id}/comments");
+    let path = paths::public_consultation_comments(id);
 
     let cases: Vec<(Value, StatusCode, &str)> = vec![
         (
@@ -82,7 +83,7 @@ async fn comment_validation_and_storage(backend: Backend) {
     let (s, _) = t
         .call(
             "POST",
-            "/public/consultations/424242/comments",
+            &paths::public_consultation_comments(424_242),
             Some(&citizen),
             Some(json!({"body": "x"})),
         )
@@ -92,7 +93,7 @@ async fn comment_validation_and_storage(backend: Backend) {
     let page = t
         .ok(
             "GET",
-            &format!("/comments?consultation_id={id}"),
+            &format!("{}?consultation_id={id}", paths::COMMENTS),
             Some(&t.moderator),
             None,
         )
@@ -103,7 +104,7 @@ async fn comment_validation_and_storage(backend: Backend) {
     let hostile = "\u{1b}]0;pwned\u{7}\u{1b}[2Jسلام \u{202e}cod.exe\u{202c} (ماده ۱۲)";
     let cid = t.comment(id, &citizen, hostile).await;
     let stored = t
-        .ok("GET", &format!("/comments/{cid}"), Some(&t.moderator), None)
+        .ok("GET", &paths::comment(cid), Some(&t.moderator), None)
         .await;
     assert_eq!(stored["body"], hostile);
     assert_eq!(stored["status"], "pending");
@@ -112,7 +113,7 @@ async fn comment_validation_and_storage(backend: Backend) {
     let long = "ب".repeat(10_000);
     let lid = t.comment(id, &citizen, &long).await;
     assert_eq!(
-        t.ok("GET", &format!("/comments/{lid}"), Some(&t.moderator), None)
+        t.ok("GET", &paths::comment(lid), Some(&t.moderator), None)
             .await["body"],
         long.as_str()
     );
@@ -131,7 +132,7 @@ async fn comment_validation_and_storage(backend: Backend) {
     let claim = t
         .ok(
             "POST",
-            "/queue/claim",
+            paths::QUEUE_CLAIM,
             Some(&t.moderator),
             Some(json!({"limit": 10})),
         )
@@ -169,35 +170,25 @@ async fn campaign_groups(backend: Backend) {
         .comment(id, &t.participant("q").await, "متن دیگری است")
         .await;
     let first = t
-        .ok(
-            "GET",
-            &format!("/comments/{}", ids[0]),
-            Some(&t.moderator),
-            None,
-        )
+        .ok("GET", &paths::comment(ids[0]), Some(&t.moderator), None)
         .await;
     let group = first["duplicate_group_id"].as_i64().unwrap();
     for cid in &ids {
         let c = t
-            .ok("GET", &format!("/comments/{cid}"), Some(&t.moderator), None)
+            .ok("GET", &paths::comment(*cid), Some(&t.moderator), None)
             .await;
         assert_eq!(c["duplicate_group_id"], group);
         assert_eq!(c["duplicate_group_size"], 3);
     }
     let o = t
-        .ok(
-            "GET",
-            &format!("/comments/{other}"),
-            Some(&t.moderator),
-            None,
-        )
+        .ok("GET", &paths::comment(other), Some(&t.moderator), None)
         .await;
     assert_ne!(o["duplicate_group_id"], group);
     assert_eq!(o["duplicate_group_size"], 1);
     let members = t
         .ok(
             "GET",
-            &format!("/comments?duplicate_group_id={group}"),
+            &format!("{}?duplicate_group_id={group}", paths::COMMENTS),
             Some(&t.moderator),
             None,
         )
@@ -219,7 +210,7 @@ async fn claims_are_exclusive_and_leased(backend: Backend) {
     let a = t
         .ok(
             "POST",
-            "/queue/claim",
+            paths::QUEUE_CLAIM,
             Some(&t.moderator),
             Some(json!({"consultation_id": id, "limit": 3})),
         )
@@ -227,7 +218,7 @@ async fn claims_are_exclusive_and_leased(backend: Backend) {
     let b = t
         .ok(
             "POST",
-            "/queue/claim",
+            paths::QUEUE_CLAIM,
             Some(&second),
             Some(json!({"consultation_id": id, "limit": 10})),
         )
@@ -254,7 +245,7 @@ async fn claims_are_exclusive_and_leased(backend: Backend) {
     let r = t
         .ok(
             "POST",
-            "/queue/release",
+            paths::QUEUE_RELEASE,
             Some(&t.moderator),
             Some(json!({"claim_tokens": [token]})),
         )
@@ -263,7 +254,7 @@ async fn claims_are_exclusive_and_leased(backend: Backend) {
     let c = t
         .ok(
             "POST",
-            "/queue/claim",
+            paths::QUEUE_CLAIM,
             Some(&second),
             Some(json!({"consultation_id": id, "limit": 10})),
         )
@@ -279,7 +270,7 @@ async fn claims_are_exclusive_and_leased(backend: Backend) {
     let r = t
         .ok(
             "POST",
-            "/queue/renew",
+            paths::QUEUE_RENEW,
             Some(&t.moderator),
             Some(json!({"claim_tokens": tokens})),
         )
@@ -291,7 +282,7 @@ async fn claims_are_exclusive_and_leased(backend: Backend) {
     let d = t
         .ok(
             "POST",
-            "/queue/claim",
+            paths::QUEUE_CLAIM,
             Some(&second),
             Some(json!({"consultation_id": id, "limit": 10})),
         )
@@ -302,7 +293,7 @@ async fn claims_are_exclusive_and_leased(backend: Backend) {
     let e = t
         .ok(
             "POST",
-            "/queue/claim",
+            paths::QUEUE_CLAIM,
             Some(&t.moderator),
             Some(json!({"consultation_id": id, "limit": 10})),
         )
@@ -313,7 +304,7 @@ async fn claims_are_exclusive_and_leased(backend: Backend) {
     let all = t
         .ok(
             "POST",
-            "/queue/claim",
+            paths::QUEUE_CLAIM,
             Some(&second),
             Some(json!({"limit": 10})),
         )
@@ -323,7 +314,7 @@ async fn claims_are_exclusive_and_leased(backend: Backend) {
     let (s, _) = t
         .call(
             "POST",
-            "/queue/claim",
+            paths::QUEUE_CLAIM,
             Some(&t.moderator),
             Some(json!({"limit": 0})),
         )
@@ -332,7 +323,7 @@ async fn claims_are_exclusive_and_leased(backend: Backend) {
     let (s, _) = t
         .call(
             "POST",
-            "/queue/claim",
+            paths::QUEUE_CLAIM,
             Some(&t.moderator),
             Some(json!({"limit": 201})),
         )
@@ -346,7 +337,7 @@ async fn decisions_need_the_claim_and_replay_once(backend: Backend) {
     let citizen = t.participant("x").await;
     let cid = t.comment(id, &citizen, "نظری درباره ماده ۴").await;
     let second = t.add_staff("moderator2", Role::Moderator).await;
-    let path = format!("/comments/{cid}/decision");
+    let path = paths::comment_decision(cid);
 
     // Not claimed: refused.
     let (s, b) = t
@@ -364,7 +355,7 @@ async fn decisions_need_the_claim_and_replay_once(backend: Backend) {
     let claim = t
         .ok(
             "POST",
-            "/queue/claim",
+            paths::QUEUE_CLAIM,
             Some(&t.moderator),
             Some(json!({"limit": 1})),
         )
@@ -408,7 +399,7 @@ async fn decisions_need_the_claim_and_replay_once(backend: Backend) {
         (StatusCode::UNPROCESSABLE_ENTITY, Some("unknown_reason"))
     );
     assert_eq!(
-        t.ok("GET", &format!("/comments/{cid}"), Some(&t.moderator), None)
+        t.ok("GET", &paths::comment(cid), Some(&t.moderator), None)
             .await["status"],
         "pending"
     );
@@ -451,7 +442,14 @@ async fn decisions_need_the_claim_and_replay_once(backend: Backend) {
             Some("idempotency_key_reused")
         )
     );
-    let audit = t.ok("GET", "/audit?limit=500", Some(&t.admin), None).await;
+    let audit = t
+        .ok(
+            "GET",
+            &format!("{}?limit=500", paths::AUDIT),
+            Some(&t.admin),
+            None,
+        )
+        .await;
     let decisions = audit["items"]
         .as_array()
         .unwrap()
@@ -474,7 +472,7 @@ async fn decisions_need_the_claim_and_replay_once(backend: Backend) {
     let (s, _) = t
         .call(
             "POST",
-            "/comments/999999/decision",
+            &paths::comment_decision(999_999),
             Some(&t.moderator),
             Some(json!({"action": "approve"})),
         )
@@ -495,12 +493,7 @@ async fn bulk_decision_on_a_group(backend: Backend) {
     }
     let lone = t.comment(id, &t.participant("z").await, "نظر مستقل").await;
     let group = t
-        .ok(
-            "GET",
-            &format!("/comments/{}", members[0]),
-            Some(&t.moderator),
-            None,
-        )
+        .ok("GET", &paths::comment(members[0]), Some(&t.moderator), None)
         .await["duplicate_group_id"]
         .clone();
     // Another moderator holds two members; one member was already decided.
@@ -508,7 +501,7 @@ async fn bulk_decision_on_a_group(backend: Backend) {
     let held = t
         .ok(
             "POST",
-            "/queue/claim",
+            paths::QUEUE_CLAIM,
             Some(&second),
             Some(json!({"limit": 2})),
         )
@@ -516,7 +509,7 @@ async fn bulk_decision_on_a_group(backend: Backend) {
     let mine = t
         .ok(
             "POST",
-            "/queue/claim",
+            paths::QUEUE_CLAIM,
             Some(&t.moderator),
             Some(json!({"limit": 1})),
         )
@@ -524,14 +517,14 @@ async fn bulk_decision_on_a_group(backend: Backend) {
     let token = mine["items"][0]["claim_token"].as_str().unwrap();
     t.ok(
         "POST",
-        &format!("/comments/{}/decision", members[2]),
+        &paths::comment_decision(members[2]),
         Some(&t.moderator),
         Some(json!({"action": "approve", "claim_token": token})),
     )
     .await;
 
     let r = t
-        .ok("POST", "/comments/bulk-decision", Some(&t.moderator), Some(json!({"duplicate_group_id": group, "action": "reject", "reason_code": "duplicate"})))
+        .ok("POST", paths::COMMENTS_BULK_DECISION, Some(&t.moderator), Some(json!({"duplicate_group_id": group, "action": "reject", "reason_code": "duplicate"})))
         .await;
     let decided: Vec<i64> = serde_json::from_value(r["decided"].clone()).unwrap();
     assert_eq!(decided, members[3..].to_vec());
@@ -562,19 +555,14 @@ async fn bulk_decision_on_a_group(backend: Backend) {
         ]
     );
     assert_eq!(
-        t.ok(
-            "GET",
-            &format!("/comments/{lone}"),
-            Some(&t.moderator),
-            None
-        )
-        .await["status"],
+        t.ok("GET", &paths::comment(lone), Some(&t.moderator), None)
+            .await["status"],
         "pending"
     );
     let (s, _) = t
         .call(
             "POST",
-            "/comments/bulk-decision",
+            paths::COMMENTS_BULK_DECISION,
             Some(&t.moderator),
             Some(json!({"ids": [lone], "duplicate_group_id": group, "action": "approve"})),
         )
@@ -583,7 +571,7 @@ async fn bulk_decision_on_a_group(backend: Backend) {
     let r = t
         .ok(
             "POST",
-            "/comments/bulk-decision",
+            paths::COMMENTS_BULK_DECISION,
             Some(&t.moderator),
             Some(json!({"ids": [lone], "action": "approve"})),
         )
@@ -631,7 +619,7 @@ async fn twenty_moderators_claim_two_thousand_comments(backend: Backend) {
                 let r = t
                     .ok(
                         "POST",
-                        "/queue/claim",
+                        paths::QUEUE_CLAIM,
                         Some(&token),
                         Some(json!({"limit": 25})),
                     )

@@ -5,18 +5,23 @@
 //! results with the same breakdowns, decisions); the four formats (HTML right to left with an
 //! English left-to-right section); publication (public copy, `report_overdue` cleared, who and
 //! when, one message per participant).
+//!
+//! The scenario is built in fixtures ([`Scenario`], and [`Reported`] once the report is generated);
+//! each part of the report is checked by a function of its own, and the checks of the first draft
+//! all run on one scenario even when some fail, so one wrong figure does not hide the others.
 
 mod support;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::panic::AssertUnwindSafe;
 
 use chrono::{DateTime, Datelike, Duration, Utc};
-use mosharekat_api::{Category, Channel, Gender, Language, NewParticipant, Province};
+use futures::FutureExt;
+use futures::future::BoxFuture;
+use mosharekat_api::{Category, Channel, Gender, Language, NewParticipant, Province, paths};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use support::{Backend, TestServer};
-
-both!(report_figures_formats_and_publication);
 
 /// A participant as this test registered them.
 #[derive(Debug, Clone)]
@@ -143,321 +148,511 @@ fn tehran_day(at: DateTime<Utc>) -> String {
     (at + Duration::minutes(210)).date_naive().to_string()
 }
 
-async fn report_figures_formats_and_publication(backend: Backend) {
-    let t = TestServer::start(backend).await;
-    // Work at Tehran noon, so that a few seconds of work never straddle a Tehran midnight.
-    let local_ms = (t.now() + Duration::minutes(210)).timestamp_millis();
-    t.clock().advance(Duration::milliseconds(
-        (43_200_000 - local_ms.rem_euclid(86_400_000)).rem_euclid(86_400_000),
-    ));
-    let c = t.open_consultation().await;
-    let tags = json!([
-        {"code": "fees", "label_fa": "شهریه", "label_en": "Fees"},
-        {"code": "teachers", "label_fa": "معلمان", "label_en": "Teachers"},
-        {"code": "safety", "label_fa": "ایمنی", "label_en": "Safety"}
-    ]);
-    t.ok(
-        "PUT",
-        &format!("/consultations/{c}/tags"),
-        Some(&t.operator),
-        Some(tags),
-    )
-    .await;
-    let poll = t
-        .ok("POST", &format!("/consultations/{c}/polls"), Some(&t.operator),
-            Some(json!({"kind": "yes_no_abstain", "question_fa": "با سقف شهریه موافقید؟", "question_en": "Do you agree with a fee cap?"})))
+/// Who voted (an index into the people), their last choice, when they first voted and when they
+/// last did.
+type Ballot = (usize, i64, DateTime<Utc>, DateTime<Utc>);
+
+/// The consultation as the participants and moderators left it: forty people (the first three
+/// from Yazd, a cell of three; the last two never take part), three days of comments, proposals,
+/// a campaign of six copies and ballots, then moderation. Still open.
+struct Scenario {
+    t: TestServer,
+    c: i64,
+    poll_id: i64,
+    options: Vec<i64>,
+    people: Vec<Person>,
+    sent: Vec<Sent>,
+    ballots: Vec<Ballot>,
+    fates: HashMap<i64, Fate>,
+}
+
+const CAMPAIGN_COPIES: [&str; 6] = [
+    "مدارس ما به معلم بیشتری نیاز دارند",
+    "مدارس ما به معلم بيشتري نياز دارند",
+    "مدارس  ما به معلم بیشتری نیاز دارند",
+    "مدارس ما به معلم بیشتری  نیاز دارند.",
+    "مدارس ما به معلم بیشتری نیاز دارند",
+    "مدارس ما به معلم بيشتری نیاز دارند",
+];
+
+impl Scenario {
+    async fn collected(backend: Backend) -> Scenario {
+        let t = TestServer::start(backend).await;
+        // Work at Tehran noon, so that a few seconds of work never straddle a Tehran midnight.
+        let local_ms = (t.now() + Duration::minutes(210)).timestamp_millis();
+        t.clock().advance(Duration::milliseconds(
+            (43_200_000 - local_ms.rem_euclid(86_400_000)).rem_euclid(86_400_000),
+        ));
+        let c = t.open_consultation().await;
+        let tags = json!([
+            {"code": "fees", "label_fa": "شهریه", "label_en": "Fees"},
+            {"code": "teachers", "label_fa": "معلمان", "label_en": "Teachers"},
+            {"code": "safety", "label_fa": "ایمنی", "label_en": "Safety"}
+        ]);
+        t.ok(
+            "PUT",
+            &paths::consultation_tags(c),
+            Some(&t.operator),
+            Some(tags),
+        )
         .await;
-    let poll_id = poll["id"].as_i64().unwrap();
-    let options: Vec<i64> = poll["options"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| o["id"].as_i64().unwrap())
-        .collect();
-
-    // Forty people; the first three from Yazd (a cell of 3); the last two never take part.
-    let mut rng = Lcg(5);
-    let mut people = Vec::new();
-    for i in 0..40 {
-        let person = Person {
-            token: String::new(),
-            birth_year: rng.pick(&[
-                None,
-                Some(2012),
-                Some(2003),
-                Some(1995),
-                Some(1988),
-                Some(1979),
-                Some(1958),
-            ]),
-            gender: rng.pick(&[
-                None,
-                Some("female"),
-                Some("male"),
-                Some("female"),
-                Some("other"),
-            ]),
-            province: if i < 3 {
-                Some("yazd")
-            } else {
-                rng.pick(&[None, Some("tehran"), Some("isfahan"), Some("fars")])
-            },
-            category: CATEGORY_KEYS[i % 4],
-            channel: i % 3 == 0,
-        };
-        let token = t
-            .register(&NewParticipant {
-                display_name: format!("شهروند {i}"),
-                category: Category::ALL[i % 4],
-                birth_year: person.birth_year,
-                gender: person.gender.and_then(Gender::from_code),
-                province: person.province.and_then(Province::from_code),
-                channel: person.channel.then_some(Channel::Bale),
-                handle: person.channel.then(|| format!("@citizen{i}")),
-                consent: true,
-                name_public: false,
-                language: if i % 5 == 0 {
-                    Language::En
-                } else {
-                    Language::Fa
-                },
-            })
+        let poll = t
+            .ok("POST", &paths::consultation_polls(c), Some(&t.operator),
+                Some(json!({"kind": "yes_no_abstain", "question_fa": "با سقف شهریه موافقید؟", "question_en": "Do you agree with a fee cap?"})))
             .await;
-        people.push(Person { token, ..person });
-    }
+        let poll_id = poll["id"].as_i64().unwrap();
+        let options: Vec<i64> = poll["options"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["id"].as_i64().unwrap())
+            .collect();
 
-    // Three days of comments and ballots.
-    let words = [
-        "شهریه",
-        "معلم",
-        "کلاس",
-        "کتاب",
-        "سرویس",
-        "ایمنی",
-        "امتحان",
-        "بودجه",
-    ];
-    let mut sent: Vec<Sent> = Vec::new();
-    // Who voted, their last choice, when they first voted and when they last did.
-    let mut ballots: Vec<(usize, i64, DateTime<Utc>, DateTime<Utc>)> = Vec::new();
-    let mut fates: HashMap<i64, Fate> = HashMap::new();
-    let campaign_copies = [
-        "مدارس ما به معلم بیشتری نیاز دارند",
-        "مدارس ما به معلم بيشتري نياز دارند",
-        "مدارس  ما به معلم بیشتری نیاز دارند",
-        "مدارس ما به معلم بیشتری  نیاز دارند.",
-        "مدارس ما به معلم بیشتری نیاز دارند",
-        "مدارس ما به معلم بيشتری نیاز دارند",
-    ];
-    for day in 0..3i64 {
-        if day > 0 {
-            t.clock().advance(Duration::days(1));
-        }
-        if day == 0 {
-            // The first comment is hostile markup, and a tag's example: every format shows it.
-            let body = "<script>alert('x')</script> شهریه | # عنوان".to_owned();
-            let id = t.comment(c, &people[1].token, &body).await;
-            fates.insert(id, Fate::Approve(&["fees"]));
-            sent.push(Sent {
-                id,
-                who: 1,
-                body,
-                day,
-                proposal: false,
-            });
-        }
-        let commenters: Vec<usize> = match day {
-            0 => (0..20).collect(),
-            1 => (15..30).collect(),
-            _ => vec![],
-        };
-        for who in commenters {
-            let n = sent.len();
-            let body = format!(
-                "{} {} در {} و {} بند {n}",
-                words[n % 8],
-                words[(n / 8 + 3) % 8],
-                words[(n * 3 + 1) % 8],
-                words[(n + 5) % 8]
-            );
-            let proposal = day == 0 && who < 3;
-            let (_, v) = t
-                .call(
-                    "POST",
-                    &format!("/public/consultations/{c}/comments"),
-                    Some(&people[who].token),
-                    Some(json!({"body": body, "is_proposal": proposal})),
-                )
-                .await;
-            let id = v["id"].as_i64().unwrap();
-            let fate = if proposal {
-                Fate::Approve(&[])
-            } else if n % 11 == 3 {
-                Fate::Reject
-            } else if n % 13 == 5 {
-                Fate::Hide
-            } else if n % 17 == 7 {
-                Fate::Pending
-            } else {
-                match n % 4 {
-                    0 => Fate::Approve(&["fees"]),
-                    1 => Fate::Approve(&["teachers"]),
-                    2 => Fate::Approve(&["fees", "safety"]),
-                    _ => Fate::Approve(&[]),
-                }
+        // Forty people; the first three from Yazd (a cell of 3); the last two never take part.
+        let mut rng = Lcg(5);
+        let mut people = Vec::new();
+        for i in 0..40 {
+            let person = Person {
+                token: String::new(),
+                birth_year: rng.pick(&[
+                    None,
+                    Some(2012),
+                    Some(2003),
+                    Some(1995),
+                    Some(1988),
+                    Some(1979),
+                    Some(1958),
+                ]),
+                gender: rng.pick(&[
+                    None,
+                    Some("female"),
+                    Some("male"),
+                    Some("female"),
+                    Some("other"),
+                ]),
+                province: if i < 3 {
+                    Some("yazd")
+                } else {
+                    rng.pick(&[None, Some("tehran"), Some("isfahan"), Some("fars")])
+                },
+                category: CATEGORY_KEYS[i % 4],
+                channel: i % 3 == 0,
             };
-            fates.insert(id, fate);
-            sent.push(Sent {
-                id,
-                who,
-                body,
-                day,
-                proposal,
-            });
+            let token = t
+                .register(&NewParticipant {
+                    display_name: format!("شهروند {i}"),
+                    category: Category::ALL[i % 4],
+                    birth_year: person.birth_year,
+                    gender: person.gender.and_then(Gender::from_code),
+                    province: person.province.and_then(Province::from_code),
+                    channel: person.channel.then_some(Channel::Bale),
+                    handle: person.channel.then(|| format!("@citizen{i}")),
+                    consent: true,
+                    name_public: false,
+                    language: if i % 5 == 0 {
+                        Language::En
+                    } else {
+                        Language::Fa
+                    },
+                })
+                .await;
+            people.push(Person { token, ..person });
         }
-        if day == 1 {
-            for (k, copy) in campaign_copies.iter().enumerate() {
-                let who = 30 + k;
-                let id = t.comment(c, &people[who].token, copy).await;
-                fates.insert(id, Fate::Approve(&["safety"]));
+
+        // Three days of comments and ballots.
+        let words = [
+            "شهریه",
+            "معلم",
+            "کلاس",
+            "کتاب",
+            "سرویس",
+            "ایمنی",
+            "امتحان",
+            "بودجه",
+        ];
+        let mut sent: Vec<Sent> = Vec::new();
+        let mut ballots: Vec<Ballot> = Vec::new();
+        let mut fates: HashMap<i64, Fate> = HashMap::new();
+        for day in 0..3i64 {
+            if day > 0 {
+                t.clock().advance(Duration::days(1));
+            }
+            if day == 0 {
+                // The first comment is hostile markup, and a tag's example: every format shows it.
+                let body = "<script>alert('x')</script> شهریه | # عنوان".to_owned();
+                let id = t.comment(c, &people[1].token, &body).await;
+                fates.insert(id, Fate::Approve(&["fees"]));
                 sent.push(Sent {
                     id,
-                    who,
-                    body: copy.to_string(),
+                    who: 1,
+                    body,
                     day,
                     proposal: false,
                 });
             }
-        }
-        let voters: Vec<usize> = match day {
-            1 => (20..36).collect(),
-            2 => (33..38).collect(),
-            _ => vec![],
-        };
-        for who in voters {
-            let option = options[who % 3];
-            let at = t.now();
-            t.ok(
-                "POST",
-                &format!("/public/polls/{poll_id}/ballots"),
-                Some(&people[who].token),
-                Some(json!({"option_ids": [option]})),
-            )
-            .await;
-            // A voter who votes again replaces the ballot: counted once, with the last choice and
-            // the demographic buckets of that moment, on the day of the first vote.
-            match ballots.iter_mut().find(|b| b.0 == who) {
-                Some(b) => {
-                    b.1 = option;
-                    b.3 = at;
-                }
-                None => ballots.push((who, option, at, at)),
-            }
-        }
-    }
-
-    // Moderation, grouped by what is decided.
-    let mut groups: BTreeMap<String, (Fate, Vec<i64>)> = BTreeMap::new();
-    for s in &sent {
-        let fate = fates[&s.id];
-        groups
-            .entry(format!("{fate:?}"))
-            .or_insert((fate, Vec::new()))
-            .1
-            .push(s.id);
-    }
-    for (fate, ids) in groups.values() {
-        match fate {
-            Fate::Approve(tags) => t.approve(ids, tags).await,
-            Fate::Reject | Fate::Hide => {
-                let (action, reason) = if *fate == Fate::Reject {
-                    ("reject", "spam")
+            let commenters: Vec<usize> = match day {
+                0 => (0..20).collect(),
+                1 => (15..30).collect(),
+                _ => vec![],
+            };
+            for who in commenters {
+                let n = sent.len();
+                let body = format!(
+                    "{} {} در {} و {} بند {n}",
+                    words[n % 8],
+                    words[(n / 8 + 3) % 8],
+                    words[(n * 3 + 1) % 8],
+                    words[(n + 5) % 8]
+                );
+                let proposal = day == 0 && who < 3;
+                let (_, v) = t
+                    .call(
+                        "POST",
+                        &paths::public_consultation_comments(c),
+                        Some(&people[who].token),
+                        Some(json!({"body": body, "is_proposal": proposal})),
+                    )
+                    .await;
+                let id = v["id"].as_i64().unwrap();
+                let fate = if proposal {
+                    Fate::Approve(&[])
+                } else if n % 11 == 3 {
+                    Fate::Reject
+                } else if n % 13 == 5 {
+                    Fate::Hide
+                } else if n % 17 == 7 {
+                    Fate::Pending
                 } else {
-                    ("hide", "offensive")
+                    match n % 4 {
+                        0 => Fate::Approve(&["fees"]),
+                        1 => Fate::Approve(&["teachers"]),
+                        2 => Fate::Approve(&["fees", "safety"]),
+                        _ => Fate::Approve(&[]),
+                    }
                 };
+                fates.insert(id, fate);
+                sent.push(Sent {
+                    id,
+                    who,
+                    body,
+                    day,
+                    proposal,
+                });
+            }
+            if day == 1 {
+                for (k, copy) in CAMPAIGN_COPIES.iter().enumerate() {
+                    let who = 30 + k;
+                    let id = t.comment(c, &people[who].token, copy).await;
+                    fates.insert(id, Fate::Approve(&["safety"]));
+                    sent.push(Sent {
+                        id,
+                        who,
+                        body: copy.to_string(),
+                        day,
+                        proposal: false,
+                    });
+                }
+            }
+            let voters: Vec<usize> = match day {
+                1 => (20..36).collect(),
+                2 => (33..38).collect(),
+                _ => vec![],
+            };
+            for who in voters {
+                let option = options[who % 3];
+                let at = t.now();
                 t.ok(
                     "POST",
-                    "/comments/bulk-decision",
-                    Some(&t.moderator),
-                    Some(json!({"ids": ids, "action": action, "reason_code": reason})),
+                    &paths::public_poll_ballots(poll_id),
+                    Some(&people[who].token),
+                    Some(json!({"option_ids": [option]})),
                 )
                 .await;
+                // A voter who votes again replaces the ballot: counted once, with the last choice
+                // and the demographic buckets of that moment, on the day of the first vote.
+                match ballots.iter_mut().find(|b| b.0 == who) {
+                    Some(b) => {
+                        b.1 = option;
+                        b.3 = at;
+                    }
+                    None => ballots.push((who, option, at, at)),
+                }
             }
-            Fate::Pending => {}
+        }
+
+        // Moderation, grouped by what is decided.
+        let mut groups: BTreeMap<String, (Fate, Vec<i64>)> = BTreeMap::new();
+        for s in &sent {
+            let fate = fates[&s.id];
+            groups
+                .entry(format!("{fate:?}"))
+                .or_insert((fate, Vec::new()))
+                .1
+                .push(s.id);
+        }
+        for (fate, ids) in groups.values() {
+            match fate {
+                Fate::Approve(tags) => t.approve(ids, tags).await,
+                Fate::Reject | Fate::Hide => {
+                    let (action, reason) = if *fate == Fate::Reject {
+                        ("reject", "spam")
+                    } else {
+                        ("hide", "offensive")
+                    };
+                    t.ok(
+                        "POST",
+                        paths::COMMENTS_BULK_DECISION,
+                        Some(&t.moderator),
+                        Some(json!({"ids": ids, "action": action, "reason_code": reason})),
+                    )
+                    .await;
+                }
+                Fate::Pending => {}
+            }
+        }
+        Scenario {
+            t,
+            c,
+            poll_id,
+            options,
+            people,
+            sent,
+            ballots,
+            fates,
         }
     }
 
-    // Not before the deadline.
-    let report_path = format!("/consultations/{c}/report");
-    let (s, e) = t.call("POST", &report_path, Some(&t.operator), None).await;
-    assert_eq!(
-        (s, e["error"]["code"].as_str()),
-        (StatusCode::CONFLICT, Some("consultation_not_closed")),
-        "{e}"
-    );
-    let (s, _) = t.call("GET", &report_path, Some(&t.operator), None).await;
-    assert_eq!(s, StatusCode::NOT_FOUND);
-
-    // Answers to the three proposals, published after the close.
-    let proposals: Vec<i64> = sent.iter().filter(|s| s.proposal).map(|s| s.id).collect();
-    t.close(c).await;
-    for (id, outcome) in proposals
-        .iter()
-        .zip(["accepted", "partially_accepted", "rejected"])
-    {
-        t.ok(
-            "PUT",
-            &format!("/proposals/{id}/decision"),
-            Some(&t.operator),
-            Some(
-                json!({"version": 0, "outcome": outcome, "rationale_fa": format!("دلیل {id}"),
-                "rationale_en": format!("Reason {id}"), "legal_basis": "ماده ۷"}),
-            ),
-        )
-        .await;
+    fn report_path(&self) -> String {
+        paths::consultation_report(self.c)
     }
-    t.ok(
-        "POST",
-        &format!("/consultations/{c}/decisions/publish"),
-        Some(&t.operator),
-        None,
-    )
-    .await;
-    let closed_at: DateTime<Utc> = serde_json::from_value(
+
+    fn public_path(&self) -> String {
+        paths::public_consultation_report(self.c)
+    }
+
+    /// The ids of the three proposals, in the order they were sent.
+    fn proposals(&self) -> Vec<i64> {
+        self.sent
+            .iter()
+            .filter(|s| s.proposal)
+            .map(|s| s.id)
+            .collect()
+    }
+
+    fn fate(&self, s: &Sent) -> Fate {
+        self.fates[&s.id]
+    }
+
+    fn approved(&self) -> Vec<&Sent> {
+        self.sent
+            .iter()
+            .filter(|s| matches!(self.fate(s), Fate::Approve(_)))
+            .collect()
+    }
+
+    /// Everyone who commented or voted, in index order.
+    fn took_part(&self) -> Vec<usize> {
+        let mut took_part: Vec<usize> = self
+            .sent
+            .iter()
+            .map(|s| s.who)
+            .chain(self.ballots.iter().map(|b| b.0))
+            .collect();
+        took_part.sort_unstable();
+        took_part.dedup();
+        took_part
+    }
+
+    /// The first approved copy of the campaign.
+    fn campaign_first(&self) -> i64 {
+        self.sent
+            .iter()
+            .find(|s| s.body == CAMPAIGN_COPIES[0])
+            .unwrap()
+            .id
+    }
+}
+
+/// The scenario closed, its three proposals answered (accepted, partially, rejected) and those
+/// answers published, and the first report draft generated.
+struct Reported {
+    s: Scenario,
+    /// The first draft, as generation answered it.
+    report: Value,
+    closed_at: DateTime<Utc>,
+}
+
+impl Reported {
+    async fn new(backend: Backend) -> Reported {
+        let s = Scenario::collected(backend).await;
+        let (t, c) = (&s.t, s.c);
+        t.close(c).await;
+        for (id, outcome) in
+            s.proposals()
+                .iter()
+                .zip(["accepted", "partially_accepted", "rejected"])
+        {
+            t.ok(
+                "PUT",
+                &paths::proposal_decision(*id),
+                Some(&t.operator),
+                Some(
+                    json!({"version": 0, "outcome": outcome, "rationale_fa": format!("دلیل {id}"),
+                    "rationale_en": format!("Reason {id}"), "legal_basis": "ماده ۷"}),
+                ),
+            )
+            .await;
+        }
         t.ok(
-            "GET",
-            &format!("/consultations/{c}"),
+            "POST",
+            &paths::consultation_decisions_publish(c),
             Some(&t.operator),
             None,
         )
-        .await["closed_early_at"]
-            .clone(),
-    )
-    .unwrap();
+        .await;
+        let closed_at: DateTime<Utc> = serde_json::from_value(
+            t.ok("GET", &paths::consultation(c), Some(&t.operator), None)
+                .await["closed_early_at"]
+                .clone(),
+        )
+        .unwrap();
+        let report = t
+            .ok("POST", &s.report_path(), Some(&t.operator), None)
+            .await;
+        Reported {
+            s,
+            report,
+            closed_at,
+        }
+    }
 
-    let report = t.ok("POST", &report_path, Some(&t.operator), None).await;
+    /// The latest draft in a format: status, content type and text.
+    async fn fetch(&self, format: &str) -> (StatusCode, Option<String>, String) {
+        let t = &self.s.t;
+        let resp = t
+            .http
+            .get(t.url(&format!("{}?format={format}", self.s.report_path())))
+            .bearer_auth(&t.operator)
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status();
+        let content_type = resp
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_owned());
+        (status, content_type, resp.text().await.unwrap())
+    }
+}
+
+both!(
+    no_report_before_the_deadline,
+    the_first_draft,
+    publication_and_a_new_draft
+);
+
+/// A check of one part of the first draft.
+type Check = for<'a> fn(&'a Reported) -> BoxFuture<'a, ()>;
+
+/// Every check runs on the same scenario (building it is most of this file's run time), each on
+/// its own: a failing check prints its message and the others still run; the test then fails
+/// with the names of all that failed.
+async fn run_checks(r: &Reported, checks: &[(&str, Check)]) {
+    let mut failed = Vec::new();
+    for (name, check) in checks {
+        if AssertUnwindSafe(check(r)).catch_unwind().await.is_err() {
+            failed.push(*name);
+        }
+    }
+    assert!(failed.is_empty(), "failed checks: {failed:?}");
+}
+
+/// The first draft's figures, each part checked against this file's own computation, and its
+/// four formats.
+async fn the_first_draft(backend: Backend) {
+    let r = Reported::new(backend).await;
+    run_checks(
+        &r,
+        &[
+            ("the_first_draft_is_unpublished", |r| {
+                Box::pin(the_first_draft_is_unpublished(r))
+            }),
+            ("participants_by_group_with_small_cells_hidden", |r| {
+                Box::pin(participants_by_group_with_small_cells_hidden(r))
+            }),
+            ("no_published_count_of_people_is_under_five", |r| {
+                Box::pin(no_published_count_of_people_is_under_five(r))
+            }),
+            ("comment_counts", |r| Box::pin(comment_counts(r))),
+            ("turnout_per_tehran_day", |r| {
+                Box::pin(turnout_per_tehran_day(r))
+            }),
+            ("concern_tags_with_their_examples", |r| {
+                Box::pin(concern_tags_with_their_examples(r))
+            }),
+            ("the_campaign_and_its_first_copy", |r| {
+                Box::pin(the_campaign_and_its_first_copy(r))
+            }),
+            ("frequent_terms", |r| Box::pin(frequent_terms(r))),
+            ("the_poll_overall_and_by_breakdown", |r| {
+                Box::pin(the_poll_overall_and_by_breakdown(r))
+            }),
+            ("decisions_on_the_proposals", |r| {
+                Box::pin(decisions_on_the_proposals(r))
+            }),
+            ("json_format", |r| Box::pin(json_format(r))),
+            ("html_format", |r| Box::pin(html_format(r))),
+            ("markdown_format", |r| Box::pin(markdown_format(r))),
+            ("csv_format", |r| Box::pin(csv_format(r))),
+            ("an_unknown_format_is_refused", |r| {
+                Box::pin(an_unknown_format_is_refused(r))
+            }),
+        ],
+    )
+    .await;
+}
+
+/// Publication a month after the close, then a new draft published again (they follow on from
+/// each other, so they run in order on one scenario).
+async fn publication_and_a_new_draft(backend: Backend) {
+    let r = Reported::new(backend).await;
+    let published_at = publication(&r).await;
+    a_new_draft_stays_private_until_published(&r, published_at).await;
+}
+
+/// The rule does not depend on the data: an open consultation without any will do.
+async fn no_report_before_the_deadline(backend: Backend) {
+    let t = TestServer::start(backend).await;
+    let report_path = paths::consultation_report(t.open_consultation().await);
+    let (status, e) = t.call("POST", &report_path, Some(&t.operator), None).await;
+    assert_eq!(
+        (status, e["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("consultation_not_closed")),
+        "{e}"
+    );
+    let (status, _) = t.call("GET", &report_path, Some(&t.operator), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+async fn the_first_draft_is_unpublished(r: &Reported) {
+    let Reported { report, .. } = r;
     assert_eq!(report["version"], 1);
     assert_eq!(report["generated_by"], "operator1");
     assert!(report.get("published_at").is_none());
+}
 
-    // ---- The test's own computation. ----
-    let status_of = |s: &Sent| fates[&s.id];
-    let approved: Vec<&Sent> = sent
-        .iter()
-        .filter(|s| matches!(status_of(s), Fate::Approve(_)))
-        .collect();
-    let mut took_part: Vec<usize> = sent
-        .iter()
-        .map(|s| s.who)
-        .chain(ballots.iter().map(|b| b.0))
-        .collect();
-    took_part.sort_unstable();
-    took_part.dedup();
+async fn participants_by_group_with_small_cells_hidden(r: &Reported) {
+    let Reported {
+        s,
+        report,
+        closed_at,
+    } = r;
+    let took_part = s.took_part();
     assert_eq!(took_part.len(), 38, "the last two never took part");
     let year = closed_at.year();
     let ps = &report["participants"];
     assert_eq!(ps["total"], took_part.len() as i64);
-    let of = |f: &dyn Fn(&Person) -> String| count_by(took_part.iter().map(|i| f(&people[*i])));
+    let of = |f: &dyn Fn(&Person) -> String| count_by(took_part.iter().map(|i| f(&s.people[*i])));
     assert_eq!(
         ps["by_age_band"],
         cells(&AGE_KEYS, &of(&|p| band(p.birth_year, year).into()))
@@ -466,10 +661,12 @@ async fn report_figures_formats_and_publication(backend: Backend) {
         ps["by_gender"],
         cells(&GENDER_KEYS, &of(&|p| p.gender.unwrap_or("unknown").into()))
     );
-    let provinces = province_keys();
     assert_eq!(
         ps["by_province"],
-        cells(&provinces, &of(&|p| p.province.unwrap_or("unknown").into()))
+        cells(
+            &province_keys(),
+            &of(&|p| p.province.unwrap_or("unknown").into())
+        )
     );
     assert_eq!(
         ps["by_category"],
@@ -484,7 +681,10 @@ async fn report_figures_formats_and_publication(backend: Backend) {
         .unwrap();
     assert_eq!(yazd["count"], "<5");
     assert_eq!(of(&|p| p.province.unwrap_or("unknown").into())["yazd"], 3);
-    // No published count of people is an exact number under 5, anywhere in the report.
+}
+
+async fn no_published_count_of_people_is_under_five(r: &Reported) {
+    let Reported { report, .. } = r;
     fn small_numbers(v: &Value, path: &str, out: &mut Vec<String>) {
         match v {
             Value::Object(m) => {
@@ -512,40 +712,41 @@ async fn report_figures_formats_and_publication(backend: Backend) {
         let people = &day["participants"];
         assert!(people == "<5" || people.as_i64().unwrap() >= 5, "{day}");
     }
+}
 
-    // Comment counts.
+async fn comment_counts(r: &Reported) {
+    let Reported { s, report, .. } = r;
     let count_fate =
-        |f: &dyn Fn(Fate) -> bool| sent.iter().filter(|s| f(status_of(s))).count() as i64;
+        |f: &dyn Fn(Fate) -> bool| s.sent.iter().filter(|x| f(s.fate(x))).count() as i64;
     assert_eq!(
         report["comments"],
         json!({
-            "total": sent.len(),
-            "approved": approved.len(),
+            "total": s.sent.len(),
+            "approved": s.approved().len(),
             "rejected": count_fate(&|f| f == Fate::Reject),
             "hidden": count_fate(&|f| f == Fate::Hide),
             "pending": count_fate(&|f| f == Fate::Pending),
             "proposals": 3,
         })
     );
+}
 
-    // Turnout per Tehran day.
+async fn turnout_per_tehran_day(r: &Reported) {
+    let Reported { s, report, .. } = r;
+    let t = &s.t;
     let comment_days: Vec<(String, usize)> = {
         let mut v = Vec::new();
-        for s in &sent {
+        for sent in &s.sent {
             let comment = t
-                .ok(
-                    "GET",
-                    &format!("/comments/{}", s.id),
-                    Some(&t.moderator),
-                    None,
-                )
+                .ok("GET", &paths::comment(sent.id), Some(&t.moderator), None)
                 .await;
             let at: DateTime<Utc> = serde_json::from_value(comment["created_at"].clone()).unwrap();
-            v.push((tehran_day(at), s.who));
+            v.push((tehran_day(at), sent.who));
         }
         v
     };
-    let ballot_days: Vec<(String, usize)> = ballots
+    let ballot_days: Vec<(String, usize)> = s
+        .ballots
         .iter()
         .map(|(who, _, first, _)| (tehran_day(*first), *who))
         .collect();
@@ -568,25 +769,25 @@ async fn report_figures_formats_and_publication(backend: Backend) {
         .collect();
     assert_eq!(report["turnout"], Value::Array(expected_turnout));
     assert_eq!(
-        sent.iter().filter(|s| s.day == 2).count(),
+        s.sent.iter().filter(|x| x.day == 2).count(),
         0,
         "day 3 only had ballots"
     );
+}
 
-    // Concern tags: counts over approved comments, most first (the list's order among equals),
-    // examples from the largest groups first, then the earliest comments.
+/// Concern tags: counts over approved comments, most first (the list's order among equals),
+/// examples from the largest groups first, then the earliest comments.
+async fn concern_tags_with_their_examples(r: &Reported) {
+    let Reported { s, report, .. } = r;
+    let approved = s.approved();
     let tagged = |code: &str| -> Vec<&Sent> {
         approved
             .iter()
             .copied()
-            .filter(|s| matches!(status_of(s), Fate::Approve(t) if t.contains(&code)))
+            .filter(|x| matches!(s.fate(x), Fate::Approve(t) if t.contains(&code)))
             .collect()
     };
-    let campaign_first = sent
-        .iter()
-        .find(|s| s.body == campaign_copies[0])
-        .unwrap()
-        .id;
+    let campaign_first = s.campaign_first();
     let mut expected_tags: Vec<(&str, &str, &str, Vec<i64>, i64)> = Vec::new();
     for (code, fa, en) in [
         ("fees", "شهریه", "Fees"),
@@ -596,12 +797,12 @@ async fn report_figures_formats_and_publication(backend: Backend) {
         let list = tagged(code);
         let mut singles: Vec<i64> = list
             .iter()
-            .filter(|s| !campaign_copies.contains(&s.body.as_str()))
-            .map(|s| s.id)
+            .filter(|x| !CAMPAIGN_COPIES.contains(&x.body.as_str()))
+            .map(|x| x.id)
             .collect();
         singles.sort_unstable();
         let mut examples = Vec::new();
-        if list.iter().any(|s| s.id == campaign_first) {
+        if list.iter().any(|x| x.id == campaign_first) {
             examples.push(campaign_first);
         }
         examples.extend(singles);
@@ -629,30 +830,41 @@ async fn report_figures_formats_and_publication(backend: Backend) {
             .collect();
         assert_eq!(&ids, examples, "{code}");
         for e in got["examples"].as_array().unwrap() {
-            let body = &sent.iter().find(|s| s.id == e["comment_id"]).unwrap().body;
+            let body = &s
+                .sent
+                .iter()
+                .find(|x| x.id == e["comment_id"])
+                .unwrap()
+                .body;
             assert_eq!(
                 e["text"],
                 body.split_whitespace().collect::<Vec<_>>().join(" ")
             );
         }
     }
+}
 
-    // Campaigns: the one group of six, with its first approved copy.
+/// Campaigns: the one group of six, with its first approved copy.
+async fn the_campaign_and_its_first_copy(r: &Reported) {
+    let Reported { s, report, .. } = r;
     assert_eq!(
         report["key_concerns"]["campaigns"],
         json!([{
             "group_id": report["key_concerns"]["campaigns"][0]["group_id"],
             "size": 6,
-            "excerpt": {"comment_id": campaign_first, "text": campaign_copies[0]},
+            "excerpt": {"comment_id": s.campaign_first(), "text": CAMPAIGN_COPIES[0]},
         }])
     );
+}
 
-    // Frequent terms, by the number of approved comments using them.
+/// Frequent terms, by the number of approved comments using them.
+async fn frequent_terms(r: &Reported) {
+    let Reported { s, report, .. } = r;
     // The stop words that occur in this test's comments.
     let stop: HashSet<&str> = ["در", "و", "به", "ما", "دارند"].into_iter().collect();
     let mut term_counts: HashMap<String, i64> = HashMap::new();
-    for s in &approved {
-        for term in terms(&s.body, &stop) {
+    for x in s.approved() {
+        for term in terms(&x.body, &stop) {
             *term_counts.entry(term).or_insert(0) += 1;
         }
     }
@@ -675,21 +887,24 @@ async fn report_figures_formats_and_publication(backend: Backend) {
         got_terms.iter().any(|(t, n)| t == "بیشتری" && *n == 6),
         "Arabic yeh folded: {got_terms:?}"
     );
+}
 
-    // The poll, overall and by each breakdown (buckets as of each ballot's time).
+/// The poll, overall and by each breakdown (buckets as of each ballot's time).
+async fn the_poll_overall_and_by_breakdown(r: &Reported) {
+    let Reported { s, report, .. } = r;
     let p = &report["polls"][0];
-    assert_eq!(p["poll_id"], poll_id);
-    assert_eq!(p["ballots"], ballots.len() as i64);
+    assert_eq!(p["poll_id"], s.poll_id);
+    assert_eq!(p["ballots"], s.ballots.len() as i64);
     let option_cells = |chosen: &[i64]| -> Value {
-        Value::Array(options.iter().map(|o| json!({"option_id": o, "count": published(chosen.iter().filter(|c| *c == o).count() as i64)})).collect())
+        Value::Array(s.options.iter().map(|o| json!({"option_id": o, "count": published(chosen.iter().filter(|c| *c == o).count() as i64)})).collect())
     };
-    let all: Vec<i64> = ballots.iter().map(|b| b.1).collect();
+    let all: Vec<i64> = s.ballots.iter().map(|b| b.1).collect();
     assert_eq!(p["counts"], option_cells(&all));
     let breakdown = |keys: &[&str], key_of: &dyn Fn(&Person, DateTime<Utc>) -> String| -> Value {
         Value::Array(
             keys.iter()
                 .map(|k| {
-                    let chosen: Vec<i64> = ballots.iter().filter(|(w, _, _, last)| key_of(&people[*w], *last) == *k).map(|b| b.1).collect();
+                    let chosen: Vec<i64> = s.ballots.iter().filter(|(w, _, _, last)| key_of(&s.people[*w], *last) == *k).map(|b| b.1).collect();
                     json!({"key": k, "ballots": published(chosen.len() as i64), "counts": option_cells(&chosen)})
                 })
                 .collect(),
@@ -705,14 +920,20 @@ async fn report_figures_formats_and_publication(backend: Backend) {
     );
     assert_eq!(
         p["by_province"],
-        breakdown(&provinces, &|p, _| p.province.unwrap_or("unknown").into())
+        breakdown(&province_keys(), &|p, _| p
+            .province
+            .unwrap_or("unknown")
+            .into())
     );
     assert_eq!(
         p["by_category"],
         breakdown(&CATEGORY_KEYS, &|p, _| p.category.into())
     );
+}
 
-    // Decisions.
+async fn decisions_on_the_proposals(r: &Reported) {
+    let Reported { s, report, .. } = r;
+    let proposals = s.proposals();
     let d = &report["decisions"];
     assert_eq!(
         (
@@ -733,30 +954,23 @@ async fn report_figures_formats_and_publication(backend: Backend) {
         d["items"][1]["rationale_en"],
         format!("Reason {}", proposals[1])
     );
+}
 
-    // ---- Formats. ----
-    let fetch = |path: String| {
-        let http = t.http.clone();
-        let token = t.operator.clone();
-        async move {
-            let resp = http.get(path).bearer_auth(token).send().await.unwrap();
-            let status = resp.status();
-            let content_type = resp
-                .headers()
-                .get("content-type")
-                .map(|v| v.to_str().unwrap().to_owned());
-            (status, content_type, resp.text().await.unwrap())
-        }
-    };
-    let (s, ct, json_text) = fetch(t.url(&format!("{report_path}?format=json"))).await;
+async fn json_format(r: &Reported) {
+    let (status, ct, json_text) = r.fetch("json").await;
     assert_eq!(
-        (s, ct.as_deref()),
+        (status, ct.as_deref()),
         (StatusCode::OK, Some("application/json"))
     );
-    assert_eq!(serde_json::from_str::<Value>(&json_text).unwrap(), report);
-    let (s, ct, html) = fetch(t.url(&format!("{report_path}?format=html"))).await;
+    assert_eq!(serde_json::from_str::<Value>(&json_text).unwrap(), r.report);
+}
+
+/// HTML: right to left with an English left-to-right section, the hostile comment escaped,
+/// self-contained, small cells shown as "<5".
+async fn html_format(r: &Reported) {
+    let (status, ct, html) = r.fetch("html").await;
     assert_eq!(
-        (s, ct.as_deref()),
+        (status, ct.as_deref()),
         (StatusCode::OK, Some("text/html; charset=utf-8"))
     );
     assert!(
@@ -783,18 +997,24 @@ async fn report_figures_formats_and_publication(backend: Backend) {
     );
     assert!(html.contains("<td dir=\"auto\">یزد</td><td dir=\"auto\">&lt;5</td>"));
     assert!(html.contains("<td dir=\"auto\">Yazd</td><td dir=\"auto\">&lt;5</td>"));
-    let (s, ct, md) = fetch(t.url(&format!("{report_path}?format=md"))).await;
+}
+
+async fn markdown_format(r: &Reported) {
+    let (status, ct, md) = r.fetch("md").await;
     assert_eq!(
-        (s, ct.as_deref()),
+        (status, ct.as_deref()),
         (StatusCode::OK, Some("text/markdown; charset=utf-8"))
     );
     assert!(md.starts_with("# گزارش جامع نظرخواهی\n"));
     assert!(md.contains("\n# Comprehensive consultation report\n"));
     assert!(md.contains("| یزد | \\<5 |") && md.contains("| Yazd | \\<5 |"));
     assert!(md.contains("\\<script\\>") && !md.contains("<script>"));
-    let (s, ct, csv) = fetch(t.url(&format!("{report_path}?format=csv"))).await;
+}
+
+async fn csv_format(r: &Reported) {
+    let (status, ct, csv) = r.fetch("csv").await;
     assert_eq!(
-        (s, ct.as_deref()),
+        (status, ct.as_deref()),
         (StatusCode::OK, Some("text/csv; charset=utf-8"))
     );
     let csv = csv.trim_start_matches('\u{feff}');
@@ -810,46 +1030,53 @@ async fn report_figures_formats_and_publication(backend: Backend) {
         .skip(1)
         .filter_map(|l| l.rsplit(',').next().and_then(|n| n.parse::<i64>().ok()))
         .sum();
-    assert!(total_people <= took_part.len() as i64);
+    assert!(total_people <= r.s.took_part().len() as i64);
     assert!(
         sections
             .iter()
             .any(|s| s.starts_with("table,Day,Comments,Ballots,Participants\r\n"))
     );
-    let (s, _, _) = fetch(t.url(&format!("{report_path}?format=pdf"))).await;
-    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+}
 
-    // ---- Publication. ----
-    let public_path = format!("/public/consultations/{c}/report");
-    let (s, _) = t.call("GET", &public_path, None, None).await;
+async fn an_unknown_format_is_refused(r: &Reported) {
+    let (status, _, _) = r.fetch("pdf").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+/// The flags of this consultation's row in the deadline monitor.
+fn flags(deadlines: &Value, c: i64) -> Vec<String> {
+    deadlines["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["consultation_id"] == c)
+        .unwrap()["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Publishing the report a month after the close: nothing public before, then the public copy,
+/// `report_overdue` cleared, who and when, one message per participant with a messenger.
+async fn publication(r: &Reported) -> Value {
+    let Reported { s, report, .. } = r;
+    let (t, c) = (&s.t, s.c);
+    let (status, _) = t.call("GET", &s.public_path(), None, None).await;
     assert_eq!(
-        s,
+        status,
         StatusCode::NOT_FOUND,
         "nothing public before publication"
     );
     // A month after the close the report is overdue.
     t.clock().advance(Duration::days(31));
-    let flags = |d: Value| -> Vec<String> {
-        d["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|i| i["consultation_id"] == c)
-            .unwrap()["flags"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| f.as_str().unwrap().to_owned())
-            .collect()
-    };
-    assert!(
-        flags(t.ok("GET", "/deadlines", Some(&t.operator), None).await)
-            .contains(&"report_overdue".to_owned())
-    );
+    let deadlines = t.ok("GET", paths::DEADLINES, Some(&t.operator), None).await;
+    assert!(flags(&deadlines, c).contains(&"report_overdue".to_owned()));
     let published = t
         .ok(
             "POST",
-            &format!("{report_path}/publish"),
+            &paths::consultation_report_publish(c),
             Some(&t.operator),
             None,
         )
@@ -858,12 +1085,16 @@ async fn report_figures_formats_and_publication(backend: Backend) {
     assert_eq!(published["published_by"], "operator1");
     assert_eq!(published["version"], 1);
     // One message per participant with a messenger, never to those who did not take part.
-    let expected_messages = took_part.iter().filter(|i| people[**i].channel).count() as i64;
+    let expected_messages = s
+        .took_part()
+        .iter()
+        .filter(|i| s.people[**i].channel)
+        .count() as i64;
     assert_eq!(published["messages"], expected_messages);
     let outbox = t
         .ok(
             "GET",
-            &format!("/outbox?consultation_id={c}&limit=500"),
+            &format!("{}?consultation_id={c}&limit=500", paths::OUTBOX),
             Some(&t.operator),
             None,
         )
@@ -884,8 +1115,8 @@ async fn report_figures_formats_and_publication(backend: Backend) {
         );
     }
 
-    let deadlines = t.ok("GET", "/deadlines", Some(&t.operator), None).await;
-    assert!(!flags(deadlines.clone()).contains(&"report_overdue".to_owned()));
+    let deadlines = t.ok("GET", paths::DEADLINES, Some(&t.operator), None).await;
+    assert!(!flags(&deadlines, c).contains(&"report_overdue".to_owned()));
     let item = deadlines["items"]
         .as_array()
         .unwrap()
@@ -894,14 +1125,14 @@ async fn report_figures_formats_and_publication(backend: Backend) {
         .unwrap()
         .clone();
     assert_eq!(item["report_published_at"], published_at);
-    let (s, public) = t.call("GET", &public_path, None, None).await;
-    assert_eq!(s, StatusCode::OK);
+    let (status, public) = t.call("GET", &s.public_path(), None, None).await;
+    assert_eq!(status, StatusCode::OK);
     assert_eq!(public["published_at"], published_at);
     assert_eq!(public["published_by"], "operator1");
     assert_eq!(public["participants"], report["participants"]);
     let resp = t
         .http
-        .get(t.url(&format!("{public_path}?format=html")))
+        .get(t.url(&format!("{}?format=html", s.public_path())))
         .send()
         .await
         .unwrap();
@@ -911,36 +1142,37 @@ async fn report_figures_formats_and_publication(backend: Backend) {
             .unwrap()
             .contains("<html lang=\"fa\" dir=\"rtl\">")
     );
+    published_at
+}
 
-    // A regenerated draft does not change the public report until it is published; publishing it
-    // again tells nobody twice.
-    let v2 = t.ok("POST", &report_path, Some(&t.operator), None).await;
+/// A regenerated draft does not change the public report until it is published; publishing it
+/// again tells nobody twice, and the first publication date stays the consultation's.
+async fn a_new_draft_stays_private_until_published(r: &Reported, published_at: Value) {
+    let Reported { s, .. } = r;
+    let (t, c) = (&s.t, s.c);
+    let publish = paths::consultation_report_publish(c);
+    let v2 = t
+        .ok("POST", &s.report_path(), Some(&t.operator), None)
+        .await;
     assert_eq!(v2["version"], 2);
     assert!(v2.get("published_at").is_none());
-    assert_eq!(t.ok("GET", &public_path, None, None).await["version"], 1);
-    let again = t
-        .ok(
-            "POST",
-            &format!("{report_path}/publish"),
-            Some(&t.operator),
-            None,
-        )
-        .await;
+    assert_eq!(
+        t.ok("GET", &s.public_path(), None, None).await["version"],
+        1
+    );
+    let again = t.ok("POST", &publish, Some(&t.operator), None).await;
     assert_eq!(
         (again["version"].as_i64(), again["messages"].as_i64()),
         (Some(2), Some(0))
     );
-    assert_eq!(t.ok("GET", &public_path, None, None).await["version"], 2);
-    let staff_view = t.ok("GET", &report_path, Some(&t.operator), None).await;
+    assert_eq!(
+        t.ok("GET", &s.public_path(), None, None).await["version"],
+        2
+    );
+    let staff_view = t.ok("GET", &s.report_path(), Some(&t.operator), None).await;
     assert_eq!(staff_view["published_by"], "operator1");
-    // The first publication date stays the consultation's.
     let consultation = t
-        .ok(
-            "GET",
-            &format!("/consultations/{c}"),
-            Some(&t.operator),
-            None,
-        )
+        .ok("GET", &paths::consultation(c), Some(&t.operator), None)
         .await;
     assert_eq!(consultation["report_published_at"], published_at);
     let events = t.store().events_after(0, 10_000).await.unwrap();

@@ -1,6 +1,6 @@
 //! The role matrix: every staff route of the route table × {no token, moderator, operator, admin}.
 //!
-//! Driven by `openapi::ROUTES`, so a new route is covered the day it is added: a caller without a
+//! Driven by `routes::ROUTES`, so a new route is covered the day it is added: a caller without a
 //! session gets `401`, a role the table does not list gets `403` (before the body is read, and
 //! with nothing written), and a role it lists reaches the handler and succeeds. The table itself is
 //! checked against the issues' division of work (moderators: queue and comments; operators:
@@ -10,9 +10,9 @@
 mod support;
 
 use chrono::Duration;
-use mosharekat_api::Role;
+use mosharekat_api::{Role, paths};
 use mosharekat_server::auth::{random_token, token_hash};
-use mosharekat_server::openapi::{Access, ROUTES, RouteDoc};
+use mosharekat_server::routes::{Access, ROUTES, Route};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use support::{Backend, TestServer, consultation_json};
@@ -46,7 +46,7 @@ async fn fixture(t: &TestServer) -> Fixture {
     let poll = t
         .ok(
             "POST",
-            &format!("/consultations/{consultation}/polls"),
+            &paths::consultation_polls(consultation),
             Some(&t.operator),
             Some(json!({"kind": "yes_no_abstain", "question_fa": "موافقید؟"})),
         )
@@ -57,7 +57,7 @@ async fn fixture(t: &TestServer) -> Fixture {
     let comment = t.comment(consultation, &citizen, "نظری برای آزمون").await;
     t.ok(
         "POST",
-        "/comments/bulk-decision",
+        paths::COMMENTS_BULK_DECISION,
         Some(&t.moderator),
         Some(json!({"ids": [comment], "action": "approve"})),
     )
@@ -71,7 +71,7 @@ async fn fixture(t: &TestServer) -> Fixture {
     let messenger = t
         .ok(
             "POST",
-            "/public/participants",
+            paths::PUBLIC_PARTICIPANTS,
             None,
             Some(
                 json!({"display_name": "Nima", "category": "public", "consent": true,
@@ -85,7 +85,7 @@ async fn fixture(t: &TestServer) -> Fixture {
     let proposal = t
         .ok(
             "POST",
-            &format!("/public/consultations/{closed}/comments"),
+            &paths::public_consultation_comments(closed),
             Some(&messenger),
             Some(json!({"body": "پیشنهاد: ماده ۲ حذف شود", "is_proposal": true})),
         )
@@ -95,14 +95,14 @@ async fn fixture(t: &TestServer) -> Fixture {
     approve(t, proposal).await;
     t.ok(
         "POST",
-        &format!("/consultations/{closed}/close"),
+        &paths::consultation_close(closed),
         Some(&t.admin),
         Some(json!({"reason": "پایان زودهنگام برای آزمون"})),
     )
     .await;
     t.ok(
         "PUT",
-        &format!("/proposals/{proposal}/decision"),
+        &paths::proposal_decision(proposal),
         Some(&t.operator),
         Some(
             json!({"version": 0, "outcome": "rejected", "rationale_fa": "مغایر قانون",
@@ -112,7 +112,7 @@ async fn fixture(t: &TestServer) -> Fixture {
     .await;
     t.ok(
         "POST",
-        &format!("/consultations/{closed}/decisions/publish"),
+        &paths::consultation_decisions_publish(closed),
         Some(&t.operator),
         None,
     )
@@ -129,26 +129,21 @@ async fn fixture(t: &TestServer) -> Fixture {
     let outbox = t
         .ok(
             "GET",
-            &format!("/outbox?consultation_id={closed}"),
+            &format!("{}?consultation_id={closed}", paths::OUTBOX),
             Some(&t.operator),
             None,
         )
         .await;
     let message = outbox["items"][0]["id"].as_i64().expect("a queued message");
     let participant = t
-        .ok(
-            "GET",
-            &format!("/comments/{comment}"),
-            Some(&t.moderator),
-            None,
-        )
+        .ok("GET", &paths::comment(comment), Some(&t.moderator), None)
         .await["participant"]["id"]
         .as_i64()
         .unwrap();
     // The certificate rules over the closed consultation (the scheduler runs them too).
     t.ok(
         "POST",
-        "/certificates/propose",
+        paths::CERTIFICATES_PROPOSE,
         Some(&t.admin),
         Some(json!({"consultation_id": closed})),
     )
@@ -156,7 +151,10 @@ async fn fixture(t: &TestServer) -> Fixture {
     let certificate = t
         .ok(
             "GET",
-            &format!("/certificates?status=proposed&consultation_id={closed}"),
+            &format!(
+                "{}?status=proposed&consultation_id={closed}",
+                paths::CERTIFICATES
+            ),
             Some(&t.admin),
             None,
         )
@@ -165,7 +163,7 @@ async fn fixture(t: &TestServer) -> Fixture {
         .expect("a proposed certificate");
     t.add_staff("target.account", Role::Moderator).await;
     let staff: Vec<Value> =
-        serde_json::from_value(t.ok("GET", "/staff", Some(&t.admin), None).await).unwrap();
+        serde_json::from_value(t.ok("GET", paths::STAFF, Some(&t.admin), None).await).unwrap();
     let id_of = |name: &str| {
         staff
             .iter()
@@ -194,7 +192,7 @@ async fn fixture(t: &TestServer) -> Fixture {
 async fn approve(t: &TestServer, comment: i64) {
     t.ok(
         "POST",
-        "/comments/bulk-decision",
+        paths::COMMENTS_BULK_DECISION,
         Some(&t.moderator),
         Some(json!({"ids": [comment], "action": "approve"})),
     )
@@ -213,7 +211,7 @@ async fn fresh_certificate(t: &TestServer, n: usize, issued: bool) -> i64 {
     t.close(consultation).await;
     t.ok(
         "POST",
-        "/certificates/propose",
+        paths::CERTIFICATES_PROPOSE,
         Some(&t.admin),
         Some(json!({"consultation_id": consultation})),
     )
@@ -221,7 +219,10 @@ async fn fresh_certificate(t: &TestServer, n: usize, issued: bool) -> i64 {
     let id = t
         .ok(
             "GET",
-            &format!("/certificates?status=proposed&consultation_id={consultation}"),
+            &format!(
+                "{}?status=proposed&consultation_id={consultation}",
+                paths::CERTIFICATES
+            ),
             Some(&t.admin),
             None,
         )
@@ -231,7 +232,7 @@ async fn fresh_certificate(t: &TestServer, n: usize, issued: bool) -> i64 {
     if issued {
         t.ok(
             "POST",
-            &format!("/certificates/{id}/approve"),
+            &paths::certificate_approve(id),
             Some(&t.admin),
             None,
         )
@@ -289,19 +290,14 @@ async fn session(t: &TestServer, f: &Fixture, role: Role) -> String {
 
 /// The concrete path and a well-formed body for one call of `route`. Calls that change state get
 /// a fresh target each time, so that every allowed call can succeed.
-async fn request(
-    t: &TestServer,
-    f: &Fixture,
-    route: &RouteDoc,
-    n: usize,
-) -> (String, Option<Value>) {
+async fn request(t: &TestServer, f: &Fixture, route: &Route, n: usize) -> (String, Option<Value>) {
     let now = t.now();
     let id = match route.path {
         "/consultations/{id}/publish" => {
             let draft = t
                 .ok(
                     "POST",
-                    "/consultations",
+                    paths::CONSULTATIONS,
                     Some(&t.operator),
                     Some(consultation_json(
                         now + Duration::days(1),
@@ -320,7 +316,7 @@ async fn request(
             let (_, accepted) = t
                 .call(
                     "POST",
-                    &format!("/public/consultations/{}/comments", f.consultation),
+                    &paths::public_consultation_comments(f.consultation),
                     Some(&citizen),
                     Some(json!({"body": format!("پیشنهاد شماره {n}"), "is_proposal": true})),
                 )
@@ -347,7 +343,7 @@ async fn request(
         _ => 0,
     };
     let path = route.path.replace("{id}", &id.to_string());
-    let body = match (route.method, route.path) {
+    let body = match (route.method.as_str(), route.path) {
         ("post", "/staff") => Some(
             json!({"username": format!("new.staff{n}"), "password": "a long enough password", "role": "moderator"}),
         ),
@@ -416,9 +412,9 @@ async fn audit_len(t: &TestServer) -> usize {
 }
 
 /// The division of work, by area, to check the table against.
-fn policy(route: &RouteDoc) -> &'static [Role] {
+fn policy(route: &Route) -> &'static [Role] {
     use Role::*;
-    match (route.method, route.path) {
+    match (route.method.as_str(), route.path) {
         (_, p) if p.starts_with("/staff") || p.starts_with("/audit") => &[Admin],
         // Certificates: only admins, every route.
         (_, p) if p.starts_with("/certificates") => &[Admin],
@@ -449,7 +445,7 @@ async fn every_staff_route_checks_the_role(backend: Backend) {
             continue;
         };
         covered += 1;
-        let method = route.method.to_uppercase();
+        let method = route.method.to_string();
         let allowed = |role: Role| listed.iter().any(|r| role.allows(*r));
         let mut allowed_roles: Vec<Role> = Role::ALL.into_iter().filter(|r| allowed(*r)).collect();
         allowed_roles.sort();
@@ -532,7 +528,7 @@ async fn every_staff_route_checks_the_role(backend: Backend) {
     let (status, err) = send(
         &t,
         "PATCH",
-        &format!("/consultations/{}", f.consultation),
+        &paths::consultation(f.consultation),
         Some(&operator),
         Some(json!({"short_window_reason": "فوری"})),
     )
@@ -550,14 +546,14 @@ async fn public_and_participant_routes(backend: Backend) {
     let issued = t
         .ok(
             "POST",
-            &format!("/certificates/{}/approve", f.certificate),
+            &paths::certificate_approve(f.certificate),
             Some(&t.admin),
             None,
         )
         .await;
     let code = issued["verification_code"].as_str().unwrap().to_owned();
     for route in ROUTES {
-        let method = route.method.to_uppercase();
+        let method = route.method.to_string();
         let id = if route.path.starts_with("/public/polls/") {
             f.poll
         } else if route.path.ends_with("/report") || route.path.ends_with("/decisions") {

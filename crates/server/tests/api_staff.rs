@@ -4,6 +4,7 @@
 mod support;
 
 use chrono::Duration;
+use mosharekat_api::paths;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use support::{Backend, PASSWORD, TestDb, TestServer};
@@ -18,7 +19,7 @@ both!(
 async fn login(t: &TestServer, username: &str, password: &str) -> (StatusCode, Value) {
     t.call(
         "POST",
-        "/auth/login",
+        paths::LOGIN,
         None,
         Some(json!({"username": username, "password": password})),
     )
@@ -39,12 +40,12 @@ async fn login_and_logout(backend: Backend) {
     let ttl = t.server.state.config.session_ttl;
     assert!(expires >= before + ttl && expires <= t.now() + ttl);
     // The token works; surrounding whitespace in the username is forgiven.
-    t.ok("GET", "/deadlines", Some(&token), None).await;
+    t.ok("GET", paths::DEADLINES, Some(&token), None).await;
     assert_eq!(login(&t, " operator1 ", PASSWORD).await.0, StatusCode::OK);
     // The bearer scheme is case-insensitive; other schemes are not a session.
     let resp = t
         .http
-        .get(t.url("/deadlines"))
+        .get(t.url(paths::DEADLINES))
         .header("authorization", format!("bearer {token}"))
         .send()
         .await
@@ -52,7 +53,7 @@ async fn login_and_logout(backend: Backend) {
     assert_eq!(resp.status(), StatusCode::OK);
     let resp = t
         .http
-        .get(t.url("/deadlines"))
+        .get(t.url(paths::DEADLINES))
         .header("authorization", format!("Token {token}"))
         .send()
         .await
@@ -87,7 +88,7 @@ async fn login_and_logout(backend: Backend) {
     let (status, err) = t
         .call(
             "POST",
-            "/auth/login",
+            paths::LOGIN,
             None,
             Some(json!({"username": "operator1"})),
         )
@@ -98,18 +99,18 @@ async fn login_and_logout(backend: Backend) {
     );
 
     // Logout ends this session only.
-    let (status, _) = t.call("POST", "/auth/logout", Some(&token), None).await;
+    let (status, _) = t.call("POST", paths::LOGOUT, Some(&token), None).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
-    let (status, err) = t.call("GET", "/deadlines", Some(&token), None).await;
+    let (status, err) = t.call("GET", paths::DEADLINES, Some(&token), None).await;
     assert_eq!(
         (status, err["error"]["code"].as_str()),
         (StatusCode::UNAUTHORIZED, Some("unauthorized"))
     );
     assert_eq!(
-        t.call("POST", "/auth/logout", Some(&token), None).await.0,
+        t.call("POST", paths::LOGOUT, Some(&token), None).await.0,
         StatusCode::UNAUTHORIZED
     );
-    t.ok("GET", "/deadlines", Some(&t.operator), None).await;
+    t.ok("GET", paths::DEADLINES, Some(&t.operator), None).await;
 }
 
 async fn accounts_and_their_rules(backend: Backend) {
@@ -117,7 +118,10 @@ async fn accounts_and_their_rules(backend: Backend) {
     let create = |username: &str, password: &str, role: &str| {
         let body = json!({"username": username, "password": password, "role": role});
         let t = &t;
-        async move { t.call("POST", "/staff", Some(&t.admin), Some(body)).await }
+        async move {
+            t.call("POST", paths::STAFF, Some(&t.admin), Some(body))
+                .await
+        }
     };
     let (status, created) = create("s.ahmadi", "a long passphrase", "moderator").await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
@@ -190,7 +194,7 @@ async fn accounts_and_their_rules(backend: Backend) {
         );
     }
     // Only admins list accounts; the list never carries password hashes.
-    let list = t.ok("GET", "/staff", Some(&t.admin), None).await;
+    let list = t.ok("GET", paths::STAFF, Some(&t.admin), None).await;
     let names: Vec<&str> = list
         .as_array()
         .unwrap()
@@ -205,32 +209,32 @@ async fn accounts_and_their_rules(backend: Backend) {
     assert!(!list.to_string().contains("argon2"));
     for token in [&t.operator, &t.moderator] {
         assert_eq!(
-            t.call("GET", "/staff", Some(token), None).await.0,
+            t.call("GET", paths::STAFF, Some(token), None).await.0,
             StatusCode::FORBIDDEN
         );
     }
     assert_eq!(
-        t.call("GET", "/staff", None, None).await.0,
+        t.call("GET", paths::STAFF, None, None).await.0,
         StatusCode::UNAUTHORIZED
     );
 
     // A role change applies to live sessions at once.
-    let (status, _) = t.call("GET", "/deadlines", Some(&token), None).await;
+    let (status, _) = t.call("GET", paths::DEADLINES, Some(&token), None).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let changed = t
         .ok(
             "PATCH",
-            &format!("/staff/{id}"),
+            &paths::staff_member(id),
             Some(&t.admin),
             Some(json!({"role": "operator"})),
         )
         .await;
     assert_eq!(changed["role"], "operator");
-    t.ok("GET", "/deadlines", Some(&token), None).await;
+    t.ok("GET", paths::DEADLINES, Some(&token), None).await;
     assert_eq!(
         t.call(
             "POST",
-            "/queue/claim",
+            paths::QUEUE_CLAIM,
             Some(&token),
             Some(json!({"limit": 1}))
         )
@@ -256,7 +260,7 @@ async fn accounts_and_their_rules(backend: Backend) {
         let (status, err) = t
             .call(
                 "PATCH",
-                &format!("/staff/{me}"),
+                &paths::staff_member(me),
                 Some(&t.admin),
                 Some(patch.clone()),
             )
@@ -269,7 +273,7 @@ async fn accounts_and_their_rules(backend: Backend) {
     }
     t.ok(
         "PATCH",
-        &format!("/staff/{me}"),
+        &paths::staff_member(me),
         Some(&t.admin),
         Some(json!({"role": "admin", "disabled": false})),
     )
@@ -278,21 +282,21 @@ async fn accounts_and_their_rules(backend: Backend) {
     let demoted = t
         .ok(
             "PATCH",
-            &format!("/staff/{me}"),
+            &paths::staff_member(me),
             Some(&second),
             Some(json!({"role": "operator"})),
         )
         .await;
     assert_eq!(demoted["role"], "operator");
     assert_eq!(
-        t.call("GET", "/staff", Some(&t.admin), None).await.0,
+        t.call("GET", paths::STAFF, Some(&t.admin), None).await.0,
         StatusCode::FORBIDDEN
     );
     // Unknown accounts and bad patches.
     assert_eq!(
         t.call(
             "PATCH",
-            "/staff/999999",
+            &paths::staff_member(999_999),
             Some(&second),
             Some(json!({"disabled": true}))
         )
@@ -303,7 +307,7 @@ async fn accounts_and_their_rules(backend: Backend) {
     let (status, _) = t
         .call(
             "PATCH",
-            &format!("/staff/{id}"),
+            &paths::staff_member(id),
             Some(&second),
             Some(json!({"role": "root"})),
         )
@@ -313,7 +317,7 @@ async fn accounts_and_their_rules(backend: Backend) {
 
 async fn disabling_ends_sessions(backend: Backend) {
     let t = TestServer::start(backend).await;
-    let list = t.ok("GET", "/staff", Some(&t.admin), None).await;
+    let list = t.ok("GET", paths::STAFF, Some(&t.admin), None).await;
     let id = list
         .as_array()
         .unwrap()
@@ -324,19 +328,19 @@ async fn disabling_ends_sessions(backend: Backend) {
         .unwrap();
     let (_, second) = login(&t, "moderator1", PASSWORD).await;
     let second = second["token"].as_str().unwrap().to_owned();
-    t.ok("GET", "/reasons", Some(&t.moderator), None).await;
+    t.ok("GET", paths::REASONS, Some(&t.moderator), None).await;
 
     let disabled = t
         .ok(
             "PATCH",
-            &format!("/staff/{id}"),
+            &paths::staff_member(id),
             Some(&t.admin),
             Some(json!({"disabled": true})),
         )
         .await;
     assert_eq!(disabled["disabled"], true);
     for token in [&t.moderator, &second] {
-        let (status, err) = t.call("GET", "/reasons", Some(token), None).await;
+        let (status, err) = t.call("GET", paths::REASONS, Some(token), None).await;
         assert_eq!(
             (status, err["error"]["code"].as_str()),
             (StatusCode::UNAUTHORIZED, Some("unauthorized"))
@@ -350,7 +354,7 @@ async fn disabling_ends_sessions(backend: Backend) {
     // Enabled again: a new login works; the old sessions stay ended.
     t.ok(
         "PATCH",
-        &format!("/staff/{id}"),
+        &paths::staff_member(id),
         Some(&t.admin),
         Some(json!({"disabled": false})),
     )
@@ -359,13 +363,13 @@ async fn disabling_ends_sessions(backend: Backend) {
     assert_eq!(status, StatusCode::OK);
     t.ok(
         "GET",
-        "/reasons",
+        paths::REASONS,
         Some(fresh["token"].as_str().unwrap()),
         None,
     )
     .await;
     assert_eq!(
-        t.call("GET", "/reasons", Some(&second), None).await.0,
+        t.call("GET", paths::REASONS, Some(&second), None).await.0,
         StatusCode::UNAUTHORIZED
     );
 }
@@ -383,23 +387,25 @@ async fn sessions_expire(backend: Backend) {
     let token = body["token"].as_str().unwrap().to_owned();
 
     t.clock().advance(Duration::minutes(119));
-    t.ok("GET", "/deadlines", Some(&token), None).await;
+    t.ok("GET", paths::DEADLINES, Some(&token), None).await;
     t.clock().advance(Duration::minutes(2));
-    let (status, err) = t.call("GET", "/deadlines", Some(&token), None).await;
+    let (status, err) = t.call("GET", paths::DEADLINES, Some(&token), None).await;
     assert_eq!(
         (status, err["error"]["code"].as_str()),
         (StatusCode::UNAUTHORIZED, Some("unauthorized"))
     );
     // Every session of that age is over; a new login starts a new one.
     assert_eq!(
-        t.call("GET", "/deadlines", Some(&t.operator), None).await.0,
+        t.call("GET", paths::DEADLINES, Some(&t.operator), None)
+            .await
+            .0,
         StatusCode::UNAUTHORIZED
     );
     let (status, body) = login(&t, "operator1", PASSWORD).await;
     assert_eq!(status, StatusCode::OK);
     t.ok(
         "GET",
-        "/deadlines",
+        paths::DEADLINES,
         Some(body["token"].as_str().unwrap()),
         None,
     )

@@ -8,6 +8,7 @@
 
 mod support;
 
+use mosharekat_api::paths;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use serde_json::json;
@@ -76,13 +77,13 @@ async fn decide(t: &TestServer, id: i64, action: usize) {
         body["reason_code"] = "offensive".into();
     }
     let current = t
-        .ok("GET", &format!("/comments/{id}"), Some(&t.moderator), None)
+        .ok("GET", &paths::comment(id), Some(&t.moderator), None)
         .await;
     if current["status"] == "pending" {
         body["ids"] = json!([id]);
         t.ok(
             "POST",
-            "/comments/bulk-decision",
+            paths::COMMENTS_BULK_DECISION,
             Some(&t.moderator),
             Some(body),
         )
@@ -90,7 +91,7 @@ async fn decide(t: &TestServer, id: i64, action: usize) {
     } else {
         t.ok(
             "POST",
-            &format!("/comments/{id}/decision"),
+            &paths::comment_decision(id),
             Some(&t.moderator),
             Some(body),
         )
@@ -105,7 +106,7 @@ async fn run_case(t: &TestServer, n: usize, case: &Case) -> Result<(), TestCaseE
         let poll = t
             .ok(
                 "POST",
-                &format!("/consultations/{c}/polls"),
+                &paths::consultation_polls(c),
                 Some(&t.operator),
                 Some(json!({"kind": kind, "question_fa": "پرسش"})),
             )
@@ -133,7 +134,7 @@ async fn run_case(t: &TestServer, n: usize, case: &Case) -> Result<(), TestCaseE
                 let id = t
                     .ok(
                         "POST",
-                        &format!("/public/consultations/{c}/comments"),
+                        &paths::public_consultation_comments(c),
                         Some(&people[author]),
                         Some(json!({"body": TEXTS[text], "is_proposal": proposal})),
                     )
@@ -155,7 +156,7 @@ async fn run_case(t: &TestServer, n: usize, case: &Case) -> Result<(), TestCaseE
                 let (poll, options) = &polls[poll];
                 t.ok(
                     "POST",
-                    &format!("/public/polls/{poll}/ballots"),
+                    &paths::public_poll_ballots(*poll),
                     Some(&people[author]),
                     Some(json!({"option_ids": [options[option]]})),
                 )
@@ -168,7 +169,7 @@ async fn run_case(t: &TestServer, n: usize, case: &Case) -> Result<(), TestCaseE
     let proposals = t
         .ok(
             "GET",
-            &format!("/consultations/{c}/proposals"),
+            &paths::consultation_proposals(c),
             Some(&t.operator),
             None,
         )
@@ -177,7 +178,7 @@ async fn run_case(t: &TestServer, n: usize, case: &Case) -> Result<(), TestCaseE
         let id = p["comment"]["id"].as_i64().unwrap();
         t.ok(
             "PUT",
-            &format!("/proposals/{id}/decision"),
+            &paths::proposal_decision(id),
             Some(&t.operator),
             Some(
                 json!({"version": 0, "outcome": OUTCOMES[case.outcomes[i % case.outcomes.len()]],
@@ -188,7 +189,7 @@ async fn run_case(t: &TestServer, n: usize, case: &Case) -> Result<(), TestCaseE
     }
     t.ok(
         "POST",
-        &format!("/consultations/{c}/decisions/publish"),
+        &paths::consultation_decisions_publish(c),
         Some(&t.operator),
         None,
     )

@@ -1,8 +1,8 @@
-//! HTTP routes under `/api/v1`, one module per area. Each handler checks the caller's role, validates
-//! the request, calls the store and maps the answer to protocol types.
+//! HTTP routes under `/api/v1`: the route table ([`ROUTES`]) and the router made from it, and the
+//! handlers, one module per area. Each handler validates the request, calls the store and maps the
+//! answer to protocol types; the caller's role is checked from the table before it runs.
 
 use axum::Router;
-use axum::routing::{get, patch, post, put};
 use mosharekat_api::ErrorCode;
 
 use crate::error::ApiError;
@@ -23,103 +23,20 @@ mod proposals;
 mod queue;
 mod reports;
 mod staff;
+mod table;
 mod tags;
 
+pub use table::{Access, HttpMethod, ROUTES, Route};
+
+/// The HTTP service: every route of [`ROUTES`] under `/api/v1`, each behind the access guard.
+///
+/// Routes are added only from the table, so every route served has its roles and summary there.
 pub fn router(state: AppState) -> Router {
-    let api = Router::new()
-        .route("/health", get(health::health))
-        .route("/openapi.json", get(crate::openapi::serve))
-        .route("/auth/login", post(auth::login))
-        .route("/auth/logout", post(auth::logout))
-        .route("/auth/session", get(auth::session))
-        .route("/staff", get(staff::list).post(staff::create))
-        .route("/staff/{id}", patch(staff::update))
-        .route(
-            "/consultations",
-            get(consultations::list).post(consultations::create),
-        )
-        .route(
-            "/consultations/{id}",
-            get(consultations::get).patch(consultations::update),
-        )
-        .route("/consultations/{id}/publish", post(consultations::publish))
-        .route("/consultations/{id}/close", post(consultations::close))
-        .route(
-            "/consultations/{id}/polls",
-            get(polls::list).post(polls::create),
-        )
-        .route(
-            "/consultations/{id}/tags",
-            get(tags::list).put(tags::replace),
-        )
-        .route("/consultations/{id}/proposals", get(proposals::list))
-        .route(
-            "/consultations/{id}/decisions/publish",
-            post(proposals::publish),
-        )
-        .route(
-            "/consultations/{id}/report",
-            get(reports::get).post(reports::generate),
-        )
-        .route("/consultations/{id}/report/publish", post(reports::publish))
-        .route("/proposals/{id}/decision", put(proposals::decide))
-        .route("/outbox", get(outbox::list))
-        .route("/outbox/counts", get(outbox::counts))
-        .route("/outbox/{id}", get(outbox::get))
-        .route("/outbox/{id}/retry", post(outbox::retry))
-        .route("/deadlines", get(deadlines::deadlines))
-        .route("/polls/{id}", get(polls::get))
-        .route("/polls/{id}/tally", get(polls::tally))
-        .route("/reasons", get(queue::reasons))
-        .route("/queue/claim", post(queue::claim))
-        .route("/queue/renew", post(queue::renew))
-        .route("/queue/release", post(queue::release))
-        .route("/comments", get(comments::list))
-        .route("/comments/bulk-decision", post(comments::bulk_decision))
-        .route("/comments/{id}", get(comments::get))
-        .route("/comments/{id}/decision", post(comments::decision))
-        .route("/events", get(events::stream))
-        .route("/audit", get(audit::list))
-        .route("/audit/verify", get(audit::verify))
-        .route(
-            "/public/consultations",
-            get(participants::open_consultations),
-        )
-        .route(
-            "/public/consultations/{id}",
-            get(participants::consultation),
-        )
-        .route("/public/consultations/{id}/polls", get(participants::polls))
-        .route(
-            "/public/consultations/{id}/decisions",
-            get(proposals::public_list),
-        )
-        .route("/public/consultations/{id}/report", get(reports::public))
-        .route(
-            "/public/consultations/{id}/comments",
-            post(participants::comment),
-        )
-        .route("/public/participants", post(participants::register))
-        .route("/public/polls/{id}/ballots", post(participants::ballot))
-        // Incentives: scores, ranking, certificates.
-        .route("/leaderboard", get(incentives::leaderboard))
-        .route("/participants/{id}/score", get(incentives::score))
-        .route("/certificates", get(incentives::list))
-        .route("/certificates/propose", post(incentives::propose))
-        .route("/certificates/approve", post(incentives::bulk_approve))
-        .route("/certificates/{id}", get(incentives::get))
-        .route("/certificates/{id}/approve", post(incentives::approve))
-        .route("/certificates/{id}/reject", post(incentives::reject))
-        .route("/certificates/{id}/revoke", post(incentives::revoke))
-        .route(
-            "/public/consultations/{id}/top",
-            get(incentives::public_top),
-        )
-        .route(
-            "/public/certificates/{code}",
-            get(incentives::public_certificate),
-        )
-        .route("/public/keys", get(incentives::public_keys))
+    let api = ROUTES
+        .iter()
+        .fold(Router::new(), |api, route| {
+            api.route(route.path, route.method_router())
+        })
         .method_not_allowed_fallback(method_not_allowed)
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
+use mosharekat_api::paths;
 use mosharekat_api::{NewConsultation, NewParticipant, ParticipantCreated, Role};
 use mosharekat_server::store::{Actor, Store};
 use mosharekat_server::{RunningServer, ServerConfig};
@@ -182,7 +183,7 @@ impl TestServer {
         let (status, body) = self
             .call(
                 "POST",
-                "/auth/login",
+                paths::LOGIN,
                 None,
                 Some(json!({"username": username, "password": PASSWORD})),
             )
@@ -280,7 +281,7 @@ impl TestServer {
         let c = self
             .ok(
                 "POST",
-                "/consultations",
+                paths::CONSULTATIONS,
                 Some(&self.operator),
                 Some(consultation_json(
                     now - Duration::days(1),
@@ -291,7 +292,7 @@ impl TestServer {
         let id = c["id"].as_i64().unwrap();
         self.ok(
             "POST",
-            &format!("/consultations/{id}/publish"),
+            &paths::consultation_publish(id),
             Some(&self.operator),
             None,
         )
@@ -314,7 +315,7 @@ impl TestServer {
         })
         .unwrap();
         let (status, body) = self
-            .call("POST", "/public/participants", None, Some(body))
+            .call("POST", paths::PUBLIC_PARTICIPANTS, None, Some(body))
             .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
         serde_json::from_value::<ParticipantCreated>(body)
@@ -327,7 +328,7 @@ impl TestServer {
         let (status, body) = self
             .call(
                 "POST",
-                "/public/participants",
+                paths::PUBLIC_PARTICIPANTS,
                 None,
                 Some(serde_json::to_value(participant).unwrap()),
             )
@@ -342,7 +343,7 @@ impl TestServer {
     pub async fn close(&self, consultation: i64) {
         self.ok(
             "POST",
-            &format!("/consultations/{consultation}/close"),
+            &paths::consultation_close(consultation),
             Some(&self.admin),
             Some(json!({"reason": "پایان دوره برای آزمون"})),
         )
@@ -354,7 +355,7 @@ impl TestServer {
         let answer = self
             .ok(
                 "POST",
-                "/comments/bulk-decision",
+                paths::COMMENTS_BULK_DECISION,
                 Some(&self.moderator),
                 Some(json!({"ids": ids, "action": "approve", "tags": tags})),
             )
@@ -389,7 +390,7 @@ impl TestServer {
         let (status, value) = self
             .call(
                 "POST",
-                &format!("/public/consultations/{consultation}/comments"),
+                &paths::public_consultation_comments(consultation),
                 Some(token),
                 Some(json!({"body": body})),
             )
