@@ -30,9 +30,9 @@ pub(super) fn draw(pane: &mut RationalePane, frame: &mut Frame, area: Rect, ui: 
     if pane.proposals().is_empty() {
         let text = if let Some(e) = pane.consultations_state.error() {
             ui.f("error.generic", &[("message", e)])
-        } else if let Some(e) = &pane.proposals_error {
+        } else if let Some(e) = pane.proposals_state.error() {
             ui.f("error.generic", &[("message", e)])
-        } else if !pane.consultations_state.is_loaded() || pane.proposals_loading {
+        } else if !pane.consultations_state.is_loaded() || pane.proposals_state.is_loading() {
             ui.t("app.loading").to_owned()
         } else if pane.current.is_none() {
             ui.t("rationale.no_consultations").to_owned()
