@@ -72,6 +72,18 @@ impl Remote {
         self.error = Some(message);
     }
 
+    /// The answer came for something the pane no longer shows: nothing is in flight now, and
+    /// what was loaded or failed before stays as it was.
+    pub fn abandoned(&mut self) {
+        self.loading = false;
+    }
+
+    /// Forget the last failure, keeping any request in flight: the pane now shows something
+    /// else, which has not failed yet.
+    pub fn clear_error(&mut self) {
+        self.error = None;
+    }
+
     /// Forget what was loaded and any request in flight: the pane now asks for something else
     /// (another filter), and nothing loaded before is what it shows.
     pub fn reset(&mut self) {

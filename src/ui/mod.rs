@@ -226,33 +226,56 @@ impl<'a> Ui<'a> {
 
     /// The frame of a list-and-detail pane: its block titled `title` (highlighted when
     /// `focused`), a summary row, the list on the reading side beside the detail view, and the
-    /// hints row at the bottom. The list takes `list_percent.0` of the width on a wide screen
-    /// (120 columns or more inside the block), else `list_percent.1`.
+    /// hints row at the bottom — or the variant `shape` asks for ([`ListDetail`]; a pair of
+    /// percentages is the list's share on a wide and a narrow screen, with both rows and no gap).
     pub fn list_detail_frame(
         &self,
         frame: &mut Frame,
         area: Rect,
         title: &str,
         focused: bool,
-        list_percent: (u16, u16),
+        shape: impl Into<ListDetail>,
     ) -> ListDetailAreas {
+        let shape = shape.into();
         let block = self.block(title, focused);
         let inner = block.inner(area);
         frame.render_widget(block, area);
-        let [summary, body, hints] = Layout::vertical([
-            Constraint::Length(1),
-            Constraint::Min(3),
-            Constraint::Length(1),
-        ])
-        .areas(inner);
-        let (wide, narrow) = list_percent;
-        let (list, detail) =
-            self.list_and_detail(body, if inner.width >= 120 { wide } else { narrow });
+        let [summary, body, hints] = if shape.rows {
+            Layout::vertical([
+                Constraint::Length(1),
+                Constraint::Min(3),
+                Constraint::Length(1),
+            ])
+            .areas(inner)
+        } else {
+            [
+                Rect { height: 0, ..inner },
+                inner,
+                Rect {
+                    y: inner.bottom(),
+                    height: 0,
+                    ..inner
+                },
+            ]
+        };
+        let wide = inner.width >= 120;
+        let (wide_percent, narrow_percent) = shape.list_percent;
+        let (list, mut detail) =
+            self.list_and_detail(body, if wide { wide_percent } else { narrow_percent });
+        if shape.gap {
+            // The blank column is on the detail's side facing the list.
+            detail.width = detail.width.saturating_sub(1);
+            if !self.rtl() {
+                detail.x += 1;
+            }
+        }
         ListDetailAreas {
             summary,
+            body,
             list,
             detail,
             hints,
+            wide,
         }
     }
 
@@ -322,13 +345,56 @@ impl<'a> Ui<'a> {
     }
 }
 
+/// The shape of a list-and-detail pane drawn by [`Ui::list_detail_frame`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListDetail {
+    /// The list's share of the width in percent on a wide screen (120 columns or more inside
+    /// the block), then on a narrow one.
+    pub list_percent: (u16, u16),
+    /// A summary row on top and a hints row at the bottom; without them the list and detail
+    /// take the whole block.
+    pub rows: bool,
+    /// One blank column between the list and the detail.
+    pub gap: bool,
+}
+
+impl ListDetail {
+    /// The list and detail alone in the block, no summary or hints row.
+    pub fn without_rows(self) -> Self {
+        Self {
+            rows: false,
+            ..self
+        }
+    }
+
+    /// One blank column between the list and the detail.
+    pub fn with_gap(self) -> Self {
+        Self { gap: true, ..self }
+    }
+}
+
+impl From<(u16, u16)> for ListDetail {
+    fn from(list_percent: (u16, u16)) -> Self {
+        Self {
+            list_percent,
+            rows: true,
+            gap: false,
+        }
+    }
+}
+
 /// Where [`Ui::list_detail_frame`] puts the parts of a list-and-detail pane.
 #[derive(Debug, Clone, Copy)]
 pub struct ListDetailAreas {
     pub summary: Rect,
+    /// Everything between the summary and hints rows: where the list and detail are, or a
+    /// message when there is nothing to list.
+    pub body: Rect,
     pub list: Rect,
     pub detail: Rect,
     pub hints: Rect,
+    /// Whether the block is 120 columns or more inside.
+    pub wide: bool,
 }
 
 /// Move a list's first shown row (`scroll`) just enough that `selected` is among the `visible`

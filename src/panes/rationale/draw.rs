@@ -14,25 +14,23 @@ use ratatui::widgets::{Clear, Paragraph, ScrollbarState};
 use super::{Dialog, Editor, Field, RationalePane};
 use crate::keymap::{Action, Pane, Section};
 use crate::theme::Slot;
-use crate::ui::Ui;
+use crate::ui::{ListDetail, Ui};
 
 pub(super) fn draw(pane: &mut RationalePane, frame: &mut Frame, area: Rect, ui: &Ui) {
-    let block = ui.block(ui.t("pane.rationale.title"), pane.dialog.is_none());
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let [header, body, hints] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(3),
-        Constraint::Length(1),
-    ])
-    .areas(inner);
-    draw_header(pane, frame, header, ui);
+    let areas = ui.list_detail_frame(
+        frame,
+        area,
+        ui.t("pane.rationale.title"),
+        pane.dialog.is_none(),
+        ListDetail::from((30, 32)).with_gap(),
+    );
+    draw_header(pane, frame, areas.summary, ui);
     if pane.proposals().is_empty() {
         let text = if let Some(e) = pane.consultations_state.error() {
             ui.f("error.generic", &[("message", e)])
-        } else if let Some(e) = &pane.proposals_error {
+        } else if let Some(e) = pane.proposals_state.error() {
             ui.f("error.generic", &[("message", e)])
-        } else if !pane.consultations_state.is_loaded() || pane.proposals_loading {
+        } else if !pane.consultations_state.is_loaded() || pane.proposals_state.is_loading() {
             ui.t("app.loading").to_owned()
         } else if pane.current.is_none() {
             ui.t("rationale.no_consultations").to_owned()
@@ -40,28 +38,14 @@ pub(super) fn draw(pane: &mut RationalePane, frame: &mut Frame, area: Rect, ui: 
             ui.t("pane.rationale.no_proposals").to_owned()
         };
         frame.render_widget(
-            Paragraph::new(ui.label(&text, body.width, ui.style(Slot::TextMuted))),
-            body,
+            Paragraph::new(ui.label(&text, areas.body.width, ui.style(Slot::TextMuted))),
+            areas.body,
         );
     } else {
-        let wide = inner.width >= 120;
-        let (list, detail) = ui.list_and_detail(body, if wide { 30 } else { 32 });
-        draw_list(pane, frame, list, ui, wide);
-        let detail = if ui.rtl() {
-            Rect {
-                width: detail.width.saturating_sub(1),
-                ..detail
-            }
-        } else {
-            Rect {
-                x: detail.x + 1,
-                width: detail.width.saturating_sub(1),
-                ..detail
-            }
-        };
-        draw_detail(pane, frame, detail, ui);
+        draw_list(pane, frame, areas.list, ui, areas.wide);
+        draw_detail(pane, frame, areas.detail, ui);
     }
-    draw_hints(pane, frame, hints, ui);
+    draw_hints(pane, frame, areas.hints, ui);
     match &pane.dialog {
         Some(Dialog::Consultations(picker)) => picker.draw(frame, area, ui),
         Some(Dialog::ConfirmPublish(confirm)) => confirm.draw(frame, area, ui),

@@ -296,10 +296,9 @@ pub struct RationalePane {
     proposals: Vec<Proposal>,
     /// The consultation whose proposals are in `proposals`.
     proposals_of: Option<i64>,
-    proposals_loading: bool,
-    /// Load the list again once the load in flight answers.
-    reload: bool,
-    proposals_error: Option<String>,
+    /// The proposal list's load state; stale when asked for again while a load is in flight
+    /// (it loads again once that one answers).
+    proposals_state: Remote,
     selected: usize,
     list_scroll: usize,
     /// Editors by proposal id; kept while anything in them is unsaved.
@@ -411,7 +410,6 @@ impl RationalePane {
         };
         self.proposals = list;
         self.proposals_of = Some(consultation_id);
-        self.proposals_error = None;
         if let Some(pos) =
             keep.and_then(|id| self.proposals.iter().position(|p| p.comment.id == id))
         {
@@ -457,12 +455,10 @@ impl RationalePane {
         let Some(id) = self.current else {
             return;
         };
-        if self.proposals_loading {
-            self.reload = true;
+        if !self.proposals_state.try_start(ctx.now) {
+            self.proposals_state.mark_stale();
             return;
         }
-        self.proposals_loading = true;
-        self.reload = false;
         let client = ctx.client.clone();
         ctx.spawn(async move {
             Answer::Proposals(ProposalsAnswer {
@@ -646,15 +642,11 @@ impl RationalePane {
         self.current = Some(id);
         self.proposals.clear();
         self.proposals_of = None;
-        self.proposals_error = None;
+        self.proposals_state.clear_error();
         self.selected = 0;
         self.list_scroll = 0;
         self.message = None;
-        if self.proposals_loading {
-            self.reload = true;
-        } else {
-            self.load_proposals(ctx);
-        }
+        self.load_proposals(ctx);
     }
 
     /// What publishing would still need, as a sentence, checked here before asking the backend
@@ -1117,19 +1109,25 @@ impl Answers for RationalePane {
         match answer {
             Answer::Save(answer) => self.on_saved(answer, ctx),
             Answer::Proposals(answer) => {
-                self.proposals_loading = false;
+                let shown = self.current == Some(answer.consultation_id);
                 match answer.result {
-                    Ok(list) => self.set_proposals(answer.consultation_id, list),
+                    Ok(list) if shown => {
+                        self.proposals_state.succeeded();
+                        self.set_proposals(answer.consultation_id, list);
+                    }
+                    Ok(_) => self.proposals_state.abandoned(),
                     Err(e) => {
-                        ctx.failed(&e);
-                        if self.current == Some(answer.consultation_id) {
-                            self.proposals_error = Some(e.to_string());
+                        let message = ctx.failed(&e);
+                        if shown {
+                            self.proposals_state.failed(message);
+                        } else {
+                            self.proposals_state.abandoned();
                         }
                     }
                 }
                 // Again when asked meanwhile or for another consultation; a failed load waits
                 // for a refresh, an event or reconnection (no loop while offline).
-                if self.reload || Some(answer.consultation_id) != self.current {
+                if self.proposals_state.is_stale() || !shown {
                     self.load_proposals(ctx);
                 }
             }

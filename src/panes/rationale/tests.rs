@@ -173,7 +173,7 @@ fn loaded(t: &mut TestCtx) -> RationalePane {
         t0(),
         Answer::Consultations(ConsultationsAnswer(Ok(consultations()))),
     );
-    pane.proposals_loading = true;
+    pane.proposals_state.start(t0());
     respond(
         &mut pane,
         t,
@@ -235,13 +235,16 @@ async fn an_unreachable_backend_is_said_once_not_asked_in_a_loop() {
     let mut pane = RationalePane::new();
     pane.set_consultations(consultations());
     t.with(t0(), |ctx| pane.refresh(ctx));
-    assert!(pane.consultations_state.is_loading() && pane.proposals_loading);
+    assert!(pane.consultations_state.is_loading() && pane.proposals_state.is_loading());
     for _ in 0..2 {
         let answer = t.next_answer::<RationalePane>("an answer").await;
         respond(&mut pane, &mut t, t0(), answer);
     }
     assert!(t.went_offline);
-    assert!(!pane.proposals_loading, "no new request after a failure");
+    assert!(
+        !pane.proposals_state.is_loading(),
+        "no new request after a failure"
+    );
     assert!(!pane.consultations_state.is_loading());
     let text = screen(&draw_pane(&mut pane, "en", 80, 24));
     assert!(text.contains("unreachable"), "{text}");
@@ -260,9 +263,9 @@ async fn the_picker_switches_consultation_and_loads_its_proposals() {
         pane.proposals().is_empty(),
         "the closed one's list is not shown for it"
     );
-    assert!(pane.proposals_loading);
+    assert!(pane.proposals_state.is_loading());
     // An answer for the consultation left behind is not taken for the new one.
-    pane.proposals_loading = false;
+    pane.proposals_state.succeeded();
     pane.set_proposals(CLOSED, proposals());
     assert!(pane.proposals().is_empty());
 }
@@ -442,13 +445,13 @@ async fn others_saves_arrive_live() {
     };
     t.with(t0(), |ctx| pane.on_event(&event, ctx));
     assert!(
-        pane.proposals_loading,
+        pane.proposals_state.is_loading(),
         "a save by someone else reloads the list"
     );
     let mut list = proposals();
     list[0].decision = Some(decision(1, 3, "operator2", "متن تازه", "New"));
     list[1].decision = Some(decision(2, 1, "operator2", "متن همکار", "Colleague"));
-    pane.proposals_loading = false;
+    pane.proposals_state.succeeded();
     pane.set_proposals(CLOSED, list);
     // Nothing typed on proposal 1 here: it takes their text.
     assert_eq!(pane.editor(1).unwrap().text(Field::Fa), "متن تازه");

@@ -19,7 +19,7 @@ use crate::client::ClientError;
 use crate::dates::{self, DateStyle};
 use crate::keymap::{Action, Pane};
 use crate::theme::Slot;
-use crate::ui::Ui;
+use crate::ui::{ListDetail, Ui};
 
 /// A bucket with fewer ballots than this is marked: published statistics hide such cells.
 pub const SMALL_BUCKET: i64 = 5;
@@ -29,9 +29,13 @@ const SMALL_MARK: &str = " *";
 
 impl TalliesPane {
     pub(super) fn draw_pane(&mut self, frame: &mut Frame, area: Rect, ui: &Ui) {
-        let block = ui.block(ui.t("pane.tallies.title"), true);
-        let inner = block.inner(area);
-        frame.render_widget(block, area);
+        let areas = ui.list_detail_frame(
+            frame,
+            area,
+            ui.t("pane.tallies.title"),
+            true,
+            ListDetail::from((26, 30)).without_rows().with_gap(),
+        );
         if self.list.is_empty() {
             let text = match (self.list_state.error(), self.list_state.is_loaded()) {
                 (Some(e), _) => ui.f("error.generic", &[("message", e)]),
@@ -39,28 +43,18 @@ impl TalliesPane {
                 (None, true) => ui.t("pane.tallies.no_consultations").to_owned(),
             };
             frame.render_widget(
-                Paragraph::new(ui.label(&text, inner.width, ui.style(Slot::TextMuted))),
-                inner,
+                Paragraph::new(ui.label(&text, areas.body.width, ui.style(Slot::TextMuted))),
+                areas.body,
             );
             return;
         }
-        let wide = inner.width >= 120;
-        let (list_area, detail_area) = ui.list_and_detail(inner, if wide { 26 } else { 30 });
-        self.draw_list(frame, list_area, ui, wide);
-        // One blank column between the list's separator and the detail.
-        let detail_area = if ui.rtl() {
-            Rect {
-                width: detail_area.width.saturating_sub(1),
-                ..detail_area
-            }
-        } else {
-            Rect {
-                x: detail_area.x + 1,
-                width: detail_area.width.saturating_sub(1),
-                ..detail_area
-            }
-        };
-        self.draw_detail(frame, detail_area, ui, wide && inner.height >= 30);
+        self.draw_list(frame, areas.list, ui, areas.wide);
+        self.draw_detail(
+            frame,
+            areas.detail,
+            ui,
+            areas.wide && areas.body.height >= 30,
+        );
     }
 
     /// The consultations, the chosen one highlighted; a separator (and the scrollbar, when the
