@@ -13,7 +13,10 @@ use support::{Backend, TestServer, consultation_json};
 
 both!(
     registration_rules,
-    poll_creation_rules,
+    staff_see_only_what_a_participant_gave,
+    invalid_polls_are_refused_and_not_stored,
+    polls_are_created_listed_and_shown,
+    who_may_create_polls_and_where,
     ballots_and_tallies_match_an_independent_count,
     ballots_refused_outside_the_window,
     one_participant_casting_at_once_keeps_one_ballot
@@ -24,10 +27,16 @@ async fn register(t: &TestServer, body: Value) -> (StatusCode, Value) {
         .await
 }
 
+/// A registration with only what is required.
+fn minimal_registration() -> Value {
+    json!({"display_name": "مریم", "category": "public", "consent": true})
+}
+
+/// Refused registrations store nothing; the edges of what is accepted.
 async fn registration_rules(backend: Backend) {
     let t = TestServer::start(backend).await;
     let year = t.now().year();
-    let minimal = json!({"display_name": "مریم", "category": "public", "consent": true});
+    let minimal = minimal_registration();
     let (status, first) = register(&t, minimal.clone()).await;
     assert_eq!(status, StatusCode::CREATED, "{first}");
     let first_id = first["participant_id"].as_i64().unwrap();
@@ -113,8 +122,13 @@ async fn registration_rules(backend: Backend) {
             first_id + 1 + i as i64
         );
     }
+}
 
-    // What staff see of a participant who withheld everything, and of one who gave everything.
+/// What staff see of a participant who withheld everything, and of one who gave everything.
+async fn staff_see_only_what_a_participant_gave(backend: Backend) {
+    let t = TestServer::start(backend).await;
+    let (status, first) = register(&t, minimal_registration()).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
     let id = t.open_consultation().await;
     let withheld = first["token"].as_str().unwrap();
     let c = t.comment(id, withheld, "نظر بی‌نام").await;
@@ -139,11 +153,10 @@ async fn registration_rules(backend: Backend) {
     assert_eq!(seen["participant"]["province"], "isfahan");
 }
 
-async fn poll_creation_rules(backend: Backend) {
+async fn invalid_polls_are_refused_and_not_stored(backend: Backend) {
     let t = TestServer::start(backend).await;
     let id = t.open_consultation().await;
     let path = paths::consultation_polls(id);
-    let option = |fa: &str, en: &str| json!({"label_fa": fa, "label_en": en});
     let refused: Vec<(Value, &str)> = vec![
         (
             json!({"kind": "yes_no_abstain", "question_fa": "موافقید؟", "options": [option("آری", "Yes"), option("نه", "No")]}),
@@ -194,7 +207,17 @@ async fn poll_creation_rules(backend: Backend) {
         json!([]),
         "refused polls were stored"
     );
+}
 
+/// One option of a poll, labelled in Persian and English.
+fn option(fa: &str, en: &str) -> Value {
+    json!({"label_fa": fa, "label_en": en})
+}
+
+async fn polls_are_created_listed_and_shown(backend: Backend) {
+    let t = TestServer::start(backend).await;
+    let id = t.open_consultation().await;
+    let path = paths::consultation_polls(id);
     let yes_no = t.ok("POST", &path, Some(&t.operator), Some(json!({"kind": "yes_no_abstain", "question_fa": "موافقید؟", "question_en": "Agree?"}))).await;
     let labels = |p: &Value| {
         p["options"]
@@ -251,8 +274,13 @@ async fn poll_creation_rules(backend: Backend) {
         .await,
         multi
     );
+}
 
-    // Who may, and where.
+/// Who may create a poll, and where.
+async fn who_may_create_polls_and_where(backend: Backend) {
+    let t = TestServer::start(backend).await;
+    let id = t.open_consultation().await;
+    let path = paths::consultation_polls(id);
     let body = json!({"kind": "yes_no_abstain", "question_fa": "موافقید؟"});
     let (status, _) = t
         .call("POST", &path, Some(&t.moderator), Some(body.clone()))
