@@ -10,7 +10,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use mosharekat_api::{CertificateStatus, PublicCertificate, PublicKeys, VerifyResult};
+use mosharekat_api::{CertificateStatus, PublicCertificate, PublicKeys, VerifyResult, paths};
 use mosharekat_server::incentives::credential::{parse_public_key, stated_status};
 use mosharekat_server::incentives::verify_credential;
 
@@ -86,7 +86,11 @@ async fn check(
         (Some(path), _) => read_keys(path)?,
         (None, Some(url)) => {
             let keys: PublicKeys = http
-                .get(format!("{url}{}/public/keys", mosharekat_api::API_PREFIX))
+                .get(format!(
+                    "{url}{}{}",
+                    mosharekat_api::API_PREFIX,
+                    paths::PUBLIC_KEYS
+                ))
                 .send()
                 .await?
                 .error_for_status()?
@@ -118,8 +122,9 @@ async fn check(
         (Some(url), Some(code)) => {
             let resp = http
                 .get(format!(
-                    "{url}{}/public/certificates/{code}",
-                    mosharekat_api::API_PREFIX
+                    "{url}{}{}",
+                    mosharekat_api::API_PREFIX,
+                    paths::public_certificate(code)
                 ))
                 .send()
                 .await?;

@@ -8,7 +8,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
-use mosharekat_api::{BallotRequest, NewComment, ParticipantCreated, Poll, PublicConsultation};
+use mosharekat_api::{
+    BallotRequest, NewComment, ParticipantCreated, Poll, PublicConsultation, paths,
+};
 use mosharekat_demo::{DemoConfig, generate};
 use rand::{Rng, SeedableRng};
 use reqwest::Url;
@@ -116,7 +118,7 @@ async fn load(args: LoadArgs) -> anyhow::Result<ExitCode> {
         mosharekat_api::API_PREFIX
     );
     let open: Vec<PublicConsultation> = http
-        .get(format!("{api}/public/consultations"))
+        .get(format!("{api}{}", paths::PUBLIC_CONSULTATIONS))
         .send()
         .await?
         .error_for_status()?
@@ -129,7 +131,7 @@ async fn load(args: LoadArgs) -> anyhow::Result<ExitCode> {
     let mut polls: Vec<Poll> = Vec::new();
     for c in &open {
         let list: Vec<Poll> = http
-            .get(format!("{api}/public/consultations/{}/polls", c.id))
+            .get(format!("{api}{}", paths::public_consultation_polls(c.id)))
             .send()
             .await?
             .error_for_status()?
@@ -160,7 +162,7 @@ async fn load(args: LoadArgs) -> anyhow::Result<ExitCode> {
     {
         let sends = chunk.iter().map(|p| {
             let http = http.clone();
-            let url = format!("{api}/public/participants");
+            let url = format!("{api}{}", paths::PUBLIC_PARTICIPANTS);
             async move {
                 http.post(url)
                     .json(&p.participant)
@@ -212,7 +214,7 @@ async fn load(args: LoadArgs) -> anyhow::Result<ExitCode> {
         };
         let (http, url, progress, accepted, failures) = (
             http.clone(),
-            format!("{api}/public/consultations/{consultation}/comments"),
+            format!("{api}{}", paths::public_consultation_comments(consultation)),
             progress.clone(),
             accepted.clone(),
             failures.clone(),
@@ -247,7 +249,7 @@ async fn load(args: LoadArgs) -> anyhow::Result<ExitCode> {
         for token in &tokens {
             let poll = &polls[rng.random_range(0..polls.len())];
             let option = poll.options[rng.random_range(0..poll.options.len())].id;
-            let url = format!("{api}/public/polls/{}/ballots", poll.id);
+            let url = format!("{api}{}", paths::public_poll_ballots(poll.id));
             let sent = http
                 .post(url)
                 .bearer_auth(token)

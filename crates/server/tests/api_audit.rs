@@ -10,7 +10,14 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use support::{Backend, TestServer, consultation_json};
 
-both!(every_staff_write_appends_one_entry, tampering_is_found);
+both!(
+    staff_writes_are_recorded,
+    consultation_writes_are_recorded,
+    citizen_writes_and_queue_leases_leave_no_entry,
+    moderation_decisions_are_recorded,
+    the_served_log_is_one_chain,
+    tampering_is_found,
+);
 
 /// Every entry after `after`, through the paged list.
 async fn entries_after(t: &TestServer, mut after: i64) -> Vec<Value> {
@@ -57,23 +64,24 @@ async fn expect_one(t: &TestServer, before: i64, action: &str, actor: &str, targ
     e
 }
 
-async fn every_staff_write_appends_one_entry(backend: Backend) {
-    let t = TestServer::start(backend).await;
-    let now = t.now();
-    // The test's own accounts were created by `system`.
-    let setup = entries_after(&t, 0).await;
-    assert_eq!(
-        setup
-            .iter()
-            .map(|e| e["action"].as_str().unwrap())
-            .collect::<Vec<_>>(),
-        ["staff.create"; 3]
-    );
-    assert!(setup.iter().all(|e| e["actor"] == "system"));
+/// Three pending comments by one citizen on consultation `cid`.
+async fn three_comments(t: &TestServer, cid: i64) -> [i64; 3] {
+    let citizen = t.participant("Leila").await;
+    let first = t.comment(cid, &citizen, "نظر اول").await;
+    let second = t.comment(cid, &citizen, "نظر دوم").await;
+    let third = t.comment(cid, &citizen, "نظر سوم").await;
+    [first, second, third]
+}
 
-    let mut at = last_id(&t).await;
+fn moderator_json() -> Value {
+    json!({"username": "l.moradi", "password": "a long passphrase", "role": "moderator"})
+}
+
+async fn staff_writes_are_recorded(backend: Backend) {
+    let t = TestServer::start(backend).await;
+    let at = last_id(&t).await;
     let staff = t
-        .ok("POST", paths::STAFF, Some(&t.admin), Some(json!({"username": "l.moradi", "password": "a long passphrase", "role": "moderator"})))
+        .ok("POST", paths::STAFF, Some(&t.admin), Some(moderator_json()))
         .await;
     let sid = staff["id"].as_i64().unwrap();
     let e = expect_one(&t, at, "staff.create", "admin1", &format!("staff:{sid}")).await;
@@ -82,7 +90,7 @@ async fn every_staff_write_appends_one_entry(backend: Backend) {
         json!({"username": "l.moradi", "role": "moderator"})
     );
     assert!(!e.to_string().contains("passphrase") && !e.to_string().contains("argon2"));
-    at = e["id"].as_i64().unwrap();
+    let at = e["id"].as_i64().unwrap();
 
     t.ok(
         "PATCH",
@@ -99,8 +107,20 @@ async fn every_staff_write_appends_one_entry(backend: Backend) {
         ),
         (Some(false), Some(true))
     );
-    at = e["id"].as_i64().unwrap();
 
+    // A refused write leaves no entry.
+    let at = e["id"].as_i64().unwrap();
+    let (status, _) = t
+        .call("POST", paths::STAFF, Some(&t.admin), Some(moderator_json()))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(last_id(&t).await, at);
+}
+
+async fn consultation_writes_are_recorded(backend: Backend) {
+    let t = TestServer::start(backend).await;
+    let now = t.now();
+    let at = last_id(&t).await;
     let c = t
         .ok(
             "POST",
@@ -114,7 +134,7 @@ async fn every_staff_write_appends_one_entry(backend: Backend) {
         .await;
     let cid = c["id"].as_i64().unwrap();
     let target = format!("consultation:{cid}");
-    at = expect_one(&t, at, "consultation.create", "operator1", &target).await["id"]
+    let mut at = expect_one(&t, at, "consultation.create", "operator1", &target).await["id"]
         .as_i64()
         .unwrap();
 
@@ -188,11 +208,45 @@ async fn every_staff_write_appends_one_entry(backend: Backend) {
         .as_i64()
         .unwrap();
 
-    // Citizens' writes and queue leases are not staff writes of record: no entries.
-    let citizen = t.participant("Leila").await;
-    let first = t.comment(cid, &citizen, "نظر اول").await;
-    let second = t.comment(cid, &citizen, "نظر دوم").await;
-    let third = t.comment(cid, &citizen, "نظر سوم").await;
+    t.ok(
+        "POST",
+        &paths::consultation_close(cid),
+        Some(&t.admin),
+        Some(json!({"reason": "ابلاغ نسخه نهایی"})),
+    )
+    .await;
+    let e = expect_one(&t, at, "consultation.close_early", "admin1", &target).await;
+    assert_eq!(e["after"]["reason"], "ابلاغ نسخه نهایی");
+
+    // A refused write leaves no entry.
+    let at = e["id"].as_i64().unwrap();
+    let (status, _) = t
+        .call(
+            "POST",
+            &paths::consultation_close(cid),
+            Some(&t.admin),
+            Some(json!({"reason": "دوباره"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(last_id(&t).await, at);
+}
+
+/// Citizens' writes and queue leases are not staff writes of record: no entries.
+async fn citizen_writes_and_queue_leases_leave_no_entry(backend: Backend) {
+    let t = TestServer::start(backend).await;
+    let cid = t.open_consultation().await;
+    let poll = t
+        .ok(
+            "POST",
+            &paths::consultation_polls(cid),
+            Some(&t.admin),
+            Some(json!({"kind": "yes_no_abstain", "question_fa": "موافقید؟"})),
+        )
+        .await;
+    let at = last_id(&t).await;
+    three_comments(&t, cid).await;
+    let citizen = t.participant("Reza").await;
     t.ok(
         "POST",
         &paths::public_poll_ballots(poll["id"].as_i64().unwrap()),
@@ -200,6 +254,20 @@ async fn every_staff_write_appends_one_entry(backend: Backend) {
         Some(json!({"option_ids": [poll["options"][0]["id"]]})),
     )
     .await;
+    t.ok(
+        "POST",
+        paths::QUEUE_CLAIM,
+        Some(&t.moderator),
+        Some(json!({"limit": 1})),
+    )
+    .await;
+    assert_eq!(last_id(&t).await, at);
+}
+
+async fn moderation_decisions_are_recorded(backend: Backend) {
+    let t = TestServer::start(backend).await;
+    let cid = t.open_consultation().await;
+    let [first, second, third] = three_comments(&t, cid).await;
     let claim = t
         .ok(
             "POST",
@@ -208,7 +276,7 @@ async fn every_staff_write_appends_one_entry(backend: Backend) {
             Some(json!({"limit": 1})),
         )
         .await;
-    assert_eq!(last_id(&t).await, at);
+    let at = last_id(&t).await;
 
     let token = claim["items"][0]["claim_token"].as_str().unwrap();
     t.ok(
@@ -234,7 +302,7 @@ async fn every_staff_write_appends_one_entry(backend: Backend) {
         (Some("pending"), Some("rejected"))
     );
     assert_eq!(e["after"]["reason_code"], "off_topic");
-    at = e["id"].as_i64().unwrap();
+    let at = e["id"].as_i64().unwrap();
 
     t.ok(
         "POST",
@@ -245,34 +313,29 @@ async fn every_staff_write_appends_one_entry(backend: Backend) {
     .await;
     let e = expect_one(&t, at, "comment.bulk_decide", "moderator1", "comments").await;
     assert_eq!(e["after"]["decided"], json!([second, third]));
-    at = e["id"].as_i64().unwrap();
+}
 
-    t.ok(
-        "POST",
-        &paths::consultation_close(cid),
-        Some(&t.admin),
-        Some(json!({"reason": "ابلاغ نسخه نهایی"})),
-    )
-    .await;
-    let e = expect_one(&t, at, "consultation.close_early", "admin1", &target).await;
-    assert_eq!(e["after"]["reason"], "ابلاغ نسخه نهایی");
+/// The log as served from the start: the test's own accounts, created by `system`, then a chain
+/// in which each entry names the hash of the one before it.
+async fn the_served_log_is_one_chain(backend: Backend) {
+    let t = TestServer::start(backend).await;
+    let setup = entries_after(&t, 0).await;
+    assert_eq!(
+        setup
+            .iter()
+            .map(|e| e["action"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["staff.create"; 3]
+    );
+    assert!(setup.iter().all(|e| e["actor"] == "system"));
 
-    // Refused writes leave no entry.
-    let at = e["id"].as_i64().unwrap();
-    let (status, _) = t
-        .call(
-            "POST",
-            &paths::consultation_close(cid),
-            Some(&t.admin),
-            Some(json!({"reason": "دوباره"})),
-        )
+    t.ok("POST", paths::STAFF, Some(&t.admin), Some(moderator_json()))
         .await;
-    assert_eq!(status, StatusCode::CONFLICT);
-    let (status, _) = t.call("POST", paths::STAFF, Some(&t.admin), Some(json!({"username": "l.moradi", "password": "a long passphrase", "role": "moderator"}))).await;
-    assert_eq!(status, StatusCode::CONFLICT);
-    assert_eq!(last_id(&t).await, at);
+    let cid = t.open_consultation().await;
+    let comments = three_comments(&t, cid).await;
+    t.approve(&comments, &[]).await;
+    t.close(cid).await;
 
-    // The chain as served: each entry names the hash of the one before it.
     let all = entries_after(&t, 0).await;
     assert_eq!(all[0]["prev_hash"], "0".repeat(64));
     for pair in all.windows(2) {

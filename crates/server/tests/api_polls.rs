@@ -13,8 +13,13 @@ use support::{Backend, TestServer, consultation_json};
 
 both!(
     registration_rules,
-    poll_creation_rules,
+    staff_see_only_what_a_participant_gave,
+    invalid_polls_are_refused_and_not_stored,
+    polls_are_created_listed_and_shown,
+    who_may_create_polls_and_where,
     ballots_and_tallies_match_an_independent_count,
+    refused_ballots_change_nothing,
+    tally_errors,
     ballots_refused_outside_the_window,
     one_participant_casting_at_once_keeps_one_ballot
 );
@@ -24,10 +29,16 @@ async fn register(t: &TestServer, body: Value) -> (StatusCode, Value) {
         .await
 }
 
+/// A registration with only what is required.
+fn minimal_registration() -> Value {
+    json!({"display_name": "مریم", "category": "public", "consent": true})
+}
+
+/// Refused registrations store nothing; the edges of what is accepted.
 async fn registration_rules(backend: Backend) {
     let t = TestServer::start(backend).await;
     let year = t.now().year();
-    let minimal = json!({"display_name": "مریم", "category": "public", "consent": true});
+    let minimal = minimal_registration();
     let (status, first) = register(&t, minimal.clone()).await;
     assert_eq!(status, StatusCode::CREATED, "{first}");
     let first_id = first["participant_id"].as_i64().unwrap();
@@ -113,8 +124,13 @@ async fn registration_rules(backend: Backend) {
             first_id + 1 + i as i64
         );
     }
+}
 
-    // What staff see of a participant who withheld everything, and of one who gave everything.
+/// What staff see of a participant who withheld everything, and of one who gave everything.
+async fn staff_see_only_what_a_participant_gave(backend: Backend) {
+    let t = TestServer::start(backend).await;
+    let (status, first) = register(&t, minimal_registration()).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
     let id = t.open_consultation().await;
     let withheld = first["token"].as_str().unwrap();
     let c = t.comment(id, withheld, "نظر بی‌نام").await;
@@ -139,11 +155,10 @@ async fn registration_rules(backend: Backend) {
     assert_eq!(seen["participant"]["province"], "isfahan");
 }
 
-async fn poll_creation_rules(backend: Backend) {
+async fn invalid_polls_are_refused_and_not_stored(backend: Backend) {
     let t = TestServer::start(backend).await;
     let id = t.open_consultation().await;
     let path = paths::consultation_polls(id);
-    let option = |fa: &str, en: &str| json!({"label_fa": fa, "label_en": en});
     let refused: Vec<(Value, &str)> = vec![
         (
             json!({"kind": "yes_no_abstain", "question_fa": "موافقید؟", "options": [option("آری", "Yes"), option("نه", "No")]}),
@@ -194,7 +209,17 @@ async fn poll_creation_rules(backend: Backend) {
         json!([]),
         "refused polls were stored"
     );
+}
 
+/// One option of a poll, labelled in Persian and English.
+fn option(fa: &str, en: &str) -> Value {
+    json!({"label_fa": fa, "label_en": en})
+}
+
+async fn polls_are_created_listed_and_shown(backend: Backend) {
+    let t = TestServer::start(backend).await;
+    let id = t.open_consultation().await;
+    let path = paths::consultation_polls(id);
     let yes_no = t.ok("POST", &path, Some(&t.operator), Some(json!({"kind": "yes_no_abstain", "question_fa": "موافقید؟", "question_en": "Agree?"}))).await;
     let labels = |p: &Value| {
         p["options"]
@@ -251,8 +276,13 @@ async fn poll_creation_rules(backend: Backend) {
         .await,
         multi
     );
+}
 
-    // Who may, and where.
+/// Who may create a poll, and where.
+async fn who_may_create_polls_and_where(backend: Backend) {
+    let t = TestServer::start(backend).await;
+    let id = t.open_consultation().await;
+    let path = paths::consultation_polls(id);
     let body = json!({"kind": "yes_no_abstain", "question_fa": "موافقید؟"});
     let (status, _) = t
         .call("POST", &path, Some(&t.moderator), Some(body.clone()))
@@ -500,11 +530,23 @@ async fn check_tally(
     assert_eq!(staff_view["total_ballots"], cast.len() as i64);
 }
 
-async fn ballots_and_tallies_match_an_independent_count(backend: Backend) {
+/// An open consultation with a single-choice, a multiple-choice and a yes/no poll, the voters,
+/// and the ballots this test has cast so far (by poll, then voter).
+struct Ballots {
+    t: TestServer,
+    voters: Vec<Voter>,
+    polls: [Value; 3],
+    /// The option ids of each poll.
+    s: Vec<i64>,
+    m: Vec<i64>,
+    y: Vec<i64>,
+    cast: [HashMap<usize, Vec<i64>>; 3],
+}
+
+async fn three_polls(backend: Backend) -> Ballots {
     let t = TestServer::start(backend).await;
     let id = t.open_consultation().await;
     let voters = voters(&t).await;
-    let option = |fa: &str, en: &str| json!({"label_fa": fa, "label_en": en});
     let path = paths::consultation_polls(id);
     let single = t
         .ok(
@@ -537,90 +579,115 @@ async fn ballots_and_tallies_match_an_independent_count(backend: Backend) {
             .map(|o| o["id"].as_i64().unwrap())
             .collect()
     };
-    let (s, m, y) = (opts(&single), opts(&multi), opts(&yes_no));
-    let mut cast: [HashMap<usize, Vec<i64>>; 3] = Default::default();
-    let polls = [&single, &multi, &yes_no];
+    Ballots {
+        s: opts(&single),
+        m: opts(&multi),
+        y: opts(&yes_no),
+        polls: [single, multi, yes_no],
+        t,
+        voters,
+        cast: Default::default(),
+    }
+}
 
-    let ballot = |voter: usize, poll: usize, chosen: Vec<i64>| {
-        let (t, voters, polls) = (&t, &voters, &polls);
-        async move {
-            let path = paths::public_poll_ballots(polls[poll]["id"].as_i64().unwrap());
-            let (status, body) = t
-                .call(
-                    "POST",
-                    &path,
-                    Some(&voters[voter].token),
-                    Some(json!({"option_ids": chosen})),
-                )
-                .await;
-            (status, body)
+impl Ballots {
+    fn single(&self) -> &Value {
+        &self.polls[0]
+    }
+
+    fn multi(&self) -> &Value {
+        &self.polls[1]
+    }
+
+    /// Voter `voter` casts a ballot in poll `poll` (0, 1, 2: single, multiple, yes/no).
+    async fn ballot(&self, voter: usize, poll: usize, chosen: Vec<i64>) -> (StatusCode, Value) {
+        let path = paths::public_poll_ballots(self.polls[poll]["id"].as_i64().unwrap());
+        self.t
+            .call(
+                "POST",
+                &path,
+                Some(&self.voters[voter].token),
+                Some(json!({"option_ids": chosen})),
+            )
+            .await
+    }
+
+    /// Every poll's tally against the test's own count of the ballots cast.
+    async fn check_tallies(&self) {
+        for (poll, expected) in self.polls.iter().zip(&self.cast) {
+            check_tally(&self.t, poll, &self.voters, expected).await;
         }
-    };
-    // First hour: everyone votes in the single-choice poll, most in the others.
-    for v in 0..voters.len() {
-        let chosen = vec![s[v % 3]];
-        let (status, body) = ballot(v, 0, chosen.clone()).await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        assert_eq!(body["replaced"], false);
-        cast[0].insert(v, chosen);
-        if v % 4 != 3 {
-            let mut chosen: Vec<i64> = m
-                .iter()
-                .copied()
-                .filter(|o| (o + v as i64) % 2 == 0)
-                .collect();
-            if chosen.is_empty() {
-                chosen.push(m[0]);
-            }
-            // Sent in any order, stored sorted.
-            let reversed: Vec<i64> = chosen.iter().rev().copied().collect();
-            let (status, body) = ballot(v, 1, reversed).await;
+    }
+
+    /// First hour: everyone votes in the single-choice poll, most in the others.
+    async fn first_hour(&mut self) {
+        for v in 0..self.voters.len() {
+            let chosen = vec![self.s[v % 3]];
+            let (status, body) = self.ballot(v, 0, chosen.clone()).await;
             assert_eq!(status, StatusCode::OK, "{body}");
-            assert_eq!(body["option_ids"], json!(chosen));
-            cast[1].insert(v, chosen);
+            assert_eq!(body["replaced"], false);
+            self.cast[0].insert(v, chosen);
+            if v % 4 != 3 {
+                let mut chosen: Vec<i64> = self
+                    .m
+                    .iter()
+                    .copied()
+                    .filter(|o| (o + v as i64) % 2 == 0)
+                    .collect();
+                if chosen.is_empty() {
+                    chosen.push(self.m[0]);
+                }
+                // Sent in any order, stored sorted.
+                let reversed: Vec<i64> = chosen.iter().rev().copied().collect();
+                let (status, body) = self.ballot(v, 1, reversed).await;
+                assert_eq!(status, StatusCode::OK, "{body}");
+                assert_eq!(body["option_ids"], json!(chosen));
+                self.cast[1].insert(v, chosen);
+            }
+            if v % 3 != 0 {
+                let chosen = vec![self.y[v % 3]];
+                assert_eq!(self.ballot(v, 2, chosen.clone()).await.0, StatusCode::OK);
+                self.cast[2].insert(v, chosen);
+            }
         }
-        if v % 3 != 0 {
-            let chosen = vec![y[v % 3]];
-            assert_eq!(ballot(v, 2, chosen.clone()).await.0, StatusCode::OK);
-            cast[2].insert(v, chosen);
-        }
+        self.check_tallies().await;
     }
-    for (poll, expected) in polls.iter().zip(&cast) {
-        check_tally(&t, poll, &voters, expected).await;
-    }
+}
 
+async fn ballots_and_tallies_match_an_independent_count(backend: Backend) {
+    let mut fixture = three_polls(backend).await;
+    fixture.first_hour().await;
+    let f = &mut fixture;
     // An hour later: some change their minds (replacing, not adding), newcomers join.
-    t.clock().advance(Duration::hours(1));
+    f.t.clock().advance(Duration::hours(1));
     for v in [0, 4, 7, 9] {
-        let chosen = vec![s[(v + 1) % 3]];
-        let (status, body) = ballot(v, 0, chosen.clone()).await;
+        let chosen = vec![f.s[(v + 1) % 3]];
+        let (status, body) = f.ballot(v, 0, chosen.clone()).await;
         assert_eq!(
             (status, &body["replaced"]),
             (StatusCode::OK, &json!(true)),
             "{body}"
         );
-        cast[0].insert(v, chosen);
+        f.cast[0].insert(v, chosen);
     }
-    let (status, body) = ballot(1, 1, m.clone()).await;
+    let (status, body) = f.ballot(1, 1, f.m.clone()).await;
     assert_eq!((status, &body["replaced"]), (StatusCode::OK, &json!(true)));
-    cast[1].insert(1, m.clone());
+    f.cast[1].insert(1, f.m.clone());
     for v in [3, 7, 11] {
-        let chosen = vec![m[3]];
-        assert_eq!(ballot(v, 1, chosen.clone()).await.0, StatusCode::OK);
-        cast[1].insert(v, chosen);
+        let chosen = vec![f.m[3]];
+        assert_eq!(f.ballot(v, 1, chosen.clone()).await.0, StatusCode::OK);
+        f.cast[1].insert(v, chosen);
     }
-    for (poll, expected) in polls.iter().zip(&cast) {
-        check_tally(&t, poll, &voters, expected).await;
-    }
+    f.check_tallies().await;
     // Two turnout points for the poll that had newcomers in the second hour.
-    let tally = t
-        .ok(
+    let tally =
+        f.t.ok(
             "GET",
             &format!(
                 "{}?by=gender",
-                paths::poll_tally(multi["id"].as_i64().unwrap())
+                paths::poll_tally(f.multi()["id"].as_i64().unwrap())
             ),
-            Some(&t.operator),
+            Some(&f.t.operator),
             None,
         )
         .await;
@@ -632,66 +699,72 @@ async fn ballots_and_tallies_match_an_independent_count(backend: Backend) {
         .collect();
     assert_eq!(points, [9, 3]);
     // The single-choice poll's replacements added no turnout.
-    let tally = t
-        .ok(
+    let tally =
+        f.t.ok(
             "GET",
             &format!(
                 "{}?by=category",
-                paths::poll_tally(single["id"].as_i64().unwrap())
+                paths::poll_tally(f.single()["id"].as_i64().unwrap())
             ),
-            Some(&t.operator),
+            Some(&f.t.operator),
             None,
         )
         .await;
     assert_eq!(tally["turnout"].as_array().unwrap().len(), 1);
+}
 
-    // Refused ballots change nothing.
+/// Refused ballots change nothing.
+async fn refused_ballots_change_nothing(backend: Backend) {
+    let mut fixture = three_polls(backend).await;
+    fixture.first_hour().await;
+    let f = &fixture;
     let refused: Vec<(usize, Vec<i64>, &str)> = vec![
         (0, vec![], "validation_failed"),
-        (0, vec![s[0], s[1]], "validation_failed"),
-        (0, vec![m[0]], "validation_failed"),
+        (0, vec![f.s[0], f.s[1]], "validation_failed"),
+        (0, vec![f.m[0]], "validation_failed"),
         (0, vec![999_999], "validation_failed"),
-        (1, vec![m[0], m[0]], "validation_failed"),
-        (2, vec![y[0], y[1]], "validation_failed"),
+        (1, vec![f.m[0], f.m[0]], "validation_failed"),
+        (2, vec![f.y[0], f.y[1]], "validation_failed"),
     ];
     for (poll, chosen, code) in refused {
-        let (status, err) = ballot(5, poll, chosen.clone()).await;
+        let (status, err) = f.ballot(5, poll, chosen.clone()).await;
         assert_eq!(
             (status, err["error"]["code"].as_str()),
             (StatusCode::UNPROCESSABLE_ENTITY, Some(code)),
             "{chosen:?}"
         );
     }
-    let (status, _) = t
-        .call(
+    let (status, _) =
+        f.t.call(
             "POST",
             &paths::public_poll_ballots(999_999),
-            Some(&voters[0].token),
+            Some(&f.voters[0].token),
             Some(json!({"option_ids": [1]})),
         )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, _) = t
-        .call(
+    let (status, _) =
+        f.t.call(
             "POST",
-            &paths::public_poll_ballots(single["id"].as_i64().unwrap()),
+            &paths::public_poll_ballots(f.single()["id"].as_i64().unwrap()),
             None,
-            Some(json!({"option_ids": [s[0]]})),
+            Some(json!({"option_ids": [f.s[0]]})),
         )
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    for (poll, expected) in polls.iter().zip(&cast) {
-        check_tally(&t, poll, &voters, expected).await;
-    }
-    // Tally errors.
-    let (status, err) = t
-        .call(
+    f.check_tallies().await;
+}
+
+async fn tally_errors(backend: Backend) {
+    let f = three_polls(backend).await;
+    let (status, err) =
+        f.t.call(
             "GET",
             &format!(
                 "{}?by=religion",
-                paths::poll_tally(single["id"].as_i64().unwrap())
+                paths::poll_tally(f.single()["id"].as_i64().unwrap())
             ),
-            Some(&t.operator),
+            Some(&f.t.operator),
             None,
         )
         .await;
@@ -699,8 +772,13 @@ async fn ballots_and_tallies_match_an_independent_count(backend: Backend) {
         (status, err["error"]["code"].as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, Some("validation_failed"))
     );
-    let (status, _) = t
-        .call("GET", &paths::poll_tally(999_999), Some(&t.operator), None)
+    let (status, _) =
+        f.t.call(
+            "GET",
+            &paths::poll_tally(999_999),
+            Some(&f.t.operator),
+            None,
+        )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }

@@ -18,7 +18,10 @@ both!(
     two_editors_on_one_proposal,
     drafts_publication_and_the_public_list,
     a_campaign_group_is_answered_once_and_every_member_hears,
-    concern_tags_govern_moderation,
+    without_a_tag_list_any_tag_goes,
+    bad_tag_lists_change_nothing,
+    a_claim_carries_the_tag_list_and_decisions_use_only_its_codes,
+    a_bulk_decision_with_an_unknown_tag_is_refused_whole,
 );
 
 async fn proposal(t: &TestServer, consultation: i64, token: &str, body: &str) -> i64 {
@@ -502,20 +505,59 @@ async fn a_campaign_group_is_answered_once_and_every_member_hears(backend: Backe
     assert_eq!(again["messages"], 0);
 }
 
-async fn concern_tags_govern_moderation(backend: Backend) {
-    let t = TestServer::start(backend).await;
+/// The concern-tag list this file's tests set.
+fn tag_list() -> Value {
+    json!([
+        {"code": "fees", "label_fa": "شهریه", "label_en": "Fees"},
+        {"code": "teachers", "label_fa": "معلمان", "label_en": "Teachers"}
+    ])
+}
+
+/// An open consultation with [`tag_list`] set, and three pending comments on it.
+async fn tagged_consultation(t: &TestServer) -> (i64, Vec<i64>) {
     let c = t.open_consultation().await;
     let path = paths::consultation_tags(c);
+    let list = tag_list();
     assert_eq!(
-        t.ok("GET", &path, Some(&t.moderator), None).await,
+        t.ok("PUT", &path, Some(&t.operator), Some(list.clone()))
+            .await,
+        list
+    );
+    assert_eq!(t.ok("GET", &path, Some(&t.moderator), None).await, list);
+    let citizen = t.participant("Leila").await;
+    let mut pending = Vec::new();
+    for i in 0..3 {
+        pending.push(
+            t.comment(c, &citizen, &format!("نظر درباره شهریه {i}"))
+                .await,
+        );
+    }
+    (c, pending)
+}
+
+/// Without a list any tag goes.
+async fn without_a_tag_list_any_tag_goes(backend: Backend) {
+    let t = TestServer::start(backend).await;
+    let c = t.open_consultation().await;
+    assert_eq!(
+        t.ok(
+            "GET",
+            &paths::consultation_tags(c),
+            Some(&t.moderator),
+            None
+        )
+        .await,
         json!([])
     );
     let citizen = t.participant("Leila").await;
     let free = t.comment(c, &citizen, "نظر اول").await;
-    // Without a list any tag goes.
     t.approve(&[free], &["anything"]).await;
+}
 
-    // Bad lists change nothing.
+async fn bad_tag_lists_change_nothing(backend: Backend) {
+    let t = TestServer::start(backend).await;
+    let c = t.open_consultation().await;
+    let path = paths::consultation_tags(c);
     for (body, code) in [
         (
             json!([{"code": "Fees", "label_fa": "شهریه", "label_en": "Fees"}]),
@@ -553,29 +595,14 @@ async fn concern_tags_govern_moderation(backend: Backend) {
         )
         .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
+}
 
-    let list = json!([
-        {"code": "fees", "label_fa": "شهریه", "label_en": "Fees"},
-        {"code": "teachers", "label_fa": "معلمان", "label_en": "Teachers"}
-    ]);
-    assert_eq!(
-        t.ok("PUT", &path, Some(&t.operator), Some(list.clone()))
-            .await,
-        list
-    );
-    assert_eq!(t.ok("GET", &path, Some(&t.moderator), None).await, list);
-
-    // A claim carries the list; a decision may use only its codes.
-    let pending: Vec<i64> = {
-        let mut v = Vec::new();
-        for i in 0..3 {
-            v.push(
-                t.comment(c, &citizen, &format!("نظر درباره شهریه {i}"))
-                    .await,
-            );
-        }
-        v
-    };
+/// A claim carries the list; a decision may use only its codes. Replacing the list is audited
+/// and announced.
+async fn a_claim_carries_the_tag_list_and_decisions_use_only_its_codes(backend: Backend) {
+    let t = TestServer::start(backend).await;
+    let (c, _) = tagged_consultation(&t).await;
+    let list = tag_list();
     let claim = t
         .ok(
             "POST",
@@ -622,8 +649,24 @@ async fn concern_tags_govern_moderation(backend: Backend) {
         json!(["fees", "teachers"])
     );
 
-    // A bulk decision with an unknown tag is refused whole.
-    let rest: Vec<i64> = pending.iter().copied().filter(|p| *p != id).collect();
+    // Replacing the list is audited and announced.
+    let audit = t.store().audit_entries(0, 1_000).await.unwrap();
+    assert!(
+        audit.iter().any(|e| e.entry.action == "consultation.tags"
+            && e.entry.target == format!("consultation:{c}"))
+    );
+    let events = t.store().events_after(0, 1_000).await.unwrap();
+    assert!(
+        events
+            .iter()
+            .any(|e| e.kind == mosharekat_api::EventKind::TagsChanged { consultation_id: c })
+    );
+}
+
+/// A bulk decision with an unknown tag is refused whole.
+async fn a_bulk_decision_with_an_unknown_tag_is_refused_whole(backend: Backend) {
+    let t = TestServer::start(backend).await;
+    let (_, rest) = tagged_consultation(&t).await;
     let (s, e) = t
         .call(
             "POST",
@@ -643,16 +686,4 @@ async fn concern_tags_govern_moderation(backend: Backend) {
         assert_eq!(c["status"], "pending");
     }
     t.approve(&rest, &["fees"]).await;
-    // Replacing the list is audited and announced.
-    let audit = t.store().audit_entries(0, 1_000).await.unwrap();
-    assert!(
-        audit.iter().any(|e| e.entry.action == "consultation.tags"
-            && e.entry.target == format!("consultation:{c}"))
-    );
-    let events = t.store().events_after(0, 1_000).await.unwrap();
-    assert!(
-        events
-            .iter()
-            .any(|e| e.kind == mosharekat_api::EventKind::TagsChanged { consultation_id: c })
-    );
 }

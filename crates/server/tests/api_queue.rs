@@ -14,18 +14,33 @@ use serde_json::{Value, json};
 use support::{Backend, TestServer};
 
 both!(
-    comment_validation_and_storage,
+    invalid_comments_are_refused_and_not_stored,
+    bodies_are_kept_exactly_as_typed,
+    a_reply_is_claimed_with_its_thread,
     campaign_groups,
-    claims_are_exclusive_and_leased,
-    decisions_need_the_claim_and_replay_once,
+    claims_are_exclusive_and_a_release_returns_the_item,
+    renewed_leases_hold_and_expired_ones_return,
+    an_unfiltered_claim_spans_consultations_and_limits_are_checked,
+    decisions_need_a_valid_claim,
+    a_decision_replays_once_per_idempotency_key,
+    a_revision_needs_no_claim_and_is_recorded,
     bulk_decision_on_a_group,
     twenty_moderators_claim_two_thousand_comments,
 );
 
-async fn comment_validation_and_storage(backend: Backend) {
-    let t = TestServer::start(backend).await;
+/// An open consultation and a citizen, Sara, to comment on it.
+async fn sara(t: &TestServer) -> (i64, String) {
     let id = t.open_consultation().await;
     let citizen = t.participant("Sara").await;
+    (id, citizen)
+}
+
+/// A body a terminal or a bidi-unaware view would mangle: controls and a bidi override.
+const HOSTILE: &str = "\u{1b}]0;pwned\u{7}\u{1b}[2Jسلام \u{202e}cod.exe\u{202c} (ماده ۱۲)";
+
+async fn invalid_comments_are_refused_and_not_stored(backend: Backend) {
+    let t = TestServer::start(backend).await;
+    let (id, citizen) = sara(&t).await;
     let path = paths::public_consultation_comments(id);
 
     let cases: Vec<(Value, StatusCode, &str)> = vec![
@@ -99,14 +114,17 @@ async fn comment_validation_and_storage(backend: Backend) {
         )
         .await;
     assert!(page["items"].as_array().unwrap().is_empty());
+}
 
-    // A body is kept exactly as typed: controls, bidi overrides, 10,000 characters.
-    let hostile = "\u{1b}]0;pwned\u{7}\u{1b}[2Jسلام \u{202e}cod.exe\u{202c} (ماده ۱۲)";
-    let cid = t.comment(id, &citizen, hostile).await;
+/// A body is kept exactly as typed: controls, bidi overrides, 10,000 characters.
+async fn bodies_are_kept_exactly_as_typed(backend: Backend) {
+    let t = TestServer::start(backend).await;
+    let (id, citizen) = sara(&t).await;
+    let cid = t.comment(id, &citizen, HOSTILE).await;
     let stored = t
         .ok("GET", &paths::comment(cid), Some(&t.moderator), None)
         .await;
-    assert_eq!(stored["body"], hostile);
+    assert_eq!(stored["body"], HOSTILE);
     assert_eq!(stored["status"], "pending");
     assert_eq!(stored["participant"]["display_name"], "Sara");
     assert_eq!(stored["participant"]["age_band"], "35_44");
@@ -117,12 +135,17 @@ async fn comment_validation_and_storage(backend: Backend) {
             .await["body"],
         long.as_str()
     );
+}
 
-    // Replies: thread context comes with a claim.
+/// Replies: thread context comes with a claim.
+async fn a_reply_is_claimed_with_its_thread(backend: Backend) {
+    let t = TestServer::start(backend).await;
+    let (id, citizen) = sara(&t).await;
+    let cid = t.comment(id, &citizen, HOSTILE).await;
     let (s, b) = t
         .call(
             "POST",
-            &path,
+            &paths::public_consultation_comments(id),
             Some(&citizen),
             Some(json!({"body": "پاسخ به نظر قبلی", "parent_id": cid, "is_proposal": true})),
         )
@@ -146,7 +169,7 @@ async fn comment_validation_and_storage(backend: Backend) {
         .clone();
     assert_eq!(item["is_proposal"], true);
     assert_eq!(item["thread"][0]["id"], cid);
-    assert_eq!(item["thread"][0]["body"], hostile);
+    assert_eq!(item["thread"][0]["body"], HOSTILE);
     assert_eq!(
         item["consultation_title_en"],
         "Executive regulation of non-governmental schools"
@@ -196,7 +219,16 @@ async fn campaign_groups(backend: Backend) {
     assert_eq!(members["items"].as_array().unwrap().len(), 3);
 }
 
-async fn claims_are_exclusive_and_leased(backend: Backend) {
+/// Two open consultations, five pending comments on the first and one on the other, and a
+/// second moderator.
+struct Queue {
+    t: TestServer,
+    id: i64,
+    other: i64,
+    second: String,
+}
+
+async fn queue(backend: Backend) -> Queue {
     let t = TestServer::start(backend).await;
     let id = t.open_consultation().await;
     let other = t.open_consultation().await;
@@ -206,31 +238,51 @@ async fn claims_are_exclusive_and_leased(backend: Backend) {
     }
     t.comment(other, &citizen, "در مشاوره دیگر").await;
     let second = t.add_staff("moderator2", Role::Moderator).await;
+    Queue {
+        t,
+        id,
+        other,
+        second,
+    }
+}
 
-    let a = t
-        .ok(
-            "POST",
-            paths::QUEUE_CLAIM,
-            Some(&t.moderator),
-            Some(json!({"consultation_id": id, "limit": 3})),
-        )
-        .await;
-    let b = t
-        .ok(
-            "POST",
-            paths::QUEUE_CLAIM,
-            Some(&second),
-            Some(json!({"consultation_id": id, "limit": 10})),
-        )
-        .await;
-    let ids = |v: &Value| {
-        v["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|i| i["id"].as_i64().unwrap())
-            .collect::<Vec<_>>()
-    };
+impl Queue {
+    /// Claim up to `limit` items of the first consultation as `token`'s moderator.
+    async fn claim(&self, token: &str, limit: u32) -> Value {
+        self.t
+            .ok(
+                "POST",
+                paths::QUEUE_CLAIM,
+                Some(token),
+                Some(json!({"consultation_id": self.id, "limit": limit})),
+            )
+            .await
+    }
+}
+
+/// The comment ids of a claim's answer.
+fn ids(v: &Value) -> Vec<i64> {
+    v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_i64().unwrap())
+        .collect()
+}
+
+/// The claim tokens of a claim's answer, from item `from` on.
+fn tokens(v: &Value, from: usize) -> Vec<String> {
+    v["items"].as_array().unwrap()[from..]
+        .iter()
+        .map(|i| i["claim_token"].as_str().unwrap().into())
+        .collect()
+}
+
+async fn claims_are_exclusive_and_a_release_returns_the_item(backend: Backend) {
+    let q = queue(backend).await;
+    let t = &q.t;
+    let a = q.claim(&t.moderator, 3).await;
+    let b = q.claim(&q.second, 10).await;
     assert_eq!(ids(&a).len(), 3);
     assert_eq!(
         ids(&b).len(),
@@ -241,75 +293,58 @@ async fn claims_are_exclusive_and_leased(backend: Backend) {
     assert!(ids(&a).windows(2).all(|w| w[0] < w[1]), "oldest first");
 
     // Release one of mine: it goes back to the queue.
-    let token = a["items"][0]["claim_token"].as_str().unwrap().to_owned();
     let r = t
         .ok(
             "POST",
             paths::QUEUE_RELEASE,
             Some(&t.moderator),
-            Some(json!({"claim_tokens": [token]})),
+            Some(json!({"claim_tokens": tokens(&a, 0)[..1]})),
         )
         .await;
     assert_eq!(r["released"], 1);
-    let c = t
-        .ok(
-            "POST",
-            paths::QUEUE_CLAIM,
-            Some(&second),
-            Some(json!({"consultation_id": id, "limit": 10})),
-        )
-        .await;
+    let c = q.claim(&q.second, 10).await;
     assert_eq!(ids(&c), vec![ids(&a)[0]]);
+}
 
-    // Renewing keeps a lease alive past its original end; an expired lease returns the item.
-    let tokens: Vec<String> = a["items"].as_array().unwrap()[1..]
-        .iter()
-        .map(|i| i["claim_token"].as_str().unwrap().into())
-        .collect();
+/// Renewing keeps a lease alive past its original end; an expired lease returns the item.
+async fn renewed_leases_hold_and_expired_ones_return(backend: Backend) {
+    let q = queue(backend).await;
+    let t = &q.t;
+    let a = q.claim(&t.moderator, 3).await;
+    let b = q.claim(&q.second, 10).await;
     t.clock().advance(Duration::minutes(4));
     let r = t
         .ok(
             "POST",
             paths::QUEUE_RENEW,
             Some(&t.moderator),
-            Some(json!({"claim_tokens": tokens})),
+            Some(json!({"claim_tokens": tokens(&a, 0)})),
         )
         .await;
-    assert_eq!(r["renewed"], 2);
+    assert_eq!(r["renewed"], 3);
     t.clock().advance(Duration::minutes(4));
     // The second moderator's claims (not renewed) expired 3 minutes ago and come back; the renewed
     // ones are still held.
-    let d = t
-        .ok(
-            "POST",
-            paths::QUEUE_CLAIM,
-            Some(&second),
-            Some(json!({"consultation_id": id, "limit": 10})),
-        )
-        .await;
-    let mut expired = [ids(&b), ids(&c)].concat();
-    expired.sort_unstable();
-    assert_eq!(ids(&d), expired);
-    let e = t
-        .ok(
-            "POST",
-            paths::QUEUE_CLAIM,
-            Some(&t.moderator),
-            Some(json!({"consultation_id": id, "limit": 10})),
-        )
-        .await;
+    let d = q.claim(&q.second, 10).await;
+    assert_eq!(ids(&d), ids(&b));
+    let e = q.claim(&t.moderator, 10).await;
     assert!(ids(&e).is_empty(), "everything is held: {e}");
+}
 
+async fn an_unfiltered_claim_spans_consultations_and_limits_are_checked(backend: Backend) {
+    let q = queue(backend).await;
+    let t = &q.t;
+    q.claim(&t.moderator, 10).await;
     // Without a consultation filter the other consultation's comment comes too.
     let all = t
         .ok(
             "POST",
             paths::QUEUE_CLAIM,
-            Some(&second),
+            Some(&q.second),
             Some(json!({"limit": 10})),
         )
         .await;
-    assert_eq!(all["items"][0]["consultation_id"], other);
+    assert_eq!(all["items"][0]["consultation_id"], q.other);
 
     let (s, _) = t
         .call(
@@ -331,14 +366,45 @@ async fn claims_are_exclusive_and_leased(backend: Backend) {
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
-async fn decisions_need_the_claim_and_replay_once(backend: Backend) {
+/// One pending comment, and a second moderator.
+struct OneComment {
+    t: TestServer,
+    cid: i64,
+    second: String,
+}
+
+async fn one_comment(backend: Backend) -> OneComment {
     let t = TestServer::start(backend).await;
     let id = t.open_consultation().await;
     let citizen = t.participant("x").await;
     let cid = t.comment(id, &citizen, "نظری درباره ماده ۴").await;
     let second = t.add_staff("moderator2", Role::Moderator).await;
-    let path = paths::comment_decision(cid);
+    OneComment { t, cid, second }
+}
 
+impl OneComment {
+    /// The first moderator claims the comment; its claim token.
+    async fn claim(&self) -> String {
+        let t = &self.t;
+        let claim = t
+            .ok(
+                "POST",
+                paths::QUEUE_CLAIM,
+                Some(&t.moderator),
+                Some(json!({"limit": 1})),
+            )
+            .await;
+        claim["items"][0]["claim_token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+}
+
+async fn decisions_need_a_valid_claim(backend: Backend) {
+    let fixture = one_comment(backend).await;
+    let OneComment { t, cid, second } = &fixture;
+    let path = paths::comment_decision(*cid);
     // Not claimed: refused.
     let (s, b) = t
         .call(
@@ -352,24 +418,13 @@ async fn decisions_need_the_claim_and_replay_once(backend: Backend) {
         (s, b["error"]["code"].as_str()),
         (StatusCode::CONFLICT, Some("claim_invalid"))
     );
-    let claim = t
-        .ok(
-            "POST",
-            paths::QUEUE_CLAIM,
-            Some(&t.moderator),
-            Some(json!({"limit": 1})),
-        )
-        .await;
-    let token = claim["items"][0]["claim_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let token = fixture.claim().await;
     // Someone else's token, or no reason for a rejection: refused, nothing changes.
     let (s, _) = t
         .call(
             "POST",
             &path,
-            Some(&second),
+            Some(second),
             Some(json!({"action": "approve", "claim_token": token})),
         )
         .await;
@@ -399,11 +454,27 @@ async fn decisions_need_the_claim_and_replay_once(backend: Backend) {
         (StatusCode::UNPROCESSABLE_ENTITY, Some("unknown_reason"))
     );
     assert_eq!(
-        t.ok("GET", &paths::comment(cid), Some(&t.moderator), None)
+        t.ok("GET", &paths::comment(*cid), Some(&t.moderator), None)
             .await["status"],
         "pending"
     );
 
+    let (s, _) = t
+        .call(
+            "POST",
+            &paths::comment_decision(999_999),
+            Some(&t.moderator),
+            Some(json!({"action": "approve"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+}
+
+async fn a_decision_replays_once_per_idempotency_key(backend: Backend) {
+    let fixture = one_comment(backend).await;
+    let token = fixture.claim().await;
+    let OneComment { t, cid, .. } = &fixture;
+    let path = paths::comment_decision(*cid);
     // The same request with the same key, three times: applied once, answered the same each time.
     let body =
         json!({"action": "approve", "claim_token": token, "tags": ["تامین_بودجه"], "note": "مفید"});
@@ -457,27 +528,31 @@ async fn decisions_need_the_claim_and_replay_once(backend: Backend) {
         .filter(|e| e["action"] == "comment.decide")
         .count();
     assert_eq!(decisions, 1, "applied exactly once");
+}
 
+async fn a_revision_needs_no_claim_and_is_recorded(backend: Backend) {
+    let fixture = one_comment(backend).await;
+    let token = fixture.claim().await;
+    let OneComment { t, cid, second } = &fixture;
+    let path = paths::comment_decision(*cid);
+    t.ok(
+        "POST",
+        &path,
+        Some(&t.moderator),
+        Some(json!({"action": "approve", "claim_token": token})),
+    )
+    .await;
     // A revision of a decided comment needs no claim and is recorded.
     let revised = t
         .ok(
             "POST",
             &path,
-            Some(&second),
+            Some(second),
             Some(json!({"action": "hide", "reason_code": "personal_data", "note": "شماره تلفن"})),
         )
         .await;
     assert_eq!(revised["comment"]["status"], "hidden");
     assert_eq!(revised["comment"]["decision"]["decided_by"], "moderator2");
-    let (s, _) = t
-        .call(
-            "POST",
-            &paths::comment_decision(999_999),
-            Some(&t.moderator),
-            Some(json!({"action": "approve"})),
-        )
-        .await;
-    assert_eq!(s, StatusCode::NOT_FOUND);
 }
 
 async fn bulk_decision_on_a_group(backend: Backend) {

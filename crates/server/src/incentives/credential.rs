@@ -15,7 +15,7 @@ use mosharekat_api::certificate::{
     ED25519_MULTICODEC, Evidence, Issuer, KEY_TYPE, PROOF_TYPE, Proof,
 };
 use mosharekat_api::{
-    CertificateKind, CertificateStatus, Credential, Language, PublicKey, PublicKeys,
+    CertificateKind, CertificateStatus, Credential, Language, PublicKey, PublicKeys, paths,
 };
 use sha2::Digest;
 
@@ -100,9 +100,9 @@ impl Signer {
         let (description, narrative) = describe(facts.kind, lang, title);
         let code = &facts.code;
         let status_path = format!(
-            "{}/public/certificates/{}",
+            "{}{}",
             mosharekat_api::API_PREFIX,
-            certificate::display_code(code)
+            paths::public_certificate(&certificate::display_code(code))
         );
         let mut credential = Credential {
             context: CREDENTIAL_CONTEXT.iter().map(|s| (*s).to_owned()).collect(),
