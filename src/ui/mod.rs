@@ -7,7 +7,8 @@ mod chrome;
 mod dialog;
 
 use chrono::{DateTime, Utc};
-use mosharekat_api::Role;
+use mosharekat_api::report::document::bucket_label_key;
+use mosharekat_api::{Breakdown, Role};
 use mosharekat_rtl::{BaseDirection, BidiParagraph, Direction, LayoutOptions, truncate_str};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
@@ -89,6 +90,19 @@ impl<'a> Ui<'a> {
 
     pub fn t<'k>(&'k self, key: &'k str) -> &'k str {
         self.i18n.text(key)
+    }
+
+    /// A breakdown bucket's name in the interface language (`age_band.18_24`, `province.tehran`,
+    /// …; `unknown` is "not stated"); a code no locale knows is shown as it came. The same keys
+    /// as the published report ([`bucket_label_key`]).
+    pub fn bucket_label(&self, by: Breakdown, key: &str) -> String {
+        let locale_key = bucket_label_key(by, key);
+        let text = self.t(&locale_key);
+        if text == locale_key {
+            key.to_owned()
+        } else {
+            text.to_owned()
+        }
     }
 
     pub fn f(&self, key: &str, args: &[(&str, &str)]) -> String {

@@ -4,7 +4,7 @@
 //! the reading side; a suppressed cell ("<5") is written as such and gets no bar.
 
 use chrono::NaiveDate;
-use mosharekat_api::report::document::{DIMENSIONS, bucket_label_key};
+use mosharekat_api::report::document::DIMENSIONS;
 use mosharekat_api::report::{Cell, OptionCount, PollReport, TurnoutDay};
 use mosharekat_api::{Breakdown, CellCount, Report};
 use ratatui::layout::Constraint;
@@ -141,17 +141,6 @@ pub fn count_text(ui: &Ui, count: CellCount) -> String {
     }
 }
 
-/// A bucket's name in the interface language; `unknown` is "not stated".
-pub fn bucket_label(ui: &Ui, by: Breakdown, key: &str) -> String {
-    let locale_key = bucket_label_key(by, key);
-    let text = ui.t(&locale_key);
-    if text == locale_key {
-        key.to_owned()
-    } else {
-        text.to_owned()
-    }
-}
-
 /// A Tehran calendar day in the interface's calendar and digits.
 pub fn day_text(ui: &Ui, day: NaiveDate) -> String {
     // Noon UTC falls on the same Tehran day (UTC+03:30).
@@ -182,7 +171,7 @@ fn breakdown_rows(ui: &Ui, by: Breakdown, cells: &[Cell]) -> Vec<(String, CellCo
     }
     cells
         .into_iter()
-        .map(|c| (bucket_label(ui, by, &c.key), c.count))
+        .map(|c| (ui.bucket_label(by, &c.key), c.count))
         .collect()
 }
 

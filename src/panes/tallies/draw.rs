@@ -512,7 +512,7 @@ fn draw_breakdown(frame: &mut Frame, area: Rect, ui: &Ui, shown: &Shown, scroll:
     let labels: Vec<String> = rows
         .iter()
         .map(|g| {
-            let mut label = bucket_label(ui, by, &g.key);
+            let mut label = ui.bucket_label(by, &g.key);
             if g.ballots < SMALL_BUCKET {
                 label.push_str(SMALL_MARK);
             }
@@ -706,16 +706,4 @@ fn ordered(by: Breakdown, groups: &[TallyGroup]) -> Vec<&TallyGroup> {
             .then(a.key.cmp(&b.key))
     });
     rows
-}
-
-/// A bucket's name in the interface language (`age_band.18_24`, `province.tehran`, …; `unknown`
-/// is "not stated"); a code no locale knows is shown as it came.
-fn bucket_label(ui: &Ui, by: Breakdown, key: &str) -> String {
-    let locale_key = format!("{}.{key}", by.as_str());
-    let text = ui.t(&locale_key);
-    if text == locale_key {
-        key.to_owned()
-    } else {
-        text.to_owned()
-    }
 }
