@@ -4,6 +4,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use const_format::concatcp;
 use mosharekat_api::{
     Category, Certificate, CertificateEvidence, CertificateKind, CertificateStatus, Language,
     ProposeResponse, PublicCertificate,
@@ -230,12 +231,12 @@ where
         tx: &mut sqlx::Transaction<'static, D::Db>,
         id: i64,
     ) -> StoreResult<Option<CertificateRow>> {
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(
-            [CERTIFICATE_SELECT, "WHERE c.id = $1"].concat(),
-        ))
-        .bind(id)
-        .fetch_optional(&mut **tx)
-        .await?)
+        Ok(
+            sqlx::query_as(concatcp!(CERTIFICATE_SELECT, "WHERE c.id = $1"))
+                .bind(id)
+                .fetch_optional(&mut **tx)
+                .await?,
+        )
     }
 
     /// Lock a certificate's row until commit and read its status.
@@ -429,7 +430,7 @@ where
         filter: &super::CertificateFilter,
     ) -> StoreResult<Vec<mosharekat_api::Certificate>> {
         let mut q =
-            sqlx::QueryBuilder::<D::Db>::new([CERTIFICATE_SELECT, "WHERE c.id > "].concat());
+            sqlx::QueryBuilder::<D::Db>::new(concatcp!(CERTIFICATE_SELECT, "WHERE c.id > "));
         q.push_bind(filter.after.unwrap_or(0));
         if let Some(s) = filter.status {
             q.push(" AND c.status = ").push_bind(s.as_str());
@@ -451,12 +452,11 @@ where
     }
 
     async fn get_certificate(&self, id: i64) -> StoreResult<Option<mosharekat_api::Certificate>> {
-        let row: Option<CertificateRow> = sqlx::query_as(sqlx::AssertSqlSafe(
-            [CERTIFICATE_SELECT, "WHERE c.id = $1"].concat(),
-        ))
-        .bind(id)
-        .fetch_optional(self.reader())
-        .await?;
+        let row: Option<CertificateRow> =
+            sqlx::query_as(concatcp!(CERTIFICATE_SELECT, "WHERE c.id = $1"))
+                .bind(id)
+                .fetch_optional(self.reader())
+                .await?;
         row.map(|r| r.into_api()).transpose()
     }
 
@@ -613,12 +613,9 @@ where
         &self,
         code: &str,
     ) -> StoreResult<Option<mosharekat_api::PublicCertificate>> {
-        let row: Option<CertificateRow> = sqlx::query_as(sqlx::AssertSqlSafe(
-            [
-                CERTIFICATE_SELECT,
-                "WHERE c.code = $1 AND c.status IN ('approved', 'revoked')",
-            ]
-            .concat(),
+        let row: Option<CertificateRow> = sqlx::query_as(concatcp!(
+            CERTIFICATE_SELECT,
+            "WHERE c.code = $1 AND c.status IN ('approved', 'revoked')"
         ))
         .bind(code)
         .fetch_optional(self.reader())

@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use const_format::concatcp;
 use mosharekat_api::comment::{BulkDecisionResponse, ModerationRecord};
 use mosharekat_api::{
     AgeBand, Category, ClaimedComment, Comment, CommentAccepted, CommentStatus, DecisionRequest,
@@ -254,12 +255,10 @@ where
         id: i64,
         now: chrono::DateTime<chrono::Utc>,
     ) -> StoreResult<mosharekat_api::Comment> {
-        let row: CommentRow = sqlx::query_as(sqlx::AssertSqlSafe(
-            [COMMENT_SELECT, "WHERE c.id = $1"].concat(),
-        ))
-        .bind(id)
-        .fetch_one(&mut **tx)
-        .await?;
+        let row: CommentRow = sqlx::query_as(concatcp!(COMMENT_SELECT, "WHERE c.id = $1"))
+            .bind(id)
+            .fetch_one(&mut **tx)
+            .await?;
         row.into_api(now)
     }
 
@@ -486,12 +485,10 @@ where
         id: i64,
         now: chrono::DateTime<chrono::Utc>,
     ) -> StoreResult<Option<mosharekat_api::Comment>> {
-        let row: Option<CommentRow> = sqlx::query_as(sqlx::AssertSqlSafe(
-            [COMMENT_SELECT, "WHERE c.id = $1"].concat(),
-        ))
-        .bind(id)
-        .fetch_optional(self.reader())
-        .await?;
+        let row: Option<CommentRow> = sqlx::query_as(concatcp!(COMMENT_SELECT, "WHERE c.id = $1"))
+            .bind(id)
+            .fetch_optional(self.reader())
+            .await?;
         row.map(|r| r.into_api(now)).transpose()
     }
 
@@ -500,17 +497,14 @@ where
         filter: &super::CommentFilter,
         now: chrono::DateTime<chrono::Utc>,
     ) -> StoreResult<Vec<mosharekat_api::Comment>> {
-        let rows: Vec<CommentRow> = sqlx::query_as(sqlx::AssertSqlSafe(
-            [
-                COMMENT_SELECT,
-                "WHERE c.id > $1
+        let rows: Vec<CommentRow> = sqlx::query_as(concatcp!(
+            COMMENT_SELECT,
+            "WHERE c.id > $1
                AND (CAST($2 AS BIGINT) IS NULL OR c.consultation_id = $2)
                AND (CAST($3 AS TEXT) IS NULL OR c.status = $3)
                AND (CAST($4 AS BIGINT) IS NULL OR c.group_id = $4)
                AND (CAST($5 AS BIGINT) IS NULL OR c.participant_id = $5)
-             ORDER BY c.id LIMIT $6",
-            ]
-            .concat(),
+             ORDER BY c.id LIMIT $6"
         ))
         .bind(filter.after.unwrap_or(0))
         .bind(filter.consultation_id)
@@ -592,7 +586,7 @@ where
         // The whole batch in one query, the titles once per consultation, threads only for
         // replies: a claim of 25 costs a few queries, not fifty.
         let mut query =
-            sqlx::QueryBuilder::<D::Db>::new([COMMENT_SELECT, "WHERE c.id IN ("].concat());
+            sqlx::QueryBuilder::<D::Db>::new(concatcp!(COMMENT_SELECT, "WHERE c.id IN ("));
         let mut list = query.separated(", ");
         for id in &ids {
             list.push_bind(*id);

@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use const_format::concatcp;
 use mosharekat_api::{
     Consultation, ConsultationKind, ConsultationPatch, ConsultationStatus, NewConsultation,
 };
@@ -218,13 +219,10 @@ where
         tx: &mut sqlx::Transaction<'static, D::Db>,
         id: i64,
     ) -> StoreResult<ConsultationRow> {
-        let row: Option<ConsultationRow> = sqlx::query_as(sqlx::AssertSqlSafe(
-            [
-                "SELECT ",
-                CONSULTATION_COLUMNS,
-                " FROM consultations WHERE id = $1",
-            ]
-            .concat(),
+        let row: Option<ConsultationRow> = sqlx::query_as(concatcp!(
+            "SELECT ",
+            CONSULTATION_COLUMNS,
+            " FROM consultations WHERE id = $1"
         ))
         .bind(id)
         .fetch_optional(&mut **tx)
@@ -242,14 +240,11 @@ where
     ) -> StoreResult<mosharekat_api::Consultation> {
         use super::ms;
         let status = row.status(now);
-        let saved: ConsultationRow = sqlx::query_as(sqlx::AssertSqlSafe([
-            "UPDATE consultations SET kind = $2, title_fa = $3, title_en = $4, summary_fa = $5,
+        let saved: ConsultationRow = sqlx::query_as(concatcp!("UPDATE consultations SET kind = $2, title_fa = $3, title_en = $4, summary_fa = $5,
                 summary_en = $6, drafting_unit = $7, opens_at = $8, closes_at = $9, portal_url = $10,
                 short_window_reason = $11, published_at = $12, closed_early_at = $13,
                 closed_early_reason = $14, announced_status = $15, updated_at = $16
-             WHERE id = $1 RETURNING ",
-            CONSULTATION_COLUMNS
-        ].concat()))
+             WHERE id = $1 RETURNING ", CONSULTATION_COLUMNS))
         .bind(row.id)
         .bind(&row.kind)
         .bind(&row.title_fa)
@@ -308,12 +303,9 @@ where
         use super::ms;
         crate::rules::check_new_consultation(new).map_err(rule_refused)?;
         let mut tx = self.begin_write().await?;
-        let row: ConsultationRow = sqlx::query_as(sqlx::AssertSqlSafe([
-            "INSERT INTO consultations (kind, title_fa, title_en, summary_fa, summary_en, drafting_unit,
+        let row: ConsultationRow = sqlx::query_as(concatcp!("INSERT INTO consultations (kind, title_fa, title_en, summary_fa, summary_en, drafting_unit,
                 opens_at, closes_at, portal_url, short_window_reason, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING ",
-            CONSULTATION_COLUMNS
-        ].concat()))
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING ", CONSULTATION_COLUMNS))
         .bind(new.kind.as_str())
         .bind(new.title_fa.trim())
         .bind(new.title_en.trim())
@@ -350,13 +342,10 @@ where
         id: i64,
         now: chrono::DateTime<chrono::Utc>,
     ) -> StoreResult<Option<mosharekat_api::Consultation>> {
-        let row: Option<ConsultationRow> = sqlx::query_as(sqlx::AssertSqlSafe(
-            [
-                "SELECT ",
-                CONSULTATION_COLUMNS,
-                " FROM consultations WHERE id = $1",
-            ]
-            .concat(),
+        let row: Option<ConsultationRow> = sqlx::query_as(concatcp!(
+            "SELECT ",
+            CONSULTATION_COLUMNS,
+            " FROM consultations WHERE id = $1"
         ))
         .bind(id)
         .fetch_optional(self.reader())
@@ -369,18 +358,14 @@ where
         filter: &super::ConsultationFilter,
         now: chrono::DateTime<chrono::Utc>,
     ) -> StoreResult<Vec<mosharekat_api::Consultation>> {
-        let rows: Vec<ConsultationRow> = sqlx::query_as(sqlx::AssertSqlSafe([
-            "SELECT ",
-            CONSULTATION_COLUMNS,
-            " FROM consultations WHERE id > $1 AND (
+        let rows: Vec<ConsultationRow> = sqlx::query_as(concatcp!("SELECT ", CONSULTATION_COLUMNS, " FROM consultations WHERE id > $1 AND (
                 CAST($2 AS TEXT) IS NULL
                 OR ($2 = 'draft' AND published_at IS NULL)
                 OR ($2 = 'scheduled' AND published_at IS NOT NULL AND closed_early_at IS NULL AND opens_at > $3)
                 OR ($2 = 'open' AND published_at IS NOT NULL AND closed_early_at IS NULL
                     AND opens_at <= $3 AND closes_at > $3)
                 OR ($2 = 'closed' AND published_at IS NOT NULL AND (closed_early_at IS NOT NULL OR closes_at <= $3)))
-             ORDER BY id LIMIT $4"
-        ].concat()))
+             ORDER BY id LIMIT $4"))
         .bind(filter.after.unwrap_or(0))
         .bind(filter.status.map(|s| s.as_str()))
         .bind(super::ms(now))
@@ -497,11 +482,11 @@ where
         now: chrono::DateTime<chrono::Utc>,
     ) -> StoreResult<Vec<(i64, mosharekat_api::ConsultationStatus)>> {
         // Cheap pre-check on the reader: most ticks change nothing.
-        let rows: Vec<ConsultationRow> = sqlx::query_as(sqlx::AssertSqlSafe([
+        let rows: Vec<ConsultationRow> = sqlx::query_as(concatcp!(
             "SELECT ",
             CONSULTATION_COLUMNS,
             " FROM consultations WHERE published_at IS NOT NULL AND announced_status <> 'closed'"
-        ].concat()))
+        ))
         .fetch_all(self.reader())
         .await?;
         let mut changed = Vec::new();

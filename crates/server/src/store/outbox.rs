@@ -7,6 +7,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use const_format::concatcp;
 use mosharekat_api::{Channel, Language, MessageKind, OutboxMessage, OutboxStatus};
 
 use super::dialect::{Connection, Dialect, Row, RowsAffected as _, SqlStore};
@@ -237,8 +238,10 @@ where
     }
 
     async fn outbox_message(&self, id: i64) -> StoreResult<Option<mosharekat_api::OutboxMessage>> {
-        let row: Option<OutboxRow> = sqlx::query_as(sqlx::AssertSqlSafe(
-            ["SELECT ", OUTBOX_COLUMNS, " FROM outbox WHERE id = $1"].concat(),
+        let row: Option<OutboxRow> = sqlx::query_as(concatcp!(
+            "SELECT ",
+            OUTBOX_COLUMNS,
+            " FROM outbox WHERE id = $1"
         ))
         .bind(id)
         .fetch_optional(self.reader())
@@ -255,13 +258,10 @@ where
         use super::StoreError;
         use mosharekat_api::{ErrorCode, OutboxStatus};
         let mut tx = self.begin_write().await?;
-        let row: Option<OutboxRow> = sqlx::query_as(sqlx::AssertSqlSafe(
-            [
-                "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $2
+        let row: Option<OutboxRow> = sqlx::query_as(concatcp!(
+            "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $2
              WHERE id = $1 AND status = 'dead' RETURNING ",
-                OUTBOX_COLUMNS,
-            ]
-            .concat(),
+            OUTBOX_COLUMNS
         ))
         .bind(id)
         .bind(super::ms(now))

@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use const_format::concatcp;
 use mosharekat_api::{
     AgeBand, Category, Channel, Gender, Language, NewParticipant, ParticipantSummary, Province,
 };
@@ -147,13 +148,10 @@ where
         &self,
         token_hash: &str,
     ) -> StoreResult<Option<super::ParticipantRecord>> {
-        let row: Option<ParticipantRow> = sqlx::query_as(sqlx::AssertSqlSafe(
-            [
-                "SELECT ",
-                PARTICIPANT_COLUMNS,
-                " FROM participants WHERE token_hash = $1",
-            ]
-            .concat(),
+        let row: Option<ParticipantRow> = sqlx::query_as(concatcp!(
+            "SELECT ",
+            PARTICIPANT_COLUMNS,
+            " FROM participants WHERE token_hash = $1"
         ))
         .bind(token_hash)
         .fetch_optional(self.reader())
@@ -162,13 +160,10 @@ where
     }
 
     async fn get_participant(&self, id: i64) -> StoreResult<Option<super::ParticipantRecord>> {
-        let row: Option<ParticipantRow> = sqlx::query_as(sqlx::AssertSqlSafe(
-            [
-                "SELECT ",
-                PARTICIPANT_COLUMNS,
-                " FROM participants WHERE id = $1",
-            ]
-            .concat(),
+        let row: Option<ParticipantRow> = sqlx::query_as(concatcp!(
+            "SELECT ",
+            PARTICIPANT_COLUMNS,
+            " FROM participants WHERE id = $1"
         ))
         .bind(id)
         .fetch_optional(self.reader())

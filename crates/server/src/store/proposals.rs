@@ -4,6 +4,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use const_format::concatcp;
 use mosharekat_api::{
     DecisionsPublished, Outcome, Proposal, ProposalDecision, ProposalDecisionRequest,
     PublicDecision,
@@ -175,12 +176,11 @@ where
         tx: &mut sqlx::Transaction<'static, D::Db>,
         group_id: i64,
     ) -> StoreResult<Option<mosharekat_api::ProposalDecision>> {
-        let row: Option<DecisionRow> = sqlx::query_as(sqlx::AssertSqlSafe(
-            [DECISION_SELECT, "WHERE d.group_id = $1"].concat(),
-        ))
-        .bind(group_id)
-        .fetch_optional(&mut **tx)
-        .await?;
+        let row: Option<DecisionRow> =
+            sqlx::query_as(concatcp!(DECISION_SELECT, "WHERE d.group_id = $1"))
+                .bind(group_id)
+                .fetch_optional(&mut **tx)
+                .await?;
         row.map(|r| r.into_api()).transpose()
     }
 }
@@ -223,9 +223,10 @@ where
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let mut query = sqlx::QueryBuilder::<D::Db>::new(
-            [super::comments::COMMENT_SELECT, "WHERE c.id IN ("].concat(),
-        );
+        let mut query = sqlx::QueryBuilder::<D::Db>::new(concatcp!(
+            super::comments::COMMENT_SELECT,
+            "WHERE c.id IN ("
+        ));
         let mut list = query.separated(", ");
         for id in &ids {
             list.push_bind(*id);
@@ -237,7 +238,7 @@ where
             .fetch_all(self.reader())
             .await?;
         let mut query =
-            sqlx::QueryBuilder::<D::Db>::new([DECISION_SELECT, "WHERE d.comment_id IN ("].concat());
+            sqlx::QueryBuilder::<D::Db>::new(concatcp!(DECISION_SELECT, "WHERE d.comment_id IN ("));
         let mut list = query.separated(", ");
         for id in &ids {
             list.push_bind(*id);
@@ -405,12 +406,9 @@ where
                 "decisions are published after the consultation closes",
             ));
         }
-        let rows: Vec<DecisionRow> = sqlx::query_as(sqlx::AssertSqlSafe(
-            [
-                DECISION_SELECT,
-                "WHERE d.consultation_id = $1 AND d.published_at IS NULL ORDER BY d.comment_id",
-            ]
-            .concat(),
+        let rows: Vec<DecisionRow> = sqlx::query_as(concatcp!(
+            DECISION_SELECT,
+            "WHERE d.consultation_id = $1 AND d.published_at IS NULL ORDER BY d.comment_id"
         ))
         .bind(consultation_id)
         .fetch_all(&mut *tx)

@@ -4,6 +4,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use const_format::concatcp;
 use mosharekat_api::report::CommentCounts;
 use mosharekat_api::{Report, ReportPublished};
 
@@ -190,14 +191,11 @@ where
         &self,
         consultation_id: i64,
     ) -> StoreResult<Vec<super::ParticipantCell>> {
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(
-            [
-                "SELECT p.birth_year, p.gender, p.province, p.category, COUNT(*) AS participants
+        Ok(sqlx::query_as(concatcp!(
+            "SELECT p.birth_year, p.gender, p.province, p.category, COUNT(*) AS participants
              FROM participants p WHERE p.id IN (",
-                PARTICIPANT_IDS,
-                ") GROUP BY p.birth_year, p.gender, p.province, p.category",
-            ]
-            .concat(),
+            PARTICIPANT_IDS,
+            ") GROUP BY p.birth_year, p.gender, p.province, p.category"
         ))
         .bind(consultation_id)
         .fetch_all(self.reader())
@@ -420,19 +418,15 @@ where
                 language,
             )
         };
-        let messages = sqlx::query(sqlx::AssertSqlSafe([
-            "INSERT INTO outbox (dedup_key, participant_id, consultation_id, channel, handle, language, kind,
+        let messages = sqlx::query(concatcp!("INSERT INTO outbox (dedup_key, participant_id, consultation_id, channel, handle, language, kind,
                 subject_id, text, idempotency_key, status, attempts, next_attempt_at, created_at)
              SELECT 'report:' || CAST($1 AS TEXT) || ':' || CAST(p.id AS TEXT), p.id, $1, p.channel, p.handle,
                 p.language, 'report_published', $1, CASE WHEN p.language = 'en' THEN $2 ELSE $3 END,
                 'mosharekat-report-' || CAST($1 AS TEXT) || '-' || CAST(p.id AS TEXT), 'pending', 0, $4, $4
              FROM participants p
-             WHERE p.id IN (",
-            PARTICIPANT_IDS,
-            ") AND p.channel IS NOT NULL AND p.handle IS NOT NULL
+             WHERE p.id IN (", PARTICIPANT_IDS, ") AND p.channel IS NOT NULL AND p.handle IS NOT NULL
              ORDER BY p.id
-             ON CONFLICT (dedup_key) DO NOTHING"
-        ].concat()))
+             ON CONFLICT (dedup_key) DO NOTHING"))
         .bind(consultation_id)
         .bind(text(Language::En))
         .bind(text(Language::Fa))
