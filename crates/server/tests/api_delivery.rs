@@ -19,8 +19,12 @@ both!(
     fails_twice_then_succeeds_with_one_key,
     retry_after_is_honoured,
     a_server_killed_mid_delivery_resumes,
+    messages_die_when_attempts_run_out_or_refused_for_good,
+    dead_messages_are_listed_and_counted,
     dead_messages_are_retried_by_hand,
-    bale_and_eitaa_bot_apis,
+    eitaa_gets_a_form_post,
+    bale_gets_json_and_its_429_is_honoured,
+    a_webhook_into_the_servers_network_is_refused,
 );
 
 fn member(name: &str, channel: Channel, handle: &str, language: Language) -> NewParticipant {
@@ -304,37 +308,80 @@ async fn a_server_killed_mid_delivery_resumes(backend: Backend) {
     );
 }
 
-async fn dead_messages_are_retried_by_hand(backend: Backend) {
-    let t = TestServer::start_with(backend, |config| {
-        fast_delivery(config);
-        config.delivery.max_attempts = 2;
-    })
-    .await;
-    let hook = MockReceiver::start(t.clock(), vec![Reply::Status(500), Reply::Status(502)]).await;
-    let gone = MockReceiver::start(t.clock(), vec![Reply::Status(404)]).await;
-    let messages = publish_answer(
-        &t,
-        &[
-            member(
-                "Sam",
-                Channel::Webhook,
-                &format!("{}/sam", hook.url),
-                Language::En,
-            ),
-            member(
-                "Nima",
-                Channel::Webhook,
-                &format!("{}/nima", gone.url),
-                Language::Fa,
-            ),
-        ],
-    )
-    .await;
-    let (id, gone_id) = (messages[0].id, messages[1].id);
-    let m = until(&t, id, "the message to die", |m| {
-        m.status == OutboxStatus::Dead
-    })
-    .await;
+/// Two messages dead on a server that tries twice: one to a webhook that failed both times (500,
+/// 502) and one refused for good (404) at its first attempt.
+struct TwoDead {
+    t: TestServer,
+    hook: MockReceiver,
+    /// The message that ran out of attempts, and the one refused for good.
+    id: i64,
+    gone_id: i64,
+}
+
+impl TwoDead {
+    async fn start(backend: Backend) -> Self {
+        let t = TestServer::start_with(backend, |config| {
+            fast_delivery(config);
+            config.delivery.max_attempts = 2;
+        })
+        .await;
+        let hook =
+            MockReceiver::start(t.clock(), vec![Reply::Status(500), Reply::Status(502)]).await;
+        let gone = MockReceiver::start(t.clock(), vec![Reply::Status(404)]).await;
+        let messages = publish_answer(
+            &t,
+            &[
+                member(
+                    "Sam",
+                    Channel::Webhook,
+                    &format!("{}/sam", hook.url),
+                    Language::En,
+                ),
+                member(
+                    "Nima",
+                    Channel::Webhook,
+                    &format!("{}/nima", gone.url),
+                    Language::Fa,
+                ),
+            ],
+        )
+        .await;
+        let f = TwoDead {
+            t,
+            hook,
+            id: messages[0].id,
+            gone_id: messages[1].id,
+        };
+        f.dead(f.id).await;
+        f.dead(f.gone_id).await;
+        f
+    }
+
+    async fn dead(&self, id: i64) -> OutboxMessage {
+        until(&self.t, id, "the message to die", |m| {
+            m.status == OutboxStatus::Dead
+        })
+        .await
+    }
+
+    async fn page(&self, query: &str) -> Page<OutboxMessage> {
+        let t = &self.t;
+        serde_json::from_value(
+            t.ok(
+                "GET",
+                &format!("{}?{query}", paths::OUTBOX),
+                Some(&t.operator),
+                None,
+            )
+            .await,
+        )
+        .unwrap()
+    }
+}
+
+async fn messages_die_when_attempts_run_out_or_refused_for_good(backend: Backend) {
+    let f = TwoDead::start(backend).await;
+    let m = f.dead(f.id).await;
     assert_eq!(m.attempts, 2);
     assert!(
         m.last_error
@@ -344,23 +391,24 @@ async fn dead_messages_are_retried_by_hand(backend: Backend) {
         "{m:?}"
     );
     // A refusal for good (404) is dead after one attempt.
-    let g = until(&t, gone_id, "the refused message to die", |m| {
-        m.status == OutboxStatus::Dead
-    })
-    .await;
+    let g = f.dead(f.gone_id).await;
     assert_eq!(g.attempts, 1);
     assert!(g.last_error.as_deref().unwrap().contains("404"));
+    // The death is announced to consoles.
+    let events = f.t.store().events_after(0, 1_000).await.unwrap();
+    assert!(events.iter().any(|e| e.kind
+        == mosharekat_api::EventKind::OutboxChanged {
+            message_id: f.id,
+            status: OutboxStatus::Dead,
+            attempts: 2
+        }));
+}
 
-    let dead: Page<OutboxMessage> = serde_json::from_value(
-        t.ok(
-            "GET",
-            &format!("{}?status=dead", paths::OUTBOX),
-            Some(&t.operator),
-            None,
-        )
-        .await,
-    )
-    .unwrap();
+async fn dead_messages_are_listed_and_counted(backend: Backend) {
+    let f = TwoDead::start(backend).await;
+    let t = &f.t;
+    let (id, gone_id) = (f.id, f.gone_id);
+    let dead = f.page("status=dead").await;
     assert_eq!(
         dead.items.iter().map(|m| m.id).collect::<Vec<_>>(),
         vec![id, gone_id]
@@ -388,34 +436,17 @@ async fn dead_messages_are_retried_by_hand(backend: Backend) {
             dead: 2
         }
     );
-    let newest: Page<OutboxMessage> = serde_json::from_value(
-        t.ok(
-            "GET",
-            &format!("{}?status=dead&order=newest&limit=1", paths::OUTBOX),
-            Some(&t.operator),
-            None,
-        )
-        .await,
-    )
-    .unwrap();
+    let newest = f.page("status=dead&order=newest&limit=1").await;
     assert_eq!(
         newest.items.iter().map(|m| m.id).collect::<Vec<_>>(),
         vec![gone_id]
     );
-    let older: Page<OutboxMessage> = serde_json::from_value(
-        t.ok(
-            "GET",
-            &format!(
-                "{}?status=dead&order=newest&limit=1&after={}",
-                paths::OUTBOX,
-                newest.next_after.as_deref().unwrap()
-            ),
-            Some(&t.operator),
-            None,
-        )
-        .await,
-    )
-    .unwrap();
+    let older = f
+        .page(&format!(
+            "status=dead&order=newest&limit=1&after={}",
+            newest.next_after.as_deref().unwrap()
+        ))
+        .await;
     assert_eq!(
         older.items.iter().map(|m| m.id).collect::<Vec<_>>(),
         vec![id]
@@ -429,15 +460,12 @@ async fn dead_messages_are_retried_by_hand(backend: Backend) {
         )
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-    let events = t.store().events_after(0, 1_000).await.unwrap();
-    assert!(events.iter().any(|e| e.kind
-        == mosharekat_api::EventKind::OutboxChanged {
-            message_id: id,
-            status: OutboxStatus::Dead,
-            attempts: 2
-        }));
+}
 
-    // Retried by hand: back in line with its attempts reset, and delivered.
+async fn dead_messages_are_retried_by_hand(backend: Backend) {
+    let f = TwoDead::start(backend).await;
+    let (t, id) = (&f.t, f.id);
+    // Back in line with its attempts reset, and delivered.
     let retried: OutboxMessage = serde_json::from_value(
         t.ok("POST", &paths::outbox_retry(id), Some(&t.operator), None)
             .await,
@@ -447,12 +475,12 @@ async fn dead_messages_are_retried_by_hand(backend: Backend) {
         (retried.status, retried.attempts),
         (OutboxStatus::Pending, 0)
     );
-    let m = until(&t, id, "the retried message to be sent", |m| {
+    let m = until(t, id, "the retried message to be sent", |m| {
         m.status == OutboxStatus::Sent
     })
     .await;
     assert_eq!(m.attempts, 1);
-    let received = hook.wait_for(3).await;
+    let received = f.hook.wait_for(3).await;
     assert!(
         received
             .iter()
@@ -512,51 +540,79 @@ fn form(body: &[u8]) -> std::collections::HashMap<String, String> {
         .collect()
 }
 
-async fn bale_and_eitaa_bot_apis(backend: Backend) {
-    let clock = mosharekat_server::Clock::system();
-    let bale = MockReceiver::start(
-        &clock,
-        vec![Reply::Json(
-            429,
-            json!({"ok": false, "error_code": 429, "description": "Too Many Requests: retry after 60",
-                "parameters": {"retry_after": 60}}),
-        )],
-    )
-    .await;
-    let eitaa = MockReceiver::start(&clock, vec![]).await;
-    let (bale_url, eitaa_url) = (bale.url.clone(), eitaa.url.clone());
-    let t = TestServer::start_with(backend, |config| {
-        fast_delivery(config);
-        config.clock = clock.clone();
-        config.delivery.allow_private_webhooks = false;
-        config.delivery.bale_base_url = bale_url;
-        config.delivery.bale_token = Some("123456:bale-token".into());
-        config.delivery.eitaa_base_url = format!("{eitaa_url}/");
-        config.delivery.eitaa_token = Some("eitaa-token".into());
-    })
-    .await;
-    let messages = publish_answer(
-        &t,
-        &[
-            member("Maryam", Channel::Bale, "@maryam_1370", Language::Fa),
-            member("John", Channel::Eitaa, "9876543", Language::En),
-            member(
-                "Inside",
-                Channel::Webhook,
-                "http://127.0.0.1:9/internal",
-                Language::Fa,
-            ),
-        ],
-    )
-    .await;
-    let (to_bale, to_eitaa, to_inside) = (&messages[0], &messages[1], &messages[2]);
-    assert_eq!(
-        (to_bale.channel, to_eitaa.channel),
-        (Channel::Bale, Channel::Eitaa)
-    );
+/// A server that speaks to Bale (whose first answer is a 429 asking for 60 s) and Eitaa through
+/// mock bot APIs on the system clock, with private webhooks refused: an answer published to a
+/// Bale, an Eitaa and an internal-webhook member.
+struct Bots {
+    t: TestServer,
+    bale: MockReceiver,
+    eitaa: MockReceiver,
+    to_bale: OutboxMessage,
+    to_eitaa: OutboxMessage,
+    to_inside: OutboxMessage,
+}
 
-    // Eitaa: a form POST to /api/{token}/sendMessage, in English, with the reference.
-    let e = eitaa.wait_for(1).await[0].clone();
+impl Bots {
+    async fn start(backend: Backend) -> Self {
+        let clock = mosharekat_server::Clock::system();
+        let bale = MockReceiver::start(
+            &clock,
+            vec![Reply::Json(
+                429,
+                json!({"ok": false, "error_code": 429, "description": "Too Many Requests: retry after 60",
+                    "parameters": {"retry_after": 60}}),
+            )],
+        )
+        .await;
+        let eitaa = MockReceiver::start(&clock, vec![]).await;
+        let (bale_url, eitaa_url) = (bale.url.clone(), eitaa.url.clone());
+        let t = TestServer::start_with(backend, |config| {
+            fast_delivery(config);
+            config.clock = clock.clone();
+            config.delivery.allow_private_webhooks = false;
+            config.delivery.bale_base_url = bale_url;
+            config.delivery.bale_token = Some("123456:bale-token".into());
+            config.delivery.eitaa_base_url = format!("{eitaa_url}/");
+            config.delivery.eitaa_token = Some("eitaa-token".into());
+        })
+        .await;
+        let mut messages = publish_answer(
+            &t,
+            &[
+                member("Maryam", Channel::Bale, "@maryam_1370", Language::Fa),
+                member("John", Channel::Eitaa, "9876543", Language::En),
+                member(
+                    "Inside",
+                    Channel::Webhook,
+                    "http://127.0.0.1:9/internal",
+                    Language::Fa,
+                ),
+            ],
+        )
+        .await
+        .into_iter();
+        let mut next = || messages.next().unwrap();
+        let (to_bale, to_eitaa, to_inside) = (next(), next(), next());
+        assert_eq!(
+            (to_bale.channel, to_eitaa.channel),
+            (Channel::Bale, Channel::Eitaa)
+        );
+        Bots {
+            t,
+            bale,
+            eitaa,
+            to_bale,
+            to_eitaa,
+            to_inside,
+        }
+    }
+}
+
+/// Eitaa: a form POST to /api/{token}/sendMessage, in English, with the reference.
+async fn eitaa_gets_a_form_post(backend: Backend) {
+    let f = Bots::start(backend).await;
+    let to_eitaa = &f.to_eitaa;
+    let e = f.eitaa.wait_for(1).await[0].clone();
     assert_eq!(
         (e.method.as_str(), e.path.as_str()),
         ("POST", "/api/eitaa-token/sendMessage")
@@ -578,12 +634,16 @@ async fn bale_and_eitaa_bot_apis(backend: Backend) {
         e.header("idempotency-key").as_deref(),
         Some(to_eitaa.idempotency_key.as_str())
     );
-    until(&t, to_eitaa.id, "Eitaa to be sent", |m| {
+    until(&f.t, to_eitaa.id, "Eitaa to be sent", |m| {
         m.status == OutboxStatus::Sent
     })
     .await;
+}
 
-    // Bale: JSON to /bot{token}/sendMessage; its 429 says when to come back, in the body.
+/// Bale: JSON to /bot{token}/sendMessage; its 429 says when to come back, in the body.
+async fn bale_gets_json_and_its_429_is_honoured(backend: Backend) {
+    let f = Bots::start(backend).await;
+    let (t, bale, to_bale) = (&f.t, &f.bale, &f.to_bale);
     let b = bale.wait_for(1).await[0].clone();
     assert_eq!(b.path, "/bot123456:bale-token/sendMessage");
     let body = b.json();
@@ -594,7 +654,7 @@ async fn bale_and_eitaa_bot_apis(backend: Backend) {
         "{text}"
     );
     assert!(text.ends_with(&format!("شناسهٔ پیام: {}", to_bale.idempotency_key)));
-    let m = until(&t, to_bale.id, "the Bale 429 to be recorded", |m| {
+    let m = until(t, to_bale.id, "the Bale 429 to be recorded", |m| {
         m.last_error.is_some()
     })
     .await;
@@ -608,17 +668,20 @@ async fn bale_and_eitaa_bot_apis(backend: Backend) {
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert_eq!(bale.received().len(), 1);
     t.clock().advance(Duration::seconds(60));
-    until(&t, to_bale.id, "Bale to be sent", |m| {
+    until(t, to_bale.id, "Bale to be sent", |m| {
         m.status == OutboxStatus::Sent
     })
     .await;
     let again = bale.wait_for(2).await;
     assert_eq!(again[1].json(), body, "the same message again");
+}
 
-    // A webhook into the server's own network is refused for good.
+/// A webhook into the server's own network is refused for good.
+async fn a_webhook_into_the_servers_network_is_refused(backend: Backend) {
+    let f = Bots::start(backend).await;
     let inside = until(
-        &t,
-        to_inside.id,
+        &f.t,
+        f.to_inside.id,
         "the internal webhook to be refused",
         |m| m.status == OutboxStatus::Dead,
     )
