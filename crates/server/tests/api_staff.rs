@@ -11,7 +11,12 @@ use support::{Backend, PASSWORD, TestDb, TestServer};
 
 both!(
     login_and_logout,
-    accounts_and_their_rules,
+    an_admins_new_account_logs_in_at_once,
+    bad_accounts_are_refused_and_not_created,
+    only_admins_list_accounts_without_hashes,
+    a_role_change_applies_to_live_sessions,
+    an_admin_cannot_lock_themself_out,
+    unknown_accounts_and_bad_patches_are_refused,
     disabling_ends_sessions,
     sessions_expire
 );
@@ -113,27 +118,52 @@ async fn login_and_logout(backend: Backend) {
     t.ok("GET", paths::DEADLINES, Some(&t.operator), None).await;
 }
 
-async fn accounts_and_their_rules(backend: Backend) {
-    let t = TestServer::start(backend).await;
-    let create = |username: &str, password: &str, role: &str| {
-        let body = json!({"username": username, "password": password, "role": role});
-        let t = &t;
-        async move {
-            t.call("POST", paths::STAFF, Some(&t.admin), Some(body))
-                .await
-        }
-    };
-    let (status, created) = create("s.ahmadi", "a long passphrase", "moderator").await;
-    assert_eq!(status, StatusCode::CREATED, "{created}");
-    assert_eq!(created["username"], "s.ahmadi");
-    assert_eq!(created["role"], "moderator");
-    assert_eq!(created["disabled"], false);
-    let id = created["id"].as_i64().unwrap();
-    // The new account can log in at once.
-    let (status, session) = login(&t, "s.ahmadi", "a long passphrase").await;
-    assert_eq!(status, StatusCode::OK);
-    let token = session["token"].as_str().unwrap().to_owned();
+/// An admin asks for an account.
+async fn create(t: &TestServer, username: &str, password: &str, role: &str) -> (StatusCode, Value) {
+    let body = json!({"username": username, "password": password, "role": role});
+    t.call("POST", paths::STAFF, Some(&t.admin), Some(body))
+        .await
+}
 
+/// A server with one account added by the admin: the moderator s.ahmadi, logged in.
+struct Account {
+    t: TestServer,
+    id: i64,
+    token: String,
+}
+
+impl Account {
+    async fn start(backend: Backend) -> Self {
+        let t = TestServer::start(backend).await;
+        let (status, created) = create(&t, "s.ahmadi", "a long passphrase", "moderator").await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        assert_eq!(created["username"], "s.ahmadi");
+        assert_eq!(created["role"], "moderator");
+        assert_eq!(created["disabled"], false);
+        let id = created["id"].as_i64().unwrap();
+        // The new account can log in at once.
+        let (status, session) = login(&t, "s.ahmadi", "a long passphrase").await;
+        assert_eq!(status, StatusCode::OK);
+        let token = session["token"].as_str().unwrap().to_owned();
+        Account { t, id, token }
+    }
+
+    /// The accounts the admin sees.
+    async fn list(&self) -> Value {
+        let t = &self.t;
+        t.ok("GET", paths::STAFF, Some(&t.admin), None).await
+    }
+}
+
+async fn an_admins_new_account_logs_in_at_once(backend: Backend) {
+    // The fixture checks what the admin gets back and the first login.
+    let f = Account::start(backend).await;
+    let (status, _) = f.t.call("GET", paths::COMMENTS, Some(&f.token), None).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+async fn bad_accounts_are_refused_and_not_created(backend: Backend) {
+    let f = Account::start(backend).await;
     let refused: Vec<(&str, &str, &str, StatusCode, &str)> = vec![
         (
             "s.ahmadi",
@@ -186,15 +216,14 @@ async fn accounts_and_their_rules(backend: Backend) {
         ),
     ];
     for (username, password, role, status, code) in refused {
-        let (s, err) = create(username, password, role).await;
+        let (s, err) = create(&f.t, username, password, role).await;
         assert_eq!(
             (s, err["error"]["code"].as_str()),
             (status, Some(code)),
             "{username}/{role}"
         );
     }
-    // Only admins list accounts; the list never carries password hashes.
-    let list = t.ok("GET", paths::STAFF, Some(&t.admin), None).await;
+    let list = f.list().await;
     let names: Vec<&str> = list
         .as_array()
         .unwrap()
@@ -206,8 +235,13 @@ async fn accounts_and_their_rules(backend: Backend) {
         ["admin1", "operator1", "moderator1", "s.ahmadi"],
         "refused accounts were not created"
     );
-    assert!(!list.to_string().contains("argon2"));
-    for token in [&t.operator, &t.moderator] {
+}
+
+async fn only_admins_list_accounts_without_hashes(backend: Backend) {
+    let f = Account::start(backend).await;
+    let t = &f.t;
+    assert!(!f.list().await.to_string().contains("argon2"));
+    for token in [&t.operator, &t.moderator, &f.token] {
         assert_eq!(
             t.call("GET", paths::STAFF, Some(token), None).await.0,
             StatusCode::FORBIDDEN
@@ -217,34 +251,42 @@ async fn accounts_and_their_rules(backend: Backend) {
         t.call("GET", paths::STAFF, None, None).await.0,
         StatusCode::UNAUTHORIZED
     );
+}
 
-    // A role change applies to live sessions at once.
-    let (status, _) = t.call("GET", paths::DEADLINES, Some(&token), None).await;
+async fn a_role_change_applies_to_live_sessions(backend: Backend) {
+    let f = Account::start(backend).await;
+    let (t, token) = (&f.t, &f.token);
+    let (status, _) = t.call("GET", paths::DEADLINES, Some(token), None).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let changed = t
         .ok(
             "PATCH",
-            &paths::staff_member(id),
+            &paths::staff_member(f.id),
             Some(&t.admin),
             Some(json!({"role": "operator"})),
         )
         .await;
     assert_eq!(changed["role"], "operator");
-    t.ok("GET", paths::DEADLINES, Some(&token), None).await;
+    t.ok("GET", paths::DEADLINES, Some(token), None).await;
     assert_eq!(
         t.call(
             "POST",
             paths::QUEUE_CLAIM,
-            Some(&token),
+            Some(token),
             Some(json!({"limit": 1}))
         )
         .await
         .0,
         StatusCode::FORBIDDEN
     );
+}
 
-    // An admin cannot lock themself out; another admin can change them.
-    let me = list
+async fn an_admin_cannot_lock_themself_out(backend: Backend) {
+    let f = Account::start(backend).await;
+    let t = &f.t;
+    let me = f
+        .list()
+        .await
         .as_array()
         .unwrap()
         .iter()
@@ -271,6 +313,7 @@ async fn accounts_and_their_rules(backend: Backend) {
             "{patch}"
         );
     }
+    // Saying what already holds is allowed.
     t.ok(
         "PATCH",
         &paths::staff_member(me),
@@ -278,6 +321,7 @@ async fn accounts_and_their_rules(backend: Backend) {
         Some(json!({"role": "admin", "disabled": false})),
     )
     .await;
+    // Another admin can change them.
     let second = t.add_staff("admin2", mosharekat_api::Role::Admin).await;
     let demoted = t
         .ok(
@@ -292,12 +336,16 @@ async fn accounts_and_their_rules(backend: Backend) {
         t.call("GET", paths::STAFF, Some(&t.admin), None).await.0,
         StatusCode::FORBIDDEN
     );
-    // Unknown accounts and bad patches.
+}
+
+async fn unknown_accounts_and_bad_patches_are_refused(backend: Backend) {
+    let f = Account::start(backend).await;
+    let t = &f.t;
     assert_eq!(
         t.call(
             "PATCH",
             &paths::staff_member(999_999),
-            Some(&second),
+            Some(&t.admin),
             Some(json!({"disabled": true}))
         )
         .await
@@ -307,12 +355,24 @@ async fn accounts_and_their_rules(backend: Backend) {
     let (status, _) = t
         .call(
             "PATCH",
-            &paths::staff_member(id),
-            Some(&second),
+            &paths::staff_member(f.id),
+            Some(&t.admin),
             Some(json!({"role": "root"})),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Nothing changed.
+    let list = f.list().await;
+    let account = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == f.id)
+        .unwrap();
+    assert_eq!(
+        (&account["role"], &account["disabled"]),
+        (&json!("moderator"), &json!(false))
+    );
 }
 
 async fn disabling_ends_sessions(backend: Backend) {
