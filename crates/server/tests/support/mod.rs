@@ -79,7 +79,9 @@ impl TestDb {
                     .unwrap();
                 pool.close().await;
                 let sep = if base.contains('?') { '&' } else { '?' };
-                let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
+                let url = format!(
+                    "{base}{sep}options=-c%20search_path%3D{schema}%20-c%20synchronous_commit%3Doff"
+                );
                 TestDb {
                     url,
                     _dir: None,
@@ -117,10 +119,23 @@ impl Drop for TestDb {
 
 pub const PASSWORD: &str = "correct horse battery staple";
 
-/// A password hash computed once for all test accounts (argon2 is slow on purpose).
+/// A password hash computed once for all test accounts. argon2id like the server's own, but with
+/// the smallest cost parameters: the server verifies with the parameters a hash carries, and each
+/// test server logs its staff in, so the production cost (slow on purpose) would be paid many
+/// times over. Accounts created over HTTP still get the server's own hash.
 pub fn password_hash() -> &'static str {
+    use argon2::password_hash::{PasswordHasher, SaltString};
     static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HASH.get_or_init(|| mosharekat_server::auth::hash_password(PASSWORD).unwrap())
+    HASH.get_or_init(|| {
+        let params = argon2::Params::new(argon2::Params::MIN_M_COST, 1, 1, None).unwrap();
+        argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
+            .hash_password(
+                PASSWORD.as_bytes(),
+                &SaltString::from_b64("dGVzdHNhbHR0ZXN0c2FsdA").unwrap(),
+            )
+            .unwrap()
+            .to_string()
+    })
 }
 
 /// A running server with an admin, an operator and a moderator logged in.
