@@ -19,6 +19,8 @@ use support::{Backend, TestServer, consultation_json};
 
 both!(
     every_staff_route_checks_the_role,
+    the_role_is_checked_before_the_body_is_read,
+    an_operator_may_not_record_a_short_window_reason,
     public_and_participant_routes
 );
 
@@ -436,77 +438,129 @@ fn policy(route: &Route) -> &'static [Role] {
     }
 }
 
-async fn every_staff_route_checks_the_role(backend: Backend) {
-    let t = TestServer::start(backend).await;
-    let f = fixture(&t).await;
+/// What went wrong across a table-driven test: every failing row is reported, not only the first.
+#[derive(Default)]
+struct Failures(Vec<String>);
+
+impl Failures {
+    fn check(&mut self, holds: bool, what: impl FnOnce() -> String) {
+        if !holds {
+            self.0.push(what());
+        }
+    }
+
+    fn check_eq<T: PartialEq + std::fmt::Debug>(
+        &mut self,
+        left: T,
+        right: T,
+        what: impl FnOnce() -> String,
+    ) {
+        if left != right {
+            self.0.push(format!("{}: {left:?} != {right:?}", what()));
+        }
+    }
+
+    fn assert_none(self) {
+        assert!(
+            self.0.is_empty(),
+            "{} failures:\n{}",
+            self.0.len(),
+            self.0.join("\n")
+        );
+    }
+}
+
+/// The roles a staff route admits, in order.
+fn admitted(listed: &[Role]) -> Vec<Role> {
+    let mut roles: Vec<Role> = Role::ALL
+        .into_iter()
+        .filter(|role| listed.iter().any(|r| role.allows(*r)))
+        .collect();
+    roles.sort();
+    roles
+}
+
+#[test]
+fn the_route_table_agrees_with_the_policy() {
+    let mut failures = Failures::default();
     let mut covered = 0;
-    for (n, route) in ROUTES.iter().enumerate() {
+    for route in ROUTES {
         let Access::Staff(listed) = route.access else {
             continue;
         };
         covered += 1;
+        failures.check_eq(admitted(listed), policy(route).to_vec(), || {
+            format!(
+                "{} {}: the table disagrees with the policy",
+                route.method, route.path
+            )
+        });
+    }
+    failures.check(covered >= 25, || {
+        format!("only {covered} staff routes in the table")
+    });
+    failures.assert_none();
+}
+
+async fn every_staff_route_checks_the_role(backend: Backend) {
+    let t = TestServer::start(backend).await;
+    let f = fixture(&t).await;
+    let mut failures = Failures::default();
+    for (n, route) in ROUTES.iter().enumerate() {
+        let Access::Staff(listed) = route.access else {
+            continue;
+        };
         let method = route.method.to_string();
-        let allowed = |role: Role| listed.iter().any(|r| role.allows(*r));
-        let mut allowed_roles: Vec<Role> = Role::ALL.into_iter().filter(|r| allowed(*r)).collect();
-        allowed_roles.sort();
-        assert_eq!(
-            allowed_roles,
-            policy(route),
-            "{method} {}: the table disagrees with the policy",
-            route.path
-        );
+        let allowed = admitted(listed);
 
         let (path, body) = request(&t, &f, route, n).await;
         for token in [None, Some("not-a-session")] {
             let before = audit_len(&t).await;
             let (status, err) = send(&t, &method, &path, token, body.clone()).await;
-            assert_eq!(
-                status,
-                StatusCode::UNAUTHORIZED,
-                "{method} {path} with {token:?}: {err}"
-            );
-            assert_eq!(err["error"]["code"], "unauthorized");
-            assert_eq!(
-                audit_len(&t).await,
-                before,
-                "{method} {path}: a refused call wrote"
-            );
+            failures.check_eq(status, StatusCode::UNAUTHORIZED, || {
+                format!("{method} {path} with {token:?}: {err}")
+            });
+            failures.check_eq(&err["error"]["code"], &json!("unauthorized"), || {
+                format!("{method} {path} with {token:?}: the error code")
+            });
+            failures.check_eq(audit_len(&t).await, before, || {
+                format!("{method} {path}: a refused call wrote")
+            });
         }
         for role in Role::ALL {
             let token = session(&t, &f, role).await;
             let (path, body) = request(&t, &f, route, n * 10 + role as usize).await;
             let before = audit_len(&t).await;
             let (status, answer) = send(&t, &method, &path, Some(&token), body).await;
-            if allowed(role) {
-                assert!(
-                    status.is_success(),
-                    "{method} {path} as {role}: {status} {answer}"
-                );
+            if allowed.contains(&role) {
+                failures.check(status.is_success(), || {
+                    format!("{method} {path} as {role}: {status} {answer}")
+                });
             } else {
-                assert_eq!(
-                    status,
-                    StatusCode::FORBIDDEN,
-                    "{method} {path} as {role}: {answer}"
-                );
-                assert_eq!(answer["error"]["code"], "forbidden");
-                assert_eq!(
-                    audit_len(&t).await,
-                    before,
-                    "{method} {path} as {role}: a refused call wrote"
-                );
+                failures.check_eq(status, StatusCode::FORBIDDEN, || {
+                    format!("{method} {path} as {role}: {answer}")
+                });
+                failures.check_eq(&answer["error"]["code"], &json!("forbidden"), || {
+                    format!("{method} {path} as {role}: the error code")
+                });
+                failures.check_eq(audit_len(&t).await, before, || {
+                    format!("{method} {path} as {role}: a refused call wrote")
+                });
             }
         }
     }
-    assert!(covered >= 25, "only {covered} staff routes in the table");
+    failures.assert_none();
+}
 
-    // A forbidden caller is told 403 even when its body is broken or of the wrong type: the role
-    // is checked before the body is read.
-    let moderator = session(&t, &f, Role::Moderator).await;
+/// A forbidden caller is told 403 even when its body is broken or of the wrong type: the role is
+/// checked before the body is read.
+async fn the_role_is_checked_before_the_body_is_read(backend: Backend) {
+    let t = TestServer::start(backend).await;
     for body in ["{not json", "{\"kind\": 5}"] {
         let resp = t
             .http
             .post(t.url("/consultations"))
-            .bearer_auth(&moderator)
+            .bearer_auth(&t.moderator)
             .header("content-type", "application/json")
             .body(body)
             .send()
@@ -517,19 +571,23 @@ async fn every_staff_route_checks_the_role(backend: Backend) {
     let resp = t
         .http
         .post(t.url("/consultations"))
-        .bearer_auth(&moderator)
+        .bearer_auth(&t.moderator)
         .body("x")
         .send()
         .await
         .unwrap();
     assert_eq!(resp.status(), StatusCode::FORBIDDEN);
-    // The finer rule inside a route: an operator may edit, but not record a short-window reason.
-    let operator = session(&t, &f, Role::Operator).await;
+}
+
+/// The finer rule inside a route: an operator may edit, but not record a short-window reason.
+async fn an_operator_may_not_record_a_short_window_reason(backend: Backend) {
+    let t = TestServer::start(backend).await;
+    let consultation = t.open_consultation().await;
     let (status, err) = send(
         &t,
         "PATCH",
-        &paths::consultation(f.consultation),
-        Some(&operator),
+        &paths::consultation(consultation),
+        Some(&t.operator),
         Some(json!({"short_window_reason": "فوری"})),
     )
     .await;
@@ -537,6 +595,15 @@ async fn every_staff_route_checks_the_role(backend: Backend) {
         (status, err["error"]["code"].as_str()),
         (StatusCode::FORBIDDEN, Some("forbidden"))
     );
+    let c = t
+        .ok(
+            "GET",
+            &paths::consultation(consultation),
+            Some(&t.operator),
+            None,
+        )
+        .await;
+    assert!(c["short_window_reason"].is_null(), "{c}");
 }
 
 async fn public_and_participant_routes(backend: Backend) {
@@ -552,6 +619,7 @@ async fn public_and_participant_routes(backend: Backend) {
         )
         .await;
     let code = issued["verification_code"].as_str().unwrap().to_owned();
+    let mut failures = Failures::default();
     for route in ROUTES {
         let method = route.method.to_string();
         let id = if route.path.starts_with("/public/polls/") {
@@ -576,15 +644,17 @@ async fn public_and_participant_routes(backend: Backend) {
                 // Neither nothing nor a staff session will do.
                 for token in [None, Some(t.admin.as_str())] {
                     let (status, err) = send(&t, &method, &path, token, Some(body.clone())).await;
-                    assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {path}: {err}");
-                    assert_eq!(err["error"]["code"], "unauthorized");
+                    failures.check_eq(status, StatusCode::UNAUTHORIZED, || {
+                        format!("{method} {path}: {err}")
+                    });
+                    failures.check_eq(&err["error"]["code"], &json!("unauthorized"), || {
+                        format!("{method} {path}: the error code")
+                    });
                 }
                 let (status, answer) = send(&t, &method, &path, Some(&citizen), Some(body)).await;
-                assert_ne!(
-                    status,
-                    StatusCode::UNAUTHORIZED,
-                    "{method} {path}: {answer}"
-                );
+                failures.check(status != StatusCode::UNAUTHORIZED, || {
+                    format!("{method} {path}: {answer}")
+                });
             }
             Access::Public => {
                 let body = match route.path {
@@ -597,8 +667,11 @@ async fn public_and_participant_routes(backend: Backend) {
                     _ => None,
                 };
                 let (status, answer) = send(&t, &method, &path, None, body).await;
-                assert!(status.is_success(), "{method} {path}: {status} {answer}");
+                failures.check(status.is_success(), || {
+                    format!("{method} {path}: {status} {answer}")
+                });
             }
         }
     }
+    failures.assert_none();
 }
