@@ -4,7 +4,8 @@
 //! exactly — every contribution and every total — on SQLite and PostgreSQL.
 //!
 //! One server per database; each case works in a consultation of its own, and the comparison
-//! covers the whole database (earlier cases included).
+//! covers the whole database (earlier cases included). Each case compares twice: while its
+//! consultation is open, and after its answers are published and some decisions reversed.
 
 mod support;
 
@@ -99,32 +100,54 @@ async fn decide(t: &TestServer, id: i64, action: usize) {
     }
 }
 
-async fn run_case(t: &TestServer, n: usize, case: &Case) -> Result<(), TestCaseError> {
-    let c = t.open_consultation().await;
-    let mut polls = Vec::new();
-    for kind in ["yes_no_abstain", "likert_5"] {
-        let poll = t
-            .ok(
-                "POST",
-                &paths::consultation_polls(c),
-                Some(&t.operator),
-                Some(json!({"kind": kind, "question_fa": "پرسش"})),
-            )
-            .await;
-        let options: Vec<i64> = poll["options"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|o| o["id"].as_i64().unwrap())
-            .collect();
-        polls.push((poll["id"].as_i64().unwrap(), options));
+/// One case's consultation: two polls (their ids and option ids), four participants, and the
+/// comments sent so far.
+struct CaseRun<'t> {
+    t: &'t TestServer,
+    consultation: i64,
+    polls: Vec<(i64, Vec<i64>)>,
+    people: Vec<String>,
+    comments: Vec<i64>,
+}
+
+impl<'t> CaseRun<'t> {
+    /// An open consultation of its own with a yes/no/abstain and a Likert poll, and four people
+    /// (named after case `n`, so cases never share one).
+    async fn start(t: &'t TestServer, n: usize) -> Self {
+        let consultation = t.open_consultation().await;
+        let mut polls = Vec::new();
+        for kind in ["yes_no_abstain", "likert_5"] {
+            let poll = t
+                .ok(
+                    "POST",
+                    &paths::consultation_polls(consultation),
+                    Some(&t.operator),
+                    Some(json!({"kind": kind, "question_fa": "پرسش"})),
+                )
+                .await;
+            let options: Vec<i64> = poll["options"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|o| o["id"].as_i64().unwrap())
+                .collect();
+            polls.push((poll["id"].as_i64().unwrap(), options));
+        }
+        let mut people = Vec::new();
+        for i in 0..4 {
+            people.push(t.participant(&format!("Case {n} person {i}")).await);
+        }
+        CaseRun {
+            t,
+            consultation,
+            polls,
+            people,
+            comments: Vec::new(),
+        }
     }
-    let mut people = Vec::new();
-    for i in 0..4 {
-        people.push(t.participant(&format!("Case {n} person {i}")).await);
-    }
-    let mut comments: Vec<i64> = Vec::new();
-    for op in &case.ops {
+
+    async fn apply(&mut self, op: &Op) {
+        let t = self.t;
         match *op {
             Op::Comment {
                 author,
@@ -134,77 +157,100 @@ async fn run_case(t: &TestServer, n: usize, case: &Case) -> Result<(), TestCaseE
                 let id = t
                     .ok(
                         "POST",
-                        &paths::public_consultation_comments(c),
-                        Some(&people[author]),
+                        &paths::public_consultation_comments(self.consultation),
+                        Some(&self.people[author]),
                         Some(json!({"body": TEXTS[text], "is_proposal": proposal})),
                     )
                     .await["id"]
                     .as_i64()
                     .unwrap();
-                comments.push(id);
+                self.comments.push(id);
             }
-            Op::Decide { comment, action } => {
-                if !comments.is_empty() {
-                    decide(t, comments[comment % comments.len()], action).await;
-                }
-            }
+            Op::Decide { comment, action } => self.decide(comment, action).await,
             Op::Ballot {
                 author,
                 poll,
                 option,
             } => {
-                let (poll, options) = &polls[poll];
+                let (poll, options) = &self.polls[poll];
                 t.ok(
                     "POST",
                     &paths::public_poll_ballots(*poll),
-                    Some(&people[author]),
+                    Some(&self.people[author]),
                     Some(json!({"option_ids": [options[option]]})),
                 )
                 .await;
             }
         }
     }
-    // Close, answer every approved proposal, publish; then change some decisions again.
-    t.close(c).await;
-    let proposals = t
-        .ok(
-            "GET",
-            &paths::consultation_proposals(c),
+
+    /// A decision on the `comment`-th comment so far (cycled; nothing when there is none).
+    async fn decide(&self, comment: usize, action: usize) {
+        if !self.comments.is_empty() {
+            decide(self.t, self.comments[comment % self.comments.len()], action).await;
+        }
+    }
+
+    /// Close, answer every approved proposal with the case's outcomes (cycled), publish.
+    async fn answer_and_publish(&self, outcomes: &[usize]) {
+        let (t, c) = (self.t, self.consultation);
+        t.close(c).await;
+        let proposals = t
+            .ok(
+                "GET",
+                &paths::consultation_proposals(c),
+                Some(&t.operator),
+                None,
+            )
+            .await;
+        for (i, p) in proposals["items"].as_array().unwrap().iter().enumerate() {
+            let id = p["comment"]["id"].as_i64().unwrap();
+            t.ok(
+                "PUT",
+                &paths::proposal_decision(id),
+                Some(&t.operator),
+                Some(
+                    json!({"version": 0, "outcome": OUTCOMES[outcomes[i % outcomes.len()]],
+                    "rationale_fa": "دلیل", "rationale_en": "Reason"}),
+                ),
+            )
+            .await;
+        }
+        t.ok(
+            "POST",
+            &paths::consultation_decisions_publish(c),
             Some(&t.operator),
             None,
         )
         .await;
-    for (i, p) in proposals["items"].as_array().unwrap().iter().enumerate() {
-        let id = p["comment"]["id"].as_i64().unwrap();
-        t.ok(
-            "PUT",
-            &paths::proposal_decision(id),
-            Some(&t.operator),
-            Some(
-                json!({"version": 0, "outcome": OUTCOMES[case.outcomes[i % case.outcomes.len()]],
-                "rationale_fa": "دلیل", "rationale_en": "Reason"}),
-            ),
-        )
-        .await;
     }
-    t.ok(
-        "POST",
-        &paths::consultation_decisions_publish(c),
-        Some(&t.operator),
-        None,
-    )
-    .await;
-    for &(comment, action) in &case.reversals {
-        if !comments.is_empty() {
-            decide(t, comments[comment % comments.len()], action).await;
-        }
-    }
+}
+
+/// Rebuild the scores and compare them with the live ones (the whole database); `stage` names
+/// the point of the case in the failure.
+async fn check_rebuild(t: &TestServer, stage: &str) -> Result<(), TestCaseError> {
     let live = t.store().score_snapshot().await.unwrap();
     t.store().rebuild_scores().await.unwrap();
     let rebuilt = t.store().score_snapshot().await.unwrap();
-    prop_assert_eq!(&live.totals, &rebuilt.totals);
-    prop_assert_eq!(live, rebuilt);
+    prop_assert_eq!(&live.totals, &rebuilt.totals, "totals {}", stage);
+    prop_assert_eq!(live, rebuilt, "contributions {}", stage);
     Ok(())
+}
+
+async fn run_case(t: &TestServer, n: usize, case: &Case) -> Result<(), TestCaseError> {
+    let mut run = CaseRun::start(t, n).await;
+    for op in &case.ops {
+        run.apply(op).await;
+    }
+    // While the consultation is open: comments, moderation and ballots only. Live scoring goes on
+    // from the rebuilt scores, as after `mosharekat scores rebuild` on a running system.
+    check_rebuild(t, "after comments, decisions and ballots").await?;
+    run.answer_and_publish(&case.outcomes).await;
+    // Then change some decisions again.
+    for &(comment, action) in &case.reversals {
+        run.decide(comment, action).await;
+    }
+    check_rebuild(t, "after published answers and reversals").await
 }
 
 fn rebuild_reproduces_live_scores(backend: Backend) {
