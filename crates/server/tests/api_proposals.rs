@@ -15,9 +15,19 @@ use serde_json::{Value, json};
 use support::{Backend, TestServer};
 
 both!(
-    two_editors_on_one_proposal,
-    drafts_publication_and_the_public_list,
-    a_campaign_group_is_answered_once_and_every_member_hears,
+    a_stale_save_gets_the_current_text_and_loses_nothing,
+    after_a_merge_the_first_editor_is_the_stale_one,
+    of_two_saves_at_once_exactly_one_wins,
+    each_save_is_a_live_event_and_an_audit_entry,
+    bad_decisions_are_refused,
+    drafts_may_leave_any_field_empty,
+    publication_waits_for_the_close_outcomes_and_translations,
+    published_decisions_are_final,
+    the_public_list_of_decisions,
+    a_campaign_group_is_one_row,
+    proposals_page_by_keyset,
+    a_campaign_group_is_answered_once,
+    every_member_with_a_messenger_hears_once,
     without_a_tag_list_any_tag_goes,
     bad_tag_lists_change_nothing,
     a_claim_carries_the_tag_list_and_decisions_use_only_its_codes,
@@ -62,51 +72,97 @@ async fn save(t: &TestServer, id: i64, body: Value) -> (StatusCode, Value) {
     .await
 }
 
-async fn two_editors_on_one_proposal(backend: Backend) {
-    let t = TestServer::start(backend).await;
-    let c = t.open_consultation().await;
-    let citizen = t.participant("Sara").await;
-    let id = proposal(&t, c, &citizen, "پیشنهاد: سقف شهریه به تورم گره بخورد").await;
-    t.approve(&[id], &[]).await;
-    let second_editor = t
-        .add_staff("operator2", mosharekat_api::Role::Operator)
-        .await;
+/// An approved proposal, a second operator, and the first operator's decision on it (version 1).
+struct OneProposal {
+    t: TestServer,
+    c: i64,
+    id: i64,
+    second_editor: String,
+    first: Value,
+    saved: ProposalDecision,
+}
 
-    // Both open the proposal with no decision yet (version 0).
-    let first = json!({"version": 0, "outcome": "partially_accepted",
-        "rationale_fa": "سقف شهریه با نرخ تورم رسمی تعیین می‌شود، نه بیشتر.",
-        "rationale_en": "The fee cap follows official inflation, no more.",
-        "legal_basis": "ماده ۱۲ قانون مدارس غیردولتی"});
-    let (status, saved) = save(&t, id, first.clone()).await;
-    assert_eq!(status, StatusCode::OK, "{saved}");
-    let saved: ProposalDecision = serde_json::from_value(saved).unwrap();
-    assert_eq!(saved.version, 1);
-    assert_eq!(saved.decided_by, "operator1");
+impl OneProposal {
+    async fn start(backend: Backend) -> Self {
+        let t = TestServer::start(backend).await;
+        let c = t.open_consultation().await;
+        let citizen = t.participant("Sara").await;
+        let id = proposal(&t, c, &citizen, "پیشنهاد: سقف شهریه به تورم گره بخورد").await;
+        t.approve(&[id], &[]).await;
+        let second_editor = t
+            .add_staff("operator2", mosharekat_api::Role::Operator)
+            .await;
+        // Both open the proposal with no decision yet (version 0); the first saves.
+        let first = json!({"version": 0, "outcome": "partially_accepted",
+            "rationale_fa": "سقف شهریه با نرخ تورم رسمی تعیین می‌شود، نه بیشتر.",
+            "rationale_en": "The fee cap follows official inflation, no more.",
+            "legal_basis": "ماده ۱۲ قانون مدارس غیردولتی"});
+        let (status, saved) = save(&t, id, first.clone()).await;
+        assert_eq!(status, StatusCode::OK, "{saved}");
+        let saved: ProposalDecision = serde_json::from_value(saved).unwrap();
+        assert_eq!(saved.version, 1);
+        assert_eq!(saved.decided_by, "operator1");
+        OneProposal {
+            t,
+            c,
+            id,
+            second_editor,
+            first,
+            saved,
+        }
+    }
 
-    // The second editor saves from the same version 0: refused, with the first editor's text.
-    let second = json!({"version": 0, "outcome": "rejected",
-        "rationale_fa": "نظر دوم", "rationale_en": "Second view", "legal_basis": ""});
-    let (status, conflict) = t
-        .call(
-            "PUT",
-            &paths::proposal_decision(id),
-            Some(&second_editor),
-            Some(second.clone()),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CONFLICT, "{conflict}");
-    let conflict: DecisionConflict = serde_json::from_value(conflict).unwrap();
-    assert_eq!(conflict.error.code, "version_conflict");
-    assert_eq!(
-        conflict.current, saved,
-        "the 409 carries the current decision"
-    );
-    assert_eq!(conflict.current.rationale_fa, first["rationale_fa"]);
+    /// The second editor saves `body`.
+    async fn second_saves(&self, body: Value) -> (StatusCode, Value) {
+        self.t
+            .call(
+                "PUT",
+                &paths::proposal_decision(self.id),
+                Some(&self.second_editor),
+                Some(body),
+            )
+            .await
+    }
+
+    /// The second editor, from version 0: refused, with the first editor's text.
+    async fn second_saves_stale(&self) {
+        let second = json!({"version": 0, "outcome": "rejected",
+            "rationale_fa": "نظر دوم", "rationale_en": "Second view", "legal_basis": ""});
+        let (status, conflict) = self.second_saves(second).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{conflict}");
+        let conflict: DecisionConflict = serde_json::from_value(conflict).unwrap();
+        assert_eq!(conflict.error.code, "version_conflict");
+        assert_eq!(
+            conflict.current, self.saved,
+            "the 409 carries the current decision"
+        );
+        assert_eq!(conflict.current.rationale_fa, self.first["rationale_fa"]);
+    }
+
+    /// The second editor merges and saves on top of version 1; what was sent.
+    async fn second_merges(&self) -> Value {
+        let merged = json!({"version": 1, "outcome": "partially_accepted",
+            "rationale_fa": format!("{} نظر دوم نیز لحاظ شد.", self.first["rationale_fa"].as_str().unwrap()),
+            "rationale_en": "The fee cap follows official inflation; the second view is noted.",
+            "legal_basis": "ماده ۱۲ قانون مدارس غیردولتی"});
+        let (status, v2) = self.second_saves(merged.clone()).await;
+        assert_eq!(status, StatusCode::OK, "{v2}");
+        let v2: ProposalDecision = serde_json::from_value(v2).unwrap();
+        assert_eq!((v2.version, v2.decided_by.as_str()), (2, "operator2"));
+        assert_eq!(v2.rationale_fa, merged["rationale_fa"]);
+        merged
+    }
+}
+
+async fn a_stale_save_gets_the_current_text_and_loses_nothing(backend: Backend) {
+    let f = OneProposal::start(backend).await;
+    f.second_saves_stale().await;
     // Nothing was lost: the stored decision is still the first editor's.
+    let t = &f.t;
     let list: Page<Proposal> = serde_json::from_value(
         t.ok(
             "GET",
-            &paths::consultation_proposals(c),
+            &paths::consultation_proposals(f.c),
             Some(&t.operator),
             None,
         )
@@ -114,45 +170,27 @@ async fn two_editors_on_one_proposal(backend: Backend) {
     )
     .unwrap();
     assert_eq!(list.items.len(), 1);
-    assert_eq!(list.items[0].decision.as_ref(), Some(&saved));
+    assert_eq!(list.items[0].decision.as_ref(), Some(&f.saved));
+}
 
-    // The second editor merges and saves on top of version 1.
-    let merged = json!({"version": 1, "outcome": "partially_accepted",
-        "rationale_fa": format!("{} نظر دوم نیز لحاظ شد.", first["rationale_fa"].as_str().unwrap()),
-        "rationale_en": "The fee cap follows official inflation; the second view is noted.",
-        "legal_basis": "ماده ۱۲ قانون مدارس غیردولتی"});
-    let (status, v2) = t
-        .call(
-            "PUT",
-            &paths::proposal_decision(id),
-            Some(&second_editor),
-            Some(merged.clone()),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{v2}");
-    let v2: ProposalDecision = serde_json::from_value(v2).unwrap();
-    assert_eq!((v2.version, v2.decided_by.as_str()), (2, "operator2"));
-    assert_eq!(v2.rationale_fa, merged["rationale_fa"]);
-    // The first editor, still on version 1, is now the stale one.
-    let (status, conflict) = save(&t, id, json!({"version": 1, "rationale_fa": "x"})).await;
+async fn after_a_merge_the_first_editor_is_the_stale_one(backend: Backend) {
+    let f = OneProposal::start(backend).await;
+    let merged = f.second_merges().await;
+    let (status, conflict) = save(&f.t, f.id, json!({"version": 1, "rationale_fa": "x"})).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(conflict["current"]["version"], 2);
     assert_eq!(conflict["current"]["rationale_fa"], merged["rationale_fa"]);
+}
 
-    // Two editors at once from the same version: exactly one wins.
-    let path = paths::proposal_decision(id);
+async fn of_two_saves_at_once_exactly_one_wins(backend: Backend) {
+    let f = OneProposal::start(backend).await;
     let (a, b) = tokio::join!(
         save(
-            &t,
-            id,
-            json!({"version": 2, "rationale_fa": "الف", "rationale_en": "A"})
+            &f.t,
+            f.id,
+            json!({"version": 1, "rationale_fa": "الف", "rationale_en": "A"})
         ),
-        t.call(
-            "PUT",
-            &path,
-            Some(&second_editor),
-            Some(json!({"version": 2, "rationale_fa": "ب", "rationale_en": "B"}))
-        ),
+        f.second_saves(json!({"version": 1, "rationale_fa": "ب", "rationale_en": "B"})),
     );
     let mut statuses = [a.0, b.0];
     statuses.sort();
@@ -164,15 +202,22 @@ async fn two_editors_on_one_proposal(backend: Backend) {
     let winner = if a.0 == StatusCode::OK { &a.1 } else { &b.1 };
     let loser = if a.0 == StatusCode::OK { &b.1 } else { &a.1 };
     assert_eq!(loser["current"], *winner);
+}
 
-    // Each save is a live event and an audit entry.
-    let events = t.store().events_after(0, 1_000).await.unwrap();
+async fn each_save_is_a_live_event_and_an_audit_entry(backend: Backend) {
+    let f = OneProposal::start(backend).await;
+    // Three saves, a refused one among them.
+    f.second_saves_stale().await;
+    f.second_merges().await;
+    let (status, body) = save(&f.t, f.id, json!({"version": 2, "rationale_fa": "سوم"})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let events = f.t.store().events_after(0, 1_000).await.unwrap();
     let decided = events
         .iter()
         .filter(|e| e.kind.name() == "proposal.decided")
         .count();
     assert_eq!(decided, 3);
-    let audit = t.store().audit_entries(0, 1_000).await.unwrap();
+    let audit = f.t.store().audit_entries(0, 1_000).await.unwrap();
     assert_eq!(
         audit
             .iter()
@@ -182,20 +227,90 @@ async fn two_editors_on_one_proposal(backend: Backend) {
     );
 }
 
-async fn drafts_publication_and_the_public_list(backend: Backend) {
-    let t = TestServer::start(backend).await;
-    let c = t.open_consultation().await;
-    let citizen = t.participant("Reza").await;
-    let p1 = proposal(&t, c, &citizen, "پیشنهاد اول: حذف تبصره ۲").await;
-    let p2 = proposal(&t, c, &citizen, "پیشنهاد دوم: افزودن بند ۵").await;
-    let plain = t.comment(c, &citizen, "فقط یک نظر، نه پیشنهاد").await;
-    let pending = proposal(&t, c, &citizen, "پیشنهادی که هنوز بررسی نشده").await;
-    t.approve(&[p1, p2, plain], &[]).await;
+/// An open consultation with two approved proposals (`p1`, `p2`), an approved plain comment and a
+/// proposal still pending, all from one citizen without a messenger.
+struct Drafts {
+    t: TestServer,
+    c: i64,
+    p1: i64,
+    p2: i64,
+    plain: i64,
+    pending: i64,
+}
 
-    // Bad input: not a proposal, not approved, no such comment, too long, a NUL, a bad outcome.
+const P1_FA: &str = "پذیرفته شد چون به نفع دانش‌آموزان است";
+
+impl Drafts {
+    async fn start(backend: Backend) -> Self {
+        let t = TestServer::start(backend).await;
+        let c = t.open_consultation().await;
+        let citizen = t.participant("Reza").await;
+        let p1 = proposal(&t, c, &citizen, "پیشنهاد اول: حذف تبصره ۲").await;
+        let p2 = proposal(&t, c, &citizen, "پیشنهاد دوم: افزودن بند ۵").await;
+        let plain = t.comment(c, &citizen, "فقط یک نظر، نه پیشنهاد").await;
+        let pending = proposal(&t, c, &citizen, "پیشنهادی که هنوز بررسی نشده").await;
+        t.approve(&[p1, p2, plain], &[]).await;
+        Drafts {
+            t,
+            c,
+            p1,
+            p2,
+            plain,
+            pending,
+        }
+    }
+
+    /// Drafts (version 1 of each): any field may be empty.
+    async fn save_drafts(&self) {
+        let (s, _) = save(
+            &self.t,
+            self.p1,
+            json!({"version": 0, "outcome": "accepted", "rationale_fa": P1_FA}),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK);
+        let (s, _) = save(&self.t, self.p2, json!({"version": 0})).await;
+        assert_eq!(s, StatusCode::OK);
+    }
+
+    /// p2 complete (version 2).
+    async fn complete_p2(&self) {
+        let (s, _) = save(&self.t, self.p2, json!({"version": 1, "outcome": "rejected", "rationale_fa": "خلاف ماده ۳", "rationale_en": "Contrary to article 3", "legal_basis": "ماده ۳"})).await;
+        assert_eq!(s, StatusCode::OK);
+    }
+
+    /// p1 complete (version 2).
+    async fn complete_p1(&self) {
+        let (s, _) = save(&self.t, self.p1, json!({"version": 1, "outcome": "accepted", "rationale_fa": P1_FA, "rationale_en": "Accepted: it serves pupils", "legal_basis": ""})).await;
+        assert_eq!(s, StatusCode::OK);
+    }
+
+    fn publish_path(&self) -> String {
+        paths::consultation_decisions_publish(self.c)
+    }
+
+    /// Drafts completed, the consultation closed, the decisions published.
+    async fn published(backend: Backend) -> (Self, Value) {
+        let f = Drafts::start(backend).await;
+        f.save_drafts().await;
+        f.complete_p2().await;
+        f.complete_p1().await;
+        f.t.close(f.c).await;
+        let published =
+            f.t.ok("POST", &f.publish_path(), Some(&f.t.operator), None)
+                .await;
+        (f, published)
+    }
+}
+
+/// Not a proposal, not approved, no such comment, too long, a NUL, a bad outcome, a version from
+/// the future.
+async fn bad_decisions_are_refused(backend: Backend) {
+    let f = Drafts::start(backend).await;
+    let (p1, t) = (f.p1, &f.t);
     for (id, body, status, code) in [
-        (plain, json!({"version": 0}), 422, "validation_failed"),
-        (pending, json!({"version": 0}), 409, "invalid_state"),
+        (f.plain, json!({"version": 0}), 422, "validation_failed"),
+        (f.pending, json!({"version": 0}), 409, "invalid_state"),
         (987_654, json!({"version": 0}), 404, "not_found"),
         (
             p1,
@@ -217,30 +332,38 @@ async fn drafts_publication_and_the_public_list(backend: Backend) {
         ),
         (p1, json!({"version": 3}), 409, "version_conflict"),
     ] {
-        let (s, e) = save(&t, id, body.clone()).await;
+        let (s, e) = save(t, id, body.clone()).await;
         assert_eq!(
             (s.as_u16(), e["error"]["code"].as_str()),
             (status, Some(code)),
             "{body}"
         );
     }
-    assert!(t.store().public_decisions(c).await.unwrap().is_empty());
-
-    // Drafts: any field may be empty.
-    let (s, _) = save(&t, p1, json!({"version": 0, "outcome": "accepted", "rationale_fa": "پذیرفته شد چون به نفع دانش‌آموزان است"})).await;
+    assert!(t.store().public_decisions(f.c).await.unwrap().is_empty());
+    // None of them saved anything: p1 is still at version 0.
+    let (s, _) = save(t, p1, json!({"version": 0})).await;
     assert_eq!(s, StatusCode::OK);
-    let (s, _) = save(&t, p2, json!({"version": 0})).await;
-    assert_eq!(s, StatusCode::OK);
+}
 
-    // Publishing waits for the deadline.
-    let path = paths::consultation_decisions_publish(c);
+async fn drafts_may_leave_any_field_empty(backend: Backend) {
+    let f = Drafts::start(backend).await;
+    f.save_drafts().await;
+}
+
+/// Publishing waits for the deadline, then needs an outcome for every decision, and both
+/// languages; a refused publication publishes nothing.
+async fn publication_waits_for_the_close_outcomes_and_translations(backend: Backend) {
+    let f = Drafts::start(backend).await;
+    let t = &f.t;
+    let (p1, p2) = (f.p1, f.p2);
+    f.save_drafts().await;
+    let path = f.publish_path();
     let (s, e) = t.call("POST", &path, Some(&t.operator), None).await;
     assert_eq!(
         (s, e["error"]["code"].as_str()),
         (StatusCode::CONFLICT, Some("consultation_not_closed"))
     );
-    t.close(c).await;
-    // Then needs an outcome for every decision, and both languages.
+    t.close(f.c).await;
     let (s, e) = t.call("POST", &path, Some(&t.operator), None).await;
     assert_eq!(
         (s, e["error"]["code"].as_str()),
@@ -253,8 +376,7 @@ async fn drafts_publication_and_the_public_list(backend: Backend) {
             .contains(&p2.to_string()),
         "{e}"
     );
-    let (s, _) = save(&t, p2, json!({"version": 1, "outcome": "rejected", "rationale_fa": "خلاف ماده ۳", "rationale_en": "Contrary to article 3", "legal_basis": "ماده ۳"})).await;
-    assert_eq!(s, StatusCode::OK);
+    f.complete_p2().await;
     let (s, e) = t.call("POST", &path, Some(&t.operator), None).await;
     assert_eq!(
         (s, e["error"]["code"].as_str()),
@@ -268,37 +390,48 @@ async fn drafts_publication_and_the_public_list(backend: Backend) {
         message.contains(&p1.to_string()) && !message.contains(&p2.to_string()),
         "{message}"
     );
-    // A refused publication published nothing.
-    assert!(t.store().public_decisions(c).await.unwrap().is_empty());
+    assert!(t.store().public_decisions(f.c).await.unwrap().is_empty());
+}
 
-    let (s, _) = save(&t, p1, json!({"version": 1, "outcome": "accepted", "rationale_fa": "پذیرفته شد چون به نفع دانش‌آموزان است", "rationale_en": "Accepted: it serves pupils", "legal_basis": ""})).await;
-    assert_eq!(s, StatusCode::OK);
-    let published = t.ok("POST", &path, Some(&t.operator), None).await;
-    assert_eq!(published["published"], json!([p1, p2]));
+/// Published decisions are final; publishing again publishes nothing new.
+async fn published_decisions_are_final(backend: Backend) {
+    let (f, published) = Drafts::published(backend).await;
+    let t = &f.t;
+    assert_eq!(published["published"], json!([f.p1, f.p2]));
     assert_eq!(published["messages"], 0, "Reza has no messenger");
-    // Published decisions are final; publishing again publishes nothing new.
-    let (s, e) = save(&t, p1, json!({"version": 2, "rationale_fa": "تغییر"})).await;
+    let (s, e) = save(t, f.p1, json!({"version": 2, "rationale_fa": "تغییر"})).await;
     assert_eq!(
         (s, e["error"]["code"].as_str()),
         (StatusCode::CONFLICT, Some("invalid_state"))
     );
-    let again = t.ok("POST", &path, Some(&t.operator), None).await;
+    let again = t
+        .ok("POST", &f.publish_path(), Some(&t.operator), None)
+        .await;
     assert_eq!(again["published"], json!([]));
+}
 
-    // The public list: every published decision with its reasons and the proposal's text.
+/// The public list: every published decision with its reasons and the proposal's text; not for a
+/// draft consultation, nor an unknown one.
+async fn the_public_list_of_decisions(backend: Backend) {
+    let (f, _) = Drafts::published(backend).await;
+    let t = &f.t;
     let (s, public) = t
-        .call("GET", &paths::public_consultation_decisions(c), None, None)
+        .call(
+            "GET",
+            &paths::public_consultation_decisions(f.c),
+            None,
+            None,
+        )
         .await;
     assert_eq!(s, StatusCode::OK);
     let public: Vec<PublicDecision> = serde_json::from_value(public).unwrap();
     assert_eq!(public.len(), 2);
-    assert_eq!(public[0].proposal_id, p1);
+    assert_eq!(public[0].proposal_id, f.p1);
     assert_eq!(public[0].body, "پیشنهاد اول: حذف تبصره ۲");
     assert_eq!(public[0].rationale_en, "Accepted: it serves pupils");
     assert_eq!(public[1].outcome, mosharekat_api::Outcome::Rejected);
     assert_eq!(public[1].legal_basis, "ماده ۳");
     assert_eq!(public[1].group_size, 1);
-    // Not for a draft consultation, nor an unknown one.
     let draft = t
         .ok(
             "POST",
@@ -319,97 +452,112 @@ async fn drafts_publication_and_the_public_list(backend: Backend) {
         assert_eq!(s, StatusCode::NOT_FOUND);
     }
     let consultation = t
-        .ok("GET", &paths::consultation(c), Some(&t.operator), None)
+        .ok("GET", &paths::consultation(f.c), Some(&t.operator), None)
         .await;
     assert_eq!(consultation["status"], ConsultationStatus::Closed.as_str());
 }
 
-async fn a_campaign_group_is_answered_once_and_every_member_hears(backend: Backend) {
-    let t = TestServer::start(backend).await;
-    let c = t.open_consultation().await;
-    // Five people send the same proposal, typed differently; two of them have no messenger, one
-    // reads English; one of them sends it twice.
-    let members = [
-        ("Maryam", Some((Channel::Bale, "@maryam")), Language::Fa),
-        ("Ali", Some((Channel::Eitaa, "ali_1360")), Language::Fa),
-        (
-            "Sam",
-            Some((Channel::Webhook, "https://hooks.example.org/sam")),
-            Language::En,
-        ),
-        ("Zahra", None, Language::Fa),
-        ("Hossein", None, Language::En),
-    ];
-    let texts = [
-        "پیشنهاد: ساعت شروع مدارس ۸ صبح باشد",
-        "پيشنهاد:  ساعت شروع مدارس ۸ صبح باشد",
-        "پیشنهاد: ساعت شروع مدارس 8 صبح باشد.",
-        "پیشنهاد: ساعت شروع مدارس ۸ صبح باشد",
-        "پیشنهاد: ساعت شروع مدارس ۸ صبح باشد",
-    ];
-    let mut ids = Vec::new();
-    let mut tokens = Vec::new();
-    for ((name, channel, language), text) in members.iter().zip(texts) {
-        let token = t.register(&participant(name, *channel, *language)).await;
-        ids.push(proposal(&t, c, &token, text).await);
-        tokens.push(token);
+/// Five people send the same proposal, typed differently; two of them have no messenger, one
+/// reads English; the first sends it twice and is still pending; one more, different proposal.
+/// All but the first member's are approved.
+struct Campaign {
+    t: TestServer,
+    c: i64,
+    /// The group's proposals, by member, then the first member's repeat.
+    ids: Vec<i64>,
+    other: i64,
+}
+
+impl Campaign {
+    async fn start(backend: Backend) -> Self {
+        let t = TestServer::start(backend).await;
+        let c = t.open_consultation().await;
+        let members = [
+            ("Maryam", Some((Channel::Bale, "@maryam")), Language::Fa),
+            ("Ali", Some((Channel::Eitaa, "ali_1360")), Language::Fa),
+            (
+                "Sam",
+                Some((Channel::Webhook, "https://hooks.example.org/sam")),
+                Language::En,
+            ),
+            ("Zahra", None, Language::Fa),
+            ("Hossein", None, Language::En),
+        ];
+        let texts = [
+            "پیشنهاد: ساعت شروع مدارس ۸ صبح باشد",
+            "پيشنهاد:  ساعت شروع مدارس ۸ صبح باشد",
+            "پیشنهاد: ساعت شروع مدارس 8 صبح باشد.",
+            "پیشنهاد: ساعت شروع مدارس ۸ صبح باشد",
+            "پیشنهاد: ساعت شروع مدارس ۸ صبح باشد",
+        ];
+        let mut ids = Vec::new();
+        let mut tokens = Vec::new();
+        for ((name, channel, language), text) in members.iter().zip(texts) {
+            let token = t.register(&participant(name, *channel, *language)).await;
+            ids.push(proposal(&t, c, &token, text).await);
+            tokens.push(token);
+        }
+        ids.push(proposal(&t, c, &tokens[0], texts[0]).await);
+        let other = proposal(&t, c, &tokens[1], "پیشنهادی دیگر درباره سرویس مدارس").await;
+        t.approve(&ids[1..], &[]).await;
+        t.approve(&[other], &[]).await;
+        Campaign { t, c, ids, other }
     }
-    ids.push(proposal(&t, c, &tokens[0], texts[0]).await);
-    let other = proposal(&t, c, &tokens[1], "پیشنهادی دیگر درباره سرویس مدارس").await;
-    t.approve(&ids[1..], &[]).await;
-    t.approve(&[other], &[]).await;
-    // The first member is still pending: the group's first approved proposal stands for it.
-    let list: Page<Proposal> = serde_json::from_value(
-        t.ok(
-            "GET",
-            &paths::consultation_proposals(c),
-            Some(&t.operator),
-            None,
+
+    async fn proposals(&self, query: &str) -> Page<Proposal> {
+        let t = &self.t;
+        serde_json::from_value(
+            t.ok(
+                "GET",
+                &format!("{}{query}", paths::consultation_proposals(self.c)),
+                Some(&t.operator),
+                None,
+            )
+            .await,
         )
-        .await,
-    )
-    .unwrap();
+        .unwrap()
+    }
+
+    /// The group answered through its second member.
+    async fn answer(&self) {
+        let (s, saved) = save(
+            &self.t,
+            self.ids[1],
+            json!({"version": 0, "outcome": "accepted",
+            "rationale_fa": "ساعت شروع از مهر آینده ۸ صبح است.",
+            "rationale_en": "School starts at 8 from next autumn.", "legal_basis": "بند ۴ ماده ۲"}),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{saved}");
+    }
+}
+
+/// The first member is still pending: the group's first approved proposal stands for it.
+async fn a_campaign_group_is_one_row(backend: Backend) {
+    let f = Campaign::start(backend).await;
+    let list = f.proposals("").await;
     assert_eq!(list.items.len(), 2, "one row per campaign group");
     let row = &list.items[0];
-    assert_eq!(row.comment.id, ids[1]);
+    assert_eq!(row.comment.id, f.ids[1]);
     assert_eq!(row.group_size, 6);
-    assert_eq!(list.items[1].comment.id, other);
-    // Keyset paging.
-    let page: Page<Proposal> = serde_json::from_value(
-        t.ok(
-            "GET",
-            &format!("{}?limit=1", paths::consultation_proposals(c)),
-            Some(&t.operator),
-            None,
-        )
-        .await,
-    )
-    .unwrap();
+    assert_eq!(list.items[1].comment.id, f.other);
+}
+
+async fn proposals_page_by_keyset(backend: Backend) {
+    let f = Campaign::start(backend).await;
+    let page = f.proposals("?limit=1").await;
     assert_eq!(page.items.len(), 1);
     let next = page.next_after.unwrap();
-    let page: Page<Proposal> = serde_json::from_value(
-        t.ok(
-            "GET",
-            &format!("{}?limit=1&after={next}", paths::consultation_proposals(c)),
-            Some(&t.operator),
-            None,
-        )
-        .await,
-    )
-    .unwrap();
-    assert_eq!(page.items[0].comment.id, other);
+    let page = f.proposals(&format!("?limit=1&after={next}")).await;
+    assert_eq!(page.items[0].comment.id, f.other);
+}
 
-    // Answered once, through any member: the group has one decision.
-    let (s, saved) = save(
-        &t,
-        ids[1],
-        json!({"version": 0, "outcome": "accepted",
-        "rationale_fa": "ساعت شروع از مهر آینده ۸ صبح است.",
-        "rationale_en": "School starts at 8 from next autumn.", "legal_basis": "بند ۴ ماده ۲"}),
-    )
-    .await;
-    assert_eq!(s, StatusCode::OK, "{saved}");
-    let (s, conflict) = save(&t, ids[2], json!({"version": 0, "outcome": "rejected"})).await;
+/// Answered once, through any member: the group has one decision.
+async fn a_campaign_group_is_answered_once(backend: Backend) {
+    let f = Campaign::start(backend).await;
+    let (t, ids) = (&f.t, &f.ids);
+    f.answer().await;
+    let (s, conflict) = save(t, ids[2], json!({"version": 0, "outcome": "rejected"})).await;
     assert_eq!(
         s,
         StatusCode::CONFLICT,
@@ -417,22 +565,21 @@ async fn a_campaign_group_is_answered_once_and_every_member_hears(backend: Backe
     );
     assert_eq!(conflict["current"]["proposal_id"], ids[1]);
     t.approve(&[ids[0]], &[]).await;
-    let list: Page<Proposal> = serde_json::from_value(
-        t.ok(
-            "GET",
-            &paths::consultation_proposals(c),
-            Some(&t.operator),
-            None,
-        )
-        .await,
-    )
-    .unwrap();
+    let list = f.proposals("").await;
     assert_eq!(
         list.items[0].comment.id, ids[1],
         "the decided member keeps standing for the group"
     );
     assert_eq!(list.items[0].decision.as_ref().unwrap().version, 1);
+}
 
+/// One message to each member with a messenger, once (Maryam sent it twice), in their language;
+/// publishing again does not message anyone twice.
+async fn every_member_with_a_messenger_hears_once(backend: Backend) {
+    let f = Campaign::start(backend).await;
+    let (t, c, ids) = (&f.t, f.c, &f.ids);
+    f.answer().await;
+    t.approve(&[ids[0]], &[]).await;
     t.close(c).await;
     let published = t
         .ok(
@@ -443,7 +590,6 @@ async fn a_campaign_group_is_answered_once_and_every_member_hears(backend: Backe
         )
         .await;
     assert_eq!(published["published"], json!([ids[1]]));
-    // One message to each member with a messenger, once (Maryam sent it twice), in their language.
     assert_eq!(published["messages"], 3);
     let outbox: Page<OutboxMessage> = serde_json::from_value(
         t.ok(
@@ -493,7 +639,6 @@ async fn a_campaign_group_is_answered_once_and_every_member_hears(backend: Backe
         .map(|m| m.idempotency_key.as_str())
         .collect();
     assert_eq!(keys.len(), 3, "a key per message");
-    // Publishing again does not message anyone twice.
     let again = t
         .ok(
             "POST",
