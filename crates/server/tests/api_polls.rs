@@ -20,7 +20,10 @@ both!(
     ballots_and_tallies_match_an_independent_count,
     refused_ballots_change_nothing,
     tally_errors,
-    ballots_refused_outside_the_window,
+    ballots_wait_for_the_opening,
+    a_drafts_poll_is_not_found,
+    an_early_close_refuses_ballots_and_keeps_those_cast,
+    the_clocks_close_refuses_ballots,
     one_participant_casting_at_once_keeps_one_ballot
 );
 
@@ -783,72 +786,111 @@ async fn tally_errors(backend: Backend) {
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
-async fn ballots_refused_outside_the_window(backend: Backend) {
-    let t = TestServer::start(backend).await;
-    let citizen = t.participant("Nima").await;
-    let now = t.now();
-    let poll_in = |consultation: i64| {
-        let t = &t;
-        async move {
+/// A server and a citizen about to vote in yes/no polls of consultations in different states.
+struct Window {
+    t: TestServer,
+    citizen: String,
+}
+
+impl Window {
+    async fn start(backend: Backend) -> Self {
+        let t = TestServer::start(backend).await;
+        let citizen = t.participant("Nima").await;
+        Window { t, citizen }
+    }
+
+    /// A consultation from `opens` to `closes` days from now, published unless `draft`.
+    async fn consultation(&self, opens: i64, closes: i64, draft: bool) -> i64 {
+        let (t, now) = (&self.t, self.t.now());
+        let id = t
+            .ok(
+                "POST",
+                paths::CONSULTATIONS,
+                Some(&t.operator),
+                Some(consultation_json(
+                    now + Duration::days(opens),
+                    now + Duration::days(closes),
+                )),
+            )
+            .await["id"]
+            .as_i64()
+            .unwrap();
+        if !draft {
             t.ok(
                 "POST",
-                &paths::consultation_polls(consultation),
+                &paths::consultation_publish(id),
                 Some(&t.operator),
-                Some(json!({"kind": "yes_no_abstain", "question_fa": "موافقید؟"})),
+                None,
             )
-            .await
+            .await;
         }
-    };
-    let vote = |poll: &Value| {
+        id
+    }
+
+    async fn poll_in(&self, consultation: i64) -> Value {
+        let t = &self.t;
+        t.ok(
+            "POST",
+            &paths::consultation_polls(consultation),
+            Some(&t.operator),
+            Some(json!({"kind": "yes_no_abstain", "question_fa": "موافقید؟"})),
+        )
+        .await
+    }
+
+    async fn vote(&self, poll: &Value) -> (StatusCode, Value) {
         let path = paths::public_poll_ballots(poll["id"].as_i64().unwrap());
         let body = json!({"option_ids": [poll["options"][0]["id"]]});
-        let (t, citizen) = (&t, &citizen);
-        async move { t.call("POST", &path, Some(citizen), Some(body)).await }
-    };
-    // Scheduled: published, opening in two days.
-    let scheduled = t
-        .ok(
-            "POST",
-            paths::CONSULTATIONS,
+        self.t
+            .call("POST", &path, Some(&self.citizen), Some(body))
+            .await
+    }
+
+    async fn ballots(&self, poll: &Value) -> Value {
+        let t = &self.t;
+        t.ok(
+            "GET",
+            &paths::poll_tally(poll["id"].as_i64().unwrap()),
             Some(&t.operator),
-            Some(consultation_json(
-                now + Duration::days(2),
-                now + Duration::days(40),
-            )),
+            None,
         )
-        .await["id"]
-        .as_i64()
-        .unwrap();
-    t.ok(
-        "POST",
-        &paths::consultation_publish(scheduled),
-        Some(&t.operator),
-        None,
-    )
-    .await;
-    let early = poll_in(scheduled).await;
-    let (status, err) = vote(&early).await;
+        .await["ballots"]
+            .clone()
+    }
+}
+
+/// Scheduled: published, opening in two days; refused until then.
+async fn ballots_wait_for_the_opening(backend: Backend) {
+    let w = Window::start(backend).await;
+    let scheduled = w.consultation(2, 40, false).await;
+    let early = w.poll_in(scheduled).await;
+    let (status, err) = w.vote(&early).await;
     assert_eq!(
         (status, err["error"]["code"].as_str()),
         (StatusCode::CONFLICT, Some("consultation_not_open"))
     );
-    // A draft's poll does not exist for the public.
-    let draft = t
-        .ok(
-            "POST",
-            paths::CONSULTATIONS,
-            Some(&t.operator),
-            Some(consultation_json(now, now + Duration::days(40))),
-        )
-        .await["id"]
-        .as_i64()
-        .unwrap();
-    let hidden = poll_in(draft).await;
-    assert_eq!(vote(&hidden).await.0, StatusCode::NOT_FOUND);
-    // Open: accepted; closed early: refused, and the tally keeps the ballot cast while open.
+    assert_eq!(w.ballots(&early).await, 0);
+    w.t.clock().advance(Duration::days(10));
+    assert_eq!(w.vote(&early).await.0, StatusCode::OK);
+    assert_eq!(w.ballots(&early).await, 1);
+}
+
+/// A draft's poll does not exist for the public.
+async fn a_drafts_poll_is_not_found(backend: Backend) {
+    let w = Window::start(backend).await;
+    let draft = w.consultation(0, 40, true).await;
+    let hidden = w.poll_in(draft).await;
+    assert_eq!(w.vote(&hidden).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(w.ballots(&hidden).await, 0);
+}
+
+/// Open: accepted; closed early: refused, and the tally keeps the ballot cast while open.
+async fn an_early_close_refuses_ballots_and_keeps_those_cast(backend: Backend) {
+    let w = Window::start(backend).await;
+    let t = &w.t;
     let open = t.open_consultation().await;
-    let poll = poll_in(open).await;
-    assert_eq!(vote(&poll).await.0, StatusCode::OK);
+    let poll = w.poll_in(open).await;
+    assert_eq!(w.vote(&poll).await.0, StatusCode::OK);
     t.ok(
         "POST",
         &paths::consultation_close(open),
@@ -856,58 +898,28 @@ async fn ballots_refused_outside_the_window(backend: Backend) {
         Some(json!({"reason": "تصمیم وزیر"})),
     )
     .await;
-    let (status, err) = vote(&poll).await;
+    let (status, err) = w.vote(&poll).await;
     assert_eq!(
         (status, err["error"]["code"].as_str()),
         (StatusCode::CONFLICT, Some("consultation_not_open"))
     );
-    // Closed by the clock: a 30-day window with five days left, then ten days pass.
-    let other = t
-        .ok(
-            "POST",
-            paths::CONSULTATIONS,
-            Some(&t.operator),
-            Some(consultation_json(
-                now - Duration::days(25),
-                now + Duration::days(5),
-            )),
-        )
-        .await["id"]
-        .as_i64()
-        .unwrap();
-    t.ok(
-        "POST",
-        &paths::consultation_publish(other),
-        Some(&t.operator),
-        None,
-    )
-    .await;
-    let late = poll_in(other).await;
-    t.clock().advance(Duration::days(10));
-    assert_eq!(vote(&late).await.0, StatusCode::CONFLICT);
-    // The scheduled one is open now.
-    assert_eq!(vote(&early).await.0, StatusCode::OK);
-    let tally = t
-        .ok(
-            "GET",
-            &paths::poll_tally(poll["id"].as_i64().unwrap()),
-            Some(&t.operator),
-            None,
-        )
-        .await;
-    assert_eq!(tally["ballots"], 1);
-    let tally = t
-        .ok(
-            "GET",
-            &paths::poll_tally(late["id"].as_i64().unwrap()),
-            Some(&t.operator),
-            None,
-        )
-        .await;
-    assert_eq!(tally["ballots"], 0);
+    assert_eq!(w.ballots(&poll).await, 1);
 }
 
-/// A double click sends two ballots at once: they must end as one ballot, counted once.
+/// Closed by the clock: a 30-day window with five days left, then ten days pass.
+async fn the_clocks_close_refuses_ballots(backend: Backend) {
+    let w = Window::start(backend).await;
+    let other = w.consultation(-25, 5, false).await;
+    let late = w.poll_in(other).await;
+    w.t.clock().advance(Duration::days(10));
+    let (status, err) = w.vote(&late).await;
+    assert_eq!(
+        (status, err["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("consultation_not_open"))
+    );
+    assert_eq!(w.ballots(&late).await, 0);
+}
+
 async fn one_participant_casting_at_once_keeps_one_ballot(backend: Backend) {
     let t = TestServer::start(backend).await;
     let id = t.open_consultation().await;
