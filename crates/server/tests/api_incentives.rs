@@ -16,7 +16,9 @@ use serde_json::{Value, json};
 use support::{Backend, TestServer};
 
 both!(
-    a_campaign_earns_endorsements_and_repeats_count_once,
+    a_campaign_earns_every_author_an_endorsement,
+    one_authors_repeats_count_once,
+    a_shared_text_is_an_endorsement_until_the_copy_is_reversed,
     certificates_wait_for_the_close,
     the_close_proposes_each_certificate_once,
     only_admins_approve_and_only_once,
@@ -27,7 +29,9 @@ both!(
     a_revoked_certificate_says_so_publicly,
     every_certificate_write_is_audited,
     no_name_without_consent_in_any_public_list,
-    leaderboard_filters_and_the_score_explains_itself,
+    the_score_explains_itself,
+    the_leaderboard_filters,
+    leaderboard_and_score_refusals,
     concurrent_writes_keep_scores_exact
 );
 
@@ -95,7 +99,7 @@ async fn assert_rebuild_reproduces(t: &TestServer) {
     assert_eq!(live, rebuilt, "rebuild differs from the live scores");
 }
 
-async fn a_campaign_earns_endorsements_and_repeats_count_once(backend: Backend) {
+async fn a_campaign_earns_every_author_an_endorsement(backend: Backend) {
     let t = TestServer::start(backend).await;
     let c = t.open_consultation().await;
     let rules = t.store().scoring_rules();
@@ -146,41 +150,62 @@ async fn a_campaign_earns_endorsements_and_repeats_count_once(backend: Backend) 
         assert_eq!(contributions[0]["kind"], "endorsement");
         assert_eq!(contributions[0]["duplicate_group_id"], group);
     }
+    assert_rebuild_reproduces(&t).await;
+}
 
-    // One participant sending one text 50 times is scored once, as an original comment.
-    let spammer = citizen(&t, "Repeater", false, Language::Fa).await;
-    let mut ids = Vec::new();
-    for _ in 0..50 {
-        ids.push(
-            t.comment(
-                c,
-                &spammer.token,
-                "پیشنهاد می‌کنم مهلت ثبت‌نام یک ماه تمدید شود",
-            )
-            .await,
-        );
+const REPEATED: &str = "پیشنهاد می‌کنم مهلت ثبت‌نام یک ماه تمدید شود";
+
+/// One participant who sent one text 50 times, all approved: the comment ids, in order.
+struct Repeater {
+    t: TestServer,
+    c: i64,
+    spammer: Citizen,
+    ids: Vec<i64>,
+}
+
+impl Repeater {
+    async fn start(backend: Backend) -> Self {
+        let t = TestServer::start(backend).await;
+        let c = t.open_consultation().await;
+        let spammer = citizen(&t, "Repeater", false, Language::Fa).await;
+        let mut ids = Vec::new();
+        for _ in 0..50 {
+            ids.push(t.comment(c, &spammer.token, REPEATED).await);
+        }
+        t.approve(&ids, &[]).await;
+        Repeater { t, c, spammer, ids }
     }
-    t.approve(&ids, &[]).await;
-    let s = score(&t, spammer.id).await;
+}
+
+/// One participant sending one text 50 times is scored once, as an original comment.
+async fn one_authors_repeats_count_once(backend: Backend) {
+    let f = Repeater::start(backend).await;
+    let rules = f.t.store().scoring_rules();
+    let s = score(&f.t, f.spammer.id).await;
     assert_eq!(s["total"], rules.points.comment, "{s}");
     let contributions = s["contributions"].as_array().unwrap();
     assert_eq!(contributions.len(), 1, "{s}");
     assert_eq!(contributions[0]["kind"], "comment");
     assert_eq!(contributions[0]["copies"], 50);
-    assert_eq!(contributions[0]["subject_id"], ids[0]);
+    assert_eq!(contributions[0]["subject_id"], f.ids[0]);
+    assert_rebuild_reproduces(&f.t).await;
+}
 
-    // Another author sends the same text: both now hold a shared text, both earn endorsements.
-    let echo = citizen(&t, "Echo", false, Language::Fa).await;
-    let copy = t
-        .comment(c, &echo.token, "پیشنهاد می‌کنم مهلت ثبت‌نام یک ماه تمدید شود")
-        .await;
+/// Another author sends the same text: both now hold a shared text, both earn endorsements; the
+/// copy is reversed (rejected) and the first author's text is their own again.
+async fn a_shared_text_is_an_endorsement_until_the_copy_is_reversed(backend: Backend) {
+    let f = Repeater::start(backend).await;
+    let (t, spammer) = (&f.t, &f.spammer);
+    let rules = t.store().scoring_rules();
+    let echo = citizen(t, "Echo", false, Language::Fa).await;
+    let copy = t.comment(f.c, &echo.token, REPEATED).await;
     t.approve(&[copy], &[]).await;
     assert_eq!(
-        score(&t, spammer.id).await["total"],
+        score(t, spammer.id).await["total"],
         rules.points.endorsement
     );
-    assert_eq!(score(&t, echo.id).await["total"], rules.points.endorsement);
-    // The copy is reversed (rejected): the first author's text is their own again.
+    assert_eq!(score(t, echo.id).await["total"], rules.points.endorsement);
+    assert_rebuild_reproduces(t).await;
     t.ok(
         "POST",
         &paths::comment_decision(copy),
@@ -188,15 +213,15 @@ async fn a_campaign_earns_endorsements_and_repeats_count_once(backend: Backend) 
         Some(json!({"action": "reject", "reason_code": "spam"})),
     )
     .await;
-    assert_eq!(score(&t, spammer.id).await["total"], rules.points.comment);
-    assert_eq!(score(&t, echo.id).await["total"], 0);
+    assert_eq!(score(t, spammer.id).await["total"], rules.points.comment);
+    assert_eq!(score(t, echo.id).await["total"], 0);
     assert!(
-        score(&t, echo.id).await["contributions"]
+        score(t, echo.id).await["contributions"]
             .as_array()
             .unwrap()
             .is_empty()
     );
-    assert_rebuild_reproduces(&t).await;
+    assert_rebuild_reproduces(t).await;
 }
 
 /// A closed consultation whose rules have run: a named author (English) whose proposal was
@@ -658,54 +683,79 @@ async fn no_name_without_consent_in_any_public_list(backend: Backend) {
     }
 }
 
-async fn leaderboard_filters_and_the_score_explains_itself(backend: Backend) {
-    let t = TestServer::start(backend).await;
-    let c = t.open_consultation().await;
-    let early = citizen(&t, "Early Bird", false, Language::Fa).await;
-    let a = t.comment(c, &early.token, "نظری در روزهای نخست").await;
-    t.approve(&[a], &[]).await;
-    // Forty days later, someone else votes and answers a survey question.
-    t.clock().advance(chrono::Duration::days(35));
-    let c2 = t.open_consultation().await;
-    let vote = t
-        .ok(
-            "POST",
-            &paths::consultation_polls(c2),
-            Some(&t.operator),
-            Some(json!({"kind": "yes_no_abstain", "question_fa": "موافقید؟"})),
-        )
-        .await;
-    let survey = t
-        .ok(
-            "POST",
-            &paths::consultation_polls(c2),
-            Some(&t.operator),
-            Some(json!({"kind": "likert_5", "question_fa": "رضایت شما؟"})),
-        )
-        .await;
-    let late = citizen(&t, "Late Voter", false, Language::Fa).await;
-    for poll in [&vote, &survey] {
-        let id = poll["id"].as_i64().unwrap();
-        let option = poll["options"][0]["id"].as_i64().unwrap();
-        t.ok(
-            "POST",
-            &paths::public_poll_ballots(id),
-            Some(&late.token),
-            Some(json!({"option_ids": [option]})),
-        )
-        .await;
-        // A replaced ballot is the same contribution.
-        let other = poll["options"][1]["id"].as_i64().unwrap();
-        t.ok(
-            "POST",
-            &paths::public_poll_ballots(id),
-            Some(&late.token),
-            Some(json!({"option_ids": [other]})),
-        )
-        .await;
+/// An early commenter (Tehran, NGO, like every citizen here) in one consultation; 35 days later a
+/// voter who cast and then replaced a ballot in a yes/no poll and a survey question of another.
+struct Board {
+    t: TestServer,
+    c: i64,
+    late: Citizen,
+}
+
+impl Board {
+    async fn start(backend: Backend) -> Self {
+        let t = TestServer::start(backend).await;
+        let c = t.open_consultation().await;
+        let early = citizen(&t, "Early Bird", false, Language::Fa).await;
+        let a = t.comment(c, &early.token, "نظری در روزهای نخست").await;
+        t.approve(&[a], &[]).await;
+        t.clock().advance(chrono::Duration::days(35));
+        let c2 = t.open_consultation().await;
+        let vote = t
+            .ok(
+                "POST",
+                &paths::consultation_polls(c2),
+                Some(&t.operator),
+                Some(json!({"kind": "yes_no_abstain", "question_fa": "موافقید؟"})),
+            )
+            .await;
+        let survey = t
+            .ok(
+                "POST",
+                &paths::consultation_polls(c2),
+                Some(&t.operator),
+                Some(json!({"kind": "likert_5", "question_fa": "رضایت شما؟"})),
+            )
+            .await;
+        let late = citizen(&t, "Late Voter", false, Language::Fa).await;
+        for poll in [&vote, &survey] {
+            let id = poll["id"].as_i64().unwrap();
+            for option in [0, 1] {
+                let option = poll["options"][option]["id"].as_i64().unwrap();
+                t.ok(
+                    "POST",
+                    &paths::public_poll_ballots(id),
+                    Some(&late.token),
+                    Some(json!({"option_ids": [option]})),
+                )
+                .await;
+            }
+        }
+        Board { t, c, late }
     }
-    let rules = t.store().scoring_rules();
-    let s = score(&t, late.id).await;
+
+    /// The names on the leaderboard for `query`, in order.
+    async fn names(&self, query: &str) -> Vec<String> {
+        let t = &self.t;
+        t.ok(
+            "GET",
+            &format!("{}{query}", paths::LEADERBOARD),
+            Some(&t.operator),
+            None,
+        )
+        .await["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["display_name"].as_str().unwrap().to_owned())
+            .collect()
+    }
+}
+
+/// A replaced ballot is the same contribution; the score lists its contributions and the rules.
+async fn the_score_explains_itself(backend: Backend) {
+    let f = Board::start(backend).await;
+    let rules = f.t.store().scoring_rules();
+    let s = score(&f.t, f.late.id).await;
     assert_eq!(
         s["total"],
         rules.points.ballot + rules.points.survey_answer,
@@ -720,49 +770,26 @@ async fn leaderboard_filters_and_the_score_explains_itself(backend: Backend) {
     assert_eq!(kinds.len(), 2);
     assert!(kinds.contains(&"ballot") && kinds.contains(&"survey_answer"));
     assert_eq!(s["rules"].as_array().unwrap().len(), 6);
+    assert_rebuild_reproduces(&f.t).await;
+}
 
-    let names = |v: &Value| -> Vec<String> {
-        v["entries"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["display_name"].as_str().unwrap().to_owned())
-            .collect()
-    };
-    let all = t
-        .ok("GET", paths::LEADERBOARD, Some(&t.operator), None)
-        .await;
-    assert_eq!(names(&all), ["Early Bird", "Late Voter"]);
-    let month = t
-        .ok(
-            "GET",
-            &format!("{}?period=month", paths::LEADERBOARD),
-            Some(&t.operator),
-            None,
-        )
-        .await;
-    assert_eq!(names(&month), ["Late Voter"]);
-    let one = t
-        .ok(
-            "GET",
-            &format!(
-                "{}?consultation_id={c}&province=tehran&category=ngo",
-                paths::LEADERBOARD
-            ),
-            Some(&t.operator),
-            None,
-        )
-        .await;
-    assert_eq!(names(&one), ["Early Bird"]);
-    let none = t
-        .ok(
-            "GET",
-            &format!("{}?province=fars", paths::LEADERBOARD),
-            Some(&t.operator),
-            None,
-        )
-        .await;
-    assert!(names(&none).is_empty());
+async fn the_leaderboard_filters(backend: Backend) {
+    let f = Board::start(backend).await;
+    assert_eq!(f.names("").await, ["Early Bird", "Late Voter"]);
+    assert_eq!(f.names("?period=month").await, ["Late Voter"]);
+    assert_eq!(
+        f.names(&format!(
+            "?consultation_id={}&province=tehran&category=ngo",
+            f.c
+        ))
+        .await,
+        ["Early Bird"]
+    );
+    assert!(f.names("?province=fars").await.is_empty());
+}
+
+async fn leaderboard_and_score_refusals(backend: Backend) {
+    let t = TestServer::start(backend).await;
     let (status, err) = t
         .call(
             "GET",
@@ -785,7 +812,6 @@ async fn leaderboard_filters_and_the_score_explains_itself(backend: Backend) {
         )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_rebuild_reproduces(&t).await;
 }
 
 /// Ballots in several polls, decisions on several comments of the same people and a second
