@@ -117,11 +117,80 @@ async fn login(t: &TestServer, username: &str, password: &str) -> Value {
     body
 }
 
+/// The default dataset, seeded once and served; what the seeder said while it worked.
+struct Seeded {
+    t: TestServer,
+    d: DemoDataset,
+    summary: SeedSummary,
+    steps: Vec<SeedProgress>,
+    now: DateTime<Utc>,
+}
+
+type Check = fn(Arc<Seeded>) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
+
+/// `[(name, check)]` for the named `async fn(Arc<Seeded>)`s.
+macro_rules! checks {
+    ($($name:ident),* $(,)?) => {
+        [$((stringify!($name), (|s| Box::pin($name(s))) as Check)),*]
+    };
+}
+
+/// Seeding the default dataset is the expensive part, so its checks share one seeded database.
+/// Each runs as a task of its own, in order, to the end even after another failed; the test then
+/// fails naming every check that did. The read-only checks come first; the three that write
+/// (a refused publication, live writes, a claim) run after them.
 async fn the_seeded_demo_reads_back_as_generated(backend: Backend) {
     let (t, d, summary, steps) = seeded(backend, DemoConfig::default()).await;
     let now = t.now();
+    let s = Arc::new(Seeded {
+        t,
+        d,
+        summary,
+        steps,
+        now,
+    });
+    let checks = checks![
+        the_summary_counts_the_dataset,
+        progress_reports_every_phase_in_order,
+        the_demo_staff_log_in,
+        consultations_read_back_as_generated,
+        deadlines_show_each_states_flags,
+        the_queue_holds_exactly_the_undecided,
+        a_sample_of_comments_reads_back_exactly,
+        campaign_groups_are_as_large_as_generated,
+        tallies_equal_a_count_over_the_ballots,
+        the_audit_chain_verifies,
+        publishing_the_draft_without_english_fails,
+        live_writes_carry_on_after_the_imported_ids,
+        the_demo_moderators_work_the_seeded_queue,
+    ];
+    let mut failed = Vec::new();
+    for (name, check) in checks {
+        if let Err(e) = tokio::spawn(check(s.clone())).await {
+            let why = e.try_into_panic().map_or_else(
+                |e| e.to_string(),
+                |p| {
+                    p.downcast_ref::<String>()
+                        .cloned()
+                        .or_else(|| p.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                        .unwrap_or_default()
+                },
+            );
+            failed.push(format!("{name}: {why}"));
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "{} of {} checks failed:\n{}",
+        failed.len(),
+        checks.len(),
+        failed.join("\n")
+    );
+}
 
-    // What the summary says.
+/// What the summary says.
+async fn the_summary_counts_the_dataset(s: Arc<Seeded>) {
+    let (d, summary) = (&s.d, &s.summary);
     assert_eq!(
         (
             summary.consultations,
@@ -143,8 +212,11 @@ async fn the_seeded_demo_reads_back_as_generated(backend: Backend) {
         d.comments.iter().filter(|c| c.moderation.is_some()).count()
     );
     assert!(summary.ballots > 20_000, "{}", summary.ballots);
+}
 
-    // Progress: every phase in order, each from 0 to its total.
+/// Progress: every phase in order, each from 0 to its total.
+async fn progress_reports_every_phase_in_order(s: Arc<Seeded>) {
+    let steps = &s.steps;
     let phases: Vec<SeedPhase> = steps.iter().map(|s| s.phase).fold(Vec::new(), |mut v, p| {
         if v.last() != Some(&p) {
             v.push(p);
@@ -169,8 +241,11 @@ async fn the_seeded_demo_reads_back_as_generated(backend: Backend) {
             > 3,
         "comments report progress in steps"
     );
+}
 
-    // The demo staff log in with the passwords given.
+/// The demo staff log in with the passwords given.
+async fn the_demo_staff_log_in(s: Arc<Seeded>) {
+    let (t, summary) = (&s.t, &s.summary);
     let admin = login(&t, DEMO_ADMIN, &options().admin_password).await;
     assert_eq!(admin["role"], "admin");
     assert_eq!(
@@ -184,8 +259,11 @@ async fn the_seeded_demo_reads_back_as_generated(backend: Backend) {
         );
     }
     assert_eq!(summary.staff[0], (DEMO_ADMIN.to_owned(), Role::Admin));
+}
 
-    // Consultations: states, times and comment counts.
+/// Consultations: states, times and comment counts; the scheduler has nothing old to announce.
+async fn consultations_read_back_as_generated(s: Arc<Seeded>) {
+    let (t, d, summary, now) = (&s.t, &s.d, &s.summary, s.now);
     let listed = all_pages(&t, "/consultations", &t.operator).await;
     assert_eq!(listed.len(), d.consultations.len());
     let mut per_consultation = vec![0i64; d.consultations.len()];
@@ -229,8 +307,11 @@ async fn the_seeded_demo_reads_back_as_generated(backend: Backend) {
         t.store().announce_status_changes(now).await.unwrap(),
         vec![]
     );
+}
 
-    // Deadlines: each state shows its flags.
+/// Deadlines: each state shows its flags.
+async fn deadlines_show_each_states_flags(s: Arc<Seeded>) {
+    let (t, d, summary, now) = (&s.t, &s.d, &s.summary, s.now);
     let deadlines = t.ok("GET", "/deadlines", Some(&t.operator), None).await;
     let items = deadlines["items"].as_array().unwrap();
     assert_eq!(items.len(), d.consultations.len());
@@ -282,32 +363,11 @@ async fn the_seeded_demo_reads_back_as_generated(backend: Backend) {
             assert!(flags.is_empty(), "{:?}: {flags:?}", c.state);
         }
     }
-    // Publishing the draft without English fails as the dataset intends.
-    let missing = d
-        .consultations
-        .iter()
-        .position(|c| c.state == DeadlineState::MissingTranslation)
-        .unwrap();
-    let (status, err) = t
-        .call(
-            "POST",
-            &format!(
-                "/consultations/{}/publish",
-                summary.ids.consultations[missing]
-            ),
-            Some(&t.operator),
-            None,
-        )
-        .await;
-    assert_eq!(
-        (status, err["error"]["code"].as_str()),
-        (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some("missing_translation")
-        )
-    );
+}
 
-    // The moderation queue: exactly the undecided comments are pending.
+/// The moderation queue: exactly the undecided comments are pending.
+async fn the_queue_holds_exactly_the_undecided(s: Arc<Seeded>) {
+    let (t, d, summary) = (&s.t, &s.d, &s.summary);
     let pending = all_pages(&t, "/comments?status=pending", &t.moderator).await;
     let undecided: Vec<i64> = d
         .comments
@@ -341,7 +401,11 @@ async fn the_seeded_demo_reads_back_as_generated(backend: Backend) {
             "{status}"
         );
     }
-    // A sample of comments, exactly as generated.
+}
+
+/// A sample of comments, exactly as generated.
+async fn a_sample_of_comments_reads_back_exactly(s: Arc<Seeded>) {
+    let (t, d, summary) = (&s.t, &s.d, &s.summary);
     for i in (0..d.comments.len()).step_by(997) {
         let c = &d.comments[i];
         let got = t
@@ -376,8 +440,11 @@ async fn the_seeded_demo_reads_back_as_generated(backend: Backend) {
             }
         }
     }
+}
 
-    // Campaign groups: one group per campaign, as large as the dataset's own count.
+/// Campaign groups: one group per campaign, as large as the dataset's own count.
+async fn campaign_groups_are_as_large_as_generated(s: Arc<Seeded>) {
+    let (t, d, summary) = (&s.t, &s.d, &s.summary);
     let mut group_sizes: HashMap<(usize, String), i64> = HashMap::new();
     for c in &d.comments {
         *group_sizes
@@ -417,8 +484,11 @@ async fn the_seeded_demo_reads_back_as_generated(backend: Backend) {
         }
     }
     assert_eq!(summary.duplicate_groups, group_sizes.len());
+}
 
-    // Tallies equal a count over the dataset's ballots, in total and by every breakdown.
+/// Tallies equal a count over the dataset's ballots, in total and by every breakdown.
+async fn tallies_equal_a_count_over_the_ballots(s: Arc<Seeded>) {
+    let (t, d, summary) = (&s.t, &s.d, &s.summary);
     for (p, poll) in d.polls.iter().enumerate() {
         let id = summary.ids.polls[p];
         let options = &summary.ids.poll_options[p];
@@ -436,8 +506,8 @@ async fn the_seeded_demo_reads_back_as_generated(backend: Backend) {
         let ballots: Vec<_> = d.ballots.iter().filter(|b| b.poll == p).collect();
         assert_eq!(served["total_ballots"], ballots.len());
         type Cells = BTreeMap<i64, i64>;
-        type Bucket<'a> = dyn Fn(&demo::DemoBallot) -> String + 'a;
-        let count = |pick: &dyn Fn(&demo::DemoBallot) -> String| -> BTreeMap<String, (i64, Cells)> {
+        type Bucket<'a> = dyn Fn(&demo::DemoBallot) -> String + Sync + 'a;
+        let count = |pick: &Bucket| -> BTreeMap<String, (i64, Cells)> {
             let mut out: BTreeMap<String, (i64, Cells)> = BTreeMap::new();
             for b in &ballots {
                 let e = out
@@ -531,14 +601,48 @@ async fn the_seeded_demo_reads_back_as_generated(backend: Backend) {
             "poll {p}"
         );
     }
+}
 
-    // The audit chain holds the seeded history and verifies; the test's own three accounts follow.
+/// The audit chain holds the seeded history and verifies; the test's own three accounts follow.
+async fn the_audit_chain_verifies(s: Arc<Seeded>) {
+    let (t, d, summary) = (&s.t, &s.d, &s.summary);
     let verified = t.ok("GET", "/audit/verify", Some(&t.admin), None).await;
     assert_eq!(verified, json!({"entries": summary.audit_entries + 3}));
     let decided = d.comments.iter().filter(|c| c.moderation.is_some()).count();
     assert!(summary.audit_entries > decided + d.consultations.len() + d.polls.len());
+}
 
-    // Live writes carry on after the imported ids.
+/// Publishing the draft without English fails as the dataset intends.
+async fn publishing_the_draft_without_english_fails(s: Arc<Seeded>) {
+    let (t, d, summary) = (&s.t, &s.d, &s.summary);
+    let missing = d
+        .consultations
+        .iter()
+        .position(|c| c.state == DeadlineState::MissingTranslation)
+        .unwrap();
+    let (status, err) = t
+        .call(
+            "POST",
+            &format!(
+                "/consultations/{}/publish",
+                summary.ids.consultations[missing]
+            ),
+            Some(&t.operator),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, err["error"]["code"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("missing_translation")
+        )
+    );
+}
+
+/// Live writes carry on after the imported ids.
+async fn live_writes_carry_on_after_the_imported_ids(s: Arc<Seeded>) {
+    let (t, d, summary) = (&s.t, &s.d, &s.summary);
     let open = d
         .consultations
         .iter()
@@ -555,7 +659,11 @@ async fn the_seeded_demo_reads_back_as_generated(backend: Backend) {
     assert_eq!(comment, summary.ids.comments.last().unwrap() + 1);
     let fresh = t.open_consultation().await;
     assert_eq!(fresh, summary.ids.consultations.last().unwrap() + 1);
-    // The demo's moderators work the seeded queue.
+}
+
+/// The demo's moderators work the seeded queue.
+async fn the_demo_moderators_work_the_seeded_queue(s: Arc<Seeded>) {
+    let (t, d, summary) = (&s.t, &s.d, &s.summary);
     let moderator = login(&t, DEMO_MODERATORS[0], &options().staff_password).await;
     let claim = t
         .ok(
@@ -567,7 +675,12 @@ async fn the_seeded_demo_reads_back_as_generated(backend: Backend) {
         .await;
     let claimed = claim["items"].as_array().unwrap();
     assert_eq!(claimed.len(), 25);
-    assert_eq!(claimed[0]["id"], undecided[0]);
+    let first_undecided = d
+        .comments
+        .iter()
+        .position(|c| c.moderation.is_none())
+        .unwrap();
+    assert_eq!(claimed[0]["id"], summary.ids.comments[first_undecided]);
 }
 
 async fn seeding_is_all_or_nothing(backend: Backend) {
