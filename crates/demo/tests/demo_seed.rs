@@ -246,15 +246,15 @@ async fn progress_reports_every_phase_in_order(s: Arc<Seeded>) {
 /// The demo staff log in with the passwords given.
 async fn the_demo_staff_log_in(s: Arc<Seeded>) {
     let (t, summary) = (&s.t, &s.summary);
-    let admin = login(&t, DEMO_ADMIN, &options().admin_password).await;
+    let admin = login(t, DEMO_ADMIN, &options().admin_password).await;
     assert_eq!(admin["role"], "admin");
     assert_eq!(
-        login(&t, DEMO_OPERATOR, &options().staff_password).await["role"],
+        login(t, DEMO_OPERATOR, &options().staff_password).await["role"],
         "operator"
     );
     for m in DEMO_MODERATORS {
         assert_eq!(
-            login(&t, m, &options().staff_password).await["role"],
+            login(t, m, &options().staff_password).await["role"],
             "moderator"
         );
     }
@@ -264,7 +264,7 @@ async fn the_demo_staff_log_in(s: Arc<Seeded>) {
 /// Consultations: states, times and comment counts; the scheduler has nothing old to announce.
 async fn consultations_read_back_as_generated(s: Arc<Seeded>) {
     let (t, d, summary, now) = (&s.t, &s.d, &s.summary, s.now);
-    let listed = all_pages(&t, "/consultations", &t.operator).await;
+    let listed = all_pages(t, "/consultations", &t.operator).await;
     assert_eq!(listed.len(), d.consultations.len());
     let mut per_consultation = vec![0i64; d.consultations.len()];
     for c in &d.comments {
@@ -368,7 +368,7 @@ async fn deadlines_show_each_states_flags(s: Arc<Seeded>) {
 /// The moderation queue: exactly the undecided comments are pending.
 async fn the_queue_holds_exactly_the_undecided(s: Arc<Seeded>) {
     let (t, d, summary) = (&s.t, &s.d, &s.summary);
-    let pending = all_pages(&t, "/comments?status=pending", &t.moderator).await;
+    let pending = all_pages(t, "/comments?status=pending", &t.moderator).await;
     let undecided: Vec<i64> = d
         .comments
         .iter()
@@ -394,7 +394,7 @@ async fn the_queue_holds_exactly_the_undecided(s: Arc<Seeded>) {
             })
             .count();
         assert_eq!(
-            all_pages(&t, &format!("/comments?status={status}"), &t.moderator)
+            all_pages(t, &format!("/comments?status={status}"), &t.moderator)
                 .await
                 .len(),
             n,
@@ -473,7 +473,7 @@ async fn campaign_groups_are_as_large_as_generated(s: Arc<Seeded>) {
         assert_eq!(got["duplicate_group_size"], size);
         let group = got["duplicate_group_id"].as_i64().unwrap();
         let listed = all_pages(
-            &t,
+            t,
             &format!("/comments?duplicate_group_id={group}"),
             &t.moderator,
         )
@@ -664,7 +664,7 @@ async fn live_writes_carry_on_after_the_imported_ids(s: Arc<Seeded>) {
 /// The demo's moderators work the seeded queue.
 async fn the_demo_moderators_work_the_seeded_queue(s: Arc<Seeded>) {
     let (t, d, summary) = (&s.t, &s.d, &s.summary);
-    let moderator = login(&t, DEMO_MODERATORS[0], &options().staff_password).await;
+    let moderator = login(t, DEMO_MODERATORS[0], &options().staff_password).await;
     let claim = t
         .ok(
             "POST",
