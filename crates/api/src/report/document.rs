@@ -91,6 +91,9 @@ pub struct Distribution {
     pub unit: Unit,
     /// The rows have no order of their own (provinces): a display may rank them by count.
     pub ranked: bool,
+    /// What the rows are parts of, when they are read as parts of it (a poll's ballots: each
+    /// option's share of them); none when the rows are compared with each other.
+    pub whole: Option<i64>,
     pub rows: Vec<Share>,
 }
 
@@ -447,6 +450,7 @@ fn key_concern_blocks(b: &mut Builder, report: &Report) {
         written_labels: true,
         unit: Unit::Comments,
         ranked: false,
+        whole: None,
         rows,
     }));
     b.heading(3, b.t("report.largest_campaigns"));
@@ -482,6 +486,7 @@ fn key_concern_blocks(b: &mut Builder, report: &Report) {
         written_labels: true,
         unit: Unit::Comments,
         ranked: false,
+        whole: None,
         rows,
     }));
 }
@@ -515,6 +520,7 @@ fn participant_blocks(b: &mut Builder, report: &Report) {
             written_labels: false,
             unit: Unit::People,
             ranked: dimension == Breakdown::Province,
+            whole: None,
             rows,
         }));
     }
@@ -576,6 +582,7 @@ fn poll_blocks(b: &mut Builder, poll: &PollReport) {
         written_labels: true,
         unit: Unit::People,
         ranked: false,
+        whole: Some(poll.ballots),
         rows,
     }));
     for dimension in DIMENSIONS {
@@ -721,5 +728,52 @@ mod tests {
         assert_eq!(date(evening, catalogue("en")), "2024-03-21");
         assert_eq!(count_text(CellCount::Exact(12), catalogue("fa")), "۱۲");
         assert_eq!(count_text(CellCount::Suppressed, catalogue("fa")), "<5");
+    }
+
+    #[test]
+    fn a_distribution_is_published_as_its_table() {
+        let fa = catalogue("fa");
+        let share = |code: &str, label: &str, count| Share {
+            code: code.into(),
+            label: label.into(),
+            count,
+            shown: count_text(count, fa),
+            examples: Vec::new(),
+        };
+        let tags = Distribution {
+            name: "concern_tags".into(),
+            code_header: Some("کد".into()),
+            label_header: "موضوع".into(),
+            count_header: "نظرها".into(),
+            examples_header: Some("نمونه‌ها".into()),
+            written_labels: true,
+            unit: Unit::Comments,
+            ranked: false,
+            whole: None,
+            rows: vec![Share {
+                examples: vec!["یک".into(), "دو".into()],
+                ..share("workload", "بار کاری", CellCount::Exact(12))
+            }],
+        };
+        let table = tags.table();
+        let kinds: Vec<ColumnKind> = table.columns.iter().map(|c| c.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                ColumnKind::Code,
+                ColumnKind::Written,
+                ColumnKind::Number,
+                ColumnKind::Written
+            ]
+        );
+        assert_eq!(table.rows, [["workload", "بار کاری", "۱۲", "«یک» «دو»"]]);
+        let options = Distribution {
+            code_header: None,
+            examples_header: None,
+            rows: vec![share("", "بله", CellCount::Suppressed)],
+            ..tags
+        };
+        assert_eq!(options.table().columns.len(), 2);
+        assert_eq!(options.table().rows, [["بله", "<5"]]);
     }
 }
