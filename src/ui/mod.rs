@@ -163,6 +163,34 @@ impl<'a> Ui<'a> {
         )
     }
 
+    /// Text of a person wrapped to `width` (rather than cut like [`Ui::cell`]): sanitised, each
+    /// paragraph in its own direction, each row exactly `width` wide.
+    pub fn cell_rows(&self, text: &str, width: u16, style: Style) -> Vec<Line<'static>> {
+        mosharekat_rtl::layout_str(text, style, width, &self.user_text())
+            .iter()
+            .map(|row| row.padded(width))
+            .collect()
+    }
+
+    /// Interface text wrapped to `width` (rather than cut like [`Ui::label`]): laid out in the
+    /// interface's direction, each row aligned to its reading side and exactly `width` wide.
+    pub fn label_rows(&self, text: &str, width: u16, style: Style) -> Vec<Line<'static>> {
+        let (alignment, direction) = if self.rtl() {
+            (Alignment::Right, Direction::Rtl)
+        } else {
+            (Alignment::Left, Direction::Ltr)
+        };
+        let options = self
+            .text
+            .clone()
+            .with_alignment(alignment)
+            .with_direction(direction);
+        mosharekat_rtl::layout_str(text, style, width, &options)
+            .iter()
+            .map(|row| row.padded(width))
+            .collect()
+    }
+
     /// Key names (`?, f1`, `ctrl-s (ش)`): always left to right, aligned to the reading side.
     pub fn keys_cell(&self, text: &str, width: u16, style: Style) -> Line<'static> {
         let alignment = if self.rtl() {

@@ -1,7 +1,8 @@
 //! The Reports pane (operators, admins): pick a consultation (closed ones first), generate or
-//! regenerate its comprehensive report, preview it (key concerns, participants by age band,
-//! gender, province and category as bar charts, turnout per day, poll results, decisions),
-//! publish it after a confirmation, and export it to a file in JSON, Markdown, HTML or CSV.
+//! regenerate its comprehensive report, preview it (the published report's document drawn for
+//! the terminal: key concerns, participants by age band, gender, province and category as bar
+//! charts, turnout per day, poll results, decisions), publish it after a confirmation, and
+//! export it to a file in JSON, Markdown, HTML or CSV.
 //!
 //! Exports go to `<data dir>/exports/` (the console's data folder, next to its journal and logs)
 //! and are named `report-<consultation>-v<version>.<ext>`; an existing file is replaced only after

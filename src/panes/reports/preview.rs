@@ -1,15 +1,22 @@
-//! The report preview as rows of text, laid out for one width: drawn from the row the operator
-//! scrolled to. Text citizens wrote (representative comments, campaign excerpts, terms,
-//! proposals) goes only through `Ui::cell`; interface strings through `Ui::label`. Bars grow from
-//! the reading side; a suppressed cell ("<5") is written as such and gets no bar.
+//! The report preview: the published report's document ([`document::build`], labelled from the
+//! console's locale catalogue, so the labels are the published report's) drawn block by block as
+//! rows of text for one width, then scrolled through. Headings are titles, paragraphs and items
+//! wrap, figures are label and value rows, distributions are bars, the days are a sparkline and
+//! tables are aligned columns (one record per row when the columns do not fit). Text a person
+//! wrote goes only through `Ui::cell`; interface strings through `Ui::label`. Bars grow from the
+//! reading side; a suppressed count ("<5") is written as published and gets no bar.
 
-use chrono::NaiveDate;
-use mosharekat_api::report::document::DIMENSIONS;
-use mosharekat_api::report::{Cell, OptionCount, PollReport, TurnoutDay};
-use mosharekat_api::{Breakdown, CellCount, Report};
+use std::cmp::Reverse;
+
+use mosharekat_api::poll::UNKNOWN_BUCKET;
+use mosharekat_api::report::TurnoutDay;
+use mosharekat_api::report::document::{
+    self, Block, Column, ColumnKind, Daily, Distribution, Figures, Share, Table, Text, Unit,
+};
+use mosharekat_api::{CellCount, Report};
 use ratatui::layout::Constraint;
 use ratatui::style::Style;
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 
 use crate::dates::{self, DateStyle};
 use crate::panes::tallies::chart::{bar_cells, bar_line};
@@ -22,10 +29,15 @@ pub const SPARK_ROWS: u16 = 3;
 /// Eighths of a cell, from empty to full.
 const LEVELS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
+/// The narrowest a column of written text may get before a table is drawn as records.
+const MIN_TEXT_COLUMN: u16 = 12;
+
 struct Builder<'u, 'a> {
     ui: &'u Ui<'a>,
     width: u16,
     lines: Vec<Line<'static>>,
+    /// Whether the block drawn last was a heading.
+    after_heading: bool,
 }
 
 impl Builder<'_, '_> {
@@ -33,18 +45,65 @@ impl Builder<'_, '_> {
         self.lines.push(Line::default());
     }
 
-    fn heading(&mut self, text: &str) {
-        let ui = self.ui;
-        self.lines
-            .push(ui.label(text, self.width, ui.style(Slot::Title)));
-    }
-
     fn label(&mut self, text: &str, slot: Slot) {
         let ui = self.ui;
         self.lines.push(ui.label(text, self.width, ui.style(slot)));
     }
 
-    /// A row indented by two cells on the reading side, holding user text.
+    /// A document text on one row: interface text as a label, written text as a cell.
+    fn text_cell(&self, text: &Text, width: u16, style: Style) -> Line<'static> {
+        match text {
+            Text::Label(label) => self.ui.label(label, width, style),
+            Text::Written(written) => self.ui.cell(written, width, style),
+        }
+    }
+
+    fn heading(&mut self, level: u8, text: &Text) {
+        // Sections start after a blank row (a title right under another needs none);
+        // subsections follow on.
+        if level <= 2 && !self.lines.is_empty() && !self.after_heading {
+            self.blank();
+        }
+        let slot = if level <= 2 {
+            Slot::Title
+        } else {
+            Slot::HelpSection
+        };
+        let line = self.text_cell(text, self.width, self.ui.style(slot));
+        self.lines.push(line);
+    }
+
+    /// Text wrapped to the width: written text in its own direction, interface text in the
+    /// interface's.
+    fn paragraph(&mut self, text: &Text, slot: Slot) {
+        let ui = self.ui;
+        let style = ui.style(slot);
+        let rows = match text {
+            Text::Label(label) => ui.label_rows(label, self.width, style),
+            Text::Written(written) => ui.cell_rows(written, self.width, style),
+        };
+        self.lines.extend(rows);
+    }
+
+    /// Bullet points, each wrapped under its bullet.
+    fn items(&mut self, items: &[String]) {
+        let ui = self.ui;
+        let cols = ui.columns(self.width, &[Constraint::Length(1), Constraint::Min(1)]);
+        let style = ui.style(Slot::TextNormal);
+        for item in items {
+            for (i, row) in ui
+                .label_rows(item, cols[1].1, style)
+                .into_iter()
+                .enumerate()
+            {
+                let bullet = Line::from(if i == 0 { "•" } else { " " });
+                self.lines
+                    .push(ui.row(self.width, &cols, vec![bullet, row], Style::new()));
+            }
+        }
+    }
+
+    /// A row indented by two cells on the reading side, holding written text.
     fn indented_cell(&mut self, text: &str, slot: Slot) {
         let ui = self.ui;
         let cols = ui.columns(self.width, &[Constraint::Length(1), Constraint::Min(1)]);
@@ -53,19 +112,47 @@ impl Builder<'_, '_> {
             .push(ui.row(self.width, &cols, cells, Style::new()));
     }
 
-    /// One bar row per `(label, count)`: the label on the reading side, the bar (scaled to
-    /// `scale`), the value. `user_labels` says whether labels are user text (cells) or
-    /// interface strings.
-    fn bars(&mut self, rows: &[(String, CellCount)], scale: i64, user_labels: bool) {
+    /// `label … value` rows.
+    fn figures(&mut self, figures: &Figures) {
         let ui = self.ui;
-        if rows.is_empty() {
+        let locale = ui.i18n.locale();
+        let values: Vec<String> = figures
+            .figures
+            .iter()
+            .map(|f| locale.grouped(f.value))
+            .collect();
+        let value_width = values.iter().map(|v| ui.width(v)).max().unwrap_or(1);
+        let cols = ui.columns(
+            self.width,
+            &[Constraint::Min(4), Constraint::Length(value_width)],
+        );
+        for (figure, value) in figures.figures.iter().zip(&values) {
+            let cells = vec![
+                ui.label(&figure.label, cols[0].1, ui.style(Slot::TextMuted)),
+                number_cell(ui, value, cols[1].1, ui.style(Slot::TextNormal)),
+            ];
+            self.lines
+                .push(ui.row(self.width, &cols, cells, Style::new()));
+        }
+    }
+
+    /// One bar row per share: the label on the reading side, the bar (scaled to the whole the
+    /// rows are parts of, else to the largest exact count), the value; each row's examples
+    /// indented under it.
+    fn distribution(&mut self, d: &Distribution) {
+        let ui = self.ui;
+        if d.rows.is_empty() {
+            self.label(ui.t(empty_key(&d.name)), Slot::TextMuted);
             return;
         }
-        let values: Vec<String> = rows.iter().map(|(_, c)| count_text(ui, *c)).collect();
+        let rows = reading_order(d);
+        let largest = rows.iter().filter_map(|s| s.count.exact()).max();
+        let scale = d.whole.or(largest).unwrap_or(0);
+        let values: Vec<String> = rows.iter().map(|s| value_text(ui, d.unit, s)).collect();
         let value_width = values.iter().map(|v| ui.width(v)).max().unwrap_or(1);
         let label_width = rows
             .iter()
-            .map(|(l, _)| ui.width(l))
+            .map(|s| ui.width(&s.label))
             .max()
             .unwrap_or(4)
             .clamp(4, (self.width / 3).max(4));
@@ -77,102 +164,244 @@ impl Builder<'_, '_> {
                 Constraint::Length(value_width),
             ],
         );
-        for ((label, count), value) in rows.iter().zip(&values) {
+        // Comment counts are secondary to their bars; counts of people are the figures.
+        let count_slot = match d.unit {
+            Unit::People => Slot::TextNormal,
+            Unit::Comments => Slot::TextMuted,
+        };
+        for (share, value) in rows.iter().zip(&values) {
             let normal = ui.style(Slot::TextNormal);
-            let label_cell = if user_labels {
-                ui.cell(label, cols[0].1, normal)
+            let label = if d.written_labels {
+                ui.cell(&share.label, cols[0].1, normal)
             } else {
-                ui.label(label, cols[0].1, normal)
+                ui.label(&share.label, cols[0].1, normal)
             };
-            let (cells, value_slot) = match count {
-                CellCount::Exact(n) => (bar_cells(*n, scale, cols[1].1), Slot::TextNormal),
+            let (cells, value_slot) = match share.count {
+                CellCount::Exact(n) => (bar_cells(n, scale, cols[1].1), count_slot),
                 // Fewer than five: no bar of a made-up size.
                 CellCount::Suppressed => (0, Slot::TextMuted),
             };
+            let value = match d.unit {
+                Unit::People => number_cell(ui, value, cols[2].1, ui.style(value_slot)),
+                // A count with its unit ("412 comments") reads as interface text.
+                Unit::Comments => ui.label(value, cols[2].1, ui.style(value_slot)),
+            };
             let row = vec![
-                label_cell,
+                label,
                 bar_line(cells, cols[1].1, ui.rtl(), ui.style(Slot::Bar)),
-                number_cell(ui, value, cols[2].1, ui.style(value_slot)),
+                value,
             ];
             self.lines
                 .push(ui.row(self.width, &cols, row, Style::new()));
+            for example in &share.examples {
+                self.indented_cell(example, Slot::TextMuted);
+            }
         }
     }
 
-    /// `label … value` rows.
-    fn stats(&mut self, rows: &[(String, String)]) {
+    /// The days' totals, then their activity as a sparkline.
+    fn daily(&mut self, daily: &Daily) {
         let ui = self.ui;
-        let value_width = rows.iter().map(|(_, v)| ui.width(v)).max().unwrap_or(1);
-        let cols = ui.columns(
-            self.width,
-            &[Constraint::Min(4), Constraint::Length(value_width)],
+        if daily.days.is_empty() {
+            self.label(ui.t("reports.no_turnout"), Slot::TextMuted);
+            return;
+        }
+        let locale = ui.i18n.locale();
+        let comments: i64 = daily.days.iter().map(|d| d.comments).sum();
+        let ballots: i64 = daily.days.iter().map(|d| d.ballots).sum();
+        self.label(
+            &ui.f(
+                "reports.turnout_totals",
+                &[
+                    ("comments", &locale.grouped(comments)),
+                    ("ballots", &locale.grouped(ballots)),
+                    ("days", &ui.num(daily.days.len())),
+                ],
+            ),
+            Slot::TextMuted,
         );
-        for (label, value) in rows {
-            let cells = vec![
-                ui.label(label, cols[0].1, ui.style(Slot::TextMuted)),
-                number_cell(ui, value, cols[1].1, ui.style(Slot::TextNormal)),
-            ];
+        sparkline(self, &daily.days);
+    }
+
+    /// A table as aligned columns under a header row; as one record per row (header beside
+    /// value) when its columns do not fit. Code columns are for CSV and not shown.
+    fn table(&mut self, table: &Table) {
+        let ui = self.ui;
+        let shown: Vec<usize> = (0..table.columns.len())
+            .filter(|i| table.columns[*i].kind != ColumnKind::Code)
+            .collect();
+        if table.rows.is_empty() {
+            self.label(ui.t(empty_key(&table.name)), Slot::TextMuted);
+            return;
+        }
+        let natural: Vec<u16> = shown
+            .iter()
+            .map(|&i| {
+                let cells = table.rows.iter().filter_map(|r| r.get(i));
+                cells
+                    .map(|c| ui.width(c))
+                    .chain([ui.width(table.columns[i].header.as_str())])
+                    .max()
+                    .unwrap_or(1)
+                    .max(1)
+            })
+            .collect();
+        let fixed: u16 = shown
+            .iter()
+            .zip(&natural)
+            .map(|(&i, w)| match table.columns[i].kind {
+                ColumnKind::Written => MIN_TEXT_COLUMN.min(*w),
+                _ => *w,
+            })
+            .fold(0u16, |sum, w| sum.saturating_add(w));
+        let spacing = u16::try_from(shown.len().saturating_sub(1)).unwrap_or(u16::MAX);
+        if fixed.saturating_add(spacing) > self.width {
+            self.records(table, &shown);
+            return;
+        }
+        let constraints: Vec<Constraint> = shown
+            .iter()
+            .zip(&natural)
+            .map(|(&i, w)| match table.columns[i].kind {
+                ColumnKind::Written => Constraint::Fill(1),
+                _ => Constraint::Length(*w),
+            })
+            .collect();
+        // Written columns share what is left, so that a short one is not stretched.
+        let cols = ui.columns(self.width, &constraints);
+        let header: Vec<Line<'static>> = shown
+            .iter()
+            .zip(&cols)
+            .map(|(&i, (_, w))| {
+                self.text_cell(&table.columns[i].header, *w, ui.style(Slot::TextMuted))
+            })
+            .collect();
+        self.lines
+            .push(ui.row(self.width, &cols, header, Style::new()));
+        for row in &table.rows {
+            let cells = shown
+                .iter()
+                .zip(&cols)
+                .map(|(&i, (_, w))| {
+                    let text = row.get(i).map_or("", String::as_str);
+                    cell_of(ui, &table.columns[i], text, *w)
+                })
+                .collect();
             self.lines
                 .push(ui.row(self.width, &cols, cells, Style::new()));
         }
     }
+
+    /// Each row of a table as `header  value` rows, each record after a blank row.
+    fn records(&mut self, table: &Table, shown: &[usize]) {
+        let ui = self.ui;
+        let header_width = shown
+            .iter()
+            .map(|&i| ui.width(table.columns[i].header.as_str()))
+            .max()
+            .unwrap_or(1)
+            .min(self.width / 3);
+        let cols = ui.columns(
+            self.width,
+            &[Constraint::Length(header_width), Constraint::Min(1)],
+        );
+        for row in &table.rows {
+            self.blank();
+            for &i in shown {
+                let column = &table.columns[i];
+                let text = row.get(i).map_or("", String::as_str);
+                let value = if column.kind == ColumnKind::Number {
+                    // Beside its header, not at the far edge: no column to line up with.
+                    ui.keys_cell(text, cols[1].1, ui.style(Slot::TextNormal))
+                } else {
+                    cell_of(ui, column, text, cols[1].1)
+                };
+                let cells = vec![
+                    self.text_cell(&column.header, cols[0].1, ui.style(Slot::TextMuted)),
+                    value,
+                ];
+                self.lines
+                    .push(ui.row(self.width, &cols, cells, Style::new()));
+            }
+        }
+    }
 }
 
-/// A number in a column `width` wide: against the far edge in a left-to-right interface, so the
-/// digits line up; on the reading side (the right) in a right-to-left one.
+/// One table cell by what its column holds.
+fn cell_of(ui: &Ui, column: &Column, text: &str, width: u16) -> Line<'static> {
+    let style = ui.style(Slot::TextNormal);
+    match column.kind {
+        ColumnKind::Written => ui.cell(text, width, style),
+        ColumnKind::Number => number_cell(ui, text, width, style),
+        ColumnKind::Label | ColumnKind::Code => ui.label(text, width, style),
+    }
+}
+
+/// What the preview says when a table or distribution has no rows (the published report prints
+/// an empty table).
+fn empty_key(name: &str) -> &'static str {
+    match name {
+        "concern_tags" => "reports.no_tags",
+        "campaigns" => "reports.no_campaigns",
+        "terms" => "reports.no_terms",
+        "decisions" => "reports.no_decisions",
+        _ => "reports.no_rows",
+    }
+}
+
+/// A number (or "<5") in a column `width` wide, left to right (so "<5" is never mirrored):
+/// against the far edge in a left-to-right interface, so the digits line up; on the reading side
+/// (the right) in a right-to-left one.
 fn number_cell(ui: &Ui, text: &str, width: u16, style: Style) -> Line<'static> {
     let used = ui.width(text).min(width);
     if ui.rtl() || used >= width {
-        return ui.label(text, width, style);
+        return ui.keys_cell(text, width, style);
     }
     let mut line = ui.label(text, used, style);
     line.spans.insert(
         0,
-        ratatui::text::Span::styled(" ".repeat(usize::from(width - used)), style),
+        Span::styled(" ".repeat(usize::from(width - used)), style),
     );
     line
 }
 
-/// A count of people as published: its number in the interface's digits, or "<5".
-pub fn count_text(ui: &Ui, count: CellCount) -> String {
-    match count {
-        CellCount::Exact(n) => ui.i18n.locale().grouped(n),
-        CellCount::Suppressed => ui.t("reports.suppressed").to_owned(),
+/// A share's count in the interface's digits, thousands grouped: people as a number or as
+/// published ("<5"), comments with their unit.
+fn value_text(ui: &Ui, unit: Unit, share: &Share) -> String {
+    match (unit, share.count) {
+        (Unit::People, CellCount::Exact(n)) => ui.i18n.locale().grouped(n),
+        (Unit::People, CellCount::Suppressed) => share.shown.clone(),
+        (Unit::Comments, count) => {
+            let n = count.exact().unwrap_or_default();
+            ui.i18n.count("reports.comments_count", n, &[])
+        }
     }
 }
 
+/// The rows in the order to read them: a ranked distribution (provinces) by count, the
+/// suppressed after, "not stated" last; any other in the document's order.
+fn reading_order(d: &Distribution) -> Vec<&Share> {
+    let mut rows: Vec<&Share> = d.rows.iter().collect();
+    if d.ranked {
+        // A stable sort keeps the document's order among equals.
+        rows.sort_by_key(|s| {
+            (
+                s.code == UNKNOWN_BUCKET,
+                Reverse(s.count.exact().unwrap_or(-1)),
+            )
+        });
+    }
+    rows
+}
+
 /// A Tehran calendar day in the interface's calendar and digits.
-pub fn day_text(ui: &Ui, day: NaiveDate) -> String {
+fn day_text(ui: &Ui, day: chrono::NaiveDate) -> String {
     // Noon UTC falls on the same Tehran day (UTC+03:30).
     let at = day
         .and_hms_opt(12, 0, 0)
         .map(|d| d.and_utc())
         .unwrap_or_default();
     dates::format_local_date(at, DateStyle::Numeric, ui.i18n)
-}
-
-/// The largest exact count (the scale of a chart).
-fn largest(counts: impl IntoIterator<Item = CellCount>) -> i64 {
-    counts
-        .into_iter()
-        .filter_map(CellCount::exact)
-        .max()
-        .unwrap_or(0)
-}
-
-/// Cells of a breakdown in reading order: provinces by count (suppressed ones after, "not
-/// stated" last); other dimensions in the protocol's fixed order.
-fn breakdown_rows(ui: &Ui, by: Breakdown, cells: &[Cell]) -> Vec<(String, CellCount)> {
-    let mut cells: Vec<&Cell> = cells.iter().collect();
-    if by == Breakdown::Province {
-        let unknown = |c: &Cell| c.key == mosharekat_api::poll::UNKNOWN_BUCKET;
-        // A stable sort keeps the protocol's order among equals.
-        cells.sort_by_key(|c| (unknown(c), std::cmp::Reverse(c.count.exact().unwrap_or(-1))));
-    }
-    cells
-        .into_iter()
-        .map(|c| (ui.bucket_label(by, &c.key), c.count))
-        .collect()
 }
 
 /// The turnout per day as a sparkline of `SPARK_ROWS` rows (time from the reading side), with
@@ -215,13 +444,10 @@ fn sparkline(b: &mut Builder, days: &[TurnoutDay]) {
         let line = if ui.rtl() {
             Line::from(vec![
                 " ".repeat(pad).into(),
-                ratatui::text::Span::styled(text, ui.style(Slot::Sparkline)),
+                Span::styled(text, ui.style(Slot::Sparkline)),
             ])
         } else {
-            Line::from(vec![ratatui::text::Span::styled(
-                text,
-                ui.style(Slot::Sparkline),
-            )])
+            Line::from(vec![Span::styled(text, ui.style(Slot::Sparkline))])
         };
         b.lines.push(line);
     }
@@ -269,279 +495,37 @@ fn sparkline(b: &mut Builder, days: &[TurnoutDay]) {
     }
 }
 
-fn option_rows(ui: &Ui, poll: &PollReport, counts: &[OptionCount]) -> Vec<(String, CellCount)> {
-    poll.options
-        .iter()
-        .map(|o| {
-            let count = counts
-                .iter()
-                .find(|c| c.option_id == o.id)
-                .map_or(CellCount::Suppressed, |c| c.count);
-            let label = ui.i18n.pick(&o.label_fa, &o.label_en);
-            (label.to_owned(), count)
-        })
-        .collect()
-}
-
-/// The whole report, `width` cells wide.
+/// The whole report, `width` cells wide: the published document in the interface's language,
+/// block by block.
 pub fn build(ui: &Ui, report: &Report, width: u16) -> Vec<Line<'static>> {
-    let locale = ui.i18n.locale();
     let mut b = Builder {
         ui,
         width,
         lines: Vec::new(),
+        after_heading: false,
     };
-
-    // Comments received.
-    b.heading(ui.t("reports.comments"));
-    let c = &report.comments;
-    b.stats(&[
-        (
-            ui.t("reports.comments_total").to_owned(),
-            locale.grouped(c.total),
-        ),
-        (
-            ui.t("comment_status.approved").to_owned(),
-            locale.grouped(c.approved),
-        ),
-        (
-            ui.t("comment_status.rejected").to_owned(),
-            locale.grouped(c.rejected),
-        ),
-        (
-            ui.t("comment_status.hidden").to_owned(),
-            locale.grouped(c.hidden),
-        ),
-        (
-            ui.t("comment_status.pending").to_owned(),
-            locale.grouped(c.pending),
-        ),
-        (
-            ui.t("reports.proposals").to_owned(),
-            locale.grouped(c.proposals),
-        ),
-    ]);
-
-    // Key concerns.
-    b.blank();
-    b.heading(ui.t("pane.reports.key_concerns"));
-    let concerns = &report.key_concerns;
-    if concerns.tags.is_empty() {
-        b.label(ui.t("reports.no_tags"), Slot::TextMuted);
-    }
-    let tag_scale = concerns.tags.iter().map(|t| t.count).max().unwrap_or(0);
-    for tag in &concerns.tags {
-        let label = ui.i18n.pick(&tag.label_fa, &tag.label_en).to_owned();
-        // Comment counts, not people: never suppressed.
-        let ui = b.ui;
-        let value = ui.i18n.count("reports.comments_count", tag.count, &[]);
-        let cols_value = ui.width(&value);
-        let cols = ui.columns(
-            width,
-            &[
-                Constraint::Length(ui.width(&label).clamp(4, (width / 3).max(4))),
-                Constraint::Min(3),
-                Constraint::Length(cols_value),
-            ],
-        );
-        let row = vec![
-            ui.cell(&label, cols[0].1, ui.style(Slot::TextNormal)),
-            bar_line(
-                bar_cells(tag.count, tag_scale, cols[1].1),
-                cols[1].1,
-                ui.rtl(),
-                ui.style(Slot::Bar),
-            ),
-            ui.label(&value, cols[2].1, ui.style(Slot::TextMuted)),
-        ];
-        b.lines.push(ui.row(width, &cols, row, Style::new()));
-        if let Some(example) = tag.examples.first() {
-            b.indented_cell(&example.text, Slot::TextMuted);
+    for block in document::build(report, ui.i18n.locale()) {
+        // Figures stand apart from the prose above them.
+        if matches!(block, Block::Figures(_)) && !b.after_heading {
+            b.blank();
         }
-    }
-    b.blank();
-    b.heading(ui.t("pane.reports.campaigns"));
-    if concerns.campaigns.is_empty() {
-        b.label(ui.t("reports.no_campaigns"), Slot::TextMuted);
-    }
-    let sizes: Vec<String> = concerns
-        .campaigns
-        .iter()
-        .map(|g| ui.i18n.count("reports.members", g.size, &[]))
-        .collect();
-    let size_width = sizes.iter().map(|s| ui.width(s)).max().unwrap_or(1);
-    let cols = ui.columns(width, &[Constraint::Length(size_width), Constraint::Min(4)]);
-    for (group, size) in concerns.campaigns.iter().zip(&sizes) {
-        let row = vec![
-            ui.label(size, cols[0].1, ui.style(Slot::TextMuted)),
-            ui.cell(&group.excerpt.text, cols[1].1, ui.style(Slot::TextNormal)),
-        ];
-        b.lines.push(ui.row(width, &cols, row, Style::new()));
-    }
-    b.blank();
-    b.heading(ui.t("pane.reports.frequent_terms"));
-    if concerns.terms.is_empty() {
-        b.label(ui.t("reports.no_terms"), Slot::TextMuted);
-    }
-    let per_row = usize::from((width / 20).max(1));
-    for chunk in concerns.terms.chunks(per_row) {
-        let constraints = vec![Constraint::Fill(1); per_row];
-        let cols = ui.columns(width, &constraints);
-        let cells: Vec<Line<'static>> = chunk
-            .iter()
-            .zip(&cols)
-            .map(|(t, (_, w))| {
-                ui.cell(
-                    &format!("{} ({})", t.term, ui.num(t.count)),
-                    *w,
-                    ui.style(Slot::TextNormal),
-                )
-            })
-            .collect();
-        let used = &cols[..cells.len()];
-        b.lines.push(ui.row(width, used, cells, Style::new()));
-    }
-
-    // Participants.
-    b.blank();
-    b.heading(&format!(
-        "{} · {}",
-        ui.t("pane.reports.participants"),
-        ui.i18n.count(
-            "pane.reports.participants_total",
-            report.participants.total,
-            &[]
-        )
-    ));
-    for by in DIMENSIONS {
-        let cells = report.participants.by(by);
-        b.label(
-            &ui.f(
-                "reports.by",
-                &[("by", ui.t(&format!("breakdown.{}", by.as_str())))],
-            ),
-            Slot::HelpSection,
-        );
-        let rows = breakdown_rows(ui, by, cells);
-        b.bars(&rows, largest(cells.iter().map(|c| c.count)), false);
-    }
-    b.label(ui.t("reports.suppressed_note"), Slot::TextMuted);
-
-    // Turnout.
-    b.blank();
-    let comments: i64 = report.turnout.iter().map(|d| d.comments).sum();
-    let ballots: i64 = report.turnout.iter().map(|d| d.ballots).sum();
-    b.heading(ui.t("pane.reports.turnout_per_day"));
-    if report.turnout.is_empty() {
-        b.label(ui.t("reports.no_turnout"), Slot::TextMuted);
-    } else {
-        b.label(
-            &ui.f(
-                "reports.turnout_totals",
-                &[
-                    ("comments", &locale.grouped(comments)),
-                    ("ballots", &locale.grouped(ballots)),
-                    ("days", &ui.num(report.turnout.len())),
-                ],
-            ),
-            Slot::TextMuted,
-        );
-        sparkline(&mut b, &report.turnout);
-    }
-
-    // Polls.
-    b.blank();
-    b.heading(ui.t("pane.reports.poll_results"));
-    if report.polls.is_empty() {
-        b.label(ui.t("pane.tallies.no_polls"), Slot::TextMuted);
-    }
-    for poll in &report.polls {
-        let question = ui.i18n.pick(&poll.question_fa, &poll.question_en);
-        b.lines
-            .push(ui.cell(question, width, ui.style(Slot::HelpSection)));
-        b.label(
-            &ui.i18n.count("pane.tallies.ballots", poll.ballots, &[]),
-            Slot::TextMuted,
-        );
-        let rows = option_rows(ui, poll, &poll.counts);
-        b.bars(&rows, poll.ballots, true);
-    }
-
-    // Decisions.
-    b.blank();
-    b.heading(ui.t("pane.reports.decisions"));
-    let d = &report.decisions;
-    b.stats(&[
-        (
-            ui.t("outcome.accepted").to_owned(),
-            locale.grouped(d.accepted),
-        ),
-        (
-            ui.t("outcome.partially_accepted").to_owned(),
-            locale.grouped(d.partially_accepted),
-        ),
-        (
-            ui.t("outcome.rejected").to_owned(),
-            locale.grouped(d.rejected),
-        ),
-    ]);
-    if d.items.is_empty() {
-        b.label(ui.t("reports.no_decisions"), Slot::TextMuted);
-    }
-    let outcomes: Vec<String> = d
-        .items
-        .iter()
-        .map(|i| ui.t(&format!("outcome.{}", i.outcome.as_str())).to_owned())
-        .collect();
-    let outcome_width = outcomes.iter().map(|o| ui.width(o)).max().unwrap_or(1);
-    let cols = ui.columns(
-        width,
-        &[Constraint::Length(outcome_width), Constraint::Min(4)],
-    );
-    for (item, outcome) in d.items.iter().zip(&outcomes) {
-        let row = vec![
-            ui.label(outcome, cols[0].1, ui.style(Slot::TextMuted)),
-            ui.cell(&item.body, cols[1].1, ui.style(Slot::TextNormal)),
-        ];
-        b.lines.push(ui.row(width, &cols, row, Style::new()));
-        let rationale = ui.i18n.pick(&item.rationale_fa, &item.rationale_en);
-        b.indented_cell(rationale, Slot::TextMuted);
-    }
-
-    // Recognition: only participants who consented to be named (the server leaves the others
-    // out); a name is citizen text, so it goes through the sanitising cell.
-    b.blank();
-    b.heading(ui.t("reports.top_participants"));
-    if report.top_participants.is_empty() {
-        b.label(ui.t("reports.no_top_participants"), Slot::TextMuted);
-    }
-    let ranks: Vec<String> = report
-        .top_participants
-        .iter()
-        .map(|t| locale.grouped(t.rank))
-        .collect();
-    let points: Vec<String> = report
-        .top_participants
-        .iter()
-        .map(|t| locale.grouped(t.points))
-        .collect();
-    let rank_width = ranks.iter().map(|r| ui.width(r)).max().unwrap_or(1);
-    let points_width = points.iter().map(|p| ui.width(p)).max().unwrap_or(1);
-    let cols = ui.columns(
-        width,
-        &[
-            Constraint::Length(rank_width),
-            Constraint::Min(4),
-            Constraint::Length(points_width),
-        ],
-    );
-    for ((top, rank), points) in report.top_participants.iter().zip(&ranks).zip(&points) {
-        let row = vec![
-            ui.label(rank, cols[0].1, ui.style(Slot::TextMuted)),
-            ui.cell(&top.display_name, cols[1].1, ui.style(Slot::TextNormal)),
-            number_cell(ui, points, cols[2].1, ui.style(Slot::TextNormal)),
-        ];
-        b.lines.push(ui.row(width, &cols, row, Style::new()));
+        match &block {
+            Block::Heading(level, text) => b.heading(*level, text),
+            Block::Paragraph(text) => {
+                let slot = if text.is_written() {
+                    Slot::TextNormal
+                } else {
+                    Slot::TextMuted
+                };
+                b.paragraph(text, slot);
+            }
+            Block::Items(items) => b.items(items),
+            Block::Figures(figures) => b.figures(figures),
+            Block::Distribution(distribution) => b.distribution(distribution),
+            Block::Daily(daily) => b.daily(daily),
+            Block::Table(table) => b.table(table),
+        }
+        b.after_heading = matches!(block, Block::Heading(..));
     }
     b.lines
 }

@@ -1,35 +1,203 @@
-//! A report laid out for readers of one language as headings, paragraphs, lists and tables,
-//! every label from that language's catalogue (the locale files, [`mosharekat_locale`]). The
-//! server renders these blocks to Markdown, HTML and CSV; the labels, counts, days and "<5"
-//! suppression here are the ones the console's preview shows. Text here is plain: each renderer
-//! escapes it.
+//! A report laid out for readers of one language as blocks, every label from that language's
+//! catalogue (the locale files, [`mosharekat_locale`]). A block says what is shown (a
+//! distribution of people, activity per day, figures that belong together, a table) and each
+//! renderer decides how: the server writes Markdown, HTML and CSV (a distribution as a table),
+//! the console's preview draws the same blocks (a distribution as bars, the days as a
+//! sparkline). Text here is plain and marked by who wrote it ([`Text`], [`ColumnKind`]): each
+//! renderer escapes or sanitises it.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use mosharekat_locale::calendar::{jalali, tehran_day};
 use mosharekat_locale::{CalendarKind, Catalogue};
 
-use super::{Excerpt, PollReport, SUPPRESSED, bucket_keys};
+use super::{Excerpt, PollReport, SUPPRESSED, TurnoutDay};
 use crate::poll::UNKNOWN_BUCKET;
 use crate::{Breakdown, CellCount, Report};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Block {
-    Heading(u8, String),
-    Paragraph(String),
-    /// Bullet points.
+    Heading(u8, Text),
+    Paragraph(Text),
+    /// Bullet points: interface lines with values filled in.
     Items(Vec<String>),
+    Figures(Figures),
+    Distribution(Distribution),
+    Daily(Daily),
     Table(Table),
+}
+
+/// A text of the document, by who wrote it. Renderers escape both; a display lays out interface
+/// text in the interface's direction and written text in its own (and sanitises it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Text {
+    /// A locale string, values filled in.
+    Label(String),
+    /// Text a person wrote: a consultation's title, a poll question, a comment, a name.
+    Written(String),
+}
+
+impl Text {
+    pub fn as_str(&self) -> &str {
+        match self {
+            Text::Label(text) | Text::Written(text) => text,
+        }
+    }
+
+    pub fn is_written(&self) -> bool {
+        matches!(self, Text::Written(_))
+    }
+}
+
+/// Counts that belong together (comments by moderation outcome, decisions by outcome): one
+/// sentence in prose, label and value rows on a display.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Figures {
+    /// The counts as one sentence, in the reader's digits.
+    pub sentence: String,
+    pub figures: Vec<Figure>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Figure {
+    pub label: String,
+    pub value: i64,
+}
+
+/// What a distribution counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// People: a count under five is suppressed ([`CellCount::Suppressed`]).
+    People,
+    /// Comments: never suppressed.
+    Comments,
+}
+
+/// A count spread over named rows (participants by bucket, ballots by option, comments by tag or
+/// term), in the published order: a table in print, bars on a display.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Distribution {
+    /// A stable name (CSV section name), the same in every language.
+    pub name: String,
+    /// The header of the rows' machine codes, when they have codes (bucket and tag codes: kept
+    /// in CSV, not shown to readers).
+    pub code_header: Option<String>,
+    pub label_header: String,
+    pub count_header: String,
+    /// The header of the representative comments, when rows carry them.
+    pub examples_header: Option<String>,
+    /// Whether the labels are text a person wrote (tags, terms, poll options) rather than
+    /// interface labels (buckets).
+    pub written_labels: bool,
+    pub unit: Unit,
+    /// The rows have no order of their own (provinces): a display may rank them by count.
+    pub ranked: bool,
+    /// What the rows are parts of, when they are read as parts of it (a poll's ballots: each
+    /// option's share of them); none when the rows are compared with each other.
+    pub whole: Option<i64>,
+    pub rows: Vec<Share>,
+}
+
+/// One row of a [`Distribution`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Share {
+    /// The row's machine code (empty when the distribution has none); `unknown` for "not
+    /// stated".
+    pub code: String,
+    pub label: String,
+    pub count: CellCount,
+    /// The count as published: the reader's digits, or "<5".
+    pub shown: String,
+    /// Representative comments (text citizens wrote).
+    pub examples: Vec<String>,
+}
+
+impl Distribution {
+    /// The distribution as a published table: code, label, count and examples columns.
+    pub fn table(&self) -> Table {
+        let mut columns = Vec::with_capacity(4);
+        if let Some(header) = &self.code_header {
+            columns.push(Column::label(header, ColumnKind::Code));
+        }
+        let label_kind = if self.written_labels {
+            ColumnKind::Written
+        } else {
+            ColumnKind::Label
+        };
+        columns.push(Column::label(&self.label_header, label_kind));
+        columns.push(Column::label(&self.count_header, ColumnKind::Number));
+        if let Some(header) = &self.examples_header {
+            columns.push(Column::label(header, ColumnKind::Written));
+        }
+        let rows = self
+            .rows
+            .iter()
+            .map(|share| {
+                let mut row = Vec::with_capacity(columns.len());
+                if self.code_header.is_some() {
+                    row.push(share.code.clone());
+                }
+                row.push(share.label.clone());
+                row.push(share.shown.clone());
+                if self.examples_header.is_some() {
+                    let quoted: Vec<String> =
+                        share.examples.iter().map(|e| format!("«{e}»")).collect();
+                    row.push(quoted.join(" "));
+                }
+                row
+            })
+            .collect();
+        Table {
+            name: self.name.clone(),
+            columns,
+            rows,
+        }
+    }
+}
+
+/// Activity per day, the first day with activity to the last: a table in print, a chart on a
+/// display.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Daily {
+    /// The days as published (day, comments, ballots, people).
+    pub table: Table,
+    pub days: Vec<TurnoutDay>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Table {
     /// A stable name for the table (CSV section name), the same in every language.
     pub name: String,
-    pub headers: Vec<String>,
+    pub columns: Vec<Column>,
     pub rows: Vec<Vec<String>>,
-    /// The first column holds machine codes (bucket and tag codes): kept in CSV, not shown to
-    /// readers.
-    pub coded: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    /// Usually a label; a poll option's name heads its column as written.
+    pub header: Text,
+    pub kind: ColumnKind,
+}
+
+impl Column {
+    fn label(header: &str, kind: ColumnKind) -> Column {
+        Column {
+            header: Text::Label(header.to_owned()),
+            kind,
+        }
+    }
+}
+
+/// What a column's cells hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnKind {
+    /// Machine codes (bucket and tag codes): kept in CSV, not shown to readers.
+    Code,
+    /// Interface labels (bucket names, outcomes).
+    Label,
+    /// Text a person wrote (comments, rationales, names).
+    Written,
+    /// Numbers, days and "<5", in the reader's digits.
+    Number,
 }
 
 /// The breakdowns in the order a report shows them.
@@ -115,21 +283,50 @@ impl Builder<'_> {
     }
 
     fn heading(&mut self, level: u8, text: String) {
-        self.blocks.push(Block::Heading(level, text));
+        self.blocks.push(Block::Heading(level, Text::Label(text)));
     }
 
-    /// Column headers: the labels under `keys`.
-    fn headers(&self, keys: &[&str]) -> Vec<String> {
-        keys.iter().map(|key| self.t(key)).collect()
+    fn paragraph(&mut self, text: String) {
+        self.blocks.push(Block::Paragraph(Text::Label(text)));
     }
 
-    fn table(&mut self, name: String, coded: bool, headers: Vec<String>, rows: Vec<Vec<String>>) {
+    /// Columns headed by the labels under `keys`, of the given kinds.
+    fn columns(&self, columns: &[(&str, ColumnKind)]) -> Vec<Column> {
+        columns
+            .iter()
+            .map(|(key, kind)| Column::label(&self.t(key), *kind))
+            .collect()
+    }
+
+    fn table(&mut self, name: String, columns: Vec<Column>, rows: Vec<Vec<String>>) {
         self.blocks.push(Block::Table(Table {
             name,
-            headers,
+            columns,
             rows,
-            coded,
         }));
+    }
+
+    /// Figures labelled by the catalogue keys, written in prose as `sentence`.
+    fn figures(&mut self, sentence: String, figures: &[(&str, i64)]) {
+        let figures = figures
+            .iter()
+            .map(|(key, value)| Figure {
+                label: self.t(key),
+                value: *value,
+            })
+            .collect();
+        self.blocks
+            .push(Block::Figures(Figures { sentence, figures }));
+    }
+
+    fn share(&self, code: &str, label: String, count: CellCount) -> Share {
+        Share {
+            code: code.to_owned(),
+            label,
+            count,
+            shown: count_text(count, self.catalogue),
+            examples: Vec::new(),
+        }
     }
 }
 
@@ -148,9 +345,11 @@ pub fn build(report: &Report, catalogue: &Catalogue) -> Vec<Block> {
         (&c.title_fa, &c.summary_fa)
     };
     b.heading(1, b.t("report.title"));
-    b.heading(2, title.clone());
+    b.blocks
+        .push(Block::Heading(2, Text::Written(title.clone())));
     if !summary.trim().is_empty() {
-        b.blocks.push(Block::Paragraph(summary.clone()));
+        b.blocks
+            .push(Block::Paragraph(Text::Written(summary.clone())));
     }
     let kind = b.t(&format!("consultation_kind.{}", c.kind.as_str()));
     let mut facts = vec![
@@ -184,7 +383,7 @@ pub fn build(report: &Report, catalogue: &Catalogue) -> Vec<Block> {
     b.blocks.push(Block::Items(facts));
 
     let counts = &report.comments;
-    let summary = b.f(
+    let sentence = b.f(
         "report.comments_summary",
         &[
             ("total", &b.n(counts.total)),
@@ -195,7 +394,17 @@ pub fn build(report: &Report, catalogue: &Catalogue) -> Vec<Block> {
             ("proposals", &b.n(counts.proposals)),
         ],
     );
-    b.blocks.push(Block::Paragraph(summary));
+    b.figures(
+        sentence,
+        &[
+            ("report.figure.received", counts.total),
+            ("report.figure.approved", counts.approved),
+            ("report.figure.rejected", counts.rejected),
+            ("report.figure.hidden", counts.hidden),
+            ("report.figure.pending", counts.pending),
+            ("report.figure.proposals", counts.proposals),
+        ],
+    );
 
     key_concern_blocks(&mut b, report);
     participant_blocks(&mut b, report);
@@ -219,33 +428,31 @@ fn key_concern_blocks(b: &mut Builder, report: &Report) {
         .tags
         .iter()
         .map(|tag| {
-            vec![
-                tag.code.clone(),
-                if b.persian {
-                    tag.label_fa.clone()
-                } else {
-                    tag.label_en.clone()
-                },
-                b.n(tag.count),
-                tag.examples
-                    .iter()
-                    .map(|e| format!("«{}»", e.text))
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            ]
+            let label = if b.persian {
+                tag.label_fa.clone()
+            } else {
+                tag.label_en.clone()
+            };
+            Share {
+                examples: tag.examples.iter().map(|e| e.text.clone()).collect(),
+                // Comments, not people: never suppressed.
+                shown: b.n(tag.count),
+                ..b.share(&tag.code, label, CellCount::Exact(tag.count))
+            }
         })
         .collect();
-    b.table(
-        "concern_tags".into(),
-        true,
-        b.headers(&[
-            "report.code",
-            "report.topic",
-            "report.comments",
-            "report.examples",
-        ]),
+    b.blocks.push(Block::Distribution(Distribution {
+        name: "concern_tags".into(),
+        code_header: Some(b.t("report.code")),
+        label_header: b.t("report.topic"),
+        count_header: b.t("report.comments"),
+        examples_header: Some(b.t("report.examples")),
+        written_labels: true,
+        unit: Unit::Comments,
+        ranked: false,
+        whole: None,
         rows,
-    );
+    }));
     b.heading(3, b.t("report.largest_campaigns"));
     let rows = k
         .campaigns
@@ -254,22 +461,34 @@ fn key_concern_blocks(b: &mut Builder, report: &Report) {
         .collect();
     b.table(
         "campaigns".into(),
-        false,
-        b.headers(&["report.group", "report.identical_comments", "report.text"]),
+        b.columns(&[
+            ("report.group", ColumnKind::Number),
+            ("report.identical_comments", ColumnKind::Number),
+            ("report.text", ColumnKind::Written),
+        ]),
         rows,
     );
     b.heading(3, b.t("report.frequent_terms"));
     let rows = k
         .terms
         .iter()
-        .map(|term| vec![term.term.clone(), b.n(term.count)])
+        .map(|term| Share {
+            shown: b.n(term.count),
+            ..b.share("", term.term.clone(), CellCount::Exact(term.count))
+        })
         .collect();
-    b.table(
-        "terms".into(),
-        false,
-        b.headers(&["report.term", "report.comments"]),
+    b.blocks.push(Block::Distribution(Distribution {
+        name: "terms".into(),
+        code_header: None,
+        label_header: b.t("report.term"),
+        count_header: b.t("report.comments"),
+        examples_header: None,
+        written_labels: true,
+        unit: Unit::Comments,
+        ranked: false,
+        whole: None,
         rows,
-    );
+    }));
 }
 
 fn participant_blocks(b: &mut Builder, report: &Report) {
@@ -280,7 +499,7 @@ fn participant_blocks(b: &mut Builder, report: &Report) {
         "report.participants_summary",
         &[("total", &b.n(p.total)), ("suppressed", SUPPRESSED)],
     );
-    b.blocks.push(Block::Paragraph(summary));
+    b.paragraph(summary);
     for dimension in DIMENSIONS {
         let title_key = format!("report.dimension.{}", dimension.as_str());
         b.heading(3, b.t(&title_key));
@@ -288,19 +507,22 @@ fn participant_blocks(b: &mut Builder, report: &Report) {
             .by(dimension)
             .iter()
             .map(|cell| {
-                vec![
-                    cell.key.clone(),
-                    bucket_label(catalogue, dimension, &cell.key),
-                    count_text(cell.count, catalogue),
-                ]
+                let label = bucket_label(catalogue, dimension, &cell.key);
+                b.share(&cell.key, label, cell.count)
             })
             .collect();
-        b.table(
-            format!("participants_by_{}", dimension.as_str()),
-            true,
-            b.headers(&["report.key", &title_key, "report.people"]),
+        b.blocks.push(Block::Distribution(Distribution {
+            name: format!("participants_by_{}", dimension.as_str()),
+            code_header: Some(b.t("report.key")),
+            label_header: b.t(&title_key),
+            count_header: b.t("report.people"),
+            examples_header: None,
+            written_labels: false,
+            unit: Unit::People,
+            ranked: dimension == Breakdown::Province,
+            whole: None,
             rows,
-        );
+        }));
     }
 
     b.heading(2, b.t("report.turnout"));
@@ -316,17 +538,20 @@ fn participant_blocks(b: &mut Builder, report: &Report) {
             ]
         })
         .collect();
-    b.table(
-        "turnout".into(),
-        false,
-        b.headers(&[
-            "report.day",
-            "report.comments",
-            "report.ballots",
-            "report.participants",
+    let table = Table {
+        name: "turnout".into(),
+        columns: b.columns(&[
+            ("report.day", ColumnKind::Number),
+            ("report.comments", ColumnKind::Number),
+            ("report.ballots", ColumnKind::Number),
+            ("report.participants", ColumnKind::Number),
         ]),
         rows,
-    );
+    };
+    b.blocks.push(Block::Daily(Daily {
+        table,
+        days: report.turnout.clone(),
+    }));
 }
 
 fn poll_blocks(b: &mut Builder, poll: &PollReport) {
@@ -339,34 +564,41 @@ fn poll_blocks(b: &mut Builder, poll: &PollReport) {
     };
     let options: Vec<String> = (0..poll.options.len()).map(option_label).collect();
     let question = b.pick(&poll.question_fa, &poll.question_en).to_owned();
-    b.heading(3, question);
+    b.blocks.push(Block::Heading(3, Text::Written(question)));
     let ballots = b.f("report.poll_ballots", &[("count", &b.n(poll.ballots))]);
-    b.blocks.push(Block::Paragraph(ballots));
+    b.paragraph(ballots);
     let rows = poll
         .counts
         .iter()
         .enumerate()
-        .map(|(i, c)| {
-            vec![
-                options.get(i).cloned().unwrap_or_default(),
-                count_text(c.count, catalogue),
-            ]
-        })
+        .map(|(i, c)| b.share("", options.get(i).cloned().unwrap_or_default(), c.count))
         .collect();
-    b.table(
-        format!("poll_{}", poll.poll_id),
-        false,
-        b.headers(&["report.option", "report.people"]),
+    b.blocks.push(Block::Distribution(Distribution {
+        name: format!("poll_{}", poll.poll_id),
+        code_header: None,
+        label_header: b.t("report.option"),
+        count_header: b.t("report.people"),
+        examples_header: None,
+        written_labels: true,
+        unit: Unit::People,
+        ranked: false,
+        whole: Some(poll.ballots),
         rows,
-    );
+    }));
     for dimension in DIMENSIONS {
         let title_key = format!("report.dimension.{}", dimension.as_str());
         b.heading(4, b.t(&title_key));
-        let mut headers = b.headers(&["report.key", &title_key, "report.ballots_column"]);
-        headers.extend(options.iter().cloned());
-        let groups = poll.by(dimension);
-        debug_assert_eq!(groups.len(), bucket_keys(dimension).len());
-        let rows = groups
+        let mut columns = b.columns(&[
+            ("report.key", ColumnKind::Code),
+            (&title_key, ColumnKind::Label),
+            ("report.ballots_column", ColumnKind::Number),
+        ]);
+        columns.extend(options.iter().map(|option| Column {
+            header: Text::Written(option.clone()),
+            kind: ColumnKind::Number,
+        }));
+        let rows = poll
+            .by(dimension)
             .iter()
             .map(|g| {
                 let mut row = vec![
@@ -380,8 +612,7 @@ fn poll_blocks(b: &mut Builder, poll: &PollReport) {
             .collect();
         b.table(
             format!("poll_{}_by_{}", poll.poll_id, dimension.as_str()),
-            true,
-            headers,
+            columns,
             rows,
         );
     }
@@ -390,7 +621,7 @@ fn poll_blocks(b: &mut Builder, poll: &PollReport) {
 fn decision_blocks(b: &mut Builder, report: &Report) {
     let d = &report.decisions;
     b.heading(2, b.t("report.answers"));
-    let summary = b.f(
+    let sentence = b.f(
         "report.decisions_summary",
         &[
             ("accepted", &b.n(d.accepted)),
@@ -398,7 +629,14 @@ fn decision_blocks(b: &mut Builder, report: &Report) {
             ("rejected", &b.n(d.rejected)),
         ],
     );
-    b.blocks.push(Block::Paragraph(summary));
+    b.figures(
+        sentence,
+        &[
+            ("report.figure.accepted", d.accepted),
+            ("report.figure.partially_accepted", d.partially_accepted),
+            ("report.figure.not_accepted", d.rejected),
+        ],
+    );
     let rows = d
         .items
         .iter()
@@ -420,14 +658,13 @@ fn decision_blocks(b: &mut Builder, report: &Report) {
         .collect();
     b.table(
         "decisions".into(),
-        false,
-        b.headers(&[
-            "report.proposal",
-            "report.proposal_text",
-            "report.group_size",
-            "report.outcome",
-            "report.reason",
-            "report.legal_basis",
+        b.columns(&[
+            ("report.proposal", ColumnKind::Number),
+            ("report.proposal_text", ColumnKind::Written),
+            ("report.group_size", ColumnKind::Number),
+            ("report.outcome", ColumnKind::Label),
+            ("report.reason", ColumnKind::Written),
+            ("report.legal_basis", ColumnKind::Written),
         ]),
         rows,
     );
@@ -439,8 +676,7 @@ fn top_participant_blocks(b: &mut Builder, report: &Report) {
         return;
     }
     b.heading(2, b.t("report.top_participants"));
-    b.blocks
-        .push(Block::Paragraph(b.t("report.top_participants_note")));
+    b.paragraph(b.t("report.top_participants_note"));
     let rows = report
         .top_participants
         .iter()
@@ -448,14 +684,18 @@ fn top_participant_blocks(b: &mut Builder, report: &Report) {
         .collect();
     b.table(
         "top_participants".into(),
-        false,
-        b.headers(&["report.rank", "report.name", "report.points"]),
+        b.columns(&[
+            ("report.rank", ColumnKind::Number),
+            ("report.name", ColumnKind::Written),
+            ("report.points", ColumnKind::Number),
+        ]),
         rows,
     );
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::bucket_keys;
     use super::*;
 
     fn catalogue(code: &str) -> &'static Catalogue {
@@ -488,5 +728,52 @@ mod tests {
         assert_eq!(date(evening, catalogue("en")), "2024-03-21");
         assert_eq!(count_text(CellCount::Exact(12), catalogue("fa")), "۱۲");
         assert_eq!(count_text(CellCount::Suppressed, catalogue("fa")), "<5");
+    }
+
+    #[test]
+    fn a_distribution_is_published_as_its_table() {
+        let fa = catalogue("fa");
+        let share = |code: &str, label: &str, count| Share {
+            code: code.into(),
+            label: label.into(),
+            count,
+            shown: count_text(count, fa),
+            examples: Vec::new(),
+        };
+        let tags = Distribution {
+            name: "concern_tags".into(),
+            code_header: Some("کد".into()),
+            label_header: "موضوع".into(),
+            count_header: "نظرها".into(),
+            examples_header: Some("نمونه‌ها".into()),
+            written_labels: true,
+            unit: Unit::Comments,
+            ranked: false,
+            whole: None,
+            rows: vec![Share {
+                examples: vec!["یک".into(), "دو".into()],
+                ..share("workload", "بار کاری", CellCount::Exact(12))
+            }],
+        };
+        let table = tags.table();
+        let kinds: Vec<ColumnKind> = table.columns.iter().map(|c| c.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                ColumnKind::Code,
+                ColumnKind::Written,
+                ColumnKind::Number,
+                ColumnKind::Written
+            ]
+        );
+        assert_eq!(table.rows, [["workload", "بار کاری", "۱۲", "«یک» «دو»"]]);
+        let options = Distribution {
+            code_header: None,
+            examples_header: None,
+            rows: vec![share("", "بله", CellCount::Suppressed)],
+            ..tags
+        };
+        assert_eq!(options.table().columns.len(), 2);
+        assert_eq!(options.table().rows, [["بله", "<5"]]);
     }
 }

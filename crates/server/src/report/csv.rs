@@ -1,11 +1,11 @@
-//! The report's tables as CSV (RFC 4180): one section per table, each starting with its header
-//! line whose first field is `table`, sections apart by an empty line. English labels with the
-//! machine codes, ASCII digits; a byte-order mark first so spreadsheets read the Persian excerpts
-//! as UTF-8.
+//! The report's tables as CSV (RFC 4180): one section per table (distributions and the days as
+//! the tables they are published as), each starting with its header line whose first field is
+//! `table`, sections apart by an empty line. English labels with the machine codes, ASCII
+//! digits; a byte-order mark first so spreadsheets read the Persian excerpts as UTF-8.
 
 use mosharekat_api::{Language, Report};
 
-use mosharekat_api::report::document::Block;
+use mosharekat_api::report::document::{Block, Daily};
 
 use super::document_in;
 
@@ -34,14 +34,21 @@ pub fn render(report: &Report) -> String {
     let mut out = String::from("\u{feff}");
     let mut first = true;
     for block in document_in(report, Language::En) {
-        let Block::Table(table) = block else { continue };
+        let table = match block {
+            Block::Table(table) | Block::Daily(Daily { table, .. }) => table,
+            Block::Distribution(distribution) => distribution.table(),
+            Block::Heading(..) | Block::Paragraph(_) | Block::Items(_) | Block::Figures(_) => {
+                continue;
+            }
+        };
         if !first {
             out.push_str("\r\n");
         }
         first = false;
         line(
             &mut out,
-            std::iter::once("table".to_owned()).chain(table.headers.iter().cloned()),
+            std::iter::once("table".to_owned())
+                .chain(table.columns.iter().map(|c| c.header.as_str().to_owned())),
         );
         for row in &table.rows {
             line(

@@ -5,7 +5,7 @@
 
 use mosharekat_api::{Language, Report};
 
-use mosharekat_api::report::document::{Block, Table};
+use mosharekat_api::report::document::{Block, ColumnKind, Table};
 
 use super::document_in;
 
@@ -40,19 +40,24 @@ th { background: #f3f5f4; }
 ul { padding-inline-start: 1.5rem; }
 ";
 
+/// A table without its code columns (those are for CSV).
 fn table(out: &mut String, table: &Table) {
-    let skip = usize::from(table.coded);
+    let shown: Vec<bool> = table
+        .columns
+        .iter()
+        .map(|c| c.kind != ColumnKind::Code)
+        .collect();
     out.push_str(&format!(
         "<table data-table=\"{}\">\n<thead><tr>",
         escape(&table.name)
     ));
-    for h in table.headers.iter().skip(skip) {
-        out.push_str(&format!("<th>{}</th>", escape(h)));
+    for (column, _) in table.columns.iter().zip(&shown).filter(|(_, s)| **s) {
+        out.push_str(&format!("<th>{}</th>", escape(column.header.as_str())));
     }
     out.push_str("</tr></thead>\n<tbody>\n");
     for row in &table.rows {
         out.push_str("<tr>");
-        for cell in row.iter().skip(skip) {
+        for (cell, _) in row.iter().zip(&shown).filter(|(_, s)| **s) {
             out.push_str(&format!("<td dir=\"auto\">{}</td>", escape(cell)));
         }
         out.push_str("</tr>\n");
@@ -60,14 +65,19 @@ fn table(out: &mut String, table: &Table) {
     out.push_str("</tbody>\n</table>\n");
 }
 
+fn paragraph(out: &mut String, text: &str) {
+    out.push_str(&format!("<p>{}</p>\n", escape(text)));
+}
+
 fn blocks(out: &mut String, blocks: &[Block]) {
     for block in blocks {
         match block {
             Block::Heading(level, text) => {
                 let level = (*level).clamp(1, 6);
-                out.push_str(&format!("<h{level}>{}</h{level}>\n", escape(text)));
+                out.push_str(&format!("<h{level}>{}</h{level}>\n", escape(text.as_str())));
             }
-            Block::Paragraph(text) => out.push_str(&format!("<p>{}</p>\n", escape(text))),
+            Block::Paragraph(text) => paragraph(out, text.as_str()),
+            Block::Figures(figures) => paragraph(out, &figures.sentence),
             Block::Items(items) => {
                 out.push_str("<ul>\n");
                 for item in items {
@@ -75,6 +85,8 @@ fn blocks(out: &mut String, blocks: &[Block]) {
                 }
                 out.push_str("</ul>\n");
             }
+            Block::Distribution(d) => table(out, &d.table()),
+            Block::Daily(d) => table(out, &d.table),
             Block::Table(t) => table(out, t),
         }
     }

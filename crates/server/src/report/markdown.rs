@@ -3,7 +3,7 @@
 
 use mosharekat_api::{Language, Report};
 
-use mosharekat_api::report::document::{Block, Table};
+use mosharekat_api::report::document::{Block, ColumnKind, Table};
 
 use super::document_in;
 
@@ -24,19 +24,38 @@ pub(crate) fn escape(text: &str) -> String {
     out
 }
 
+/// A table without its code columns (those are for CSV).
 fn table(out: &mut String, table: &Table) {
-    let skip = usize::from(table.coded);
-    let row = |cells: &[String]| {
-        let cells: Vec<String> = cells.iter().skip(skip).map(|c| escape(c)).collect();
+    let shown: Vec<bool> = table
+        .columns
+        .iter()
+        .map(|c| c.kind != ColumnKind::Code)
+        .collect();
+    let row = |cells: Vec<&str>| {
+        let cells: Vec<String> = cells
+            .into_iter()
+            .zip(&shown)
+            .filter(|(_, shown)| **shown)
+            .map(|(c, _)| escape(c))
+            .collect();
         format!("| {} |\n", cells.join(" | "))
     };
-    out.push_str(&row(&table.headers));
-    let rule: Vec<&str> = table.headers.iter().skip(skip).map(|_| "---").collect();
+    out.push_str(&row(table
+        .columns
+        .iter()
+        .map(|c| c.header.as_str())
+        .collect()));
+    let rule: Vec<&str> = shown.iter().filter(|s| **s).map(|_| "---").collect();
     out.push_str(&format!("| {} |\n", rule.join(" | ")));
     for r in &table.rows {
-        out.push_str(&row(r));
+        out.push_str(&row(r.iter().map(String::as_str).collect()));
     }
     out.push('\n');
+}
+
+fn paragraph(out: &mut String, text: &str) {
+    out.push_str(&escape(text));
+    out.push_str("\n\n");
 }
 
 fn document(out: &mut String, blocks: &[Block]) {
@@ -45,13 +64,11 @@ fn document(out: &mut String, blocks: &[Block]) {
             Block::Heading(level, text) => {
                 out.push_str(&"#".repeat(usize::from(*level)));
                 out.push(' ');
-                out.push_str(&escape(text));
+                out.push_str(&escape(text.as_str()));
                 out.push_str("\n\n");
             }
-            Block::Paragraph(text) => {
-                out.push_str(&escape(text));
-                out.push_str("\n\n");
-            }
+            Block::Paragraph(text) => paragraph(out, text.as_str()),
+            Block::Figures(figures) => paragraph(out, &figures.sentence),
             Block::Items(items) => {
                 for item in items {
                     out.push_str("- ");
@@ -60,6 +77,8 @@ fn document(out: &mut String, blocks: &[Block]) {
                 }
                 out.push('\n');
             }
+            Block::Distribution(d) => table(out, &d.table()),
+            Block::Daily(d) => table(out, &d.table),
             Block::Table(t) => table(out, t),
         }
     }
