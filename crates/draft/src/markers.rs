@@ -418,19 +418,88 @@ pub(crate) fn chapter(line: &str) -> Option<&str> {
     }
 }
 
+/// «پیوست - شیوه‌نامه اجرایی», «پیوست ۲», «Annex 1 – Forms»: an appendix after the articles,
+/// whose own articles may number from 1 again. (Before the first article «پیوست: ندارد» is a line
+/// of a letter's heading, which the caller knows.)
+pub(crate) fn appendix(line: &str) -> Option<&str> {
+    let mut s = Scan::new(line);
+    if !(s.word("پیوست") || s.word_ci("annex") || s.word_ci("appendix")) {
+        return None;
+    }
+    s.skip_gaps();
+    s.number();
+    match s.after() {
+        After::Separator | After::End => Some(line.trim()),
+        After::Text => None,
+    }
+}
+
+/// Number words a closing statement counts articles with («در هشت ماده»).
+const CARDINALS: [&str; 24] = [
+    "یک",
+    "دو",
+    "سه",
+    "چهار",
+    "پنج",
+    "شش",
+    "هفت",
+    "هشت",
+    "نه",
+    "ده",
+    "یازده",
+    "دوازده",
+    "سیزده",
+    "چهارده",
+    "پانزده",
+    "شانزده",
+    "هفده",
+    "هجده",
+    "نوزده",
+    "بیست",
+    "سی",
+    "چهل",
+    "پنجاه",
+    "شصت",
+];
+const ENGLISH_CARDINALS: [&str; 12] = [
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+    "twelve",
+];
+
+/// Whether `word` is preceded by a count in `line` («۸ ماده», «هشت ماده», «8 articles»).
+fn counted(line: &str, word: &str) -> bool {
+    line.match_indices(word).any(|(at, _)| {
+        line[..at]
+            .split_whitespace()
+            .next_back()
+            .is_some_and(|count| {
+                count.chars().all(|c| digit_value(c).is_some())
+                    || CARDINALS.contains(&count)
+                    || ENGLISH_CARDINALS.contains(&count)
+            })
+    })
+}
+
 /// The closing statement after the last article: «این آیین‌نامه در ۱۲ ماده و ۵ تبصره … به تصویب
-/// رسید», «This regulation in 12 articles … was approved …».
+/// رسید», «This regulation in 12 articles … was approved …»: it counts the articles and says they
+/// were approved.
 pub(crate) fn closing(line: &str) -> bool {
     let persian = line.starts_with("این ")
-        && line.contains("ماده")
+        && counted(line, "ماده")
         && ["تصویب", "رسید"].iter().any(|w| line.contains(w));
     let lower = line.to_lowercase();
     let english = lower.starts_with("this ")
-        && lower.contains("article")
+        && counted(&lower, "article")
         && ["approved", "adopted", "enacted"]
             .iter()
             .any(|w| lower.contains(w));
     persian || english
+}
+
+/// A line short enough to be a signature or a title under the last article («معاون آموزش
+/// ابتدایی»): a few words without the punctuation that ends a sentence.
+pub(crate) fn signature_like(line: &str) -> bool {
+    line.split_whitespace().count() <= 6 && !line.ends_with(['.', ':', '؛', ';', '،', ','])
 }
 
 #[cfg(test)]
@@ -606,6 +675,17 @@ mod tests {
     }
 
     #[test]
+    fn appendix_headings() {
+        assert_eq!(
+            appendix("پیوست ـ شیوه‌نامه اجرایی"),
+            Some("پیوست ـ شیوه‌نامه اجرایی")
+        );
+        assert_eq!(appendix("پیوست"), Some("پیوست"));
+        assert_eq!(appendix("Annex 2 – Forms"), Some("Annex 2 – Forms"));
+        assert_eq!(appendix("پیوست شماره یک"), None);
+    }
+
+    #[test]
     fn closing_statements() {
         assert!(closing(
             "این آیین‌نامه در ۱۰ ماده و ۶ تبصره در جلسه مورخ ۱۴۰۳/۰۵/۱۲ به تصویب رسید."
@@ -613,6 +693,10 @@ mod tests {
         assert!(closing(
             "This regulation in 10 articles and 6 notes was approved on 2 August 2024."
         ));
+        assert!(closing("این دستورالعمل در هشت ماده به تصویب رسید."));
         assert!(!closing("این ماده از تاریخ ابلاغ"));
+        assert!(!closing(
+            "این آیین‌نامه موضوع ماده ۵ قانون به تصویب هیئت وزیران می‌رسد."
+        ));
     }
 }

@@ -151,6 +151,9 @@ struct Builder {
     target: Option<Target>,
     /// A blank line since the last text: the next line starts a paragraph.
     paragraph_break: bool,
+    /// Short lines after a blank line under the last article, held back: at the end of the text
+    /// they are its signature (the closing), before anything else they are text after all.
+    tail: Vec<(String, bool)>,
 }
 
 impl Builder {
@@ -248,8 +251,57 @@ impl Builder {
         false
     }
 
+    /// The text a continuation line would go to.
+    fn current_text(&self) -> Option<&str> {
+        let article = self.doc.articles.last()?;
+        let note = article.notes.last();
+        Some(match self.target? {
+            Target::Article => &article.text,
+            Target::ArticleClause => &article.clauses.last()?.text,
+            Target::Note => &note?.text,
+            Target::NoteClause => &note?.clauses.last()?.text,
+            _ => return None,
+        })
+    }
+
+    /// Whether a line may be part of a signature under the last article: a short line after a
+    /// blank one, under a text that ended its sentence.
+    fn may_be_tail(&self, line: &Line<'_>) -> bool {
+        let text = line.text.as_ref();
+        !line.heading
+            && (!self.tail.is_empty()
+                || self.paragraph_break
+                    && self
+                        .current_text()
+                        .is_some_and(|t| t.ends_with(['.', '!', '?', '؟'])))
+            && matches!(
+                self.target,
+                Some(Target::Article | Target::ArticleClause | Target::Note | Target::NoteClause)
+            )
+            && markers::signature_like(text)
+            && markers::article(text).is_none()
+            && markers::note(text).is_none()
+            && markers::clause(text).is_none()
+            && markers::chapter(text).is_none()
+            && markers::appendix(text).is_none()
+    }
+
+    /// Gives held-back lines to the text they continue.
+    fn flush_tail(&mut self) {
+        for (line, paragraph_break) in std::mem::take(&mut self.tail) {
+            self.paragraph_break = paragraph_break;
+            self.text(&line);
+        }
+    }
+
     fn line(&mut self, line: &Line<'_>) {
         let text = line.text.as_ref();
+        if self.may_be_tail(line) {
+            self.tail.push((text.to_owned(), self.paragraph_break));
+            self.paragraph_break = false;
+            return;
+        }
+        self.flush_tail();
         if self.target == Some(Target::Closing) {
             self.text(text);
             return;
@@ -273,7 +325,9 @@ impl Builder {
             return;
         }
         let started = !self.doc.articles.is_empty();
-        if let Some(chapter) = markers::chapter(text) {
+        let heading =
+            markers::chapter(text).or_else(|| markers::appendix(text).filter(|_| started));
+        if let Some(chapter) = heading {
             self.chapter = Some(chapter.to_owned());
             self.start(Target::Chapter);
             return;
@@ -309,6 +363,8 @@ impl Builder {
     }
 
     fn finish(mut self) -> Parsed {
+        self.closing
+            .extend(std::mem::take(&mut self.tail).into_iter().map(|(l, _)| l));
         let lines = |v: Vec<String>| (!v.is_empty()).then(|| v.join("\n"));
         self.doc.preamble = lines(self.preamble);
         self.doc.closing = lines(self.closing);
@@ -330,11 +386,12 @@ pub fn parse(text: &str, format: DraftFormat) -> Parsed {
             DraftFormat::Markdown => markdown_line(raw),
         };
         if line.text.is_empty() {
-            builder.paragraph_break = builder.target.is_some();
+            builder.paragraph_break = builder.target.is_some() || !builder.tail.is_empty();
             quote_depth = 0;
             continue;
         }
         if quote_depth > 0 {
+            builder.flush_tail();
             builder.text(&line.text);
         } else {
             builder.line(&line);
@@ -454,6 +511,17 @@ mod tests {
         assert_eq!(a.notes[0].clauses[0].text, "بند تبصره");
         assert_eq!(d.articles[1].chapter.as_deref(), Some("فصل دوم"));
         assert_eq!(d.articles[1].text, "متن دو");
+    }
+
+    #[test]
+    fn a_signature_under_the_last_article_is_the_closing() {
+        let d = text("ماده ۱ - متن.\n\nمعاون آموزش ابتدایی\nعلی رضایی");
+        assert_eq!(d.articles[0].text, "متن.");
+        assert_eq!(d.closing.as_deref(), Some("معاون آموزش ابتدایی\nعلی رضایی"));
+        // Short lines followed by more of the draft were text after all.
+        let d = text("ماده ۱ - متن.\n\nبند کوتاه\nماده ۲ - دو");
+        assert_eq!(d.articles[0].text, "متن.\nبند کوتاه");
+        assert_eq!(d.closing, None);
     }
 
     #[test]
