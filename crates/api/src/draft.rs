@@ -124,8 +124,9 @@ pub struct DraftVersion {
     /// 1 for the first import, one more for each after it.
     pub version: i64,
     pub imported_at: DateTime<Utc>,
-    /// The staff member who imported it.
-    pub imported_by: String,
+    /// The staff member who imported it (staff routes only: the public routes leave it out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub imported_by: Option<String>,
     pub format: DraftFormat,
     /// What comes before the first article: the title, the preamble (مقدمه), the legal basis.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -161,7 +162,9 @@ pub struct DraftContent {
 pub struct DraftVersionSummary {
     pub version: i64,
     pub imported_at: DateTime<Utc>,
-    pub imported_by: String,
+    /// Staff routes only, as in [`DraftVersion`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub imported_by: Option<String>,
     pub articles: u32,
     pub notes: u32,
     pub clauses: u32,
@@ -344,7 +347,7 @@ mod tests {
             consultation_id: 1,
             version: 2,
             imported_at: DateTime::from_timestamp(0, 0).unwrap(),
-            imported_by: "op".into(),
+            imported_by: Some("op".into()),
             format: DraftFormat::Text,
             preamble_fa: None,
             preamble_en: None,

@@ -165,6 +165,7 @@ impl DemoComment {
             body: self.body.clone(),
             parent_id,
             is_proposal: self.is_proposal,
+            article_id: None,
         }
     }
 }

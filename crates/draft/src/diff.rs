@@ -91,7 +91,7 @@ mod tests {
             consultation_id: 1,
             version: n,
             imported_at: chrono::DateTime::from_timestamp(0, 0).unwrap(),
-            imported_by: "op".into(),
+            imported_by: Some("op".into()),
             format: DraftFormat::Text,
             preamble_fa: content.preamble_fa,
             preamble_en: None,

@@ -72,7 +72,11 @@ fn article() -> impl Strategy<Value = ParsedArticle> {
             let single = notes.len() == 1;
             ParsedArticle {
                 number: 0,
-                label: if ordinal { "اول".into() } else { String::new() },
+                label: if ordinal {
+                    "اول".into()
+                } else {
+                    String::new()
+                },
                 chapter: None,
                 heading: None,
                 text,

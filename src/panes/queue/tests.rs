@@ -85,6 +85,7 @@ fn claimed(
             duplicate_group_id: group.0,
             duplicate_group_size: group.1,
             decision: None,
+            article: None,
         },
         claim_token: format!("batch1.{id}"),
         consultation_title_fa: "پیش‌نویس آیین‌نامه‌ی حمایت از نوآوری".into(),
