@@ -568,7 +568,23 @@ async fn comments_name_an_article_of_their_consultation(backend: Backend) {
         Some(json!({"article_id": seventh, "number": 7, "label": "۷", "version": 1}))
     );
     assert_eq!(article_of(on_whole), None);
-    // And so does a comment read alone.
+    // Staff list the comments on one article.
+    let on_article = t
+        .ok(
+            "GET",
+            &format!("{}?article_id={third}", paths::COMMENTS),
+            Some(&t.operator),
+            None,
+        )
+        .await;
+    let ids: Vec<i64> = on_article["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, [on_third]);
+    // A comment read alone carries its article too.
     let one = t
         .ok("GET", &paths::comment(on_third), Some(&t.operator), None)
         .await;

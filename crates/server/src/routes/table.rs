@@ -374,7 +374,7 @@ pub const ROUTES: &[Route] = &[
         method: HttpMethod::Get,
         path: "/comments",
         access: Access::Staff(&[Role::Moderator, Role::Operator]),
-        summary: "List comments (keyset paged)",
+        summary: "List comments (?consultation_id=&status=&duplicate_group_id=&participant_id=&article_id=&after=&limit=, keyset paged)",
         handler: |m| on(m, comments::list),
     },
     Route {

@@ -31,6 +31,8 @@ pub struct CommentFilter {
     pub status: Option<CommentStatus>,
     pub duplicate_group_id: Option<i64>,
     pub participant_id: Option<i64>,
+    /// Comments about this article of the draft.
+    pub article_id: Option<i64>,
     /// Keyset cursor: comments with a greater id.
     pub after: Option<i64>,
     pub limit: u32,
@@ -546,6 +548,7 @@ where
                AND (CAST($3 AS TEXT) IS NULL OR c.status = $3)
                AND (CAST($4 AS BIGINT) IS NULL OR c.group_id = $4)
                AND (CAST($5 AS BIGINT) IS NULL OR c.participant_id = $5)
+               AND (CAST($7 AS BIGINT) IS NULL OR c.article_id = $7)
              ORDER BY c.id LIMIT $6"
         ))
         .bind(filter.after.unwrap_or(0))
@@ -554,6 +557,7 @@ where
         .bind(filter.duplicate_group_id)
         .bind(filter.participant_id)
         .bind(i64::from(filter.limit))
+        .bind(filter.article_id)
         .fetch_all(self.reader())
         .await?;
         rows.into_iter().map(|r| r.into_api(now)).collect()
