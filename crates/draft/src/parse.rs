@@ -463,6 +463,16 @@ mod tests {
     }
 
     #[test]
+    fn an_article_list_does_not_open_after_its_notes() {
+        // «الف» after a note's numbered list is a sub-list of its last clause, not the article's.
+        let d = text("ماده ۱ - متن\nتبصره - شرایط:\n۱ - یک\n۲ - دو:\nالف - زیربند");
+        let a = &d.articles[0];
+        assert!(a.clauses.is_empty());
+        assert_eq!(a.notes[0].clauses.len(), 2);
+        assert_eq!(a.notes[0].clauses[1].text, "دو: الف - زیربند");
+    }
+
+    #[test]
     fn an_earlier_article_number_is_a_mention() {
         let d = text("ماده ۳ - متن\nماده ۲: همان که گفته شد\nماده ۴ - متن");
         assert_eq!(d.articles.len(), 2);
