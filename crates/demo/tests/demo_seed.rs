@@ -532,6 +532,33 @@ async fn the_seeded_demo_reads_back_as_generated(backend: Backend) {
         );
     }
 
+    // Draft texts: recognised into articles, bilingual, readable by staff and (published) the public;
+    // the consultations without a text have none.
+    assert_eq!(summary.drafts, d.drafts.len());
+    assert!(d.drafts.len() >= 2);
+    for (i, id) in summary.ids.consultations.iter().enumerate() {
+        let (status, draft) = t
+            .call(
+                "GET",
+                &mosharekat_api::paths::public_consultation_document(*id),
+                None,
+                None,
+            )
+            .await;
+        match d.drafts.iter().find(|x| x.consultation == i) {
+            Some(demo) => {
+                assert_eq!(status, reqwest::StatusCode::OK, "{draft}");
+                let articles = draft["articles"].as_array().unwrap();
+                assert!(articles.len() >= 5, "{draft}");
+                assert!(articles.iter().all(|a| a["text_en"].is_string()));
+                assert_eq!(draft["version"], 1);
+                assert_eq!(draft["format"], demo.format.as_str());
+                assert_eq!(time(&draft["imported_at"]), Some(ms(demo.imported_at)));
+            }
+            None => assert_eq!(status, reqwest::StatusCode::NOT_FOUND, "{draft}"),
+        }
+    }
+
     // The audit chain holds the seeded history and verifies; the test's own three accounts follow.
     let verified = t.ok("GET", "/audit/verify", Some(&t.admin), None).await;
     assert_eq!(verified, json!({"entries": summary.audit_entries + 3}));

@@ -100,15 +100,34 @@ impl ArticleRow {
     }
 }
 
-/// How many notes and clauses (those of notes included) a draft has.
-fn counts(articles: &[ArticleContent]) -> (i64, i64) {
-    let notes = articles.iter().map(|a| a.notes.len()).sum::<usize>();
-    let clauses = articles
-        .iter()
-        .map(|a| a.clauses.len() + a.notes.iter().map(|n| n.clauses.len()).sum::<usize>())
-        .sum::<usize>();
-    (notes as i64, clauses as i64)
+/// How many articles, notes and clauses (those of notes included) a draft has, as stored beside
+/// each version.
+pub(crate) struct DraftCounts {
+    pub articles: i64,
+    pub notes: i64,
+    pub clauses: i64,
 }
+
+impl DraftCounts {
+    pub(crate) fn of(articles: &[ArticleContent]) -> Self {
+        let notes = articles.iter().map(|a| a.notes.len()).sum::<usize>();
+        let clauses = articles
+            .iter()
+            .map(|a| a.clauses.len() + a.notes.iter().map(|n| n.clauses.len()).sum::<usize>())
+            .sum::<usize>();
+        DraftCounts {
+            articles: articles.len() as i64,
+            notes: notes as i64,
+            clauses: clauses as i64,
+        }
+    }
+}
+
+/// Stores a version's row; binds in the order of the columns.
+pub(crate) const INSERT_VERSION_SQL: &str = "INSERT INTO draft_versions (consultation_id, version,
+        format, imported_at, imported_by, preamble_fa, preamble_en, closing_fa, closing_en,
+        source_fa, source_en, article_count, note_count, clause_count)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
 
 impl<D: Dialect> SqlStore<D>
 where
@@ -252,29 +271,24 @@ where
         )
         .map_err(|(code, message)| super::StoreError::refused(code, message))?;
         let version = current.as_ref().map_or(1, |row| row.version + 1);
-        let (notes, clauses) = counts(&content.articles);
-        sqlx::query(
-            "INSERT INTO draft_versions (consultation_id, version, format, imported_at, imported_by,
-                preamble_fa, preamble_en, closing_fa, closing_en, source_fa, source_en,
-                article_count, note_count, clause_count)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-        )
-        .bind(consultation_id)
-        .bind(version)
-        .bind(content.format.as_str())
-        .bind(ms(now))
-        .bind(&actor.username)
-        .bind(content.preamble_fa.as_deref())
-        .bind(content.preamble_en.as_deref())
-        .bind(content.closing_fa.as_deref())
-        .bind(content.closing_en.as_deref())
-        .bind(&source.text_fa)
-        .bind(source.text_en.as_deref())
-        .bind(content.articles.len() as i64)
-        .bind(notes)
-        .bind(clauses)
-        .execute(&mut *tx)
-        .await?;
+        let counts = DraftCounts::of(&content.articles);
+        sqlx::query(INSERT_VERSION_SQL)
+            .bind(consultation_id)
+            .bind(version)
+            .bind(content.format.as_str())
+            .bind(ms(now))
+            .bind(&actor.username)
+            .bind(content.preamble_fa.as_deref())
+            .bind(content.preamble_en.as_deref())
+            .bind(content.closing_fa.as_deref())
+            .bind(content.closing_en.as_deref())
+            .bind(&source.text_fa)
+            .bind(source.text_en.as_deref())
+            .bind(counts.articles)
+            .bind(counts.notes)
+            .bind(counts.clauses)
+            .execute(&mut *tx)
+            .await?;
         for (position, article) in content.articles.iter().enumerate() {
             sqlx::query(
                 "INSERT INTO draft_articles (consultation_id, version, position, number, label,

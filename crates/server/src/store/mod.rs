@@ -49,8 +49,8 @@ pub use drafts::{DraftSource, DraftStore};
 pub use events::EventStore;
 pub use import::{
     Import, ImportIds, ImportStore, ImportedBallot, ImportedComment, ImportedConsultation,
-    ImportedCounter, ImportedDecision, ImportedGroup, ImportedParticipant, ImportedPoll,
-    ImportedStaff, ImportedTurnout,
+    ImportedCounter, ImportedDecision, ImportedDraft, ImportedGroup, ImportedParticipant,
+    ImportedPoll, ImportedStaff, ImportedTurnout,
 };
 pub use outbox::{DeliveryResult, DueMessage, OutboxFilter, OutboxStore};
 pub use participants::{ParticipantRecord, ParticipantStore};
