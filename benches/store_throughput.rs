@@ -222,6 +222,7 @@ fn record(s: &Setup, n: u64) -> NewCommentRecord {
         body,
         parent_id: None,
         is_proposal: false,
+        article_id: None,
     }
 }
 

@@ -211,6 +211,7 @@ async fn load(args: LoadArgs) -> anyhow::Result<ExitCode> {
             body: comment.body.clone(),
             parent_id: None,
             is_proposal: comment.is_proposal,
+            article_id: None,
         };
         let (http, url, progress, accepted, failures) = (
             http.clone(),

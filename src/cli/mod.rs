@@ -1,7 +1,8 @@
 //! The command line: `mosharekat` (the console) and its tool commands.
 //!
 //! The tools are built on the server's code, so they exist only with the `embedded` feature (the
-//! default); without it the command line is the remote-only console alone.
+//! default); without it the command line is the remote-only console and the commands that talk
+//! to a backend over HTTP only (`document`).
 
 #[cfg(feature = "embedded")]
 mod audit;
@@ -9,6 +10,7 @@ mod audit;
 mod certificate;
 #[cfg(feature = "embedded")]
 mod demo;
+mod document;
 #[cfg(feature = "embedded")]
 mod scores;
 #[cfg(feature = "embedded")]
@@ -29,31 +31,38 @@ use crate::config::ConsoleFlags;
 pub struct Cli {
     #[command(flatten)]
     pub console: ConsoleFlags,
-    #[cfg(feature = "embedded")]
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
-#[cfg(feature = "embedded")]
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
     /// Run the consultation backend alone.
+    #[cfg(feature = "embedded")]
     Serve(serve::ServeArgs),
     /// Staff accounts.
+    #[cfg(feature = "embedded")]
     #[command(subcommand)]
     User(user::UserCommand),
     /// Demo data: seed a database, or simulate citizens against a running backend.
+    #[cfg(feature = "embedded")]
     #[command(subcommand)]
     Demo(demo::DemoCommand),
     /// The audit log.
+    #[cfg(feature = "embedded")]
     #[command(subcommand)]
     Audit(audit::AuditCommand),
     /// Digital-citizen scores.
+    #[cfg(feature = "embedded")]
     #[command(subcommand)]
     Scores(scores::ScoresCommand),
     /// Participation certificates.
+    #[cfg(feature = "embedded")]
     #[command(subcommand)]
     Certificate(certificate::CertificateCommand),
+    /// Drafts as documents: import a version of a consultation's draft text into a backend.
+    #[command(subcommand)]
+    Document(document::DocumentCommand),
 }
 
 /// Run the command line; returns the process exit code.
@@ -69,21 +78,26 @@ pub fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
-    #[cfg(feature = "embedded")]
     if let Some(command) = cli.command {
         return run_tool(&runtime, command);
     }
     crate::app::run(runtime, cli.console)
 }
 
-#[cfg(feature = "embedded")]
 fn run_tool(runtime: &tokio::runtime::Runtime, command: Command) -> std::process::ExitCode {
     let result = match command {
+        Command::Document(cmd) => runtime.block_on(document::run(cmd)),
+        #[cfg(feature = "embedded")]
         Command::Serve(args) => runtime.block_on(serve::run(args)),
+        #[cfg(feature = "embedded")]
         Command::User(cmd) => runtime.block_on(user::run(cmd)),
+        #[cfg(feature = "embedded")]
         Command::Demo(cmd) => runtime.block_on(demo::run(cmd)),
+        #[cfg(feature = "embedded")]
         Command::Audit(cmd) => runtime.block_on(audit::run(cmd)),
+        #[cfg(feature = "embedded")]
         Command::Scores(cmd) => runtime.block_on(scores::run(cmd)),
+        #[cfg(feature = "embedded")]
         Command::Certificate(cmd) => runtime.block_on(certificate::run(cmd)),
     };
     match result {
@@ -132,9 +146,17 @@ mod tests {
             .filter(|name| name != "help")
             .collect();
         let expected: &[&str] = if cfg!(feature = "embedded") {
-            &["serve", "user", "demo", "audit", "scores", "certificate"]
+            &[
+                "serve",
+                "user",
+                "demo",
+                "audit",
+                "scores",
+                "certificate",
+                "document",
+            ]
         } else {
-            &[]
+            &["document"]
         };
         assert_eq!(tools, expected);
     }

@@ -1,6 +1,7 @@
 //! The console's HTTP client for the protocol in `mosharekat-api`. The console depends on the
 //! protocol, not on our server: every call goes over HTTP, also to the embedded backend.
 
+mod drafts;
 mod events;
 mod incentives;
 pub mod proposals;

@@ -15,6 +15,10 @@ pub struct NewComment {
     /// A concrete proposal to change the draft; proposals get a documented answer after the deadline.
     #[serde(default)]
     pub is_proposal: bool,
+    /// The article of the draft this comment is about (an [`crate::Article`] id of any version of
+    /// this consultation's draft); none for the draft as a whole.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub article_id: Option<i64>,
 }
 
 /// `202` answer to a new comment: it waits for moderation.
@@ -132,6 +136,9 @@ pub struct Comment {
     pub duplicate_group_size: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision: Option<ModerationRecord>,
+    /// The article of the draft the comment is about ("ماده ۳" of version 2), if it named one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub article: Option<crate::ArticleRef>,
 }
 
 /// An ancestor of a claimed comment, root first, for thread context.

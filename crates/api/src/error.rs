@@ -80,6 +80,9 @@ error_codes! {
     UnknownReason => "unknown_reason", 422;
     ConsentRequired => "consent_required", 422;
     UnknownTag => "unknown_tag", 422;
+    NoArticles => "no_articles", 422;
+    DraftMismatch => "draft_mismatch", 422;
+    UnknownArticle => "unknown_article", 422;
     Internal => "internal", 500;
     Unavailable => "unavailable", 503;
 }

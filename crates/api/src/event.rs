@@ -67,6 +67,13 @@ pub enum EventKind {
     /// A consultation's concern-tag list was replaced.
     #[serde(rename = "tags.changed")]
     TagsChanged { consultation_id: i64 },
+    /// A new version of a consultation's draft text was imported.
+    #[serde(rename = "document.imported")]
+    DocumentImported {
+        consultation_id: i64,
+        version: i64,
+        articles: u32,
+    },
     /// A report draft was generated or regenerated.
     #[serde(rename = "report.generated")]
     ReportGenerated { consultation_id: i64, version: i64 },
@@ -109,6 +116,7 @@ impl EventKind {
             EventKind::ProposalDecided { .. } => "proposal.decided",
             EventKind::DecisionsPublished { .. } => "decisions.published",
             EventKind::TagsChanged { .. } => "tags.changed",
+            EventKind::DocumentImported { .. } => "document.imported",
             EventKind::ReportGenerated { .. } => "report.generated",
             EventKind::ReportPublished { .. } => "report.published",
             EventKind::OutboxChanged { .. } => "outbox.changed",
@@ -156,6 +164,11 @@ mod tests {
                 proposal_ids: vec![1],
             },
             EventKind::TagsChanged { consultation_id: 2 },
+            EventKind::DocumentImported {
+                consultation_id: 2,
+                version: 3,
+                articles: 12,
+            },
             EventKind::ReportGenerated {
                 consultation_id: 2,
                 version: 1,

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod certificate;
 pub mod comment;
 pub mod consultation;
+pub mod draft;
 pub mod error;
 pub mod event;
 pub mod outbox;
@@ -35,6 +36,10 @@ pub use comment::{
 pub use consultation::{
     CloseRequest, Consultation, ConsultationKind, ConsultationPatch, ConsultationStatus,
     DeadlineFlag, DeadlineItem, DeadlinesResponse, NewConsultation, PublicConsultation,
+};
+pub use draft::{
+    Article, ArticleChange, ArticleChangeKind, ArticleContent, ArticleRef, Clause, DraftContent,
+    DraftDiff, DraftFormat, DraftImport, DraftVersion, DraftVersionSummary, Note,
 };
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};
 pub use event::{Event, EventKind};
@@ -119,6 +124,8 @@ mod tests {
         check(ReportFormat::ALL, |v| v.as_str());
         check(ContributionKind::ALL, |v| v.as_str());
         check(Period::ALL, |v| v.as_str());
+        check(DraftFormat::ALL, |v| v.as_str());
+        check(ArticleChangeKind::ALL, |v| v.as_str());
         check(CertificateKind::ALL, |v| v.as_str());
         check(CertificateStatus::ALL, |v| v.as_str());
     }

@@ -56,6 +56,18 @@ pub fn consultation_report_publish(id: i64) -> String {
     format!("/consultations/{id}/report/publish")
 }
 
+pub fn consultation_document(id: i64) -> String {
+    format!("/consultations/{id}/document")
+}
+
+pub fn consultation_document_versions(id: i64) -> String {
+    format!("/consultations/{id}/document/versions")
+}
+
+pub fn consultation_document_diff(id: i64) -> String {
+    format!("/consultations/{id}/document/diff")
+}
+
 pub fn proposal_decision(id: i64) -> String {
     format!("/proposals/{id}/decision")
 }
@@ -121,6 +133,18 @@ pub fn public_consultation_report(id: i64) -> String {
 
 pub fn public_consultation_comments(id: i64) -> String {
     format!("/public/consultations/{id}/comments")
+}
+
+pub fn public_consultation_document(id: i64) -> String {
+    format!("/public/consultations/{id}/document")
+}
+
+pub fn public_consultation_document_versions(id: i64) -> String {
+    format!("/public/consultations/{id}/document/versions")
+}
+
+pub fn public_consultation_document_diff(id: i64) -> String {
+    format!("/public/consultations/{id}/document/diff")
 }
 
 pub fn public_consultation_top(id: i64) -> String {

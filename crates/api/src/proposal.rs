@@ -123,6 +123,9 @@ pub struct PublicDecision {
     pub decided_at: DateTime<Utc>,
     pub published_at: DateTime<Utc>,
     pub group_size: i64,
+    /// The article of the draft the proposal is about, if it named one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub article: Option<crate::ArticleRef>,
 }
 
 /// Answer to `POST /api/v1/consultations/{id}/decisions/publish`.

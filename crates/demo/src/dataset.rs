@@ -12,7 +12,7 @@ use mosharekat_api::{
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-use super::{comments, consultations, participants, polls};
+use super::{comments, consultations, drafts, participants, polls};
 
 /// How large a dataset to make, and from which seed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +48,19 @@ pub struct DemoDataset {
     pub polls: Vec<DemoPoll>,
     /// At most one per participant per poll, grouped by poll.
     pub ballots: Vec<DemoBallot>,
+    /// The draft texts imported, in consultation order (not every consultation has one).
+    pub drafts: Vec<DemoDraft>,
+}
+
+/// The text of a consultation's draft, as its operator imported it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoDraft {
+    /// Index into [`DemoDataset::consultations`].
+    pub consultation: usize,
+    pub imported_at: DateTime<Utc>,
+    pub text_fa: String,
+    pub text_en: Option<String>,
+    pub format: mosharekat_api::DraftFormat,
 }
 
 /// The situation a consultation shows the deadline view, relative to `now`.
@@ -165,6 +178,7 @@ impl DemoComment {
             body: self.body.clone(),
             parent_id,
             is_proposal: self.is_proposal,
+            article_id: None,
         }
     }
 }
@@ -289,12 +303,14 @@ pub fn generate(config: &DemoConfig, now: DateTime<Utc>) -> DemoDataset {
         polls::generate(&mut rng, &consultations, &topics, &profiles, &comments, now);
     let participants =
         participants::with_registration_times(&mut rng, new_participants, &comments, &ballots, now);
+    let drafts = drafts::generate(&topics, &consultations);
     DemoDataset {
         consultations,
         participants,
         comments,
         polls,
         ballots,
+        drafts,
     }
 }
 

@@ -1,7 +1,8 @@
 //! The demo dataset: eleven consultations on real kinds of Ministry of Education drafts, thousands of
 //! participants across the 31 provinces, tens of thousands of comments in natural Persian (with
 //! English, numbers, dates, links, campaigns, spam and terminal attacks mixed in), polls and
-//! ballots, all placed in time around a given `now`.
+//! ballots, and the text of some drafts (`drafts/`, Persian and English), all placed in time around
+//! a given `now`.
 //!
 //! [`generate`] is pure data, no I/O; [`seed`] writes what it returns into a store in one
 //! transaction (`mosharekat demo seed`, and the console's first run).
@@ -17,6 +18,7 @@ mod compose;
 mod consultations;
 mod corpus;
 mod dataset;
+mod drafts;
 mod hostile;
 mod names;
 mod participants;
@@ -26,8 +28,8 @@ mod timeline;
 
 pub use dataset::{
     CommentSource, DEMO_MODERATORS, DEMO_REASON_CODES, DeadlineState, DemoBallot, DemoComment,
-    DemoConfig, DemoConsultation, DemoDataset, DemoModeration, DemoParticipant, DemoPoll,
-    EarlyClose, Flaw, HostileKind, generate,
+    DemoConfig, DemoConsultation, DemoDataset, DemoDraft, DemoModeration, DemoParticipant,
+    DemoPoll, EarlyClose, Flaw, HostileKind, generate,
 };
 pub use seed::{
     DEMO_ADMIN, DEMO_OPERATOR, SeedOptions, SeedPhase, SeedProgress, SeedSummary, SeededIds, seed,

@@ -6,9 +6,10 @@
 //! from `normalize_for_duplicates` and the SHA-256 the comment route uses, comment counts, the
 //! decision on each comment and its history, ballots with their demographic buckets frozen at cast
 //! time, tally counters and hourly turnout as `cast_ballot` would have left them, the status the
-//! scheduler last announced (so it announces nothing old again), and an audit chain holding every
-//! staff write the history implies (accounts, drafts, short-window reasons, publications, polls,
-//! decisions, early closes) and the scheduler's announcements.
+//! scheduler last announced (so it announces nothing old again), the draft texts recognised as the
+//! document route recognises them, and an audit chain holding every staff write the history implies
+//! (accounts, drafts and their texts, short-window reasons, publications, polls, decisions, early
+//! closes) and the scheduler's announcements.
 
 use std::collections::HashMap;
 
@@ -22,9 +23,10 @@ use serde_json::json;
 use mosharekat_server::auth::{hash_password, random_token, token_hash};
 use mosharekat_server::rules::status_at;
 use mosharekat_server::store::{
-    Actor, AuditRecord, ImportIds, ImportedBallot, ImportedComment, ImportedConsultation,
-    ImportedCounter, ImportedDecision, ImportedGroup, ImportedParticipant, ImportedPoll,
-    ImportedStaff, ImportedTurnout, Store, ballot_buckets, hour_start,
+    Actor, AuditRecord, DraftSource, ImportIds, ImportedBallot, ImportedComment,
+    ImportedConsultation, ImportedCounter, ImportedDecision, ImportedDraft, ImportedGroup,
+    ImportedParticipant, ImportedPoll, ImportedStaff, ImportedTurnout, Store, ballot_buckets,
+    hour_start,
 };
 
 use crate::dataset::{DEMO_MODERATORS, DemoConsultation, DemoDataset};
@@ -111,6 +113,8 @@ pub struct SeedSummary {
     pub decisions: usize,
     pub polls: usize,
     pub ballots: usize,
+    /// Consultations whose draft text was imported.
+    pub drafts: usize,
     pub audit_entries: usize,
     /// The database ids the dataset's rows received, by position in the dataset.
     pub ids: SeededIds,
@@ -169,7 +173,7 @@ pub async fn seed(
     {
         anyhow::bail!("a staff account named `{name}` exists already: seed into a new database");
     }
-    let plan = Plan::new(dataset, &accounts, &hashes, base);
+    let plan = Plan::new(dataset, &accounts, &hashes, base)?;
 
     import.staff(&plan.staff).await?;
     progress(SeedProgress {
@@ -203,6 +207,7 @@ pub async fn seed(
     in_steps!(SeedPhase::Ballots, plan.ballots, ballots);
     import.tally_counters(&plan.counters).await?;
     import.turnout(&plan.turnout).await?;
+    import.drafts(&plan.drafts).await?;
     in_steps!(SeedPhase::Audit, plan.audit, audit);
     progress(SeedProgress {
         phase: SeedPhase::Commit,
@@ -234,6 +239,7 @@ pub async fn seed(
             .count(),
         polls: plan.polls.len(),
         ballots: plan.ballots.len(),
+        drafts: plan.drafts.len(),
         audit_entries: plan.audit.len(),
         ids: plan.ids,
     })
@@ -274,6 +280,7 @@ struct Plan {
     ballots: Vec<ImportedBallot>,
     counters: Vec<ImportedCounter>,
     turnout: Vec<ImportedTurnout>,
+    drafts: Vec<ImportedDraft>,
     audit: Vec<(AuditRecord, DateTime<Utc>)>,
     ids: SeededIds,
 }
@@ -298,7 +305,7 @@ impl Plan {
         accounts: &[(String, Role, String)],
         hashes: &[String],
         base: ImportIds,
-    ) -> Plan {
+    ) -> anyhow::Result<Plan> {
         let mut audit: Vec<(AuditRecord, DateTime<Utc>)> = Vec::new();
         let system = Actor::system();
 
@@ -551,9 +558,57 @@ impl Plan {
             })
             .collect();
 
+        // Draft texts, recognised as the document route would, each import audited as it is.
+        let mut drafts = Vec::with_capacity(d.drafts.len());
+        for draft in &d.drafts {
+            let consultation_id = ids.consultations[draft.consultation];
+            let fa = mosharekat_draft::parse(&draft.text_fa, draft.format);
+            let en = draft
+                .text_en
+                .as_deref()
+                .map(|t| mosharekat_draft::parse(t, draft.format));
+            let content = mosharekat_draft::pair(fa, en, draft.format).map_err(|e| {
+                anyhow::anyhow!("the demo draft of consultation {consultation_id}: {e}")
+            })?;
+            anyhow::ensure!(
+                !content.articles.is_empty(),
+                "the demo draft of consultation {consultation_id} has no article"
+            );
+            let imported_at = stored(draft.imported_at);
+            let notes: usize = content.articles.iter().map(|a| a.notes.len()).sum();
+            let clauses: usize = content
+                .articles
+                .iter()
+                .map(|a| a.clauses.len() + a.notes.iter().map(|n| n.clauses.len()).sum::<usize>())
+                .sum();
+            audit.push((
+                AuditRecord::new(
+                    &operator,
+                    "consultation.document",
+                    format!("consultation:{consultation_id}"),
+                )
+                .before(json!({"version": null}))
+                .after(json!({"version": 1, "imported_at": imported_at,
+                    "imported_by": operator.username, "articles": content.articles.len(),
+                    "notes": notes, "clauses": clauses, "bilingual": draft.text_en.is_some()})),
+                imported_at,
+            ));
+            drafts.push(ImportedDraft {
+                consultation_id,
+                version: 1,
+                imported_at,
+                imported_by: operator.username.clone(),
+                content,
+                source: DraftSource {
+                    text_fa: draft.text_fa.clone(),
+                    text_en: draft.text_en.clone(),
+                },
+            });
+        }
+
         // One chain in time order; entries at the same moment keep the order they happened in.
         audit.sort_by_key(|(_, at)| *at);
-        Plan {
+        Ok(Plan {
             staff,
             consultations,
             participants,
@@ -563,9 +618,10 @@ impl Plan {
             ballots,
             counters,
             turnout,
+            drafts,
             audit,
             ids,
-        }
+        })
     }
 }
 

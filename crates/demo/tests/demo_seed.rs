@@ -159,6 +159,7 @@ async fn the_seeded_demo_reads_back_as_generated(backend: Backend) {
         a_sample_of_comments_reads_back_exactly,
         campaign_groups_are_as_large_as_generated,
         tallies_equal_a_count_over_the_ballots,
+        the_drafts_read_back_as_imported,
         the_audit_chain_verifies,
         publishing_the_draft_without_english_fails,
         live_writes_carry_on_after_the_imported_ids,
@@ -600,6 +601,36 @@ async fn tallies_equal_a_count_over_the_ballots(s: Arc<Seeded>) {
                 .any(|g| g["key"] == "unknown"),
             "poll {p}"
         );
+    }
+}
+
+/// Draft texts: recognised into articles, bilingual, readable by staff and (published) the
+/// public; the consultations without a text have none.
+async fn the_drafts_read_back_as_imported(s: Arc<Seeded>) {
+    let (t, d, summary) = (&s.t, &s.d, &s.summary);
+    assert_eq!(summary.drafts, d.drafts.len());
+    assert!(d.drafts.len() >= 2);
+    for (i, id) in summary.ids.consultations.iter().enumerate() {
+        let (status, draft) = t
+            .call(
+                "GET",
+                &mosharekat_api::paths::public_consultation_document(*id),
+                None,
+                None,
+            )
+            .await;
+        match d.drafts.iter().find(|x| x.consultation == i) {
+            Some(demo) => {
+                assert_eq!(status, reqwest::StatusCode::OK, "{draft}");
+                let articles = draft["articles"].as_array().unwrap();
+                assert!(articles.len() >= 5, "{draft}");
+                assert!(articles.iter().all(|a| a["text_en"].is_string()));
+                assert_eq!(draft["version"], 1);
+                assert_eq!(draft["format"], demo.format.as_str());
+                assert_eq!(time(&draft["imported_at"]), Some(ms(demo.imported_at)));
+            }
+            None => assert_eq!(status, reqwest::StatusCode::NOT_FOUND, "{draft}"),
+        }
     }
 }
 

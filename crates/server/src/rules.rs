@@ -191,6 +191,36 @@ pub fn check_new_poll(poll: &mosharekat_api::NewPoll) -> RuleResult {
     Ok(())
 }
 
+/// Whether a new version of a consultation's draft text may be imported. Before publication the
+/// draft may be replaced freely. While the consultation is scheduled or open a revised draft is a
+/// new version (the drafting unit answering early comments is normal practice): earlier versions
+/// stay readable and comments keep naming the article (and so the version) they were about. A
+/// published consultation is bilingual, so a new version may not drop the English text the
+/// current one has. After the close the draft stays the one participants commented on.
+pub fn check_draft_import(
+    status: ConsultationStatus,
+    current_has_english: bool,
+    new_has_english: bool,
+) -> RuleResult {
+    match status {
+        ConsultationStatus::Closed => Err((
+            ErrorCode::InvalidState,
+            "the consultation has closed: its draft stays the one participants commented on"
+                .to_owned(),
+        )),
+        ConsultationStatus::Scheduled | ConsultationStatus::Open
+            if current_has_english && !new_has_english =>
+        {
+            Err((
+                ErrorCode::MissingTranslation,
+                "the consultation is published in both languages: a new version of its draft needs the English text too (text_en)"
+                    .to_owned(),
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -295,5 +325,21 @@ mod tests {
         assert!(check_patch(ConsultationStatus::Closed, c, &extend, t(22)).is_err());
         assert!(check_patch(ConsultationStatus::Closed, c, &retitle, t(22)).is_ok());
         assert!(check_patch(ConsultationStatus::Draft, c, &shorten, t(12)).is_ok());
+    }
+
+    #[test]
+    fn a_draft_may_be_revised_until_the_close_but_not_lose_its_english() {
+        use ConsultationStatus::*;
+        assert!(check_draft_import(Draft, true, false).is_ok());
+        assert!(check_draft_import(Open, false, false).is_ok());
+        assert!(check_draft_import(Open, true, true).is_ok());
+        assert_eq!(
+            check_draft_import(Scheduled, true, false).unwrap_err().0,
+            ErrorCode::MissingTranslation
+        );
+        assert_eq!(
+            check_draft_import(Closed, false, false).unwrap_err().0,
+            ErrorCode::InvalidState
+        );
     }
 }

@@ -678,6 +678,7 @@ async fn twenty_moderators_claim_two_thousand_comments(backend: Backend) {
             parent_id: None,
             is_proposal: false,
             text_hash: format!("{i}"),
+            article_id: None,
         };
         t.store().add_comment(&record, t.now()).await.unwrap();
     }

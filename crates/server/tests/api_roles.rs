@@ -64,6 +64,14 @@ async fn fixture(t: &TestServer) -> Fixture {
         Some(json!({"ids": [comment], "action": "approve"})),
     )
     .await;
+    // The draft's text, so the document routes have a version to read and compare.
+    t.ok(
+        "PUT",
+        &paths::consultation_document(consultation),
+        Some(&t.operator),
+        Some(json!({"text_fa": "ماده ۱ - متن پیش‌نویس\nتبصره - یک تبصره"})),
+    )
+    .await;
     // More pending comments, so claims find something.
     for i in 0..5 {
         t.comment(consultation, &citizen, &format!("نظر در صف {i}"))
@@ -344,7 +352,7 @@ async fn request(t: &TestServer, f: &Fixture, route: &Route, n: usize) -> (Strin
         p if p.starts_with("/staff/") => f.staff,
         _ => 0,
     };
-    let path = route.path.replace("{id}", &id.to_string());
+    let path = with_query(route, route.path.replace("{id}", &id.to_string()));
     let body = match (route.method.as_str(), route.path) {
         ("post", "/staff") => Some(
             json!({"username": format!("new.staff{n}"), "password": "a long enough password", "role": "moderator"}),
@@ -366,6 +374,9 @@ async fn request(t: &TestServer, f: &Fixture, route: &Route, n: usize) -> (Strin
             json!([{"code": format!("topic_{n}"), "label_fa": "شهریه", "label_en": "Tuition"}]),
         ),
         ("put", "/proposals/{id}/decision") => Some(json!({"version": 0, "outcome": "accepted"})),
+        ("put", "/consultations/{id}/document") => {
+            Some(json!({"text_fa": format!("ماده ۱ - متن نسخه {n}")}))
+        }
         ("post", "/certificates/{id}/reject" | "/certificates/{id}/revoke") => {
             Some(json!({"reason": format!("دلیل {n}")}))
         }
@@ -380,6 +391,15 @@ async fn request(t: &TestServer, f: &Fixture, route: &Route, n: usize) -> (Strin
         _ => None,
     };
     (path, body)
+}
+
+/// The query string a route cannot do without (a diff names its two versions).
+fn with_query(route: &Route, path: String) -> String {
+    if route.path.ends_with("/document/diff") {
+        format!("{path}?from=1&to=1")
+    } else {
+        path
+    }
 }
 
 /// One request; the body is read only when it is JSON (an event stream never ends).
@@ -629,10 +649,13 @@ async fn public_and_participant_routes(backend: Backend) {
         } else {
             f.consultation
         };
-        let path = route
-            .path
-            .replace("{id}", &id.to_string())
-            .replace("{code}", &code);
+        let path = with_query(
+            route,
+            route
+                .path
+                .replace("{id}", &id.to_string())
+                .replace("{code}", &code),
+        );
         match route.access {
             Access::Staff(_) => {}
             Access::Participant => {

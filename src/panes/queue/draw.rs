@@ -297,6 +297,16 @@ fn draw_detail(pane: &mut QueuePane, frame: &mut Frame, area: Rect, ui: &Ui) {
     if comment.is_proposal {
         facts.push(ui.t("pane.queue.proposal").to_owned());
     }
+    if let Some(article) = &comment.article {
+        // The number, not the label as printed: it is the draft's text and goes through no sanitiser here.
+        facts.push(ui.f(
+            "pane.queue.about_article",
+            &[
+                ("number", &ui.num(article.number)),
+                ("version", &ui.num(article.version)),
+            ],
+        ));
+    }
     facts.push(if item.group_size() > 1 {
         ui.i18n
             .count("pane.queue.group_size", item.group_size(), &[])

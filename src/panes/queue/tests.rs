@@ -85,6 +85,7 @@ fn claimed(
             duplicate_group_id: group.0,
             duplicate_group_size: group.1,
             decision: None,
+            article: None,
         },
         claim_token: format!("batch1.{id}"),
         consultation_title_fa: "پیش‌نویس آیین‌نامه‌ی حمایت از نوآوری".into(),
@@ -1007,6 +1008,46 @@ fn an_empty_queue_says_how_to_claim() {
     let text = screen(&draw_pane(&mut pane, "en", 80, 24));
     assert!(text.contains("No comments are waiting for you."), "{text}");
     assert!(text.contains("Press c"), "{text}");
+}
+
+#[test]
+fn a_comment_on_an_article_says_which_and_of_which_version() {
+    let mut batch = batch();
+    batch.items[0].comment.article = Some(mosharekat_api::ArticleRef {
+        article_id: 900,
+        number: 3,
+        label: "۳".into(),
+        version: 2,
+    });
+    for (lang, expected) in [
+        ("en", "On article 3 (draft version 2)"),
+        ("fa", "دربارهٔ مادهٔ ۳ (نسخهٔ ۲ پیش‌نویس)"),
+    ] {
+        let mut t = ctx();
+        let mut pane = QueuePane::new();
+        t.with(t0(), |ctx| {
+            pane.on_answer(Answer::Claimed(Ok(batch.clone())), ctx)
+        });
+        let text = screen(&draw_pane(&mut pane, lang, 120, 30));
+        // Persian rows are in visual order: each word reads backwards (by grapheme, so «هٔ»
+        // stays whole), and the words' order is the engine's business.
+        let words_found = expected.split_whitespace().all(|w| {
+            let w = w.trim_matches(['(', ')']);
+            let word = if lang == "fa" {
+                use unicode_segmentation::UnicodeSegmentation as _;
+                w.graphemes(true).rev().collect::<String>()
+            } else {
+                w.to_owned()
+            };
+            text.contains(&word)
+        });
+        assert!(words_found, "{lang}: {expected:?} not on\n{text}");
+    }
+    // A comment on the whole draft says nothing of the kind.
+    let mut t = ctx();
+    let mut pane = loaded(&mut t);
+    let text = screen(&draw_pane(&mut pane, "en", 120, 30));
+    assert!(!text.contains("On article"), "{text}");
 }
 
 // ---- snapshots through the app's frame ----

@@ -244,6 +244,7 @@ fn report() -> Report {
                 decided_at: now() - Duration::days(3),
                 published_at: now() - Duration::days(2),
                 group_size: 220,
+                article: None,
             }],
         },
         top_participants: vec![

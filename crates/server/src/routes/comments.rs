@@ -20,11 +20,13 @@ pub struct ListQuery {
     status: Option<String>,
     duplicate_group_id: Option<i64>,
     participant_id: Option<i64>,
+    article_id: Option<i64>,
     after: Option<i64>,
     limit: Option<u32>,
 }
 
-/// `GET /api/v1/comments?consultation_id=&status=&duplicate_group_id=&after=&limit=` (moderator)
+/// `GET /api/v1/comments?consultation_id=&status=&duplicate_group_id=&participant_id=&article_id=&after=&limit=`
+/// (moderator, operator)
 pub async fn list(
     State(state): State<AppState>,
     auth: StaffAuth,
@@ -49,6 +51,7 @@ pub async fn list(
         status,
         duplicate_group_id: q.duplicate_group_id,
         participant_id: q.participant_id,
+        article_id: q.article_id,
         after: q.after,
         limit,
     };

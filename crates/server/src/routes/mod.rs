@@ -13,6 +13,7 @@ mod auth;
 mod comments;
 mod consultations;
 mod deadlines;
+mod drafts;
 mod events;
 mod health;
 mod incentives;

@@ -166,6 +166,7 @@ pub async fn comment(
         body: new.body,
         parent_id: new.parent_id,
         is_proposal: new.is_proposal,
+        article_id: new.article_id,
     };
     let accepted = state.store.add_comment(&record, state.now()).await?;
     Ok((StatusCode::ACCEPTED, Json(accepted)))

@@ -8,7 +8,7 @@ use axum::routing::{MethodFilter, MethodRouter, on};
 use mosharekat_api::Role;
 
 use super::{
-    audit, auth, comments, consultations, deadlines, events, health, incentives, outbox,
+    audit, auth, comments, consultations, deadlines, drafts, events, health, incentives, outbox,
     participants, polls, proposals, queue, reports, staff, tags,
 };
 use crate::state::AppState;
@@ -225,6 +225,34 @@ pub const ROUTES: &[Route] = &[
     },
     Route {
         method: HttpMethod::Get,
+        path: "/consultations/{id}/document",
+        access: ANY_STAFF,
+        summary: "The draft's text, article by article: the latest version (?version=N for an older one)",
+        handler: |m| on(m, drafts::get),
+    },
+    Route {
+        method: HttpMethod::Put,
+        path: "/consultations/{id}/document",
+        access: OPERATOR,
+        summary: "Import a new version of the draft {text_fa, text_en?, format: text|markdown}: 201; 422 no_articles or draft_mismatch; 409 after the close",
+        handler: |m| on(m, drafts::import),
+    },
+    Route {
+        method: HttpMethod::Get,
+        path: "/consultations/{id}/document/versions",
+        access: ANY_STAFF,
+        summary: "The draft's versions, newest first, with their counts",
+        handler: |m| on(m, drafts::versions),
+    },
+    Route {
+        method: HttpMethod::Get,
+        path: "/consultations/{id}/document/diff",
+        access: ANY_STAFF,
+        summary: "Two versions of the draft compared article by article (?from=A&to=B)",
+        handler: |m| on(m, drafts::diff),
+    },
+    Route {
+        method: HttpMethod::Get,
         path: "/consultations/{id}/proposals",
         access: OPERATOR,
         summary: "Approved proposals, one per campaign group, with decisions (?after=&limit=)",
@@ -346,7 +374,7 @@ pub const ROUTES: &[Route] = &[
         method: HttpMethod::Get,
         path: "/comments",
         access: Access::Staff(&[Role::Moderator, Role::Operator]),
-        summary: "List comments (keyset paged)",
+        summary: "List comments (?consultation_id=&status=&duplicate_group_id=&participant_id=&article_id=&after=&limit=, keyset paged)",
         handler: |m| on(m, comments::list),
     },
     Route {
@@ -411,6 +439,27 @@ pub const ROUTES: &[Route] = &[
         access: Access::Public,
         summary: "Polls of a published call",
         handler: |m| on(m, participants::polls),
+    },
+    Route {
+        method: HttpMethod::Get,
+        path: "/public/consultations/{id}/document",
+        access: Access::Public,
+        summary: "The published call's draft, article by article (?version=N)",
+        handler: |m| on(m, drafts::public_get),
+    },
+    Route {
+        method: HttpMethod::Get,
+        path: "/public/consultations/{id}/document/versions",
+        access: Access::Public,
+        summary: "The published call's draft versions, newest first",
+        handler: |m| on(m, drafts::public_versions),
+    },
+    Route {
+        method: HttpMethod::Get,
+        path: "/public/consultations/{id}/document/diff",
+        access: Access::Public,
+        summary: "Two versions of the published call's draft compared article by article (?from=A&to=B)",
+        handler: |m| on(m, drafts::public_diff),
     },
     Route {
         method: HttpMethod::Get,
@@ -570,6 +619,9 @@ mod tests {
             paths::consultation_polls(id),
             paths::consultation_tags(id),
             paths::consultation_proposals(id),
+            paths::consultation_document(id),
+            paths::consultation_document_versions(id),
+            paths::consultation_document_diff(id),
             paths::consultation_decisions_publish(id),
             paths::consultation_report(id),
             paths::consultation_report_publish(id),
@@ -596,6 +648,9 @@ mod tests {
             paths::public_consultation(id),
             paths::public_consultation_polls(id),
             paths::public_consultation_decisions(id),
+            paths::public_consultation_document(id),
+            paths::public_consultation_document_versions(id),
+            paths::public_consultation_document_diff(id),
             paths::public_consultation_report(id),
             paths::public_consultation_comments(id),
             paths::public_consultation_top(id),

@@ -21,6 +21,8 @@ pub struct NewCommentRecord {
     pub parent_id: Option<i64>,
     pub is_proposal: bool,
     pub text_hash: String,
+    /// The draft article the comment names; must be an article of this consultation's draft.
+    pub article_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -29,6 +31,8 @@ pub struct CommentFilter {
     pub status: Option<CommentStatus>,
     pub duplicate_group_id: Option<i64>,
     pub participant_id: Option<i64>,
+    /// Comments about this article of the draft.
+    pub article_id: Option<i64>,
     /// Keyset cursor: comments with a greater id.
     pub after: Option<i64>,
     pub limit: u32,
@@ -136,17 +140,39 @@ pub(crate) struct CommentRow {
     pub birth_year: Option<i64>,
     pub gender: Option<String>,
     pub province: Option<String>,
+    pub article_id: Option<i64>,
+    pub article_number: Option<i64>,
+    pub article_label: Option<String>,
+    pub article_version: Option<i64>,
 }
 
 /// `SELECT … FROM …` of a full comment; append a `WHERE`.
 pub(crate) const COMMENT_SELECT: &str = "SELECT c.id, c.consultation_id, c.parent_id, c.body,
         c.is_proposal, c.status, c.created_at, c.group_id, g.size AS group_size, c.last_action,
         c.reason_code, c.note, c.tags, c.decided_at, d.username AS decided_by_name,
-        p.id AS participant_id, p.display_name, p.category, p.birth_year, p.gender, p.province
+        p.id AS participant_id, p.display_name, p.category, p.birth_year, p.gender, p.province,
+        c.article_id, a.number AS article_number, a.label AS article_label,
+        a.version AS article_version
     FROM comments c
     JOIN participants p ON p.id = c.participant_id
     JOIN duplicate_groups g ON g.id = c.group_id
-    LEFT JOIN staff d ON d.id = c.decided_by ";
+    LEFT JOIN staff d ON d.id = c.decided_by
+    LEFT JOIN draft_articles a ON a.id = c.article_id ";
+
+/// The article a comment names, from the columns of its row.
+pub(crate) fn article_ref(
+    id: Option<i64>,
+    number: Option<i64>,
+    label: Option<String>,
+    version: Option<i64>,
+) -> Option<mosharekat_api::ArticleRef> {
+    Some(mosharekat_api::ArticleRef {
+        article_id: id?,
+        number: u32::try_from(number?).ok()?,
+        label: label?,
+        version: version?,
+    })
+}
 
 impl CommentRow {
     pub(crate) fn into_api(self, now: DateTime<Utc>) -> StoreResult<Comment> {
@@ -186,6 +212,12 @@ impl CommentRow {
             duplicate_group_id: self.group_id,
             duplicate_group_size: self.group_size,
             decision,
+            article: article_ref(
+                self.article_id,
+                self.article_number,
+                self.article_label,
+                self.article_version,
+            ),
         })
     }
 }
@@ -434,6 +466,17 @@ where
                 ));
             }
         }
+        if let Some(article_id) = new.article_id
+            && self
+                .article_of(&mut *tx, new.consultation_id, article_id)
+                .await?
+                .is_none()
+        {
+            return Err(StoreError::refused(
+                ErrorCode::UnknownArticle,
+                format!("article_id {article_id} is not an article of this consultation's draft"),
+            ));
+        }
         let (group_id, group_size): (i64, i64) = sqlx::query_as(
             "INSERT INTO duplicate_groups (consultation_id, text_hash, size) VALUES ($1, $2, 1)
              ON CONFLICT (consultation_id, text_hash) DO UPDATE SET size = duplicate_groups.size + 1
@@ -445,8 +488,8 @@ where
         .await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO comments (consultation_id, participant_id, parent_id, body, is_proposal, status,
-                group_id, created_at)
-             VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7) RETURNING id",
+                group_id, created_at, article_id)
+             VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8) RETURNING id",
         )
         .bind(new.consultation_id)
         .bind(new.participant_id)
@@ -455,6 +498,7 @@ where
         .bind(new.is_proposal)
         .bind(group_id)
         .bind(ms(now))
+        .bind(new.article_id)
         .fetch_one(&mut *tx)
         .await?;
         sqlx::query("UPDATE consultations SET comment_count = comment_count + 1 WHERE id = $1")
@@ -504,6 +548,7 @@ where
                AND (CAST($3 AS TEXT) IS NULL OR c.status = $3)
                AND (CAST($4 AS BIGINT) IS NULL OR c.group_id = $4)
                AND (CAST($5 AS BIGINT) IS NULL OR c.participant_id = $5)
+               AND (CAST($7 AS BIGINT) IS NULL OR c.article_id = $7)
              ORDER BY c.id LIMIT $6"
         ))
         .bind(filter.after.unwrap_or(0))
@@ -512,6 +557,7 @@ where
         .bind(filter.duplicate_group_id)
         .bind(filter.participant_id)
         .bind(i64::from(filter.limit))
+        .bind(filter.article_id)
         .fetch_all(self.reader())
         .await?;
         rows.into_iter().map(|r| r.into_api(now)).collect()

@@ -73,10 +73,23 @@ pub trait Import: Send {
     async fn ballots(&mut self, rows: &[ImportedBallot]) -> StoreResult<()>;
     async fn tally_counters(&mut self, rows: &[ImportedCounter]) -> StoreResult<()>;
     async fn turnout(&mut self, rows: &[ImportedTurnout]) -> StoreResult<()>;
+    /// Versions of consultations' drafts with their articles (whose ids the database assigns).
+    async fn drafts(&mut self, rows: &[ImportedDraft]) -> StoreResult<()>;
     /// Append entries to the audit chain in the order given, each at its own time.
     async fn audit(&mut self, entries: &[(AuditRecord, DateTime<Utc>)]) -> StoreResult<()>;
     /// Move the id sequences past the imported ids and commit.
     async fn commit(self: Box<Self>) -> StoreResult<()>;
+}
+
+/// A version of a consultation's draft, as `PUT …/document` would have stored it.
+#[derive(Debug, Clone)]
+pub struct ImportedDraft {
+    pub consultation_id: i64,
+    pub version: i64,
+    pub imported_at: DateTime<Utc>,
+    pub imported_by: String,
+    pub content: mosharekat_api::DraftContent,
+    pub source: super::DraftSource,
 }
 
 #[derive(Debug, Clone)]
@@ -619,6 +632,61 @@ where
             },
         )
         .await
+    }
+
+    async fn drafts(&mut self, rows: &[super::ImportedDraft]) -> StoreResult<()> {
+        for draft in rows {
+            let summary = super::drafts::DraftCounts::of(&draft.content.articles);
+            sqlx::query(super::drafts::INSERT_VERSION_SQL)
+                .bind(draft.consultation_id)
+                .bind(draft.version)
+                .bind(draft.content.format.as_str())
+                .bind(super::ms(draft.imported_at))
+                .bind(draft.imported_by.as_str())
+                .bind(draft.content.preamble_fa.as_deref())
+                .bind(draft.content.preamble_en.as_deref())
+                .bind(draft.content.closing_fa.as_deref())
+                .bind(draft.content.closing_en.as_deref())
+                .bind(draft.source.text_fa.as_str())
+                .bind(draft.source.text_en.as_deref())
+                .bind(summary.articles)
+                .bind(summary.notes)
+                .bind(summary.clauses)
+                .execute(&mut *self.tx)
+                .await?;
+            let mut rows = Vec::with_capacity(draft.content.articles.len());
+            for (position, article) in draft.content.articles.iter().enumerate() {
+                rows.push((
+                    position as i64,
+                    article,
+                    serde_json::to_string(&article.clauses)?,
+                    serde_json::to_string(&article.notes)?,
+                ));
+            }
+            self.insert(
+                "INSERT INTO draft_articles (consultation_id, version, position, number, label,
+                    chapter_fa, chapter_en, heading_fa, heading_en, text_fa, text_en, clauses, notes)",
+                13,
+                &rows,
+                |v, (position, a, clauses, notes)| {
+                    v.push_bind(draft.consultation_id)
+                        .push_bind(draft.version)
+                        .push_bind(*position)
+                        .push_bind(i64::from(a.number))
+                        .push_bind(a.label.clone())
+                        .push_bind(a.chapter_fa.clone())
+                        .push_bind(a.chapter_en.clone())
+                        .push_bind(a.heading_fa.clone())
+                        .push_bind(a.heading_en.clone())
+                        .push_bind(a.text_fa.clone())
+                        .push_bind(a.text_en.clone())
+                        .push_bind(clauses.clone())
+                        .push_bind(notes.clone());
+                },
+            )
+            .await?;
+        }
+        Ok(())
     }
 
     async fn commit(self: Box<Self>) -> StoreResult<()> {

@@ -2,7 +2,8 @@
 //! ([`SqliteStore`], [`PgStore`]).
 //!
 //! The trait is split by area (staff, consultations, comments and the queue, polls, events, audit,
-//! concern tags, proposals and their decisions, the report, the outbox, scores, certificates);
+//! concern tags, proposals and their decisions, the report, the outbox, scores, certificates, the
+//! drafts' versions and articles);
 //! each area's file holds its trait and the SQL for it, as generic code on `SqlStore<D>`. The SQL
 //! is written once with `$n` placeholders, which both SQLite and PostgreSQL accept; what differs
 //! between the databases (how a write transaction starts, how a claim skips locked rows, how the
@@ -23,6 +24,7 @@ mod certificates;
 mod comments;
 mod consultations;
 mod dialect;
+mod drafts;
 mod events;
 mod import;
 mod outbox;
@@ -43,11 +45,12 @@ pub use comments::{
 };
 pub use consultations::{ConsultationFilter, ConsultationStore};
 pub use dialect::{Dialect, SqlStore};
+pub use drafts::{DraftSource, DraftStore};
 pub use events::EventStore;
 pub use import::{
     Import, ImportIds, ImportStore, ImportedBallot, ImportedComment, ImportedConsultation,
-    ImportedCounter, ImportedDecision, ImportedGroup, ImportedParticipant, ImportedPoll,
-    ImportedStaff, ImportedTurnout,
+    ImportedCounter, ImportedDecision, ImportedDraft, ImportedGroup, ImportedParticipant,
+    ImportedPoll, ImportedStaff, ImportedTurnout,
 };
 pub use outbox::{DeliveryResult, DueMessage, OutboxFilter, OutboxStore};
 pub use participants::{ParticipantRecord, ParticipantStore};
@@ -79,6 +82,7 @@ pub trait Store:
     + OutboxStore
     + ScoreStore
     + CertificateStore
+    + DraftStore
 {
     /// Which database this is, for logs and `/health`.
     fn backend(&self) -> &'static str;

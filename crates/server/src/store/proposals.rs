@@ -103,6 +103,10 @@ pub(crate) struct PublicDecisionRow {
     pub decided_at: i64,
     pub published_at: i64,
     pub group_size: i64,
+    pub article_id: Option<i64>,
+    pub article_number: Option<i64>,
+    pub article_label: Option<String>,
+    pub article_version: Option<i64>,
 }
 
 impl PublicDecisionRow {
@@ -118,6 +122,12 @@ impl PublicDecisionRow {
             decided_at: from_ms(self.decided_at),
             published_at: from_ms(self.published_at),
             group_size: self.group_size,
+            article: super::comments::article_ref(
+                self.article_id,
+                self.article_number,
+                self.article_label,
+                self.article_version,
+            ),
         })
     }
 }
@@ -512,10 +522,12 @@ where
     ) -> StoreResult<Vec<mosharekat_api::PublicDecision>> {
         let rows: Vec<PublicDecisionRow> = sqlx::query_as(
             "SELECT d.comment_id, c.body, d.outcome, d.rationale_fa, d.rationale_en, d.legal_basis, d.decided_at,
-                d.published_at, g.size AS group_size
+                d.published_at, g.size AS group_size, c.article_id, a.number AS article_number,
+                a.label AS article_label, a.version AS article_version
              FROM proposal_decisions d
              JOIN comments c ON c.id = d.comment_id
              JOIN duplicate_groups g ON g.id = d.group_id
+             LEFT JOIN draft_articles a ON a.id = c.article_id
              WHERE d.consultation_id = $1 AND d.published_at IS NOT NULL
              ORDER BY d.comment_id",
         )
