@@ -74,13 +74,16 @@ pub async fn start_with_store(
         signer: Arc::new(signer),
     };
 
-    let router = crate::routes::router(state.clone());
+    // The JSON API under /api and the citizen portal at / on the same listener.
+    let router = crate::routes::router(state.clone()).merge(crate::portal::router(state.clone()));
     let mut stop_serving = stopped.clone();
     let server = tokio::spawn(async move {
         let shutdown = async move {
             let _ = stop_serving.wait_for(|s| *s).await;
         };
-        if let Err(e) = axum::serve(listener, router)
+        // The client's address keys the portal's form rate limit.
+        let service = router.into_make_service_with_connect_info::<SocketAddr>();
+        if let Err(e) = axum::serve(listener, service)
             .with_graceful_shutdown(shutdown)
             .await
         {

@@ -31,6 +31,8 @@ pub struct ServerConfig {
     /// SQLite database file (`<db>.signing-key`), or, with PostgreSQL, a key kept in memory only
     /// (certificates issued then cannot be verified after a restart: set a path in production).
     pub signing_key: Option<std::path::PathBuf>,
+    /// The citizen portal (`/fa/…`, `/en/…`).
+    pub portal: PortalConfig,
 }
 
 impl ServerConfig {
@@ -60,6 +62,29 @@ impl ServerConfig {
             delivery: DeliveryConfig::default(),
             scoring: crate::incentives::ScoringRules::default(),
             signing_key: None,
+            portal: PortalConfig::default(),
+        }
+    }
+}
+
+/// The citizen portal's settings.
+#[derive(Clone, Debug)]
+pub struct PortalConfig {
+    /// Mark the portal's cookies `Secure` even when no proxy says the request came over HTTPS
+    /// (`X-Forwarded-Proto: https` always does). Set it whenever the portal is public.
+    pub secure_cookies: bool,
+    /// Form posts a client may send at once, per client address and per session…
+    pub form_burst: u32,
+    /// …and how often one more is allowed after that.
+    pub form_refill: std::time::Duration,
+}
+
+impl Default for PortalConfig {
+    fn default() -> Self {
+        Self {
+            secure_cookies: false,
+            form_burst: 20,
+            form_refill: std::time::Duration::from_secs(3),
         }
     }
 }

@@ -1,0 +1,151 @@
+//! Certificate verification (`/fa/verify/{code}`): where the certificate's QR code and every link
+//! sent to participants lead. The page states the certificate's status, its holder and
+//! consultation, and whether the server finds its signature valid; it prints as the certificate.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use mosharekat_api::CertificateStatus;
+use mosharekat_api::certificate::normalise_code;
+
+use super::session::Visitor;
+use super::view::{self, Chrome, html, long_date};
+use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "portal/verify_lookup.html")]
+pub struct LookupPage {
+    pub c: Chrome,
+    pub action: String,
+    pub code: String,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct LookupQuery {
+    code: Option<String>,
+}
+
+/// `GET /{lang}/verify[?code=]`: the form; a valid code goes on to its page.
+pub async fn lookup(visitor: Visitor, Query(q): Query<LookupQuery>) -> Response {
+    let cat = visitor.lang.catalogue();
+    let typed = q.code.unwrap_or_default();
+    let error = match typed.trim() {
+        "" => None,
+        text => match normalise_code(text) {
+            Some(code) => return view::see_other(&visitor.href(&format!("/verify/{code}"))),
+            None => Some(cat.text("portal.verify.error.code").to_owned()),
+        },
+    };
+    let title = cat.text("portal.verify.title").to_owned();
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    html(
+        status,
+        &LookupPage {
+            c: Chrome::new(&visitor, &title, "verify"),
+            action: visitor.href("/verify"),
+            code: typed,
+            error,
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "portal/verify.html")]
+pub struct CertificatePage {
+    pub c: Chrome,
+    pub code: String,
+    pub valid: bool,
+    pub status: String,
+    pub status_code: &'static str,
+    pub revoked: Option<String>,
+    pub holder: String,
+    pub kind: String,
+    pub consultation: String,
+    pub consultation_lang: &'static str,
+    pub consultation_href: String,
+    pub issued: String,
+    pub issuer: String,
+    pub signature_ok: bool,
+    pub key_id: String,
+}
+
+/// `GET /{lang}/verify/{code}`
+pub async fn page(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((_, code)): Path<(String, String)>,
+) -> Response {
+    let Some(code) = normalise_code(&code) else {
+        return view::not_found_page(&visitor);
+    };
+    let cert = match state.store.public_certificate(&code).await {
+        Ok(Some(cert)) => cert,
+        Ok(None) => return view::not_found_page(&visitor),
+        Err(e) => return view::server_error(&visitor, e),
+    };
+    let lang = visitor.lang;
+    let cat = lang.catalogue();
+    let consultation = match state
+        .store
+        .get_consultation(cert.consultation_id, state.now())
+        .await
+    {
+        Ok(c) => c,
+        Err(e) => return view::server_error(&visitor, e),
+    };
+    let (consultation_title, consultation_lang) = match &consultation {
+        Some(c) => (
+            lang.pick(&c.title_fa, &c.title_en).to_owned(),
+            lang.picked(&c.title_en).code(),
+        ),
+        None => (
+            cat.format(
+                "portal.consultation_number",
+                &[("id", &cat.number(cert.consultation_id))],
+            ),
+            lang.code(),
+        ),
+    };
+    // The signature is checked here, by the server, against the keys it signs with.
+    let signature_ok = serde_json::to_value(&cert.credential)
+        .ok()
+        .is_some_and(|document| {
+            crate::incentives::verify_credential(&document, &[state.signer.verifying_key()]).is_ok()
+        });
+    let valid = signature_ok && cert.status == CertificateStatus::Approved;
+    let title = cat.text("portal.verify.certificate_title").to_owned();
+    let page = CertificatePage {
+        c: Chrome::new(&visitor, &title, "verify"),
+        code: cert.code.clone(),
+        valid,
+        status: cat
+            .text(&format!("certificate_status.{}", cert.status.as_str()))
+            .to_owned(),
+        status_code: cert.status.as_str(),
+        revoked: cert.revoked_at.map(|at| {
+            let reason = cert.revoke_reason.clone().unwrap_or_default();
+            cat.format(
+                "portal.verify.revoked_on",
+                &[("date", &long_date(at, cat)), ("reason", &reason)],
+            )
+        }),
+        holder: cert.credential.credential_subject.name.clone(),
+        kind: cat
+            .text(&format!("certificate_kind.{}", cert.kind.as_str()))
+            .to_owned(),
+        consultation: consultation_title,
+        consultation_lang,
+        consultation_href: visitor.href(&format!("/c/{}", cert.consultation_id)),
+        issued: long_date(cert.issued_at, cat),
+        issuer: cert.credential.issuer.name.clone(),
+        signature_ok,
+        key_id: state.signer.key_id(),
+    };
+    html(StatusCode::OK, &page)
+}
