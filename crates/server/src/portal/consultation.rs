@@ -3,7 +3,7 @@
 //! published report's key figures with charts, and the top participants.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use mosharekat_api::report::document::{DIMENSIONS, bucket_label, count_text};
@@ -11,7 +11,7 @@ use mosharekat_api::{Comment, CommentStatus, Consultation, ConsultationStatus, P
 
 use super::chart::BarChart;
 use super::session::Visitor;
-use super::view::{self, Chrome, Lang, html, long_date, time_left};
+use super::view::{self, Chrome, Lang, PagePath, PageQuery, html, long_date, time_left};
 use crate::state::AppState;
 use crate::store::CommentFilter;
 
@@ -19,7 +19,7 @@ use crate::store::CommentFilter;
 pub const COMMENTS_PAGE: u32 = 20;
 
 #[derive(Debug, Default, serde::Deserialize)]
-pub struct PageQuery {
+pub struct ConsultationQuery {
     after: Option<i64>,
     sent: Option<String>,
 }
@@ -273,8 +273,8 @@ fn report_view(report: &Report, visitor: &Visitor, id: i64) -> ReportView {
 pub async fn page(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path((_, id)): Path<(String, i64)>,
-    Query(q): Query<PageQuery>,
+    PagePath((_, id)): PagePath<(String, i64)>,
+    PageQuery(q): PageQuery<ConsultationQuery>,
 ) -> Response {
     match build(&state, &visitor, id, &q).await {
         Ok(Some(page)) => html(StatusCode::OK, &page),
@@ -287,7 +287,7 @@ async fn build(
     state: &AppState,
     visitor: &Visitor,
     id: i64,
-    q: &PageQuery,
+    q: &ConsultationQuery,
 ) -> Result<Option<ConsultationPage>, crate::store::StoreError> {
     let Some(c) = public_consultation(state, id).await? else {
         return Ok(None);

@@ -5,14 +5,14 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use mosharekat_api::{CommentStatus, ConsultationStatus, ErrorCode};
 
 use super::consultation::{PollView, public_consultation};
 use super::session::{CSRF_FIELD, Visitor};
-use super::view::{self, Chrome, FormErrors, html};
+use super::view::{self, Chrome, FormErrors, PagePath, PageQuery, html};
 use crate::state::AppState;
 use crate::store::{NewCommentRecord, StoreError};
 
@@ -189,8 +189,8 @@ async fn comment_page(
 pub async fn comment_form(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path((_, id)): Path<(String, i64)>,
-    Query(q): Query<CommentQuery>,
+    PagePath((_, id)): PagePath<(String, i64)>,
+    PageQuery(q): PageQuery<CommentQuery>,
 ) -> Response {
     if visitor.participant.is_none() {
         return match public_consultation(&state, id).await {
@@ -213,7 +213,7 @@ pub async fn comment_form(
 pub async fn comment_post(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path((_, id)): Path<(String, i64)>,
+    PagePath((_, id)): PagePath<(String, i64)>,
     Form(fields): Form<Fields>,
 ) -> Response {
     if let Err(refused) = visitor.check_post(field(&fields, CSRF_FIELD)) {
@@ -342,7 +342,7 @@ async fn ballot_page(
 pub async fn ballot_form(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path((_, id, poll_id)): Path<(String, i64, i64)>,
+    PagePath((_, id, poll_id)): PagePath<(String, i64, i64)>,
 ) -> Response {
     if visitor.participant.is_none() {
         return sign_in_first(&visitor);
@@ -356,7 +356,7 @@ pub async fn ballot_form(
 pub async fn ballot_post(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path((_, id, poll_id)): Path<(String, i64, i64)>,
+    PagePath((_, id, poll_id)): PagePath<(String, i64, i64)>,
     Form(fields): Form<Fields>,
 ) -> Response {
     if let Err(refused) = visitor.check_post(field(&fields, CSRF_FIELD)) {

@@ -2,13 +2,13 @@
 //! archive of closed ones with their report and decisions status; a search by title.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use mosharekat_api::{Consultation, ConsultationStatus};
 
 use super::session::Visitor;
-use super::view::{self, Chrome, html, long_date, time_left};
+use super::view::{self, Chrome, PageQuery, html, long_date, time_left};
 use crate::state::AppState;
 use crate::store::ConsultationFilter;
 
@@ -92,7 +92,7 @@ fn matches(c: &Consultation, query: &str) -> bool {
 pub async fn page(
     State(state): State<AppState>,
     visitor: Visitor,
-    Query(q): Query<HomeQuery>,
+    PageQuery(q): PageQuery<HomeQuery>,
 ) -> Response {
     let lang = visitor.lang;
     let cat = lang.catalogue();

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use mosharekat_api::{
@@ -12,7 +12,7 @@ use mosharekat_api::{
 
 use super::forms::{Fields, field};
 use super::session::{CSRF_FIELD, SESSION_COOKIE, Visitor, set_cookie};
-use super::view::{self, Chrome, FormErrors, html, long_date};
+use super::view::{self, Chrome, FormErrors, PageQuery, html, long_date};
 use crate::rules::{RegistrationProblem, registration_problems};
 use crate::state::AppState;
 use crate::store::{CertificateFilter, CommentFilter, StoreError};
@@ -186,7 +186,7 @@ fn register_page(visitor: &Visitor, draft: RegisterDraft, errors: FormErrors) ->
 }
 
 /// `GET /{lang}/register[?next=]`
-pub async fn register_form(visitor: Visitor, Query(q): Query<NextQuery>) -> Response {
+pub async fn register_form(visitor: Visitor, PageQuery(q): PageQuery<NextQuery>) -> Response {
     let draft = RegisterDraft {
         next: q.next.unwrap_or_default(),
         ..RegisterDraft::default()
@@ -351,7 +351,7 @@ fn sign_in_page(visitor: &Visitor, next: String, errors: FormErrors) -> Response
 }
 
 /// `GET /{lang}/sign-in[?next=]`
-pub async fn sign_in_form(visitor: Visitor, Query(q): Query<NextQuery>) -> Response {
+pub async fn sign_in_form(visitor: Visitor, PageQuery(q): PageQuery<NextQuery>) -> Response {
     sign_in_page(&visitor, q.next.unwrap_or_default(), FormErrors::default())
 }
 
@@ -460,7 +460,7 @@ const MY_LIMIT: u32 = 100;
 pub async fn my_page(
     State(state): State<AppState>,
     visitor: Visitor,
-    Query(q): Query<NextQuery>,
+    PageQuery(q): PageQuery<NextQuery>,
 ) -> Response {
     let Some(participant) = &visitor.participant else {
         let next = percent_encoding::utf8_percent_encode(

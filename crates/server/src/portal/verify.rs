@@ -3,14 +3,14 @@
 //! consultation, and whether the server finds its signature valid; it prints as the certificate.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use mosharekat_api::CertificateStatus;
-use mosharekat_api::certificate::normalise_code;
+use mosharekat_api::certificate::{display_code, normalise_code};
 
 use super::session::Visitor;
-use super::view::{self, Chrome, html, long_date};
+use super::view::{self, Chrome, PagePath, PageQuery, html, long_date};
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -28,13 +28,15 @@ pub struct LookupQuery {
 }
 
 /// `GET /{lang}/verify[?code=]`: the form; a valid code goes on to its page.
-pub async fn lookup(visitor: Visitor, Query(q): Query<LookupQuery>) -> Response {
+pub async fn lookup(visitor: Visitor, PageQuery(q): PageQuery<LookupQuery>) -> Response {
     let cat = visitor.lang.catalogue();
     let typed = q.code.unwrap_or_default();
     let error = match typed.trim() {
         "" => None,
         text => match normalise_code(text) {
-            Some(code) => return view::see_other(&visitor.href(&format!("/verify/{code}"))),
+            Some(code) => {
+                return view::see_other(&visitor.href(&format!("/verify/{}", display_code(&code))));
+            }
             None => Some(cat.text("portal.verify.error.code").to_owned()),
         },
     };
@@ -79,11 +81,16 @@ pub struct CertificatePage {
 pub async fn page(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path((_, code)): Path<(String, String)>,
+    PagePath((_, code)): PagePath<(String, String)>,
 ) -> Response {
-    let Some(code) = normalise_code(&code) else {
+    let Some(normalised) = normalise_code(&code) else {
         return view::not_found_page(&visitor);
     };
+    // One address per certificate: a code typed another way (lower case, no hyphen) goes there.
+    if code != display_code(&normalised) {
+        return view::see_other(&visitor.href(&format!("/verify/{}", display_code(&normalised))));
+    }
+    let code = normalised;
     let cert = match state.store.public_certificate(&code).await {
         Ok(Some(cert)) => cert,
         Ok(None) => return view::not_found_page(&visitor),

@@ -348,3 +348,48 @@ impl FormErrors {
         &self.0
     }
 }
+
+/// Path parameters of a portal page; a value that does not parse (`/fa/c/abc`) is the 404 page,
+/// not a plain-text 400.
+pub struct PagePath<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> axum::extract::FromRequestParts<S>
+    for PagePath<T>
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| PagePath(p.0))
+            .map_err(|_| {
+                let lang = Lang::of_path(parts.uri.path()).unwrap_or(Lang::Fa);
+                not_found_page(&super::session::Visitor::anonymous(lang))
+            })
+    }
+}
+
+/// A page's query string; one that does not parse is read as no query at all (a hand-edited
+/// `?after=x` shows the first page rather than an error).
+pub struct PageQuery<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned + Default> axum::extract::FromRequestParts<S>
+    for PageQuery<T>
+{
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(PageQuery(
+            axum::extract::Query::<T>::from_request_parts(parts, state)
+                .await
+                .map(|q| q.0)
+                .unwrap_or_default(),
+        ))
+    }
+}

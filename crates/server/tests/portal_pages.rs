@@ -1,0 +1,342 @@
+//! The citizen portal's pages over the real server, on SQLite and PostgreSQL: every page type in
+//! Persian and English with the right `lang`/`dir` and its content, the security headers, the
+//! language switch, the 404 page, escaping of what citizens wrote, nothing from another host, and
+//! each page under 50 KB gzipped.
+
+mod portal_support;
+mod support;
+
+use mosharekat_api::paths;
+use portal_support::{Browser, Page};
+use reqwest::StatusCode;
+use serde_json::json;
+use support::{Backend, TestServer};
+
+both!(
+    every_page_type_in_both_languages,
+    the_root_and_unknown_paths,
+    what_citizens_wrote_is_shown_as_text,
+    the_language_switch_keeps_the_page,
+    the_stylesheet_is_cached_under_its_hash,
+    search_finds_titles_in_either_script,
+);
+
+/// An open consultation with a poll and an approved comment, a scheduled one, and a browser.
+async fn scenario(backend: Backend) -> (TestServer, i64, Browser) {
+    let t = TestServer::start(backend).await;
+    let c = t.open_consultation().await;
+    t.ok(
+        "POST",
+        &paths::consultation_polls(c),
+        Some(&t.operator),
+        Some(json!({"kind": "yes_no_abstain", "question_fa": "با سقف شهریه موافقید؟", "question_en": "Do you agree with a cap on fees?"})),
+    )
+    .await;
+    let citizen = t.participant("مریم").await;
+    let comment = t
+        .comment(c, &citizen, "سقف شهریه باید با تورم هماهنگ شود.")
+        .await;
+    t.approve(&[comment], &[]).await;
+    let now = t.now();
+    let upcoming = t
+        .ok(
+            "POST",
+            paths::CONSULTATIONS,
+            Some(&t.operator),
+            Some(json!({
+                "kind": "circular", "title_fa": "بخشنامه پوشش دانش‌آموزان",
+                "title_en": "Circular on school uniforms", "summary_fa": "خلاصه", "summary_en": "Summary",
+                "drafting_unit": "معاونت پرورشی", "opens_at": now + chrono::Duration::days(3),
+                "closes_at": now + chrono::Duration::days(40), "portal_url": "https://www.medu.ir/fa/c/2",
+            })),
+        )
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    t.ok(
+        "POST",
+        &paths::consultation_publish(upcoming),
+        Some(&t.operator),
+        None,
+    )
+    .await;
+    let browser = Browser::new(&t.server.url());
+    (t, c, browser)
+}
+
+/// What every portal page must be: its language and direction, one h1, landmarks and a skip
+/// link, the security headers, nothing from another host, under 50 KB gzipped.
+async fn check_page(browser: &mut Browser, path: &str, lang: &str, expect: &[&str]) -> Page {
+    let page = browser.get(path).await;
+    assert_eq!(page.status, StatusCode::OK, "{path}: {}", page.body);
+    let dir = if lang == "fa" { "rtl" } else { "ltr" };
+    assert_eq!(page.lang_dir(), (lang.to_owned(), dir.to_owned()), "{path}");
+    assert_eq!(page.count("<h1"), 1, "{path}: one h1");
+    for landmark in [
+        "<header",
+        "<nav",
+        "<main id=\"main\"",
+        "<footer",
+        "href=\"#main\"",
+    ] {
+        assert!(page.body.contains(landmark), "{path}: {landmark}");
+    }
+    for text in expect {
+        assert!(
+            page.body.contains(text),
+            "{path} should show {text:?}:\n{}",
+            page.body
+        );
+    }
+    let csp = page.header("content-security-policy").expect("a CSP");
+    assert!(csp.contains("default-src 'self'"), "{csp}");
+    assert!(csp.contains("script-src 'none'"), "{csp}");
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert_eq!(page.header("x-content-type-options"), Some("nosniff"));
+    assert!(page.header("referrer-policy").is_some());
+    assert!(
+        page.header("content-type")
+            .is_some_and(|t| t.starts_with("text/html; charset=utf-8"))
+    );
+    // No script, no inline style, nothing from another host.
+    assert!(!page.body.contains("<script"), "{path}");
+    assert!(!page.body.contains("style=\""), "{path}");
+    assert!(!page.body.contains("<style"), "{path}");
+    for reference in page.references() {
+        assert!(
+            !reference.starts_with("http:")
+                && !reference.starts_with("https:")
+                && !reference.starts_with("//"),
+            "{path} refers to another host: {reference}"
+        );
+    }
+    let gzipped = browser.get_gzipped(path).await;
+    assert_eq!(gzipped.header("content-encoding"), Some("gzip"), "{path}");
+    let bytes: usize = gzipped.body.parse().unwrap();
+    assert!(bytes < 50 * 1024, "{path}: {bytes} bytes gzipped");
+    page
+}
+
+async fn every_page_type_in_both_languages(backend: Backend) {
+    let (t, c, mut browser) = scenario(backend).await;
+    let poll = t.store().list_polls(c).await.unwrap()[0].id;
+    let cases: [(&str, &[&str]); 2] = [
+        (
+            "fa",
+            &[
+                "نظرخواهی‌های عمومی",
+                "آیین‌نامه اجرایی مدارس غیردولتی",
+                "بخشنامه پوشش دانش‌آموزان",
+                "باز برای نظرخواهی",
+            ],
+        ),
+        (
+            "en",
+            &[
+                "Public consultations",
+                "Executive regulation of non-governmental schools",
+                "Circular on school uniforms",
+                "Open for comment",
+            ],
+        ),
+    ];
+    for (lang, home_texts) in cases {
+        check_page(&mut browser, &format!("/{lang}/"), lang, home_texts).await;
+        let consultation = check_page(
+            &mut browser,
+            &format!("/{lang}/c/{c}"),
+            lang,
+            &["سقف شهریه باید با تورم هماهنگ شود.", "معاونت آموزش ابتدایی"],
+        )
+        .await;
+        // The poll's form while open, in the page's language.
+        let question = if lang == "fa" {
+            "با سقف شهریه موافقید؟"
+        } else {
+            "Do you agree with a cap on fees?"
+        };
+        assert!(consultation.body.contains(question));
+        assert!(
+            consultation
+                .body
+                .contains(&format!("action=\"/{lang}/c/{c}/poll/{poll}\""))
+        );
+        // The English summary on the Persian page is marked as English, and the other way round.
+        assert!(consultation.body.contains("lang=\"en\" dir=\"ltr\""));
+        assert!(consultation.body.contains("lang=\"fa\" dir=\"rtl\""));
+        check_page(
+            &mut browser,
+            &format!("/{lang}/register"),
+            lang,
+            &["name=\"consent\""],
+        )
+        .await;
+        check_page(
+            &mut browser,
+            &format!("/{lang}/sign-in"),
+            lang,
+            &["name=\"key\""],
+        )
+        .await;
+        check_page(
+            &mut browser,
+            &format!("/{lang}/verify"),
+            lang,
+            &["name=\"code\""],
+        )
+        .await;
+    }
+    // Dates in the language's calendar and digits: Jalali months and Persian digits in Persian.
+    let fa = browser.get(&format!("/fa/c/{c}")).await;
+    let jalali = mosharekat_locale::calendar::jalali_at(t.now());
+    let month_fa = mosharekat_locale::Catalogue::builtin("fa")
+        .unwrap()
+        .text(&format!("month.persian.{}", jalali.month))
+        .to_owned();
+    assert!(fa.body.contains(&month_fa), "{month_fa}");
+    assert!(
+        fa.body
+            .contains(&mosharekat_locale::digits::to_persian_digits(
+                &jalali.year.to_string()
+            ))
+    );
+
+    // Signed in: the comment form, the ballot form and my page.
+    browser.register("fa", "سارا").await;
+    for lang in ["fa", "en"] {
+        check_page(
+            &mut browser,
+            &format!("/{lang}/c/{c}/comment"),
+            lang,
+            &["name=\"body\""],
+        )
+        .await;
+        check_page(
+            &mut browser,
+            &format!("/{lang}/c/{c}/poll/{poll}"),
+            lang,
+            &["name=\"option\""],
+        )
+        .await;
+        check_page(&mut browser, &format!("/{lang}/me"), lang, &["سارا"]).await;
+        let nope = browser.get(&format!("/{lang}/no-such-page")).await;
+        assert_eq!(nope.status, StatusCode::NOT_FOUND);
+        assert_eq!(nope.lang_dir().0, lang);
+    }
+}
+
+async fn the_root_and_unknown_paths(backend: Backend) {
+    let (t, c, mut browser) = scenario(backend).await;
+    let root = browser.get("/").await;
+    assert_eq!(root.status, StatusCode::SEE_OTHER);
+    assert_eq!(root.location(), "/fa/");
+    assert_eq!(browser.get("/en").await.location(), "/en/");
+    // A draft is not public; an unknown id or path is the 404 page in the path's language.
+    let draft = t
+        .ok(
+            "POST",
+            paths::CONSULTATIONS,
+            Some(&t.operator),
+            Some(support::consultation_json(
+                t.now() + chrono::Duration::days(1),
+                t.now() + chrono::Duration::days(40),
+            )),
+        )
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    for path in [
+        format!("/fa/c/{draft}"),
+        "/fa/c/999999".to_owned(),
+        "/fa/c/not-a-number".to_owned(),
+        "/fa/x/y/z".to_owned(),
+    ] {
+        let page = browser.get(&path).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(page.lang_dir(), ("fa".into(), "rtl".into()), "{path}");
+        assert!(page.body.contains("صفحه پیدا نشد"), "{path}");
+    }
+    let en = browser.get("/en/c/999999").await;
+    assert_eq!(en.status, StatusCode::NOT_FOUND);
+    assert!(en.body.contains("Page not found"));
+    // A browser outside the portal's prefixes gets the page; the API keeps its JSON errors.
+    let other = browser.get("/elsewhere").await;
+    assert_eq!(other.status, StatusCode::NOT_FOUND);
+    assert!(other.body.contains("<html"));
+    let (status, body) = t.call("GET", "/no-such-route", None, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["error"]["code"], "not_found");
+    // The API still answers beside the portal.
+    let (status, _) = t
+        .call("GET", &paths::public_consultation(c), None, None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+async fn what_citizens_wrote_is_shown_as_text(backend: Backend) {
+    let (t, c, mut browser) = scenario(backend).await;
+    let citizen = t.participant("<b>نام</b>").await;
+    let hostile = "<script>alert('x')</script> \"quoted\" & <img src=https://evil.example/x.png>";
+    let id = t.comment(c, &citizen, hostile).await;
+    t.approve(&[id], &[]).await;
+    let page = browser.get(&format!("/fa/c/{c}")).await;
+    assert!(!page.body.contains("<script"), "{}", page.body);
+    assert!(!page.body.contains("<img"));
+    assert!(page.body.contains("&#60;script&#62;") || page.body.contains("&lt;script&gt;"));
+    assert!(page.body.contains("alert("));
+    for reference in page.references() {
+        assert!(!reference.contains("evil.example"), "{reference}");
+    }
+}
+
+async fn the_language_switch_keeps_the_page(backend: Backend) {
+    let (_t, c, mut browser) = scenario(backend).await;
+    let fa = browser.get(&format!("/fa/c/{c}?after=0")).await;
+    assert!(
+        fa.body.contains(&format!(
+            "href=\"/en/c/{c}?after=0\" hreflang=\"en\" lang=\"en\""
+        )),
+        "{}",
+        fa.body
+    );
+    let en = browser.get("/en/register").await;
+    assert!(
+        en.body
+            .contains("href=\"/fa/register\" hreflang=\"fa\" lang=\"fa\"")
+    );
+    assert!(en.body.contains(">فارسی<"));
+}
+
+async fn the_stylesheet_is_cached_under_its_hash(backend: Backend) {
+    let (_t, _c, mut browser) = scenario(backend).await;
+    let home = browser.get("/fa/").await;
+    let href = portal_support::attr_after(&home.body, "rel=\"stylesheet\" href=\"").unwrap();
+    assert!(
+        href.starts_with("/static/portal.") && href.ends_with(".css"),
+        "{href}"
+    );
+    let css = browser.get(&href).await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert!(css.header("content-type").unwrap().starts_with("text/css"));
+    assert!(css.header("cache-control").unwrap().contains("immutable"));
+    assert!(css.body.contains("@media print"));
+    assert!(css.header("set-cookie").is_none());
+    let stale = browser.get("/static/portal.000000000000.css").await;
+    assert_eq!(stale.status, StatusCode::NOT_FOUND);
+}
+
+async fn search_finds_titles_in_either_script(backend: Backend) {
+    let (_t, _c, mut browser) = scenario(backend).await;
+    // Arabic yeh and kaf find the Persian letters.
+    let q = "آيين‌نامه";
+    let encoded: String = q.bytes().map(|b| format!("%{b:02X}")).collect();
+    let page = browser.get(&format!("/fa/?q={encoded}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("آیین‌نامه اجرایی مدارس غیردولتی"));
+    assert!(!page.body.contains("بخشنامه پوشش دانش‌آموزان"));
+    assert!(page.body.contains("۱ نظرخواهی پیدا شد"), "{}", page.body);
+    let en = browser.get("/en/?q=uniforms").await;
+    assert!(en.body.contains("Circular on school uniforms"));
+    assert!(!en.body.contains("Executive regulation"));
+}
