@@ -104,6 +104,8 @@ pub fn router(app: AppState) -> Router {
             session::ensure_csrf_cookie,
         ))
         .layer(DefaultBodyLimit::max(FORM_BODY_LIMIT))
+        // A body over the API's limit is refused before any route reads it, here as there.
+        .layer(axum::middleware::from_fn(crate::guards::limit_body_size))
         .layer(CompressionLayer::new().gzip(true))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
