@@ -70,6 +70,10 @@ impl ServerConfig {
 /// The citizen portal's settings.
 #[derive(Clone, Debug)]
 pub struct PortalConfig {
+    /// The portal's public address (`https://participation.example.ir`), for the absolute links
+    /// of feeds, the sitemap, the calendar and the embeddable call block. Unset: taken from each
+    /// request's `Host` (and `X-Forwarded-Proto`), which is right when nothing rewrites them.
+    pub public_url: Option<String>,
     /// Mark the portal's cookies `Secure` even when no proxy says the request came over HTTPS
     /// (`X-Forwarded-Proto: https` always does). Set it whenever the portal is public.
     pub secure_cookies: bool,
@@ -82,6 +86,7 @@ pub struct PortalConfig {
 impl Default for PortalConfig {
     fn default() -> Self {
         Self {
+            public_url: None,
             secure_cookies: false,
             form_burst: 20,
             form_refill: std::time::Duration::from_secs(3),

@@ -601,6 +601,20 @@ async fn after_the_close_decisions_report_and_certificate(backend: Backend) {
         assert!(!page.body.contains("name=\"option\""), "{lang}");
     }
 
+    // The outcomes feed announces both.
+    let outcomes = browser.get("/feeds/outcomes-en.atom").await;
+    assert_eq!(outcomes.count("<entry>"), 2, "{}", outcomes.body);
+    assert!(
+        outcomes
+            .body
+            .contains("Report published: Executive regulation")
+    );
+    assert!(
+        outcomes
+            .body
+            .contains("Answers to proposals published: Executive regulation")
+    );
+
     // My page: the rejected comment's reason from the reason catalogue; the score.
     let me = browser.get("/fa/me").await;
     assert!(me.body.contains("آگهی تجاری"), "{}", me.body);

@@ -19,11 +19,19 @@ both!(
     the_language_switch_keeps_the_page,
     the_stylesheet_is_cached_under_its_hash,
     search_finds_titles_in_either_script,
+    feeds_calendar_sitemap_and_the_call_block,
 );
 
 /// An open consultation with a poll and an approved comment, a scheduled one, and a browser.
 async fn scenario(backend: Backend) -> (TestServer, i64, Browser) {
-    let t = TestServer::start(backend).await;
+    scenario_with(backend, |_| {}).await
+}
+
+async fn scenario_with(
+    backend: Backend,
+    configure: impl FnOnce(&mut mosharekat_server::ServerConfig),
+) -> (TestServer, i64, Browser) {
+    let t = TestServer::start_with(backend, configure).await;
     let c = t.open_consultation().await;
     t.ok(
         "POST",
@@ -339,4 +347,129 @@ async fn search_finds_titles_in_either_script(backend: Backend) {
     let en = browser.get("/en/?q=uniforms").await;
     assert!(en.body.contains("Circular on school uniforms"));
     assert!(!en.body.contains("Executive regulation"));
+}
+
+async fn feeds_calendar_sitemap_and_the_call_block(backend: Backend) {
+    const PUBLIC: &str = "https://participation.example.ir";
+    let (t, c, mut browser) = scenario_with(backend, |config| {
+        config.portal.public_url = Some(format!("{PUBLIC}/"));
+    })
+    .await;
+    let calls = browser.get("/feeds/calls-fa.atom").await;
+    assert_eq!(calls.status, StatusCode::OK);
+    assert!(
+        calls
+            .header("content-type")
+            .unwrap()
+            .starts_with("application/atom+xml")
+    );
+    assert!(calls.header("set-cookie").is_none(), "feeds are cacheable");
+    assert!(calls.body.starts_with("<?xml"));
+    assert!(
+        calls
+            .body
+            .contains("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"fa\">")
+    );
+    assert!(calls.body.contains("آیین‌نامه اجرایی مدارس غیردولتی"));
+    assert!(calls.body.contains(&format!("href=\"{PUBLIC}/fa/c/{c}\"")));
+    assert_eq!(calls.count("<entry>"), 2);
+    let en = browser.get("/feeds/calls-en.atom").await;
+    assert!(
+        en.body
+            .contains("Executive regulation of non-governmental schools")
+    );
+    assert!(en.body.contains(&format!("href=\"{PUBLIC}/en/c/{c}\"")));
+    let outcomes = browser.get("/feeds/outcomes-en.atom").await;
+    assert_eq!(outcomes.status, StatusCode::OK);
+    assert_eq!(outcomes.count("<entry>"), 0, "nothing published yet");
+    assert_eq!(
+        browser.get("/feeds/nope.atom").await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    let ics = browser.get("/feeds/deadlines.ics").await;
+    assert!(
+        ics.header("content-type")
+            .unwrap()
+            .starts_with("text/calendar")
+    );
+    assert!(ics.body.starts_with("BEGIN:VCALENDAR\r\n"));
+    assert!(ics.body.ends_with("END:VCALENDAR\r\n"));
+    assert_eq!(
+        ics.count("BEGIN:VEVENT"),
+        2,
+        "the open and the scheduled call"
+    );
+    assert!(
+        ics.body
+            .contains(&format!("UID:deadline-{c}@participation.example.ir"))
+    );
+    let closes = t
+        .store()
+        .get_consultation(c, t.now())
+        .await
+        .unwrap()
+        .unwrap()
+        .closes_at;
+    assert!(
+        ics.body
+            .contains(&format!("DTSTART:{}", closes.format("%Y%m%dT%H%M%SZ")))
+    );
+    for line in ics.body.split("\r\n") {
+        assert!(line.len() <= 75, "folded: {line}");
+    }
+
+    let sitemap = browser.get("/sitemap.xml").await;
+    assert!(
+        sitemap
+            .body
+            .contains(&format!("<loc>{PUBLIC}/fa/c/{c}</loc>"))
+    );
+    assert!(
+        sitemap
+            .body
+            .contains(&format!("<loc>{PUBLIC}/en/c/{c}</loc>"))
+    );
+    assert!(sitemap.body.contains("hreflang=\"en\""));
+
+    let block = browser.get(&format!("/embed/{c}/call.html")).await;
+    assert_eq!(block.status, StatusCode::OK);
+    assert!(block.body.contains("lang=\"fa\" dir=\"rtl\""));
+    assert!(block.body.contains("lang=\"en\" dir=\"ltr\""));
+    assert!(block.body.contains(&format!("href=\"{PUBLIC}/fa/c/{c}\"")));
+    assert!(block.body.contains(&format!("href=\"{PUBLIC}/en/c/{c}\"")));
+    assert!(!block.body.contains("<script") && !block.body.contains("style="));
+    let text = browser.get(&format!("/embed/{c}/call.txt")).await;
+    assert!(
+        text.header("content-type")
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    assert!(text.body.contains("آیین‌نامه اجرایی مدارس غیردولتی"));
+    assert!(
+        text.body
+            .contains("Executive regulation of non-governmental schools")
+    );
+    assert!(text.body.contains(&format!("{PUBLIC}/fa/c/{c}")));
+    assert!(text.body.contains(&format!("{PUBLIC}/en/c/{c}")));
+    assert_eq!(
+        browser.get("/embed/999999/call.txt").await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // The page staff copy them from is a portal page like any other.
+    for lang in ["fa", "en"] {
+        let share = check_page(
+            &mut browser,
+            &format!("/{lang}/c/{c}/share"),
+            lang,
+            &["mosharekat-call"],
+        )
+        .await;
+        assert!(
+            share
+                .body
+                .contains(&format!("href=\"/embed/{c}/call.html\""))
+        );
+    }
 }

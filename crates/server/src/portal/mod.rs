@@ -12,6 +12,8 @@
 //! - [`view`]: the page frame every template shares (language, links, labels, dates, numbers).
 //! - [`home`], [`consultation`], [`forms`], [`participants`], [`verify`]: the page groups.
 //! - [`chart`]: the report's breakdowns as SVG bar charts drawn by the server.
+//! - [`feeds`]: Atom feeds, the iCalendar of deadlines, the sitemap, the embeddable call block
+//!   and its plain-text form for messengers.
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRef};
@@ -24,6 +26,7 @@ use crate::state::AppState;
 
 pub mod chart;
 mod consultation;
+pub mod feeds;
 mod forms;
 mod home;
 mod participants;
@@ -75,6 +78,9 @@ pub fn router(app: AppState) -> Router {
     Router::new()
         .route("/", get(root))
         .route("/static/{file}", get(stylesheet))
+        .route("/feeds/{file}", get(feeds::feed))
+        .route("/sitemap.xml", get(feeds::sitemap))
+        .route("/embed/{id}/{file}", get(feeds::embed))
         .route("/{lang}", get(lang_root))
         .route("/{lang}/", get(home::page))
         .route("/{lang}/c/{id}", get(consultation::page))
@@ -94,6 +100,7 @@ pub fn router(app: AppState) -> Router {
             "/{lang}/sign-in",
             get(participants::sign_in_form).post(participants::sign_in_post),
         )
+        .route("/{lang}/c/{id}/share", get(feeds::share))
         .route("/{lang}/sign-out", post(participants::sign_out))
         .route("/{lang}/me", get(participants::my_page))
         .route("/{lang}/verify", get(verify::lookup))

@@ -175,8 +175,9 @@ pub async fn ensure_csrf_cookie(
     mut request: Request,
     next: Next,
 ) -> Response {
+    // Only pages get one: the stylesheet, feeds and snippets are cached publicly.
     let needs_seed = cookie(request.headers(), CSRF_COOKIE).is_none()
-        && !request.uri().path().starts_with("/static/");
+        && Lang::of_path(request.uri().path()).is_some();
     let secure = secure(&state.app, request.headers());
     let seed = needs_seed.then(crate::auth::random_token);
     if let Some(seed) = &seed {
