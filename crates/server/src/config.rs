@@ -77,6 +77,10 @@ pub struct PortalConfig {
     /// Mark the portal's cookies `Secure` even when no proxy says the request came over HTTPS
     /// (`X-Forwarded-Proto: https` always does). Set it whenever the portal is public.
     pub secure_cookies: bool,
+    /// The portal is behind a reverse proxy that appends the client's address to
+    /// `X-Forwarded-For`: the rate limit keys by that address rather than the proxy's. Leave it
+    /// off when clients reach the backend directly (they could write the header themselves).
+    pub trust_proxy: bool,
     /// Form posts a client may send at once, per client address and per session…
     pub form_burst: u32,
     /// …and how often one more is allowed after that.
@@ -88,6 +92,7 @@ impl Default for PortalConfig {
         Self {
             public_url: None,
             secure_cookies: false,
+            trust_proxy: false,
             form_burst: 20,
             form_refill: std::time::Duration::from_secs(3),
         }

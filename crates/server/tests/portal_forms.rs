@@ -20,6 +20,7 @@ both!(
     form_errors_keep_what_was_typed,
     sign_in_and_out_with_the_participant_key,
     form_posts_are_rate_limited,
+    behind_a_proxy_each_client_has_its_own_limit,
     after_the_close_decisions_report_and_certificate,
 );
 
@@ -689,4 +690,44 @@ async fn after_the_close_decisions_report_and_certificate(backend: Backend) {
     }
     let unknown = browser.get("/fa/verify/AAAAA-AAAAA").await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+}
+
+/// Behind a trusted proxy the limit keys by the address the proxy appended, so clients behind
+/// one proxy do not share one bucket, and a client cannot escape its own by writing the header.
+async fn behind_a_proxy_each_client_has_its_own_limit(backend: Backend) {
+    let t = TestServer::start_with(backend, |config| {
+        config.portal.form_burst = 1;
+        config.portal.form_refill = std::time::Duration::from_secs(3600);
+        config.portal.trust_proxy = true;
+    })
+    .await;
+    async fn post_sign_in(browser: &mut Browser) -> StatusCode {
+        let form = browser.get("/en/sign-in").await;
+        browser
+            .post("/en/sign-in", &[("csrf", &form.csrf()), ("key", "wrong")])
+            .await
+            .status
+    }
+    let via = |chain: &str| {
+        let mut b = Browser::new(&t.server.url());
+        b.headers.push(("x-forwarded-for".into(), chain.into()));
+        b
+    };
+    let mut first = via("203.0.113.7");
+    assert_eq!(
+        post_sign_in(&mut first).await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    // Another client (another session, another address) is not affected.
+    let mut second = via("203.0.113.8");
+    assert_eq!(
+        post_sign_in(&mut second).await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    // The first client again, in a fresh session, claiming another address before the proxy's.
+    let mut again = via("198.51.100.1, 203.0.113.7");
+    assert_eq!(
+        post_sign_in(&mut again).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
 }

@@ -204,7 +204,7 @@ pub struct Visitor {
     pub token: Option<String>,
     csrf_seed: String,
     guard: Option<std::sync::Arc<Guard>>,
-    client: Option<SocketAddr>,
+    client: Option<std::net::IpAddr>,
     pub secure: bool,
 }
 
@@ -239,7 +239,7 @@ impl Visitor {
         };
         let mut keys = Vec::with_capacity(2);
         if let Some(client) = self.client {
-            keys.push(format!("ip:{}", client.ip()));
+            keys.push(format!("ip:{client}"));
         }
         if let Some(participant) = &self.participant {
             keys.push(format!("participant:{}", participant.id));
@@ -276,6 +276,27 @@ impl Visitor {
     pub fn href(&self, rest: &str) -> String {
         format!("/{}{rest}", self.lang.code())
     }
+}
+
+/// The client's address: the peer's, or behind a trusted proxy the last address it appended to
+/// `X-Forwarded-For` (earlier entries are the client's own say and could be anything).
+fn client_address(app: &AppState, parts: &Parts) -> Option<std::net::IpAddr> {
+    let peer = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    if !app.config.portal.trust_proxy {
+        return peer;
+    }
+    parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse().ok())
+        .next_back()
+        .or(peer)
 }
 
 impl FromRequestParts<PortalState> for Visitor {
@@ -320,10 +341,7 @@ impl FromRequestParts<PortalState> for Visitor {
             participant,
             csrf_seed,
             guard: Some(state.guard.clone()),
-            client: parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0),
+            client: client_address(&state.app, parts),
             secure: secure(&state.app, &parts.headers),
         })
     }

@@ -70,6 +70,8 @@ pub struct Browser {
     base: String,
     http: reqwest::Client,
     pub cookies: BTreeMap<String, String>,
+    /// Sent with every request (a proxy's `X-Forwarded-For`, say).
+    pub headers: Vec<(String, String)>,
 }
 
 impl Browser {
@@ -81,6 +83,7 @@ impl Browser {
                 .build()
                 .unwrap(),
             cookies: BTreeMap::new(),
+            headers: Vec::new(),
         }
     }
 
@@ -101,6 +104,9 @@ impl Browser {
         let mut request = request.header("accept", "text/html");
         if gzip {
             request = request.header("accept-encoding", "gzip");
+        }
+        for (name, value) in &self.headers {
+            request = request.header(name.as_str(), value.as_str());
         }
         if let Some(cookies) = self.cookie_header() {
             request = request.header("cookie", cookies);
