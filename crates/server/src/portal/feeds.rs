@@ -180,7 +180,7 @@ pub async fn feed(
             }
         }
     }
-    entries.sort_by(|a, b| b.0.cmp(&a.0));
+    entries.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
     entries.truncate(FEED_ENTRIES);
     let updated = entries
         .first()

@@ -216,7 +216,7 @@ pub async fn comment_post(
     PagePath((_, id)): PagePath<(String, i64)>,
     Form(fields): Form<Fields>,
 ) -> Response {
-    if let Err(refused) = visitor.check_post(field(&fields, CSRF_FIELD)) {
+    if let Some(refused) = visitor.refuse_post(field(&fields, CSRF_FIELD)) {
         return refused;
     }
     let Some(participant) = &visitor.participant else {
@@ -256,9 +256,10 @@ pub async fn comment_post(
             };
             view::see_other(&visitor.href(&format!("/c/{id}?sent={sent}")))
         }
-        Err(StoreError::Refused { code, .. }) if code == ErrorCode::NotFound => {
-            view::not_found_page(&visitor)
-        }
+        Err(StoreError::Refused {
+            code: ErrorCode::NotFound,
+            ..
+        }) => view::not_found_page(&visitor),
         Err(StoreError::Refused { code, .. }) => {
             let mut errors = FormErrors::default();
             errors.add("body", refusal_text(&visitor, code, &body));
@@ -359,7 +360,7 @@ pub async fn ballot_post(
     PagePath((_, id, poll_id)): PagePath<(String, i64, i64)>,
     Form(fields): Form<Fields>,
 ) -> Response {
-    if let Err(refused) = visitor.check_post(field(&fields, CSRF_FIELD)) {
+    if let Some(refused) = visitor.refuse_post(field(&fields, CSRF_FIELD)) {
         return refused;
     }
     let Some(participant) = &visitor.participant else {

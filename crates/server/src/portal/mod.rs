@@ -10,7 +10,7 @@
 //! - [`session`]: the participant's cookie, the CSRF token every form carries, the form-post rate
 //!   limit, the security headers.
 //! - [`view`]: the page frame every template shares (language, links, labels, dates, numbers).
-//! - [`home`], [`consultation`], [`forms`], [`participants`], [`verify`]: the page groups.
+//! - `home`, `consultation`, `forms`, `participants`, `verify`: the page groups.
 //! - [`chart`]: the report's breakdowns as SVG bar charts drawn by the server.
 //! - [`feeds`]: Atom feeds, the iCalendar of deadlines, the sitemap, the embeddable call block
 //!   and its plain-text form for messengers.

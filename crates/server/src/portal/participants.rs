@@ -244,7 +244,7 @@ pub async fn register_post(
     visitor: Visitor,
     Form(fields): Form<Fields>,
 ) -> Response {
-    if let Err(refused) = visitor.check_post(field(&fields, CSRF_FIELD)) {
+    if let Some(refused) = visitor.refuse_post(field(&fields, CSRF_FIELD)) {
         return refused;
     }
     let draft = RegisterDraft::from_fields(&fields);
@@ -361,7 +361,7 @@ pub async fn sign_in_post(
     visitor: Visitor,
     Form(fields): Form<Fields>,
 ) -> Response {
-    if let Err(refused) = visitor.check_post(field(&fields, CSRF_FIELD)) {
+    if let Some(refused) = visitor.refuse_post(field(&fields, CSRF_FIELD)) {
         return refused;
     }
     let next = field(&fields, "next").to_owned();
@@ -395,7 +395,7 @@ pub async fn sign_in_post(
 
 /// `POST /{lang}/sign-out`: forget the session cookie.
 pub async fn sign_out(visitor: Visitor, Form(fields): Form<Fields>) -> Response {
-    if let Err(refused) = visitor.check_post(field(&fields, CSRF_FIELD)) {
+    if let Some(refused) = visitor.refuse_post(field(&fields, CSRF_FIELD)) {
         return refused;
     }
     let mut response = view::see_other(&visitor.href("/"));

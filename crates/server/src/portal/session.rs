@@ -232,10 +232,10 @@ impl Visitor {
     }
 
     /// The checks every form post passes before it is read: the rate limit (429), then the CSRF
-    /// token (403). The refusal is the page to answer.
-    pub fn check_post(&self, token: &str) -> Result<(), Response> {
+    /// token (403). A refusal is the page to answer; `None`: go on.
+    pub fn refuse_post(&self, token: &str) -> Option<Response> {
         let Some(guard) = &self.guard else {
-            return Err(self.forbidden());
+            return Some(self.forbidden());
         };
         let mut keys = Vec::with_capacity(2);
         if let Some(client) = self.client {
@@ -250,7 +250,7 @@ impl Visitor {
             ));
         }
         if !guard.allow(&keys) {
-            return Err(message(
+            return Some(message(
                 self,
                 StatusCode::TOO_MANY_REQUESTS,
                 "portal.too_many.title",
@@ -258,9 +258,9 @@ impl Visitor {
             ));
         }
         if !guard.csrf_valid(&self.csrf_seed, token) {
-            return Err(self.forbidden());
+            return Some(self.forbidden());
         }
-        Ok(())
+        None
     }
 
     fn forbidden(&self) -> Response {
