@@ -20,6 +20,7 @@ both!(
     the_stylesheet_is_cached_under_its_hash,
     search_finds_titles_in_either_script,
     feeds_calendar_sitemap_and_the_call_block,
+    comments_in_threads_and_pages,
 );
 
 /// An open consultation with a poll and an approved comment, a scheduled one, and a browser.
@@ -472,4 +473,66 @@ async fn feeds_calendar_sitemap_and_the_call_block(backend: Backend) {
                 .contains(&format!("href=\"/embed/{c}/call.html\""))
         );
     }
+}
+
+async fn comments_in_threads_and_pages(backend: Backend) {
+    let (t, c, mut browser) = scenario(backend).await;
+    let first = t
+        .store()
+        .list_comments(
+            &mosharekat_server::store::CommentFilter {
+                consultation_id: Some(c),
+                limit: 1,
+                ..Default::default()
+            },
+            t.now(),
+        )
+        .await
+        .unwrap()[0]
+        .id;
+    let citizen = t.participant("پاسخ‌دهنده").await;
+    let reply = |body: &'static str| {
+        let citizen = citizen.clone();
+        let t = &t;
+        async move {
+            let (status, v) = t
+                .call(
+                    "POST",
+                    &paths::public_consultation_comments(c),
+                    Some(&citizen),
+                    Some(json!({"body": body, "parent_id": first})),
+                )
+                .await;
+            assert_eq!(status, StatusCode::ACCEPTED, "{v}");
+            v["id"].as_i64().unwrap()
+        }
+    };
+    let near = reply("پاسخ نزدیک").await;
+    let mut ids = vec![near];
+    for n in 0..19 {
+        ids.push(t.comment(c, &citizen, &format!("نظر مستقل {n}")).await);
+    }
+    let far = reply("پاسخ دور").await;
+    ids.push(far);
+    t.approve(&ids, &[]).await;
+    let page = browser.get(&format!("/fa/c/{c}")).await;
+    // The near reply sits in its parent's thread; the far one is on the next page.
+    let thread = &page.body[page.body.find(&format!("id=\"comment-{first}\"")).unwrap()..];
+    let replies = thread.find("class=\"replies\"").unwrap();
+    assert!(thread[replies..].starts_with("class=\"replies\""));
+    assert!(thread.find(&format!("id=\"comment-{near}\"")).unwrap() > replies);
+    assert!(!page.body.contains("پاسخ دور"));
+    let next = page.link_with_rel("next").expect("a next page");
+    let second = browser.get(&next).await;
+    assert_eq!(second.status, StatusCode::OK);
+    assert!(second.body.contains("پاسخ دور"));
+    // Its parent is not on this page: the link leads to the page that has it.
+    assert!(
+        second.body.contains(&format!(
+            "href=\"/fa/c/{c}?after={}#comment-{first}\"",
+            first - 1
+        )),
+        "{}",
+        second.body
+    );
 }

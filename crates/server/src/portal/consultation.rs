@@ -84,6 +84,8 @@ pub struct CommentView {
     pub campaign: Option<String>,
     /// The reply form's link while the consultation is open.
     pub reply_href: Option<String>,
+    /// Replies on this page to this comment (or to its replies), in the order they came.
+    pub replies: Vec<CommentView>,
 }
 
 /// The summary in one language; the other language's comes with its title.
@@ -189,7 +191,38 @@ pub(super) fn comment_view(c: &Comment, visitor: &Visitor, open: bool) -> Commen
                 c.consultation_id, c.id
             ))
         }),
+        replies: Vec::new(),
     }
+}
+
+/// A page of comments (in id order) as threads: a reply whose parent is on the page goes under
+/// the thread its parent is in; one whose parent is not starts a thread of its own and links to
+/// the page its parent is on.
+pub(super) fn threads(comments: &[Comment], visitor: &Visitor, open: bool) -> Vec<CommentView> {
+    let mut roots: Vec<CommentView> = Vec::new();
+    let mut thread_of = std::collections::HashMap::<i64, usize>::new();
+    for c in comments {
+        let mut view = comment_view(c, visitor, open);
+        match c.parent_id.and_then(|p| thread_of.get(&p).copied()) {
+            Some(root) => {
+                thread_of.insert(c.id, root);
+                roots[root].replies.push(view);
+            }
+            None => {
+                if let (Some(parent), Some((href, _))) = (c.parent_id, view.reply_to.as_mut()) {
+                    // Ids are in order, so the page starting just before the parent holds it.
+                    *href = visitor.href(&format!(
+                        "/c/{}?after={}#comment-{parent}",
+                        c.consultation_id,
+                        parent - 1
+                    ));
+                }
+                thread_of.insert(c.id, roots.len());
+                roots.push(view);
+            }
+        }
+    }
+    roots
 }
 
 fn report_view(report: &Report, visitor: &Visitor, id: i64) -> ReportView {
@@ -331,10 +364,7 @@ async fn build(
         .then(|| comments.last())
         .flatten()
         .map(|last| visitor.href(&format!("/c/{id}?after={}#comments", last.id)));
-    let comments: Vec<CommentView> = comments
-        .iter()
-        .map(|comment| comment_view(comment, visitor, is_open))
-        .collect();
+    let comments = threads(&comments, visitor, is_open);
 
     let decisions = state
         .store

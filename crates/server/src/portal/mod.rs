@@ -132,7 +132,8 @@ pub fn router(app: AppState) -> Router {
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
-            HeaderValue::from_static("no-cache"),
+            // Pages carry the visitor's CSRF token and name: never in a shared cache.
+            HeaderValue::from_static("private, no-cache"),
         ))
         .with_state(state)
 }

@@ -43,6 +43,18 @@ impl Page {
         self.body.matches(needle).count()
     }
 
+    /// The `href` of the link with `rel="…"` (its `&` entities decoded).
+    pub fn link_with_rel(&self, rel: &str) -> Option<String> {
+        let at = self.body.find(&format!("rel=\"{rel}\""))?;
+        let start = self.body[..at].rfind("href=\"")? + "href=\"".len();
+        let end = self.body[start..].find('"')? + start;
+        Some(
+            self.body[start..end]
+                .replace("&#38;", "&")
+                .replace("&amp;", "&"),
+        )
+    }
+
     /// Every `src=` and `href=` value (and `action=`).
     pub fn references(&self) -> Vec<String> {
         let mut refs = Vec::new();
