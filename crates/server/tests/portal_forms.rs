@@ -225,6 +225,19 @@ async fn register_comment_and_vote_through_the_forms(backend: Backend) {
     assert_eq!(tally.ballots, 1);
     let counts: Vec<i64> = tally.counts.iter().map(|c| c.count).collect();
     assert_eq!(counts, vec![0, 1, 0]);
+    // The forms show the current choice.
+    let again = browser.get(&format!("/fa/c/{c}/poll/{poll}")).await;
+    assert!(
+        again
+            .body
+            .contains(&format!("value=\"{}\" checked", options[1]))
+    );
+    assert_eq!(again.count(" checked"), 1);
+    let page = browser.get(&format!("/fa/c/{c}")).await;
+    assert!(
+        page.body
+            .contains(&format!("value=\"{}\" checked", options[1]))
+    );
     let me = browser.get("/fa/me").await;
     assert!(me.body.contains("با سقف شهریه موافقید؟"));
     assert!(me.body.contains("مخالفم"), "my answer is shown");

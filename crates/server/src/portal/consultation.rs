@@ -332,17 +332,26 @@ async fn build(
     let is_open = c.status == ConsultationStatus::Open;
     let closes_at = c.closed_early_at.unwrap_or(c.closes_at).min(c.closes_at);
 
+    // The participant's current ballots show as the forms' choices.
+    let mine = match &visitor.participant {
+        Some(p) => state.store.participant_ballots(p.id).await?,
+        None => Vec::new(),
+    };
     let polls = state
         .store
         .list_polls(id)
         .await?
         .iter()
         .map(|p| {
+            let chosen = mine
+                .iter()
+                .find(|b| b.poll_id == p.id)
+                .map_or(&[][..], |b| b.option_ids.as_slice());
             PollView::new(
                 p,
                 lang,
                 visitor.href(&format!("/c/{id}/poll/{}", p.id)),
-                &[],
+                chosen,
             )
         })
         .collect();

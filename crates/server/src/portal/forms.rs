@@ -345,12 +345,28 @@ pub async fn ballot_form(
     visitor: Visitor,
     PagePath((_, id, poll_id)): PagePath<(String, i64, i64)>,
 ) -> Response {
-    if visitor.participant.is_none() {
+    let Some(participant) = &visitor.participant else {
         return sign_in_first(&visitor);
-    }
-    ballot_page(&state, &visitor, id, poll_id, &[], FormErrors::default())
-        .await
-        .unwrap_or_else(|e| view::server_error(&visitor, e))
+    };
+    // A ballot already cast shows as the current choice (casting again replaces it).
+    let chosen = match state.store.participant_ballots(participant.id).await {
+        Ok(ballots) => ballots
+            .into_iter()
+            .find(|b| b.poll_id == poll_id)
+            .map(|b| b.option_ids)
+            .unwrap_or_default(),
+        Err(e) => return view::server_error(&visitor, e),
+    };
+    ballot_page(
+        &state,
+        &visitor,
+        id,
+        poll_id,
+        &chosen,
+        FormErrors::default(),
+    )
+    .await
+    .unwrap_or_else(|e| view::server_error(&visitor, e))
 }
 
 /// `POST /{lang}/c/{id}/poll/{poll}`: `csrf`, `option` (repeated for a multiple choice).
