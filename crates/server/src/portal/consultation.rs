@@ -119,6 +119,7 @@ pub struct ReportView {
     pub charts: Vec<ChartView>,
     pub full_href: String,
     pub published: String,
+    pub suppressed_note: String,
 }
 
 #[derive(Template)]
@@ -285,6 +286,10 @@ fn report_view(report: &Report, visitor: &Visitor, id: i64) -> ReportView {
         })
         .collect();
     ReportView {
+        suppressed_note: cat.format(
+            "portal.report.suppressed_note",
+            &[("suppressed", mosharekat_api::report::SUPPRESSED)],
+        ),
         figures,
         charts,
         full_href: format!(

@@ -258,6 +258,9 @@ pub async fn register_post(
     let birth_year = match draft.birth_year.as_str() {
         "" => None,
         text => match mosharekat_locale::digits::to_ascii_digits(text).parse::<i32>() {
+            // A Persian (solar Hijri) year: no Gregorian birth year is this small, so it cannot
+            // be mistaken; the year it mostly falls in.
+            Ok(year) if (1200..1600).contains(&year) => Some(year + 621),
             Ok(year) => Some(year),
             Err(_) => {
                 errors.add(

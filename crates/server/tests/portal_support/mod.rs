@@ -180,7 +180,7 @@ impl Browser {
                     ("csrf", &csrf),
                     ("display_name", name),
                     ("category", "ngo"),
-                    ("birth_year", "1985"),
+                    ("birth_year", "۱۳۶۴"),
                     ("gender", "female"),
                     ("province", "tehran"),
                     ("name_public", "1"),
