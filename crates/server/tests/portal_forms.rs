@@ -598,6 +598,12 @@ async fn after_the_close_decisions_report_and_certificate(backend: Backend) {
             ("Added to article 5.", "outcome-accepted")
         };
         assert!(page.body.contains(rationale), "{lang}");
+        let closed = if lang == "fa" {
+            "امروز بسته شد"
+        } else {
+            "Closed today"
+        };
+        assert!(page.body.contains(closed), "{lang}");
         assert!(page.body.contains(outcome));
         // The report's key figures and a chart per breakdown, each with its table.
         assert_eq!(page.count("<svg"), 4, "{lang}");

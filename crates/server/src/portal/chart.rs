@@ -24,6 +24,8 @@ pub struct Bar {
     /// The baseline of this row's texts.
     pub text_y: u32,
     pub label_x: u32,
+    /// Where the count's text starts (left to right) or, right to left, ends: it is written
+    /// left to right in both ("<5", "۱۲").
     pub value_x: u32,
 }
 

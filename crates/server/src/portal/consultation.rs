@@ -463,6 +463,7 @@ async fn build(
                 "date.opens_in",
                 mosharekat_locale::calendar::days_until(now, c.opens_at).max(0),
             ),
+            ConsultationStatus::Closed => view::closed_ago(now, closes_at, cat),
             _ => time_left(now, closes_at, cat),
         },
         summaries,

@@ -178,7 +178,7 @@ pub async fn page(
         let mut card = card(
             c,
             cat.format("portal.closed_on", &[("date", &long_date(closed_at, cat))]),
-            time_left(now, closed_at, cat),
+            view::closed_ago(now, closed_at, cat),
         );
         card.report = Some(
             cat.text(if c.report_published_at.is_some() {

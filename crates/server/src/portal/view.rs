@@ -210,6 +210,14 @@ pub fn time_left(now: DateTime<Utc>, then: DateTime<Utc>, catalogue: &Catalogue)
     }
 }
 
+/// How long ago a consultation closed, in days ("Closed today" on the day).
+pub fn closed_ago(now: DateTime<Utc>, closed_at: DateTime<Utc>, catalogue: &Catalogue) -> String {
+    match mosharekat_locale::calendar::days_until(closed_at, now) {
+        d if d <= 0 => catalogue.text("portal.closed_today").to_owned(),
+        d => plural(catalogue, "date.closed_days_ago", d),
+    }
+}
+
 /// A rendered template as an HTML response with `status`.
 pub fn html(status: StatusCode, page: &impl Template) -> Response {
     match page.render() {
