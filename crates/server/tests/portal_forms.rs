@@ -598,6 +598,11 @@ async fn after_the_close_decisions_report_and_certificate(backend: Backend) {
             ("Added to article 5.", "outcome-accepted")
         };
         assert!(page.body.contains(rationale), "{lang}");
+        // With the report's 4 charts and tables (31 provinces) still well under 50 KB gzipped.
+        let gzipped = browser.get_gzipped(&format!("/{lang}/c/{c}")).await;
+        assert_eq!(gzipped.header("content-encoding"), Some("gzip"));
+        let bytes: usize = gzipped.body.parse().unwrap();
+        assert!(bytes < 50 * 1024, "{lang}: {bytes} bytes gzipped");
         let closed = if lang == "fa" {
             "امروز بسته شد"
         } else {
