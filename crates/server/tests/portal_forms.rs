@@ -618,6 +618,13 @@ async fn after_the_close_decisions_report_and_certificate(backend: Backend) {
             "suppressed cells"
         );
         assert_eq!(page.count("class=\"chart-table\""), 4);
+        // Top participants: only those who consented to be named.
+        let top = &page.body[page
+            .body
+            .find("id=\"top-heading\"")
+            .expect("top participants")..];
+        assert!(top.contains("پریسا"), "{lang}");
+        assert!(!top.contains("شرکت‌کننده"), "{lang}: named without consent");
         // Closed: no comment or ballot forms.
         assert!(
             !page.body.contains(&format!("/{lang}/c/{c}/comment")),
