@@ -719,6 +719,18 @@ async fn after_the_close_decisions_report_and_certificate(backend: Backend) {
         assert_eq!(lookup.status, StatusCode::SEE_OTHER);
         assert_eq!(lookup.location(), format!("/{lang}/verify/{code}"));
     }
+    // Revoked: the page says so, with the reason, and the verdict is no longer "valid".
+    t.ok(
+        "POST",
+        &paths::certificate_revoke(cert["id"].as_i64().unwrap()),
+        Some(&t.admin),
+        Some(json!({"reason": "صدور اشتباه"})),
+    )
+    .await;
+    let page = browser.get(&format!("/fa/verify/{code}")).await;
+    assert!(page.body.contains("verdict-invalid"));
+    assert!(page.body.contains("صدور اشتباه"));
+    assert!(page.body.contains("status-revoked"));
     let unknown = browser.get("/fa/verify/AAAAA-AAAAA").await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
 }

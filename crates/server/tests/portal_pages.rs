@@ -433,6 +433,14 @@ async fn feeds_calendar_sitemap_and_the_call_block(backend: Backend) {
     );
     assert!(sitemap.body.contains("hreflang=\"en\""));
 
+    let robots = browser.get("/robots.txt").await;
+    assert!(
+        robots
+            .body
+            .contains(&format!("Sitemap: {PUBLIC}/sitemap.xml"))
+    );
+    assert!(robots.body.contains("Disallow: /fa/me"));
+
     let block = browser.get(&format!("/embed/{c}/call.html")).await;
     assert_eq!(block.status, StatusCode::OK);
     assert!(block.body.contains("lang=\"fa\" dir=\"rtl\""));

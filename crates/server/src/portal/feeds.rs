@@ -342,6 +342,20 @@ pub async fn sitemap(State(state): State<AppState>, headers: HeaderMap) -> Respo
     render(&Sitemap { urls }, "application/xml; charset=utf-8")
 }
 
+/// `GET /robots.txt`: everything public may be indexed except the participant's own pages and
+/// the forms; the sitemap's address.
+pub async fn robots(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let base = base_url(&state, &headers);
+    let mut text = String::from("User-agent: *\n");
+    for lang in ["fa", "en"] {
+        for private in ["/me", "/sign-in", "/register", "/sign-out"] {
+            text.push_str(&format!("Disallow: /{lang}{private}\n"));
+        }
+    }
+    text.push_str(&format!("Sitemap: {base}/sitemap.xml\n"));
+    xml("text/plain; charset=utf-8", text)
+}
+
 /// A call as the ministry's official portal embeds it: both languages, each with its link.
 pub struct CallBlock {
     pub fa_title: String,

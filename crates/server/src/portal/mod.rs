@@ -80,6 +80,7 @@ pub fn router(app: AppState) -> Router {
         .route("/static/{file}", get(stylesheet))
         .route("/feeds/{file}", get(feeds::feed))
         .route("/sitemap.xml", get(feeds::sitemap))
+        .route("/robots.txt", get(feeds::robots))
         .route("/embed/{id}/{file}", get(feeds::embed))
         .route("/{lang}", get(lang_root))
         .route("/{lang}/", get(home::page))
