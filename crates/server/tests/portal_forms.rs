@@ -553,9 +553,13 @@ async fn after_the_close_decisions_report_and_certificate(backend: Backend) {
     t.approve(&others, &[]).await;
     t.approve(&[proposal], &[]).await;
     t.close(c).await;
-    // The comment form is closed now.
+    // The comment form is closed now, signed in or not.
     let closed = browser.get(&format!("/fa/c/{c}/comment")).await;
     assert_eq!(closed.status, StatusCode::CONFLICT);
+    let mut stranger = Browser::new(&t.server.url());
+    let closed = stranger.get(&format!("/en/c/{c}/comment")).await;
+    assert_eq!(closed.status, StatusCode::CONFLICT);
+    assert!(closed.body.contains("This consultation is not open"));
 
     t.ok(
         "PUT",

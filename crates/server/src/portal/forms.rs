@@ -86,6 +86,22 @@ fn sign_in_first(visitor: &Visitor) -> Response {
     )
 }
 
+/// Why a consultation's forms cannot be used at all (not public: 404; not open: 409), before
+/// asking a visitor to sign in for them.
+async fn closed_to_forms(state: &AppState, visitor: &Visitor, id: i64) -> Option<Response> {
+    match public_consultation(state, id).await {
+        Ok(Some(c)) if c.status == ConsultationStatus::Open => None,
+        Ok(Some(_)) => Some(view::message(
+            visitor,
+            StatusCode::CONFLICT,
+            "portal.not_open.title",
+            "portal.not_open.body",
+        )),
+        Ok(None) => Some(view::not_found_page(visitor)),
+        Err(e) => Some(view::server_error(visitor, e)),
+    }
+}
+
 /// The message of a refusal by the rules, in the visitor's language.
 pub fn refusal_text(visitor: &Visitor, code: ErrorCode, body: &str) -> String {
     let cat = visitor.lang.catalogue();
@@ -193,10 +209,9 @@ pub async fn comment_form(
     PageQuery(q): PageQuery<CommentQuery>,
 ) -> Response {
     if visitor.participant.is_none() {
-        return match public_consultation(&state, id).await {
-            Ok(Some(_)) => sign_in_first(&visitor),
-            Ok(None) => view::not_found_page(&visitor),
-            Err(e) => view::server_error(&visitor, e),
+        return match closed_to_forms(&state, &visitor, id).await {
+            Some(refused) => refused,
+            None => sign_in_first(&visitor),
         };
     }
     let draft = CommentDraft {
@@ -346,7 +361,10 @@ pub async fn ballot_form(
     PagePath((_, id, poll_id)): PagePath<(String, i64, i64)>,
 ) -> Response {
     let Some(participant) = &visitor.participant else {
-        return sign_in_first(&visitor);
+        return match closed_to_forms(&state, &visitor, id).await {
+            Some(refused) => refused,
+            None => sign_in_first(&visitor),
+        };
     };
     // A ballot already cast shows as the current choice (casting again replaces it).
     let chosen = match state.store.participant_ballots(participant.id).await {
