@@ -344,6 +344,7 @@ async fn form_errors_keep_what_was_typed(backend: Backend) {
     );
     assert!(page.body.contains("value=\"1700\""));
     assert!(page.body.contains("class=\"error-summary\""));
+    page.assert_accessible_structure("register with errors");
     for field in ["birth_year", "handle", "consent"] {
         assert!(page.body.contains(&format!("href=\"#{field}\"")), "{field}");
         assert!(
@@ -387,6 +388,7 @@ async fn form_errors_keep_what_was_typed(backend: Backend) {
         "the typed text is kept"
     );
     assert!(page.body.contains("id=\"body-error\""));
+    page.assert_accessible_structure("comment with an error");
     assert!(
         page.body
             .contains("aria-describedby=\"body-hint body-error\"")
@@ -622,6 +624,7 @@ async fn after_the_close_decisions_report_and_certificate(backend: Backend) {
             "suppressed cells"
         );
         assert_eq!(page.count("class=\"chart-table\""), 4);
+        page.assert_accessible_structure("closed consultation");
         // Top participants: only those who consented to be named.
         let top = &page.body[page
             .body

@@ -120,6 +120,7 @@ async fn check_page(browser: &mut Browser, path: &str, lang: &str, expect: &[&st
             "{path} refers to another host: {reference}"
         );
     }
+    page.assert_accessible_structure(path);
     let gzipped = browser.get_gzipped(path).await;
     assert_eq!(gzipped.header("content-encoding"), Some("gzip"), "{path}");
     let bytes: usize = gzipped.body.parse().unwrap();

@@ -55,6 +55,76 @@ impl Page {
         )
     }
 
+    /// Every value of attribute `name` (double-quoted), in order.
+    pub fn attr_values(&self, name: &str) -> Vec<String> {
+        let opening = format!(" {name}=\"");
+        let mut values = Vec::new();
+        let mut rest = self.body.as_str();
+        while let Some(at) = rest.find(&opening) {
+            rest = &rest[at + opening.len()..];
+            let end = rest.find('"').unwrap_or(rest.len());
+            values.push(rest[..end].to_owned());
+        }
+        values
+    }
+
+    /// Structural accessibility checks a page must pass before axe-core runs over it: ids are
+    /// unique, every label and `aria-describedby`/`aria-labelledby` names an element that exists,
+    /// headings never skip a level, every form field has a label.
+    pub fn assert_accessible_structure(&self, what: &str) {
+        let ids = self.attr_values("id");
+        let mut seen = std::collections::HashSet::new();
+        for id in &ids {
+            assert!(seen.insert(id), "{what}: duplicate id {id}");
+        }
+        for target in self.attr_values("for") {
+            assert!(
+                seen.contains(&target),
+                "{what}: label for missing #{target}"
+            );
+        }
+        for attr in ["aria-describedby", "aria-labelledby"] {
+            for list in self.attr_values(attr) {
+                for target in list.split_whitespace() {
+                    assert!(
+                        seen.contains(&target.to_owned()),
+                        "{what}: {attr} names missing #{target}"
+                    );
+                }
+            }
+        }
+        let mut previous = 0;
+        for (at, _) in self.body.match_indices("<h") {
+            let Some(level) = self.body[at + 2..]
+                .chars()
+                .next()
+                .and_then(|c| c.to_digit(10))
+            else {
+                continue;
+            };
+            assert!(
+                level <= previous + 1 || previous == 0,
+                "{what}: heading h{level} after h{previous}"
+            );
+            previous = level;
+        }
+        // Every visible input, select and textarea has a label (by id) or is a button.
+        for tag in ["<input ", "<select ", "<textarea "] {
+            for (at, _) in self.body.match_indices(tag) {
+                let element = &self.body[at..at + self.body[at..].find('>').unwrap()];
+                if element.contains("type=\"hidden\"") || element.contains("type=\"submit\"") {
+                    continue;
+                }
+                let id = attr_after(element, "id=\"")
+                    .unwrap_or_else(|| panic!("{what}: a form field without an id: {element}"));
+                assert!(
+                    self.body.contains(&format!("<label for=\"{id}\"")),
+                    "{what}: no label for #{id}"
+                );
+            }
+        }
+    }
+
     /// Every `src=` and `href=` value (and `action=`).
     pub fn references(&self) -> Vec<String> {
         let mut refs = Vec::new();
