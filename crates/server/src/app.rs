@@ -57,7 +57,7 @@ pub async fn start_with_store(
     let addr = listener.local_addr()?;
     let (stop, stopped) = watch::channel(false);
     store.set_scoring_rules(config.scoring.clone());
-    let signer = match config.signing_key_path() {
+    let mut signer = match config.signing_key_path() {
         Some(path) => crate::incentives::Signer::load_or_create(&path)?,
         None => {
             tracing::warn!(
@@ -66,6 +66,10 @@ pub async fn start_with_store(
             crate::incentives::Signer::ephemeral()
         }
     };
+    // Certificates name the portal they are verified on.
+    if let Some(url) = &config.portal.public_url {
+        signer.public_base_url = url.trim_end_matches('/').to_owned();
+    }
     let state = AppState {
         store,
         config: Arc::new(config),

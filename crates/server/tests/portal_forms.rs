@@ -714,6 +714,11 @@ async fn after_the_close_decisions_report_and_certificate(backend: Backend) {
         let page = anyone.get(&format!("/{lang}/verify/{code}")).await;
         assert_eq!(page.status, StatusCode::OK, "{}", page.body);
         assert!(page.body.contains("verdict-valid"), "{}", page.body);
+        // The printed certificate's QR code leads back to this page.
+        assert_eq!(
+            decode_qr(&page.body),
+            format!("{}/{lang}/verify/{code}", t.server.url())
+        );
         assert!(page.body.contains("پریسا"));
         assert_eq!(page.lang_dir().0, lang);
         // The lookup form leads to the same page, whatever the code's case and hyphen.
@@ -780,4 +785,30 @@ async fn behind_a_proxy_each_client_has_its_own_limit(backend: Backend) {
         post_sign_in(&mut again).await,
         StatusCode::TOO_MANY_REQUESTS
     );
+}
+
+/// The text of the QR code drawn on a page (an SVG path of unit squares `M{x} {y}h1v1h-1z`).
+fn decode_qr(body: &str) -> String {
+    let view_box = portal_support::attr_after(body, "<svg viewBox=\"0 0 ").expect("a QR code");
+    let size: usize = view_box.split(' ').next().unwrap().parse().unwrap();
+    let path = portal_support::attr_after(body, "class=\"qr-dark\" d=\"").unwrap();
+    let mut dark = vec![false; size * size];
+    for square in path.split('M').filter(|s| !s.is_empty()) {
+        let corner = square.trim_end_matches("h1v1h-1z");
+        let (x, y) = corner.split_once(' ').unwrap();
+        let (x, y): (usize, usize) = (x.parse().unwrap(), y.parse().unwrap());
+        dark[y * size + x] = true;
+    }
+    const SCALE: usize = 4;
+    let mut image =
+        rqrr::PreparedImage::prepare_from_greyscale(size * SCALE, size * SCALE, |x, y| {
+            if dark[(y / SCALE) * size + x / SCALE] {
+                0
+            } else {
+                255
+            }
+        });
+    let grids = image.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code");
+    grids[0].decode().expect("decodes").1
 }

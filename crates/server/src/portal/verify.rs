@@ -57,10 +57,45 @@ pub async fn lookup(visitor: Visitor, PageQuery(q): PageQuery<LookupQuery>) -> R
     )
 }
 
+/// A QR code as one SVG path of its dark modules (a quiet zone of [`QR_QUIET`] modules around).
+pub struct QrSvg {
+    /// Modules on a side, quiet zone included (the `viewBox`).
+    pub size: usize,
+    pub path: String,
+    /// What it encodes (said beside it, for those who cannot scan).
+    pub data: String,
+}
+
+/// The quiet zone the QR specification asks for, in modules.
+const QR_QUIET: usize = 4;
+
+impl QrSvg {
+    /// The code of `data` at error correction level M; `None` when it is too long for a QR code.
+    pub fn new(data: &str) -> Option<QrSvg> {
+        let code = qrcode::QrCode::with_error_correction_level(data.as_bytes(), qrcode::EcLevel::M)
+            .ok()?;
+        let width = code.width();
+        let mut path = String::new();
+        for (i, module) in code.to_colors().into_iter().enumerate() {
+            if module == qrcode::Color::Dark {
+                let (x, y) = (i % width + QR_QUIET, i / width + QR_QUIET);
+                path.push_str(&format!("M{x} {y}h1v1h-1z"));
+            }
+        }
+        Some(QrSvg {
+            size: width + 2 * QR_QUIET,
+            path,
+            data: data.to_owned(),
+        })
+    }
+}
+
 #[derive(Template)]
 #[template(path = "portal/verify.html")]
 pub struct CertificatePage {
     pub c: Chrome,
+    /// The QR code of this page's address, for the printed certificate.
+    pub qr: Option<QrSvg>,
     pub code: String,
     pub valid: bool,
     pub status: String,
@@ -80,6 +115,7 @@ pub struct CertificatePage {
 /// `GET /{lang}/verify/{code}`
 pub async fn page(
     State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
     visitor: Visitor,
     PagePath((_, code)): PagePath<(String, String)>,
 ) -> Response {
@@ -127,8 +163,15 @@ pub async fn page(
         });
     let valid = signature_ok && cert.status == CertificateStatus::Approved;
     let title = cat.text("portal.verify.certificate_title").to_owned();
+    let address = format!(
+        "{}/{}/verify/{}",
+        super::feeds::base_url(&state, &headers),
+        lang.code(),
+        cert.code
+    );
     let page = CertificatePage {
         c: Chrome::new(&visitor, &title, "verify"),
+        qr: QrSvg::new(&address),
         code: cert.code.clone(),
         valid,
         status: cat
