@@ -139,6 +139,7 @@ async fn every_page_type_in_both_languages(backend: Backend) {
                 "آیین‌نامه اجرایی مدارس غیردولتی",
                 "بخشنامه پوشش دانش‌آموزان",
                 "باز برای نظرخواهی",
+                "تاکنون ۱ نظر",
             ],
         ),
         (
@@ -148,6 +149,7 @@ async fn every_page_type_in_both_languages(backend: Backend) {
                 "Executive regulation of non-governmental schools",
                 "Circular on school uniforms",
                 "Open for comment",
+                "1 comment so far",
             ],
         ),
     ];

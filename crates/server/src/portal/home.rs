@@ -35,6 +35,8 @@ pub struct Card {
     pub dates: String,
     /// The time left (open), until opening (upcoming), since closing (archive).
     pub when: String,
+    /// Comments received so far (open calls).
+    pub comments: Option<String>,
     /// Report and decisions (archive only).
     pub report: Option<String>,
     pub decisions: Option<String>,
@@ -113,6 +115,7 @@ pub async fn page(
         drafting_unit: c.drafting_unit.clone(),
         dates,
         when,
+        comments: None,
         report: None,
         decisions: None,
     };
@@ -125,14 +128,16 @@ pub async fn page(
     let open = open
         .into_iter()
         .map(|c| {
-            card(
+            let mut card = card(
                 c,
                 cat.format(
                     "portal.open_until",
                     &[("date", &long_date(c.closes_at, cat))],
                 ),
                 time_left(now, c.closes_at, cat),
-            )
+            );
+            card.comments = Some(view::plural(cat, "portal.comments_so_far", c.comment_count));
+            card
         })
         .collect();
 
