@@ -48,6 +48,11 @@ pub async fn start(
     let server = mosharekat_server::start(config)
         .await
         .context("starting the built-in backend")?;
+    // The console takes the whole terminal: the log is where the portal's address is written.
+    tracing::info!(
+        "built-in backend at {url}; its citizen portal at {url}/fa/ (and /en/)",
+        url = server.url()
+    );
     let base = Url::parse(&server.url())?;
     let (client, login) = Client::new(base)
         .login(&credentials.admin_username, &credentials.admin_password)

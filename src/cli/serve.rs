@@ -25,6 +25,18 @@ pub struct ServeArgs {
     /// a SQLite database; with PostgreSQL, set it so certificates stay verifiable after restarts).
     #[arg(long, env = "MOSHAREKAT_SIGNING_KEY")]
     signing_key: Option<std::path::PathBuf>,
+    /// The citizen portal's public address (e.g. https://participation.example.ir), for the
+    /// absolute links of its feeds, sitemap, calendar and embeddable call block (default: each
+    /// request's Host).
+    #[arg(long, env = "MOSHAREKAT_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// Mark the portal's cookies Secure even without `X-Forwarded-Proto: https` from a proxy.
+    #[arg(long, env = "MOSHAREKAT_SECURE_COOKIES")]
+    secure_cookies: bool,
+    /// The portal is behind a reverse proxy that appends the client's address to
+    /// X-Forwarded-For: rate-limit form posts by that address (not the proxy's).
+    #[arg(long, env = "MOSHAREKAT_TRUST_PROXY")]
+    trust_proxy: bool,
 }
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -42,9 +54,13 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         config.scoring = mosharekat_server::incentives::ScoringRules::load(path)?;
     }
     config.signing_key = args.signing_key.clone();
+    config.portal.public_url = args.public_url.clone();
+    config.portal.secure_cookies = args.secure_cookies;
+    config.portal.trust_proxy = args.trust_proxy;
     let server = mosharekat_server::start(config).await?;
     // Tests and scripts read this line to find the port.
     println!("listening on {}", server.url());
+    println!("citizen portal at {}/fa/", server.url());
     shutdown_signal().await;
     tracing::info!("shutting down");
     server.shutdown().await;

@@ -57,7 +57,7 @@ pub async fn start_with_store(
     let addr = listener.local_addr()?;
     let (stop, stopped) = watch::channel(false);
     store.set_scoring_rules(config.scoring.clone());
-    let signer = match config.signing_key_path() {
+    let mut signer = match config.signing_key_path() {
         Some(path) => crate::incentives::Signer::load_or_create(&path)?,
         None => {
             tracing::warn!(
@@ -66,6 +66,10 @@ pub async fn start_with_store(
             crate::incentives::Signer::ephemeral()
         }
     };
+    // Certificates name the portal they are verified on.
+    if let Some(url) = &config.portal.public_url {
+        signer.public_base_url = url.trim_end_matches('/').to_owned();
+    }
     let state = AppState {
         store,
         config: Arc::new(config),
@@ -74,13 +78,16 @@ pub async fn start_with_store(
         signer: Arc::new(signer),
     };
 
-    let router = crate::routes::router(state.clone());
+    // The JSON API under /api and the citizen portal at / on the same listener.
+    let router = crate::routes::router(state.clone()).merge(crate::portal::router(state.clone()));
     let mut stop_serving = stopped.clone();
     let server = tokio::spawn(async move {
         let shutdown = async move {
             let _ = stop_serving.wait_for(|s| *s).await;
         };
-        if let Err(e) = axum::serve(listener, router)
+        // The client's address keys the portal's form rate limit.
+        let service = router.into_make_service_with_connect_info::<SocketAddr>();
+        if let Err(e) = axum::serve(listener, service)
             .with_graceful_shutdown(shutdown)
             .await
         {

@@ -31,6 +31,8 @@ pub struct ServerConfig {
     /// SQLite database file (`<db>.signing-key`), or, with PostgreSQL, a key kept in memory only
     /// (certificates issued then cannot be verified after a restart: set a path in production).
     pub signing_key: Option<std::path::PathBuf>,
+    /// The citizen portal (`/fa/…`, `/en/…`).
+    pub portal: PortalConfig,
 }
 
 impl ServerConfig {
@@ -60,6 +62,39 @@ impl ServerConfig {
             delivery: DeliveryConfig::default(),
             scoring: crate::incentives::ScoringRules::default(),
             signing_key: None,
+            portal: PortalConfig::default(),
+        }
+    }
+}
+
+/// The citizen portal's settings.
+#[derive(Clone, Debug)]
+pub struct PortalConfig {
+    /// The portal's public address (`https://participation.example.ir`), for the absolute links
+    /// of feeds, the sitemap, the calendar and the embeddable call block. Unset: taken from each
+    /// request's `Host` (and `X-Forwarded-Proto`), which is right when nothing rewrites them.
+    pub public_url: Option<String>,
+    /// Mark the portal's cookies `Secure` even when no proxy says the request came over HTTPS
+    /// (`X-Forwarded-Proto: https` always does). Set it whenever the portal is public.
+    pub secure_cookies: bool,
+    /// The portal is behind a reverse proxy that appends the client's address to
+    /// `X-Forwarded-For`: the rate limit keys by that address rather than the proxy's. Leave it
+    /// off when clients reach the backend directly (they could write the header themselves).
+    pub trust_proxy: bool,
+    /// Form posts a client may send at once, per client address and per session…
+    pub form_burst: u32,
+    /// …and how often one more is allowed after that.
+    pub form_refill: std::time::Duration,
+}
+
+impl Default for PortalConfig {
+    fn default() -> Self {
+        Self {
+            public_url: None,
+            secure_cookies: false,
+            trust_proxy: false,
+            form_burst: 20,
+            form_refill: std::time::Duration::from_secs(3),
         }
     }
 }

@@ -19,6 +19,7 @@ pub mod guards;
 pub mod incentives;
 pub mod json;
 pub mod openapi;
+pub mod portal;
 pub mod reasons;
 pub mod report;
 pub mod routes;
@@ -30,7 +31,7 @@ mod app;
 
 pub use app::{RunningServer, start, start_with_store};
 pub use clock::Clock;
-pub use config::{DeliveryConfig, ServerConfig};
+pub use config::{DeliveryConfig, PortalConfig, ServerConfig};
 
 /// Walk the whole audit chain and report the first broken link.
 pub async fn verify_audit(

@@ -221,6 +221,115 @@ pub fn check_draft_import(
     }
 }
 
+/// Why a registration is refused: each problem names the form field it is about, so the JSON
+/// route (first problem, as an error) and the portal (every problem, beside its field) apply the
+/// same rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegistrationProblem {
+    NameLength,
+    NameNul,
+    ConsentRequired,
+    BirthYear { min: i32, max: i32 },
+    ChannelWithoutHandle,
+    HandleWithoutChannel,
+    HandleTooLong,
+    WebhookNotUrl,
+}
+
+impl RegistrationProblem {
+    /// The `NewParticipant` field the problem is about.
+    pub fn field(self) -> &'static str {
+        match self {
+            Self::NameLength | Self::NameNul => "display_name",
+            Self::ConsentRequired => "consent",
+            Self::BirthYear { .. } => "birth_year",
+            Self::ChannelWithoutHandle | Self::HandleTooLong | Self::WebhookNotUrl => "handle",
+            Self::HandleWithoutChannel => "channel",
+        }
+    }
+
+    /// The protocol's error code and its (English) message.
+    pub fn error(self) -> (ErrorCode, String) {
+        match self {
+            Self::NameLength => (
+                ErrorCode::Validation,
+                "display_name is 1 to 100 characters".into(),
+            ),
+            Self::NameNul => (
+                ErrorCode::InvalidText,
+                "the name contains a NUL character".into(),
+            ),
+            Self::ConsentRequired => (
+                ErrorCode::ConsentRequired,
+                "taking part needs consent to the processing of what you send".into(),
+            ),
+            Self::BirthYear { min, max } => (
+                ErrorCode::Validation,
+                format!("birth_year must be between {min} and {max}"),
+            ),
+            Self::ChannelWithoutHandle => (
+                ErrorCode::Validation,
+                "a messenger channel needs a handle".into(),
+            ),
+            Self::HandleWithoutChannel => {
+                (ErrorCode::Validation, "a handle needs its channel".into())
+            }
+            Self::HandleTooLong => (
+                ErrorCode::Validation,
+                "the handle is at most 200 characters".into(),
+            ),
+            Self::WebhookNotUrl => (
+                ErrorCode::Validation,
+                "a webhook handle is an http(s) URL".into(),
+            ),
+        }
+    }
+}
+
+/// Every problem of a registration, in the order the fields are checked (empty: acceptable).
+pub fn registration_problems(
+    new: &mosharekat_api::NewParticipant,
+    now: DateTime<Utc>,
+) -> Vec<RegistrationProblem> {
+    use RegistrationProblem as P;
+    let mut problems = Vec::new();
+    let name = new.display_name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        problems.push(P::NameLength);
+    } else if name.contains('\0') {
+        problems.push(P::NameNul);
+    }
+    if !new.consent {
+        problems.push(P::ConsentRequired);
+    }
+    if let Some(year) = new.birth_year {
+        let this_year = chrono::Datelike::year(&now);
+        if !(this_year - 120..=this_year).contains(&year) {
+            problems.push(P::BirthYear {
+                min: this_year - 120,
+                max: this_year,
+            });
+        }
+    }
+    let handle_problem = match (&new.channel, new.handle.as_deref().map(str::trim)) {
+        (Some(_), None | Some("")) => Some(P::ChannelWithoutHandle),
+        (None, Some(h)) if !h.is_empty() => Some(P::HandleWithoutChannel),
+        (_, Some(h)) if h.chars().count() > 200 || h.contains('\0') => Some(P::HandleTooLong),
+        _ => None,
+    };
+    if let Some(problem) = handle_problem {
+        problems.push(problem);
+    } else if new.channel == Some(mosharekat_api::Channel::Webhook)
+        && !new
+            .handle
+            .as_deref()
+            .is_some_and(|h| h.trim().starts_with("https://") || h.trim().starts_with("http://"))
+    {
+        problems.push(P::WebhookNotUrl);
+    }
+    problems
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -136,7 +136,6 @@ async fn unknown_routes_and_methods(backend: Backend) {
         "/api/v1/nope",
         "/api/v1/consultations/1/nope",
         "/api/v2/health",
-        "/",
         paths::HEALTH,
     ] {
         let resp = t
@@ -152,6 +151,17 @@ async fn unknown_routes_and_methods(backend: Backend) {
             "{path}"
         );
     }
+    // `/` is the citizen portal's: it sends a browser to the Persian home page.
+    let resp = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(t.server.url())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert_eq!(resp.headers()["location"], "/fa/");
     // A path parameter that is not an id names no resource.
     let resp = t
         .http

@@ -460,6 +460,14 @@ async fn the_participant_is_told_in_their_language(backend: Backend) {
         message["text"].as_str().unwrap().contains(code),
         "{message}"
     );
+    // Its link is the portal's verification page in the participant's language.
+    assert!(
+        message["text"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("/en/verify/{code}")),
+        "{message}"
+    );
 }
 
 /// Anyone fetches it by code (any case, with or without the hyphen) and checks it offline.

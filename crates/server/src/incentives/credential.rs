@@ -66,6 +66,17 @@ impl Signer {
         self.key.verifying_key()
     }
 
+    /// A secret for another use of this server (the portal's CSRF tokens), derived from the signing
+    /// key so every instance that shares the key file agrees on it without another file to keep.
+    /// Distinct `purpose`s give unrelated secrets, and none of them reveals the signing key.
+    pub fn derived_secret(&self, purpose: &str) -> [u8; 32] {
+        use hmac::{KeyInit, Mac};
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(self.key.as_bytes())
+            .unwrap_or_else(|_| unreachable!("HMAC takes a key of any length"));
+        mac.update(purpose.as_bytes());
+        mac.finalize().into_bytes().into()
+    }
+
     /// `key-<first 8 bytes of SHA-256 of the public key, hex>`.
     pub fn key_id(&self) -> String {
         key_id(&self.verifying_key())

@@ -3,10 +3,9 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use mosharekat_api::text::{normalize_for_duplicates, validate_comment_body};
 use mosharekat_api::{
-    BallotAccepted, BallotRequest, CommentAccepted, ConsultationStatus, ErrorCode, NewComment,
-    NewParticipant, ParticipantCreated, Poll, PublicConsultation,
+    BallotAccepted, BallotRequest, CommentAccepted, ConsultationStatus, NewComment, NewParticipant,
+    ParticipantCreated, Poll, PublicConsultation,
 };
 
 use super::Path;
@@ -89,51 +88,10 @@ pub async fn register(
     body: ApiJson<NewParticipant>,
 ) -> ApiResult<(StatusCode, Json<ParticipantCreated>)> {
     let new = body.value;
-    let name = new.display_name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(ApiError::validation("display_name is 1 to 100 characters"));
-    }
-    if name.contains('\0') {
-        return Err(ApiError::new(
-            ErrorCode::InvalidText,
-            "the name contains a NUL character",
-        ));
-    }
-    if !new.consent {
-        return Err(ApiError::new(
-            ErrorCode::ConsentRequired,
-            "taking part needs consent to the processing of what you send",
-        ));
-    }
     let now = state.now();
-    if let Some(year) = new.birth_year {
-        let this_year = chrono::Datelike::year(&now);
-        if !(this_year - 120..=this_year).contains(&year) {
-            return Err(ApiError::validation(format!(
-                "birth_year must be between {} and {this_year}",
-                this_year - 120
-            )));
-        }
-    }
-    match (&new.channel, new.handle.as_deref().map(str::trim)) {
-        (Some(_), None | Some("")) => {
-            return Err(ApiError::validation("a messenger channel needs a handle"));
-        }
-        (None, Some(h)) if !h.is_empty() => {
-            return Err(ApiError::validation("a handle needs its channel"));
-        }
-        (_, Some(h)) if h.chars().count() > 200 || h.contains('\0') => {
-            return Err(ApiError::validation("the handle is at most 200 characters"));
-        }
-        _ => {}
-    }
-    if new.channel == Some(mosharekat_api::Channel::Webhook)
-        && !new
-            .handle
-            .as_deref()
-            .is_some_and(|h| h.trim().starts_with("https://") || h.trim().starts_with("http://"))
-    {
-        return Err(ApiError::validation("a webhook handle is an http(s) URL"));
+    if let Some(problem) = crate::rules::registration_problems(&new, now).first() {
+        let (code, message) = problem.error();
+        return Err(ApiError::new(code, message));
     }
     let token = random_token();
     let participant_id = state
@@ -157,17 +115,15 @@ pub async fn comment(
     body: ApiJson<NewComment>,
 ) -> ApiResult<(StatusCode, Json<CommentAccepted>)> {
     let new = body.value;
-    validate_comment_body(&new.body).map_err(|(code, message)| ApiError::new(code, message))?;
-    let normalised = normalize_for_duplicates(&new.body);
-    let record = NewCommentRecord {
-        consultation_id: id,
-        participant_id: participant.id,
-        text_hash: crate::auth::token_hash(&normalised),
-        body: new.body,
-        parent_id: new.parent_id,
-        is_proposal: new.is_proposal,
-        article_id: new.article_id,
-    };
+    let record = NewCommentRecord::checked(
+        id,
+        participant.id,
+        new.body,
+        new.parent_id,
+        new.is_proposal,
+        new.article_id,
+    )
+    .map_err(|(code, message)| ApiError::new(code, message))?;
     let accepted = state.store.add_comment(&record, state.now()).await?;
     Ok((StatusCode::ACCEPTED, Json(accepted)))
 }

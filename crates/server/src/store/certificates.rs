@@ -512,8 +512,13 @@ where
         .execute(&mut *tx)
         .await?;
         let shown = mosharekat_api::certificate::display_code(&code);
-        let verify_url = credential.credential_status.id.clone();
-        let text = |language| {
+        // The link in the message is the portal's verification page, in the reader's language.
+        let text = |language: mosharekat_api::Language| {
+            let verify_url = format!(
+                "{}/{}/verify/{shown}",
+                signer.public_base_url.trim_end_matches('/'),
+                language.as_str()
+            );
             crate::delivery::messages::certificate_text(
                 before.kind,
                 &before.consultation_title_fa,

@@ -25,6 +25,32 @@ pub struct NewCommentRecord {
     pub article_id: Option<i64>,
 }
 
+impl NewCommentRecord {
+    /// A comment as a participant sent it: the body checked by the protocol's rules
+    /// (`mosharekat_api::text::validate_comment_body`) and its campaign hash computed. Every
+    /// route a comment arrives by (the JSON API, the portal's forms) builds it here.
+    pub fn checked(
+        consultation_id: i64,
+        participant_id: i64,
+        body: String,
+        parent_id: Option<i64>,
+        is_proposal: bool,
+        article_id: Option<i64>,
+    ) -> Result<Self, (mosharekat_api::ErrorCode, String)> {
+        mosharekat_api::text::validate_comment_body(&body)?;
+        let normalised = mosharekat_api::text::normalize_for_duplicates(&body);
+        Ok(Self {
+            consultation_id,
+            participant_id,
+            text_hash: crate::auth::token_hash(&normalised),
+            body,
+            parent_id,
+            is_proposal,
+            article_id,
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct CommentFilter {
     pub consultation_id: Option<i64>,

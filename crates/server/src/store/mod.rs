@@ -54,7 +54,7 @@ pub use import::{
 };
 pub use outbox::{DeliveryResult, DueMessage, OutboxFilter, OutboxStore};
 pub use participants::{ParticipantRecord, ParticipantStore};
-pub use polls::PollStore;
+pub use polls::{ParticipantBallot, PollStore};
 pub use polls::{ballot_buckets, hour_start};
 pub use postgres::{PgDialect, PgStore};
 pub use proposals::{ProposalStore, SaveDecision};

@@ -28,6 +28,20 @@ pub trait PollStore: Send + Sync {
         now: DateTime<Utc>,
     ) -> StoreResult<(BallotAccepted, Tally)>;
     async fn tally(&self, poll_id: i64, by: Option<Breakdown>) -> StoreResult<Option<Tally>>;
+    /// A participant's ballots (their own page), most recently cast first.
+    async fn participant_ballots(&self, participant_id: i64)
+    -> StoreResult<Vec<ParticipantBallot>>;
+}
+
+/// A participant's ballot in one poll.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParticipantBallot {
+    pub poll_id: i64,
+    pub consultation_id: i64,
+    pub option_ids: Vec<i64>,
+    /// When it was first cast, and last replaced.
+    pub cast_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 /// The counter rows a ballot touches: (dimension, bucket) pairs, `all` first.
@@ -471,6 +485,34 @@ where
             },
             tally,
         ))
+    }
+
+    async fn participant_ballots(
+        &self,
+        participant_id: i64,
+    ) -> StoreResult<Vec<ParticipantBallot>> {
+        let rows: Vec<(i64, i64, String, i64, i64)> = sqlx::query_as(
+            "SELECT b.poll_id, p.consultation_id, b.option_ids, b.cast_at, b.updated_at
+             FROM ballots b JOIN polls p ON p.id = b.poll_id
+             WHERE b.participant_id = $1
+             ORDER BY b.updated_at DESC, b.poll_id",
+        )
+        .bind(participant_id)
+        .fetch_all(self.reader())
+        .await?;
+        rows.into_iter()
+            .map(
+                |(poll_id, consultation_id, option_ids, cast_at, updated_at)| {
+                    Ok(ParticipantBallot {
+                        poll_id,
+                        consultation_id,
+                        option_ids: serde_json::from_str(&option_ids)?,
+                        cast_at: super::from_ms(cast_at),
+                        updated_at: super::from_ms(updated_at),
+                    })
+                },
+            )
+            .collect()
     }
 
     async fn tally(

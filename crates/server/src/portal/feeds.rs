@@ -1,0 +1,524 @@
+//! What other systems read: Atom feeds of calls and of outcomes (published reports and answers to
+//! proposals) in each language, an iCalendar file of deadlines, the sitemap, and for the
+//! ministry's official portal the embeddable bilingual call block (an HTML snippet to paste, not
+//! a frame) and the same call as plain text for messengers. Every link in them is absolute, from
+//! the configured public address.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use mosharekat_api::{Consultation, ConsultationStatus};
+
+use super::home::published;
+use super::view::{Lang, PagePath, long_date, not_found_for};
+use crate::state::AppState;
+
+/// Entries in a feed.
+const FEED_ENTRIES: usize = 50;
+
+/// The portal's public address without a trailing slash: the configured one, else this request's
+/// host.
+pub fn base_url(state: &AppState, headers: &HeaderMap) -> String {
+    if let Some(url) = &state.config.portal.public_url {
+        return url.trim_end_matches('/').to_owned();
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        })
+        .unwrap_or("localhost");
+    let https = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|p| p.eq_ignore_ascii_case("https"));
+    format!("{}://{host}", if https { "https" } else { "http" })
+}
+
+fn rfc3339(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+pub struct Entry {
+    pub id: String,
+    pub title: String,
+    pub link: String,
+    pub updated: String,
+    pub summary: String,
+}
+
+#[derive(Template)]
+#[template(path = "portal/atom.xml")]
+pub struct AtomFeed {
+    pub lang: &'static str,
+    pub id: String,
+    pub title: String,
+    pub self_link: String,
+    pub home_link: String,
+    pub updated: String,
+    pub entries: Vec<Entry>,
+}
+
+fn xml(content_type: &'static str, body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+fn render(template: &impl Template, content_type: &'static str) -> Response {
+    match template.render() {
+        Ok(body) => xml(content_type, body),
+        Err(e) => {
+            tracing::error!("portal feed template: {e}");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// When a consultation last changed in public.
+fn public_updated(c: &Consultation) -> DateTime<Utc> {
+    c.published_at.unwrap_or(c.updated_at).max(c.updated_at)
+}
+
+/// `GET /feeds/{file}`: `calls-fa.atom`, `calls-en.atom`, `outcomes-fa.atom`, `outcomes-en.atom`,
+/// `deadlines.ics`.
+pub async fn feed(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    PagePath(file): PagePath<String>,
+) -> Response {
+    let base = base_url(&state, &headers);
+    let all = match published(&state).await {
+        Ok(all) => all,
+        Err(e) => {
+            tracing::error!("portal feed: {e}");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let (kind, lang) = match file.as_str() {
+        "deadlines.ics" => {
+            return xml(
+                "text/calendar; charset=utf-8",
+                calendar(&state, &base, &all),
+            );
+        }
+        "calls-fa.atom" => ("calls", Lang::Fa),
+        "calls-en.atom" => ("calls", Lang::En),
+        "outcomes-fa.atom" => ("outcomes", Lang::Fa),
+        "outcomes-en.atom" => ("outcomes", Lang::En),
+        _ => return not_found_for(&headers, Lang::Fa),
+    };
+    let cat = lang.catalogue();
+    let link = |c: &Consultation| format!("{base}/{}/c/{}", lang.code(), c.id);
+    let mut entries: Vec<(DateTime<Utc>, Entry)> = Vec::new();
+    if kind == "calls" {
+        for c in &all {
+            let updated = public_updated(c);
+            entries.push((
+                updated,
+                Entry {
+                    id: format!("{base}/c/{}", c.id),
+                    title: lang.pick(&c.title_fa, &c.title_en).to_owned(),
+                    link: link(c),
+                    updated: rfc3339(updated),
+                    summary: call_line(c, lang),
+                },
+            ));
+        }
+    } else {
+        for c in &all {
+            if let Some(at) = c.report_published_at {
+                entries.push((
+                    at,
+                    Entry {
+                        id: format!("{base}/c/{}/report", c.id),
+                        title: cat.format(
+                            "portal.feed.report_entry",
+                            &[("title", lang.pick(&c.title_fa, &c.title_en))],
+                        ),
+                        link: format!("{}#report-heading", link(c)),
+                        updated: rfc3339(at),
+                        summary: cat.text("portal.report_published").to_owned(),
+                    },
+                ));
+            }
+            let decisions = match state.store.public_decisions(c.id).await {
+                Ok(d) => d,
+                Err(e) => {
+                    tracing::error!("portal feed: {e}");
+                    return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+                }
+            };
+            if let Some(at) = decisions.iter().map(|d| d.published_at).max() {
+                entries.push((
+                    at,
+                    Entry {
+                        id: format!("{base}/c/{}/decisions", c.id),
+                        title: cat.format(
+                            "portal.feed.decisions_entry",
+                            &[("title", lang.pick(&c.title_fa, &c.title_en))],
+                        ),
+                        link: format!("{}#decisions-heading", link(c)),
+                        updated: rfc3339(at),
+                        summary: super::view::plural(
+                            cat,
+                            "portal.decisions_published",
+                            decisions.len() as i64,
+                        ),
+                    },
+                ));
+            }
+        }
+    }
+    entries.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
+    entries.truncate(FEED_ENTRIES);
+    let updated = entries
+        .first()
+        .map(|(at, _)| *at)
+        .unwrap_or_else(|| state.now());
+    let feed = AtomFeed {
+        lang: lang.code(),
+        id: format!("{base}/feeds/{file}"),
+        title: cat.format(
+            &format!("portal.feed.{kind}_title"),
+            &[("site", cat.text("portal.site_name"))],
+        ),
+        self_link: format!("{base}/feeds/{file}"),
+        home_link: format!("{base}/{}/", lang.code()),
+        updated: rfc3339(updated),
+        entries: entries.into_iter().map(|(_, e)| e).collect(),
+    };
+    render(&feed, "application/atom+xml; charset=utf-8")
+}
+
+/// One line about a call: its kind, drafting unit and dates.
+fn call_line(c: &Consultation, lang: Lang) -> String {
+    let cat = lang.catalogue();
+    cat.format(
+        "portal.feed.call_line",
+        &[
+            (
+                "kind",
+                cat.text(&format!("consultation_kind.{}", c.kind.as_str())),
+            ),
+            ("unit", &c.drafting_unit),
+            ("opens", &long_date(c.opens_at, cat)),
+            ("closes", &long_date(c.closes_at, cat)),
+        ],
+    )
+}
+
+/// Text of an iCalendar property value (RFC 5545 §3.3.11).
+fn ical_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A content line folded at 75 octets (never inside a character), ending in CRLF.
+fn fold(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut width = 0;
+    for c in line.chars() {
+        if width + c.len_utf8() > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(c);
+        width += c.len_utf8();
+    }
+    out.push_str("\r\n");
+    out
+}
+
+fn ical_time(at: DateTime<Utc>) -> String {
+    at.format("%Y%m%dT%H%M%SZ").to_string()
+}
+
+/// The deadlines of open and scheduled calls, each an event at its closing time, in both
+/// languages.
+fn calendar(state: &AppState, base: &str, all: &[Consultation]) -> String {
+    let host = base.rsplit("//").next().unwrap_or("mosharekat");
+    let fa = Lang::Fa.catalogue();
+    let en = Lang::En.catalogue();
+    let mut lines = vec![
+        "BEGIN:VCALENDAR".to_owned(),
+        "VERSION:2.0".to_owned(),
+        "PRODID:-//mosharekat//portal//EN".to_owned(),
+        "CALSCALE:GREGORIAN".to_owned(),
+        format!(
+            "X-WR-CALNAME:{}",
+            ical_text(en.text("portal.feed.calendar_name"))
+        ),
+    ];
+    let stamp = ical_time(state.now());
+    for c in all {
+        if !matches!(
+            c.status,
+            ConsultationStatus::Open | ConsultationStatus::Scheduled
+        ) {
+            continue;
+        }
+        let summary = format!(
+            "{} — {}",
+            fa.format("portal.feed.deadline", &[("title", &c.title_fa)]),
+            en.format(
+                "portal.feed.deadline",
+                &[("title", Lang::En.pick(&c.title_fa, &c.title_en))]
+            ),
+        );
+        lines.extend([
+            "BEGIN:VEVENT".to_owned(),
+            format!("UID:deadline-{}@{host}", c.id),
+            format!("DTSTAMP:{stamp}"),
+            format!("DTSTART:{}", ical_time(c.closes_at)),
+            format!("DTEND:{}", ical_time(c.closes_at)),
+            format!("SUMMARY:{}", ical_text(&summary)),
+            format!("URL:{base}/fa/c/{}", c.id),
+            format!(
+                "DESCRIPTION:{}",
+                ical_text(&format!("{base}/fa/c/{}\n{base}/en/c/{}", c.id, c.id))
+            ),
+            "END:VEVENT".to_owned(),
+        ]);
+    }
+    lines.push("END:VCALENDAR".to_owned());
+    lines.iter().map(|l| fold(l)).collect()
+}
+
+pub struct SitemapUrl {
+    pub fa: String,
+    pub en: String,
+    pub lastmod: String,
+}
+
+#[derive(Template)]
+#[template(path = "portal/sitemap.xml")]
+pub struct Sitemap {
+    pub urls: Vec<SitemapUrl>,
+}
+
+/// `GET /sitemap.xml`: the home pages and every published consultation, each in both languages
+/// with its alternate.
+pub async fn sitemap(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let base = base_url(&state, &headers);
+    let all = match published(&state).await {
+        Ok(all) => all,
+        Err(e) => {
+            tracing::error!("portal sitemap: {e}");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let mut urls = vec![SitemapUrl {
+        fa: format!("{base}/fa/"),
+        en: format!("{base}/en/"),
+        lastmod: state.now().format("%Y-%m-%d").to_string(),
+    }];
+    urls.extend(all.iter().map(|c| SitemapUrl {
+        fa: format!("{base}/fa/c/{}", c.id),
+        en: format!("{base}/en/c/{}", c.id),
+        lastmod: public_updated(c).format("%Y-%m-%d").to_string(),
+    }));
+    render(&Sitemap { urls }, "application/xml; charset=utf-8")
+}
+
+/// `GET /robots.txt`: everything public may be indexed except the participant's own pages and
+/// the forms; the sitemap's address.
+pub async fn robots(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let base = base_url(&state, &headers);
+    let mut text = String::from("User-agent: *\n");
+    for lang in ["fa", "en"] {
+        for private in ["/me", "/sign-in", "/register", "/sign-out"] {
+            text.push_str(&format!("Disallow: /{lang}{private}\n"));
+        }
+    }
+    text.push_str(&format!("Sitemap: {base}/sitemap.xml\n"));
+    xml("text/plain; charset=utf-8", text)
+}
+
+/// A call as the ministry's official portal embeds it: both languages, each with its link.
+pub struct CallBlock {
+    pub fa_title: String,
+    pub fa_summary: String,
+    pub fa_dates: String,
+    pub fa_link: String,
+    pub fa_action: String,
+    pub en_title: String,
+    pub en_summary: String,
+    pub en_dates: String,
+    pub en_link: String,
+    pub en_action: String,
+}
+
+#[derive(Template)]
+#[template(path = "portal/embed_block.html")]
+pub struct EmbedBlock {
+    pub call: CallBlock,
+}
+
+fn call_block(c: &Consultation, base: &str) -> CallBlock {
+    let (fa, en) = (Lang::Fa.catalogue(), Lang::En.catalogue());
+    let dates = |cat: &mosharekat_locale::Catalogue| {
+        cat.format(
+            "portal.embed.dates",
+            &[
+                ("opens", &long_date(c.opens_at, cat)),
+                ("closes", &long_date(c.closes_at, cat)),
+            ],
+        )
+    };
+    CallBlock {
+        fa_title: c.title_fa.clone(),
+        fa_summary: c.summary_fa.clone(),
+        fa_dates: dates(fa),
+        fa_link: format!("{base}/fa/c/{}", c.id),
+        fa_action: fa.text("portal.embed.take_part").to_owned(),
+        en_title: Lang::En.pick(&c.title_fa, &c.title_en).to_owned(),
+        en_summary: Lang::En.pick(&c.summary_fa, &c.summary_en).to_owned(),
+        en_dates: dates(en),
+        en_link: format!("{base}/en/c/{}", c.id),
+        en_action: en.text("portal.embed.take_part").to_owned(),
+    }
+}
+
+/// The same call as plain text for messengers (Bale, Eitaa): both languages, each with its link.
+pub fn call_text(c: &Consultation, base: &str) -> String {
+    let b = call_block(c, base);
+    format!(
+        "{}\n{}\n{}\n{}: {}\n\n{}\n{}\n{}\n{}: {}\n",
+        b.fa_title,
+        b.fa_summary,
+        b.fa_dates,
+        b.fa_action,
+        b.fa_link,
+        b.en_title,
+        b.en_summary,
+        b.en_dates,
+        b.en_action,
+        b.en_link
+    )
+}
+
+/// `GET /embed/{id}/call.html` (the snippet) and `/embed/{id}/call.txt` (plain text).
+pub async fn embed(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    PagePath((id, file)): PagePath<(i64, String)>,
+) -> Response {
+    let consultation = match super::consultation::public_consultation(&state, id).await {
+        Ok(Some(c)) => c,
+        Ok(None) => return not_found_for(&headers, Lang::Fa),
+        Err(e) => {
+            tracing::error!("portal embed: {e}");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let base = base_url(&state, &headers);
+    match file.as_str() {
+        "call.html" => match (EmbedBlock {
+            call: call_block(&consultation, &base),
+        })
+        .render()
+        {
+            Ok(body) => xml("text/html; charset=utf-8", body),
+            Err(e) => {
+                tracing::error!("portal embed template: {e}");
+                StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            }
+        },
+        "call.txt" => xml("text/plain; charset=utf-8", call_text(&consultation, &base)),
+        _ => not_found_for(&headers, Lang::Fa),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn calendar_text_is_escaped_and_folded() {
+        assert_eq!(ical_text("a;b,c\\d\ne\r"), "a\\;b\\,c\\\\d\\ne");
+        let long = format!("SUMMARY:{}", "آ".repeat(60));
+        let folded = fold(&long);
+        for line in folded.split("\r\n").filter(|l| !l.is_empty()) {
+            assert!(line.len() <= 75, "{} octets", line.len());
+        }
+        // Unfolding gives the line back.
+        assert_eq!(folded.replace("\r\n ", "").trim_end(), long);
+    }
+}
+
+#[derive(Template)]
+#[template(path = "portal/share.html")]
+pub struct SharePage {
+    pub c: super::view::Chrome,
+    pub title: String,
+    pub title_lang: &'static str,
+    pub back_href: String,
+    pub snippet: String,
+    pub snippet_href: String,
+    pub text: String,
+    pub text_href: String,
+}
+
+/// `GET /{lang}/c/{id}/share`: the call block and the messenger text, ready to copy, for the staff
+/// of the ministry's official portal.
+pub async fn share(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    visitor: super::session::Visitor,
+    PagePath((_, id)): PagePath<(String, i64)>,
+) -> Response {
+    let c = match super::consultation::public_consultation(&state, id).await {
+        Ok(Some(c)) => c,
+        Ok(None) => return super::view::not_found_page(&visitor),
+        Err(e) => return super::view::server_error(&visitor, e),
+    };
+    let base = base_url(&state, &headers);
+    let snippet = match (EmbedBlock {
+        call: call_block(&c, &base),
+    })
+    .render()
+    {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!("portal embed template: {e}");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let lang = visitor.lang;
+    let heading = lang.catalogue().text("portal.share.title").to_owned();
+    super::view::html(
+        StatusCode::OK,
+        &SharePage {
+            c: super::view::Chrome::new(&visitor, &heading, ""),
+            title: lang.pick(&c.title_fa, &c.title_en).to_owned(),
+            title_lang: lang.picked(&c.title_en).code(),
+            back_href: visitor.href(&format!("/c/{id}")),
+            snippet,
+            snippet_href: format!("/embed/{id}/call.html"),
+            text: call_text(&c, &base),
+            text_href: format!("/embed/{id}/call.txt"),
+        },
+    )
+}
