@@ -251,17 +251,23 @@ pub async fn comment_post(
         body,
         proposal,
     };
-    let record =
-        match NewCommentRecord::checked(id, participant.id, body.clone(), parent_id, proposal, None) {
-            Ok(record) => record,
-            Err((code, _)) => {
-                let mut errors = FormErrors::default();
-                errors.add("body", refusal_text(&visitor, code, &body));
-                return comment_page(&state, &visitor, id, draft(body), errors)
-                    .await
-                    .unwrap_or_else(|e| view::server_error(&visitor, e));
-            }
-        };
+    let record = match NewCommentRecord::checked(
+        id,
+        participant.id,
+        body.clone(),
+        parent_id,
+        proposal,
+        None,
+    ) {
+        Ok(record) => record,
+        Err((code, _)) => {
+            let mut errors = FormErrors::default();
+            errors.add("body", refusal_text(&visitor, code, &body));
+            return comment_page(&state, &visitor, id, draft(body), errors)
+                .await
+                .unwrap_or_else(|e| view::server_error(&visitor, e));
+        }
+    };
     match state.store.add_comment(&record, state.now()).await {
         Ok(_) => {
             let sent = match (parent_id, proposal) {
