@@ -114,6 +114,7 @@ fn a_citizen_comments_on_an_article_a_moderator_approves_it_and_the_answer_comes
     pages.check_both("verify-lookup", "/{lang}/verify");
     pages.check_both("share", &format!("/{{lang}}/c/{c}/share"));
     pages.check_both("not-found", "/{lang}/no-such-page");
+    pages.check_both("draft-version", &format!("/{{lang}}/c/{c}/draft?version=1"));
 
     // Register, with the keyboard-free path a person takes: the fields, then the button.
     browser.goto(&format!("{base}/fa/register"));
@@ -132,7 +133,15 @@ fn a_citizen_comments_on_an_article_a_moderator_approves_it_and_the_answer_comes
     pages.check_both("ballot", &format!("/{{lang}}/c/{c}/poll/{}", poll["id"]));
 
     // Comment on article 3, from the article's own link on the consultation page.
-    browser.goto(&format!("{base}/fa/c/{c}/comment"));
+    browser.goto(&format!("{base}/fa/c/{c}#article-3"));
+    browser.click_and_wait("#article-3 a[href*='/comment?article=']");
+    assert!(
+        browser
+            .current_url()
+            .ends_with(&format!("/fa/c/{c}/comment?article={article_3}")),
+        "the article's link led to {}",
+        browser.current_url()
+    );
     pages.inspect("comment-form-fa");
     browser.fill("#body", PROPOSAL);
     browser.click("#proposal");
@@ -146,7 +155,8 @@ fn a_citizen_comments_on_an_article_a_moderator_approves_it_and_the_answer_comes
     );
     assert_eq!(stored[0]["body"], PROPOSAL);
     assert_eq!(stored[0]["is_proposal"], true);
-    eprintln!("ARTICLE {:?} want {article_3}", stored[0]["article"]);
+    assert_eq!(stored[0]["article"]["article_id"], article_3, "{stored:?}");
+    assert_eq!(stored[0]["article"]["number"], 3, "{stored:?}");
     let comment = stored[0]["id"].as_i64().expect("comment id");
     pages.check(
         "comment-form-en",
@@ -165,11 +175,26 @@ fn a_citizen_comments_on_an_article_a_moderator_approves_it_and_the_answer_comes
     console.send_keys("q");
     drop(console);
 
-    // The portal shows the approved comment, and says which article it is about.
+    // The portal shows the approved comment, and says which article it is about; the article's
+    // "read comments" link lists it.
     browser.goto(&format!("{base}/fa/c/{c}"));
     browser.wait_for_text("the approved comment on the page", |text| {
         text.contains("REF-3317")
     });
+    let mention = browser.script(
+        &format!(
+            "return document.querySelector('#comment-{comment} .meta a[href$=\"#article-3\"]')?.textContent;"
+        ),
+        vec![],
+    );
+    assert_eq!(mention.as_str(), Some("دربارهٔ ماده ۳"), "{mention:?}");
+    browser.goto(&format!("{base}/en/c/{c}?article={article_3}#comments"));
+    let text = browser.text();
+    assert!(
+        text.contains("Comments on Article 3") && text.contains("REF-3317"),
+        "{text}"
+    );
+    pages.inspect("consultation-article-comments-en");
 
     // Five more people, so that the report has cells large enough to draw.
     let others: Vec<i64> = (0..5)
@@ -183,6 +208,25 @@ fn a_citizen_comments_on_an_article_a_moderator_approves_it_and_the_answer_comes
         paths::COMMENTS_BULK_DECISION,
         Some(&moderator),
         Some(json!({"ids": others, "action": "approve", "tags": []})),
+    );
+
+    // A revised draft: the second version, and what changed, article by article.
+    let revised = DRAFT_FA.replacen("یک سال", "دو سال", 1);
+    assert_ne!(revised, DRAFT_FA, "the fixture names a one-year term");
+    backend.ok(
+        "PUT",
+        &paths::consultation_document(c),
+        Some(&admin),
+        Some(json!({"text_fa": revised, "text_en": DRAFT_EN, "format": "text"})),
+    );
+    pages.check_both(
+        "draft-diff",
+        &format!("/{{lang}}/c/{c}/draft/diff?from=1&to=2"),
+    );
+    assert!(
+        browser.source().contains("class=\"change change-changed\""),
+        "{}",
+        browser.text()
     );
 
     // The close, the answer to the proposal, the report.

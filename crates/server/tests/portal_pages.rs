@@ -7,7 +7,7 @@ mod portal_support;
 mod support;
 
 use mosharekat_api::paths;
-use portal_support::{Browser, Page};
+use portal_support::{Browser, check_page};
 use reqwest::StatusCode;
 use serde_json::json;
 use support::{Backend, TestServer};
@@ -71,61 +71,6 @@ async fn scenario_with(
     .await;
     let browser = Browser::new(&t.server.url());
     (t, c, browser)
-}
-
-/// What every portal page must be: its language and direction, one h1, landmarks and a skip
-/// link, the security headers, nothing from another host, under 50 KB gzipped.
-async fn check_page(browser: &mut Browser, path: &str, lang: &str, expect: &[&str]) -> Page {
-    let page = browser.get(path).await;
-    assert_eq!(page.status, StatusCode::OK, "{path}: {}", page.body);
-    let dir = if lang == "fa" { "rtl" } else { "ltr" };
-    assert_eq!(page.lang_dir(), (lang.to_owned(), dir.to_owned()), "{path}");
-    assert_eq!(page.count("<h1"), 1, "{path}: one h1");
-    for landmark in [
-        "<header",
-        "<nav",
-        "<main id=\"main\"",
-        "<footer",
-        "href=\"#main\"",
-    ] {
-        assert!(page.body.contains(landmark), "{path}: {landmark}");
-    }
-    for text in expect {
-        assert!(
-            page.body.contains(text),
-            "{path} should show {text:?}:\n{}",
-            page.body
-        );
-    }
-    let csp = page.header("content-security-policy").expect("a CSP");
-    assert!(csp.contains("default-src 'self'"), "{csp}");
-    assert!(csp.contains("script-src 'none'"), "{csp}");
-    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
-    assert!(!csp.contains("unsafe-inline"), "{csp}");
-    assert_eq!(page.header("x-content-type-options"), Some("nosniff"));
-    assert!(page.header("referrer-policy").is_some());
-    assert!(
-        page.header("content-type")
-            .is_some_and(|t| t.starts_with("text/html; charset=utf-8"))
-    );
-    // No script, no inline style, nothing from another host.
-    assert!(!page.body.contains("<script"), "{path}");
-    assert!(!page.body.contains("style=\""), "{path}");
-    assert!(!page.body.contains("<style"), "{path}");
-    for reference in page.references() {
-        assert!(
-            !reference.starts_with("http:")
-                && !reference.starts_with("https:")
-                && !reference.starts_with("//"),
-            "{path} refers to another host: {reference}"
-        );
-    }
-    page.assert_accessible_structure(path);
-    let gzipped = browser.get_gzipped(path).await;
-    assert_eq!(gzipped.header("content-encoding"), Some("gzip"), "{path}");
-    let bytes: usize = gzipped.body.parse().unwrap();
-    assert!(bytes < 50 * 1024, "{path}: {bytes} bytes gzipped");
-    page
 }
 
 async fn every_page_type_in_both_languages(backend: Backend) {

@@ -7,9 +7,12 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use mosharekat_api::report::document::{DIMENSIONS, bucket_label, count_text};
-use mosharekat_api::{Comment, CommentStatus, Consultation, ConsultationStatus, Poll, Report};
+use mosharekat_api::{
+    Article, Comment, CommentStatus, Consultation, ConsultationStatus, Poll, Report,
+};
 
 use super::chart::BarChart;
+use super::draft::{ArticleLinks, DraftView, article_label, article_mention, draft_view};
 use super::session::Visitor;
 use super::view::{self, Chrome, Lang, PagePath, PageQuery, html, long_date, time_left};
 use crate::state::AppState;
@@ -22,6 +25,8 @@ pub const COMMENTS_PAGE: u32 = 20;
 pub struct ConsultationQuery {
     after: Option<i64>,
     sent: Option<String>,
+    /// Only the comments on this article of the draft.
+    article: Option<i64>,
 }
 
 pub struct OptionView {
@@ -80,6 +85,8 @@ pub struct CommentView {
     pub proposal: bool,
     /// The comment this one answers: its anchor and label.
     pub reply_to: Option<(String, String)>,
+    /// The article of the draft it is about: its link and "On article 3".
+    pub article: Option<(String, String)>,
     /// "N people sent this same text".
     pub campaign: Option<String>,
     /// The reply form's link while the consultation is open.
@@ -106,6 +113,8 @@ pub struct DecisionView {
     pub legal_basis: String,
     pub date: String,
     pub group: Option<String>,
+    /// The article of the draft the proposal is about: its link and "On article 3".
+    pub article: Option<(String, String)>,
 }
 
 /// A table of numbers beside its chart (the accessible form of the same data).
@@ -136,6 +145,10 @@ pub struct ConsultationPage {
     pub when: String,
     /// The summary in the page's language first, then the other.
     pub summaries: Vec<SummaryView>,
+    /// The latest version of the draft, article by article.
+    pub draft: Option<DraftView>,
+    /// Link to every version, when there is more than one.
+    pub versions_href: Option<String>,
     pub is_open: bool,
     pub sent: Option<String>,
     pub comment_href: String,
@@ -144,6 +157,9 @@ pub struct ConsultationPage {
     pub polls: Vec<PollView>,
     pub comments: Vec<CommentView>,
     pub comments_line: String,
+    /// The comments shown are those on one article: "Comments on article 3" and the link back to
+    /// all of them.
+    pub comments_filter: Option<(String, String)>,
     pub comments_next: Option<String>,
     pub comments_first: Option<String>,
     pub decisions: Vec<DecisionView>,
@@ -165,7 +181,12 @@ pub(super) async fn public_consultation(
 
 /// An approved comment as the public sees it: the participant's group, never their name (names
 /// are public only in the recognition lists they consented to).
-pub(super) fn comment_view(c: &Comment, visitor: &Visitor, open: bool) -> CommentView {
+pub(super) fn comment_view(
+    c: &Comment,
+    visitor: &Visitor,
+    open: bool,
+    latest_draft: i64,
+) -> CommentView {
     let cat = visitor.lang.catalogue();
     CommentView {
         id: c.id,
@@ -192,6 +213,10 @@ pub(super) fn comment_view(c: &Comment, visitor: &Visitor, open: bool) -> Commen
                 c.consultation_id, c.id
             ))
         }),
+        article: c
+            .article
+            .as_ref()
+            .map(|a| article_mention(visitor, c.consultation_id, a, latest_draft)),
         replies: Vec::new(),
     }
 }
@@ -199,11 +224,16 @@ pub(super) fn comment_view(c: &Comment, visitor: &Visitor, open: bool) -> Commen
 /// A page of comments (in id order) as threads: a reply whose parent is on the page goes under
 /// the thread its parent is in; one whose parent is not starts a thread of its own and links to
 /// the page its parent is on.
-pub(super) fn threads(comments: &[Comment], visitor: &Visitor, open: bool) -> Vec<CommentView> {
+pub(super) fn threads(
+    comments: &[Comment],
+    visitor: &Visitor,
+    open: bool,
+    latest_draft: i64,
+) -> Vec<CommentView> {
     let mut roots: Vec<CommentView> = Vec::new();
     let mut thread_of = std::collections::HashMap::<i64, usize>::new();
     for c in comments {
-        let mut view = comment_view(c, visitor, open);
+        let mut view = comment_view(c, visitor, open, latest_draft);
         match c.parent_id.and_then(|p| thread_of.get(&p).copied()) {
             Some(root) => {
                 thread_of.insert(c.id, root);
@@ -368,17 +398,68 @@ async fn build(
                 consultation_id: Some(id),
                 status: Some(CommentStatus::Approved),
                 after: q.after,
+                article_id: q.article,
                 limit: COMMENTS_PAGE,
                 ..CommentFilter::default()
             },
             now,
         )
         .await?;
+    let article_query = q
+        .article
+        .map(|a| format!("&article={a}"))
+        .unwrap_or_default();
     let comments_next = (comments.len() as u32 == COMMENTS_PAGE)
         .then(|| comments.last())
         .flatten()
-        .map(|last| visitor.href(&format!("/c/{id}?after={}#comments", last.id)));
-    let comments = threads(&comments, visitor, is_open);
+        .map(|last| {
+            visitor.href(&format!(
+                "/c/{id}?after={}{article_query}#comments",
+                last.id
+            ))
+        });
+
+    let draft = state.store.draft_version(id, None).await?;
+    let latest_draft = draft.as_ref().map_or(0, |d| d.version);
+    let comments = threads(&comments, visitor, is_open, latest_draft);
+    let comments_filter = match q.article {
+        Some(article_id) => {
+            let Some(article) = draft
+                .as_ref()
+                .and_then(|d| d.articles.iter().find(|a| a.id == article_id))
+            else {
+                // An article of another version or another consultation: nothing to filter by.
+                return Ok(None);
+            };
+            Some((
+                cat.format(
+                    "portal.consultation.comments_on",
+                    &[("article", &article_label(lang, article.content.number))],
+                ),
+                visitor.href(&format!("/c/{id}#comments")),
+            ))
+        }
+        None => None,
+    };
+    let draft = draft.map(|d| {
+        let links = |a: &Article| {
+            let comment =
+                is_open.then(|| visitor.href(&format!("/c/{id}/comment?article={}", a.id)));
+            let comments = Some((
+                visitor.href(&format!("/c/{id}?article={}#comments", a.id)),
+                cat.format(
+                    "portal.draft.comments_link",
+                    &[("article", &article_label(lang, a.content.number))],
+                ),
+            ));
+            ArticleLinks { comment, comments }
+        };
+        draft_view(visitor, id, &d, 2, &links)
+    });
+    let versions_href = draft
+        .as_ref()
+        .filter(|d| d.version > 1)
+        .map(|_| visitor.href(&format!("/c/{id}/draft")));
 
     let decisions = state
         .store
@@ -397,6 +478,10 @@ async fn build(
             date: long_date(d.published_at, cat),
             group: (d.group_size > 1)
                 .then(|| view::plural(cat, "portal.comment.campaign", d.group_size)),
+            article: d
+                .article
+                .as_ref()
+                .map(|a| article_mention(visitor, id, a, latest_draft)),
         })
         .collect();
 
@@ -467,6 +552,8 @@ async fn build(
             _ => time_left(now, closes_at, cat),
         },
         summaries,
+        draft,
+        versions_href,
         is_open,
         sent,
         comment_href: visitor.href(&format!("/c/{id}/comment")),
@@ -474,7 +561,15 @@ async fn build(
         share_href: visitor.href(&format!("/c/{id}/share")),
         polls,
         comments_line: view::plural(cat, "portal.comments_count", c.comment_count),
-        comments_first: q.after.map(|_| visitor.href(&format!("/c/{id}#comments"))),
+        comments_first: q.after.map(|_| {
+            visitor.href(&format!(
+                "/c/{id}{}#comments",
+                q.article
+                    .map(|a| format!("?article={a}"))
+                    .unwrap_or_default()
+            ))
+        }),
+        comments_filter,
         comments,
         comments_next,
         decisions,

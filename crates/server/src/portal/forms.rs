@@ -11,8 +11,9 @@ use axum::response::Response;
 use mosharekat_api::{CommentStatus, ConsultationStatus, ErrorCode};
 
 use super::consultation::{PollView, public_consultation};
+use super::draft::{ArticleView, article_label, quoted_article};
 use super::session::{CSRF_FIELD, Visitor};
-use super::view::{self, Chrome, FormErrors, PagePath, PageQuery, html};
+use super::view::{self, Chrome, FormErrors, Lang, PagePath, PageQuery, html};
 use crate::state::AppState;
 use crate::store::{NewCommentRecord, StoreError};
 
@@ -31,6 +32,16 @@ pub fn field<'f>(fields: &'f Fields, name: &str) -> &'f str {
 pub struct CommentQuery {
     reply_to: Option<i64>,
     proposal: Option<String>,
+    /// The article of the draft the comment is about.
+    article: Option<i64>,
+}
+
+/// One choice of "what is your comment about?": the whole draft or an article.
+pub struct ArticleChoice {
+    /// The article's id; empty for the whole draft.
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
 }
 
 /// The comment this form replies to.
@@ -50,6 +61,10 @@ pub struct CommentFormPage {
     pub back_href: String,
     pub action: String,
     pub parent: Option<Parent>,
+    /// The draft's articles to choose from (none for a reply, or when there is no draft text).
+    pub articles: Vec<ArticleChoice>,
+    /// The chosen article's text, shown above the form.
+    pub article: Option<ArticleView>,
     pub body: String,
     pub proposal: bool,
     pub body_hint: String,
@@ -119,6 +134,7 @@ pub fn refusal_text(visitor: &Visitor, code: ErrorCode, body: &str) -> String {
         ErrorCode::EmptyBody
         | ErrorCode::InvalidText
         | ErrorCode::ConsultationNotOpen
+        | ErrorCode::UnknownArticle
         | ErrorCode::NotFound => cat
             .text(&format!("portal.error_code.{}", code.as_str()))
             .to_owned(),
@@ -128,6 +144,7 @@ pub fn refusal_text(visitor: &Visitor, code: ErrorCode, body: &str) -> String {
 
 struct CommentDraft {
     parent_id: Option<i64>,
+    article_id: Option<i64>,
     body: String,
     proposal: bool,
 }
@@ -166,12 +183,57 @@ async fn comment_page(
         },
         None => None,
     };
-    let heading_key = match (&parent, draft.proposal) {
-        (Some(_), _) => "portal.comment_form.reply_title",
-        (None, true) => "portal.comment_form.proposal_title",
-        (None, false) => "portal.comment_form.title",
+    // A reply is about its comment; anything else may name an article of the current draft.
+    let text = match parent {
+        Some(_) => None,
+        None => state.store.draft_version(id, None).await?,
     };
-    let heading = cat.text(heading_key).to_owned();
+    let chosen = text.as_ref().and_then(|d| {
+        draft
+            .article_id
+            .and_then(|aid| d.articles.iter().find(|a| a.id == aid))
+    });
+    if draft.article_id.is_some() && chosen.is_none() && errors.is_empty() {
+        // A link to an article of another version or another consultation.
+        return Ok(view::not_found_page(visitor));
+    }
+    let mut articles = Vec::new();
+    if let Some(d) = &text {
+        articles.push(ArticleChoice {
+            value: String::new(),
+            label: cat.text("portal.comment_form.whole_draft").to_owned(),
+            selected: chosen.is_none(),
+        });
+        articles.extend(d.articles.iter().map(|a| {
+            let mut label = article_label(lang, a.content.number);
+            let heading = match lang {
+                Lang::En => a
+                    .content
+                    .heading_en
+                    .as_deref()
+                    .or(a.content.heading_fa.as_deref()),
+                Lang::Fa => a.content.heading_fa.as_deref(),
+            };
+            if let Some(h) = heading.filter(|h| !h.trim().is_empty()) {
+                label = format!("{label} — {h}");
+            }
+            ArticleChoice {
+                value: a.id.to_string(),
+                label,
+                selected: Some(a.id) == chosen.map(|c| c.id),
+            }
+        }));
+    }
+    let heading = match (&parent, draft.proposal, chosen) {
+        (Some(_), _, _) => cat.text("portal.comment_form.reply_title").to_owned(),
+        (None, true, _) => cat.text("portal.comment_form.proposal_title").to_owned(),
+        (None, false, Some(a)) => cat.format(
+            "portal.comment_form.article_title",
+            &[("article", &article_label(lang, a.content.number))],
+        ),
+        (None, false, None) => cat.text("portal.comment_form.title").to_owned(),
+    };
+    let article = chosen.map(|a| quoted_article(lang, a));
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -187,6 +249,8 @@ async fn comment_page(
         back_href: visitor.href(&format!("/c/{id}")),
         action: visitor.href(&format!("/c/{id}/comment")),
         parent,
+        articles,
+        article,
         body: draft.body,
         proposal: draft.proposal,
         body_hint: cat.format(
@@ -216,6 +280,7 @@ pub async fn comment_form(
     }
     let draft = CommentDraft {
         parent_id: q.reply_to,
+        article_id: q.article.filter(|_| q.reply_to.is_none()),
         body: String::new(),
         proposal: q.proposal.as_deref() == Some("1"),
     };
@@ -224,7 +289,8 @@ pub async fn comment_form(
         .unwrap_or_else(|e| view::server_error(&visitor, e))
 }
 
-/// `POST /{lang}/c/{id}/comment`: `csrf`, `body`, `proposal` (`1`), `parent_id`.
+/// `POST /{lang}/c/{id}/comment`: `csrf`, `body`, `proposal` (`1`), `parent_id`, `article_id`
+/// (empty: the whole draft).
 pub async fn comment_post(
     State(state): State<AppState>,
     visitor: Visitor,
@@ -246,8 +312,16 @@ pub async fn comment_post(
             Err(_) => return view::not_found_page(&visitor),
         },
     };
+    let article_id = match field(&fields, "article_id") {
+        "" => None,
+        text => match text.parse::<i64>() {
+            Ok(id) => Some(id),
+            Err(_) => return view::not_found_page(&visitor),
+        },
+    };
     let draft = |body: String| CommentDraft {
         parent_id,
+        article_id,
         body,
         proposal,
     };
@@ -257,7 +331,7 @@ pub async fn comment_post(
         body.clone(),
         parent_id,
         proposal,
-        None,
+        article_id,
     ) {
         Ok(record) => record,
         Err((code, _)) => {
@@ -281,6 +355,19 @@ pub async fn comment_post(
             code: ErrorCode::NotFound,
             ..
         }) => view::not_found_page(&visitor),
+        Err(StoreError::Refused {
+            code: ErrorCode::UnknownArticle,
+            ..
+        }) => {
+            let mut errors = FormErrors::default();
+            errors.add(
+                "article_id",
+                refusal_text(&visitor, ErrorCode::UnknownArticle, &body),
+            );
+            comment_page(&state, &visitor, id, draft(body), errors)
+                .await
+                .unwrap_or_else(|e| view::server_error(&visitor, e))
+        }
         Err(StoreError::Refused { code, .. }) => {
             let mut errors = FormErrors::default();
             errors.add("body", refusal_text(&visitor, code, &body));

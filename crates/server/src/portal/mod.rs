@@ -10,7 +10,7 @@
 //! - [`session`]: the participant's cookie, the CSRF token every form carries, the form-post rate
 //!   limit, the security headers.
 //! - [`view`]: the page frame every template shares (language, links, labels, dates, numbers).
-//! - `home`, `consultation`, `forms`, `participants`, `verify`: the page groups.
+//! - `home`, `consultation`, `draft`, `forms`, `participants`, `verify`: the page groups.
 //! - [`chart`]: the report's breakdowns as SVG bar charts drawn by the server.
 //! - [`feeds`]: Atom feeds, the iCalendar of deadlines, the sitemap, the embeddable call block
 //!   and its plain-text form for messengers.
@@ -26,6 +26,7 @@ use crate::state::AppState;
 
 pub mod chart;
 mod consultation;
+mod draft;
 pub mod feeds;
 mod forms;
 mod home;
@@ -85,6 +86,8 @@ pub fn router(app: AppState) -> Router {
         .route("/{lang}", get(lang_root))
         .route("/{lang}/", get(home::page))
         .route("/{lang}/c/{id}", get(consultation::page))
+        .route("/{lang}/c/{id}/draft", get(draft::page))
+        .route("/{lang}/c/{id}/draft/diff", get(draft::diff))
         .route(
             "/{lang}/c/{id}/comment",
             get(forms::comment_form).post(forms::comment_post),
