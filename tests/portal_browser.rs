@@ -4,14 +4,17 @@
 //! pseudo-terminal) and is approved there by a key press; the portal then shows it. After the
 //! close, the answer published through the API appears under "you said, we did" and the published
 //! report shows its charts. On the way, every page type is opened in Persian and English, saved
-//! as a screenshot under `target/tmp/portal-screenshots/` for people to look at, and checked by
-//! axe-core for WCAG 2.2 A/AA violations (none allowed).
+//! as a screenshot under `target/tmp/portal-screenshots/` for people to look at, checked by
+//! axe-core for WCAG 2.2 A/AA violations (none allowed) and for reflow at 320 CSS pixels (nothing
+//! sticks out sideways). The comment is written by keyboard alone (Tab, typing, Space, Enter);
+//! the consultation page is read in a text browser (w3m) in order. No page runs a script (their
+//! CSP is `script-src 'none'`), so everything here works with JavaScript off.
 
 #[path = "support/browser.rs"]
 mod browser;
 mod support;
 
-use browser::Browser;
+use browser::{Browser, ENTER, SPACE};
 use mosharekat_api::paths;
 use serde_json::{Value, json};
 use support::{Backend, Console, ConsoleOptions, find};
@@ -56,6 +59,10 @@ impl Pages<'_> {
         self.browser.screenshot(name);
         for violation in self.browser.accessibility_violations() {
             self.violations.push(format!("{name}: {violation}"));
+        }
+        // WCAG's reflow: readable at 320 CSS pixels without scrolling sideways.
+        for overflow in self.browser.overflow_at(320) {
+            self.violations.push(format!("{name} at 320px: {overflow}"));
         }
     }
 }
@@ -132,9 +139,13 @@ fn a_citizen_comments_on_an_article_a_moderator_approves_it_and_the_answer_comes
     pages.check_both("my-page", "/{lang}/me");
     pages.check_both("ballot", &format!("/{{lang}}/c/{c}/poll/{}", poll["id"]));
 
-    // Comment on article 3, from the article's own link on the consultation page.
-    browser.goto(&format!("{base}/fa/c/{c}#article-3"));
-    browser.click_and_wait("#article-3 a[href*='/comment?article=']");
+    // Comment on article 3 by keyboard alone: Tab to the article's own link on the consultation
+    // page, Enter; Tab to the comment field, type; Tab to "this is a proposal", Space; Tab to
+    // the button, Enter.
+    browser.goto(&format!("{base}/fa/c/{c}"));
+    let link = format!("/comment?article={article_3}\"");
+    browser.tab_to("article 3's comment link", |f| f.contains(&link));
+    browser.press_and_wait(ENTER);
     assert!(
         browser
             .current_url()
@@ -143,9 +154,12 @@ fn a_citizen_comments_on_an_article_a_moderator_approves_it_and_the_answer_comes
         browser.current_url()
     );
     pages.inspect("comment-form-fa");
-    browser.fill("#body", PROPOSAL);
-    browser.click("#proposal");
-    browser.click_and_wait("main form[method=post] button[type=submit]");
+    browser.tab_to("the comment field", |f| f.contains("id=\"body\""));
+    browser.press(PROPOSAL);
+    browser.tab_to("the proposal box", |f| f.contains("id=\"proposal\""));
+    browser.press(SPACE);
+    browser.tab_to("the send button", |f| f.contains("type=\"submit\""));
+    browser.press_and_wait(ENTER);
     let stored = comments_of(&backend, &admin, c);
     assert_eq!(
         stored.len(),
@@ -195,6 +209,38 @@ fn a_citizen_comments_on_an_article_a_moderator_approves_it_and_the_answer_comes
         "{text}"
     );
     pages.inspect("consultation-article-comments-en");
+
+    // In a text browser: the page reads in order, the draft article by article with its links.
+    if let Some(text) = browser::text_browser(&format!("{base}/fa/c/{c}")) {
+        let order = [
+            "آیین‌نامه شوراهای دانش‌آموزی",
+            "متن پیش‌نویس",
+            "ماده ۳",
+            "اعضای شورا عبارتند از:",
+            "تبصره ۱",
+            "نظر دادن دربارهٔ ماده ۳",
+            "ماده ۴",
+            "REF-3317",
+        ];
+        let mut from = 0;
+        for part in order {
+            let at = text[from..]
+                .find(part)
+                .unwrap_or_else(|| panic!("w3m: {part:?} after byte {from}:\n{text}"));
+            from += at + part.len();
+        }
+    }
+    if let Some(text) = browser::text_browser(&format!("{base}/en/c/{c}")) {
+        for part in [
+            "Regulation on student councils",
+            "Article 3",
+            "Comment on Article 3",
+            "Read comments on Article 3",
+            "On Article 3",
+        ] {
+            assert!(text.contains(part), "w3m: {part:?}:\n{text}");
+        }
+    }
 
     // Five more people, so that the report has cells large enough to draw.
     let others: Vec<i64> = (0..5)

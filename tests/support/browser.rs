@@ -51,6 +51,34 @@ fn find_program(names: &[&str]) -> Option<PathBuf> {
     })
 }
 
+/// WebDriver's keys.
+pub const TAB: &str = "\u{E004}";
+pub const ENTER: &str = "\u{E007}";
+pub const SPACE: &str = " ";
+
+/// A page as a text browser shows it: `w3m -dump` of `url` at 80 columns, or `None` (with the
+/// reason on stderr) when w3m is missing and the run does not require it.
+pub fn text_browser(url: &str) -> Option<String> {
+    let Some(w3m) = find_program(&["w3m"]) else {
+        if std::env::var("MOSHAREKAT_BROWSER_TESTS").as_deref() == Ok("required") {
+            panic!("w3m is missing (apt-get install w3m; .ci/run does it)");
+        }
+        eprintln!("SKIPPED: w3m is missing (apt-get install w3m)");
+        return None;
+    };
+    let out = Command::new(w3m)
+        .args(["-dump", "-cols", "80", "-O", "UTF-8", url])
+        .env("TERM", "dumb")
+        .output()
+        .expect("run w3m");
+    assert!(
+        out.status.success(),
+        "w3m {url}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(String::from_utf8(out.stdout).expect("w3m writes UTF-8"))
+}
+
 /// A headless Chromium session. Closed (and its driver killed) when dropped.
 pub struct Browser {
     runtime: tokio::runtime::Runtime,
@@ -198,6 +226,11 @@ impl Browser {
     pub fn click_and_wait(&self, selector: &str) {
         self.script("window.__mosharekatOld = true;", vec![]);
         self.click(selector);
+        self.wait_for_new_page(selector);
+    }
+
+    /// Waits until the page marked by the caller has been replaced by a loaded new one.
+    fn wait_for_new_page(&self, after: &str) {
         let deadline = Instant::now() + TIMEOUT;
         loop {
             let loaded = self.runtime.block_on(self.client().execute(
@@ -209,10 +242,93 @@ impl Browser {
                 return;
             }
             if Instant::now() > deadline {
-                panic!("clicking {selector} loaded no new page");
+                panic!("{after:?} loaded no new page");
             }
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    /// Presses `key` (text, or a WebDriver key such as [`TAB`], [`ENTER`], [`SPACE`]) in the
+    /// element that has the focus, as a person at the keyboard would.
+    pub fn press(&self, key: &str) {
+        self.runtime.block_on(async {
+            let focused = self
+                .client()
+                .active_element()
+                .await
+                .expect("focused element");
+            focused.send_keys(key).await.expect("press a key");
+        });
+    }
+
+    /// The focused element's outer HTML up to its first `>` (what a test can recognise it by).
+    pub fn focused(&self) -> String {
+        let html = self.script(
+            "const e = document.activeElement; return e ? e.outerHTML : '';",
+            vec![],
+        );
+        let html = html.as_str().unwrap_or_default();
+        html[..html.find('>').map_or(html.len(), |end| end + 1)].to_owned()
+    }
+
+    /// Presses Tab until the focused element's opening tag satisfies `wanted` (at most 300
+    /// presses): how a keyboard user reaches a link or field.
+    pub fn tab_to(&self, what: &str, wanted: impl Fn(&str) -> bool) {
+        for _ in 0..300 {
+            self.press(TAB);
+            if wanted(&self.focused()) {
+                return;
+            }
+        }
+        panic!(
+            "Tab never reached {what}; the focus is on {}",
+            self.focused()
+        );
+    }
+
+    /// Presses `key` on the focused element and waits for the next page it leads to.
+    pub fn press_and_wait(&self, key: &str) {
+        self.script("window.__mosharekatOld = true;", vec![]);
+        self.press(key);
+        self.wait_for_new_page(key);
+    }
+
+    /// Sets the window's size (the viewport of headless Chromium).
+    pub fn resize(&self, width: u32, height: u32) {
+        self.runtime
+            .block_on(self.client().set_window_size(width, height))
+            .expect("resize the window");
+    }
+
+    /// What sticks out sideways on the current page at a viewport `width` CSS pixels wide: the
+    /// page's own width beyond the viewport, and the elements wider than it (empty: it reflows).
+    pub fn overflow_at(&self, width: u32) -> Vec<String> {
+        self.resize(width, 900);
+        let found = self.script(
+            "const w = document.documentElement.clientWidth; const out = [];
+             if (document.documentElement.scrollWidth > w) {
+               out.push('the page is ' + document.documentElement.scrollWidth + 'px wide in ' + w + 'px');
+               for (const e of document.body.querySelectorAll('*')) {
+                 const r = e.getBoundingClientRect();
+                 if (r.right > w + 1 || r.left < -1) { out.push(e.outerHTML.slice(0, 120)); }
+               }
+             }
+             return {width: w, out: out.slice(0, 6)};",
+            vec![],
+        );
+        self.resize(1280, 1024);
+        // The check means something only if the window really was that narrow.
+        let seen = found["width"].as_u64().unwrap_or(u64::MAX);
+        assert!(
+            seen <= u64::from(width),
+            "the viewport stayed {seen}px wide when asked for {width}px"
+        );
+        found["out"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect()
     }
 
     /// Runs `script` in the page (WebDriver scripts are not subject to the page's CSP).
