@@ -181,8 +181,9 @@ async fn the_draft_article_by_article_and_its_versions(backend: Backend) {
             "<h2 id=\"article-1-change\">ماده ۱: تغییر کرده</h2>",
             "id=\"before-article-1\"",
             "id=\"after-article-1\"",
-            "برای مدت یک سال تحصیلی",
-            "برای مدت دو سال تحصیلی",
+            // The words that changed, marked on each side.
+            "<del><span class=\"visually-hidden\">حذف‌شده: </span>یک</del>",
+            "<ins><span class=\"visually-hidden\">افزوده: </span>دو</ins>",
             "<h2 id=\"article-9-change\">ماده ۹: افزوده شده</h2>",
             "مواد بی‌تغییر: ۲، ۳، ۴، ۵، ۶، ۷، ۸.",
         ],

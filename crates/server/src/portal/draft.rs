@@ -23,6 +23,66 @@ pub struct DraftText {
     pub text: String,
     pub lang: &'static str,
     pub dir: &'static str,
+    /// On the difference page, the text word by word with what was removed (`del`, on the
+    /// earlier side) or added (`ins`, on the later side); empty elsewhere.
+    pub marks: Vec<Mark>,
+}
+
+/// A run of words of a [`DraftText`] as the difference shows it.
+pub struct Mark {
+    pub text: String,
+    /// `same`, `del` or `ins`.
+    pub kind: &'static str,
+}
+
+/// Marks the words that differ between `before` and `after` (texts in the same language).
+fn mark_words(before: &mut DraftText, after: &mut DraftText) {
+    if before.lang != after.lang || before.text == after.text {
+        return;
+    }
+    let changes: Vec<(similar::ChangeTag, String)> =
+        similar::TextDiff::from_words(before.text.as_str(), after.text.as_str())
+            .iter_all_changes()
+            .map(|change| (change.tag(), change.value().to_owned()))
+            .collect();
+    for (tag, words) in changes {
+        match tag {
+            similar::ChangeTag::Equal => {
+                push_mark(&mut before.marks, "same", &words);
+                push_mark(&mut after.marks, "same", &words);
+            }
+            similar::ChangeTag::Delete => push_mark(&mut before.marks, "del", &words),
+            similar::ChangeTag::Insert => push_mark(&mut after.marks, "ins", &words),
+        }
+    }
+}
+
+fn push_mark(marks: &mut Vec<Mark>, kind: &'static str, text: &str) {
+    match marks.last_mut() {
+        Some(last) if last.kind == kind => last.text.push_str(text),
+        _ => marks.push(Mark {
+            text: text.to_owned(),
+            kind,
+        }),
+    }
+}
+
+/// Marks what changed between two versions of an article, part by part: its text and heading,
+/// its clauses and notes matched by position.
+fn mark_article(before: &mut ArticleView, after: &mut ArticleView) {
+    mark_words(&mut before.text, &mut after.text);
+    if let (Some(b), Some(a)) = (before.heading.as_mut(), after.heading.as_mut()) {
+        mark_words(b, a);
+    }
+    for (b, a) in before.clauses.iter_mut().zip(after.clauses.iter_mut()) {
+        mark_words(&mut b.text, &mut a.text);
+    }
+    for (b, a) in before.notes.iter_mut().zip(after.notes.iter_mut()) {
+        mark_words(&mut b.text, &mut a.text);
+        for (bc, ac) in b.clauses.iter_mut().zip(a.clauses.iter_mut()) {
+            mark_words(&mut bc.text, &mut ac.text);
+        }
+    }
 }
 
 impl DraftText {
@@ -32,6 +92,7 @@ impl DraftText {
             text: lang.pick(fa, en.unwrap_or("")).to_owned(),
             lang: picked.code(),
             dir: picked.dir(),
+            marks: Vec::new(),
         }
     }
 
@@ -482,6 +543,11 @@ async fn build_diff(
             unchanged.push(cat.number(change.number));
             continue;
         }
+        let mut before = change.from.as_ref().map(|a| side(a, "before"));
+        let mut after = change.to.as_ref().map(|a| side(a, "after"));
+        if let (Some(b), Some(a)) = (before.as_mut(), after.as_mut()) {
+            mark_article(b, a);
+        }
         changes.push(ChangeView {
             number: article_label(lang, change.number),
             anchor: format!("article-{}", change.number),
@@ -489,8 +555,8 @@ async fn build_diff(
             kind_label: cat
                 .text(&format!("portal.draft.change.{}", change.change.as_str()))
                 .to_owned(),
-            before: change.from.as_ref().map(|a| side(a, "before")),
-            after: change.to.as_ref().map(|a| side(a, "after")),
+            before,
+            after,
         });
     }
     let heading = cat.format(
