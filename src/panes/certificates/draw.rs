@@ -251,36 +251,6 @@ fn draw_list(pane: &mut CertificatesPane, frame: &mut Frame, area: Rect, ui: &Ui
     }
 }
 
-/// Text of a person (a name, a title, a reason) wrapped to `width` by the RTL engine, each row
-/// exactly `width` wide, in its own direction.
-fn wrapped(ui: &Ui, text: &str, width: u16, style: Style) -> Vec<Line<'static>> {
-    mosharekat_rtl::layout_str(text, style, width, &ui.user_text())
-        .iter()
-        .map(|row| row.padded(width))
-        .collect()
-}
-
-/// Interface text wrapped to `width` (rather than cut like [`Ui::label`]): laid out in the
-/// interface's direction, each row aligned to its reading side.
-fn label_rows(ui: &Ui, text: &str, width: u16, style: Style) -> Vec<Line<'static>> {
-    use mosharekat_rtl::Direction;
-    use ratatui::layout::Alignment;
-    let (alignment, direction) = if ui.rtl() {
-        (Alignment::Right, Direction::Rtl)
-    } else {
-        (Alignment::Left, Direction::Ltr)
-    };
-    let options = ui
-        .text
-        .clone()
-        .with_alignment(alignment)
-        .with_direction(direction);
-    mosharekat_rtl::layout_str(text, style, width, &options)
-        .iter()
-        .map(|row| row.padded(width))
-        .collect()
-}
-
 /// A date and time in the interface's calendar and digits.
 fn when(ui: &Ui, at: chrono::DateTime<chrono::Utc>) -> String {
     dates::format_date_time(at, DateStyle::Numeric, ui.i18n)
@@ -333,18 +303,13 @@ fn draw_detail(pane: &mut CertificatesPane, frame: &mut Frame, area: Rect, ui: &
     let normal = ui.style(Slot::TextNormal);
     let muted = ui.style(Slot::TextMuted);
     let mut lines: Vec<Line<'static>> = Vec::new();
-    lines.extend(wrapped(
-        ui,
-        &cert.display_name,
-        width,
-        ui.style(Slot::Title),
-    ));
+    lines.extend(ui.cell_rows(&cert.display_name, width, ui.style(Slot::Title)));
     lines.push(ui.label(
         &format!("{} · {}", kind_name(ui, cert), status_name(ui, cert.status)),
         width,
         ui.style(status_slot(cert.status)),
     ));
-    lines.extend(wrapped(ui, consultation_title(ui, cert), width, normal));
+    lines.extend(ui.cell_rows(consultation_title(ui, cert), width, normal));
     let mut facts = vec![
         ui.t(&format!("category.{}", cert.category.as_str()))
             .to_owned(),
@@ -374,16 +339,11 @@ fn draw_detail(pane: &mut CertificatesPane, frame: &mut Frame, area: Rect, ui: &
             CertificateStatus::Rejected => "pane.certificates.rejected_by",
             _ => "pane.certificates.approved_by",
         };
-        lines.extend(label_rows(
-            ui,
-            &ui.f(decided, &[("by", &by_at)]),
-            width,
-            muted,
-        ));
+        lines.extend(ui.label_rows(&ui.f(decided, &[("by", &by_at)]), width, muted));
     }
     if let Some(reason) = &cert.reject_reason {
         lines.push(ui.label(ui.t("pane.certificates.reason"), width, muted));
-        lines.extend(wrapped(ui, reason, width, ui.style(Slot::StatusRejected)));
+        lines.extend(ui.cell_rows(reason, width, ui.style(Slot::StatusRejected)));
     }
     if let (Some(by), Some(at)) = (&cert.revoked_by, cert.revoked_at) {
         let by_at = ui.f(
@@ -398,7 +358,7 @@ fn draw_detail(pane: &mut CertificatesPane, frame: &mut Frame, area: Rect, ui: &
     }
     if let Some(reason) = &cert.revoke_reason {
         lines.push(ui.label(ui.t("pane.certificates.reason"), width, muted));
-        lines.extend(wrapped(ui, reason, width, ui.style(Slot::StatusRevoked)));
+        lines.extend(ui.cell_rows(reason, width, ui.style(Slot::StatusRevoked)));
     }
     if let Some(code) = &cert.verification_code {
         let url = pane.verification_url(code);
@@ -416,7 +376,7 @@ fn draw_detail(pane: &mut CertificatesPane, frame: &mut Frame, area: Rect, ui: &
             ));
         }
         lines.push(ui.label(ui.t("pane.certificates.verify_url"), width, muted));
-        lines.extend(wrapped(ui, &url, width, normal));
+        lines.extend(ui.cell_rows(&url, width, normal));
         // The QR code in the detail when it fits whole with its full quiet zone beside the
         // rest; else a hint to show it alone.
         match QrMatrix::new(&url, qr::QUIET_ZONE) {
@@ -429,8 +389,7 @@ fn draw_detail(pane: &mut CertificatesPane, frame: &mut Frame, area: Rect, ui: &
                 }
                 lines.push(ui.label(ui.t("pane.certificates.qr_hint"), width, muted));
             }
-            _ => lines.extend(label_rows(
-                ui,
+            _ => lines.extend(ui.label_rows(
                 &ui.f(
                     "pane.certificates.qr_key",
                     &[("key", &ui.key(Pane::Certificates.section(), Action::ShowQr))],
@@ -464,7 +423,7 @@ fn draw_detail(pane: &mut CertificatesPane, frame: &mut Frame, area: Rect, ui: &
         ));
     }
     for c in &cert.evidence.contributions {
-        lines.extend(label_rows(ui, &contribution_line(ui, c), width, normal));
+        lines.extend(ui.label_rows(&contribution_line(ui, c), width, normal));
     }
 
     let rows = lines.len();
