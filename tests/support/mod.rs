@@ -279,6 +279,22 @@ impl Backend {
         })
     }
 
+    /// GET any address (a portal page, say); returns the status, the `Content-Type` and the body.
+    pub fn get_page(&self, url: &str) -> (u16, String, String) {
+        self.runtime.block_on(async {
+            let response = self.http.get(url).send().await.expect("page reachable");
+            let status = response.status().as_u16();
+            let content_type = response
+                .headers()
+                .get(reqwest::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            let body = response.text().await.expect("page body");
+            (status, content_type, body)
+        })
+    }
+
     /// Like [`Backend::call`], failing the test unless the answer is a success.
     pub fn ok(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> Value {
         let (status, value) = self.call(method, path, token, body);
