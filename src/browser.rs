@@ -60,11 +60,17 @@ mod tests {
         assert!(graphical_session(env(&[("DISPLAY", ":0")])));
         assert!(graphical_session(env(&[("WAYLAND_DISPLAY", "wayland-0")])));
         assert!(
-            graphical_session(env(&[("DISPLAY", "localhost:10.0"), ("SSH_TTY", "/dev/pts/3")])),
+            graphical_session(env(&[
+                ("DISPLAY", "localhost:10.0"),
+                ("SSH_TTY", "/dev/pts/3")
+            ])),
             "ssh -X forwards the display to the user's screen"
         );
         assert!(!graphical_session(env(&[])));
-        assert!(!graphical_session(env(&[("DISPLAY", "")])), "empty is unset");
+        assert!(
+            !graphical_session(env(&[("DISPLAY", "")])),
+            "empty is unset"
+        );
         assert!(!graphical_session(env(&[("SSH_TTY", "/dev/pts/3")])));
     }
 

@@ -149,7 +149,13 @@ async fn first_run(
     let store =
         mosharekat_server::store::connect(&url, mosharekat_server::events::EventBus::new()).await?;
     let summary = crate::demo_data::seed(store.as_ref(), &credentials, progress).await?;
-    tracing::info!("seeded the demo data: {summary:?}");
+    tracing::info!(
+        consultations = summary.consultations,
+        participants = summary.participants,
+        comments = summary.comments,
+        ballots = summary.ballots,
+        "seeded the demo data"
+    );
     drop(store);
     // Let the pool's connections close and checkpoint before the file moves.
     tokio::time::sleep(std::time::Duration::from_millis(100)).await;

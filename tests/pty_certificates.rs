@@ -1,7 +1,7 @@
 //! The real console in a pseudo-terminal against the real backend: the Certificates pane driven
 //! with the keyboard in the Persian layout — certificates proposed when the consultation closes
 //! come in live, one is approved, its QR code is read off the terminal screen (vt100) and decoded
-//! to the public verification URL, and another is rejected with a Persian reason typed in the
+//! to the portal's verification page, and another is rejected with a Persian reason typed in the
 //! text field. Expected Persian visual strings are written by hand.
 
 mod support;
@@ -113,7 +113,7 @@ fn certificates_are_approved_scanned_and_rejected_from_the_persian_layout() {
         .wait_for("a QR code that scans", |s| scan(s).is_some());
     let url = env.console.with_screen(|s| scan(s).unwrap());
     assert_eq!(url, format!("{}/fa/verify/{code}", env.backend.url()));
-    let (status, content_type, page) = env.backend.get_page(&url);
+    let (status, content_type, page) = support::get_page(&url);
     assert_eq!(status, 200, "{url}");
     assert!(content_type.starts_with("text/html"), "{content_type}");
     assert!(page.contains(code.as_str()), "{page}");

@@ -4,6 +4,8 @@
 
 mod login;
 mod terminal;
+#[cfg(test)]
+mod tests;
 
 use std::process::ExitCode;
 use std::time::Duration;

@@ -210,9 +210,7 @@ mod tests {
                 &format!("https://participation.example.ir/api/v1/public/certificates/{code}"),
                 &code
             ),
-            Some(format!(
-                "https://participation.example.ir/fa/verify/{code}"
-            ))
+            Some(format!("https://participation.example.ir/fa/verify/{code}"))
         );
         assert_eq!(
             verification_page_from_status(&format!("/api/v1/public/certificates/{code}"), &code),

@@ -954,8 +954,17 @@ async fn propose_approve_bulk_and_reject_against_the_real_backend() {
     );
     let html = page.text().await.unwrap();
     assert!(html.contains(code.as_str()), "{html}");
-    assert!(html.contains("status-approved") || html.contains("approved"), "{html}");
-    let public = call("GET", api(&format!("/public/certificates/{code}")), None, None).await;
+    assert!(
+        html.contains("status-approved") || html.contains("approved"),
+        "{html}"
+    );
+    let public = call(
+        "GET",
+        api(&format!("/public/certificates/{code}")),
+        None,
+        None,
+    )
+    .await;
     assert_eq!(public["status"], "approved");
     assert_eq!(public["code"], code.as_str());
 
