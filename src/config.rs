@@ -2,7 +2,7 @@
 //!
 //! Settings come from, strongest first: command-line flags ([`ConsoleFlags`]), then
 //! `config.toml` in the config directory, then defaults (Persian, dark theme, default keymap,
-//! bidi by the application, shaping automatic). The token also comes from `MOSHAREKAT_TOKEN`,
+//! bidi by the application, shaping automatic, the built-in backend on port [`DEFAULT_PORTAL_PORT`]). The token also comes from `MOSHAREKAT_TOKEN`,
 //! which beats the file (and is never a flag, so it stays out of process lists).
 //!
 //! Folders: the platform's per-user folders for "mosharekat" (`~/.config/mosharekat` and
@@ -28,6 +28,10 @@ pub const DATA_DIR_ENV: &str = "MOSHAREKAT_DATA_DIR";
 pub const TOKEN_ENV: &str = "MOSHAREKAT_TOKEN";
 /// Environment variable with a `tracing` filter for the log file (e.g. `debug`, `mosharekat=trace`).
 pub const LOG_ENV: &str = "MOSHAREKAT_LOG";
+
+/// The port the built-in backend (and so its citizen portal) prefers on 127.0.0.1, so the
+/// portal's address stays the same from one run to the next.
+pub const DEFAULT_PORTAL_PORT: u16 = 8421;
 
 /// A log file past this size is moved to `mosharekat.log.1` at start.
 const LOG_ROTATE_BYTES: u64 = 10 * 1024 * 1024;
@@ -96,6 +100,14 @@ pub struct ConsoleFlags {
     )]
     #[arg(long, value_name = "URL", value_parser = parse_backend_url)]
     pub backend: Option<Url>,
+    // The built-in backend's port (clap help: see `lang`).
+    #[arg(
+        long,
+        value_name = "PORT",
+        help = "Port of the built-in backend and its citizen portal on 127.0.0.1 (default 8421; \
+                0: any free port; a taken port falls back to a free one)"
+    )]
+    pub portal_port: Option<u16>,
 }
 
 /// `config.toml` as written: every key optional.
@@ -109,6 +121,7 @@ pub struct FileSettings {
     pub shaping: Option<ShapingMode>,
     pub backend: Option<String>,
     pub token: Option<String>,
+    pub portal_port: Option<u16>,
 }
 
 /// The settings in force.
@@ -122,6 +135,8 @@ pub struct Settings {
     /// `None`: start the built-in backend.
     pub backend: Option<Url>,
     pub token: Option<String>,
+    /// The port the built-in backend asks for first (0: any); unused with a remote backend.
+    pub portal_port: u16,
 }
 
 impl Default for Settings {
@@ -134,6 +149,7 @@ impl Default for Settings {
             shaping: ShapingMode::Auto,
             backend: None,
             token: None,
+            portal_port: DEFAULT_PORTAL_PORT,
         }
     }
 }
@@ -180,6 +196,10 @@ impl Settings {
             shaping: flags.shaping.or(file.shaping).unwrap_or(defaults.shaping),
             backend: flags.backend.clone().or(file_backend),
             token: non_empty(env_token).or(non_empty(file.token)),
+            portal_port: flags
+                .portal_port
+                .or(file.portal_port)
+                .unwrap_or(defaults.portal_port),
         })
     }
 }
@@ -442,6 +462,20 @@ mod tests {
         assert_eq!(s.bidi, BidiMode::App);
         assert_eq!(s.shaping, ShapingMode::Auto);
         assert_eq!(s.backend, None);
+        assert_eq!(s.portal_port, 8421);
+    }
+
+    #[test]
+    fn the_portal_port_comes_from_the_flag_then_the_file() {
+        let file = FileSettings::parse("config.toml", "portal_port = 9000\n").unwrap();
+        let s = Settings::merge(file.clone(), &ConsoleFlags::default(), None, "c").unwrap();
+        assert_eq!(s.portal_port, 9000, "file");
+        let s = Settings::merge(file, &flags(&["--portal-port", "0"]), None, "c").unwrap();
+        assert_eq!(s.portal_port, 0, "flag over file");
+        let err = FileSettings::parse("config.toml", "portal_port = 70000\n").unwrap_err();
+        assert_eq!(err.line, Some(1), "{err}");
+        let bad = Cli::try_parse_from(["mosharekat", "--portal-port", "http"]);
+        assert!(bad.is_err());
     }
 
     #[test]

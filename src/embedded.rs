@@ -1,5 +1,6 @@
-//! The embedded default: the backend in this process, on 127.0.0.1 at a random port, over a
-//! SQLite file in the user's data folder. The console still reaches it over HTTP, so there is one
+//! The embedded default: the backend in this process, on 127.0.0.1 at the port the settings
+//! prefer (8421 unless `portal_port` says otherwise; a free one when that is taken), over a
+//! SQLite file in the user's data folder. The same backend serves the citizen portal at `/fa/`. The console still reaches it over HTTP, so there is one
 //! code path whatever the backend. The first run seeds the demo data (with a progress bar on the
 //! terminal) and creates the demo staff; their passwords are kept in `demo-credentials.toml` in the
 //! data folder (owner-only), so the same accounts work from `mosharekat --backend` too.
@@ -33,9 +34,11 @@ pub struct Embedded {
     pub role: mosharekat_api::Role,
 }
 
-/// Start the backend over the data folder's database, seeding it on the first run.
+/// Start the backend over the data folder's database on 127.0.0.1:`port` (0: any free port; a
+/// taken port falls back to a free one, said in the log), seeding it on the first run.
 pub async fn start(
     dirs: &Dirs,
+    port: u16,
     mut progress: impl FnMut(&str, u64, u64) + Send,
 ) -> anyhow::Result<Embedded> {
     dirs.ensure_data_dir().context("creating the data folder")?;
@@ -44,16 +47,11 @@ pub async fn start(
         Some(c) if dirs.database_path().exists() => c,
         _ => first_run(dirs, &credentials_path, &mut progress).await?,
     };
-    let config = ServerConfig::new(dirs.database_url(), "127.0.0.1:0".parse()?);
-    let server = mosharekat_server::start(config)
-        .await
-        .context("starting the built-in backend")?;
-    // The console takes the whole terminal: the log is where the portal's address is written.
-    tracing::info!(
-        "built-in backend at {url}; its citizen portal at {url}/fa/ (and /en/)",
-        url = server.url()
-    );
+    let server = start_server(dirs, port).await?;
     let base = Url::parse(&server.url())?;
+    let portal = crate::client::portal_home(&base);
+    // The console shows the address too (status line, help, and on leaving); the log keeps it.
+    tracing::info!("built-in backend at {base}; its citizen portal at {portal} (and /en/)");
     let (client, login) = Client::new(base)
         .login(&credentials.admin_username, &credentials.admin_password)
         .await
@@ -66,14 +64,49 @@ pub async fn start(
     })
 }
 
+/// The server on 127.0.0.1:`port`, or on a free port when that one is taken.
+async fn start_server(dirs: &Dirs, port: u16) -> anyhow::Result<RunningServer> {
+    let config = |port: u16| {
+        ServerConfig::new(
+            dirs.database_url(),
+            std::net::SocketAddr::from(([127, 0, 0, 1], port)),
+        )
+    };
+    match mosharekat_server::start(config(port)).await {
+        Ok(server) => Ok(server),
+        Err(e) if port != 0 && is_address_in_use(&e) => {
+            let server = mosharekat_server::start(config(0))
+                .await
+                .context("starting the built-in backend")?;
+            tracing::warn!(
+                "port {port} of 127.0.0.1 is taken (another console or program?): the built-in \
+                 backend and its portal are on port {} this time; set `portal_port` in \
+                 config.toml or --portal-port to choose another",
+                server.addr.port()
+            );
+            Ok(server)
+        }
+        Err(e) => Err(e.context(format!("starting the built-in backend on 127.0.0.1:{port}"))),
+    }
+}
+
+/// Whether starting failed because the listening address is taken.
+fn is_address_in_use(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::AddrInUse)
+    })
+}
+
 /// [`start`], showing the first run's progress as a bar on the terminal.
-pub async fn start_with_progress_bar(dirs: &Dirs) -> anyhow::Result<Embedded> {
+pub async fn start_with_progress_bar(dirs: &Dirs, port: u16) -> anyhow::Result<Embedded> {
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(
         indicatif::ProgressStyle::with_template("{msg:>24} [{bar:40}] {pos}/{len}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
-    let started = start(dirs, |phase, done, total| {
+    let started = start(dirs, port, |phase, done, total| {
         bar.set_message(format!("preparing demo data: {phase}"));
         bar.set_length(total);
         bar.set_position(done);
@@ -116,7 +149,13 @@ async fn first_run(
     let store =
         mosharekat_server::store::connect(&url, mosharekat_server::events::EventBus::new()).await?;
     let summary = crate::demo_data::seed(store.as_ref(), &credentials, progress).await?;
-    tracing::info!("seeded the demo data: {summary:?}");
+    tracing::info!(
+        consultations = summary.consultations,
+        participants = summary.participants,
+        comments = summary.comments,
+        ballots = summary.ballots,
+        "seeded the demo data"
+    );
     drop(store);
     // Let the pool's connections close and checkpoint before the file moves.
     tokio::time::sleep(std::time::Duration::from_millis(100)).await;

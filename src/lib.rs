@@ -6,6 +6,7 @@
 //! and logging ([`config`]).
 
 pub mod app;
+pub mod browser;
 pub mod cli;
 pub mod client;
 pub mod config;

@@ -1,7 +1,7 @@
 //! The real console in a pseudo-terminal against the real backend: the Certificates pane driven
 //! with the keyboard in the Persian layout — certificates proposed when the consultation closes
 //! come in live, one is approved, its QR code is read off the terminal screen (vt100) and decoded
-//! to the public verification URL, and another is rejected with a Persian reason typed in the
+//! to the portal's verification page, and another is rejected with a Persian reason typed in the
 //! text field. Expected Persian visual strings are written by hand.
 
 mod support;
@@ -106,17 +106,20 @@ fn certificates_are_approved_scanned_and_rejected_from_the_persian_layout() {
     // The code is shown as it is, left to right.
     env.console.wait_for_text(&code);
 
-    // «ر» is the key of `v`: the QR code alone; scanned off the screen, it leads to the record.
+    // «ر» is the key of `v`: the QR code alone; scanned off the screen, it leads to the portal's
+    // verification page of the certificate.
     env.console.send_keys("ر");
     env.console
         .wait_for("a QR code that scans", |s| scan(s).is_some());
     let url = env.console.with_screen(|s| scan(s).unwrap());
-    let path = url
-        .strip_prefix(&format!("{}/api/v1", env.backend.url()))
-        .unwrap_or_else(|| panic!("{url}"))
-        .to_owned();
-    assert_eq!(path, paths::public_certificate(&code.replace('-', "")));
-    let public = env.backend.ok("GET", &path, None, None);
+    assert_eq!(url, format!("{}/fa/verify/{code}", env.backend.url()));
+    let (status, content_type, page) = support::get_page(&url);
+    assert_eq!(status, 200, "{url}");
+    assert!(content_type.starts_with("text/html"), "{content_type}");
+    assert!(page.contains(code.as_str()), "{page}");
+    let public = env
+        .backend
+        .ok("GET", &paths::public_certificate(&code), None, None);
     assert_eq!(public["status"], "approved");
     assert_eq!(public["code"], code.as_str());
     env.console.esc();

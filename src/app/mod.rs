@@ -4,6 +4,8 @@
 
 mod login;
 mod terminal;
+#[cfg(test)]
+mod tests;
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -39,6 +41,8 @@ pub enum AppEvent {
         key: String,
         result: Result<serde_json::Value, ClientError>,
     },
+    /// The answer of an attempt to open the citizen portal in the browser.
+    PortalOpened(Result<(), crate::browser::OpenError>),
 }
 
 /// How long a decision waits before it is sent, so that `undo` can take it back.
@@ -85,6 +89,10 @@ pub struct App {
     clear: bool,
     /// First row of the help overlay shown.
     help_scroll: u16,
+    /// The citizen portal's home page on the backend (`…/fa/`).
+    portal: reqwest::Url,
+    /// Whether the backend is the built-in one (its portal lives only while the console runs).
+    embedded_backend: bool,
 }
 
 /// Everything the app is built from (loaded before the terminal is taken over).
@@ -105,6 +113,7 @@ impl App {
             .into_iter()
             .map(View::new)
             .collect();
+        let portal = parts.session.client.portal_home();
         App {
             session: parts.session,
             i18n: parts.i18n,
@@ -126,7 +135,30 @@ impl App {
             tx,
             clear: false,
             help_scroll: 0,
+            portal,
+            embedded_backend: false,
         }
+    }
+
+    /// Say that the backend is the built-in one (for the words printed on leaving).
+    pub fn set_embedded_backend(&mut self, embedded: bool) {
+        self.embedded_backend = embedded;
+    }
+
+    /// The citizen portal's home page on the backend the console talks to.
+    pub fn portal(&self) -> &reqwest::Url {
+        &self.portal
+    }
+
+    /// The line printed after the console has given the terminal back: where the portal is, in
+    /// the interface language, so it can be copied.
+    pub fn portal_after_exit(&self) -> String {
+        let key = if self.embedded_backend {
+            "app.portal_after_exit_embedded"
+        } else {
+            "app.portal_after_exit"
+        };
+        self.i18n.format(key, &[("url", self.portal.as_str())])
     }
 
     pub fn should_quit(&self) -> bool {
@@ -183,9 +215,15 @@ impl App {
         self.panes.iter().position(|p| p.pane() == pane)
     }
 
-    /// Called once before the loop: load the first pane and start sending what the journal holds.
+    /// Called once before the loop: load the first pane, say where the citizen portal is, and
+    /// start sending what the journal holds.
     pub fn start(&mut self, now: DateTime<Utc>) {
         self.with_pane(self.active, now, |p, ctx| p.refresh(ctx));
+        self.notice = Some((
+            self.i18n
+                .format("status_bar.portal", &[("url", self.portal.as_str())]),
+            now,
+        ));
         let pending = self.journal.pending_count();
         if pending > 0 {
             self.notice = Some((
@@ -287,6 +325,7 @@ impl App {
                 now,
             ),
             Action::Redraw => self.clear = true,
+            Action::OpenPortal => self.open_portal(now),
             Action::Refresh => {
                 self.with_pane(self.active, now, |p, ctx| p.refresh(ctx));
             }
@@ -309,6 +348,48 @@ impl App {
             },
         }
         true
+    }
+
+    /// Open the portal in the system browser, off the event loop; the answer comes back as
+    /// [`AppEvent::PortalOpened`]. Without a graphical session nothing is started and the status
+    /// line says so, with the address.
+    fn open_portal(&mut self, now: DateTime<Utc>) {
+        let url = self.portal.to_string();
+        if !crate::browser::graphical_session(|name| std::env::var_os(name)) {
+            self.on_portal_opened(Err(crate::browser::OpenError::NoGraphicalSession), now);
+            return;
+        }
+        self.notice = Some((
+            self.i18n
+                .format("status_bar.portal_opening", &[("url", &url)]),
+            now,
+        ));
+        let tx = self.tx.clone();
+        tokio::task::spawn_blocking(move || {
+            let _ = tx.send(AppEvent::PortalOpened(crate::browser::open(&url)));
+        });
+    }
+
+    fn on_portal_opened(
+        &mut self,
+        result: Result<(), crate::browser::OpenError>,
+        now: DateTime<Utc>,
+    ) {
+        let url = self.portal.as_str();
+        let text = match result {
+            Ok(()) => return,
+            Err(crate::browser::OpenError::NoGraphicalSession) => self
+                .i18n
+                .format("status_bar.portal_no_browser", &[("url", url)]),
+            Err(crate::browser::OpenError::Failed(error)) => {
+                tracing::warn!("opening the portal in a browser: {error}");
+                self.i18n.format(
+                    "status_bar.portal_open_failed",
+                    &[("url", url), ("error", &error)],
+                )
+            }
+        };
+        self.notice = Some((text, now));
     }
 
     fn show(&mut self, index: usize, now: DateTime<Utc>) {
@@ -382,6 +463,7 @@ impl App {
                 }
             }
             AppEvent::DecisionSent { key, result } => self.on_decision_sent(key, result, now),
+            AppEvent::PortalOpened(result) => self.on_portal_opened(result, now),
         }
     }
 
@@ -566,7 +648,14 @@ impl App {
                     .panes
                     .get(self.active)
                     .map_or(Context::Pane(Pane::Queue), |p| p.context());
-                self.help_scroll = ui::draw_help(frame, body, &ui, context, self.help_scroll);
+                self.help_scroll = ui::draw_help(
+                    frame,
+                    body,
+                    &ui,
+                    context,
+                    self.portal.as_str(),
+                    self.help_scroll,
+                );
             }
             Overlay::ConfirmQuit(confirm) => confirm.draw(frame, body, &ui),
         }
@@ -635,7 +724,8 @@ async fn run_console(flags: ConsoleFlags) -> anyhow::Result<()> {
     let session = match &settings.backend {
         #[cfg(feature = "embedded")]
         None => {
-            let started = crate::embedded::start_with_progress_bar(&dirs).await?;
+            let started =
+                crate::embedded::start_with_progress_bar(&dirs, settings.portal_port).await?;
             let session = Session {
                 client: started.client.clone(),
                 username: started.username.clone(),
@@ -696,6 +786,8 @@ async fn run_console(flags: ConsoleFlags) -> anyhow::Result<()> {
         journal,
     };
     let mut app = App::new(parts, tx.clone());
+    #[cfg(feature = "embedded")]
+    app.set_embedded_backend(embedded.is_some());
 
     let (stream_tx, mut stream_rx) = mpsc::channel(256);
     let stream_task = spawn_event_stream(session.client.clone(), stream_tx);
@@ -758,6 +850,8 @@ async fn run_console(flags: ConsoleFlags) -> anyhow::Result<()> {
     }
     drop(guard);
     stream_task.abort();
+    // The terminal is ours again: the portal's address where it can be copied.
+    println!("{}", app.portal_after_exit());
     #[cfg(feature = "embedded")]
     if let Some(embedded) = embedded {
         embedded.server.shutdown().await;

@@ -11,7 +11,35 @@ use mosharekat_api::certificate::MAX_BULK_APPROVE;
 use mosharekat_api::paths;
 use reqwest::Method;
 
-use super::{Client, ClientResult};
+use super::{Client, ClientResult, portal_home};
+
+/// The portal's verification page of a certificate, `{portal home}verify/{code}` with the code
+/// as printed (`ABCDE-FGHJ1`, the page's one address; a code typed otherwise is redirected
+/// there) under a portal home such as `https://participation.example.ir/fa/`.
+pub fn verification_page(portal_home: &str, code: &str) -> String {
+    let shown = mosharekat_api::certificate::normalise_code(code)
+        .map(|c| mosharekat_api::certificate::display_code(&c))
+        .unwrap_or_else(|| code.trim().to_owned());
+    format!("{portal_home}verify/{}", paths::encode(&shown))
+}
+
+/// The portal's verification page of a certificate whose credential names its status URL
+/// (`{public address}/api/v1/public/certificates/{code}`, absolute when the backend was given
+/// its public address with `serve --public-url`): the same page under that public address.
+/// `None` for a relative status URL or one of another shape.
+pub fn verification_page_from_status(status_id: &str, code: &str) -> Option<String> {
+    let marker = format!(
+        "{}{}",
+        mosharekat_api::API_PREFIX,
+        paths::public_certificate("")
+    );
+    let at = status_id.rfind(&marker)?;
+    let base = reqwest::Url::parse(&status_id[..at]).ok()?;
+    if !matches!(base.scheme(), "http" | "https") || base.host_str().is_none() {
+        return None;
+    }
+    Some(verification_page(portal_home(&base).as_str(), code))
+}
 
 /// The most certificates one list load reads (following the keyset cursor).
 pub const MAX_CERTIFICATES_LISTED: usize = 2_000;
@@ -120,10 +148,10 @@ impl Client {
         self.get(paths::PUBLIC_KEYS).await
     }
 
-    /// Where a certificate with this code is verified on this backend: its public route.
+    /// Where a certificate with this code is verified on this backend: the portal's verification
+    /// page (what the certificate's QR code encodes, see [`verification_page`]).
     pub fn verification_url(&self, code: &str) -> String {
-        let compact: String = code.chars().filter(|c| *c != '-').collect();
-        self.url(&paths::public_certificate(&compact))
+        verification_page(self.portal_home().as_str(), code)
     }
 
     pub async fn leaderboard(&self, query: &LeaderboardQuery) -> ClientResult<LeaderboardResponse> {
@@ -154,11 +182,51 @@ mod tests {
     use super::*;
 
     #[test]
-    fn verification_urls_use_the_compact_code_under_the_api_root() {
+    fn verification_urls_lead_to_the_portal_page_of_the_printed_code() {
         let client = Client::new("http://127.0.0.1:8080/".parse().unwrap());
+        // A code is 10 symbols, the last a check symbol; `display_code` puts the hyphen in.
+        let code = mosharekat_api::certificate::display_code(&valid_code());
         assert_eq!(
-            client.verification_url("ABCDE-FGHJ1"),
-            "http://127.0.0.1:8080/api/v1/public/certificates/ABCDEFGHJ1"
+            client.verification_url(&code),
+            format!("http://127.0.0.1:8080/fa/verify/{code}")
         );
+        assert_eq!(
+            client.verification_url(&code.replace('-', "").to_lowercase()),
+            format!("http://127.0.0.1:8080/fa/verify/{code}"),
+            "typed another way, the same page"
+        );
+        let behind_a_prefix = Client::new("https://gov.example/mosharekat".parse().unwrap());
+        assert_eq!(
+            behind_a_prefix.verification_url(&code),
+            format!("https://gov.example/mosharekat/fa/verify/{code}")
+        );
+    }
+
+    #[test]
+    fn a_public_status_url_gives_the_public_portal_page() {
+        let code = mosharekat_api::certificate::display_code(&valid_code());
+        assert_eq!(
+            verification_page_from_status(
+                &format!("https://participation.example.ir/api/v1/public/certificates/{code}"),
+                &code
+            ),
+            Some(format!("https://participation.example.ir/fa/verify/{code}"))
+        );
+        assert_eq!(
+            verification_page_from_status(&format!("/api/v1/public/certificates/{code}"), &code),
+            None,
+            "relative: the backend has no public address"
+        );
+        assert_eq!(
+            verification_page_from_status("urn:x:certificate", &code),
+            None
+        );
+    }
+
+    /// A code with its right check symbol.
+    fn valid_code() -> String {
+        let data = b"ABCDEFGHJ";
+        let check = mosharekat_api::certificate::code_check_symbol(data).unwrap();
+        format!("ABCDEFGHJ{}", check as char)
     }
 }

@@ -21,6 +21,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 pub use events::{EventStream, spawn_event_stream};
+pub use incentives::{verification_page, verification_page_from_status};
 
 /// Why a call failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -60,6 +61,18 @@ impl ClientError {
 
 pub type ClientResult<T> = Result<T, ClientError>;
 
+/// The citizen portal's home page on the backend at `base`: `{base}/fa/`. Every backend serves the
+/// portal beside `/api`, Persian (its default language) under `/fa/`; a base with a path (a
+/// backend behind a proxy under a prefix) keeps it.
+pub fn portal_home(base: &Url) -> Url {
+    let mut url = base.clone();
+    url.set_query(None);
+    url.set_fragment(None);
+    let path = format!("{}/fa/", url.path().trim_end_matches('/'));
+    url.set_path(&path);
+    url
+}
+
 /// A staff session with one backend. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Client {
@@ -94,6 +107,11 @@ impl Client {
 
     pub fn token(&self) -> Option<&str> {
         self.token.as_deref()
+    }
+
+    /// The citizen portal's home page on this backend (see [`portal_home`]).
+    pub fn portal_home(&self) -> Url {
+        portal_home(&self.base)
     }
 
     pub(crate) fn url(&self, path: &str) -> String {

@@ -72,6 +72,8 @@ actions! {
     Refresh = "refresh",
     /// Repaint the whole screen (after line noise on a slow SSH link).
     Redraw = "redraw",
+    /// Open the citizen portal in the system browser (where there is a graphical session).
+    OpenPortal = "open_portal",
     // lists
     NextItem = "next_item",
     PrevItem = "prev_item",
@@ -178,12 +180,12 @@ pub enum Section {
 }
 
 /// The actions of `[global]`: a `go_<pane>` for every pane between the pane switching and the
-/// refresh.
-static GLOBAL_ACTIONS: [Action; 7 + Pane::COUNT] = {
+/// refresh, redraw and portal.
+static GLOBAL_ACTIONS: [Action; 8 + Pane::COUNT] = {
     use Action::*;
     with_go_actions(
         &[Quit, Help, ToggleLanguage, NextPane, PrevPane],
-        &[Refresh, Redraw],
+        &[Refresh, Redraw, OpenPortal],
     )
 };
 

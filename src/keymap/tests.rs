@@ -440,3 +440,31 @@ fn the_pane_table_gives_every_pane_its_go_key_and_the_default_file_agrees() {
         assert_eq!(default.keys_for(Section::Global, Action::Go(pane)), [key]);
     }
 }
+
+#[test]
+fn the_portal_key_works_in_every_pane_and_on_the_persian_layout() {
+    for (name, _) in EMBEDDED_KEYMAPS {
+        let km = Keymap::load(name, None).unwrap();
+        for pane in Pane::ALL {
+            let context = Context::Pane(pane);
+            for key in [ch('W'), ch('ٌ'), press(KeyCode::F(2))] {
+                assert_eq!(
+                    km.resolve(&key, context),
+                    Some(Action::OpenPortal),
+                    "{name}: {key:?} in {pane:?}"
+                );
+            }
+        }
+        // Never behind a dialog or while typing.
+        assert_eq!(km.resolve(&ch('W'), Context::Dialog), None);
+        assert_eq!(km.resolve(&ch('W'), Context::TextField), None);
+    }
+    let help = default_keymap().help(Context::Pane(Pane::Queue));
+    let entry = help
+        .iter()
+        .flat_map(|s| &s.entries)
+        .find(|e| e.action == Action::OpenPortal)
+        .expect("in the help overlay");
+    assert_eq!(entry.keys, ["W", "f2"]);
+    assert_eq!(entry.layout_keys, ["ٌ"]);
+}

@@ -120,9 +120,17 @@ pub struct StatusParts {
     pub notice: Option<String>,
 }
 
-/// The active key bindings for `context`, in the interface language, from row `scroll` on.
-/// Returns the scroll actually used (clamped to the content).
-pub fn draw_help(frame: &mut Frame, area: Rect, ui: &Ui, context: Context, scroll: u16) -> u16 {
+/// The active key bindings for `context`, in the interface language, from row `scroll` on, under
+/// the citizen portal's address (`portal`). Returns the scroll actually used (clamped to the
+/// content).
+pub fn draw_help(
+    frame: &mut Frame,
+    area: Rect,
+    ui: &Ui,
+    context: Context,
+    portal: &str,
+    scroll: u16,
+) -> u16 {
     let popup = area.inner(Margin {
         horizontal: area.width / 10,
         vertical: 1,
@@ -138,6 +146,15 @@ pub fn draw_help(frame: &mut Frame, area: Rect, ui: &Ui, context: Context, scrol
     let key_width = 18u16.min(inner.width / 3);
     let action_width = inner.width.saturating_sub(key_width + 1);
     let mut lines: Vec<Line<'static>> = Vec::new();
+    // Where the portal is, always: the status line says it only for a while after the start.
+    let portal = ui.f(
+        "help.portal",
+        &[
+            ("url", portal),
+            ("key", &ui.key(Section::Global, Action::OpenPortal)),
+        ],
+    );
+    lines.push(ui.label(&portal, inner.width, ui.style(Slot::TextHighlight)));
     lines.push(ui.label(
         ui.t("help.layout_note"),
         inner.width,

@@ -61,6 +61,27 @@ pub fn poll_until<T>(
     }
 }
 
+/// GET any address (a portal page, say) with a client of its own; returns the status, the
+/// `Content-Type` and the body.
+pub fn get_page(url: &str) -> (u16, String, String) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    runtime.block_on(async {
+        let response = reqwest::get(url).await.expect("page reachable");
+        let status = response.status().as_u16();
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let body = response.text().await.expect("page body");
+        (status, content_type, body)
+    })
+}
+
 /// A port nobody listens on right now, to pass to `serve --listen` explicitly (so that a
 /// restarted server comes back on the same address).
 pub fn free_port() -> u16 {
@@ -534,6 +555,18 @@ impl Console {
     /// `mosharekat --backend URL --bidi app --shaping off --lang … --theme …` signed in with
     /// `token`, in a pseudo-terminal of `options.cols`×`options.rows` with `TERM=xterm-256color`.
     pub fn start(backend_url: &str, token: &str, options: ConsoleOptions) -> Console {
+        Console::launch(Some((backend_url, token)), options)
+    }
+
+    /// `mosharekat --bidi app --shaping off --lang … --theme …`: the console on the embedded
+    /// default (the backend in its own process over a fresh data folder, seeded on this first
+    /// run, signed in as the demo admin). Pass `--portal-port` in `options.args` to keep it off
+    /// the default port.
+    pub fn start_embedded(options: ConsoleOptions) -> Console {
+        Console::launch(None, options)
+    }
+
+    fn launch(backend: Option<(&str, &str)>, options: ConsoleOptions) -> Console {
         let dirs = tempfile::tempdir().expect("temporary folder");
         let config = dirs.path().join("config");
         let data = dirs.path().join("data");
@@ -548,9 +581,10 @@ impl Console {
         };
         let pair = native_pty_system().openpty(size).expect("open a pty");
         let mut command = CommandBuilder::new(BIN);
+        if let Some((backend_url, _)) = backend {
+            command.args(["--backend", backend_url]);
+        }
         command.args([
-            "--backend",
-            backend_url,
             "--bidi",
             "app",
             "--shaping",
@@ -569,11 +603,18 @@ impl Console {
             "MOSHAREKAT_LOG",
             "MOSHAREKAT_PASSWORD",
             "MOSHAREKAT_DATABASE_URL",
+            // No browser is ever opened from a test unless it sets these itself.
+            "DISPLAY",
+            "WAYLAND_DISPLAY",
+            "BROWSER",
         ] {
             command.env_remove(name);
         }
         command.env("TERM", "xterm-256color");
-        command.env("MOSHAREKAT_TOKEN", token);
+        match backend {
+            Some((_, token)) => command.env("MOSHAREKAT_TOKEN", token),
+            None => command.env_remove("MOSHAREKAT_TOKEN"),
+        }
         command.env("MOSHAREKAT_CONFIG_DIR", &config);
         command.env("MOSHAREKAT_DATA_DIR", &data);
         for (name, value) in &options.env {

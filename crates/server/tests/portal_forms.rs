@@ -2,7 +2,8 @@
 //! with the session cookie, comments, replies and ballots through the forms (post-redirect-get),
 //! errors kept beside the fields with the typed text, CSRF (a post without its token or with a
 //! wrong one is refused with 403 and changes nothing), the rate limit, and after the close: "you
-//! said, we did", the report's charts, my certificates and their verification page.
+//! said, we did", the report's charts, my certificates and their verification page; "my page"
+//! with more than a hundred comments, paged by id.
 
 mod portal_support;
 mod support;
@@ -22,6 +23,7 @@ both!(
     form_posts_are_rate_limited,
     behind_a_proxy_each_client_has_its_own_limit,
     after_the_close_decisions_report_and_certificate,
+    my_comments_come_in_pages_of_a_hundred,
 );
 
 async fn comments_of(t: &TestServer, consultation: i64) -> usize {
@@ -811,4 +813,78 @@ fn decode_qr(body: &str) -> String {
     let grids = image.detect_grids();
     assert_eq!(grids.len(), 1, "one QR code");
     grids[0].decode().expect("decodes").1
+}
+
+/// "My page" lists my comments a hundred at a time, oldest first, with a "next page" link
+/// (`?after=` the last id shown) while there are more, and a link back to the first page.
+async fn my_comments_come_in_pages_of_a_hundred(backend: Backend) {
+    let t = TestServer::start(backend).await;
+    let c = t.open_consultation().await;
+    let mut browser = Browser::new(&t.server.url());
+    browser.register("fa", "پرکار").await;
+    let token = browser.cookies["mk_session"].clone();
+    let body = |n: usize| format!("نظر شمارهٔ {n:03} دربارهٔ این پیش‌نویس");
+    let mut ids = Vec::new();
+    for n in 0..200 {
+        ids.push(t.comment(c, &token, &body(n)).await);
+    }
+    // Somebody else's comment is never on my page.
+    let other = t.participant("دیگری").await;
+    t.comment(c, &other, "نظر کس دیگری").await;
+
+    let first = browser.get("/fa/me").await;
+    assert_eq!(first.status, StatusCode::OK);
+    for n in 0..100 {
+        assert!(first.body.contains(&body(n)), "comment {n} on page 1");
+    }
+    assert!(!first.body.contains(&body(100)));
+    assert!(!first.body.contains("نظر کس دیگری"));
+    assert!(
+        first.body.find(&body(0)).unwrap() < first.body.find(&body(99)).unwrap(),
+        "oldest first"
+    );
+    let next = first.link_with_rel("next").expect("a next page");
+    assert_eq!(next, format!("/fa/me?after={}#my-comments", ids[99]));
+    assert!(first.body.contains("aria-label=\"صفحه‌های نظرهای من\""));
+
+    // Exactly two hundred: the second page is the last (no link to an empty third).
+    let second = browser.get(&next).await;
+    assert_eq!(second.status, StatusCode::OK);
+    assert!(second.body.contains(&body(100)) && second.body.contains(&body(199)));
+    assert!(!second.body.contains(&body(99)));
+    assert_eq!(second.link_with_rel("next"), None);
+    assert!(
+        second.body.contains("href=\"/fa/me#my-comments\""),
+        "back to the first page"
+    );
+    // The language switch keeps the page.
+    assert!(
+        second
+            .body
+            .contains(&format!("href=\"/en/me?after={}", ids[99])),
+        "{}",
+        second.body
+    );
+    assert_eq!(second.header("cache-control"), Some("no-store"));
+
+    // One more: now the second page leads to a third with just that one.
+    let last = t.comment(c, &token, &body(200)).await;
+    let second = browser.get(&next).await;
+    let third = browser
+        .get(&second.link_with_rel("next").expect("a third page"))
+        .await;
+    assert!(third.body.contains(&body(200)));
+    assert!(!third.body.contains(&body(199)));
+    assert_eq!(third.link_with_rel("next"), None);
+    assert!(last > ids[199]);
+
+    // A cursor that is not a number shows the first page.
+    let bad = browser.get("/fa/me?after=abc").await;
+    assert_eq!(bad.status, StatusCode::OK);
+    assert!(bad.body.contains(&body(0)) && !bad.body.contains(&body(100)));
+    // Past the end: no comments on this page, and the way back.
+    let past = browser.get(&format!("/fa/me?after={last}")).await;
+    assert_eq!(past.status, StatusCode::OK);
+    assert!(!past.body.contains(&body(200)));
+    assert!(past.body.contains("href=\"/fa/me#my-comments\""));
 }

@@ -163,9 +163,11 @@ pub struct CertificatesPane {
     bulk_pending: bool,
     proposing: bool,
     dialog: Option<Dialog>,
-    /// `…/public/certificates/` of this backend, for codes whose public URL is not known.
-    verify_root: String,
-    /// Verification URLs the backend gave (absolute when it knows its public address).
+    /// The portal's home page on this backend (`…/fa/`), for codes whose public address is not
+    /// known.
+    portal_home: Option<reqwest::Url>,
+    /// Verification pages under the public address a certificate's credential names (when the
+    /// backend was given one), by code.
     public_urls: HashMap<String, String>,
     public_requested: BTreeSet<String>,
 }
@@ -205,14 +207,14 @@ impl CertificatesPane {
         !self.pending.is_empty() || self.bulk_pending || self.proposing || self.remote.is_loading()
     }
 
-    /// The URL a certificate with this code is verified at.
+    /// The portal page a certificate with this code is verified at (what its QR code encodes):
+    /// under the public address its credential names, else under this backend's address.
     pub fn verification_url(&self, code: &str) -> String {
-        match self.public_urls.get(code) {
-            Some(url) => url.clone(),
-            None => {
-                let compact: String = code.chars().filter(|c| *c != '-').collect();
-                format!("{}{compact}", self.verify_root)
-            }
+        match (self.public_urls.get(code), &self.portal_home) {
+            (Some(url), _) => url.clone(),
+            (None, Some(home)) => crate::client::verification_page(home.as_str(), code),
+            // Not shown yet (the address comes with the first refresh): the path alone.
+            (None, None) => crate::client::verification_page("/fa/", code),
         }
     }
 
@@ -583,7 +585,7 @@ impl PaneView for CertificatesPane {
     }
 
     fn refresh(&mut self, ctx: &mut PaneCtx) {
-        self.verify_root = ctx.client.verification_url("");
+        self.portal_home = Some(ctx.client.portal_home());
         self.load(ctx);
     }
 
@@ -715,8 +717,10 @@ impl Answers for CertificatesPane {
             Answer::Public(answer) => {
                 match answer.result {
                     Ok(public) => {
-                        let url = public.credential.credential_status.id;
-                        if url.starts_with("https://") || url.starts_with("http://") {
+                        let status = &public.credential.credential_status.id;
+                        if let Some(url) =
+                            crate::client::verification_page_from_status(status, &answer.code)
+                        {
                             self.public_urls.insert(answer.code, url);
                         }
                     }

@@ -445,19 +445,63 @@ async fn an_absolute_verification_url_from_the_backend_replaces_the_local_one() 
     let c = code(4);
     assert_eq!(
         pane.verification_url(&c),
-        format!(
-            "http://127.0.0.1:9/api/v1/public/certificates/{}",
-            c.replace('-', "")
-        )
+        format!("http://127.0.0.1:9/fa/verify/{c}")
     );
-    pane.public_urls.insert(
-        c.clone(),
-        format!("https://mosharekat.example.ir/verify/{c}"),
+    // The public view's credential names the backend's public address: its portal page.
+    pane.on_answer(
+        Answer::Public(PublicAnswer {
+            code: c.clone(),
+            result: Ok(public_certificate(&c, "https://mosharekat.example.ir")),
+        }),
+        &mut t.ctx(),
     );
     assert_eq!(
         pane.verification_url(&c),
-        format!("https://mosharekat.example.ir/verify/{c}")
+        format!("https://mosharekat.example.ir/fa/verify/{c}")
     );
+    // A relative status URL (no public address configured) changes nothing.
+    let other = code(5);
+    pane.on_answer(
+        Answer::Public(PublicAnswer {
+            code: other.clone(),
+            result: Ok(public_certificate(&other, "")),
+        }),
+        &mut t.ctx(),
+    );
+    assert_eq!(
+        pane.verification_url(&other),
+        format!("http://127.0.0.1:9/fa/verify/{other}")
+    );
+}
+
+/// The public view of an issued certificate, signed by a server whose public address is
+/// `public_base` (empty: none configured, so the credential's status URL is a path).
+fn public_certificate(code: &str, public_base: &str) -> PublicCertificate {
+    use mosharekat_server::incentives::credential::CredentialFacts;
+    let mut signer = mosharekat_server::incentives::Signer::ephemeral();
+    signer.public_base_url = public_base.into();
+    let facts = CredentialFacts {
+        code: mosharekat_api::certificate::normalise_code(code).unwrap(),
+        kind: CertificateKind::Participation,
+        participant_id: 7,
+        display_name: "Sara Ahmadi".into(),
+        language: mosharekat_api::Language::Fa,
+        consultation_id: 1,
+        consultation_title_fa: "آیین‌نامه".into(),
+        consultation_title_en: "Regulation".into(),
+        evidence: Vec::new(),
+    };
+    let credential = signer.issue(&facts, t0());
+    PublicCertificate {
+        code: code.into(),
+        status: CertificateStatus::Approved,
+        kind: CertificateKind::Participation,
+        consultation_id: 1,
+        issued_at: t0(),
+        revoked_at: None,
+        revoke_reason: None,
+        credential,
+    }
 }
 
 // ---- drawing ----
@@ -566,10 +610,7 @@ async fn the_qr_code_on_screen_decodes_to_the_verification_url() {
             let mut app = issued_app(lang, dir.path());
             app.on_key(key('v'), t0());
             let buffer = render(&mut app, w, h);
-            let url = format!(
-                "http://127.0.0.1:9/api/v1/public/certificates/{}",
-                code(4).replace('-', "")
-            );
+            let url = format!("http://127.0.0.1:9/fa/verify/{}", code(4));
             assert_eq!(decode_screen(&buffer), url, "{lang} {w}x{h}");
         }
     }
@@ -901,14 +942,29 @@ async fn propose_approve_bulk_and_reject_against_the_real_backend() {
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     terminal.draw(|f| pane.draw(f, f.area(), &ui)).unwrap();
     let scanned = decode_screen(terminal.backend().buffer());
+    assert_eq!(scanned, format!("{}/fa/verify/{code}", server.url()));
+    // It is the portal's page of that certificate (no redirect: the page's own address).
+    let page = http.get(&scanned).send().await.unwrap();
+    assert_eq!(page.status(), 200, "{scanned}");
     assert!(
-        scanned.ends_with(&format!(
-            "/api/v1/public/certificates/{}",
-            code.replace('-', "")
-        )),
-        "{scanned}"
+        page.headers()[reqwest::header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
     );
-    let public = call("GET", scanned, None, None).await;
+    let html = page.text().await.unwrap();
+    assert!(html.contains(code.as_str()), "{html}");
+    assert!(
+        html.contains("status-approved") || html.contains("approved"),
+        "{html}"
+    );
+    let public = call(
+        "GET",
+        api(&format!("/public/certificates/{code}")),
+        None,
+        None,
+    )
+    .await;
     assert_eq!(public["status"], "approved");
     assert_eq!(public["code"], code.as_str());
 

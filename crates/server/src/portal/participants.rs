@@ -1,5 +1,6 @@
 //! Taking part: register, sign in with the participant key, sign out, and "my page" (my comments
-//! with their status and reasons, my ballots, my score and what it is made of, my certificates).
+//! with their status and reasons, paged by id, my ballots, my score and what it is made of, my
+//! certificates).
 
 use askama::Template;
 use axum::Form;
@@ -23,7 +24,6 @@ const SESSION_DAYS: i64 = 365;
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct NextQuery {
     next: Option<String>,
-    welcome: Option<String>,
 }
 
 /// Where to go after signing in: a portal path of this site only (never another host).
@@ -450,20 +450,32 @@ pub struct MyPage {
     pub welcome: bool,
     pub key: String,
     pub comments: Vec<MyComment>,
+    /// The first page of my comments, when this is a later one.
+    pub comments_first: Option<String>,
+    /// The next page of my comments (`?after=` the last id shown), when there are more.
+    pub comments_next: Option<String>,
     pub ballots: Vec<MyBallot>,
     pub score: String,
     pub contributions: Vec<MyContribution>,
     pub certificates: Vec<MyCertificate>,
 }
 
-/// Most of each list shown on the page.
+/// Most of each list shown on the page; my comments come in pages of this many.
 const MY_LIMIT: u32 = 100;
 
-/// `GET /{lang}/me`: the signed-in participant's own page (never cached).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct MyQuery {
+    welcome: Option<String>,
+    /// Keyset cursor of my comments: those with a greater id.
+    after: Option<i64>,
+}
+
+/// `GET /{lang}/me[?after=ID]`: the signed-in participant's own page (never cached), their
+/// comments oldest first, [`MY_LIMIT`] to a page.
 pub async fn my_page(
     State(state): State<AppState>,
     visitor: Visitor,
-    PageQuery(q): PageQuery<NextQuery>,
+    PageQuery(q): PageQuery<MyQuery>,
 ) -> Response {
     let Some(participant) = &visitor.participant else {
         let next = percent_encoding::utf8_percent_encode(
@@ -473,7 +485,7 @@ pub async fn my_page(
         .to_string();
         return view::see_other(&visitor.href(&format!("/sign-in?next={next}")));
     };
-    match build_my_page(&state, &visitor, participant.id, q.welcome.is_some()).await {
+    match build_my_page(&state, &visitor, participant.id, &q).await {
         Ok(page) => {
             let mut response = html(StatusCode::OK, &page);
             response
@@ -490,7 +502,7 @@ async fn build_my_page(
     state: &AppState,
     visitor: &Visitor,
     participant_id: i64,
-    welcome: bool,
+    q: &MyQuery,
 ) -> Result<MyPage, StoreError> {
     let lang = visitor.lang;
     let cat = lang.catalogue();
@@ -512,19 +524,28 @@ async fn build_my_page(
         Ok(t)
     };
     let reasons = crate::reasons::all();
-    let raw = state
+    // One more than a page: whether there is a next page without an empty last one.
+    let mut raw = state
         .store
         .list_comments(
             &CommentFilter {
                 participant_id: Some(participant_id),
-                limit: MY_LIMIT,
+                after: q.after,
+                limit: MY_LIMIT + 1,
                 ..CommentFilter::default()
             },
             now,
         )
         .await?;
+    let more = raw.len() > MY_LIMIT as usize;
+    raw.truncate(MY_LIMIT as usize);
+    let comments_next = raw
+        .last()
+        .filter(|_| more)
+        .map(|last| visitor.href(&format!("/me?after={}#my-comments", last.id)));
+    let comments_first = q.after.map(|_| visitor.href("/me#my-comments"));
     let mut comments = Vec::with_capacity(raw.len());
-    for c in raw.into_iter().rev() {
+    for c in raw {
         let reason = match (c.status, &c.decision) {
             (CommentStatus::Rejected | CommentStatus::Hidden, Some(d)) => {
                 d.reason_code.as_deref().map(|code| {
@@ -636,9 +657,11 @@ async fn build_my_page(
     Ok(MyPage {
         c: Chrome::new(visitor, &heading, "me"),
         name,
-        welcome,
+        welcome: q.welcome.is_some(),
         key: visitor.token.clone().unwrap_or_default(),
         comments,
+        comments_first,
+        comments_next,
         ballots,
         score,
         contributions,
