@@ -29,6 +29,9 @@ fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
     move |name| vars.get(name).cloned()
 }
 
+/// Flags, environment variables, and how the error starts.
+type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
+
 const DB: (&str, &str) = ("MOSHAREKAT_DATABASE_URL", "sqlite:///tmp/test.db");
 
 fn resolve_with(flags: &[&str], vars: &[(&str, &str)]) -> Result<Settings, SettingsError> {
@@ -349,7 +352,7 @@ fn delivery_is_on_once_a_token_is_configured() {
 
 #[test]
 fn bad_values_name_the_setting_and_where_it_came_from() {
-    let cases: &[(&[&str], &[(&str, &str)], &str)] = &[
+    let cases: &[Case] = &[
         (
             &[],
             &[("MOSHAREKAT_PUBLIC_BASE_URL", "participation.example.ir")],
