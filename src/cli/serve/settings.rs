@@ -783,24 +783,23 @@ fn choose(spec: &Spec, mut found: Vec<Candidate>) -> Result<Option<Raw>, Setting
         Origin::Env(var) => var.clone(),
         Origin::File { key, line, path } => format!("{key} ({}:{line})", path.display()),
     };
-    if found.len() > 1 {
-        let (a, b) = (&found[0], &found[1]);
-        if a.is_file || b.is_file {
-            return Err(SettingsError(format!(
-                "{}: both {} and {} are given; keep one",
-                spec.key,
-                name(a),
-                name(b)
-            )));
-        }
-        if a.text != b.text {
-            return Err(SettingsError(format!(
-                "{}: {} and {} are given different values; keep one",
-                spec.key,
-                name(a),
-                name(b)
-            )));
-        }
+    if let Some(file) = found.iter().find(|c| c.is_file)
+        && let Some(plain) = found.iter().find(|c| !c.is_file)
+    {
+        return Err(SettingsError(format!(
+            "{}: both {} and {} are given; keep one",
+            spec.key,
+            name(plain),
+            name(file)
+        )));
+    }
+    if let Some(other) = found.iter().find(|c| c.text != found[0].text) {
+        return Err(SettingsError(format!(
+            "{}: {} and {} are given different values; keep one",
+            spec.key,
+            name(&found[0]),
+            name(other)
+        )));
     }
     if found.is_empty() {
         return Ok(None);
