@@ -475,7 +475,7 @@ async fn seed(store: &dyn Store, comments: usize, now: DateTime<Utc>) -> i64 {
             .expect("decision");
     }
     store
-        .publish_decisions(consultation, &operator, now)
+        .publish_decisions(consultation, None, &operator, now)
         .await
         .expect("publish decisions");
     consultation

@@ -128,6 +128,59 @@ impl Backend {
         backend
     }
 
+    /// Start `mosharekat serve` configured through environment variables alone: no flag, and an
+    /// environment holding nothing but `MOSHAREKAT_DATABASE_URL`, `MOSHAREKAT_LISTEN` (port 0),
+    /// `MOSHAREKAT_LOG` and `vars`. The port is read from the server's first line.
+    pub fn start_from_env(vars: &[(&str, &str)]) -> Backend {
+        let mut backend = Backend {
+            dir: tempfile::tempdir().expect("temporary folder"),
+            port: 0,
+            process: None,
+            runtime: tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("tokio runtime"),
+            http: reqwest::Client::builder()
+                .pool_max_idle_per_host(0)
+                .build()
+                .expect("HTTP client"),
+        };
+        let log = std::fs::File::create(backend.dir.path().join("server.log")).expect("server log");
+        let mut child = Command::new(BIN)
+            .arg("serve")
+            .env_clear()
+            .env("MOSHAREKAT_DATABASE_URL", backend.database_url())
+            .env("MOSHAREKAT_LISTEN", "127.0.0.1:0")
+            .env("MOSHAREKAT_LOG", "info")
+            .envs(vars.iter().copied())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(log)
+            .spawn()
+            .expect("start mosharekat serve");
+        let stdout = child.stdout.take().expect("server stdout");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut lines = BufReader::new(stdout).lines();
+            if let Some(Ok(line)) = lines.next() {
+                let _ = tx.send(line);
+            }
+            for _ in lines {}
+        });
+        let line = rx.recv_timeout(TIMEOUT).unwrap_or_else(|_| {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the server did not start\n{}", backend.server_log())
+        });
+        backend.port = line
+            .trim()
+            .strip_prefix("listening on http://127.0.0.1:")
+            .and_then(|port| port.parse().ok())
+            .unwrap_or_else(|| panic!("unexpected first line: {line}"));
+        backend.process = Some(child);
+        backend
+    }
+
     /// `http://127.0.0.1:PORT`, what the console's `--backend` takes.
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)

@@ -66,6 +66,7 @@ pub async fn start_with_store(
             crate::incentives::Signer::ephemeral()
         }
     };
+    signer.issuer_name = config.issuer_name.clone();
     // Certificates name the portal they are verified on.
     if let Some(url) = &config.portal.public_url {
         signer.public_base_url = url.trim_end_matches('/').to_owned();

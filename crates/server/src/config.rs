@@ -33,6 +33,12 @@ pub struct ServerConfig {
     pub signing_key: Option<std::path::PathBuf>,
     /// The citizen portal (`/fa/…`, `/en/…`).
     pub portal: PortalConfig,
+    /// The name certificates are issued under (the credential's `issuer.name`, shown on the
+    /// portal's verification page and by `mosharekat certificate verify`).
+    pub issuer_name: String,
+    /// The SMS gateway. Carried for the participants' phone verification and SMS notices; nothing
+    /// sends through it yet.
+    pub sms: SmsConfig,
 }
 
 impl ServerConfig {
@@ -63,7 +69,114 @@ impl ServerConfig {
             scoring: crate::incentives::ScoringRules::default(),
             signing_key: None,
             portal: PortalConfig::default(),
+            issuer_name: crate::incentives::credential::DEFAULT_ISSUER_NAME.into(),
+            sms: SmsConfig::default(),
         }
+    }
+}
+
+/// A credential (a bot token, a signing secret, an API key): its `Debug` and `Display` show
+/// `••••`, so a configuration printed or logged whole never shows it. [`Secret::expose`] gives the
+/// value to the one place that sends it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The value itself, for the request that carries it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// What is shown in its place.
+    pub const MASK: &'static str = "••••";
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Secret({})", Self::MASK)
+    }
+}
+
+impl std::fmt::Display for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::MASK)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(value: &str) -> Self {
+        Self(value.to_owned())
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Self {
+        Self(value)
+    }
+}
+
+/// The SMS gateways the server can send through (their verify/lookup template calls).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SmsProvider {
+    /// Kavenegar (`https://api.kavenegar.com/v1/{key}/verify/lookup.json`).
+    Kavenegar,
+    /// SMS.ir (`https://api.sms.ir/v1/send/verify`, the key in the `x-api-key` header).
+    SmsIr,
+}
+
+impl SmsProvider {
+    pub const ALL: [SmsProvider; 2] = [SmsProvider::Kavenegar, SmsProvider::SmsIr];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SmsProvider::Kavenegar => "kavenegar",
+            SmsProvider::SmsIr => "smsir",
+        }
+    }
+
+    /// The gateway's address when none is configured.
+    pub fn default_base_url(self) -> &'static str {
+        match self {
+            SmsProvider::Kavenegar => "https://api.kavenegar.com",
+            SmsProvider::SmsIr => "https://api.sms.ir",
+        }
+    }
+}
+
+impl std::str::FromStr for SmsProvider {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|p| p.as_str() == s.trim().to_ascii_lowercase())
+            .ok_or_else(|| format!("unknown SMS provider `{s}`: expected kavenegar or smsir"))
+    }
+}
+
+/// The SMS gateway for one-time codes and notices. Unset provider: no SMS is sent.
+#[derive(Clone, Debug, Default)]
+pub struct SmsConfig {
+    pub provider: Option<SmsProvider>,
+    /// The gateway's API key (Kavenegar: part of the path; SMS.ir: the `x-api-key` header).
+    pub api_key: Option<Secret>,
+    /// The gateway's address; `None`: the provider's own ([`SmsProvider::default_base_url`]).
+    pub base_url: Option<String>,
+    /// The template the gateway fills with the code (Kavenegar's template name, SMS.ir's
+    /// template id).
+    pub template: Option<String>,
+}
+
+impl SmsConfig {
+    /// The address requests go to: the configured one, or the provider's own.
+    pub fn base_url(&self) -> Option<&str> {
+        self.base_url
+            .as_deref()
+            .or_else(|| self.provider.map(SmsProvider::default_base_url))
     }
 }
 
@@ -108,12 +221,17 @@ pub struct DeliveryConfig {
     pub enabled: bool,
     /// Bale's Telegram-compatible Bot API: `POST {bale_base_url}/bot{token}/sendMessage`.
     pub bale_base_url: String,
-    pub bale_token: Option<String>,
+    pub bale_token: Option<Secret>,
+    /// The ministry's Bale channel (`@name` or its numeric id), where calls for participation are
+    /// to be posted. Carried for the calls broadcast; nothing posts there yet.
+    pub bale_channel: Option<String>,
     /// Eitaa's bot API (eitaayar): `POST {eitaa_base_url}/api/{token}/sendMessage`.
     pub eitaa_base_url: String,
-    pub eitaa_token: Option<String>,
+    pub eitaa_token: Option<Secret>,
+    /// The ministry's Eitaa channel, as [`DeliveryConfig::bale_channel`] for Bale.
+    pub eitaa_channel: Option<String>,
     /// Key of the HMAC-SHA256 signature on every webhook body.
-    pub webhook_secret: Option<String>,
+    pub webhook_secret: Option<Secret>,
     /// Let webhooks reach loopback, private and link-local addresses. Off by default: a
     /// participant's URL must not turn the server against its own network.
     pub allow_private_webhooks: bool,
@@ -140,8 +258,10 @@ impl Default for DeliveryConfig {
             enabled: true,
             bale_base_url: "https://tapi.bale.ai".into(),
             bale_token: None,
+            bale_channel: None,
             eitaa_base_url: "https://eitaayar.ir".into(),
             eitaa_token: None,
+            eitaa_channel: None,
             webhook_secret: None,
             allow_private_webhooks: false,
             max_attempts: 8,
@@ -157,40 +277,6 @@ impl Default for DeliveryConfig {
 }
 
 impl DeliveryConfig {
-    /// The defaults, with what the environment sets: `MOSHAREKAT_BALE_TOKEN`,
-    /// `MOSHAREKAT_BALE_BASE_URL`, `MOSHAREKAT_EITAA_TOKEN`, `MOSHAREKAT_EITAA_BASE_URL`,
-    /// `MOSHAREKAT_WEBHOOK_SECRET`, `MOSHAREKAT_DELIVERY_MAX_ATTEMPTS`.
-    pub fn from_env() -> anyhow::Result<Self> {
-        Self::from_vars(|name| std::env::var(name).ok())
-    }
-
-    /// [`Self::from_env`] over any source of variables.
-    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
-        let mut config = Self::default();
-        let set = |name: &str| {
-            var(name)
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
-        };
-        if let Some(v) = set("MOSHAREKAT_BALE_BASE_URL") {
-            config.bale_base_url = v;
-        }
-        if let Some(v) = set("MOSHAREKAT_EITAA_BASE_URL") {
-            config.eitaa_base_url = v;
-        }
-        config.bale_token = set("MOSHAREKAT_BALE_TOKEN");
-        config.eitaa_token = set("MOSHAREKAT_EITAA_TOKEN");
-        config.webhook_secret = set("MOSHAREKAT_WEBHOOK_SECRET");
-        if let Some(v) = set("MOSHAREKAT_DELIVERY_MAX_ATTEMPTS") {
-            config.max_attempts = v.parse().ok().filter(|n| *n >= 1).ok_or_else(|| {
-                anyhow::anyhow!(
-                    "MOSHAREKAT_DELIVERY_MAX_ATTEMPTS must be a whole number of at least 1"
-                )
-            })?;
-        }
-        Ok(config)
-    }
-
     /// The channels this instance can deliver through.
     pub fn channels(&self) -> Vec<mosharekat_api::Channel> {
         use mosharekat_api::Channel;
@@ -215,19 +301,38 @@ mod tests {
 
     #[test]
     fn channels_follow_their_credentials() {
-        let none = DeliveryConfig::from_vars(|_| None).unwrap();
-        assert!(none.channels().is_empty());
-        let vars = |name: &str| match name {
-            "MOSHAREKAT_BALE_TOKEN" => Some("123:abc".to_owned()),
-            "MOSHAREKAT_WEBHOOK_SECRET" => Some("s3cret".to_owned()),
-            "MOSHAREKAT_EITAA_TOKEN" => Some("  ".to_owned()),
-            "MOSHAREKAT_DELIVERY_MAX_ATTEMPTS" => Some("3".to_owned()),
-            _ => None,
-        };
-        let some = DeliveryConfig::from_vars(vars).unwrap();
-        assert_eq!(some.channels(), vec![Channel::Bale, Channel::Webhook]);
-        assert_eq!(some.max_attempts, 3);
-        let zero = |n: &str| (n == "MOSHAREKAT_DELIVERY_MAX_ATTEMPTS").then(|| "0".to_owned());
-        assert!(DeliveryConfig::from_vars(zero).is_err());
+        let mut config = DeliveryConfig::default();
+        assert!(config.channels().is_empty());
+        config.bale_token = Some("123:abc".into());
+        config.webhook_secret = Some("s3cret".into());
+        assert_eq!(config.channels(), vec![Channel::Bale, Channel::Webhook]);
+        config.eitaa_token = Some("e".into());
+        assert_eq!(
+            config.channels(),
+            vec![Channel::Bale, Channel::Eitaa, Channel::Webhook]
+        );
+    }
+
+    #[test]
+    fn secrets_never_show_in_debug_or_display() {
+        let mut config = ServerConfig::new("sqlite::memory:", "127.0.0.1:0".parse().unwrap());
+        config.delivery.bale_token = Some("123:bale-token-value".into());
+        config.delivery.webhook_secret = Some("webhook-secret-value".into());
+        config.sms.api_key = Some("sms-key-value".into());
+        let shown = format!("{config:?} {config:#?}");
+        for secret in ["bale-token-value", "webhook-secret-value", "sms-key-value"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert!(shown.contains(Secret::MASK));
+        assert_eq!(Secret::from("x").to_string(), Secret::MASK);
+        assert_eq!(Secret::from("x").expose(), "x");
+    }
+
+    #[test]
+    fn sms_providers_are_named() {
+        assert_eq!("kavenegar".parse(), Ok(SmsProvider::Kavenegar));
+        assert_eq!(" SMSIR".parse(), Ok(SmsProvider::SmsIr));
+        let err = "twilio".parse::<SmsProvider>().unwrap_err();
+        assert!(err.contains("kavenegar or smsir"), "{err}");
     }
 }

@@ -31,7 +31,7 @@ mod app;
 
 pub use app::{RunningServer, start, start_with_store};
 pub use clock::Clock;
-pub use config::{DeliveryConfig, PortalConfig, ServerConfig};
+pub use config::{DeliveryConfig, PortalConfig, Secret, ServerConfig, SmsConfig, SmsProvider};
 
 /// Walk the whole audit chain and report the first broken link.
 pub async fn verify_audit(

@@ -25,6 +25,7 @@ both!(
     eitaa_gets_a_form_post,
     bale_gets_json_and_its_429_is_honoured,
     a_webhook_into_the_servers_network_is_refused,
+    answers_link_to_the_portal_at_the_public_base_url,
 );
 
 fn member(name: &str, channel: Channel, handle: &str, language: Language) -> NewParticipant {
@@ -694,4 +695,53 @@ async fn a_webhook_into_the_servers_network_is_refused(backend: Backend) {
             .contains("not a public address"),
         "{inside:?}"
     );
+}
+
+/// An answer's message links to the consultation's page on the portal at the configured public
+/// base URL, in the reader's language; with none configured, to the consultation's `portal_url`.
+async fn answers_link_to_the_portal_at_the_public_base_url(backend: Backend) {
+    let t = TestServer::start_with(backend, |config| {
+        config.delivery.enabled = false;
+        config.portal.public_url = Some("https://participation.example.ir/".into());
+    })
+    .await;
+    let members = [
+        member("Maryam", Channel::Bale, "@maryam_1370", Language::Fa),
+        member("John", Channel::Eitaa, "9876543", Language::En),
+    ];
+    let messages = publish_answer(&t, &members).await;
+    let c = messages[0].consultation_id;
+    let links = |text: &str| -> Vec<String> {
+        text.split_whitespace()
+            .filter(|w| w.starts_with("http"))
+            .map(str::to_owned)
+            .collect()
+    };
+    assert_eq!(
+        links(&messages[0].text),
+        [format!(
+            "https://participation.example.ir/fa/c/{c}#decisions-heading"
+        )]
+    );
+    assert_eq!(
+        links(&messages[1].text),
+        [format!(
+            "https://participation.example.ir/en/c/{c}#decisions-heading"
+        )]
+    );
+    let t = TestServer::start_with(backend, |config| config.delivery.enabled = false).await;
+    let messages = publish_answer(&t, &members[..1]).await;
+    let portal_url = t
+        .ok(
+            "GET",
+            &paths::consultation(messages[0].consultation_id),
+            Some(&t.operator),
+            None,
+        )
+        .await["portal_url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(!portal_url.is_empty());
+    assert_eq!(links(&messages[0].text), [portal_url]);
 }

@@ -106,7 +106,8 @@ impl Sender {
                 let secret = self
                     .config
                     .webhook_secret
-                    .as_deref()
+                    .as_ref()
+                    .map(crate::config::Secret::expose)
                     .ok_or_else(|| not_configured("the webhook secret"))?;
                 let url = self.webhook_url(&message.handle).await?;
                 let payload = WebhookPayload {
@@ -132,7 +133,8 @@ impl Sender {
                 let token = self
                     .config
                     .bale_token
-                    .as_deref()
+                    .as_ref()
+                    .map(crate::config::Secret::expose)
                     .ok_or_else(|| not_configured("Bale"))?;
                 let url = format!(
                     "{}/bot{token}/sendMessage",
@@ -147,7 +149,8 @@ impl Sender {
                 let token = self
                     .config
                     .eitaa_token
-                    .as_deref()
+                    .as_ref()
+                    .map(crate::config::Secret::expose)
                     .ok_or_else(|| not_configured("Eitaa"))?;
                 let url = format!(
                     "{}/api/{token}/sendMessage",

@@ -22,6 +22,10 @@ use sha2::Digest;
 /// The issuer id when none is configured.
 pub const DEFAULT_ISSUER_ID: &str = "urn:mosharekat:issuer";
 
+/// The name certificates are issued under when none is configured (`MOSHAREKAT_ISSUER_NAME`).
+pub const DEFAULT_ISSUER_NAME: &str =
+    "وزارت آموزش و پرورش — سامانه مشارکت الکترونیکی / Ministry of Education — e-participation";
+
 /// The server's signing identity.
 pub struct Signer {
     key: SigningKey,
@@ -46,7 +50,7 @@ impl Signer {
         Self {
             key,
             issuer_id: DEFAULT_ISSUER_ID.into(),
-            issuer_name: "وزارت آموزش و پرورش — سامانه مشارکت الکترونیکی / Ministry of Education — e-participation".into(),
+            issuer_name: DEFAULT_ISSUER_NAME.into(),
             public_base_url: String::new(),
         }
     }

@@ -80,7 +80,12 @@ pub async fn publish(
     Ok(Json(
         state
             .store
-            .publish_decisions(id, &actor, state.now())
+            .publish_decisions(
+                id,
+                state.config.portal.public_url.as_deref(),
+                &actor,
+                state.now(),
+            )
             .await?,
     ))
 }

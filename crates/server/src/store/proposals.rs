@@ -43,9 +43,13 @@ pub trait ProposalStore: Send + Sync {
     ) -> StoreResult<SaveDecision>;
     /// Publish every unpublished decision of a closed consultation and queue a message to each
     /// author in the answered groups. Refused whole when a decision lacks an outcome or a language.
+    /// The message links to the consultation's page on the portal at `public_base_url` (its
+    /// answers section, in the reader's language) or, when none is configured, to the
+    /// consultation's `portal_url`.
     async fn publish_decisions(
         &self,
         consultation_id: i64,
+        public_base_url: Option<&str>,
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> StoreResult<DecisionsPublished>;
@@ -399,6 +403,7 @@ where
     async fn publish_decisions(
         &self,
         consultation_id: i64,
+        public_base_url: Option<&str>,
         actor: &Actor,
         now: chrono::DateTime<chrono::Utc>,
     ) -> StoreResult<mosharekat_api::DecisionsPublished> {
@@ -454,11 +459,19 @@ where
         }
         let mut messages = 0;
         for (decision, group_id) in decisions.iter().zip(&groups) {
-            let text = |language| {
+            let text = |language: Language| {
+                let link = match public_base_url {
+                    Some(base) => format!(
+                        "{}/{}/c/{consultation_id}#decisions-heading",
+                        base.trim_end_matches('/'),
+                        language.as_str()
+                    ),
+                    None => consultation.portal_url.clone(),
+                };
                 crate::delivery::messages::decision_text(
                     &consultation.title_fa,
                     &consultation.title_en,
-                    &consultation.portal_url,
+                    &link,
                     decision,
                     language,
                 )
