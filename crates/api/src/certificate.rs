@@ -52,20 +52,6 @@ impl CertificateKind {
     pub fn from_code(code: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.as_str() == code)
     }
-
-    pub fn label_fa(self) -> &'static str {
-        match self {
-            CertificateKind::Participation => "گواهی مشارکت",
-            CertificateKind::Distinction => "گواهی مشارکت ممتاز",
-        }
-    }
-
-    pub fn label_en(self) -> &'static str {
-        match self {
-            CertificateKind::Participation => "Certificate of participation",
-            CertificateKind::Distinction => "Certificate of distinguished participation",
-        }
-    }
 }
 
 /// Where a certificate is in its life: `proposed` → `approved` (issued) → `revoked`, or

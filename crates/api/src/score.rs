@@ -81,28 +81,6 @@ impl ContributionKind {
             ContributionKind::Ballot | ContributionKind::SurveyAnswer => SubjectKind::Poll,
         }
     }
-
-    pub fn label_fa(self) -> &'static str {
-        match self {
-            ContributionKind::Comment => "نظر تأییدشده",
-            ContributionKind::Endorsement => "همراهی با متن کارزار",
-            ContributionKind::ProposalAccepted => "پیشنهاد پذیرفته‌شده",
-            ContributionKind::ProposalPartiallyAccepted => "پیشنهاد بخشی‌پذیرفته",
-            ContributionKind::Ballot => "رأی",
-            ContributionKind::SurveyAnswer => "پاسخ نظرسنجی",
-        }
-    }
-
-    pub fn label_en(self) -> &'static str {
-        match self {
-            ContributionKind::Comment => "Approved comment",
-            ContributionKind::Endorsement => "Endorsement of a campaign text",
-            ContributionKind::ProposalAccepted => "Accepted proposal",
-            ContributionKind::ProposalPartiallyAccepted => "Partially accepted proposal",
-            ContributionKind::Ballot => "Ballot",
-            ContributionKind::SurveyAnswer => "Survey answer",
-        }
-    }
 }
 
 /// What the `subject_id` of a [`Contribution`] is the id of.

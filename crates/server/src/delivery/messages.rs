@@ -2,6 +2,7 @@
 //! about 4,000 characters, so long rationales are cut and point to the portal for the rest.
 
 use mosharekat_api::{Language, ProposalDecision};
+use mosharekat_locale::Catalogue;
 
 /// Longest rationale or legal basis quoted in a message, in characters.
 const QUOTE_CHARS: usize = 1_500;
@@ -17,6 +18,20 @@ fn quote(text: &str) -> String {
     }
 }
 
+/// The catalogue of a participant's language (the locale files, shared with the console).
+fn catalogue(language: Language) -> &'static Catalogue {
+    Catalogue::builtin(language.as_str())
+        .unwrap_or_else(|| unreachable!("the fa and en locales are built in"))
+}
+
+/// A consultation's title in the participant's language (English falls back to Persian).
+fn title_in<'t>(title_fa: &'t str, title_en: &'t str, language: Language) -> &'t str {
+    match language {
+        Language::En if !title_en.trim().is_empty() => title_en.trim(),
+        _ => title_fa.trim(),
+    }
+}
+
 /// The answer to a proposal, for every author in its campaign group.
 pub fn decision_text(
     title_fa: &str,
@@ -25,85 +40,51 @@ pub fn decision_text(
     decision: &ProposalDecision,
     language: Language,
 ) -> String {
-    let mut lines = Vec::new();
-    match language {
-        Language::Fa => {
-            lines.push(format!(
-                "پاسخ به پیشنهاد شما در نظرخواهی «{}»",
-                title_fa.trim()
-            ));
-            if let Some(outcome) = decision.outcome {
-                lines.push(format!("نتیجه: {}", outcome.label_fa()));
-            }
-            lines.push(format!("دلیل: {}", quote(&decision.rationale_fa)));
-            if !decision.legal_basis.trim().is_empty() {
-                lines.push(format!("مبنای قانونی: {}", quote(&decision.legal_basis)));
-            }
-            if !portal_url.is_empty() {
-                lines.push(format!("متن کامل: {portal_url}"));
-            }
-        }
-        Language::En => {
-            let title = if title_en.trim().is_empty() {
-                title_fa
-            } else {
-                title_en
-            };
-            lines.push(format!("The answer to your proposal on “{}”", title.trim()));
-            if let Some(outcome) = decision.outcome {
-                lines.push(format!("Outcome: {}", outcome.label_en()));
-            }
-            lines.push(format!("Reason: {}", quote(&decision.rationale_en)));
-            if !decision.legal_basis.trim().is_empty() {
-                lines.push(format!("Legal basis: {}", quote(&decision.legal_basis)));
-            }
-            if !portal_url.is_empty() {
-                lines.push(format!("Full text: {portal_url}"));
-            }
-        }
+    let cat = catalogue(language);
+    let title = title_in(title_fa, title_en, language);
+    let mut lines = vec![cat.format("message.decision.title", &[("title", title)])];
+    if let Some(outcome) = decision.outcome {
+        let outcome = cat
+            .text(&format!("message.outcome.{}", outcome.as_str()))
+            .to_owned();
+        lines.push(cat.format("message.decision.outcome", &[("outcome", &outcome)]));
+    }
+    let rationale = match language {
+        Language::Fa => &decision.rationale_fa,
+        Language::En => &decision.rationale_en,
+    };
+    lines.push(cat.format("message.decision.reason", &[("reason", &quote(rationale))]));
+    if !decision.legal_basis.trim().is_empty() {
+        lines.push(cat.format(
+            "message.decision.legal_basis",
+            &[("basis", &quote(&decision.legal_basis))],
+        ));
+    }
+    if !portal_url.is_empty() {
+        lines.push(cat.format("message.decision.full_text", &[("url", portal_url)]));
     }
     lines.join("\n")
 }
 
 /// Word that the comprehensive report of a consultation the participant took part in is out.
 pub fn report_text(title_fa: &str, title_en: &str, portal_url: &str, language: Language) -> String {
-    match language {
-        Language::Fa => {
-            let mut text = format!(
-                "گزارش جامع نظرخواهی «{}» منتشر شد: خلاصهٔ دغدغه‌های اصلی، آمار مشارکت‌کنندگان و پاسخ پیشنهادها. از مشارکت شما سپاسگزاریم.",
-                title_fa.trim()
-            );
-            if !portal_url.is_empty() {
-                text.push_str(&format!("\n{portal_url}"));
-            }
-            text
-        }
-        Language::En => {
-            let title = if title_en.trim().is_empty() {
-                title_fa
-            } else {
-                title_en
-            };
-            let mut text = format!(
-                "The comprehensive report of the consultation “{}” is published: the key concerns, who took part, and the answers to proposals. Thank you for taking part.",
-                title.trim()
-            );
-            if !portal_url.is_empty() {
-                text.push_str(&format!("\n{portal_url}"));
-            }
-            text
-        }
+    let cat = catalogue(language);
+    let mut text = cat.format(
+        "message.report",
+        &[("title", title_in(title_fa, title_en, language))],
+    );
+    if !portal_url.is_empty() {
+        text.push_str(&format!("\n{portal_url}"));
     }
+    text
 }
 
 /// The text a messenger delivers: the message and its reference (the idempotency key), which a
 /// citizen can quote in a follow-up and which tells a repeated delivery apart.
 pub fn with_reference(text: &str, idempotency_key: &str, language: Language) -> String {
-    let label = match language {
-        Language::Fa => "شناسهٔ پیام",
-        Language::En => "Message ref",
-    };
-    format!("{text}\n\n{label}: {idempotency_key}")
+    let reference =
+        catalogue(language).format("message.reference", &[("reference", idempotency_key)]);
+    format!("{text}\n\n{reference}")
 }
 
 /// The message announcing an issued certificate, in the participant's language: what it is for,
@@ -116,25 +97,19 @@ pub fn certificate_text(
     verify_url: &str,
     language: Language,
 ) -> String {
-    match language {
-        Language::Fa => format!(
-            "{} برای مشارکت شما در نظرخواهی «{}» صادر شد.\nکد بررسی: {code}\nبررسی: {verify_url}",
-            kind.label_fa(),
-            title_fa.trim()
-        ),
-        Language::En => {
-            let title = if title_en.trim().is_empty() {
-                title_fa
-            } else {
-                title_en
-            };
-            format!(
-                "A {} was issued to you for the consultation \"{}\".\nVerification code: {code}\nVerify: {verify_url}",
-                kind.label_en().to_lowercase(),
-                title.trim()
-            )
-        }
-    }
+    let cat = catalogue(language);
+    cat.format(
+        "message.certificate",
+        &[
+            (
+                "kind",
+                cat.text(&format!("message.certificate_kind.{}", kind.as_str())),
+            ),
+            ("title", title_in(title_fa, title_en, language)),
+            ("code", code),
+            ("url", verify_url),
+        ],
+    )
 }
 
 #[cfg(test)]

@@ -108,9 +108,12 @@ impl Signer {
     pub fn issue(&self, facts: &CredentialFacts, now: DateTime<Utc>) -> Credential {
         let now = now.trunc_subsecs(0);
         let lang = facts.language;
-        let (name, title) = match lang {
-            Language::Fa => (facts.kind.label_fa(), &facts.consultation_title_fa),
-            Language::En => (facts.kind.label_en(), &facts.consultation_title_en),
+        let name = catalogue(lang)
+            .text(&format!("credential.name.{}", facts.kind.as_str()))
+            .to_owned();
+        let title = match lang {
+            Language::Fa => &facts.consultation_title_fa,
+            Language::En => &facts.consultation_title_en,
         };
         let (description, narrative) = describe(facts.kind, lang, title);
         let code = &facts.code;
@@ -194,25 +197,22 @@ pub struct CredentialFacts {
     pub evidence: Vec<Evidence>,
 }
 
+/// The credential's description and criteria narrative, from the locale files.
 fn describe(kind: CertificateKind, lang: Language, title: &str) -> (String, String) {
-    match (kind, lang) {
-        (CertificateKind::Participation, Language::Fa) => (
-            format!("برای مشارکت در نظرخواهی عمومی «{title}»"),
-            "دست‌کم یک مشارکت پذیرفته‌شده (نظر یا پیشنهاد تأییدشده، رأی یا پاسخ نظرسنجی) در این نظرخواهی".into(),
+    let cat = catalogue(lang);
+    (
+        cat.format(
+            &format!("credential.description.{}", kind.as_str()),
+            &[("title", title)],
         ),
-        (CertificateKind::Participation, Language::En) => (
-            format!("For taking part in the public consultation \"{title}\""),
-            "At least one accepted contribution (an approved comment or proposal, a ballot or a survey answer) to the consultation".into(),
-        ),
-        (CertificateKind::Distinction, Language::Fa) => (
-            format!("برای مشارکت ممتاز در نظرخواهی عمومی «{title}»"),
-            "پیشنهادی که پذیرفته شد (یا بخشی از آن)، یا جایگاهی در میان برترین مشارکت‌کنندگان این نظرخواهی".into(),
-        ),
-        (CertificateKind::Distinction, Language::En) => (
-            format!("For distinguished participation in the public consultation \"{title}\""),
-            "A proposal that was accepted (in whole or in part), or a top place among the consultation's participants".into(),
-        ),
-    }
+        cat.text(&format!("credential.criteria.{}", kind.as_str()))
+            .to_owned(),
+    )
+}
+
+fn catalogue(lang: Language) -> &'static mosharekat_locale::Catalogue {
+    mosharekat_locale::Catalogue::builtin(lang.as_str())
+        .unwrap_or_else(|| unreachable!("the fa and en locales are built in"))
 }
 
 fn key_id(key: &VerifyingKey) -> String {
