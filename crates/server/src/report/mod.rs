@@ -17,11 +17,13 @@ use chrono::{DateTime, Utc};
 use mosharekat_api::poll::UNKNOWN_BUCKET;
 use mosharekat_api::report::document::{self, Block, DIMENSIONS};
 use mosharekat_api::report::{
-    Breakdowns, Campaign, Cell, ConsultationSummary, DecisionSummary, Excerpt, KeyConcerns,
-    OptionCount, PollGroup, PollReport, TagConcern, TurnoutDay, bucket_keys,
+    ArticleConcern, Breakdowns, Campaign, Cell, ConsultationSummary, DecisionSummary, Excerpt,
+    KeyConcerns, OptionCount, PartConcern, PollGroup, PollReport, TAGS_PER_ARTICLE, TagConcern,
+    TagCount, TurnoutDay, bucket_keys,
 };
 use mosharekat_api::{
-    AgeBand, Breakdown, CellCount, Consultation, Language, Outcome, Report, ReportFormat, Tally,
+    AgeBand, ArticleRef, Breakdown, CellCount, ConcernTag, Consultation, Language, Outcome,
+    Report, ReportFormat, Tally,
 };
 
 use mosharekat_locale::Catalogue;
@@ -35,6 +37,8 @@ pub const TEHRAN_OFFSET_MS: i64 = mosharekat_locale::calendar::TEHRAN_OFFSET_SEC
 pub const TOP_TERMS: usize = 30;
 pub const TOP_CAMPAIGNS: u32 = 10;
 pub const EXAMPLES_PER_TAG: usize = 3;
+/// Examples per article (and of the comments on the whole draft), chosen as a tag's are.
+pub const EXAMPLES_PER_ARTICLE: usize = EXAMPLES_PER_TAG;
 
 /// Approved comments read per page while counting terms.
 const BODY_PAGE: u32 = 5_000;
@@ -223,8 +227,27 @@ async fn key_concerns(store: &dyn Store, id: i64) -> StoreResult<KeyConcerns> {
     }
     let campaigns = store.report_campaigns(id, TOP_CAMPAIGNS).await?;
     wanted.extend(campaigns.iter().map(|c| c.first_comment_id));
+    let (articles, whole_draft) =
+        per_article(&store.report_articles(id, EXAMPLES_PER_ARTICLE as u32).await?, &list);
+    for (_, examples) in articles.iter().map(|(_, part)| part).chain([&whole_draft]) {
+        wanted.extend(examples);
+    }
     let bodies: HashMap<i64, String> = store.comment_bodies(&wanted).await?.into_iter().collect();
     let excerpt = |id: i64| Excerpt::of(id, bodies.get(&id).map_or("", String::as_str));
+    let with_examples = |(mut part, examples): (PartConcern, Vec<i64>)| {
+        part.examples = examples.into_iter().map(excerpt).collect();
+        part
+    };
+    let articles = articles
+        .into_iter()
+        .map(|((article, heading_fa, heading_en), part)| ArticleConcern {
+            article,
+            heading_fa,
+            heading_en,
+            concerns: with_examples(part),
+        })
+        .collect();
+    let whole_draft = Some(with_examples(whole_draft));
     let mut tags: Vec<TagConcern> = concerns
         .into_iter()
         .map(|(mut concern, examples)| {
@@ -260,7 +283,124 @@ async fn key_concerns(store: &dyn Store, id: i64) -> StoreResult<KeyConcerns> {
         tags,
         campaigns,
         terms: counter.top(TOP_TERMS),
+        articles,
+        whole_draft,
     })
+}
+
+/// An article of the draft as a report row names it: where it sits, and its headings.
+type ArticleKey = (ArticleRef, Option<String>, Option<String>);
+
+/// A part's counts and tags, and the ids of its examples (their excerpts are read after).
+type PartRows = (PartConcern, Vec<i64>);
+
+/// The concerns per article from the store's rows: every article that comments named, most
+/// commented first, then by number and version; and those of the comments naming none.
+fn per_article(
+    rows: &crate::store::ArticleRows,
+    list: &[ConcernTag],
+) -> (Vec<(ArticleKey, PartRows)>, PartRows) {
+    // Tag counts per article (`None`: the whole draft).
+    let mut tag_counts: HashMap<Option<i64>, HashMap<String, i64>> = HashMap::new();
+    for row in &rows.tags {
+        // A list that does not read is skipped, not fatal: it can only come from outside the
+        // moderation route, which writes a JSON list of codes.
+        let Ok(codes) = serde_json::from_str::<Vec<String>>(&row.tags) else {
+            continue;
+        };
+        let counts = tag_counts.entry(row.article_id).or_default();
+        // A code listed twice on one comment counts once.
+        let mut seen = std::collections::HashSet::new();
+        for code in codes {
+            if seen.insert(code.clone()) {
+                *counts.entry(code).or_insert(0) += row.comments;
+            }
+        }
+    }
+    let mut examples: HashMap<Option<i64>, Vec<i64>> = HashMap::new();
+    for row in &rows.examples {
+        let ids = examples.entry(row.article_id).or_default();
+        if ids.len() < EXAMPLES_PER_ARTICLE {
+            ids.push(row.comment_id);
+        }
+    }
+    let top_tags = |article_id: Option<i64>| -> Vec<TagCount> {
+        let Some(counts) = tag_counts.get(&article_id) else {
+            return Vec::new();
+        };
+        let mut tags: Vec<(usize, TagCount)> = counts
+            .iter()
+            .map(|(code, count)| {
+                let place = list.iter().position(|t| t.code == *code);
+                let (label_fa, label_en) = place.map_or_else(
+                    || (code.clone(), code.clone()),
+                    |i| (list[i].label_fa.clone(), list[i].label_en.clone()),
+                );
+                (
+                    place.unwrap_or(usize::MAX),
+                    TagCount {
+                        code: code.clone(),
+                        label_fa,
+                        label_en,
+                        count: *count,
+                    },
+                )
+            })
+            .collect();
+        // Most used first; the list's order among equals, then tags no longer listed by code.
+        tags.sort_by(|(a_place, a), (b_place, b)| {
+            b.count
+                .cmp(&a.count)
+                .then(a_place.cmp(b_place))
+                .then_with(|| a.code.cmp(&b.code))
+        });
+        tags.into_iter()
+            .take(TAGS_PER_ARTICLE)
+            .map(|(_, tag)| tag)
+            .collect()
+    };
+    let part = |row: Option<&crate::store::ArticleCountRow>, article_id: Option<i64>| {
+        (
+            PartConcern {
+                comments: row.map_or(0, |r| r.comments),
+                approved: row.map_or(0, |r| r.approved),
+                proposals: row.map_or(0, |r| r.proposals),
+                tags: top_tags(article_id),
+                examples: Vec::new(),
+            },
+            examples.get(&article_id).cloned().unwrap_or_default(),
+        )
+    };
+    let mut articles = Vec::new();
+    let mut whole = None;
+    for row in &rows.counts {
+        let Some(article_id) = row.article_id else {
+            whole = Some(row);
+            continue;
+        };
+        let article = ArticleRef {
+            article_id,
+            number: row
+                .number
+                .and_then(|n| u32::try_from(n).ok())
+                .unwrap_or_default(),
+            label: row.label.clone().unwrap_or_default(),
+            version: row.version.unwrap_or_default(),
+        };
+        articles.push((
+            (article, row.heading_fa.clone(), row.heading_en.clone()),
+            part(Some(row), Some(article_id)),
+        ));
+    }
+    articles.sort_by(|((a, ..), (a_part, _)), ((b, ..), (b_part, _))| {
+        b_part
+            .comments
+            .cmp(&a_part.comments)
+            .then(a.number.cmp(&b.number))
+            .then(a.version.cmp(&b.version))
+            .then(a.article_id.cmp(&b.article_id))
+    });
+    (articles, part(whole, None))
 }
 
 fn option_counts(
