@@ -22,8 +22,8 @@ use mosharekat_api::report::{
     TagCount, TurnoutDay, bucket_keys,
 };
 use mosharekat_api::{
-    AgeBand, ArticleRef, Breakdown, CellCount, ConcernTag, Consultation, Language, Outcome,
-    Report, ReportFormat, Tally,
+    AgeBand, ArticleRef, Breakdown, CellCount, ConcernTag, Consultation, Language, Outcome, Report,
+    ReportFormat, Tally,
 };
 
 use mosharekat_locale::Catalogue;
@@ -227,8 +227,12 @@ async fn key_concerns(store: &dyn Store, id: i64) -> StoreResult<KeyConcerns> {
     }
     let campaigns = store.report_campaigns(id, TOP_CAMPAIGNS).await?;
     wanted.extend(campaigns.iter().map(|c| c.first_comment_id));
-    let (articles, whole_draft) =
-        per_article(&store.report_articles(id, EXAMPLES_PER_ARTICLE as u32).await?, &list);
+    let (articles, whole_draft) = per_article(
+        &store
+            .report_articles(id, EXAMPLES_PER_ARTICLE as u32)
+            .await?,
+        &list,
+    );
     for (_, examples) in articles.iter().map(|(_, part)| part).chain([&whole_draft]) {
         wanted.extend(examples);
     }
@@ -503,6 +507,102 @@ pub(crate) mod tests {
         assert_eq!(get(&b.by_province, "tehran"), CellCount::Exact(7));
         assert_eq!(get(&b.by_category, "public"), CellCount::Exact(10));
         assert_eq!(b.by_province.len(), 32);
+    }
+
+    #[test]
+    fn articles_are_ordered_and_their_tags_counted() {
+        use crate::store::{ArticleCountRow, ArticleExampleRow, ArticleRows, ArticleTagsRow};
+        let count = |article_id: Option<i64>, number, version, comments| ArticleCountRow {
+            article_id,
+            number: article_id.map(|_| number),
+            label: article_id.map(|_| number.to_string()),
+            version: article_id.map(|_| version),
+            heading_fa: None,
+            heading_en: None,
+            comments,
+            approved: comments - 1,
+            proposals: 1,
+        };
+        let tags = |article_id, tags: &str, comments| ArticleTagsRow {
+            article_id,
+            tags: tags.into(),
+            comments,
+        };
+        let example = |article_id, comment_id| ArticleExampleRow {
+            article_id,
+            comment_id,
+        };
+        let rows = ArticleRows {
+            counts: vec![
+                count(Some(30), 3, 2, 2),
+                count(None, 0, 0, 7),
+                count(Some(11), 1, 1, 5),
+                // Article 3 of version 1: the same number, a row of its own, after version 2's
+                // when they drew as many comments.
+                count(Some(3), 3, 1, 2),
+                count(Some(12), 2, 1, 5),
+            ],
+            tags: vec![
+                tags(Some(11), r#"["fees","safety"]"#, 2),
+                tags(Some(11), r#"["safety","fees","safety"]"#, 1),
+                tags(Some(11), r#"["old"]"#, 3),
+                tags(Some(11), r#"["teachers"]"#, 1),
+                tags(None, r#"["teachers"]"#, 4),
+                tags(Some(12), "not json", 4),
+            ],
+            examples: vec![
+                example(Some(11), 5),
+                example(Some(11), 2),
+                example(Some(11), 8),
+                example(Some(11), 9),
+                example(None, 1),
+            ],
+        };
+        let list: Vec<ConcernTag> = [
+            ("fees", "شهریه", "Fees"),
+            ("safety", "ایمنی", "Safety"),
+            ("teachers", "معلمان", "Teachers"),
+        ]
+        .into_iter()
+        .map(|(code, fa, en)| ConcernTag {
+            code: code.into(),
+            label_fa: fa.into(),
+            label_en: en.into(),
+        })
+        .collect();
+        let (articles, (whole, whole_examples)) = per_article(&rows, &list);
+        let order: Vec<(u32, i64, i64)> = articles
+            .iter()
+            .map(|((a, ..), (p, _))| (a.number, a.version, p.comments))
+            .collect();
+        assert_eq!(order, [(1, 1, 5), (2, 1, 5), (3, 1, 2), (3, 2, 2)]);
+        let (_, (first, examples)) = &articles[0];
+        assert_eq!((first.approved, first.proposals), (4, 1));
+        let top: Vec<(&str, &str, i64)> = first
+            .tags
+            .iter()
+            .map(|t| (t.code.as_str(), t.label_en.as_str(), t.count))
+            .collect();
+        // Three at most: most used first, the list's order among equals, an unlisted tag by its
+        // code; a code twice on one comment counts once.
+        assert_eq!(
+            top,
+            [
+                ("fees", "Fees", 3),
+                ("safety", "Safety", 3),
+                ("old", "old", 3)
+            ]
+        );
+        assert_eq!(examples, &[5, 2, 8]);
+        assert!(
+            articles[1].1.0.tags.is_empty(),
+            "an unreadable list is skipped"
+        );
+        assert_eq!(
+            (whole.comments, whole.tags.len(), whole_examples),
+            (7, 1, vec![1])
+        );
+        assert_eq!(whole.tags[0].count, 4);
     }
 
     #[test]
