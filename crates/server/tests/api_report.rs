@@ -1503,7 +1503,7 @@ async fn concerns_per_article(backend: Backend) {
     let lines: Vec<&str> = section.lines().collect();
     assert_eq!(
         lines[0],
-        "table,article id,Article,Draft version,Heading,Comments,Approved,Proposals,Topics,Examples"
+        "table,article id,Article,Version,Heading,Comments,Approved,Proposals,Topics,Examples"
     );
     let first = format!(
         "articles,{},Article 3,2,Assessment tools,7,5,1,{},{}",

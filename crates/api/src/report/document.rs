@@ -579,7 +579,7 @@ fn article_blocks(b: &mut Builder, report: &Report) {
         b.columns(&[
             ("report.article_id", ColumnKind::Code),
             ("report.article", ColumnKind::Label),
-            ("report.draft_version", ColumnKind::Number),
+            ("report.version", ColumnKind::Number),
             ("report.heading", ColumnKind::Written),
             ("report.comments", ColumnKind::Number),
             ("report.approved", ColumnKind::Number),
