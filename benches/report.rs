@@ -328,6 +328,7 @@ async fn seed(store: &dyn Store, comments: usize, now: DateTime<Utc>) -> i64 {
             group_id,
             created_at,
             decision,
+            article_id: None,
         });
         if chunk.len() == CHUNK {
             import.comments(&chunk).await.expect("comments");

@@ -393,6 +393,7 @@ fn write(
             is_proposal,
             moderation: None,
             source,
+            article: None,
         });
     }
     comments

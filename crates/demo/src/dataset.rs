@@ -169,16 +169,20 @@ pub struct DemoComment {
     pub moderation: Option<DemoModeration>,
     /// Why this comment exists (for the seeder's log and for tests; not stored).
     pub source: CommentSource,
+    /// The number of the article of the consultation's draft (its only version) the comment is
+    /// about; `None`: the whole draft.
+    pub article: Option<u32>,
 }
 
 impl DemoComment {
-    /// The protocol form of this comment, given the database id its parent received.
-    pub fn to_new_comment(&self, parent_id: Option<i64>) -> NewComment {
+    /// The protocol form of this comment, given the database ids its parent and its article
+    /// received.
+    pub fn to_new_comment(&self, parent_id: Option<i64>, article_id: Option<i64>) -> NewComment {
         NewComment {
             body: self.body.clone(),
             parent_id,
             is_proposal: self.is_proposal,
-            article_id: None,
+            article_id,
         }
     }
 }
@@ -290,7 +294,7 @@ pub fn generate(config: &DemoConfig, now: DateTime<Utc>) -> DemoDataset {
     let (topics, consultations): (Vec<_>, Vec<_>) =
         consultations::catalogue(now).into_iter().unzip();
     let (new_participants, profiles) = participants::generate(&mut rng, config.participants, now);
-    let comments = comments::generate(
+    let mut comments = comments::generate(
         &mut rng,
         config.comments,
         &consultations,
@@ -304,6 +308,7 @@ pub fn generate(config: &DemoConfig, now: DateTime<Utc>) -> DemoDataset {
     let participants =
         participants::with_registration_times(&mut rng, new_participants, &comments, &ballots, now);
     let drafts = drafts::generate(&topics, &consultations);
+    drafts::name_articles(&mut comments, &drafts);
     DemoDataset {
         consultations,
         participants,
@@ -639,6 +644,40 @@ mod tests {
         );
     }
 
+    /// Citizens' comments on the drafts with a text name the article they point at: a good share
+    /// on each, more than one article each, only articles the draft has, never a reply, a
+    /// campaign copy or hostile input, nothing on consultations without a text.
+    #[test]
+    fn comments_name_the_articles_of_the_drafts() {
+        let d = full();
+        let mut per_consultation: HashMap<usize, (usize, usize, HashSet<u32>)> = HashMap::new();
+        for c in &d.comments {
+            let entry = per_consultation.entry(c.consultation).or_default();
+            entry.0 += 1;
+            let Some(number) = c.article else { continue };
+            entry.1 += 1;
+            entry.2.insert(number);
+            assert!(c.parent.is_none(), "a reply names no article");
+            assert!(
+                matches!(c.source, CommentSource::Citizen | CommentSource::Repost),
+                "{:?}",
+                c.source
+            );
+            let draft = d
+                .drafts
+                .iter()
+                .find(|x| x.consultation == c.consultation)
+                .expect("only comments on a draft with a text name an article");
+            let articles = mosharekat_draft::parse(&draft.text_fa, draft.format).articles;
+            assert!(articles.iter().any(|a| a.number == number), "{number}");
+        }
+        for draft in &d.drafts {
+            let (all, named, articles) = &per_consultation[&draft.consultation];
+            assert!(*named * 20 >= *all, "{named} of {all}");
+            assert!(articles.len() >= 2, "{articles:?}");
+        }
+    }
+
     #[test]
     fn campaigns_are_hundreds_of_copies_that_normalise_to_one_text() {
         let d = full();
@@ -891,11 +930,11 @@ mod tests {
     }
 
     #[test]
-    fn new_comment_carries_the_parent_id_given() {
+    fn new_comment_carries_the_ids_given() {
         let d = full();
         let reply = d.comments.iter().find(|c| c.parent.is_some()).unwrap();
-        let new = reply.to_new_comment(Some(42));
-        assert_eq!(new.parent_id, Some(42));
+        let new = reply.to_new_comment(Some(42), Some(7));
+        assert_eq!((new.parent_id, new.article_id), (Some(42), Some(7)));
         assert_eq!(new.body, reply.body);
         assert_eq!(new.is_proposal, reply.is_proposal);
     }

@@ -202,12 +202,13 @@ pub async fn seed(
     in_steps!(SeedPhase::Consultations, plan.consultations, consultations);
     in_steps!(SeedPhase::Participants, plan.participants, participants);
     import.duplicate_groups(&plan.groups).await?;
+    // Before the comments: they name the drafts' articles.
+    import.drafts(&plan.drafts).await?;
     in_steps!(SeedPhase::Comments, plan.comments, comments);
     import.polls(&plan.polls).await?;
     in_steps!(SeedPhase::Ballots, plan.ballots, ballots);
     import.tally_counters(&plan.counters).await?;
     import.turnout(&plan.turnout).await?;
-    import.drafts(&plan.drafts).await?;
     in_steps!(SeedPhase::Audit, plan.audit, audit);
     progress(SeedProgress {
         phase: SeedPhase::Commit,
@@ -376,6 +377,66 @@ impl Plan {
             })
             .collect();
 
+        // Draft texts, recognised as the document route would, each import audited as it is.
+        // Their articles take ids from the base on, so that comments can name them.
+        let mut drafts = Vec::with_capacity(d.drafts.len());
+        let mut next_article_id = base.draft_articles;
+        let mut article_ids: HashMap<(usize, u32), i64> = HashMap::new();
+        for draft in &d.drafts {
+            let consultation_id = ids.consultations[draft.consultation];
+            let fa = mosharekat_draft::parse(&draft.text_fa, draft.format);
+            let en = draft
+                .text_en
+                .as_deref()
+                .map(|t| mosharekat_draft::parse(t, draft.format));
+            let content = mosharekat_draft::pair(fa, en, draft.format).map_err(|e| {
+                anyhow::anyhow!("the demo draft of consultation {consultation_id}: {e}")
+            })?;
+            anyhow::ensure!(
+                !content.articles.is_empty(),
+                "the demo draft of consultation {consultation_id} has no article"
+            );
+            let imported_at = stored(draft.imported_at);
+            let notes: usize = content.articles.iter().map(|a| a.notes.len()).sum();
+            let clauses: usize = content
+                .articles
+                .iter()
+                .map(|a| a.clauses.len() + a.notes.iter().map(|n| n.clauses.len()).sum::<usize>())
+                .sum();
+            audit.push((
+                AuditRecord::new(
+                    &operator,
+                    "consultation.document",
+                    format!("consultation:{consultation_id}"),
+                )
+                .before(json!({"version": null}))
+                .after(json!({"version": 1, "imported_at": imported_at,
+                    "imported_by": operator.username, "articles": content.articles.len(),
+                    "notes": notes, "clauses": clauses, "bilingual": draft.text_en.is_some()})),
+                imported_at,
+            ));
+            let first_article_id = next_article_id + 1;
+            next_article_id += content.articles.len() as i64;
+            for (position, article) in content.articles.iter().enumerate() {
+                article_ids.insert(
+                    (draft.consultation, article.number),
+                    first_article_id + position as i64,
+                );
+            }
+            drafts.push(ImportedDraft {
+                first_article_id,
+                consultation_id,
+                version: 1,
+                imported_at,
+                imported_by: operator.username.clone(),
+                content,
+                source: DraftSource {
+                    text_fa: draft.text_fa.clone(),
+                    text_en: draft.text_en.clone(),
+                },
+            });
+        }
+
         // Comments: campaign groups keyed as the comment route keys them.
         let mut group_of: HashMap<(usize, String), usize> = HashMap::new();
         let mut groups: Vec<ImportedGroup> = Vec::new();
@@ -430,6 +491,16 @@ impl Plan {
                 group_id: groups[g].id,
                 created_at: c.created_at,
                 decision,
+                article_id: match c.article {
+                    Some(number) => {
+                        Some(*article_ids.get(&(c.consultation, number)).ok_or_else(|| {
+                            anyhow::anyhow!(
+                                "comment {i} names article {number}, which its draft does not have"
+                            )
+                        })?)
+                    }
+                    None => None,
+                },
             });
         }
 
@@ -557,54 +628,6 @@ impl Plan {
                 }
             })
             .collect();
-
-        // Draft texts, recognised as the document route would, each import audited as it is.
-        let mut drafts = Vec::with_capacity(d.drafts.len());
-        for draft in &d.drafts {
-            let consultation_id = ids.consultations[draft.consultation];
-            let fa = mosharekat_draft::parse(&draft.text_fa, draft.format);
-            let en = draft
-                .text_en
-                .as_deref()
-                .map(|t| mosharekat_draft::parse(t, draft.format));
-            let content = mosharekat_draft::pair(fa, en, draft.format).map_err(|e| {
-                anyhow::anyhow!("the demo draft of consultation {consultation_id}: {e}")
-            })?;
-            anyhow::ensure!(
-                !content.articles.is_empty(),
-                "the demo draft of consultation {consultation_id} has no article"
-            );
-            let imported_at = stored(draft.imported_at);
-            let notes: usize = content.articles.iter().map(|a| a.notes.len()).sum();
-            let clauses: usize = content
-                .articles
-                .iter()
-                .map(|a| a.clauses.len() + a.notes.iter().map(|n| n.clauses.len()).sum::<usize>())
-                .sum();
-            audit.push((
-                AuditRecord::new(
-                    &operator,
-                    "consultation.document",
-                    format!("consultation:{consultation_id}"),
-                )
-                .before(json!({"version": null}))
-                .after(json!({"version": 1, "imported_at": imported_at,
-                    "imported_by": operator.username, "articles": content.articles.len(),
-                    "notes": notes, "clauses": clauses, "bilingual": draft.text_en.is_some()})),
-                imported_at,
-            ));
-            drafts.push(ImportedDraft {
-                consultation_id,
-                version: 1,
-                imported_at,
-                imported_by: operator.username.clone(),
-                content,
-                source: DraftSource {
-                    text_fa: draft.text_fa.clone(),
-                    text_en: draft.text_en.clone(),
-                },
-            });
-        }
 
         // One chain in time order; entries at the same moment keep the order they happened in.
         audit.sort_by_key(|(_, at)| *at);

@@ -137,8 +137,8 @@ macro_rules! checks {
 
 /// Seeding the default dataset is the expensive part, so its checks share one seeded database.
 /// Each runs as a task of its own, in order, to the end even after another failed; the test then
-/// fails naming every check that did. The read-only checks come first; the three that write
-/// (a refused publication, live writes, a claim) run after them.
+/// fails naming every check that did. The read-only checks come first; the four that write
+/// (a refused publication, a report, live writes, a claim) run after them.
 async fn the_seeded_demo_reads_back_as_generated(backend: Backend) {
     let (t, d, summary, steps) = seeded(backend, DemoConfig::default()).await;
     let now = t.now();
@@ -162,6 +162,7 @@ async fn the_seeded_demo_reads_back_as_generated(backend: Backend) {
         the_drafts_read_back_as_imported,
         the_audit_chain_verifies,
         publishing_the_draft_without_english_fails,
+        the_report_shows_the_concerns_per_article,
         live_writes_carry_on_after_the_imported_ids,
         the_demo_moderators_work_the_seeded_queue,
     ];
@@ -431,6 +432,10 @@ async fn a_sample_of_comments_reads_back_exactly(s: Arc<Seeded>) {
             c.parent.map(|p| summary.ids.comments[p])
         );
         assert_eq!(got["is_proposal"], c.is_proposal);
+        assert_eq!(
+            got["article"]["number"].as_u64().map(|n| n as u32),
+            c.article
+        );
         assert_eq!(time(&got["created_at"]), Some(ms(c.created_at)));
         match &c.moderation {
             None => assert!(got.get("decision").is_none_or(Value::is_null)),
@@ -641,6 +646,90 @@ async fn the_audit_chain_verifies(s: Arc<Seeded>) {
     assert_eq!(verified, json!({"entries": summary.audit_entries + 3}));
     let decided = d.comments.iter().filter(|c| c.moderation.is_some()).count();
     assert!(summary.audit_entries > decided + d.consultations.len() + d.polls.len());
+}
+
+/// The ranking bill (closed, its report not yet written) has a text, and the comments that point
+/// at one of its articles name it: the report generated now lists those articles with the
+/// dataset's own counts, most commented first, and its Markdown shows the section.
+async fn the_report_shows_the_concerns_per_article(s: Arc<Seeded>) {
+    let (t, d, summary) = (&s.t, &s.d, &s.summary);
+    let index = d
+        .consultations
+        .iter()
+        .position(|c| c.state == DeadlineState::ClosedAwaitingReport)
+        .unwrap();
+    assert!(d.drafts.iter().any(|x| x.consultation == index));
+    let id = summary.ids.consultations[index];
+    // (number) → (comments, approved, approved proposals); the whole draft under None.
+    let mut expected: BTreeMap<Option<u32>, (i64, i64, i64)> = BTreeMap::new();
+    for c in d.comments.iter().filter(|c| c.consultation == index) {
+        let approved = c.moderation.as_ref().is_some_and(|m| {
+            m.action.resulting_status() == mosharekat_api::CommentStatus::Approved
+        });
+        let entry = expected.entry(c.article).or_default();
+        entry.0 += 1;
+        entry.1 += i64::from(approved);
+        entry.2 += i64::from(approved && c.is_proposal);
+    }
+    let whole = expected.remove(&None).unwrap_or_default();
+    let mut articles: Vec<(i64, u32, i64, i64, i64)> = expected
+        .into_iter()
+        .map(|(n, (all, approved, proposals))| (-all, n.unwrap(), all, approved, proposals))
+        .collect();
+    articles.sort();
+    assert!(articles.len() >= 5, "{articles:?}");
+    let report = t
+        .ok(
+            "POST",
+            &mosharekat_api::paths::consultation_report(id),
+            Some(&t.operator),
+            None,
+        )
+        .await;
+    let got: Vec<(i64, u32, i64, i64, i64)> = report["key_concerns"]["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            assert_eq!(a["article"]["version"], 1);
+            assert!(
+                a["heading_fa"].is_string() && a["heading_en"].is_string(),
+                "{a}"
+            );
+            let all = a["comments"].as_i64().unwrap();
+            (
+                -all,
+                a["article"]["number"].as_u64().unwrap() as u32,
+                all,
+                a["approved"].as_i64().unwrap(),
+                a["proposals"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(got, articles);
+    let w = &report["key_concerns"]["whole_draft"];
+    assert_eq!(
+        (
+            w["comments"].as_i64(),
+            w["approved"].as_i64(),
+            w["proposals"].as_i64()
+        ),
+        (Some(whole.0), Some(whole.1), Some(whole.2))
+    );
+    let md = t
+        .http
+        .get(t.url(&format!(
+            "{}?format=md",
+            mosharekat_api::paths::consultation_report(id)
+        )))
+        .bearer_auth(&t.operator)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(md.contains("### نگرانی‌ها به تفکیک ماده") && md.contains("### Concerns per article"));
 }
 
 /// Publishing the draft without English fails as the dataset intends.

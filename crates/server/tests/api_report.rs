@@ -548,7 +548,8 @@ impl Reported {
 both!(
     no_report_before_the_deadline,
     the_first_draft,
-    publication_and_a_new_draft
+    publication_and_a_new_draft,
+    concerns_per_article
 );
 
 /// A check of one part of the first draft.
@@ -1190,4 +1191,334 @@ async fn a_new_draft_stays_private_until_published(r: &Reported, published_at: V
             .count(),
         2
     );
+}
+
+/// The demo's bilingual Markdown draft: five articles, each with a heading in both languages.
+const DRAFT_FA: &str = include_str!("../../demo/drafts/descriptive-assessment.fa.md");
+const DRAFT_EN: &str = include_str!("../../demo/drafts/descriptive-assessment.en.md");
+
+/// A CSV field as the report writes it (quoted when it holds a comma or a quote).
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    }
+}
+
+/// Concerns per article: a consultation with an imported draft revised once; comments on
+/// article 3 (a campaign of three, proposals, tags, every outcome), on articles 1 and 5 (as many
+/// each: by number), on the draft as a whole, and one on article 3 of version 1 sent after
+/// version 2 was imported. The report lists each article in its version with exact counts, in
+/// order, with its top tags and examples, and every format shows the section.
+async fn concerns_per_article(backend: Backend) {
+    let t = TestServer::start(backend).await;
+    let c = t.open_consultation().await;
+    t.ok(
+        "PUT",
+        &paths::consultation_tags(c),
+        Some(&t.operator),
+        Some(json!([
+            {"code": "fees", "label_fa": "شهریه", "label_en": "Fees"},
+            {"code": "teachers", "label_fa": "معلمان", "label_en": "Teachers"},
+            {"code": "safety", "label_fa": "ایمنی", "label_en": "Safety"}
+        ])),
+    )
+    .await;
+    let import = |fa: String, en: String| {
+        let t = &t;
+        async move {
+            let (status, v) = t
+                .call(
+                    "PUT",
+                    &paths::consultation_document(c),
+                    Some(&t.operator),
+                    Some(json!({"text_fa": fa, "text_en": en, "format": "markdown"})),
+                )
+                .await;
+            assert_eq!(status, StatusCode::CREATED, "{v}");
+            v
+        }
+    };
+    let v1 = import(DRAFT_FA.to_owned(), DRAFT_EN.to_owned()).await;
+    let v2 = import(
+        DRAFT_FA.replace("مدیران مدارس", "مدیران و معاونان مدارس"),
+        DRAFT_EN.replace("Head teachers are", "Head teachers and their deputies are"),
+    )
+    .await;
+    let article = |v: &Value, number: u32| -> Value {
+        v["articles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["number"] == number)
+            .unwrap()
+            .clone()
+    };
+    let people: Vec<String> = {
+        let mut people = Vec::new();
+        for i in 0..12 {
+            people.push(t.participant(&format!("شهروند {i}")).await);
+        }
+        people
+    };
+    let send = |who: usize, body: &str, article_id: Option<&Value>, proposal: bool| {
+        let (t, token) = (&t, people[who].clone());
+        let mut request = json!({"body": body, "is_proposal": proposal});
+        if let Some(id) = article_id {
+            request["article_id"] = id.clone();
+        }
+        async move {
+            let (status, v) = t
+                .call(
+                    "POST",
+                    &paths::public_consultation_comments(c),
+                    Some(&token),
+                    Some(request),
+                )
+                .await;
+            assert_eq!(status, StatusCode::ACCEPTED, "{v}");
+            v["id"].as_i64().unwrap()
+        }
+    };
+    let (a1, a3, a5) = (article(&v2, 1), article(&v2, 3), article(&v2, 5));
+    let a3_v1 = article(&v1, 3);
+
+    // Article 5 first, so that its comments have the lower ids: the order is not by id.
+    let on_5 = [
+        send(0, "مسئولیت اجرا روشن نیست", Some(&a5["id"]), false).await,
+        send(1, "ناظر اجرا باید مستقل باشد", Some(&a5["id"]), false).await,
+    ];
+    let campaign = "سه ابزار برای معلمان پایه اول زیاد است";
+    let campaign_ids = [
+        send(2, campaign, Some(&a3["id"]), false).await,
+        send(3, campaign, Some(&a3["id"]), false).await,
+        send(4, campaign, Some(&a3["id"]), false).await,
+    ];
+    let proposal = send(
+        5,
+        "پیشنهاد: پوشهٔ کار به دو نمونه در هر ماه محدود شود",
+        Some(&a3["id"]),
+        true,
+    )
+    .await;
+    let tagged = send(
+        6,
+        "سیاههٔ ارزیابی در کلاس\n\nشلوغ   عملی نیست",
+        Some(&a3["id"]),
+        false,
+    )
+    .await;
+    let rejected = send(7, "تبلیغ", Some(&a3["id"]), false).await;
+    // Left pending: received, not approved.
+    let _pending = send(8, "هنوز بررسی نشده", Some(&a3["id"]), false).await;
+    let on_1 = [
+        send(9, "هدف دستورالعمل خوب است", Some(&a1["id"]), false).await,
+        send(10, "هدف را با سند تحول هماهنگ کنید", Some(&a1["id"]), false).await,
+    ];
+    let whole = [
+        t.comment(c, &people[0], "کل پیش‌نویس دقیق است").await,
+        t.comment(c, &people[1], "پیش‌نویس به زبان ساده‌تری نیاز دارد")
+            .await,
+        t.comment(c, &people[2], "ناسزا").await,
+    ];
+    // Written on version 1's article 3 after version 2 came out (the page was still open).
+    let on_old = send(
+        11,
+        "ابزارها در نسخهٔ قبل بهتر بود",
+        Some(&a3_v1["id"]),
+        false,
+    )
+    .await;
+
+    t.approve(&campaign_ids, &["fees"]).await;
+    t.approve(&[proposal], &["fees", "teachers"]).await;
+    t.approve(&[tagged], &["safety"]).await;
+    t.approve(&on_5, &[]).await;
+    t.approve(&[on_1[0]], &["teachers"]).await;
+    t.approve(&[on_1[1]], &[]).await;
+    t.approve(&whole[..2], &["safety"]).await;
+    t.approve(&[on_old], &["safety"]).await;
+    for (ids, action, reason) in [
+        ([rejected], "reject", "spam"),
+        ([whole[2]], "hide", "offensive"),
+    ] {
+        t.ok(
+            "POST",
+            paths::COMMENTS_BULK_DECISION,
+            Some(&t.moderator),
+            Some(json!({"ids": ids, "action": action, "reason_code": reason})),
+        )
+        .await;
+    }
+    t.close(c).await;
+    let report = t
+        .ok(
+            "POST",
+            &paths::consultation_report(c),
+            Some(&t.operator),
+            None,
+        )
+        .await;
+
+    let excerpt = |id: i64, body: &str| json!({"comment_id": id, "text": body.split_whitespace().collect::<Vec<_>>().join(" ")});
+    let tag = |code: &str, fa: &str, en: &str, count: i64| json!({"code": code, "label_fa": fa, "label_en": en, "count": count});
+    let fees = |n| tag("fees", "شهریه", "Fees", n);
+    let teachers = |n| tag("teachers", "معلمان", "Teachers", n);
+    let safety = |n| tag("safety", "ایمنی", "Safety", n);
+    let row = |a: &Value, version: i64, counts: (i64, i64, i64), tags: Value, examples: Value| {
+        json!({
+            "article": {"article_id": a["id"], "number": a["number"], "label": a["label"],
+                "version": version},
+            "heading_fa": a["heading_fa"],
+            "heading_en": a["heading_en"],
+            "comments": counts.0, "approved": counts.1, "proposals": counts.2,
+            "tags": tags,
+            "examples": examples,
+        })
+    };
+    assert_eq!(a3["heading_fa"], "ابزارهای ارزشیابی");
+    assert_eq!(a3["heading_en"], "Assessment tools");
+    let expected = json!([
+        // Seven comments, five approved: the campaign (3, fees), a proposal (fees, teachers),
+        // one on safety; a rejected and a pending one count as received only. Examples: the
+        // campaign's first copy, then the earliest others.
+        row(
+            &a3,
+            2,
+            (7, 5, 1),
+            json!([fees(4), teachers(1), safety(1)]),
+            json!([
+                excerpt(campaign_ids[0], campaign),
+                excerpt(
+                    proposal,
+                    "پیشنهاد: پوشهٔ کار به دو نمونه در هر ماه محدود شود"
+                ),
+                excerpt(tagged, "سیاههٔ ارزیابی در کلاس\n\nشلوغ   عملی نیست"),
+            ])
+        ),
+        // Two each: article 1 before article 5.
+        row(
+            &a1,
+            2,
+            (2, 2, 0),
+            json!([teachers(1)]),
+            json!([
+                excerpt(on_1[0], "هدف دستورالعمل خوب است"),
+                excerpt(on_1[1], "هدف را با سند تحول هماهنگ کنید"),
+            ])
+        ),
+        row(
+            &a5,
+            2,
+            (2, 2, 0),
+            json!([]),
+            json!([
+                excerpt(on_5[0], "مسئولیت اجرا روشن نیست"),
+                excerpt(on_5[1], "ناظر اجرا باید مستقل باشد"),
+            ])
+        ),
+        // Version 1's article 3: a row of its own, in its version.
+        row(
+            &a3_v1,
+            1,
+            (1, 1, 0),
+            json!([safety(1)]),
+            json!([excerpt(on_old, "ابزارها در نسخهٔ قبل بهتر بود"),])
+        ),
+    ]);
+    assert_eq!(report["key_concerns"]["articles"], expected);
+    assert_eq!(
+        report["key_concerns"]["whole_draft"],
+        json!({"comments": 3, "approved": 2, "proposals": 0, "tags": [safety(2)],
+            "examples": [excerpt(whole[0], "کل پیش‌نویس دقیق است"),
+                excerpt(whole[1], "پیش‌نویس به زبان ساده‌تری نیاز دارد")]})
+    );
+    // The report's overall counts agree: every comment is on one article or on the whole draft.
+    let per_part: i64 = expected
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["comments"].as_i64().unwrap())
+        .sum::<i64>()
+        + 3;
+    assert_eq!(report["comments"]["total"], per_part);
+
+    let fetch = |format: &'static str| {
+        let t = &t;
+        async move {
+            let resp = t
+                .http
+                .get(t.url(&format!(
+                    "{}?format={format}",
+                    paths::consultation_report(c)
+                )))
+                .bearer_auth(&t.operator)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(resp.status(), StatusCode::OK);
+            resp.text().await.unwrap()
+        }
+    };
+    // Markdown: the section in both languages, the article rows in the reader's digits (the
+    // citizen text escaped), the whole draft last.
+    let md = fetch("md").await;
+    let fa_section = md
+        .find("### نگرانی‌ها به تفکیک ماده\n")
+        .expect("the Persian section");
+    let en_section = md
+        .find("### Concerns per article\n")
+        .expect("the English section");
+    assert!(fa_section < en_section);
+    assert!(md.contains(
+        "| مادهٔ ۳ | ۲ | ابزارهای ارزشیابی | ۷ | ۵ | ۱ | شهریه \\(۴\\)، معلمان \\(۱\\)، ایمنی \\(۱\\) | «سه ابزار"
+    ), "{}", &md[fa_section..en_section]);
+    assert!(md.contains("| مادهٔ ۳ | ۱ | ابزارهای ارزشیابی | ۱ | ۱ | ۰ | ایمنی \\(۱\\) | «ابزارها"));
+    assert!(md.contains("| کل پیش‌نویس |  |  | ۳ | ۲ | ۰ | ایمنی \\(۲\\) | «کل"));
+    assert!(md.contains(
+        "| Article 3 | 2 | Assessment tools | 7 | 5 | 1 | Fees \\(4\\), Teachers \\(1\\), Safety \\(1\\) |"
+    ));
+    assert!(md.contains("| Article 1 | 2 | Purpose | 2 | 2 | 0 | Teachers \\(1\\) |"));
+    assert!(md.contains("| The draft as a whole |  |  | 3 | 2 | 0 | Safety \\(2\\) |"));
+    assert!(md[en_section..].contains("12 comments named an article of the draft \\(4 articles\\) and 3 were about the draft as a whole."));
+    // HTML: the same table, Persian digits in the Persian section.
+    let html = fetch("html").await;
+    assert_eq!(html.matches("<table data-table=\"articles\">").count(), 2);
+    assert!(html.contains(
+        "<td dir=\"auto\">مادهٔ ۵</td><td dir=\"auto\">۲</td><td dir=\"auto\">اجرا</td><td dir=\"auto\">۲</td><td dir=\"auto\">۲</td><td dir=\"auto\">۰</td><td dir=\"auto\"></td>"
+    ));
+    assert!(
+        html.contains("<h3>نگرانی‌ها به تفکیک ماده</h3>")
+            && html.contains("<h3>Concerns per article</h3>")
+    );
+    // CSV: one section, with the article ids, in the order of the report.
+    let csv = fetch("csv").await;
+    let section = csv
+        .trim_start_matches('\u{feff}')
+        .split("\r\n\r\n")
+        .find(|s| s.starts_with("table,article id,"))
+        .expect("the articles section")
+        .to_owned();
+    let lines: Vec<&str> = section.lines().collect();
+    assert_eq!(
+        lines[0],
+        "table,article id,Article,Version,Heading,Comments,Approved,Proposals,Topics,Examples"
+    );
+    let first = format!(
+        "articles,{},Article 3,2,Assessment tools,7,5,1,{},{}",
+        a3["id"],
+        csv_field("Fees (4), Teachers (1), Safety (1)"),
+        csv_field(&format!(
+            "«{campaign}» «پیشنهاد: پوشهٔ کار به دو نمونه در هر ماه محدود شود» «سیاههٔ ارزیابی در کلاس شلوغ عملی نیست»"
+        )),
+    );
+    assert_eq!(lines[1], first);
+    let ids: Vec<&str> = lines[1..]
+        .iter()
+        .map(|l| l.split(',').nth(1).unwrap())
+        .collect();
+    let a = |v: &Value| v["id"].to_string();
+    assert_eq!(ids, [a(&a3), a(&a1), a(&a5), a(&a3_v1), String::new()]);
+    assert!(lines[5].starts_with("articles,,The draft as a whole,,,3,2,0,Safety (2),"));
 }

@@ -5,12 +5,13 @@
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use mosharekat_api::report::{
-    Breakdowns, Campaign, Cell, CommentCounts, ConsultationSummary, DecisionSummary, Excerpt,
-    KeyConcerns, OptionCount, PollGroup, PollReport, TagConcern, TermCount, TurnoutDay,
+    ArticleConcern, Breakdowns, Campaign, Cell, CommentCounts, ConsultationSummary,
+    DecisionSummary, Excerpt, KeyConcerns, OptionCount, PartConcern, PollGroup, PollReport,
+    TagConcern, TagCount, TermCount, TurnoutDay,
 };
 use mosharekat_api::{
-    CellCount, Consultation, ConsultationKind, ConsultationStatus, Outcome, PollKind, PollOption,
-    PublicDecision, Report, ReportFormat, Role,
+    ArticleRef, CellCount, Consultation, ConsultationKind, ConsultationStatus, Outcome, PollKind,
+    PollOption, PublicDecision, Report, ReportFormat, Role,
 };
 use ratatui::buffer::Buffer;
 
@@ -167,6 +168,58 @@ fn report() -> Report {
                     count: 90,
                 },
             ],
+            articles: vec![
+                ArticleConcern {
+                    article: ArticleRef {
+                        article_id: 14,
+                        number: 4,
+                        label: "۴".into(),
+                        version: 2,
+                    },
+                    heading_fa: Some("ساعت شروع کلاس‌ها".into()),
+                    heading_en: Some("When classes start".into()),
+                    concerns: PartConcern {
+                        comments: 520,
+                        approved: 470,
+                        proposals: 12,
+                        tags: vec![TagCount {
+                            code: "transport".into(),
+                            label_fa: "رفت‌وآمد".into(),
+                            label_en: "Transport".into(),
+                            count: 90,
+                        }],
+                        examples: vec![Excerpt {
+                            comment_id: 9,
+                            text: "The school bus timetable must change too (see article 4)."
+                                .into(),
+                        }],
+                    },
+                },
+                ArticleConcern {
+                    article: ArticleRef {
+                        article_id: 3,
+                        number: 2,
+                        label: "۲".into(),
+                        version: 1,
+                    },
+                    heading_fa: None,
+                    heading_en: None,
+                    concerns: PartConcern {
+                        comments: 40,
+                        approved: 31,
+                        proposals: 0,
+                        tags: Vec::new(),
+                        examples: Vec::new(),
+                    },
+                },
+            ],
+            whole_draft: Some(PartConcern {
+                comments: 680,
+                approved: 479,
+                proposals: 25,
+                tags: Vec::new(),
+                examples: Vec::new(),
+            }),
         },
         participants: Breakdowns {
             total: 1310,
@@ -460,6 +513,12 @@ async fn suppressed_cells_read_as_such_and_get_no_bar() {
         "Comments received",
         "Key concerns",
         "Topics",
+        "Concerns per article",
+        "Article 4",
+        "When classes start",
+        "Transport (90)",
+        "Article 2",
+        "The draft as a whole",
         "Largest campaigns",
         "Most frequent terms",
         "Participants",
@@ -540,7 +599,8 @@ async fn snapshots() {
             drop(dir);
             let screen = render(&mut pane, lang, width, height);
             insta::assert_snapshot!(format!("reports_{lang}_{width}x{height}"), screen);
-            // The participants section, scrolled to.
+            // Further down: the concerns per article as records (80×24), the participants
+            // (160×48).
             for _ in 0..if height == 24 { 3 } else { 1 } {
                 pane.on_action(Action::PageDown, &mut t.ctx());
             }

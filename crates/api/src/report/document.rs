@@ -10,7 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use mosharekat_locale::calendar::{jalali, tehran_day};
 use mosharekat_locale::{CalendarKind, Catalogue};
 
-use super::{Excerpt, PollReport, SUPPRESSED, TurnoutDay};
+use super::{Excerpt, PartConcern, PollReport, SUPPRESSED, TurnoutDay};
 use crate::poll::UNKNOWN_BUCKET;
 use crate::{Breakdown, CellCount, Report};
 
@@ -453,6 +453,7 @@ fn key_concern_blocks(b: &mut Builder, report: &Report) {
         whole: None,
         rows,
     }));
+    article_blocks(b, report);
     b.heading(3, b.t("report.largest_campaigns"));
     let rows = k
         .campaigns
@@ -489,6 +490,105 @@ fn key_concern_blocks(b: &mut Builder, report: &Report) {
         whole: None,
         rows,
     }));
+}
+
+/// Concerns per article: which articles drew the comments (a table, most commented first, the
+/// comments on the draft as a whole last). Shown when comments named an article.
+fn article_blocks(b: &mut Builder, report: &Report) {
+    let k = &report.key_concerns;
+    if k.articles.is_empty() {
+        return;
+    }
+    b.heading(3, b.t("report.articles"));
+    let on_articles: i64 = k.articles.iter().map(|a| a.concerns.comments).sum();
+    let whole = k.whole_draft.as_ref().map_or(0, |w| w.comments);
+    let summary = b.f(
+        "report.articles_summary",
+        &[
+            ("comments", &b.n(on_articles)),
+            ("articles", &b.n(k.articles.len() as i64)),
+            ("whole", &b.n(whole)),
+        ],
+    );
+    b.paragraph(summary);
+    // Counts of comments, not of people: exact, as the tags' counts are.
+    let row = |b: &Builder, first: [String; 4], part: &PartConcern| -> Vec<String> {
+        let separator = b.t("report.list_separator");
+        let tags: Vec<String> = part
+            .tags
+            .iter()
+            .map(|tag| {
+                let label = if b.persian {
+                    &tag.label_fa
+                } else {
+                    &tag.label_en
+                };
+                b.f(
+                    "report.tag_count",
+                    &[("tag", label.as_str()), ("count", &b.n(tag.count))],
+                )
+            })
+            .collect();
+        let examples: Vec<String> = part
+            .examples
+            .iter()
+            .map(|e| format!("«{}»", e.text))
+            .collect();
+        let mut row = first.to_vec();
+        row.extend([
+            b.n(part.comments),
+            b.n(part.approved),
+            b.n(part.proposals),
+            tags.join(&separator),
+            examples.join(" "),
+        ]);
+        row
+    };
+    let mut rows: Vec<Vec<String>> = k
+        .articles
+        .iter()
+        .map(|a| {
+            let heading = match (&a.heading_fa, &a.heading_en) {
+                (Some(fa), en) => b.pick(fa, en.as_deref().unwrap_or("")).to_owned(),
+                (None, Some(en)) if !b.persian => en.clone(),
+                _ => String::new(),
+            };
+            let first = [
+                a.article.article_id.to_string(),
+                b.f(
+                    "report.article_number",
+                    &[("number", &b.n(i64::from(a.article.number)))],
+                ),
+                b.n(a.article.version),
+                heading,
+            ];
+            row(b, first, &a.concerns)
+        })
+        .collect();
+    if let Some(whole) = &k.whole_draft {
+        let first = [
+            String::new(),
+            b.t("report.whole_draft"),
+            String::new(),
+            String::new(),
+        ];
+        rows.push(row(b, first, whole));
+    }
+    b.table(
+        "articles".into(),
+        b.columns(&[
+            ("report.article_id", ColumnKind::Code),
+            ("report.article", ColumnKind::Label),
+            ("report.version", ColumnKind::Number),
+            ("report.heading", ColumnKind::Written),
+            ("report.comments", ColumnKind::Number),
+            ("report.approved", ColumnKind::Number),
+            ("report.proposals", ColumnKind::Number),
+            ("report.topics", ColumnKind::Written),
+            ("report.examples", ColumnKind::Written),
+        ]),
+        rows,
+    );
 }
 
 fn participant_blocks(b: &mut Builder, report: &Report) {

@@ -14,8 +14,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::{
-    AgeBand, Breakdown, Category, ConsultationKind, Gender, PollKind, PollOption, Province,
-    PublicDecision,
+    AgeBand, ArticleRef, Breakdown, Category, ConsultationKind, Gender, PollKind, PollOption,
+    Province, PublicDecision,
 };
 
 /// Counts of people under this are published as `"<5"`.
@@ -204,6 +204,61 @@ pub struct KeyConcerns {
     /// The most frequent terms of approved comments after Persian normalisation and stop-word
     /// removal, by the number of comments using them.
     pub terms: Vec<TermCount>,
+    /// Every article of the draft that comments named, most commented first, then by article
+    /// number (then version). A comment on an article of an earlier version of the draft counts
+    /// under that article in ITS version ([`ArticleRef::version`]): the same number in two
+    /// versions is two rows. Empty in reports generated before comments could name an article.
+    #[serde(default)]
+    pub articles: Vec<ArticleConcern>,
+    /// The comments that name no article: about the draft as a whole (replies count under the
+    /// article they name themselves, if any). Absent from reports generated before comments
+    /// could name an article.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub whole_draft: Option<PartConcern>,
+}
+
+/// What the comments about one part of the draft (an article, or the draft as a whole) amount
+/// to. Counts of comments, not of people: exact, never suppressed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartConcern {
+    /// Comments received (every moderation outcome).
+    pub comments: i64,
+    pub approved: i64,
+    /// Approved comments marked as proposals.
+    pub proposals: i64,
+    /// The concern tags used most on its approved comments (up to [`TAGS_PER_ARTICLE`]), most
+    /// first; the consultation's list order among equals.
+    pub tags: Vec<TagCount>,
+    /// Up to three approved comments, chosen as a tag's examples are: the first of each of the
+    /// largest campaign groups, then the earliest.
+    pub examples: Vec<Excerpt>,
+}
+
+/// How many tags a [`PartConcern`] lists.
+pub const TAGS_PER_ARTICLE: usize = 3;
+
+/// The comments that named one article of the draft.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleConcern {
+    /// The article, in the version of the draft the comments were written on.
+    pub article: ArticleRef,
+    /// The article's heading, when the draft gives it one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heading_fa: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heading_en: Option<String>,
+    /// On the wire its fields sit beside `article` (`comments`, `approved`, …).
+    #[serde(flatten)]
+    pub concerns: PartConcern,
+}
+
+/// A concern tag and the number of approved comments carrying it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TagCount {
+    pub code: String,
+    pub label_fa: String,
+    pub label_en: String,
+    pub count: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -423,6 +478,51 @@ mod tests {
         );
         assert_eq!(bucket_keys(Breakdown::Province).len(), 32);
         assert_eq!(bucket_keys(Breakdown::Category).last(), Some(&"unknown"));
+    }
+
+    #[test]
+    fn concerns_per_article_on_the_wire() {
+        // A report stored before comments could name an article still reads.
+        let before: KeyConcerns =
+            serde_json::from_str(r#"{"tags": [], "campaigns": [], "terms": []}"#).unwrap();
+        assert_eq!((before.articles.len(), before.whole_draft), (0, None));
+        let article = ArticleConcern {
+            article: ArticleRef {
+                article_id: 41,
+                number: 3,
+                label: "۳".into(),
+                version: 1,
+            },
+            heading_fa: Some("مهلت".into()),
+            heading_en: None,
+            concerns: PartConcern {
+                comments: 4,
+                approved: 3,
+                proposals: 1,
+                tags: vec![TagCount {
+                    code: "fees".into(),
+                    label_fa: "شهریه".into(),
+                    label_en: "Fees".into(),
+                    count: 2,
+                }],
+                examples: vec![Excerpt::of(9, "متن")],
+            },
+        };
+        let wire = serde_json::to_value(&article).unwrap();
+        assert_eq!(
+            wire,
+            serde_json::json!({
+                "article": {"article_id": 41, "number": 3, "label": "۳", "version": 1},
+                "heading_fa": "مهلت",
+                "comments": 4, "approved": 3, "proposals": 1,
+                "tags": [{"code": "fees", "label_fa": "شهریه", "label_en": "Fees", "count": 2}],
+                "examples": [{"comment_id": 9, "text": "متن"}],
+            })
+        );
+        assert_eq!(
+            serde_json::from_value::<ArticleConcern>(wire).unwrap(),
+            article
+        );
     }
 
     #[test]

@@ -17,11 +17,13 @@ use chrono::{DateTime, Utc};
 use mosharekat_api::poll::UNKNOWN_BUCKET;
 use mosharekat_api::report::document::{self, Block, DIMENSIONS};
 use mosharekat_api::report::{
-    Breakdowns, Campaign, Cell, ConsultationSummary, DecisionSummary, Excerpt, KeyConcerns,
-    OptionCount, PollGroup, PollReport, TagConcern, TurnoutDay, bucket_keys,
+    ArticleConcern, Breakdowns, Campaign, Cell, ConsultationSummary, DecisionSummary, Excerpt,
+    KeyConcerns, OptionCount, PartConcern, PollGroup, PollReport, TAGS_PER_ARTICLE, TagConcern,
+    TagCount, TurnoutDay, bucket_keys,
 };
 use mosharekat_api::{
-    AgeBand, Breakdown, CellCount, Consultation, Language, Outcome, Report, ReportFormat, Tally,
+    AgeBand, ArticleRef, Breakdown, CellCount, ConcernTag, Consultation, Language, Outcome, Report,
+    ReportFormat, Tally,
 };
 
 use mosharekat_locale::Catalogue;
@@ -35,6 +37,8 @@ pub const TEHRAN_OFFSET_MS: i64 = mosharekat_locale::calendar::TEHRAN_OFFSET_SEC
 pub const TOP_TERMS: usize = 30;
 pub const TOP_CAMPAIGNS: u32 = 10;
 pub const EXAMPLES_PER_TAG: usize = 3;
+/// Examples per article (and of the comments on the whole draft), chosen as a tag's are.
+pub const EXAMPLES_PER_ARTICLE: usize = EXAMPLES_PER_TAG;
 
 /// Approved comments read per page while counting terms.
 const BODY_PAGE: u32 = 5_000;
@@ -223,8 +227,31 @@ async fn key_concerns(store: &dyn Store, id: i64) -> StoreResult<KeyConcerns> {
     }
     let campaigns = store.report_campaigns(id, TOP_CAMPAIGNS).await?;
     wanted.extend(campaigns.iter().map(|c| c.first_comment_id));
+    let (articles, whole_draft) = per_article(
+        &store
+            .report_articles(id, EXAMPLES_PER_ARTICLE as u32)
+            .await?,
+        &list,
+    );
+    for (_, examples) in articles.iter().map(|(_, part)| part).chain([&whole_draft]) {
+        wanted.extend(examples);
+    }
     let bodies: HashMap<i64, String> = store.comment_bodies(&wanted).await?.into_iter().collect();
     let excerpt = |id: i64| Excerpt::of(id, bodies.get(&id).map_or("", String::as_str));
+    let with_examples = |(mut part, examples): (PartConcern, Vec<i64>)| {
+        part.examples = examples.into_iter().map(excerpt).collect();
+        part
+    };
+    let articles = articles
+        .into_iter()
+        .map(|((article, heading_fa, heading_en), part)| ArticleConcern {
+            article,
+            heading_fa,
+            heading_en,
+            concerns: with_examples(part),
+        })
+        .collect();
+    let whole_draft = Some(with_examples(whole_draft));
     let mut tags: Vec<TagConcern> = concerns
         .into_iter()
         .map(|(mut concern, examples)| {
@@ -260,7 +287,124 @@ async fn key_concerns(store: &dyn Store, id: i64) -> StoreResult<KeyConcerns> {
         tags,
         campaigns,
         terms: counter.top(TOP_TERMS),
+        articles,
+        whole_draft,
     })
+}
+
+/// An article of the draft as a report row names it: where it sits, and its headings.
+type ArticleKey = (ArticleRef, Option<String>, Option<String>);
+
+/// A part's counts and tags, and the ids of its examples (their excerpts are read after).
+type PartRows = (PartConcern, Vec<i64>);
+
+/// The concerns per article from the store's rows: every article that comments named, most
+/// commented first, then by number and version; and those of the comments naming none.
+fn per_article(
+    rows: &crate::store::ArticleRows,
+    list: &[ConcernTag],
+) -> (Vec<(ArticleKey, PartRows)>, PartRows) {
+    // Tag counts per article (`None`: the whole draft).
+    let mut tag_counts: HashMap<Option<i64>, HashMap<String, i64>> = HashMap::new();
+    for row in &rows.tags {
+        // A list that does not read is skipped, not fatal: it can only come from outside the
+        // moderation route, which writes a JSON list of codes.
+        let Ok(codes) = serde_json::from_str::<Vec<String>>(&row.tags) else {
+            continue;
+        };
+        let counts = tag_counts.entry(row.article_id).or_default();
+        // A code listed twice on one comment counts once.
+        let mut seen = std::collections::HashSet::new();
+        for code in codes {
+            if seen.insert(code.clone()) {
+                *counts.entry(code).or_insert(0) += row.comments;
+            }
+        }
+    }
+    let mut examples: HashMap<Option<i64>, Vec<i64>> = HashMap::new();
+    for row in &rows.examples {
+        let ids = examples.entry(row.article_id).or_default();
+        if ids.len() < EXAMPLES_PER_ARTICLE {
+            ids.push(row.comment_id);
+        }
+    }
+    let top_tags = |article_id: Option<i64>| -> Vec<TagCount> {
+        let Some(counts) = tag_counts.get(&article_id) else {
+            return Vec::new();
+        };
+        let mut tags: Vec<(usize, TagCount)> = counts
+            .iter()
+            .map(|(code, count)| {
+                let place = list.iter().position(|t| t.code == *code);
+                let (label_fa, label_en) = place.map_or_else(
+                    || (code.clone(), code.clone()),
+                    |i| (list[i].label_fa.clone(), list[i].label_en.clone()),
+                );
+                (
+                    place.unwrap_or(usize::MAX),
+                    TagCount {
+                        code: code.clone(),
+                        label_fa,
+                        label_en,
+                        count: *count,
+                    },
+                )
+            })
+            .collect();
+        // Most used first; the list's order among equals, then tags no longer listed by code.
+        tags.sort_by(|(a_place, a), (b_place, b)| {
+            b.count
+                .cmp(&a.count)
+                .then(a_place.cmp(b_place))
+                .then_with(|| a.code.cmp(&b.code))
+        });
+        tags.into_iter()
+            .take(TAGS_PER_ARTICLE)
+            .map(|(_, tag)| tag)
+            .collect()
+    };
+    let part = |row: Option<&crate::store::ArticleCountRow>, article_id: Option<i64>| {
+        (
+            PartConcern {
+                comments: row.map_or(0, |r| r.comments),
+                approved: row.map_or(0, |r| r.approved),
+                proposals: row.map_or(0, |r| r.proposals),
+                tags: top_tags(article_id),
+                examples: Vec::new(),
+            },
+            examples.get(&article_id).cloned().unwrap_or_default(),
+        )
+    };
+    let mut articles = Vec::new();
+    let mut whole = None;
+    for row in &rows.counts {
+        let Some(article_id) = row.article_id else {
+            whole = Some(row);
+            continue;
+        };
+        let article = ArticleRef {
+            article_id,
+            number: row
+                .number
+                .and_then(|n| u32::try_from(n).ok())
+                .unwrap_or_default(),
+            label: row.label.clone().unwrap_or_default(),
+            version: row.version.unwrap_or_default(),
+        };
+        articles.push((
+            (article, row.heading_fa.clone(), row.heading_en.clone()),
+            part(Some(row), Some(article_id)),
+        ));
+    }
+    articles.sort_by(|((a, ..), (a_part, _)), ((b, ..), (b_part, _))| {
+        b_part
+            .comments
+            .cmp(&a_part.comments)
+            .then(a.number.cmp(&b.number))
+            .then(a.version.cmp(&b.version))
+            .then(a.article_id.cmp(&b.article_id))
+    });
+    (articles, part(whole, None))
 }
 
 fn option_counts(
@@ -363,6 +507,102 @@ pub(crate) mod tests {
         assert_eq!(get(&b.by_province, "tehran"), CellCount::Exact(7));
         assert_eq!(get(&b.by_category, "public"), CellCount::Exact(10));
         assert_eq!(b.by_province.len(), 32);
+    }
+
+    #[test]
+    fn articles_are_ordered_and_their_tags_counted() {
+        use crate::store::{ArticleCountRow, ArticleExampleRow, ArticleRows, ArticleTagsRow};
+        let count = |article_id: Option<i64>, number, version, comments| ArticleCountRow {
+            article_id,
+            number: article_id.map(|_| number),
+            label: article_id.map(|_| number.to_string()),
+            version: article_id.map(|_| version),
+            heading_fa: None,
+            heading_en: None,
+            comments,
+            approved: comments - 1,
+            proposals: 1,
+        };
+        let tags = |article_id, tags: &str, comments| ArticleTagsRow {
+            article_id,
+            tags: tags.into(),
+            comments,
+        };
+        let example = |article_id, comment_id| ArticleExampleRow {
+            article_id,
+            comment_id,
+        };
+        let rows = ArticleRows {
+            counts: vec![
+                count(Some(30), 3, 2, 2),
+                count(None, 0, 0, 7),
+                count(Some(11), 1, 1, 5),
+                // Article 3 of version 1: the same number, a row of its own, after version 2's
+                // when they drew as many comments.
+                count(Some(3), 3, 1, 2),
+                count(Some(12), 2, 1, 5),
+            ],
+            tags: vec![
+                tags(Some(11), r#"["fees","safety"]"#, 2),
+                tags(Some(11), r#"["safety","fees","safety"]"#, 1),
+                tags(Some(11), r#"["old"]"#, 3),
+                tags(Some(11), r#"["teachers"]"#, 1),
+                tags(None, r#"["teachers"]"#, 4),
+                tags(Some(12), "not json", 4),
+            ],
+            examples: vec![
+                example(Some(11), 5),
+                example(Some(11), 2),
+                example(Some(11), 8),
+                example(Some(11), 9),
+                example(None, 1),
+            ],
+        };
+        let list: Vec<ConcernTag> = [
+            ("fees", "شهریه", "Fees"),
+            ("safety", "ایمنی", "Safety"),
+            ("teachers", "معلمان", "Teachers"),
+        ]
+        .into_iter()
+        .map(|(code, fa, en)| ConcernTag {
+            code: code.into(),
+            label_fa: fa.into(),
+            label_en: en.into(),
+        })
+        .collect();
+        let (articles, (whole, whole_examples)) = per_article(&rows, &list);
+        let order: Vec<(u32, i64, i64)> = articles
+            .iter()
+            .map(|((a, ..), (p, _))| (a.number, a.version, p.comments))
+            .collect();
+        assert_eq!(order, [(1, 1, 5), (2, 1, 5), (3, 1, 2), (3, 2, 2)]);
+        let (_, (first, examples)) = &articles[0];
+        assert_eq!((first.approved, first.proposals), (4, 1));
+        let top: Vec<(&str, &str, i64)> = first
+            .tags
+            .iter()
+            .map(|t| (t.code.as_str(), t.label_en.as_str(), t.count))
+            .collect();
+        // Three at most: most used first, the list's order among equals, an unlisted tag by its
+        // code; a code twice on one comment counts once.
+        assert_eq!(
+            top,
+            [
+                ("fees", "Fees", 3),
+                ("safety", "Safety", 3),
+                ("old", "old", 3)
+            ]
+        );
+        assert_eq!(examples, &[5, 2, 8]);
+        assert!(
+            articles[1].1.0.tags.is_empty(),
+            "an unreadable list is skipped"
+        );
+        assert_eq!(
+            (whole.comments, whole.tags.len(), whole_examples),
+            (7, 1, vec![1])
+        );
+        assert_eq!(whole.tags[0].count, 4);
     }
 
     #[test]

@@ -19,7 +19,7 @@ use super::dialect::{Connection, Dialect, Row, SqlStore};
 use super::{AuditRecord, StoreResult};
 
 /// Tables whose `id` the importer assigns, in the order rows refer to each other.
-pub(crate) const ID_TABLES: [&str; 9] = [
+pub(crate) const ID_TABLES: [&str; 10] = [
     "staff",
     "consultations",
     "participants",
@@ -28,6 +28,7 @@ pub(crate) const ID_TABLES: [&str; 9] = [
     "moderation_decisions",
     "polls",
     "poll_options",
+    "draft_articles",
     "audit_log",
 ];
 
@@ -53,6 +54,7 @@ pub struct ImportIds {
     pub moderation_decisions: i64,
     pub polls: i64,
     pub poll_options: i64,
+    pub draft_articles: i64,
 }
 
 /// An open import. Each method writes its rows in as few statements as the parameter limit allows.
@@ -67,13 +69,15 @@ pub trait Import: Send {
     async fn participants(&mut self, rows: &[ImportedParticipant]) -> StoreResult<()>;
     async fn duplicate_groups(&mut self, rows: &[ImportedGroup]) -> StoreResult<()>;
     /// Comments, with their current decision on the comment row and in the decision history.
+    /// The articles they name must be imported first ([`Import::drafts`]).
     async fn comments(&mut self, rows: &[ImportedComment]) -> StoreResult<()>;
     /// Polls and their options.
     async fn polls(&mut self, rows: &[ImportedPoll]) -> StoreResult<()>;
     async fn ballots(&mut self, rows: &[ImportedBallot]) -> StoreResult<()>;
     async fn tally_counters(&mut self, rows: &[ImportedCounter]) -> StoreResult<()>;
     async fn turnout(&mut self, rows: &[ImportedTurnout]) -> StoreResult<()>;
-    /// Versions of consultations' drafts with their articles (whose ids the database assigns).
+    /// Versions of consultations' drafts with their articles (ids from
+    /// [`ImportedDraft::first_article_id`] on).
     async fn drafts(&mut self, rows: &[ImportedDraft]) -> StoreResult<()>;
     /// Append entries to the audit chain in the order given, each at its own time.
     async fn audit(&mut self, entries: &[(AuditRecord, DateTime<Utc>)]) -> StoreResult<()>;
@@ -90,6 +94,8 @@ pub struct ImportedDraft {
     pub imported_by: String,
     pub content: mosharekat_api::DraftContent,
     pub source: super::DraftSource,
+    /// The id of the first article; the others follow in order (`first_article_id + position`).
+    pub first_article_id: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -143,6 +149,8 @@ pub struct ImportedComment {
     pub group_id: i64,
     pub created_at: DateTime<Utc>,
     pub decision: Option<ImportedDecision>,
+    /// The draft article the comment names (an imported [`ImportedDraft`]'s).
+    pub article_id: Option<i64>,
 }
 
 /// A moderation decision.
@@ -284,7 +292,7 @@ where
     for<'q> Option<&'q str>: sqlx::Encode<'q, D::Db>,
 {
     async fn max_ids(&mut self) -> StoreResult<super::ImportIds> {
-        let mut ids = [0i64; 8];
+        let mut ids = [0i64; 9];
         for (slot, table) in ids.iter_mut().zip(ID_TABLES) {
             let max: Option<i64> =
                 sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT MAX(id) FROM {table}")))
@@ -301,6 +309,7 @@ where
             moderation_decisions,
             polls,
             poll_options,
+            draft_articles,
         ] = ids;
         Ok(super::ImportIds {
             staff,
@@ -311,6 +320,7 @@ where
             moderation_decisions,
             polls,
             poll_options,
+            draft_articles,
         })
     }
 
@@ -431,8 +441,8 @@ where
         self.insert(
             "INSERT INTO comments (id, consultation_id, participant_id, parent_id, body,
                 is_proposal, status, group_id, created_at, decided_by, decided_at, last_action,
-                reason_code, note, tags)",
-            15,
+                reason_code, note, tags, article_id)",
+            16,
             &rows,
             |v, (r, tags)| {
                 let d = r.decision.as_ref();
@@ -453,7 +463,8 @@ where
                     .push_bind(d.map(|d| d.action.as_str()))
                     .push_bind(d.and_then(|d| d.reason_code.as_deref()))
                     .push_bind(d.and_then(|d| d.note.as_deref()))
-                    .push_bind(tags.as_str());
+                    .push_bind(tags.as_str())
+                    .push_bind(r.article_id);
             },
         )
         .await?;
@@ -664,12 +675,13 @@ where
                 ));
             }
             self.insert(
-                "INSERT INTO draft_articles (consultation_id, version, position, number, label,
+                "INSERT INTO draft_articles (id, consultation_id, version, position, number, label,
                     chapter_fa, chapter_en, heading_fa, heading_en, text_fa, text_en, clauses, notes)",
-                13,
+                14,
                 &rows,
                 |v, (position, a, clauses, notes)| {
-                    v.push_bind(draft.consultation_id)
+                    v.push_bind(draft.first_article_id + *position)
+                        .push_bind(draft.consultation_id)
                         .push_bind(draft.version)
                         .push_bind(*position)
                         .push_bind(i64::from(a.number))

@@ -59,7 +59,8 @@ pub use polls::{ballot_buckets, hour_start};
 pub use postgres::{PgDialect, PgStore};
 pub use proposals::{ProposalStore, SaveDecision};
 pub use reports::{
-    CampaignRow, ParticipantCell, ReportStore, StoredReport, TagGroupRow, TurnoutRow,
+    ArticleCountRow, ArticleExampleRow, ArticleRows, ArticleTagsRow, CampaignRow, ParticipantCell,
+    ReportStore, StoredReport, TagGroupRow, TurnoutRow,
 };
 pub use scores::{LeaderboardFilter, RebuildSummary, ScoreSnapshot, ScoreStore};
 pub use sqlite::{SqliteDialect, SqliteStore};

@@ -49,6 +49,45 @@ pub struct CampaignRow {
     pub first_comment_id: i64,
 }
 
+/// Comments naming one article (or, with every article column empty, naming none), by outcome.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ArticleCountRow {
+    pub article_id: Option<i64>,
+    pub number: Option<i64>,
+    pub label: Option<String>,
+    pub version: Option<i64>,
+    pub heading_fa: Option<String>,
+    pub heading_en: Option<String>,
+    /// Every moderation outcome.
+    pub comments: i64,
+    pub approved: i64,
+    /// Approved proposals.
+    pub proposals: i64,
+}
+
+/// Approved comments naming one article (or none) with the same tag list (JSON, as stored).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ArticleTagsRow {
+    pub article_id: Option<i64>,
+    pub tags: String,
+    pub comments: i64,
+}
+
+/// One of the examples of an article (or of the comments naming none), best first.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ArticleExampleRow {
+    pub article_id: Option<i64>,
+    pub comment_id: i64,
+}
+
+/// The report's concerns per article as read from the database ([`ReportStore::report_articles`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ArticleRows {
+    pub counts: Vec<ArticleCountRow>,
+    pub tags: Vec<ArticleTagsRow>,
+    pub examples: Vec<ArticleExampleRow>,
+}
+
 /// A consultation's report as stored: the latest draft, and the published version if any.
 #[derive(Debug, Clone)]
 pub struct StoredReport {
@@ -87,6 +126,16 @@ pub trait ReportStore: Send + Sync {
         after: i64,
         limit: u32,
     ) -> StoreResult<Vec<(i64, String)>>;
+    /// The comments of the consultation per article they name (and those naming none): counts
+    /// by outcome with the article's place and heading, the tag lists of the approved ones, and
+    /// for each article its `examples` best approved comments (the first approved comment of
+    /// each campaign group, largest groups first, then the earliest). Three GROUP BY reads
+    /// whatever the number of articles.
+    async fn report_articles(
+        &self,
+        consultation_id: i64,
+        examples: u32,
+    ) -> StoreResult<ArticleRows>;
     /// Bodies of the given comments.
     async fn comment_bodies(&self, ids: &[i64]) -> StoreResult<Vec<(i64, String)>>;
     /// Store a newly generated draft as the next version; returns it with its version set.
@@ -267,6 +316,60 @@ where
         .bind(i64::from(limit))
         .fetch_all(self.reader())
         .await?)
+    }
+
+    async fn report_articles(
+        &self,
+        consultation_id: i64,
+        examples: u32,
+    ) -> StoreResult<ArticleRows> {
+        let counts = sqlx::query_as(
+            "SELECT c.article_id, a.number, a.label, a.version, a.heading_fa, a.heading_en,
+                COUNT(*) AS comments,
+                CAST(SUM(CASE WHEN c.status = 'approved' THEN 1 ELSE 0 END) AS BIGINT) AS approved,
+                CAST(SUM(CASE WHEN c.status = 'approved' AND c.is_proposal THEN 1 ELSE 0 END) AS BIGINT)
+                    AS proposals
+             FROM comments c LEFT JOIN draft_articles a ON a.id = c.article_id
+             WHERE c.consultation_id = $1
+             GROUP BY c.article_id, a.number, a.label, a.version, a.heading_fa, a.heading_en",
+        )
+        .bind(consultation_id)
+        .fetch_all(self.reader())
+        .await?;
+        // Tag lists are few (moderators pick from the consultation's short list): grouped by the
+        // list as stored, and read apart here, the SQL stays the same for both databases.
+        let tags = sqlx::query_as(
+            "SELECT article_id, tags, COUNT(*) AS comments FROM comments
+             WHERE consultation_id = $1 AND status = 'approved' AND tags <> '[]'
+             GROUP BY article_id, tags",
+        )
+        .bind(consultation_id)
+        .fetch_all(self.reader())
+        .await?;
+        let examples = sqlx::query_as(
+            "SELECT article_id, comment_id FROM (
+                SELECT article_id, comment_id,
+                    ROW_NUMBER() OVER (PARTITION BY article_id ORDER BY group_size DESC, comment_id)
+                        AS place
+                FROM (
+                    SELECT c.article_id, g.size AS group_size, MIN(c.id) AS comment_id
+                    FROM comments c JOIN duplicate_groups g ON g.id = c.group_id
+                    WHERE c.consultation_id = $1 AND c.status = 'approved'
+                    GROUP BY c.article_id, c.group_id, g.size
+                ) article_groups
+             ) ranked
+             WHERE place <= $2
+             ORDER BY article_id, place",
+        )
+        .bind(consultation_id)
+        .bind(i64::from(examples))
+        .fetch_all(self.reader())
+        .await?;
+        Ok(ArticleRows {
+            counts,
+            tags,
+            examples,
+        })
     }
 
     async fn comment_bodies(&self, ids: &[i64]) -> StoreResult<Vec<(i64, String)>> {
