@@ -33,22 +33,6 @@ impl Outcome {
     pub fn from_code(code: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|o| o.as_str() == code)
     }
-
-    pub fn label_fa(self) -> &'static str {
-        match self {
-            Outcome::Accepted => "پذیرفته شد",
-            Outcome::PartiallyAccepted => "بخشی از آن پذیرفته شد",
-            Outcome::Rejected => "پذیرفته نشد",
-        }
-    }
-
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Outcome::Accepted => "Accepted",
-            Outcome::PartiallyAccepted => "Partially accepted",
-            Outcome::Rejected => "Rejected",
-        }
-    }
 }
 
 /// `PUT /api/v1/proposals/{id}/decision` (operator). Saves a draft: any field may be empty until the

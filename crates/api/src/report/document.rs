@@ -741,16 +741,18 @@ fn decision_blocks(b: &mut Builder, report: &Report) {
         .items
         .iter()
         .map(|item| {
-            let (outcome, rationale) = if b.persian {
-                (item.outcome.label_fa(), &item.rationale_fa)
+            // The same word for an outcome as the console and the portal use.
+            let outcome = b.t(&format!("outcome.{}", item.outcome.as_str()));
+            let rationale = if b.persian {
+                &item.rationale_fa
             } else {
-                (item.outcome.label_en(), &item.rationale_en)
+                &item.rationale_en
             };
             vec![
                 b.n(item.proposal_id),
                 Excerpt::of(item.proposal_id, &item.body).text,
                 b.n(item.group_size),
-                outcome.to_owned(),
+                outcome,
                 rationale.clone(),
                 item.legal_basis.clone(),
             ]
