@@ -2,7 +2,8 @@
 //! their notes and clauses, anchors and "comment on this article" links, in Persian and English;
 //! earlier versions readable and the difference between two versions article by article; a
 //! comment that names its article through the form, refused beside the field when the article is
-//! not this draft's; published comments and their article, and the comments on one article.
+//! not this draft's; published comments and their article, the comments on one article, and
+//! the published report's comments per article.
 
 mod portal_support;
 mod support;
@@ -383,6 +384,36 @@ async fn a_comment_names_its_article_through_the_form(backend: Backend) {
         .get(&format!("/fa/c/{c}?article={}", article_id(&draft, 1)))
         .await;
     assert!(!first.body.contains(body) && !first.body.contains(general));
+
+    // After the close, the published report says which articles drew the comments.
+    t.close(c).await;
+    t.ok(
+        "POST",
+        &paths::consultation_report(c),
+        Some(&t.operator),
+        None,
+    )
+    .await;
+    t.ok(
+        "POST",
+        &paths::consultation_report_publish(c),
+        Some(&t.operator),
+        None,
+    )
+    .await;
+    check_page(
+        &mut browser,
+        &format!("/fa/c/{c}"),
+        "fa",
+        &[
+            "<caption>نظرها دربارهٔ هر مادهٔ پیش‌نویس</caption>",
+            &format!(
+                "<tr><th scope=\"row\"><a href=\"/fa/c/{c}#article-3\">ماده ۳</a></th><td>۱</td><td>۱</td><td>۰</td><td></td></tr>"
+            ),
+            "<tr><th scope=\"row\">کل پیش‌نویس</th><td>۱</td><td>۱</td><td>۰</td><td></td></tr>",
+        ],
+    )
+    .await;
 }
 
 async fn a_consultation_without_draft_text(backend: Backend) {

@@ -123,8 +123,21 @@ pub struct ChartView {
     pub heading: String,
 }
 
+/// One row of the report's concerns per article: the article (linked to its text), its comment
+/// counts and the concern tags used most on it.
+pub struct ArticleConcernView {
+    pub label: String,
+    pub href: Option<String>,
+    pub comments: String,
+    pub approved: String,
+    pub proposals: String,
+    pub tags: String,
+}
+
 pub struct ReportView {
     pub figures: Vec<String>,
+    /// Concerns per article of the draft, then the draft as a whole.
+    pub articles: Vec<ArticleConcernView>,
     pub charts: Vec<ChartView>,
     pub full_href: String,
     pub published: String,
@@ -256,9 +269,50 @@ pub(super) fn threads(
     roots
 }
 
-fn report_view(report: &Report, visitor: &Visitor, id: i64) -> ReportView {
+fn report_view(report: &Report, visitor: &Visitor, id: i64, latest_draft: i64) -> ReportView {
     let lang = visitor.lang;
     let cat = lang.catalogue();
+    let part = |label: String, href: Option<String>, c: &mosharekat_api::report::PartConcern| {
+        ArticleConcernView {
+            label,
+            href,
+            comments: cat.grouped(c.comments),
+            approved: cat.grouped(c.approved),
+            proposals: cat.grouped(c.proposals),
+            tags: c
+                .tags
+                .iter()
+                .map(|t| {
+                    format!(
+                        "{} ({})",
+                        lang.pick(&t.label_fa, &t.label_en),
+                        cat.grouped(t.count)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(cat.text("portal.list_separator")),
+        }
+    };
+    let mut articles: Vec<ArticleConcernView> = report
+        .key_concerns
+        .articles
+        .iter()
+        .map(|a| {
+            let (href, label) = article_mention(visitor, id, &a.article, latest_draft);
+            let mut name = article_label(lang, a.article.number);
+            if a.article.version != latest_draft {
+                name = label;
+            }
+            part(name, Some(href), &a.concerns)
+        })
+        .collect();
+    if let Some(whole) = &report.key_concerns.whole_draft {
+        articles.push(part(
+            cat.text("portal.comment_form.whole_draft").to_owned(),
+            None,
+            whole,
+        ));
+    }
     let n = |v: i64| cat.grouped(v);
     let counts = &report.comments;
     let figures = vec![
@@ -321,6 +375,7 @@ fn report_view(report: &Report, visitor: &Visitor, id: i64) -> ReportView {
             &[("suppressed", mosharekat_api::report::SUPPRESSED)],
         ),
         figures,
+        articles,
         charts,
         full_href: format!(
             "{}{}?format=html",
@@ -490,7 +545,7 @@ async fn build(
         .stored_report(id)
         .await?
         .and_then(|s| s.published)
-        .map(|r| report_view(&r, visitor, id));
+        .map(|r| report_view(&r, visitor, id, latest_draft));
 
     let top = crate::incentives::public_top(state.store.as_ref(), id)
         .await?
