@@ -406,7 +406,7 @@ async fn a_comment_names_its_article_through_the_form(backend: Backend) {
         &format!("/fa/c/{c}"),
         "fa",
         &[
-            "<caption>نظرها دربارهٔ هر مادهٔ پیش‌نویس</caption>",
+            "<caption id=\"concerns-caption\">نظرها دربارهٔ هر مادهٔ پیش‌نویس</caption>",
             &format!(
                 "<tr><th scope=\"row\"><a href=\"/fa/c/{c}#article-3\">ماده ۳</a></th><td>۱</td><td>۱</td><td>۰</td><td></td></tr>"
             ),
