@@ -5,9 +5,12 @@
 //! The consultation is written once per database through the bulk import: 200,000 participants
 //! (every demographic field sometimes withheld), 1,000,000 comments over a 59-day window (20
 //! campaigns of 10,000 identical comments, the rest distinct; 80 % approved, a third of those with
-//! a concern tag, 5 % proposals), two polls with 100,000 ballots each and their counters, and 50
+//! a concern tag, 5 % proposals; the draft's text of 30 articles, and 60 % of the distinct comments
+//! naming one of them), two polls with 100,000 ballots each and their counters, and 50
 //! published decisions. What is measured is `report::generate`: every aggregate read, the term
-//! count streamed over the 800,000 approved bodies, the poll breakdowns and the decisions.
+//! count streamed over the 800,000 approved bodies, the concerns per article, the poll breakdowns
+//! and the decisions. The concerns per article alone (`ReportStore::report_articles`) are timed
+//! once and printed before the measurement.
 //!
 //! `MOSHAREKAT_BENCH_REPORT_COMMENTS` sets another size (participants and ballots scale with it).
 
@@ -27,13 +30,15 @@ use mosharekat_api::{
 use mosharekat_server::auth::random_token;
 use mosharekat_server::events::EventBus;
 use mosharekat_server::store::{
-    Actor, ImportedBallot, ImportedComment, ImportedConsultation, ImportedCounter,
-    ImportedDecision, ImportedGroup, ImportedParticipant, ImportedPoll, ImportedStaff,
-    ImportedTurnout, Store,
+    Actor, DraftSource, ImportedBallot, ImportedComment, ImportedConsultation, ImportedCounter,
+    ImportedDecision, ImportedDraft, ImportedGroup, ImportedParticipant, ImportedPoll,
+    ImportedStaff, ImportedTurnout, Store,
 };
 use tokio::runtime::Runtime;
 
 const CAMPAIGNS: usize = 20;
+/// Articles of the draft's text.
+const ARTICLES: usize = 30;
 const CHUNK: usize = 50_000;
 const TAGS: [&str; 8] = [
     "fees",
@@ -279,6 +284,47 @@ async fn seed(store: &dyn Store, comments: usize, now: DateTime<Utc>) -> i64 {
         .map(|k| body(&mut rng, &words, 1_000_000 + k))
         .collect();
 
+    // The draft's text, before the comments that name its articles.
+    let first_article_id = base.draft_articles + 1;
+    let articles = (1..=ARTICLES as u32)
+        .map(|n| mosharekat_api::ArticleContent {
+            number: n,
+            label: n.to_string(),
+            chapter_fa: None,
+            chapter_en: None,
+            heading_fa: Some(format!("عنوان ماده {n}")),
+            heading_en: Some(format!("Heading of article {n}")),
+            text_fa: format!("متن ماده {n}"),
+            text_en: Some(format!("The text of article {n}")),
+            clauses: Vec::new(),
+            notes: Vec::new(),
+        })
+        .collect();
+    import
+        .drafts(&[ImportedDraft {
+            consultation_id: consultation,
+            version: 1,
+            imported_at: opens,
+            imported_by: "bench.operator".into(),
+            content: mosharekat_api::DraftContent {
+                format: mosharekat_api::DraftFormat::Text,
+                preamble_fa: None,
+                preamble_en: None,
+                articles,
+                closing_fa: None,
+                closing_en: None,
+            },
+            source: DraftSource {
+                text_fa: "متن".into(),
+                text_en: None,
+            },
+            first_article_id,
+        }])
+        .await
+        .expect("draft");
+    // Which article a comment names: its own sequence, so the rest of the data stays as before.
+    let mut articles_rng = Lcg(30);
+
     // Comments, a chunk at a time.
     let window_ms = (closes - opens).num_milliseconds();
     let mut decision_id = base.moderation_decisions;
@@ -328,7 +374,8 @@ async fn seed(store: &dyn Store, comments: usize, now: DateTime<Utc>) -> i64 {
             group_id,
             created_at,
             decision,
-            article_id: None,
+            article_id: (campaign.is_none() && articles_rng.below(10) < 6)
+                .then(|| first_article_id + articles_rng.below(ARTICLES) as i64),
         });
         if chunk.len() == CHUNK {
             import.comments(&chunk).await.expect("comments");
@@ -513,6 +560,17 @@ fn report_generation(c: &mut Criterion) {
             .block_on(store.get_consultation(consultation, now))
             .expect("read")
             .expect("consultation");
+        let started = Instant::now();
+        let rows = rt
+            .block_on(store.report_articles(consultation.id, 3))
+            .expect("concerns per article");
+        eprintln!(
+            "{name}: concerns per article read in {:.1?} ({} rows, {} examples)",
+            started.elapsed(),
+            rows.comments.len(),
+            rows.examples.len()
+        );
+        let started = Instant::now();
         let report = rt
             .block_on(mosharekat_server::report::generate(
                 store.as_ref(),
@@ -522,8 +580,10 @@ fn report_generation(c: &mut Criterion) {
             ))
             .expect("report");
         assert_eq!(report.comments.total, comments as i64);
+        assert_eq!(report.key_concerns.articles.len(), ARTICLES);
         eprintln!(
-            "{name}: {} participants, {} terms, {} tags, {} campaigns, {} decisions",
+            "{name}: one report in {:.1?}: {} participants, {} terms, {} tags, {} campaigns, {} decisions",
+            started.elapsed(),
             report.participants.total,
             report.key_concerns.terms.len(),
             report.key_concerns.tags.len(),

@@ -53,10 +53,20 @@ pub async fn generate(
 ) -> StoreResult<Report> {
     let id = consultation.id;
     let closed_at = consultation.closed_at();
-    let comments = store.report_comment_counts(id).await?;
+    // One scan of the comments gives the counts by outcome and the concerns per article.
+    let article_rows = store
+        .report_articles(id, EXAMPLES_PER_ARTICLE as u32)
+        .await?;
+    let comments = crate::store::comment_counts(
+        &article_rows
+            .comments
+            .iter()
+            .map(|r| (r.status.clone(), r.is_proposal, r.comments))
+            .collect::<Vec<_>>(),
+    );
     let participants = participants(&store.report_participant_cells(id).await?, closed_at);
     let turnout = turnout(&store.report_turnout(id, TEHRAN_OFFSET_MS).await?);
-    let key_concerns = key_concerns(store, id).await?;
+    let key_concerns = key_concerns(store, id, &article_rows).await?;
     let mut polls = Vec::new();
     for poll in store.list_polls(id).await? {
         let mut tallies = Vec::new();
@@ -175,7 +185,11 @@ fn turnout(rows: &[crate::store::TurnoutRow]) -> Vec<TurnoutDay> {
         .collect()
 }
 
-async fn key_concerns(store: &dyn Store, id: i64) -> StoreResult<KeyConcerns> {
+async fn key_concerns(
+    store: &dyn Store,
+    id: i64,
+    article_rows: &crate::store::ArticleRows,
+) -> StoreResult<KeyConcerns> {
     let list = store.concern_tags(id).await?;
     let rows = store.report_tag_groups(id).await?;
     let mut per_tag: HashMap<&str, Vec<&crate::store::TagGroupRow>> = HashMap::new();
@@ -227,12 +241,7 @@ async fn key_concerns(store: &dyn Store, id: i64) -> StoreResult<KeyConcerns> {
     }
     let campaigns = store.report_campaigns(id, TOP_CAMPAIGNS).await?;
     wanted.extend(campaigns.iter().map(|c| c.first_comment_id));
-    let (articles, whole_draft) = per_article(
-        &store
-            .report_articles(id, EXAMPLES_PER_ARTICLE as u32)
-            .await?,
-        &list,
-    );
+    let (articles, whole_draft) = per_article(article_rows, &list);
     for (_, examples) in articles.iter().map(|(_, part)| part).chain([&whole_draft]) {
         wanted.extend(examples);
     }
@@ -304,34 +313,30 @@ fn per_article(
     rows: &crate::store::ArticleRows,
     list: &[ConcernTag],
 ) -> (Vec<(ArticleKey, PartRows)>, PartRows) {
-    // Tag counts per article (`None`: the whole draft).
-    let mut tag_counts: HashMap<Option<i64>, HashMap<String, i64>> = HashMap::new();
-    for row in &rows.tags {
+    // Per article (`None`: the whole draft): counts, and tag use on approved comments.
+    let mut parts: HashMap<Option<i64>, (PartConcern, HashMap<String, i64>)> = HashMap::new();
+    for row in &rows.comments {
+        let (part, tags) = parts.entry(row.article_id).or_default();
+        part.comments += row.comments;
+        if row.status != "approved" {
+            continue;
+        }
+        part.approved += row.comments;
+        if row.is_proposal {
+            part.proposals += row.comments;
+        }
         // A list that does not read is skipped, not fatal: it can only come from outside the
         // moderation route, which writes a JSON list of codes.
-        let Ok(codes) = serde_json::from_str::<Vec<String>>(&row.tags) else {
-            continue;
-        };
-        let counts = tag_counts.entry(row.article_id).or_default();
+        let codes = serde_json::from_str::<Vec<String>>(&row.tags).unwrap_or_default();
         // A code listed twice on one comment counts once.
         let mut seen = std::collections::HashSet::new();
         for code in codes {
             if seen.insert(code.clone()) {
-                *counts.entry(code).or_insert(0) += row.comments;
+                *tags.entry(code).or_insert(0) += row.comments;
             }
         }
     }
-    let mut examples: HashMap<Option<i64>, Vec<i64>> = HashMap::new();
-    for row in &rows.examples {
-        let ids = examples.entry(row.article_id).or_default();
-        if ids.len() < EXAMPLES_PER_ARTICLE {
-            ids.push(row.comment_id);
-        }
-    }
-    let top_tags = |article_id: Option<i64>| -> Vec<TagCount> {
-        let Some(counts) = tag_counts.get(&article_id) else {
-            return Vec::new();
-        };
+    let top_tags = |counts: &HashMap<String, i64>| -> Vec<TagCount> {
         let mut tags: Vec<(usize, TagCount)> = counts
             .iter()
             .map(|(code, count)| {
@@ -363,38 +368,56 @@ fn per_article(
             .map(|(_, tag)| tag)
             .collect()
     };
-    let part = |row: Option<&crate::store::ArticleCountRow>, article_id: Option<i64>| {
-        (
-            PartConcern {
-                comments: row.map_or(0, |r| r.comments),
-                approved: row.map_or(0, |r| r.approved),
-                proposals: row.map_or(0, |r| r.proposals),
-                tags: top_tags(article_id),
-                examples: Vec::new(),
-            },
-            examples.get(&article_id).cloned().unwrap_or_default(),
-        )
+    // Examples: from the largest groups, then the earliest comments.
+    let mut examples: HashMap<Option<i64>, Vec<&crate::store::ArticleExampleRow>> = HashMap::new();
+    for row in &rows.examples {
+        examples.entry(row.article_id).or_default().push(row);
+    }
+    let mut examples_of = |article_id: Option<i64>| -> Vec<i64> {
+        let mut candidates = examples.remove(&article_id).unwrap_or_default();
+        candidates.sort_by(|a, b| {
+            b.group_size
+                .cmp(&a.group_size)
+                .then(a.comment_id.cmp(&b.comment_id))
+        });
+        candidates
+            .into_iter()
+            .take(EXAMPLES_PER_ARTICLE)
+            .map(|c| c.comment_id)
+            .collect()
     };
-    let mut articles = Vec::new();
-    let mut whole = None;
-    for row in &rows.counts {
-        let Some(article_id) = row.article_id else {
-            whole = Some(row);
+    let (whole, whole_tags) = parts.remove(&None).unwrap_or_default();
+    let whole = (
+        PartConcern {
+            tags: top_tags(&whole_tags),
+            ..whole
+        },
+        examples_of(None),
+    );
+    let mut articles: Vec<(ArticleKey, PartRows)> = Vec::with_capacity(parts.len());
+    for (article_id, (part, tags)) in parts {
+        let Some(article_id) = article_id else {
             continue;
         };
+        let at = rows.articles.iter().find(|a| a.id == article_id);
         let article = ArticleRef {
             article_id,
-            number: row
-                .number
-                .and_then(|n| u32::try_from(n).ok())
+            number: at
+                .and_then(|a| u32::try_from(a.number).ok())
                 .unwrap_or_default(),
-            label: row.label.clone().unwrap_or_default(),
-            version: row.version.unwrap_or_default(),
+            label: at.map(|a| a.label.clone()).unwrap_or_default(),
+            version: at.map_or(0, |a| a.version),
         };
-        articles.push((
-            (article, row.heading_fa.clone(), row.heading_en.clone()),
-            part(Some(row), Some(article_id)),
-        ));
+        let key = (
+            article,
+            at.and_then(|a| a.heading_fa.clone()),
+            at.and_then(|a| a.heading_en.clone()),
+        );
+        let part = PartConcern {
+            tags: top_tags(&tags),
+            ..part
+        };
+        articles.push((key, (part, examples_of(Some(article_id)))));
     }
     articles.sort_by(|((a, ..), (a_part, _)), ((b, ..), (b_part, _))| {
         b_part
@@ -404,7 +427,7 @@ fn per_article(
             .then(a.version.cmp(&b.version))
             .then(a.article_id.cmp(&b.article_id))
     });
-    (articles, part(whole, None))
+    (articles, whole)
 }
 
 fn option_counts(
@@ -511,51 +534,63 @@ pub(crate) mod tests {
 
     #[test]
     fn articles_are_ordered_and_their_tags_counted() {
-        use crate::store::{ArticleCountRow, ArticleExampleRow, ArticleRows, ArticleTagsRow};
-        let count = |article_id: Option<i64>, number, version, comments| ArticleCountRow {
+        use crate::store::{ArticleCommentRow, ArticleExampleRow, ArticleRows, DraftArticleRow};
+        let row = |article_id, status: &str, is_proposal, tags: &str, comments| ArticleCommentRow {
             article_id,
-            number: article_id.map(|_| number),
-            label: article_id.map(|_| number.to_string()),
-            version: article_id.map(|_| version),
-            heading_fa: None,
-            heading_en: None,
-            comments,
-            approved: comments - 1,
-            proposals: 1,
-        };
-        let tags = |article_id, tags: &str, comments| ArticleTagsRow {
-            article_id,
+            status: status.into(),
+            is_proposal,
             tags: tags.into(),
             comments,
         };
-        let example = |article_id, comment_id| ArticleExampleRow {
+        let article = |id, number, version| DraftArticleRow {
+            id,
+            number,
+            label: number.to_string(),
+            version,
+            heading_fa: (number == 1).then(|| "هدف".into()),
+            heading_en: None,
+        };
+        let example = |article_id, group_size, comment_id| ArticleExampleRow {
             article_id,
+            group_size,
             comment_id,
+            approved: 1,
         };
         let rows = ArticleRows {
-            counts: vec![
-                count(Some(30), 3, 2, 2),
-                count(None, 0, 0, 7),
-                count(Some(11), 1, 1, 5),
+            comments: vec![
+                row(Some(30), "approved", false, "[]", 2),
+                row(None, "approved", false, r#"["teachers"]"#, 4),
+                row(None, "pending", false, "[]", 3),
+                row(Some(11), "approved", true, r#"["fees","safety"]"#, 2),
+                row(
+                    Some(11),
+                    "approved",
+                    false,
+                    r#"["safety","fees","safety"]"#,
+                    1,
+                ),
+                row(Some(11), "approved", false, r#"["old"]"#, 3),
+                // Tags on comments not approved do not count.
+                row(Some(11), "rejected", false, r#"["teachers"]"#, 5),
                 // Article 3 of version 1: the same number, a row of its own, after version 2's
                 // when they drew as many comments.
-                count(Some(3), 3, 1, 2),
-                count(Some(12), 2, 1, 5),
+                row(Some(3), "hidden", false, "[]", 2),
+                row(Some(12), "approved", false, "not json", 4),
+                row(Some(12), "pending", false, "[]", 7),
             ],
-            tags: vec![
-                tags(Some(11), r#"["fees","safety"]"#, 2),
-                tags(Some(11), r#"["safety","fees","safety"]"#, 1),
-                tags(Some(11), r#"["old"]"#, 3),
-                tags(Some(11), r#"["teachers"]"#, 1),
-                tags(None, r#"["teachers"]"#, 4),
-                tags(Some(12), "not json", 4),
+            articles: vec![
+                article(3, 3, 1),
+                article(11, 1, 1),
+                article(12, 2, 1),
+                article(30, 3, 2),
+                article(31, 4, 2),
             ],
             examples: vec![
-                example(Some(11), 5),
-                example(Some(11), 2),
-                example(Some(11), 8),
-                example(Some(11), 9),
-                example(None, 1),
+                example(Some(11), 1, 2),
+                example(Some(11), 4, 8),
+                example(Some(11), 1, 9),
+                example(Some(11), 4, 5),
+                example(None, 1, 1),
             ],
         };
         let list: Vec<ConcernTag> = [
@@ -571,14 +606,22 @@ pub(crate) mod tests {
         })
         .collect();
         let (articles, (whole, whole_examples)) = per_article(&rows, &list);
-        let order: Vec<(u32, i64, i64)> = articles
+        let order: Vec<(u32, i64, i64, i64, i64)> = articles
             .iter()
-            .map(|((a, ..), (p, _))| (a.number, a.version, p.comments))
+            .map(|((a, ..), (p, _))| (a.number, a.version, p.comments, p.approved, p.proposals))
             .collect();
-        assert_eq!(order, [(1, 1, 5), (2, 1, 5), (3, 1, 2), (3, 2, 2)]);
-        let (_, (first, examples)) = &articles[0];
-        assert_eq!((first.approved, first.proposals), (4, 1));
-        let top: Vec<(&str, &str, i64)> = first
+        assert_eq!(
+            order,
+            [
+                (1, 1, 11, 6, 2),
+                (2, 1, 11, 4, 0),
+                (3, 1, 2, 0, 0),
+                (3, 2, 2, 2, 0)
+            ]
+        );
+        let ((first, heading_fa, _), (part, examples)) = &articles[0];
+        assert_eq!((first.article_id, heading_fa.as_deref()), (11, Some("هدف")));
+        let top: Vec<(&str, &str, i64)> = part
             .tags
             .iter()
             .map(|t| (t.code.as_str(), t.label_en.as_str(), t.count))
@@ -593,16 +636,17 @@ pub(crate) mod tests {
                 ("old", "old", 3)
             ]
         );
-        assert_eq!(examples, &[5, 2, 8]);
+        // The largest groups first, then the earliest.
+        assert_eq!(examples, &[5, 8, 2]);
         assert!(
             articles[1].1.0.tags.is_empty(),
             "an unreadable list is skipped"
         );
         assert_eq!(
-            (whole.comments, whole.tags.len(), whole_examples),
-            (7, 1, vec![1])
+            (whole.comments, whole.approved, whole_examples),
+            (7, 4, vec![1])
         );
-        assert_eq!(whole.tags[0].count, 4);
+        assert_eq!((whole.tags.len(), whole.tags[0].count), (1, 4));
     }
 
     #[test]

@@ -58,9 +58,10 @@ pub use polls::{ParticipantBallot, PollStore};
 pub use polls::{ballot_buckets, hour_start};
 pub use postgres::{PgDialect, PgStore};
 pub use proposals::{ProposalStore, SaveDecision};
+pub(crate) use reports::comment_counts;
 pub use reports::{
-    ArticleCountRow, ArticleExampleRow, ArticleRows, ArticleTagsRow, CampaignRow, ParticipantCell,
-    ReportStore, StoredReport, TagGroupRow, TurnoutRow,
+    ArticleCommentRow, ArticleExampleRow, ArticleRows, CampaignRow, DraftArticleRow,
+    ParticipantCell, ReportStore, StoredReport, TagGroupRow, TurnoutRow,
 };
 pub use scores::{LeaderboardFilter, RebuildSummary, ScoreSnapshot, ScoreStore};
 pub use sqlite::{SqliteDialect, SqliteStore};

@@ -49,42 +49,46 @@ pub struct CampaignRow {
     pub first_comment_id: i64,
 }
 
-/// Comments naming one article (or, with every article column empty, naming none), by outcome.
+/// Comments naming one article (or none) with the same outcome, proposal flag and tag list (JSON,
+/// as stored).
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct ArticleCountRow {
+pub struct ArticleCommentRow {
     pub article_id: Option<i64>,
-    pub number: Option<i64>,
-    pub label: Option<String>,
-    pub version: Option<i64>,
-    pub heading_fa: Option<String>,
-    pub heading_en: Option<String>,
-    /// Every moderation outcome.
-    pub comments: i64,
-    pub approved: i64,
-    /// Approved proposals.
-    pub proposals: i64,
-}
-
-/// Approved comments naming one article (or none) with the same tag list (JSON, as stored).
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct ArticleTagsRow {
-    pub article_id: Option<i64>,
+    pub status: String,
+    pub is_proposal: bool,
     pub tags: String,
     pub comments: i64,
 }
 
-/// One of the examples of an article (or of the comments naming none), best first.
+/// An article of one of the consultation's draft versions: where it sits, and its headings.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct DraftArticleRow {
+    pub id: i64,
+    pub number: i64,
+    pub label: String,
+    pub version: i64,
+    pub heading_fa: Option<String>,
+    pub heading_en: Option<String>,
+}
+
+/// A candidate example of an article (or of the comments naming none): the first approved
+/// comment of a campaign group, with the group's size (1 for a comment of its own).
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ArticleExampleRow {
     pub article_id: Option<i64>,
+    pub group_size: i64,
     pub comment_id: i64,
+    /// The group's approved comments that name this article (1 for a comment of its own).
+    pub approved: i64,
 }
 
 /// The report's concerns per article as read from the database ([`ReportStore::report_articles`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ArticleRows {
-    pub counts: Vec<ArticleCountRow>,
-    pub tags: Vec<ArticleTagsRow>,
+    pub comments: Vec<ArticleCommentRow>,
+    pub articles: Vec<DraftArticleRow>,
+    /// Per article, its best `examples` candidates at most (fewer when it has fewer approved
+    /// groups), in no particular order.
     pub examples: Vec<ArticleExampleRow>,
 }
 
@@ -98,7 +102,6 @@ pub struct StoredReport {
 
 #[async_trait]
 pub trait ReportStore: Send + Sync {
-    async fn report_comment_counts(&self, consultation_id: i64) -> StoreResult<CommentCounts>;
     /// Everyone who commented on the consultation or voted in one of its polls, grouped by their
     /// demographic answers.
     async fn report_participant_cells(
@@ -126,11 +129,12 @@ pub trait ReportStore: Send + Sync {
         after: i64,
         limit: u32,
     ) -> StoreResult<Vec<(i64, String)>>;
-    /// The comments of the consultation per article they name (and those naming none): counts
-    /// by outcome with the article's place and heading, the tag lists of the approved ones, and
-    /// for each article its `examples` best approved comments (the first approved comment of
-    /// each campaign group, largest groups first, then the earliest). Three GROUP BY reads
-    /// whatever the number of articles.
+    /// The consultation's comments per article they name (and those naming none), by outcome,
+    /// proposal flag and tag list (one scan, which also gives the report's comment counts); the
+    /// articles of its draft versions; and the candidates for each article's `examples` best
+    /// approved comments (the first approved comment of each campaign group, largest groups
+    /// first, then the earliest). Two GROUP BY reads, the articles, and the approved comments in
+    /// id order a page at a time until every article has its examples (usually one page).
     async fn report_articles(
         &self,
         consultation_id: i64,
@@ -202,6 +206,9 @@ pub(crate) fn comment_counts(rows: &[(String, bool, i64)]) -> CommentCounts {
     counts
 }
 
+/// Approved comments read per page while looking for examples of single comments.
+const EXAMPLE_PAGE: u32 = 2_000;
+
 /// The ids of everyone who took part: commented, or voted in a poll of the consultation (`$1`).
 pub(crate) const PARTICIPANT_IDS: &str =
     "SELECT participant_id FROM comments WHERE consultation_id = $1
@@ -223,19 +230,6 @@ where
     for<'q> &'q str: sqlx::Encode<'q, D::Db>,
     for<'q> Option<&'q str>: sqlx::Encode<'q, D::Db>,
 {
-    async fn report_comment_counts(
-        &self,
-        consultation_id: i64,
-    ) -> StoreResult<mosharekat_api::report::CommentCounts> {
-        let rows: Vec<(String, bool, i64)> = sqlx::query_as(
-            "SELECT status, is_proposal, COUNT(*) FROM comments WHERE consultation_id = $1 GROUP BY status, is_proposal",
-        )
-        .bind(consultation_id)
-        .fetch_all(self.reader())
-        .await?;
-        Ok(comment_counts(&rows))
-    }
-
     async fn report_participant_cells(
         &self,
         consultation_id: i64,
@@ -323,52 +317,117 @@ where
         consultation_id: i64,
         examples: u32,
     ) -> StoreResult<ArticleRows> {
-        let counts = sqlx::query_as(
-            "SELECT c.article_id, a.number, a.label, a.version, a.heading_fa, a.heading_en,
-                COUNT(*) AS comments,
-                CAST(SUM(CASE WHEN c.status = 'approved' THEN 1 ELSE 0 END) AS BIGINT) AS approved,
-                CAST(SUM(CASE WHEN c.status = 'approved' AND c.is_proposal THEN 1 ELSE 0 END) AS BIGINT)
-                    AS proposals
-             FROM comments c LEFT JOIN draft_articles a ON a.id = c.article_id
-             WHERE c.consultation_id = $1
-             GROUP BY c.article_id, a.number, a.label, a.version, a.heading_fa, a.heading_en",
-        )
-        .bind(consultation_id)
-        .fetch_all(self.reader())
-        .await?;
         // Tag lists are few (moderators pick from the consultation's short list): grouped by the
-        // list as stored, and read apart here, the SQL stays the same for both databases.
-        let tags = sqlx::query_as(
-            "SELECT article_id, tags, COUNT(*) AS comments FROM comments
-             WHERE consultation_id = $1 AND status = 'approved' AND tags <> '[]'
-             GROUP BY article_id, tags",
+        // list as stored and read apart in Rust, the SQL stays the same for both databases.
+        let comments: Vec<ArticleCommentRow> = sqlx::query_as(
+            "SELECT article_id, status, is_proposal, tags, COUNT(*) AS comments FROM comments
+             WHERE consultation_id = $1 GROUP BY article_id, status, is_proposal, tags",
         )
         .bind(consultation_id)
         .fetch_all(self.reader())
         .await?;
-        let examples = sqlx::query_as(
-            "SELECT article_id, comment_id FROM (
-                SELECT article_id, comment_id,
-                    ROW_NUMBER() OVER (PARTITION BY article_id ORDER BY group_size DESC, comment_id)
-                        AS place
-                FROM (
-                    SELECT c.article_id, g.size AS group_size, MIN(c.id) AS comment_id
-                    FROM comments c JOIN duplicate_groups g ON g.id = c.group_id
-                    WHERE c.consultation_id = $1 AND c.status = 'approved'
-                    GROUP BY c.article_id, c.group_id, g.size
-                ) article_groups
-             ) ranked
-             WHERE place <= $2
-             ORDER BY article_id, place",
+        let articles = sqlx::query_as(
+            "SELECT id, number, label, version, heading_fa, heading_en FROM draft_articles
+             WHERE consultation_id = $1",
         )
         .bind(consultation_id)
-        .bind(i64::from(examples))
         .fetch_all(self.reader())
         .await?;
+        // Campaign groups (of two or more) with an approved member, per article their members
+        // name: few, read from the groups as the campaigns are.
+        let mut candidates: Vec<ArticleExampleRow> = sqlx::query_as(
+            "SELECT c.article_id, g.size AS group_size, MIN(c.id) AS comment_id, COUNT(*) AS approved
+             FROM duplicate_groups g JOIN comments c ON c.group_id = g.id
+             WHERE g.consultation_id = $1 AND g.size >= 2 AND c.status = 'approved'
+             GROUP BY c.article_id, g.id, g.size",
+        )
+        .bind(consultation_id)
+        .fetch_all(self.reader())
+        .await?;
+        let wanted = examples as usize;
+        // Approved comments per article that are in campaign groups: the rest are on their own.
+        let mut grouped: Vec<(Option<i64>, i64)> = Vec::new();
+        for row in &candidates {
+            match grouped.iter_mut().find(|(a, _)| *a == row.article_id) {
+                Some((_, n)) => *n += row.approved,
+                None => grouped.push((row.article_id, row.approved)),
+            }
+        }
+        candidates.sort_by(|a, b| {
+            a.article_id
+                .cmp(&b.article_id)
+                .then(b.group_size.cmp(&a.group_size))
+                .then(a.comment_id.cmp(&b.comment_id))
+        });
+        let mut chosen: Vec<ArticleExampleRow> = Vec::new();
+        for row in candidates {
+            let taken = chosen
+                .iter()
+                .rev()
+                .take_while(|c| c.article_id == row.article_id)
+                .count();
+            if taken < wanted {
+                chosen.push(row);
+            }
+        }
+        // The rest from comments of their own, the earliest first: approved comments in id
+        // order, a page at a time, until every article with approved comments has its examples
+        // (usually within the first page; at worst one pass over the approved comments).
+        let mut single: Vec<(Option<i64>, i64)> = Vec::new();
+        for row in comments.iter().filter(|r| r.status == "approved") {
+            match single.iter_mut().find(|(a, _)| *a == row.article_id) {
+                Some((_, n)) => *n += row.comments,
+                None => single.push((row.article_id, row.comments)),
+            }
+        }
+        let mut missing: Vec<(Option<i64>, usize)> = Vec::new();
+        for (article_id, approved) in single {
+            let in_groups = grouped
+                .iter()
+                .find(|(a, _)| *a == article_id)
+                .map_or(0, |(_, n)| *n);
+            let on_their_own = usize::try_from(approved - in_groups).unwrap_or(0);
+            let have = chosen.iter().filter(|c| c.article_id == article_id).count();
+            let need = wanted.saturating_sub(have).min(on_their_own);
+            if need > 0 {
+                missing.push((article_id, need));
+            }
+        }
+        let mut after = 0i64;
+        while !missing.is_empty() {
+            let page: Vec<(Option<i64>, i64)> = sqlx::query_as(
+                "SELECT c.article_id, c.id FROM comments c JOIN duplicate_groups g ON g.id = c.group_id
+                 WHERE c.consultation_id = $1 AND c.id > $2 AND c.status = 'approved' AND g.size = 1
+                 ORDER BY c.id LIMIT $3",
+            )
+            .bind(consultation_id)
+            .bind(after)
+            .bind(i64::from(EXAMPLE_PAGE))
+            .fetch_all(self.reader())
+            .await?;
+            for (article_id, comment_id) in &page {
+                if let Some(at) = missing.iter().position(|(a, _)| a == article_id) {
+                    chosen.push(ArticleExampleRow {
+                        article_id: *article_id,
+                        group_size: 1,
+                        comment_id: *comment_id,
+                        approved: 1,
+                    });
+                    missing[at].1 -= 1;
+                    if missing[at].1 == 0 {
+                        missing.swap_remove(at);
+                    }
+                }
+            }
+            match page.last() {
+                Some((_, last)) if page.len() == EXAMPLE_PAGE as usize => after = *last,
+                _ => break,
+            }
+        }
         Ok(ArticleRows {
-            counts,
-            tags,
-            examples,
+            comments,
+            articles,
+            examples: chosen,
         })
     }
 
