@@ -222,6 +222,10 @@ pub struct DeliveryConfig {
     /// Bale's Telegram-compatible Bot API: `POST {bale_base_url}/bot{token}/sendMessage`.
     pub bale_base_url: String,
     pub bale_token: Option<Secret>,
+    /// Read the Bale bot's updates in this instance: register its webhook when the portal has a
+    /// public base URL, else poll `getUpdates`. On by default whenever a Bale token is set; with
+    /// polling, keep it on in one instance only (Bale serves one poller at a time).
+    pub bot_updates: bool,
     /// The ministry's Bale channel (`@name` or its numeric id), where calls for participation are
     /// to be posted. Carried for the calls broadcast; nothing posts there yet.
     pub bale_channel: Option<String>,
@@ -258,6 +262,7 @@ impl Default for DeliveryConfig {
             enabled: true,
             bale_base_url: "https://tapi.bale.ai".into(),
             bale_token: None,
+            bot_updates: true,
             bale_channel: None,
             eitaa_base_url: "https://eitaayar.ir".into(),
             eitaa_token: None,

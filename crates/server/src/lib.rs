@@ -10,6 +10,7 @@
 
 pub mod audit_chain;
 pub mod auth;
+pub mod bot;
 pub mod clock;
 pub mod config;
 pub mod delivery;

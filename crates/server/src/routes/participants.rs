@@ -4,8 +4,9 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use mosharekat_api::{
-    BallotAccepted, BallotRequest, CommentAccepted, ConsultationStatus, NewComment, NewParticipant,
-    ParticipantCreated, Poll, PublicConsultation,
+    BallotAccepted, BallotRequest, Channel, CommentAccepted, ConsultationStatus, ErrorCode,
+    MessengerLink, MessengerLinkRequest, NewComment, NewParticipant, ParticipantCreated, Poll,
+    PublicConsultation,
 };
 
 use super::Path;
@@ -141,4 +142,51 @@ pub async fn ballot(
         .cast_ballot(id, &participant, &body.value.option_ids, state.now())
         .await?;
     Ok(Json(accepted))
+}
+
+/// `POST /api/v1/public/messenger-links` (participant token): a one-time code that links a Bale
+/// chat to the participant, and the bot's deep link carrying it. `201`; `422` for a channel without
+/// a bot; `503` when no Bale bot is configured or Bale does not answer.
+pub async fn messenger_link(
+    State(state): State<AppState>,
+    ParticipantAuth(participant): ParticipantAuth,
+    body: ApiJson<MessengerLinkRequest>,
+) -> ApiResult<(StatusCode, Json<MessengerLink>)> {
+    let channel = body.value.channel;
+    if channel != Channel::Bale {
+        return Err(ApiError::validation(format!(
+            "only a Bale chat can be linked; `{}` has no bot",
+            channel.as_str()
+        )));
+    }
+    let bot = state.bot.as_ref().ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::Unavailable,
+            "no Bale bot is configured on this server",
+        )
+    })?;
+    let username = bot.username().await.map_err(|e| {
+        tracing::warn!("bale bot: {e}");
+        ApiError::new(
+            ErrorCode::Unavailable,
+            "Bale did not answer; try again later",
+        )
+    })?;
+    // 20 hex characters: within the deep link's 64 of `A-Za-z0-9_-`, and short enough to type.
+    let code = random_token()[..20].to_owned();
+    let now = state.now();
+    let expires_at = now + crate::bot::LINK_CODE_TTL;
+    state
+        .store
+        .create_link_code(participant.id, channel, &token_hash(&code), now, expires_at)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(MessengerLink {
+            channel,
+            url: format!("{}/{username}?start={code}", crate::bot::DEEP_LINK_BASE),
+            code,
+            expires_at,
+        }),
+    ))
 }
