@@ -354,6 +354,34 @@ impl TestServer {
             .token
     }
 
+    /// Link a Bale chat to the participant holding `token`, as the bot's `/start <code>` does (the
+    /// bot itself is tested in api_bale_bot.rs): messages for them go to that chat, never to a
+    /// handle typed at registration.
+    pub async fn link_bale_chat(&self, token: &str, chat: &str) {
+        let store = self.store();
+        let participant = store
+            .participant_by_token(&mosharekat_server::auth::token_hash(token))
+            .await
+            .unwrap()
+            .expect("a participant");
+        let code = mosharekat_server::auth::token_hash(&format!("link code for {chat}"));
+        store
+            .create_link_code(
+                participant.id,
+                mosharekat_api::Channel::Bale,
+                &code,
+                self.now(),
+                self.now() + Duration::hours(1),
+            )
+            .await
+            .unwrap();
+        let linked = store
+            .link_chat(mosharekat_api::Channel::Bale, &code, chat, self.now())
+            .await
+            .unwrap();
+        assert_eq!(linked.map(|p| p.id), Some(participant.id));
+    }
+
     /// Close a consultation now (an admin's early close).
     pub async fn close(&self, consultation: i64) {
         self.ok(
