@@ -2,8 +2,10 @@
 //! a chat is linked through `/start <code>` by long polling and by the webhook (whose secret token
 //! is checked); a reply to a call's message is a comment in the queue marked as from Bale; an
 //! answer published to a proposal reaches the linked chat and never the typed handle; `/stop` ends
-//! every message and `/start` resumes them.
+//! every message and `/start` resumes them; the portal's "my page" shows the deep link and code.
 
+#[allow(dead_code)]
+mod portal_support;
 mod support;
 
 use mosharekat_api::paths;
@@ -17,6 +19,7 @@ both!(
     a_chat_is_linked_through_the_webhook,
     a_reply_to_a_call_is_a_comment_from_bale,
     answers_reach_the_linked_chat_until_it_stops,
+    my_page_shows_the_bot_link_then_that_the_chat_is_linked,
 );
 
 fn member(name: &str, language: Language) -> NewParticipant {
@@ -330,4 +333,32 @@ async fn answers_reach_the_linked_chat_until_it_stops(backend: Backend) {
     assert_eq!(publish_answer(&t, &token).await.len(), 1);
     bale.wait_for("8001", 6).await;
     assert!(bale.sent_to("@typed_handle").is_empty());
+}
+
+async fn my_page_shows_the_bot_link_then_that_the_chat_is_linked(backend: Backend) {
+    let bale = FakeBale::start().await;
+    let t = TestServer::start_with(backend, |config| bale.configure(config)).await;
+    let mut browser = portal_support::Browser::new(&t.server.url());
+    browser.register("fa", "سارا").await;
+    let page = browser.get("/fa/me").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let prefix = format!("https://ble.ir/{BALE_BOT}?start=");
+    let start = page.body.find(&prefix).expect("the deep link") + prefix.len();
+    let code: String = page.body[start..]
+        .chars()
+        .take_while(char::is_ascii_alphanumeric)
+        .collect();
+    assert_eq!(code.len(), 20, "{code}");
+    assert!(
+        page.body.contains(&format!("/start {code}")),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("پاسخ‌ها در بله"));
+    bale.message(9001, &format!("/start {code}"), None);
+    let sent = bale.wait_for("9001", 1).await;
+    assert!(sent[0].text.contains("سلام سارا"), "{sent:?}");
+    let page = browser.get("/fa/me").await;
+    assert!(page.body.contains("گفتگوی بله شما پیوند خورده است"));
+    assert!(!page.body.contains(&prefix));
 }

@@ -96,6 +96,46 @@ impl Bot {
     }
 }
 
+/// Why a link code could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum LinkCodeError {
+    /// Bale did not tell the bot's username.
+    #[error("{0}")]
+    Bale(#[from] ApiFailure),
+    #[error("{0}")]
+    Store(#[from] crate::store::StoreError),
+}
+
+/// A new one-time code linking a Bale chat to the participant (their earlier code stops working),
+/// and the bot's deep link carrying it.
+pub async fn new_link_code(
+    state: &AppState,
+    bot: &Bot,
+    participant_id: i64,
+) -> Result<mosharekat_api::MessengerLink, LinkCodeError> {
+    let username = bot.username().await?;
+    // 20 hex characters: within the deep link's 64 of `A-Za-z0-9_-`, and short enough to type.
+    let code = crate::auth::random_token()[..20].to_owned();
+    let now = state.now();
+    let expires_at = now + LINK_CODE_TTL;
+    state
+        .store
+        .create_link_code(
+            participant_id,
+            Channel::Bale,
+            &crate::auth::token_hash(&code),
+            now,
+            expires_at,
+        )
+        .await?;
+    Ok(mosharekat_api::MessengerLink {
+        channel: Channel::Bale,
+        url: format!("{DEEP_LINK_BASE}/{username}?start={code}"),
+        code,
+        expires_at,
+    })
+}
+
 /// The webhook's secret token: HMAC-SHA256 of a fixed label under the bot token, in hex (Bale and
 /// Telegram take 1–256 characters of `A-Z a-z 0-9 _ -`). Every instance derives the same one.
 pub fn webhook_secret(token: &str) -> String {

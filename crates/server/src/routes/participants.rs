@@ -165,28 +165,17 @@ pub async fn messenger_link(
             "no Bale bot is configured on this server",
         )
     })?;
-    let username = bot.username().await.map_err(|e| {
-        tracing::warn!("bale bot: {e}");
-        ApiError::new(
-            ErrorCode::Unavailable,
-            "Bale did not answer; try again later",
-        )
-    })?;
-    // 20 hex characters: within the deep link's 64 of `A-Za-z0-9_-`, and short enough to type.
-    let code = random_token()[..20].to_owned();
-    let now = state.now();
-    let expires_at = now + crate::bot::LINK_CODE_TTL;
-    state
-        .store
-        .create_link_code(participant.id, channel, &token_hash(&code), now, expires_at)
-        .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(MessengerLink {
-            channel,
-            url: format!("{}/{username}?start={code}", crate::bot::DEEP_LINK_BASE),
-            code,
-            expires_at,
-        }),
-    ))
+    let link = crate::bot::new_link_code(&state, bot, participant.id)
+        .await
+        .map_err(|e| match e {
+            crate::bot::LinkCodeError::Bale(e) => {
+                tracing::warn!("bale bot: {e}");
+                ApiError::new(
+                    ErrorCode::Unavailable,
+                    "Bale did not answer; try again later",
+                )
+            }
+            crate::bot::LinkCodeError::Store(e) => e.into(),
+        })?;
+    Ok((StatusCode::CREATED, Json(link)))
 }
