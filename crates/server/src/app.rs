@@ -100,7 +100,7 @@ pub async fn start_with_store(
     let scheduler = tokio::spawn(run_scheduler(state.clone(), stopped.clone()));
     let mut tasks = vec![server, scheduler];
     if let Some(bot) = bot
-        && state.config.delivery.bot_updates
+        && state.config.delivery.bot_updates != crate::config::BotUpdates::Off
     {
         tasks.push(tokio::spawn(crate::bot::run(
             state.clone(),

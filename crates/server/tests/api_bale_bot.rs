@@ -4,7 +4,6 @@
 //! answer published to a proposal reaches the linked chat and never the typed handle; `/stop` ends
 //! every message and `/start` resumes them; the portal's "my page" shows the deep link and code.
 
-#[allow(dead_code)]
 mod portal_support;
 mod support;
 
@@ -17,6 +16,7 @@ use support::{BALE_BOT, Backend, FakeBale, TestServer};
 both!(
     a_chat_is_linked_by_long_polling,
     a_chat_is_linked_through_the_webhook,
+    polling_may_be_chosen_with_a_public_address,
     a_reply_to_a_call_is_a_comment_from_bale,
     answers_reach_the_linked_chat_until_it_stops,
     my_page_shows_the_bot_link_then_that_the_chat_is_linked,
@@ -361,4 +361,28 @@ async fn my_page_shows_the_bot_link_then_that_the_chat_is_linked(backend: Backen
     let page = browser.get("/fa/me").await;
     assert!(page.body.contains("گفتگوی بله شما پیوند خورده است"));
     assert!(!page.body.contains(&prefix));
+}
+
+/// `bale_updates = "polling"` polls even when the portal has a public base URL (for a Bale that
+/// would not send the secret token header); the links still use the public address.
+async fn polling_may_be_chosen_with_a_public_address(backend: Backend) {
+    let bale = FakeBale::start().await;
+    let _t = TestServer::start_with(backend, |config| {
+        bale.configure(config);
+        config.portal.public_url = Some("https://participation.example.ir".into());
+        config.delivery.bot_updates = mosharekat_server::BotUpdates::Polling;
+    })
+    .await;
+    bale.message(6101, "/start", None);
+    let sent = bale.wait_for("6101", 1).await;
+    assert!(
+        sent[0]
+            .text
+            .contains("https://participation.example.ir/fa/me")
+            && sent[0]
+                .text
+                .contains("https://participation.example.ir/en/me"),
+        "{sent:?}"
+    );
+    assert!(bale.calls("setWebhook").is_empty());
 }

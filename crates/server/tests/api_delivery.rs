@@ -610,7 +610,7 @@ impl Bots {
             config.delivery.bale_base_url = bale_url;
             config.delivery.bale_token = Some("123456:bale-token".into());
             // The mock answers sends only; the bot's updates are not read here.
-            config.delivery.bot_updates = false;
+            config.delivery.bot_updates = mosharekat_server::BotUpdates::Off;
             config.delivery.eitaa_base_url = format!("{eitaa_url}/");
             config.delivery.eitaa_token = Some("eitaa-token".into());
         })

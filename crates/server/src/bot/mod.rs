@@ -3,12 +3,13 @@
 //! (فراخوان‌ها), `/mine` (نظرهای من), `/stop` (توقف), `/help` — and comment on an open call by
 //! replying to the call's message. Feedback messages (the outbox) go only to linked, running chats.
 //!
-//! Updates arrive one of the two ways Bale offers:
-//! - **webhook**, when the portal has a public base URL: at start the server calls `setWebhook`
+//! Updates arrive one of the two ways Bale offers (`DeliveryConfig::bot_updates`; by default the
+//! first when the portal has a public base URL, else the second):
+//! - **webhook**: at start the server calls `setWebhook`
 //!   with `{public}/api/v1/bale/webhook` and a secret token derived from the bot token; Bale then
 //!   posts each update there with the header `X-Telegram-Bot-Api-Secret-Token`, and a request
 //!   without the right one is refused (`401`) before anything is read;
-//! - **long polling** otherwise: `deleteWebhook`, then `getUpdates` from the offset after the last
+//! - **long polling**: `deleteWebhook`, then `getUpdates` from the offset after the last
 //!   update handled, with a growing pause after errors.
 //!
 //! Every update is handled once: its id is recorded first (`bot_updates`), so a webhook retry or a
@@ -158,10 +159,18 @@ pub fn webhook_url(public_base_url: &str) -> String {
 /// Run until `stopped` turns true: register the webhook (when the portal has a public base URL)
 /// or poll for updates.
 pub async fn run(state: AppState, bot: Arc<Bot>, mut stopped: watch::Receiver<bool>) {
+    use crate::config::BotUpdates;
+    let public = state.config.portal.public_url.clone();
     let work = async {
-        match state.config.portal.public_url.clone() {
-            Some(public) => register_webhook(&bot, &public).await,
-            None => poll(&state, &bot).await,
+        match (state.config.delivery.bot_updates, public) {
+            (BotUpdates::Off, _) => {}
+            (BotUpdates::Auto | BotUpdates::Webhook, Some(public)) => {
+                register_webhook(&bot, &public).await
+            }
+            (BotUpdates::Webhook, None) => tracing::error!(
+                "bale bot: updates by webhook need the public base URL; none is configured, so nothing reads them"
+            ),
+            (BotUpdates::Auto | BotUpdates::Polling, _) => poll(&state, &bot).await,
         }
     };
     tokio::select! {

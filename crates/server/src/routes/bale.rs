@@ -22,6 +22,9 @@ pub async fn webhook(
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "no Bale bot is configured"))?;
     let given = headers.get(crate::bot::SECRET_HEADER).map(|v| v.as_bytes());
     if !bot.secret_matches(given) {
+        tracing::warn!(
+            "bale bot: a webhook request without the right secret token header was refused (401)"
+        );
         return Err(ApiError::new(
             ErrorCode::Unauthorized,
             "the webhook's secret token is missing or wrong",
