@@ -19,6 +19,7 @@ both!(
     polling_may_be_chosen_with_a_public_address,
     a_reply_to_a_call_is_a_comment_from_bale,
     answers_reach_the_linked_chat_until_it_stops,
+    a_chat_linked_anew_leaves_its_earlier_participant,
     my_page_shows_the_bot_link_then_that_the_chat_is_linked,
 );
 
@@ -385,4 +386,20 @@ async fn polling_may_be_chosen_with_a_public_address(backend: Backend) {
         "{sent:?}"
     );
     assert!(bale.calls("setWebhook").is_empty());
+}
+
+/// A chat belongs to one participant: linking it with another's code moves it, and the first
+/// participant is reached no more.
+async fn a_chat_linked_anew_leaves_its_earlier_participant(backend: Backend) {
+    let (t, bale, first) = linked(backend, 5101, Language::Fa).await;
+    let second = t.register(&member("Reza", Language::En)).await;
+    let link = link_code(&t, &second).await;
+    bale.message(5101, &format!("/start {}", link.code), None);
+    let sent = bale.wait_for("5101", 2).await;
+    assert!(sent[1].text.contains("Hello Reza"), "{sent:?}");
+    assert!(publish_answer(&t, &first).await.is_empty());
+    let to_second = publish_answer(&t, &second).await;
+    assert_eq!(to_second.len(), 1);
+    let sent = bale.wait_for("5101", 3).await;
+    assert!(sent[2].text.contains("A cap of 28 pupils"), "{sent:?}");
 }

@@ -218,7 +218,12 @@ async fn poll(state: &AppState, bot: &Bot) {
                     message: e.to_string(),
                     retry_after: None,
                 })?;
+            let asked = tokio::time::Instant::now();
             let updates = bot.api.get_updates(offset, bot.poll_wait).await?;
+            // A server that answers an empty poll at once is not asked again at once.
+            if updates.is_empty() && asked.elapsed() < Duration::from_millis(500) {
+                tokio::time::sleep(bot.poll_backoff).await;
+            }
             for raw in updates {
                 handle_raw(state, bot, raw).await;
             }

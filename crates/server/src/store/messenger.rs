@@ -18,6 +18,13 @@ use super::{ParticipantRecord, StoreResult, ms};
 /// The error a message that waited for a chat gets when the chat is stopped.
 pub const STOPPED_ERROR: &str = "the participant stopped the bot";
 
+/// The error a message that waited for a chat gets when the chat or its participant is linked anew.
+pub const RELINKED_ERROR: &str =
+    "the chat was linked to another participant, or the participant to another chat";
+
+/// Handled update ids are kept this long (the greatest one always, for the polling offset).
+const UPDATES_KEPT_MS: i64 = 7 * 24 * 3600 * 1000;
+
 /// The SQL condition (over `outbox`) that a Bale message's chat is linked and running.
 pub(crate) const LINKED_CHAT: &str = "EXISTS (SELECT 1 FROM messenger_links l
     WHERE l.channel = outbox.channel AND l.chat_id = outbox.handle
@@ -203,7 +210,19 @@ where
         let Some(participant_id) = participant_id else {
             return Ok(None);
         };
-        // The chat leaves whoever it was linked to; the participant leaves their old chat.
+        // The chat leaves whoever it was linked to; the participant leaves their old chat; the
+        // messages still waiting for either old pairing will not be sent.
+        sqlx::query(
+            "UPDATE outbox SET status = 'dead', last_error = $4
+             WHERE channel = $1 AND status = 'pending'
+               AND ((handle = $2 AND participant_id <> $3) OR (participant_id = $3 AND handle <> $2))",
+        )
+        .bind(channel.as_str())
+        .bind(chat_id)
+        .bind(participant_id)
+        .bind(RELINKED_ERROR)
+        .execute(&mut *tx)
+        .await?;
         sqlx::query(
             "DELETE FROM messenger_links
              WHERE channel = $1 AND (chat_id = $2 OR participant_id = $3)",
@@ -326,6 +345,17 @@ where
         .execute(&mut *tx)
         .await?
         .rows_affected();
+        // Now and then, forget old update ids (a retry comes within hours, not a week).
+        if taken > 0 && update_id % 100 == 0 {
+            sqlx::query(
+                "DELETE FROM bot_updates WHERE channel = $1 AND handled_at < $2 AND update_id < $3",
+            )
+            .bind(channel.as_str())
+            .bind(ms(now) - UPDATES_KEPT_MS)
+            .bind(update_id)
+            .execute(&mut *tx)
+            .await?;
+        }
         tx.commit().await?;
         Ok(taken > 0)
     }
