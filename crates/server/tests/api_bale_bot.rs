@@ -20,6 +20,7 @@ both!(
     a_reply_to_a_call_is_a_comment_from_bale,
     answers_reach_the_linked_chat_until_it_stops,
     a_chat_linked_anew_leaves_its_earlier_participant,
+    stop_ends_the_messages_still_waiting,
     my_page_shows_the_bot_link_then_that_the_chat_is_linked,
 );
 
@@ -72,6 +73,8 @@ async fn linked(backend: Backend, chat: i64, language: Language) -> (TestServer,
 
 async fn a_chat_is_linked_by_long_polling(backend: Backend) {
     let bale = FakeBale::start().await;
+    // Bale fails the first polls: the bot pauses and asks again.
+    bale.fail_next("getUpdates", 3);
     let t = TestServer::start_with(backend, |config| bale.configure(config)).await;
     let token = t.register(&member("Maryam", Language::Fa)).await;
     // Only Bale has a bot; without a token, no link.
@@ -123,6 +126,10 @@ async fn a_chat_is_linked_by_long_polling(backend: Backend) {
         .filter_map(|b| b["offset"].as_i64())
         .collect();
     assert!(!offsets.is_empty() && offsets.windows(2).all(|w| w[0] <= w[1]));
+    assert!(
+        bale.calls("getUpdates").len() > 3,
+        "polling went on after the errors"
+    );
     assert!(bale.calls("setWebhook").is_empty());
     assert!(!bale.calls("deleteWebhook").is_empty());
 }
@@ -316,23 +323,31 @@ async fn answers_reach_the_linked_chat_until_it_stops(backend: Backend) {
         "{sent:?}"
     );
     assert!(bale.sent_to("@typed_handle").is_empty());
+    // /mine shows the proposal with its published answer.
+    bale.message(8001, "نظرهای من", None);
+    let sent = bale.wait_for("8001", 3).await;
+    assert!(
+        sent[2].text.contains("پاسخ: پذیرفته شد")
+            && sent[2].text.contains("سقف ۲۸ نفر در هر کلاس تعیین شد."),
+        "{sent:?}"
+    );
 
     bale.message(8001, "توقف", None);
-    let sent = bale.wait_for("8001", 3).await;
-    assert!(sent[2].text.contains("متوقف شد"), "{sent:?}");
+    let sent = bale.wait_for("8001", 4).await;
+    assert!(sent[3].text.contains("متوقف شد"), "{sent:?}");
     assert!(publish_answer(&t, &token).await.is_empty());
     bale.message(8001, "/calls", None);
-    let sent = bale.wait_for("8001", 4).await;
-    assert!(sent[3].text.contains("/start"), "stopped: {sent:?}");
+    let sent = bale.wait_for("8001", 5).await;
+    assert!(sent[4].text.contains("/start"), "stopped: {sent:?}");
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    assert_eq!(bale.sent_to("8001").len(), 4, "nothing more arrives");
+    assert_eq!(bale.sent_to("8001").len(), 5, "nothing more arrives");
 
     // /start resumes.
     bale.message(8001, "/start", None);
-    let sent = bale.wait_for("8001", 5).await;
-    assert!(sent[4].text.contains("خوش برگشتید"), "{sent:?}");
+    let sent = bale.wait_for("8001", 6).await;
+    assert!(sent[5].text.contains("خوش برگشتید"), "{sent:?}");
     assert_eq!(publish_answer(&t, &token).await.len(), 1);
-    bale.wait_for("8001", 6).await;
+    bale.wait_for("8001", 7).await;
     assert!(bale.sent_to("@typed_handle").is_empty());
 }
 
@@ -402,4 +417,35 @@ async fn a_chat_linked_anew_leaves_its_earlier_participant(backend: Backend) {
     assert_eq!(to_second.len(), 1);
     let sent = bale.wait_for("5101", 3).await;
     assert!(sent[2].text.contains("A cap of 28 pupils"), "{sent:?}");
+}
+
+/// Messages queued for a chat and not sent yet when it stops are never sent.
+async fn stop_ends_the_messages_still_waiting(backend: Backend) {
+    let bale = FakeBale::start().await;
+    let t = TestServer::start_with(backend, |config| {
+        bale.configure(config);
+        // No delivery worker: the answer waits in the outbox.
+        config.delivery.enabled = false;
+    })
+    .await;
+    let token = t.register(&member("Maryam", Language::Fa)).await;
+    let link = link_code(&t, &token).await;
+    bale.message(8101, &format!("/start {}", link.code), None);
+    bale.wait_for("8101", 1).await;
+    let waiting = publish_answer(&t, &token).await;
+    assert_eq!(waiting.len(), 1);
+    assert_eq!(waiting[0].status, mosharekat_api::OutboxStatus::Pending);
+    bale.message(8101, "/stop", None);
+    bale.wait_for("8101", 2).await;
+    let message = t
+        .ok(
+            "GET",
+            &paths::outbox_message(waiting[0].id),
+            Some(&t.operator),
+            None,
+        )
+        .await;
+    assert_eq!(message["status"], "dead", "{message}");
+    assert_eq!(message["last_error"], "the participant stopped the bot");
+    assert_eq!(message["attempts"], 0, "never sent");
 }

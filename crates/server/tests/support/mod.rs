@@ -723,6 +723,8 @@ struct FakeBaleState {
     /// Every call: the method and its JSON body.
     calls: std::sync::Mutex<Vec<(String, Value)>>,
     sent: std::sync::Mutex<Vec<BotSent>>,
+    /// Calls of a method still to be answered with an error.
+    failures: std::sync::Mutex<std::collections::HashMap<String, usize>>,
     next_id: std::sync::atomic::AtomicI64,
 }
 
@@ -766,6 +768,14 @@ impl FakeBale {
                 .lock()
                 .unwrap()
                 .push((method.to_owned(), body.clone()));
+            if let Some(left) = state.failures.lock().unwrap().get_mut(method)
+                && *left > 0
+            {
+                *left -= 1;
+                return axum::Json(
+                    json!({"ok": false, "error_code": 502, "description": "Bad Gateway"}),
+                );
+            }
             let result = match method {
                 "getMe" => {
                     json!({"id": 42, "is_bot": true, "first_name": "Mosharekat", "username": BALE_BOT})
@@ -861,6 +871,15 @@ impl FakeBale {
         let update = json!({"update_id": id, "message": message});
         self.state.updates.lock().unwrap().push(update.clone());
         update
+    }
+
+    /// Answer the next `n` calls of `method` with an error.
+    pub fn fail_next(&self, method: &str, n: usize) {
+        self.state
+            .failures
+            .lock()
+            .unwrap()
+            .insert(method.to_owned(), n);
     }
 
     pub fn calls(&self, method: &str) -> Vec<Value> {
