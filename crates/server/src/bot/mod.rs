@@ -39,6 +39,9 @@ pub const DEEP_LINK_BASE: &str = "https://ble.ir";
 /// How long a link code works.
 pub const LINK_CODE_TTL: chrono::Duration = chrono::Duration::minutes(30);
 
+/// The longest pause between failed `getUpdates` (or `setWebhook`) calls.
+const MAX_POLL_PAUSE: Duration = Duration::from_secs(60);
+
 /// How long one `getUpdates` waits for an update.
 const POLL_WAIT: Duration = Duration::from_secs(25);
 
@@ -65,7 +68,8 @@ impl Bot {
             username: OnceCell::new(),
             secret: webhook_secret(token.expose()),
             poll_backoff: config.backoff_base,
-            poll_backoff_cap: config.backoff_cap,
+            // A bot deaf for an hour after an outage is worse than a few more calls.
+            poll_backoff_cap: config.backoff_cap.min(MAX_POLL_PAUSE),
             poll_wait: POLL_WAIT,
         }))
     }
