@@ -223,6 +223,7 @@ fn record(s: &Setup, n: u64) -> NewCommentRecord {
         parent_id: None,
         is_proposal: false,
         article_id: None,
+        source: mosharekat_api::CommentSource::Web,
     }
 }
 

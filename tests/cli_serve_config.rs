@@ -1,7 +1,8 @@
 //! `mosharekat serve` configured for production, as an operator would: the real binary, set up
-//! through environment variables alone, delivers a published decision to a fake Bale Bot API (the
-//! real wire format: `POST /bot<token>/sendMessage` with JSON `{chat_id, text}`), its link on the
-//! configured public address, and issues certificates under the configured issuer name;
+//! through environment variables alone, registers the Bale bot's webhook on the public address,
+//! links the author's chat through it, and delivers a published decision to that chat through a
+//! fake Bale Bot API (the real wire format: `POST /bot<token>/sendMessage` with JSON
+//! `{chat_id, text}`), its link on the configured public address, and issues certificates under the configured issuer name;
 //! `--print-config` shows the settings with secrets masked and where
 //! each came from; a bad setting stops it with exit code 2 before anything starts.
 
@@ -55,6 +56,14 @@ impl FakeBale {
     fn received(&self) -> Vec<Request> {
         self.received.lock().unwrap().clone()
     }
+
+    /// The `sendMessage` calls received, in order.
+    fn sends(&self) -> Vec<Request> {
+        self.received()
+            .into_iter()
+            .filter(|r| r.path.ends_with("/sendMessage"))
+            .collect()
+    }
 }
 
 /// Read one HTTP/1.1 request (headers, then `Content-Length` bytes), record it, answer `ok`.
@@ -97,12 +106,19 @@ fn serve_one(stream: std::net::TcpStream, log: &Mutex<Vec<Request>>) {
         .unwrap_or(Value::Null);
     log.lock().unwrap().push(Request {
         method,
-        path,
+        path: path.clone(),
         content_type,
         body,
     });
-    let answer = json!({"ok": true, "result": {"message_id": 1, "date": 1_767_225_600,
-        "chat": {"id": chat, "type": "private"}}})
+    let answer = if path.ends_with("/getMe") {
+        json!({"ok": true, "result": {"id": 734561209, "is_bot": true, "first_name": "Mosharekat",
+            "username": "mosharekat_bot"}})
+    } else if path.ends_with("/setWebhook") {
+        json!({"ok": true, "result": true, "description": "Webhook was set"})
+    } else {
+        json!({"ok": true, "result": {"message_id": 1, "date": 1_767_225_600,
+            "chat": {"id": chat, "type": "private"}}})
+    }
     .to_string();
     let mut stream = reader.into_inner();
     let _ = write!(
@@ -145,6 +161,48 @@ fn serve_configured_only_by_the_environment_sends_a_decision_to_bale() {
         Some(serde_json::to_value(&author).unwrap()),
     );
     let citizen = registered["token"].as_str().unwrap().to_owned();
+    // The bot's webhook is registered on the public address; the author links their chat with
+    // the code from their page, and Bale posts the `/start` to the webhook.
+    let registration = poll_until(
+        "the bot's webhook to be registered",
+        || {
+            bale.received()
+                .into_iter()
+                .find(|r| r.path.ends_with("/setWebhook"))
+        },
+        || backend.server_log(),
+    );
+    let registration: Value = serde_json::from_slice(&registration.body).unwrap();
+    assert_eq!(registration["url"], format!("{PUBLIC}/api/v1/bale/webhook"));
+    let secret = registration["secret_token"].as_str().unwrap();
+    let link = backend.ok(
+        "POST",
+        paths::PUBLIC_MESSENGER_LINKS,
+        Some(&citizen),
+        Some(json!({"channel": "bale"})),
+    );
+    let code = link["code"].as_str().unwrap();
+    assert_eq!(
+        link["url"],
+        format!("https://ble.ir/mosharekat_bot?start={code}")
+    );
+    let start = json!({"update_id": 1, "message": {"message_id": 7, "date": 1_767_225_600,
+        "chat": {"id": 91001, "type": "private"}, "text": format!("/start {code}")}});
+    assert_eq!(
+        backend.post_with_header(
+            paths::BALE_WEBHOOK,
+            ("X-Telegram-Bot-Api-Secret-Token", secret),
+            &start
+        ),
+        200
+    );
+    let welcome = poll_until(
+        "the bot's welcome",
+        || bale.sends().into_iter().next(),
+        || backend.server_log(),
+    );
+    let welcome: Value = serde_json::from_slice(&welcome.body).unwrap();
+    assert_eq!(welcome["chat_id"], "91001");
     let (status, proposal) = backend.call(
         "POST",
         &paths::public_consultation_comments(c),
@@ -174,9 +232,10 @@ fn serve_configured_only_by_the_environment_sends_a_decision_to_bale() {
             "rationale_en": "A cap of 28 pupils per class was set.",
             "legal_basis": "ماده ۹ آیین‌نامه"})),
     );
-    assert!(
-        bale.received().is_empty(),
-        "nothing is sent before publication"
+    assert_eq!(
+        bale.sends().len(),
+        1,
+        "nothing but the welcome is sent before publication"
     );
     let published = backend.ok(
         "POST",
@@ -188,7 +247,7 @@ fn serve_configured_only_by_the_environment_sends_a_decision_to_bale() {
 
     let sent = poll_until(
         "the decision at the fake Bale server",
-        || bale.received().into_iter().next(),
+        || bale.sends().get(1).cloned(),
         || backend.server_log(),
     );
     assert_eq!(sent.method, "POST");
@@ -199,7 +258,10 @@ fn serve_configured_only_by_the_environment_sends_a_decision_to_bale() {
         sent.content_type
     );
     let body: Value = serde_json::from_slice(&sent.body).expect("a JSON body");
-    assert_eq!(body["chat_id"], "@maryam_1364");
+    assert_eq!(
+        body["chat_id"], "91001",
+        "the linked chat, never the typed handle"
+    );
     let text = body["text"].as_str().expect("text");
     assert!(
         text.contains("آیین‌نامه تراکم کلاس‌ها")
@@ -262,7 +324,7 @@ fn serve_configured_only_by_the_environment_sends_a_decision_to_bale() {
     assert_eq!(public["credential"]["issuer"]["name"], ISSUER);
     let second = poll_until(
         "the certificate message at the fake Bale server",
-        || bale.received().get(1).cloned(),
+        || bale.sends().get(2).cloned(),
         || backend.server_log(),
     );
     let text = serde_json::from_slice::<Value>(&second.body).unwrap()["text"]

@@ -353,6 +353,20 @@ impl Backend {
         })
     }
 
+    /// `POST /api/v1{path}` with a JSON body and one extra header; returns the status.
+    pub fn post_with_header(&self, path: &str, header: (&str, &str), body: &Value) -> u16 {
+        let url = format!("{}/api/v1{path}", self.url());
+        let request = self.http.post(url).header(header.0, header.1).json(body);
+        self.runtime.block_on(async {
+            request
+                .send()
+                .await
+                .expect("backend reachable")
+                .status()
+                .as_u16()
+        })
+    }
+
     /// Like [`Backend::call`], failing the test unless the answer is a success.
     pub fn ok(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> Value {
         let (status, value) = self.call(method, path, token, body);

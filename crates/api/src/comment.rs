@@ -139,6 +139,35 @@ pub struct Comment {
     /// The article of the draft the comment is about ("ماده ۳" of version 2), if it named one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub article: Option<crate::ArticleRef>,
+    /// Where the comment was written: the portal or the JSON API (`web`), or the Bale bot.
+    #[serde(default)]
+    pub source: CommentSource,
+}
+
+/// Where a comment came from. Every source goes through the same validation and the same queue.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommentSource {
+    /// The portal's forms or `POST /public/consultations/{id}/comments`.
+    #[default]
+    Web,
+    /// A reply to a call's message in the Bale bot.
+    Bale,
+}
+
+impl CommentSource {
+    pub const ALL: [CommentSource; 2] = [CommentSource::Web, CommentSource::Bale];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CommentSource::Web => "web",
+            CommentSource::Bale => "bale",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == code)
+    }
 }
 
 /// An ancestor of a claimed comment, root first, for thread context.

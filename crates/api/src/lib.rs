@@ -29,9 +29,9 @@ pub use audit::AuditEntry;
 pub use auth::{LoginRequest, LoginResponse, Role};
 pub use comment::{
     BulkDecisionRequest, BulkDecisionResponse, ClaimRequest, ClaimResponse, ClaimedComment,
-    Comment, CommentAccepted, CommentStatus, DecisionRequest, DecisionResponse, ModerationAction,
-    NewComment, ReasonCode, ReleaseRequest, ReleaseResponse, RenewRequest, RenewResponse,
-    ThreadComment,
+    Comment, CommentAccepted, CommentSource, CommentStatus, DecisionRequest, DecisionResponse,
+    ModerationAction, NewComment, ReasonCode, ReleaseRequest, ReleaseResponse, RenewRequest,
+    RenewResponse, ThreadComment,
 };
 pub use consultation::{
     CloseRequest, Consultation, ConsultationKind, ConsultationPatch, ConsultationStatus,
@@ -46,8 +46,8 @@ pub use event::{Event, EventKind};
 pub use outbox::{MessageKind, OutboxCounts, OutboxMessage, OutboxStatus, WebhookPayload};
 pub use page::Page;
 pub use participant::{
-    AgeBand, Category, Channel, Gender, Language, NewParticipant, ParticipantCreated,
-    ParticipantSummary,
+    AgeBand, Category, Channel, Gender, Language, MessengerLink, MessengerLinkRequest,
+    NewParticipant, ParticipantCreated, ParticipantSummary,
 };
 pub use poll::{
     BallotAccepted, BallotRequest, Breakdown, NewPoll, NewPollOption, Poll, PollKind, PollOption,

@@ -213,6 +213,23 @@ pub struct ParticipantCreated {
     pub token: String,
 }
 
+/// `POST /api/v1/public/messenger-links` (participant token): a code that links a chat to the
+/// participant. Only `bale` has a bot that can be linked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessengerLinkRequest {
+    pub channel: Channel,
+}
+
+/// `201` answer: the deep link that opens the bot with the code (`https://ble.ir/<bot>?start=<code>`),
+/// the code itself (to send as `/start <code>`), and when it stops working. One use only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessengerLink {
+    pub channel: Channel,
+    pub url: String,
+    pub code: String,
+    pub expires_at: DateTime<Utc>,
+}
+
 /// What staff see of a participant next to a comment: never the handle or token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ParticipantSummary {

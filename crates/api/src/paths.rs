@@ -153,6 +153,12 @@ pub fn public_consultation_top(id: i64) -> String {
 
 pub const PUBLIC_PARTICIPANTS: &str = "/public/participants";
 
+/// A participant's one-time code linking a messenger chat (the Bale bot's `/start <code>`).
+pub const PUBLIC_MESSENGER_LINKS: &str = "/public/messenger-links";
+
+/// Where Bale posts the bot's updates when the server registered a webhook.
+pub const BALE_WEBHOOK: &str = "/bale/webhook";
+
 pub fn public_poll_ballots(id: i64) -> String {
     format!("/public/polls/{id}/ballots")
 }

@@ -1,5 +1,5 @@
-//! Starting and stopping a server: bind, serve, and run the scheduler and the delivery worker
-//! beside it.
+//! Starting and stopping a server: bind, serve, and run the scheduler, the delivery worker and the
+//! Bale bot's updates beside it.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -71,12 +71,14 @@ pub async fn start_with_store(
     if let Some(url) = &config.portal.public_url {
         signer.public_base_url = url.trim_end_matches('/').to_owned();
     }
+    let bot = crate::bot::Bot::from_config(&config.delivery)?.map(Arc::new);
     let state = AppState {
         store,
         config: Arc::new(config),
         events,
         stopping: stopped.clone(),
         signer: Arc::new(signer),
+        bot: bot.clone(),
     };
 
     // The JSON API under /api and the citizen portal at / on the same listener.
@@ -97,6 +99,15 @@ pub async fn start_with_store(
     });
     let scheduler = tokio::spawn(run_scheduler(state.clone(), stopped.clone()));
     let mut tasks = vec![server, scheduler];
+    if let Some(bot) = bot
+        && state.config.delivery.bot_updates != crate::config::BotUpdates::Off
+    {
+        tasks.push(tokio::spawn(crate::bot::run(
+            state.clone(),
+            bot,
+            stopped.clone(),
+        )));
+    }
     if state.config.delivery.enabled {
         tasks.push(tokio::spawn(crate::delivery::run(state.clone(), stopped)));
     }

@@ -180,6 +180,51 @@ impl SmsConfig {
     }
 }
 
+/// How the Bale bot's updates are read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum BotUpdates {
+    /// A webhook when the portal has a public base URL, else long polling.
+    #[default]
+    Auto,
+    /// `setWebhook` with `{public base URL}/api/v1/bale/webhook` (needs the public base URL).
+    Webhook,
+    /// `getUpdates`, even with a public base URL.
+    Polling,
+    /// Not in this instance (another one reads them).
+    Off,
+}
+
+impl BotUpdates {
+    pub const ALL: [BotUpdates; 4] = [
+        BotUpdates::Auto,
+        BotUpdates::Webhook,
+        BotUpdates::Polling,
+        BotUpdates::Off,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BotUpdates::Auto => "auto",
+            BotUpdates::Webhook => "webhook",
+            BotUpdates::Polling => "polling",
+            BotUpdates::Off => "off",
+        }
+    }
+}
+
+impl std::str::FromStr for BotUpdates {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|m| m.as_str() == s.trim().to_ascii_lowercase())
+            .ok_or_else(|| {
+                format!("unknown way to read the bot's updates `{s}`: expected auto, webhook, polling or off")
+            })
+    }
+}
+
 /// The citizen portal's settings.
 #[derive(Clone, Debug)]
 pub struct PortalConfig {
@@ -222,6 +267,9 @@ pub struct DeliveryConfig {
     /// Bale's Telegram-compatible Bot API: `POST {bale_base_url}/bot{token}/sendMessage`.
     pub bale_base_url: String,
     pub bale_token: Option<Secret>,
+    /// How this instance reads the Bale bot's updates (when a Bale token is set). With polling,
+    /// let one instance only do it (Bale serves one poller at a time).
+    pub bot_updates: BotUpdates,
     /// The ministry's Bale channel (`@name` or its numeric id), where calls for participation are
     /// to be posted. Carried for the calls broadcast; nothing posts there yet.
     pub bale_channel: Option<String>,
@@ -258,6 +306,7 @@ impl Default for DeliveryConfig {
             enabled: true,
             bale_base_url: "https://tapi.bale.ai".into(),
             bale_token: None,
+            bot_updates: BotUpdates::Auto,
             bale_channel: None,
             eitaa_base_url: "https://eitaayar.ir".into(),
             eitaa_token: None,
@@ -326,6 +375,18 @@ mod tests {
         assert!(shown.contains(Secret::MASK));
         assert_eq!(Secret::from("x").to_string(), Secret::MASK);
         assert_eq!(Secret::from("x").expose(), "x");
+    }
+
+    #[test]
+    fn bot_update_modes_are_named() {
+        assert_eq!("Polling".parse(), Ok(BotUpdates::Polling));
+        assert_eq!(" off ".parse(), Ok(BotUpdates::Off));
+        assert!(
+            "push"
+                .parse::<BotUpdates>()
+                .unwrap_err()
+                .contains("auto, webhook")
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@
 
 pub mod audit_chain;
 pub mod auth;
+pub mod bot;
 pub mod clock;
 pub mod config;
 pub mod delivery;
@@ -31,7 +32,9 @@ mod app;
 
 pub use app::{RunningServer, start, start_with_store};
 pub use clock::Clock;
-pub use config::{DeliveryConfig, PortalConfig, Secret, ServerConfig, SmsConfig, SmsProvider};
+pub use config::{
+    BotUpdates, DeliveryConfig, PortalConfig, Secret, ServerConfig, SmsConfig, SmsProvider,
+};
 
 /// Walk the whole audit chain and report the first broken link.
 pub async fn verify_audit(

@@ -18,6 +18,8 @@ pub struct AppState {
     pub stopping: tokio::sync::watch::Receiver<bool>,
     /// The key certificates are signed with.
     pub signer: Arc<crate::incentives::Signer>,
+    /// The Bale bot, when a Bale token is configured.
+    pub bot: Option<Arc<crate::bot::Bot>>,
 }
 
 impl AppState {

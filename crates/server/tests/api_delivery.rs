@@ -48,8 +48,11 @@ fn member(name: &str, channel: Channel, handle: &str, language: Language) -> New
 async fn publish_answer(t: &TestServer, members: &[NewParticipant]) -> Vec<OutboxMessage> {
     let c = t.open_consultation().await;
     let mut ids = Vec::new();
-    for m in members {
+    for (i, m) in members.iter().enumerate() {
         let token = t.register(m).await;
+        if m.channel == Some(Channel::Bale) {
+            link_bale_chat(t, &token, &bale_chat(i)).await;
+        }
         let (status, v) = t
             .call(
                 "POST",
@@ -93,6 +96,39 @@ async fn publish_answer(t: &TestServer, members: &[NewParticipant]) -> Vec<Outbo
     )
     .unwrap();
     page.items
+}
+
+/// The Bale chat linked to the `i`th member of [`publish_answer`] when they chose Bale: a bot
+/// writes only to a chat that wrote to it (`/start`), never to the handle typed at registration.
+fn bale_chat(i: usize) -> String {
+    (5_550_000 + i).to_string()
+}
+
+/// Link a Bale chat to a participant as the bot's `/start <code>` does (the bot itself is tested
+/// in `api_bale_bot.rs`).
+async fn link_bale_chat(t: &TestServer, token: &str, chat: &str) {
+    let store = t.store();
+    let participant = store
+        .participant_by_token(&mosharekat_server::auth::token_hash(token))
+        .await
+        .unwrap()
+        .unwrap();
+    let code = mosharekat_server::auth::token_hash(&format!("code for {chat}"));
+    store
+        .create_link_code(
+            participant.id,
+            Channel::Bale,
+            &code,
+            t.now(),
+            t.now() + Duration::hours(1),
+        )
+        .await
+        .unwrap();
+    let linked = store
+        .link_chat(Channel::Bale, &code, chat, t.now())
+        .await
+        .unwrap();
+    assert_eq!(linked.map(|p| p.id), Some(participant.id));
 }
 
 async fn message(t: &TestServer, id: i64) -> OutboxMessage {
@@ -573,6 +609,8 @@ impl Bots {
             config.delivery.allow_private_webhooks = false;
             config.delivery.bale_base_url = bale_url;
             config.delivery.bale_token = Some("123456:bale-token".into());
+            // The mock answers sends only; the bot's updates are not read here.
+            config.delivery.bot_updates = mosharekat_server::BotUpdates::Off;
             config.delivery.eitaa_base_url = format!("{eitaa_url}/");
             config.delivery.eitaa_token = Some("eitaa-token".into());
         })
@@ -648,7 +686,11 @@ async fn bale_gets_json_and_its_429_is_honoured(backend: Backend) {
     let b = bale.wait_for(1).await[0].clone();
     assert_eq!(b.path, "/bot123456:bale-token/sendMessage");
     let body = b.json();
-    assert_eq!(body["chat_id"], "@maryam_1370");
+    assert_eq!(
+        body["chat_id"],
+        bale_chat(0),
+        "the linked chat, not the typed handle"
+    );
     let text = body["text"].as_str().unwrap();
     assert!(
         text.contains("سقف ۲۸ نفر در هر کلاس تعیین شد.") && text.contains("پذیرفته شد"),

@@ -63,6 +63,29 @@ async fn citizen(t: &TestServer, name: &str, named: bool, language: Language) ->
         .await,
     )
     .unwrap();
+    // The chat the bot's `/start <code>` links (the bot is tested in api_bale_bot.rs): a bot
+    // writes only there, never to the handle typed above.
+    let code = mosharekat_server::auth::token_hash(&created.token);
+    t.store()
+        .create_link_code(
+            created.participant_id,
+            Channel::Bale,
+            &code,
+            t.now(),
+            t.now() + chrono::Duration::hours(1),
+        )
+        .await
+        .unwrap();
+    t.store()
+        .link_chat(
+            Channel::Bale,
+            &code,
+            &format!("77{}", created.participant_id),
+            t.now(),
+        )
+        .await
+        .unwrap()
+        .expect("linked");
     Citizen {
         id: created.participant_id,
         token: created.token,

@@ -494,6 +494,9 @@ impl Campaign {
         let mut tokens = Vec::new();
         for ((name, channel, language), text) in members.iter().zip(texts) {
             let token = t.register(&participant(name, *channel, *language)).await;
+            if matches!(channel, Some((Channel::Bale, _))) {
+                t.link_bale_chat(&token, &format!("chat of {name}")).await;
+            }
             ids.push(proposal(&t, c, &token, text).await);
             tokens.push(token);
         }

@@ -679,6 +679,7 @@ async fn twenty_moderators_claim_two_thousand_comments(backend: Backend) {
             is_proposal: false,
             text_hash: format!("{i}"),
             article_id: None,
+            source: mosharekat_api::CommentSource::Web,
         };
         t.store().add_comment(&record, t.now()).await.unwrap();
     }

@@ -256,6 +256,9 @@ impl Scenario {
                     },
                 })
                 .await;
+            if person.channel {
+                t.link_bale_chat(&token, &format!("{}", 9_000 + i)).await;
+            }
             people.push(Person { token, ..person });
         }
 

@@ -56,6 +56,8 @@ pub enum Kind {
     Duration,
     /// `kavenegar` or `smsir`.
     SmsProvider,
+    /// `auto`, `webhook`, `polling` or `off`.
+    BotUpdates,
 }
 
 impl Kind {
@@ -70,6 +72,7 @@ impl Kind {
             Kind::Count(_) => "N",
             Kind::Duration => "DURATION",
             Kind::SmsProvider => "PROVIDER",
+            Kind::BotUpdates => "MODE",
         }
     }
 }
@@ -230,6 +233,15 @@ pub const SPECS: &[Spec] = &[
         Kind::Url,
         MESSENGERS,
         "Bale's Bot API [default: https://tapi.bale.ai]",
+    ),
+    Spec::new(
+        "bale_updates",
+        "bale-updates",
+        Kind::BotUpdates,
+        MESSENGERS,
+        "How this instance reads the Bale bot's updates (/start, commands, replies): auto (a \
+         webhook on the public base URL, else long polling), webhook, polling (one instance \
+         only) or off [default: auto]",
     ),
     Spec::new(
         "bale_channel",
@@ -971,6 +983,7 @@ fn apply(config: &mut ServerConfig, key: &str, raw: &str) -> Result<(), String> 
         "report_due_days" => config.report_due_days = count(raw, 0)?,
         "bale_token" => d.bale_token = Some(Secret::new(raw)),
         "bale_base_url" => d.bale_base_url = http_url(raw)?,
+        "bale_updates" => d.bot_updates = raw.parse::<mosharekat_server::BotUpdates>()?,
         "bale_channel" => d.bale_channel = Some(text(raw)),
         "eitaa_token" => d.eitaa_token = Some(Secret::new(raw)),
         "eitaa_base_url" => d.eitaa_base_url = http_url(raw)?,
@@ -1041,6 +1054,7 @@ fn current(config: &ServerConfig, key: &str) -> Option<Shown> {
         "report_due_days" => Some(Shown::Int(config.report_due_days)),
         "bale_token" => secret(&d.bale_token),
         "bale_base_url" => text(&d.bale_base_url),
+        "bale_updates" => text(d.bot_updates.as_str()),
         "bale_channel" => d.bale_channel.as_deref().and_then(text),
         "eitaa_token" => secret(&d.eitaa_token),
         "eitaa_base_url" => text(&d.eitaa_base_url),

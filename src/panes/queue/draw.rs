@@ -3,7 +3,7 @@
 //! Citizen text (bodies, names, titles) reaches cells only through `ui.cell` / `ui.paragraph`.
 
 use chrono::{DateTime, Timelike, Utc};
-use mosharekat_api::{AgeBand, ModerationAction, ParticipantSummary};
+use mosharekat_api::{AgeBand, CommentSource, ModerationAction, ParticipantSummary};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
@@ -296,6 +296,10 @@ fn draw_detail(pane: &mut QueuePane, frame: &mut Frame, area: Rect, ui: &Ui) {
     let mut facts: Vec<String> = Vec::new();
     if comment.is_proposal {
         facts.push(ui.t("pane.queue.proposal").to_owned());
+    }
+    if comment.source != CommentSource::Web {
+        let channel = format!("channel.{}", comment.source.as_str());
+        facts.push(ui.f("pane.queue.via", &[("channel", ui.t(&channel))]));
     }
     if let Some(article) = &comment.article {
         // The number, not the label as printed: it is the draft's text and goes through no sanitiser here.

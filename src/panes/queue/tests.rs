@@ -5,9 +5,9 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use mosharekat_api::comment::BulkSkip;
 use mosharekat_api::{
-    AgeBand, BulkDecisionResponse, Category, ClaimResponse, ClaimedComment, Comment, CommentStatus,
-    DecisionRequest, Event, EventKind, Gender, ModerationAction, ParticipantSummary, Province,
-    ReasonCode, RenewResponse, Role, ThreadComment,
+    AgeBand, BulkDecisionResponse, Category, ClaimResponse, ClaimedComment, Comment, CommentSource,
+    CommentStatus, DecisionRequest, Event, EventKind, Gender, ModerationAction, ParticipantSummary,
+    Province, ReasonCode, RenewResponse, Role, ThreadComment,
 };
 use mosharekat_rtl::{BidiMode, LayoutOptions, Shaping};
 use ratatui::Terminal;
@@ -86,6 +86,7 @@ fn claimed(
             duplicate_group_size: group.1,
             decision: None,
             article: None,
+            source: CommentSource::Web,
         },
         claim_token: format!("batch1.{id}"),
         consultation_title_fa: "پیش‌نویس آیین‌نامه‌ی حمایت از نوآوری".into(),
@@ -1008,6 +1009,37 @@ fn an_empty_queue_says_how_to_claim() {
     let text = screen(&draw_pane(&mut pane, "en", 80, 24));
     assert!(text.contains("No comments are waiting for you."), "{text}");
     assert!(text.contains("Press c"), "{text}");
+}
+
+#[test]
+fn a_comment_from_the_bale_bot_says_so() {
+    let mut batch = batch();
+    batch.items[0].comment.source = CommentSource::Bale;
+    for (lang, expected) in [("en", "Sent through Bale"), ("fa", "ارسال‌شده از بله")]
+    {
+        let mut t = ctx();
+        let mut pane = QueuePane::new();
+        t.with(t0(), |ctx| {
+            pane.on_answer(Answer::Claimed(Ok(batch.clone())), ctx)
+        });
+        let text = screen(&draw_pane(&mut pane, lang, 120, 30));
+        let words_found = expected.split_whitespace().all(|w| {
+            let word = if lang == "fa" {
+                use unicode_segmentation::UnicodeSegmentation as _;
+                w.graphemes(true).rev().collect::<String>()
+            } else {
+                w.to_owned()
+            };
+            text.contains(&word)
+        });
+        assert!(words_found, "{lang}: {expected:?} not on\n{text}");
+        insta::assert_snapshot!(format!("queue_bale_source_{lang}_120x30"), text);
+    }
+    // A comment from the portal says nothing of the kind.
+    let mut t = ctx();
+    let mut pane = loaded(&mut t);
+    let text = screen(&draw_pane(&mut pane, "en", 120, 30));
+    assert!(!text.contains("Sent through"), "{text}");
 }
 
 #[test]

@@ -111,6 +111,7 @@ fn comment(id: i64, body: &str, group_size: i64) -> Comment {
         duplicate_group_size: group_size,
         decision: None,
         article: None,
+        source: mosharekat_api::CommentSource::Web,
     }
 }
 

@@ -442,6 +442,14 @@ pub struct MyCertificate {
     pub verify_href: Option<String>,
 }
 
+/// The Bale bot on my page: linked, or the deep link and code that link a chat.
+pub struct MyBale {
+    pub linked: bool,
+    pub url: String,
+    pub code: String,
+    pub expires: String,
+}
+
 #[derive(Template)]
 #[template(path = "portal/me.html")]
 pub struct MyPage {
@@ -449,6 +457,8 @@ pub struct MyPage {
     pub name: String,
     pub welcome: bool,
     pub key: String,
+    /// Shown when the server has a Bale bot.
+    pub bale: Option<MyBale>,
     pub comments: Vec<MyComment>,
     /// The first page of my comments, when this is a later one.
     pub comments_first: Option<String>,
@@ -648,6 +658,42 @@ async fn build_my_page(
         });
     }
 
+    // A linked, running chat says so; otherwise a fresh one-time code (the one shown before stops
+    // working). Without a reachable bot the section is left out.
+    let bale = match &state.bot {
+        None => None,
+        Some(bot) => match state
+            .store
+            .participant_link(participant_id, mosharekat_api::Channel::Bale)
+            .await?
+        {
+            Some(link) if !link.stopped => Some(MyBale {
+                linked: true,
+                url: String::new(),
+                code: String::new(),
+                expires: String::new(),
+            }),
+            _ => match crate::bot::new_link_code(state, bot, participant_id).await {
+                Ok(link) => Some(MyBale {
+                    linked: false,
+                    url: link.url,
+                    code: link.code,
+                    expires: cat.format(
+                        "portal.me.bale_expires",
+                        &[(
+                            "minutes",
+                            &cat.number(crate::bot::LINK_CODE_TTL.num_minutes()),
+                        )],
+                    ),
+                }),
+                Err(crate::bot::LinkCodeError::Store(e)) => return Err(e),
+                Err(crate::bot::LinkCodeError::Bale(e)) => {
+                    tracing::warn!("bale bot: {e}");
+                    None
+                }
+            },
+        },
+    };
     let name = visitor
         .participant
         .as_ref()
@@ -659,6 +705,7 @@ async fn build_my_page(
         name,
         welcome: q.welcome.is_some(),
         key: visitor.token.clone().unwrap_or_default(),
+        bale,
         comments,
         comments_first,
         comments_next,

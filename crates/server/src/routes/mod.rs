@@ -10,6 +10,7 @@ use crate::state::AppState;
 
 mod audit;
 mod auth;
+mod bale;
 mod comments;
 mod consultations;
 mod deadlines;

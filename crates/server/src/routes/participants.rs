@@ -4,8 +4,9 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use mosharekat_api::{
-    BallotAccepted, BallotRequest, CommentAccepted, ConsultationStatus, NewComment, NewParticipant,
-    ParticipantCreated, Poll, PublicConsultation,
+    BallotAccepted, BallotRequest, Channel, CommentAccepted, ConsultationStatus, ErrorCode,
+    MessengerLink, MessengerLinkRequest, NewComment, NewParticipant, ParticipantCreated, Poll,
+    PublicConsultation,
 };
 
 use super::Path;
@@ -141,4 +142,40 @@ pub async fn ballot(
         .cast_ballot(id, &participant, &body.value.option_ids, state.now())
         .await?;
     Ok(Json(accepted))
+}
+
+/// `POST /api/v1/public/messenger-links` (participant token): a one-time code that links a Bale
+/// chat to the participant, and the bot's deep link carrying it. `201`; `422` for a channel without
+/// a bot; `503` when no Bale bot is configured or Bale does not answer.
+pub async fn messenger_link(
+    State(state): State<AppState>,
+    ParticipantAuth(participant): ParticipantAuth,
+    body: ApiJson<MessengerLinkRequest>,
+) -> ApiResult<(StatusCode, Json<MessengerLink>)> {
+    let channel = body.value.channel;
+    if channel != Channel::Bale {
+        return Err(ApiError::validation(format!(
+            "only a Bale chat can be linked; `{}` has no bot",
+            channel.as_str()
+        )));
+    }
+    let bot = state.bot.as_ref().ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::Unavailable,
+            "no Bale bot is configured on this server",
+        )
+    })?;
+    let link = crate::bot::new_link_code(&state, bot, participant.id)
+        .await
+        .map_err(|e| match e {
+            crate::bot::LinkCodeError::Bale(e) => {
+                tracing::warn!("bale bot: {e}");
+                ApiError::new(
+                    ErrorCode::Unavailable,
+                    "Bale did not answer; try again later",
+                )
+            }
+            crate::bot::LinkCodeError::Store(e) => e.into(),
+        })?;
+    Ok((StatusCode::CREATED, Json(link)))
 }

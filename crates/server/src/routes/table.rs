@@ -8,8 +8,8 @@ use axum::routing::{MethodFilter, MethodRouter, on};
 use mosharekat_api::Role;
 
 use super::{
-    audit, auth, comments, consultations, deadlines, drafts, events, health, incentives, outbox,
-    participants, polls, proposals, queue, reports, staff, tags,
+    audit, auth, bale, comments, consultations, deadlines, drafts, events, health, incentives,
+    outbox, participants, polls, proposals, queue, reports, staff, tags,
 };
 use crate::state::AppState;
 
@@ -491,6 +491,20 @@ pub const ROUTES: &[Route] = &[
     },
     Route {
         method: HttpMethod::Post,
+        path: "/public/messenger-links",
+        access: Access::Participant,
+        summary: "A one-time code linking a Bale chat: {channel: \"bale\"} → 201 {url, code, expires_at}",
+        handler: |m| on(m, participants::messenger_link),
+    },
+    Route {
+        method: HttpMethod::Post,
+        path: "/bale/webhook",
+        access: Access::Public,
+        summary: "The Bale bot's updates (header X-Telegram-Bot-Api-Secret-Token, else 401)",
+        handler: |m| on(m, bale::webhook),
+    },
+    Route {
+        method: HttpMethod::Post,
         path: "/public/polls/{id}/ballots",
         access: Access::Participant,
         summary: "Cast or replace a ballot",
@@ -655,6 +669,8 @@ mod tests {
             paths::public_consultation_comments(id),
             paths::public_consultation_top(id),
             paths::PUBLIC_PARTICIPANTS.to_owned(),
+            paths::PUBLIC_MESSENGER_LINKS.to_owned(),
+            paths::BALE_WEBHOOK.to_owned(),
             paths::public_poll_ballots(id),
             paths::LEADERBOARD.to_owned(),
             paths::participant_score(id),

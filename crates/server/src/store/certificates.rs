@@ -528,16 +528,17 @@ where
                 language,
             )
         };
-        let messages = sqlx::query(
+        let messages = sqlx::query(concatcp!(
             "INSERT INTO outbox (dedup_key, participant_id, consultation_id, channel, handle, language, kind,
                 subject_id, text, idempotency_key, status, attempts, next_attempt_at, created_at)
-             SELECT 'certificate:' || CAST($1 AS TEXT), p.id, $2, p.channel, p.handle, p.language,
+             SELECT 'certificate:' || CAST($1 AS TEXT), p.id, $2, r.channel, r.handle, p.language,
                 'certificate_issued', $1, CASE WHEN p.language = 'en' THEN $3 ELSE $4 END,
                 'mosharekat-certificate-' || CAST($1 AS TEXT), 'pending', 0, $5, $5
-             FROM participants p
-             WHERE p.id = $6 AND p.channel IS NOT NULL AND p.handle IS NOT NULL
+             FROM participants p",
+            super::messenger::RECIPIENT_JOIN,
+            "WHERE p.id = $6
              ON CONFLICT (dedup_key) DO NOTHING",
-        )
+        ))
         .bind(id)
         .bind(before.consultation_id)
         .bind(text(Language::En))

@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use const_format::concatcp;
 use mosharekat_api::comment::{BulkDecisionResponse, ModerationRecord};
 use mosharekat_api::{
-    AgeBand, Category, ClaimedComment, Comment, CommentAccepted, CommentStatus, DecisionRequest,
-    Gender, ModerationAction, ParticipantSummary, Province, ThreadComment,
+    AgeBand, Category, ClaimedComment, Comment, CommentAccepted, CommentSource, CommentStatus,
+    DecisionRequest, Gender, ModerationAction, ParticipantSummary, Province, ThreadComment,
 };
 
 use super::dialect::{Connection, Dialect, Row, RowsAffected as _, SqlStore};
@@ -23,6 +23,8 @@ pub struct NewCommentRecord {
     pub text_hash: String,
     /// The draft article the comment names; must be an article of this consultation's draft.
     pub article_id: Option<i64>,
+    /// Where it was written (the web unless a caller says otherwise).
+    pub source: mosharekat_api::CommentSource,
 }
 
 impl NewCommentRecord {
@@ -47,6 +49,7 @@ impl NewCommentRecord {
             parent_id,
             is_proposal,
             article_id,
+            source: mosharekat_api::CommentSource::Web,
         })
     }
 }
@@ -170,6 +173,7 @@ pub(crate) struct CommentRow {
     pub article_number: Option<i64>,
     pub article_label: Option<String>,
     pub article_version: Option<i64>,
+    pub source: String,
 }
 
 /// `SELECT … FROM …` of a full comment; append a `WHERE`.
@@ -178,7 +182,7 @@ pub(crate) const COMMENT_SELECT: &str = "SELECT c.id, c.consultation_id, c.paren
         c.reason_code, c.note, c.tags, c.decided_at, d.username AS decided_by_name,
         p.id AS participant_id, p.display_name, p.category, p.birth_year, p.gender, p.province,
         c.article_id, a.number AS article_number, a.label AS article_label,
-        a.version AS article_version
+        a.version AS article_version, c.source
     FROM comments c
     JOIN participants p ON p.id = c.participant_id
     JOIN duplicate_groups g ON g.id = c.group_id
@@ -244,6 +248,7 @@ impl CommentRow {
                 self.article_label,
                 self.article_version,
             ),
+            source: decode(&self.source, "comments.source", CommentSource::from_code)?,
         })
     }
 }
@@ -514,8 +519,8 @@ where
         .await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO comments (consultation_id, participant_id, parent_id, body, is_proposal, status,
-                group_id, created_at, article_id)
-             VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8) RETURNING id",
+                group_id, created_at, article_id, source)
+             VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8, $9) RETURNING id",
         )
         .bind(new.consultation_id)
         .bind(new.participant_id)
@@ -525,6 +530,7 @@ where
         .bind(group_id)
         .bind(ms(now))
         .bind(new.article_id)
+        .bind(new.source.as_str())
         .fetch_one(&mut *tx)
         .await?;
         sqlx::query("UPDATE consultations SET comment_count = comment_count + 1 WHERE id = $1")

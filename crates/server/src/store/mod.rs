@@ -27,6 +27,7 @@ mod dialect;
 mod drafts;
 mod events;
 mod import;
+mod messenger;
 mod outbox;
 mod participants;
 mod polls;
@@ -52,6 +53,7 @@ pub use import::{
     ImportedCounter, ImportedDecision, ImportedDraft, ImportedGroup, ImportedParticipant,
     ImportedPoll, ImportedStaff, ImportedTurnout,
 };
+pub use messenger::{ChatLink, MessengerStore, STOPPED_ERROR};
 pub use outbox::{DeliveryResult, DueMessage, OutboxFilter, OutboxStore};
 pub use participants::{ParticipantRecord, ParticipantStore};
 pub use polls::{ParticipantBallot, PollStore};
@@ -85,6 +87,7 @@ pub trait Store:
     + ScoreStore
     + CertificateStore
     + DraftStore
+    + MessengerStore
 {
     /// Which database this is, for logs and `/health`.
     fn backend(&self) -> &'static str;

@@ -31,7 +31,7 @@ pub struct DueMessage {
     pub participant_id: i64,
     pub consultation_id: i64,
     pub channel: Channel,
-    /// Where it goes: a chat id or username (Bale, Eitaa) or a URL (webhook).
+    /// Where it goes: the linked chat's id (Bale), the handle given (Eitaa) or a URL (webhook).
     pub handle: String,
     pub language: Language,
     pub kind: MessageKind,

@@ -82,16 +82,16 @@ impl Dialect for PgDialect {
         GROUP BY j.tag, c.group_id, g.size";
 
     /// Rows another instance is claiming are skipped, not waited for.
-    const CLAIM_OUTBOX_SQL: &'static str = "UPDATE outbox
+    const CLAIM_OUTBOX_SQL: &'static str = const_format::concatcp!("UPDATE outbox
         SET attempts = attempts + 1, last_attempt_at = $1, next_attempt_at = $2
         WHERE id IN (
             SELECT id FROM outbox
             WHERE status = 'pending' AND next_attempt_at <= $1
-              AND ((channel = 'bale' AND $4) OR (channel = 'eitaa' AND $5) OR (channel = 'webhook' AND $6))
+              AND ((channel = 'bale' AND $4 AND ", super::messenger::LINKED_CHAT, ") OR (channel = 'eitaa' AND $5) OR (channel = 'webhook' AND $6))
             ORDER BY next_attempt_at, id LIMIT $3
             FOR UPDATE SKIP LOCKED)
         RETURNING id, participant_id, consultation_id, channel, handle, language, kind, subject_id, text,
-            idempotency_key, status, attempts, next_attempt_at, last_attempt_at, last_error, created_at, sent_at";
+            idempotency_key, status, attempts, next_attempt_at, last_attempt_at, last_error, created_at, sent_at");
 
     fn reader(&self) -> &PgPool {
         &self.pool

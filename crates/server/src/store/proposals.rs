@@ -476,18 +476,18 @@ where
                     language,
                 )
             };
-            messages += sqlx::query(
+            messages += sqlx::query(concatcp!(
                 "INSERT INTO outbox (dedup_key, participant_id, consultation_id, channel, handle, language, kind,
                     subject_id, text, idempotency_key, status, attempts, next_attempt_at, created_at)
-                 SELECT 'decision:' || CAST($1 AS TEXT) || ':' || CAST(p.id AS TEXT), p.id, $2, p.channel, p.handle,
+                 SELECT 'decision:' || CAST($1 AS TEXT) || ':' || CAST(p.id AS TEXT), p.id, $2, r.channel, r.handle,
                     p.language, 'decision_published', $1, CASE WHEN p.language = 'en' THEN $3 ELSE $4 END,
                     'mosharekat-decision-' || CAST($1 AS TEXT) || '-' || CAST(p.id AS TEXT), 'pending', 0, $5, $5
-                 FROM participants p
-                 WHERE p.id IN (SELECT participant_id FROM comments WHERE group_id = $6)
-                   AND p.channel IS NOT NULL AND p.handle IS NOT NULL
+                 FROM participants p",
+                super::messenger::RECIPIENT_JOIN,
+                "WHERE p.id IN (SELECT participant_id FROM comments WHERE group_id = $6)
                  ORDER BY p.id
                  ON CONFLICT (dedup_key) DO NOTHING",
-            )
+            ))
             .bind(decision.proposal_id)
             .bind(consultation_id)
             .bind(text(Language::En))

@@ -582,11 +582,11 @@ where
         };
         let messages = sqlx::query(concatcp!("INSERT INTO outbox (dedup_key, participant_id, consultation_id, channel, handle, language, kind,
                 subject_id, text, idempotency_key, status, attempts, next_attempt_at, created_at)
-             SELECT 'report:' || CAST($1 AS TEXT) || ':' || CAST(p.id AS TEXT), p.id, $1, p.channel, p.handle,
+             SELECT 'report:' || CAST($1 AS TEXT) || ':' || CAST(p.id AS TEXT), p.id, $1, r.channel, r.handle,
                 p.language, 'report_published', $1, CASE WHEN p.language = 'en' THEN $2 ELSE $3 END,
                 'mosharekat-report-' || CAST($1 AS TEXT) || '-' || CAST(p.id AS TEXT), 'pending', 0, $4, $4
-             FROM participants p
-             WHERE p.id IN (", PARTICIPANT_IDS, ") AND p.channel IS NOT NULL AND p.handle IS NOT NULL
+             FROM participants p", super::messenger::RECIPIENT_JOIN, "
+             WHERE p.id IN (", PARTICIPANT_IDS, ")
              ORDER BY p.id
              ON CONFLICT (dedup_key) DO NOTHING"))
         .bind(consultation_id)

@@ -354,6 +354,34 @@ impl TestServer {
             .token
     }
 
+    /// Link a Bale chat to the participant holding `token`, as the bot's `/start <code>` does (the
+    /// bot itself is tested in api_bale_bot.rs): messages for them go to that chat, never to a
+    /// handle typed at registration.
+    pub async fn link_bale_chat(&self, token: &str, chat: &str) {
+        let store = self.store();
+        let participant = store
+            .participant_by_token(&mosharekat_server::auth::token_hash(token))
+            .await
+            .unwrap()
+            .expect("a participant");
+        let code = mosharekat_server::auth::token_hash(&format!("link code for {chat}"));
+        store
+            .create_link_code(
+                participant.id,
+                mosharekat_api::Channel::Bale,
+                &code,
+                self.now(),
+                self.now() + Duration::hours(1),
+            )
+            .await
+            .unwrap();
+        let linked = store
+            .link_chat(mosharekat_api::Channel::Bale, &code, chat, self.now())
+            .await
+            .unwrap();
+        assert_eq!(linked.map(|p| p.id), Some(participant.id));
+    }
+
     /// Close a consultation now (an admin's early close).
     pub async fn close(&self, consultation: i64) {
         self.ok(
@@ -674,5 +702,223 @@ impl SseReader {
             );
         }
         out
+    }
+}
+
+/// A fake Bale Bot API on a free port, speaking its wire format (`POST /bot<token>/METHOD`, JSON
+/// in, `{"ok": true, "result": …}` out): `getMe`, `getUpdates` (the updates the test queued, from
+/// the offset asked), `setWebhook`, `deleteWebhook` and `sendMessage` (recorded, answered with a
+/// new message id).
+pub struct FakeBale {
+    pub url: String,
+    state: Arc<FakeBaleState>,
+}
+
+pub const BALE_TOKEN: &str = "424242:fake-bale-token";
+pub const BALE_BOT: &str = "mosharekat_test_bot";
+
+#[derive(Default)]
+struct FakeBaleState {
+    updates: std::sync::Mutex<Vec<Value>>,
+    /// Every call: the method and its JSON body.
+    calls: std::sync::Mutex<Vec<(String, Value)>>,
+    sent: std::sync::Mutex<Vec<BotSent>>,
+    /// Calls of a method still to be answered with an error.
+    failures: std::sync::Mutex<std::collections::HashMap<String, usize>>,
+    next_id: std::sync::atomic::AtomicI64,
+}
+
+/// A message the bot sent.
+#[derive(Debug, Clone)]
+pub struct BotSent {
+    pub message_id: i64,
+    pub chat_id: String,
+    pub text: String,
+    pub reply_to: Option<i64>,
+}
+
+impl FakeBale {
+    pub async fn start() -> Self {
+        let state = Arc::new(FakeBaleState {
+            next_id: std::sync::atomic::AtomicI64::new(1000),
+            ..FakeBaleState::default()
+        });
+        async fn answer(
+            axum::extract::State(state): axum::extract::State<Arc<FakeBaleState>>,
+            uri: axum::http::Uri,
+            body: axum::body::Bytes,
+        ) -> axum::Json<Value> {
+            let path = uri.path().to_owned();
+            let Some((token, method)) = path
+                .strip_prefix("/bot")
+                .and_then(|rest| rest.split_once('/'))
+            else {
+                return axum::Json(
+                    json!({"ok": false, "error_code": 404, "description": "Not Found"}),
+                );
+            };
+            if token != BALE_TOKEN {
+                return axum::Json(
+                    json!({"ok": false, "error_code": 401, "description": "Unauthorized"}),
+                );
+            }
+            let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+            state
+                .calls
+                .lock()
+                .unwrap()
+                .push((method.to_owned(), body.clone()));
+            if let Some(left) = state.failures.lock().unwrap().get_mut(method)
+                && *left > 0
+            {
+                *left -= 1;
+                return axum::Json(
+                    json!({"ok": false, "error_code": 502, "description": "Bad Gateway"}),
+                );
+            }
+            let result = match method {
+                "getMe" => {
+                    json!({"id": 42, "is_bot": true, "first_name": "Mosharekat", "username": BALE_BOT})
+                }
+                "getUpdates" => {
+                    let offset = body["offset"].as_i64().unwrap_or(0);
+                    let give_up =
+                        tokio::time::Instant::now() + std::time::Duration::from_millis(300);
+                    loop {
+                        let due: Vec<Value> = state
+                            .updates
+                            .lock()
+                            .unwrap()
+                            .iter()
+                            .filter(|u| u["update_id"].as_i64().unwrap() >= offset)
+                            .cloned()
+                            .collect();
+                        if !due.is_empty() || tokio::time::Instant::now() >= give_up {
+                            break Value::Array(due);
+                        }
+                        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+                    }
+                }
+                "setWebhook" | "deleteWebhook" => Value::Bool(true),
+                "sendMessage" => {
+                    let id = state
+                        .next_id
+                        .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    let chat_id = match &body["chat_id"] {
+                        Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    let chat: i64 = chat_id.parse().unwrap_or(0);
+                    state.sent.lock().unwrap().push(BotSent {
+                        message_id: id,
+                        chat_id,
+                        text: body["text"].as_str().unwrap_or_default().to_owned(),
+                        reply_to: body["reply_to_message_id"].as_i64(),
+                    });
+                    json!({"message_id": id, "date": 0, "text": body["text"],
+                        "chat": {"id": chat, "type": "private"}})
+                }
+                _ => {
+                    return axum::Json(
+                        json!({"ok": false, "error_code": 404, "description": "Not Found: method not found"}),
+                    );
+                }
+            };
+            axum::Json(json!({"ok": true, "result": result}))
+        }
+        let app = axum::Router::new()
+            .fallback(answer)
+            .with_state(state.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        FakeBale { url, state }
+    }
+
+    /// Configure a server to use this bot.
+    pub fn configure(&self, config: &mut ServerConfig) {
+        config.delivery.bale_base_url = self.url.clone();
+        config.delivery.bale_token = Some(BALE_TOKEN.into());
+        config.delivery.backoff_base = std::time::Duration::from_millis(20);
+        config.delivery.backoff_cap = std::time::Duration::from_millis(100);
+        config.delivery.poll_interval = std::time::Duration::from_millis(20);
+    }
+
+    /// An update carrying a private message from `chat` (optionally a reply to the bot's message
+    /// `reply_to`), as Bale sends it; the update is also queued for `getUpdates`.
+    pub fn message(&self, chat: i64, text: &str, reply_to: Option<i64>) -> Value {
+        let id = self
+            .state
+            .next_id
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let mut message = json!({
+            "message_id": id,
+            "date": 1_700_000_000,
+            "from": {"id": chat, "is_bot": false, "first_name": "Citizen"},
+            "chat": {"id": chat, "type": "private"},
+            "text": text,
+        });
+        if let Some(reply_to) = reply_to {
+            message["reply_to_message"] = json!({
+                "message_id": reply_to,
+                "date": 1_700_000_000,
+                "chat": {"id": chat, "type": "private"},
+                "text": "…",
+            });
+        }
+        let update = json!({"update_id": id, "message": message});
+        self.state.updates.lock().unwrap().push(update.clone());
+        update
+    }
+
+    /// Answer the next `n` calls of `method` with an error.
+    pub fn fail_next(&self, method: &str, n: usize) {
+        self.state
+            .failures
+            .lock()
+            .unwrap()
+            .insert(method.to_owned(), n);
+    }
+
+    pub fn calls(&self, method: &str) -> Vec<Value> {
+        self.state
+            .calls
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(m, _)| m == method)
+            .map(|(_, b)| b.clone())
+            .collect()
+    }
+
+    /// Every message sent to `chat`, in order.
+    pub fn sent_to(&self, chat: &str) -> Vec<BotSent> {
+        self.state
+            .sent
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|m| m.chat_id == chat)
+            .cloned()
+            .collect()
+    }
+
+    /// Wait until `chat` has received at least `n` messages (panics after 20 s).
+    pub async fn wait_for(&self, chat: &str, n: usize) -> Vec<BotSent> {
+        let give_up = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            let sent = self.sent_to(chat);
+            if sent.len() >= n {
+                return sent;
+            }
+            assert!(
+                tokio::time::Instant::now() < give_up,
+                "only {} of {n} messages reached chat {chat}: {sent:?}",
+                sent.len()
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
     }
 }

@@ -525,6 +525,7 @@ fn every_setting_is_spelt_consistently_and_documented() {
             Kind::Count(_) => "5",
             Kind::Duration => "5s",
             Kind::SmsProvider => "smsir",
+            Kind::BotUpdates => "polling",
             Kind::Path if spec.key == "scoring_rules" => continue,
             Kind::Text | Kind::Secret | Kind::Path => "x",
         };
