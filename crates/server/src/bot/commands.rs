@@ -373,15 +373,18 @@ async fn mine(state: &AppState, participant: &ParticipantRecord) -> anyhow::Resu
                 .into_iter()
                 .find(|d| d.proposal_id == c.id)
         {
-            let (outcome, rationale) = match language {
-                Language::Fa => (d.outcome.label_fa(), d.rationale_fa),
-                Language::En => (d.outcome.label_en(), d.rationale_en),
+            let outcome = cat
+                .text(&format!("message.outcome.{}", d.outcome.as_str()))
+                .to_owned();
+            let rationale = match language {
+                Language::Fa => d.rationale_fa,
+                Language::En => d.rationale_en,
             };
             let rationale: String = rationale.chars().take(500).collect();
             item.push('\n');
             item.push_str(&cat.format(
                 "bot.mine_answer",
-                &[("outcome", outcome), ("rationale", rationale.trim())],
+                &[("outcome", &outcome), ("rationale", rationale.trim())],
             ));
         }
         lines.push(item);
