@@ -16,6 +16,7 @@ pub mod outbox;
 pub mod page;
 pub mod participant;
 pub mod paths;
+pub mod phone;
 pub mod poll;
 pub mod proposal;
 pub mod province;
@@ -49,6 +50,7 @@ pub use participant::{
     AgeBand, Category, Channel, Gender, Language, NewParticipant, ParticipantCreated,
     ParticipantSummary,
 };
+pub use phone::{PhoneError, PhoneNumber};
 pub use poll::{
     BallotAccepted, BallotRequest, Breakdown, NewPoll, NewPollOption, Poll, PollKind, PollOption,
     Tally, TallyCell, TallyGroup, TurnoutPoint,
