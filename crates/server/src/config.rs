@@ -36,8 +36,7 @@ pub struct ServerConfig {
     /// The name certificates are issued under (the credential's `issuer.name`, shown on the
     /// portal's verification page and by `mosharekat certificate verify`).
     pub issuer_name: String,
-    /// The SMS gateway. Carried for the participants' phone verification and SMS notices; nothing
-    /// sends through it yet.
+    /// The SMS gateway that sends participants their one-time codes.
     pub sms: SmsConfig,
 }
 
@@ -169,6 +168,10 @@ pub struct SmsConfig {
     /// The template the gateway fills with the code (Kavenegar's template name, SMS.ir's
     /// template id).
     pub template: Option<String>,
+    /// With no provider: send nothing and give each one-time code back in the answer, for the
+    /// portal to show with a "demo only" notice. Only the console's embedded demo turns it on;
+    /// `serve` has no setting for it.
+    pub demo: bool,
 }
 
 impl SmsConfig {

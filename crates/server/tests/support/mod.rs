@@ -676,3 +676,229 @@ impl SseReader {
         out
     }
 }
+
+/// A local stand-in for an SMS gateway's verify call, speaking Kavenegar's
+/// (`GET /v1/{key}/verify/lookup.json?receptor&token&template`) or SMS.ir's
+/// (`POST /v1/send/verify`, `x-api-key`) format. It records every message it accepted or refused
+/// and fails on demand with the gateway's own error answer.
+pub struct FakeSms {
+    pub url: String,
+    pub provider: mosharekat_server::SmsProvider,
+    state: Arc<FakeSmsState>,
+}
+
+/// One request the fake gateway received.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SmsReceived {
+    /// The key as the gateway got it (Kavenegar: from the path; SMS.ir: the header).
+    pub api_key: String,
+    /// `09…`, as sent.
+    pub receptor: String,
+    pub code: String,
+    /// Kavenegar's template name or SMS.ir's template id, as text.
+    pub template: String,
+    /// Whether the fake answered it as sent.
+    pub accepted: bool,
+}
+
+struct FakeSmsState {
+    provider: mosharekat_server::SmsProvider,
+    /// Gateway status codes to answer with before accepting again (Kavenegar: `return.status`,
+    /// e.g. 418; SMS.ir: `status`, e.g. 0), or 0 for a bare HTTP 500.
+    failures: std::sync::Mutex<std::collections::VecDeque<i64>>,
+    received: std::sync::Mutex<Vec<SmsReceived>>,
+}
+
+pub const SMS_API_KEY: &str = "sms-test-key/+=";
+pub const KAVENEGAR_TEMPLATE: &str = "mosharekat-verify";
+pub const SMSIR_TEMPLATE: &str = "123456";
+
+impl FakeSms {
+    pub async fn start(provider: mosharekat_server::SmsProvider) -> Self {
+        use axum::response::IntoResponse;
+        use mosharekat_server::SmsProvider;
+        let state = Arc::new(FakeSmsState {
+            provider,
+            failures: Default::default(),
+            received: Default::default(),
+        });
+        async fn answer(
+            axum::extract::State(state): axum::extract::State<Arc<FakeSmsState>>,
+            method: axum::http::Method,
+            uri: axum::http::Uri,
+            headers: axum::http::HeaderMap,
+            body: axum::body::Bytes,
+        ) -> axum::response::Response {
+            let failure = state.failures.lock().unwrap().pop_front();
+            let (received, reply) = match state.provider {
+                SmsProvider::Kavenegar => {
+                    let path = uri.path();
+                    let key = path
+                        .strip_prefix("/v1/")
+                        .and_then(|p| p.strip_suffix("/verify/lookup.json"));
+                    let (Some(key), true) = (key, method == axum::http::Method::GET) else {
+                        return (axum::http::StatusCode::NOT_FOUND, "no such call").into_response();
+                    };
+                    let query: std::collections::HashMap<String, String> =
+                        url_decode_pairs(uri.query().unwrap_or(""));
+                    let received = SmsReceived {
+                        api_key: percent_encoding::percent_decode_str(key)
+                            .decode_utf8()
+                            .unwrap()
+                            .into_owned(),
+                        receptor: query.get("receptor").cloned().unwrap_or_default(),
+                        code: query.get("token").cloned().unwrap_or_default(),
+                        template: query.get("template").cloned().unwrap_or_default(),
+                        accepted: failure.is_none(),
+                    };
+                    let reply = match failure {
+                        None => (
+                            axum::http::StatusCode::OK,
+                            axum::Json(json!({
+                                "return": {"status": 200, "message": "تایید شد"},
+                                "entries": [{
+                                    "messageid": 8792343,
+                                    "message": received.code,
+                                    "status": 5,
+                                    "statustext": "ارسال به مخابرات",
+                                    "sender": "10004346",
+                                    "receptor": received.receptor,
+                                    "date": 1356619709,
+                                    "cost": 120
+                                }]
+                            })),
+                        )
+                            .into_response(),
+                        Some(0) => {
+                            (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "down").into_response()
+                        }
+                        Some(code) => (
+                            axum::http::StatusCode::from_u16(code as u16)
+                                .unwrap_or(axum::http::StatusCode::BAD_REQUEST),
+                            axum::Json(json!({
+                                "return": {"status": code, "message": "خطا"},
+                                "entries": null
+                            })),
+                        )
+                            .into_response(),
+                    };
+                    (received, reply)
+                }
+                SmsProvider::SmsIr => {
+                    if method != axum::http::Method::POST || uri.path() != "/v1/send/verify" {
+                        return (axum::http::StatusCode::NOT_FOUND, "no such call").into_response();
+                    }
+                    let value: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+                    let code = value["parameters"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .find(|p| p["name"] == "CODE")
+                        .and_then(|p| p["value"].as_str())
+                        .unwrap_or_default()
+                        .to_owned();
+                    let received = SmsReceived {
+                        api_key: headers
+                            .get("x-api-key")
+                            .and_then(|v| v.to_str().ok())
+                            .unwrap_or_default()
+                            .to_owned(),
+                        receptor: value["mobile"].as_str().unwrap_or_default().to_owned(),
+                        code,
+                        template: value["templateId"].to_string(),
+                        accepted: failure.is_none()
+                            && headers
+                                .get("accept")
+                                .is_some_and(|v| v == "application/json"),
+                    };
+                    let reply = match failure {
+                        None => axum::Json(json!({
+                            "status": 1,
+                            "message": "موفق",
+                            "data": {"messageId": 89545112, "cost": 1.0}
+                        }))
+                        .into_response(),
+                        Some(0) => {
+                            (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "down").into_response()
+                        }
+                        Some(code) => (
+                            axum::http::StatusCode::BAD_REQUEST,
+                            axum::Json(json!({"status": code, "message": "خطا", "data": null})),
+                        )
+                            .into_response(),
+                    };
+                    (received, reply)
+                }
+            };
+            state.received.lock().unwrap().push(received);
+            reply
+        }
+        let app = axum::Router::new()
+            .fallback(answer)
+            .with_state(state.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        FakeSms {
+            url,
+            provider,
+            state,
+        }
+    }
+
+    /// Point a server's SMS settings at this fake.
+    pub fn configure(&self, config: &mut ServerConfig) {
+        use mosharekat_server::SmsProvider;
+        config.sms.provider = Some(self.provider);
+        config.sms.api_key = Some(SMS_API_KEY.into());
+        config.sms.base_url = Some(self.url.clone());
+        config.sms.template = Some(
+            match self.provider {
+                SmsProvider::Kavenegar => KAVENEGAR_TEMPLATE,
+                SmsProvider::SmsIr => SMSIR_TEMPLATE,
+            }
+            .into(),
+        );
+    }
+
+    /// Answer the next requests with these gateway statuses (0: HTTP 500 without a body).
+    pub fn fail_next(&self, statuses: &[i64]) {
+        self.state
+            .failures
+            .lock()
+            .unwrap()
+            .extend(statuses.iter().copied());
+    }
+
+    pub fn received(&self) -> Vec<SmsReceived> {
+        self.state.received.lock().unwrap().clone()
+    }
+
+    /// The last code sent to this national number (`09…`).
+    pub fn last_code(&self, receptor: &str) -> Option<String> {
+        self.received()
+            .into_iter()
+            .rev()
+            .find(|r| r.accepted && r.receptor == receptor)
+            .map(|r| r.code)
+    }
+}
+
+fn url_decode_pairs(query: &str) -> std::collections::HashMap<String, String> {
+    query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            let decode = |s: &str| {
+                percent_encoding::percent_decode_str(&s.replace('+', " "))
+                    .decode_utf8()
+                    .unwrap()
+                    .into_owned()
+            };
+            (decode(k), decode(v))
+        })
+        .collect()
+}
