@@ -3,7 +3,7 @@
 //!
 //! The trait is split by area (staff, consultations, comments and the queue, polls, events, audit,
 //! concern tags, proposals and their decisions, the report, the outbox, scores, certificates, the
-//! drafts' versions and articles);
+//! drafts' versions and articles, verified phone numbers);
 //! each area's file holds its trait and the SQL for it, as generic code on `SqlStore<D>`. The SQL
 //! is written once with `$n` placeholders, which both SQLite and PostgreSQL accept; what differs
 //! between the databases (how a write transaction starts, how a claim skips locked rows, how the
@@ -37,6 +37,7 @@ mod scores;
 mod sqlite;
 mod staff;
 mod tags;
+mod verifications;
 
 pub use audit::{AuditRecord, AuditStore};
 pub use certificates::{CertificateFilter, CertificateStore};
@@ -65,6 +66,7 @@ pub use scores::{LeaderboardFilter, RebuildSummary, ScoreSnapshot, ScoreStore};
 pub use sqlite::{SqliteDialect, SqliteStore};
 pub use staff::{StaffCredentials, StaffStore};
 pub use tags::TagStore;
+pub use verifications::{CodeLimits, CodeSlot, PhoneVerified, VerificationStore};
 
 /// Everything the server keeps. Implemented by [`SqliteStore`] and [`PgStore`].
 pub trait Store:
@@ -83,6 +85,7 @@ pub trait Store:
     + ScoreStore
     + CertificateStore
     + DraftStore
+    + VerificationStore
 {
     /// Which database this is, for logs and `/health`.
     fn backend(&self) -> &'static str;
