@@ -742,10 +742,7 @@ impl FakeSms {
                     let query: std::collections::HashMap<String, String> =
                         url_decode_pairs(uri.query().unwrap_or(""));
                     let received = SmsReceived {
-                        api_key: percent_encoding::percent_decode_str(key)
-                            .decode_utf8()
-                            .unwrap()
-                            .into_owned(),
+                        api_key: percent_decode(key),
                         receptor: query.get("receptor").cloned().unwrap_or_default(),
                         code: query.get("token").cloned().unwrap_or_default(),
                         template: query.get("template").cloned().unwrap_or_default(),
@@ -892,13 +889,29 @@ fn url_decode_pairs(query: &str) -> std::collections::HashMap<String, String> {
         .filter(|p| !p.is_empty())
         .map(|pair| {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            let decode = |s: &str| {
-                percent_encoding::percent_decode_str(&s.replace('+', " "))
-                    .decode_utf8()
-                    .unwrap()
-                    .into_owned()
-            };
+            let decode = |s: &str| percent_decode(&s.replace('+', " "));
             (decode(k), decode(v))
         })
         .collect()
+}
+
+/// `%XX` escapes decoded (written out here: the crates that share this support differ in their
+/// dependencies).
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(b);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
 }
