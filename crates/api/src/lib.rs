@@ -48,7 +48,7 @@ pub use outbox::{MessageKind, OutboxCounts, OutboxMessage, OutboxStatus, Webhook
 pub use page::Page;
 pub use participant::{
     AgeBand, Category, Channel, Gender, Language, NewParticipant, ParticipantCreated,
-    ParticipantSummary,
+    ParticipantSummary, PhoneProof, VerificationRequest, VerificationSent,
 };
 pub use phone::{PhoneError, PhoneNumber};
 pub use poll::{

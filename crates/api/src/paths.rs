@@ -152,6 +152,7 @@ pub fn public_consultation_top(id: i64) -> String {
 }
 
 pub const PUBLIC_PARTICIPANTS: &str = "/public/participants";
+pub const PUBLIC_VERIFICATION: &str = "/public/verification";
 
 pub fn public_poll_ballots(id: i64) -> String {
     format!("/public/polls/{id}/ballots")

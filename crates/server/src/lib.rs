@@ -26,12 +26,15 @@ pub mod routes;
 pub mod rules;
 pub mod state;
 pub mod store;
+pub mod verification;
 
 mod app;
 
 pub use app::{RunningServer, start, start_with_store};
 pub use clock::Clock;
-pub use config::{DeliveryConfig, PortalConfig, Secret, ServerConfig, SmsConfig, SmsProvider};
+pub use config::{
+    DeliveryConfig, PortalConfig, Secret, ServerConfig, SmsConfig, SmsProvider, VerificationConfig,
+};
 
 /// Walk the whole audit chain and report the first broken link.
 pub async fn verify_audit(

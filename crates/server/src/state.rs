@@ -18,6 +18,8 @@ pub struct AppState {
     pub stopping: tokio::sync::watch::Receiver<bool>,
     /// The key certificates are signed with.
     pub signer: Arc<crate::incentives::Signer>,
+    /// The phone key, the one-time code sender and the per-address limit.
+    pub verifier: Arc<crate::verification::Verifier>,
 }
 
 impl AppState {

@@ -74,7 +74,10 @@ async fn register_comment_and_vote_through_the_forms(backend: Backend) {
         first.body
     );
 
-    let registered = browser.register("fa", "زهرا کریمی").await;
+    // With a mobile number (only verified participants vote).
+    let registered = browser
+        .register_verified("fa", "زهرا کریمی", &support::next_phone())
+        .await;
     assert_eq!(registered.location(), "/fa/me?welcome=1");
     let cookie = registered
         .headers
@@ -507,7 +510,9 @@ async fn after_the_close_decisions_report_and_certificate(backend: Backend) {
     let t = TestServer::start(backend).await;
     let c = t.open_consultation().await;
     let mut browser = Browser::new(&t.server.url());
-    browser.register("fa", "پریسا").await;
+    browser
+        .register_verified("fa", "پریسا", &support::next_phone())
+        .await;
     let form = browser.get(&format!("/fa/c/{c}/comment")).await;
     browser
         .post(
