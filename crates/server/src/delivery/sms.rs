@@ -18,6 +18,13 @@ use serde::Deserialize;
 
 use crate::config::{Secret, SmsConfig, SmsProvider};
 
+/// What is escaped in a path segment or query value: all but RFC 3986's unreserved characters.
+const COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 /// The name of the template parameter SMS.ir fills with the code.
 pub const SMSIR_CODE_PARAMETER: &str = "CODE";
 
@@ -133,10 +140,7 @@ impl SmsGateway {
         code: &str,
         template: &str,
     ) -> Result<SmsSent, SmsError> {
-        let key = percent_encoding::utf8_percent_encode(
-            self.api_key.expose(),
-            percent_encoding::NON_ALPHANUMERIC,
-        );
+        let key = percent_encoding::utf8_percent_encode(self.api_key.expose(), COMPONENT);
         let query = |v: &str| {
             percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC).to_string()
         };
