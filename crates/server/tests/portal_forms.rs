@@ -990,4 +990,39 @@ async fn a_mobile_number_registers_and_signs_in(backend: Backend) {
         .unwrap();
     assert_eq!(second.id, first.id);
     assert_eq!(second.display_name, "Ava");
+
+    // Someone registered without a number proves one while signed in: it becomes theirs.
+    let mut plain = Browser::new(&t.server.url());
+    plain.register("fa", "بی‌شماره").await;
+    let session = plain.cookies["mk_session"].clone();
+    let before = t
+        .store()
+        .participant_by_token(&mosharekat_server::auth::token_hash(&session))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(before.verified_at.is_none());
+    let form = plain.get("/fa/sign-in").await;
+    let number = support::next_phone();
+    let sent = plain
+        .post(
+            "/fa/sign-in",
+            &[
+                ("csrf", &form.csrf()),
+                ("step", "send_code"),
+                ("phone", &number),
+            ],
+        )
+        .await;
+    let code = portal_support::demo_code(&sent.body);
+    let done = plain
+        .post(
+            "/fa/sign-in",
+            &[("csrf", &form.csrf()), ("phone", &number), ("code", &code)],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(plain.cookies["mk_session"], session);
+    let after = t.store().get_participant(before.id).await.unwrap().unwrap();
+    assert!(after.verified_at.is_some());
 }

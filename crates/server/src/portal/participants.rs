@@ -109,6 +109,16 @@ impl PhoneStep {
     }
 }
 
+/// The signed-in participant when they have no verified number: a new number they prove becomes
+/// theirs (their comments stay theirs, and from then on they may vote).
+fn unverified(visitor: &Visitor) -> Option<i64> {
+    visitor
+        .participant
+        .as_ref()
+        .filter(|p| p.verified_at.is_none())
+        .map(|p| p.id)
+}
+
 /// The field a refusal of the code flow belongs beside, and its text.
 fn verification_error(visitor: &Visitor, e: &crate::error::ApiError) -> (&'static str, String) {
     use mosharekat_api::ErrorCode;
@@ -409,7 +419,7 @@ pub async fn register_post(
             &phone.phone,
             &phone.code,
             Some(&new),
-            None,
+            unverified(&visitor),
         )
         .await
         {
@@ -508,8 +518,14 @@ pub async fn sign_in_post(
             );
             return sign_in_page(&visitor, next, phone, errors);
         }
-        return match crate::verification::verify_code(&state, &phone.phone, &phone.code, None, None)
-            .await
+        return match crate::verification::verify_code(
+            &state,
+            &phone.phone,
+            &phone.code,
+            None,
+            unverified(&visitor),
+        )
+        .await
         {
             Ok(crate::verification::Verified {
                 token: Some(token), ..
