@@ -17,6 +17,7 @@ both!(
     codes_are_limited,
     a_failing_gateway_and_no_gateway,
     verification_may_be_required,
+    one_code_sent_twice_at_once_makes_one_participant,
     no_number_in_clear_after_verification
 );
 
@@ -364,5 +365,32 @@ async fn no_number_in_clear_after_verification(backend: Backend) {
             }
             pool.close().await;
         }
+    }
+}
+
+async fn one_code_sent_twice_at_once_makes_one_participant(backend: Backend) {
+    let t = TestServer::start(backend).await;
+    for round in 0..5 {
+        let phone = format!("0913000000{round}");
+        let code = t.code_for(&phone).await;
+        let body = with_code(fields("همزمان", 1990), &phone, &code);
+        let (a, b) = tokio::join!(register(&t, body.clone()), register(&t, body));
+        let mut statuses = [a.0, b.0];
+        statuses.sort();
+        assert_eq!(
+            statuses,
+            [StatusCode::CREATED, StatusCode::UNPROCESSABLE_ENTITY],
+            "{a:?} {b:?}"
+        );
+        // And two codes asked for one new number at once: one is sent, the other waits.
+        let other = format!("0914000000{round}");
+        let (x, y) = tokio::join!(ask(&t, &other), ask(&t, &other));
+        let mut statuses = [x.0, y.0];
+        statuses.sort();
+        assert_eq!(
+            statuses,
+            [StatusCode::ACCEPTED, StatusCode::TOO_MANY_REQUESTS],
+            "{x:?} {y:?}"
+        );
     }
 }

@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 use mosharekat_api::NewParticipant;
 
-use super::dialect::{Connection, Dialect, Row, SqlStore};
+use super::dialect::{Connection, Dialect, Row, RowsAffected as _, SqlStore};
 use super::{StoreResult, from_ms, ms};
 
 /// The limits on codes, from the configuration.
@@ -119,9 +119,11 @@ where
         now: DateTime<Utc>,
     ) -> StoreResult<CodeSlot> {
         let mut tx = self.begin_write().await?;
+        // A no-op update that locks the number's row until commit: two requests for one number
+        // at once run one after the other.
         let row: Option<CodeRow> = sqlx::query_as(
-            "SELECT code_hash, expires_at, wrong_tries, last_sent_at, sends, created_at
-             FROM phone_verifications WHERE phone_hash = $1",
+            "UPDATE phone_verifications SET sends = sends WHERE phone_hash = $1
+             RETURNING code_hash, expires_at, wrong_tries, last_sent_at, sends, created_at",
         )
         .bind(phone_hash)
         .fetch_optional(&mut *tx)
@@ -156,10 +158,10 @@ where
                 .await?;
             }
             None => {
-                sqlx::query(
+                let inserted = sqlx::query(
                     "INSERT INTO phone_verifications (phone_hash, code_hash, expires_at,
                         wrong_tries, last_sent_at, sends, created_at)
-                     VALUES ($1, $2, $3, 0, $4, 1, $4)",
+                     VALUES ($1, $2, $3, 0, $4, 1, $4) ON CONFLICT (phone_hash) DO NOTHING",
                 )
                 .bind(phone_hash)
                 .bind(code_hash)
@@ -167,6 +169,10 @@ where
                 .bind(ms(now))
                 .execute(&mut *tx)
                 .await?;
+                // Another request for this number made its row at the same moment: it sends.
+                if inserted.rows_affected() == 0 {
+                    return Ok(CodeSlot::RetryAt(now + limits.resend_after));
+                }
             }
         }
         tx.commit().await?;
@@ -198,9 +204,11 @@ where
         now: DateTime<Utc>,
     ) -> StoreResult<PhoneVerified> {
         let mut tx = self.begin_write().await?;
+        // A no-op update that locks the number's row until commit: two requests for one number
+        // at once run one after the other.
         let row: Option<CodeRow> = sqlx::query_as(
-            "SELECT code_hash, expires_at, wrong_tries, last_sent_at, sends, created_at
-             FROM phone_verifications WHERE phone_hash = $1",
+            "UPDATE phone_verifications SET sends = sends WHERE phone_hash = $1
+             RETURNING code_hash, expires_at, wrong_tries, last_sent_at, sends, created_at",
         )
         .bind(phone_hash)
         .fetch_optional(&mut *tx)
