@@ -251,6 +251,7 @@ async fn seed(store: &dyn Store, comments: usize, now: DateTime<Utc>) -> i64 {
             },
             token_hash: format!("bench-token-{i}"),
             created_at: opens,
+            verified_at: Some(opens),
         });
     }
     for chunk in people.chunks(CHUNK) {

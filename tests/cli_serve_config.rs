@@ -134,11 +134,17 @@ fn serve_one(stream: std::net::TcpStream, log: &Mutex<Vec<Request>>) {
 #[test]
 fn serve_configured_only_by_the_environment_sends_a_decision_to_bale() {
     let bale = FakeBale::start();
+    let sms = support::FakeKavenegar::start();
     let backend = Backend::start_from_env(&[
         ("MOSHAREKAT_PUBLIC_BASE_URL", PUBLIC),
         ("MOSHAREKAT_BALE_TOKEN", BALE_TOKEN),
         ("MOSHAREKAT_BALE_BASE_URL", &bale.url),
         ("MOSHAREKAT_ISSUER_NAME", ISSUER),
+        // Certificates go to verified participants: codes to a fake Kavenegar.
+        ("MOSHAREKAT_SMS_PROVIDER", "kavenegar"),
+        ("MOSHAREKAT_SMS_API_KEY", support::FakeKavenegar::KEY),
+        ("MOSHAREKAT_SMS_BASE_URL", &sms.url),
+        ("MOSHAREKAT_SMS_TEMPLATE", "verify"),
     ]);
     let admin = backend.add_staff("admin1", "admin");
     let c = backend.open_consultation(&admin, "آیین‌نامه تراکم کلاس‌ها", "Class sizes", 40);
@@ -154,12 +160,16 @@ fn serve_configured_only_by_the_environment_sends_a_decision_to_bale() {
         name_public: false,
         language: Language::Fa,
     };
-    let registered = backend.ok(
+    backend.ok(
         "POST",
-        paths::PUBLIC_PARTICIPANTS,
+        paths::PUBLIC_VERIFICATION,
         None,
-        Some(serde_json::to_value(&author).unwrap()),
+        Some(json!({"phone": "09121234567"})),
     );
+    let mut registration = serde_json::to_value(&author).unwrap();
+    registration["phone"] = json!("09121234567");
+    registration["code"] = json!(sms.last_code("09121234567").expect("a code sent"));
+    let registered = backend.ok("POST", paths::PUBLIC_PARTICIPANTS, None, Some(registration));
     let citizen = registered["token"].as_str().unwrap().to_owned();
     // The bot's webhook is registered on the public address; the author links their chat with
     // the code from their page, and Bale posts the `/start` to the webhook.

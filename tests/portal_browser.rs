@@ -123,14 +123,24 @@ fn a_citizen_comments_on_an_article_a_moderator_approves_it_and_the_answer_comes
     pages.check_both("not-found", "/{lang}/no-such-page");
     pages.check_both("draft-version", &format!("/{{lang}}/c/{c}/draft?version=1"));
 
-    // Register, with the keyboard-free path a person takes: the fields, then the button.
+    // Register, with the keyboard-free path a person takes: the mobile number and "send me a
+    // code" (to the fake gateway), then the code from the text message, the fields and the
+    // button.
     browser.goto(&format!("{base}/fa/register"));
+    browser.fill("#phone", "۰۹۱۲ ۳۴۵ ۶۷۸۹");
+    browser.click_and_wait("#phone-form button[type=submit]");
+    let code = backend
+        .sms
+        .last_code("09123456789")
+        .unwrap_or_else(|| panic!("no code sent: {}", browser.text()));
+    pages.inspect("register-code-sent");
+    browser.fill("#code", &code);
     browser.fill("#display_name", "نگار");
     browser.click("#category-public");
     browser.fill("#birth_year", "۱۳۸۵");
     browser.click("#name_public");
     browser.click("#consent");
-    browser.click_and_wait("main form[method=post] button[type=submit]");
+    browser.click_and_wait("#register-form button[type=submit]");
     assert!(
         !browser.current_url().ends_with("/fa/register"),
         "registration refused: {}",

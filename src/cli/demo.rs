@@ -153,6 +153,9 @@ async fn load(args: LoadArgs) -> anyhow::Result<ExitCode> {
 
     let progress = bar(args.participants, "participants");
     let mut tokens = Vec::with_capacity(args.participants);
+    let mut voters = Vec::new();
+    // Numbers of the demo's own range (0990…), one per participant of this run.
+    let mut tokens_base = (std::process::id() as usize % 1000) * 10_000;
     for chunk in dataset
         .participants
         .iter()
@@ -160,21 +163,54 @@ async fn load(args: LoadArgs) -> anyhow::Result<ExitCode> {
         .collect::<Vec<_>>()
         .chunks(args.concurrency.max(1))
     {
-        let sends = chunk.iter().map(|p| {
+        let base = tokens_base;
+        let sends = chunk.iter().enumerate().map(|(i, p)| {
             let http = http.clone();
             let url = format!("{api}{}", paths::PUBLIC_PARTICIPANTS);
+            let verification = format!("{api}{}", paths::PUBLIC_VERIFICATION);
+            // Only verified participants vote. A demo server gives the one-time code back; a
+            // real one texts it (or limits how many are asked for): then the participant
+            // registers unverified and only comments.
+            let phone = format!("0990{:07}", (base + i) % 10_000_000);
             async move {
-                http.post(url)
-                    .json(&p.participant)
+                let mut body = serde_json::to_value(&p.participant)
+                    .map_err(|e| anyhow::anyhow!("participant JSON: {e}"))?;
+                let sent = http
+                    .post(verification)
+                    .json(&serde_json::json!({ "phone": phone }))
                     .send()
-                    .await?
-                    .error_for_status()?
-                    .json::<ParticipantCreated>()
                     .await
+                    .ok();
+                let code = match sent {
+                    Some(r) if r.status() == reqwest::StatusCode::ACCEPTED => r
+                        .json::<mosharekat_api::VerificationSent>()
+                        .await
+                        .ok()
+                        .and_then(|s| s.demo_code),
+                    _ => None,
+                };
+                if let Some(code) = code {
+                    body["phone"] = serde_json::json!(phone);
+                    body["code"] = serde_json::json!(code);
+                }
+                anyhow::Ok(
+                    http.post(url)
+                        .json(&body)
+                        .send()
+                        .await?
+                        .error_for_status()?
+                        .json::<ParticipantCreated>()
+                        .await?,
+                )
             }
         });
+        tokens_base += chunk.len();
         for result in futures::future::join_all(sends).await {
             match result {
+                Ok(created) if created.verified => {
+                    voters.push(created.token.clone());
+                    tokens.push(created.token);
+                }
                 Ok(created) => tokens.push(created.token),
                 Err(e) => {
                     failures.fetch_add(1, Ordering::Relaxed);
@@ -246,8 +282,8 @@ async fn load(args: LoadArgs) -> anyhow::Result<ExitCode> {
 
     let mut ballots = 0u64;
     if !polls.is_empty() {
-        let progress = bar(tokens.len(), "ballots");
-        for token in &tokens {
+        let progress = bar(voters.len(), "ballots");
+        for token in &voters {
             let poll = &polls[rng.random_range(0..polls.len())];
             let option = poll.options[rng.random_range(0..poll.options.len())].id;
             let url = format!("{api}{}", paths::public_poll_ballots(poll.id));

@@ -103,6 +103,10 @@ pub struct Backend {
     process: Option<Child>,
     runtime: tokio::runtime::Runtime,
     http: reqwest::Client,
+    /// The SMS gateway `serve` sends one-time codes to (a fake Kavenegar).
+    pub sms: FakeKavenegar,
+    /// Numbers given to participants so far.
+    phones: std::sync::atomic::AtomicU64,
 }
 
 impl Backend {
@@ -123,6 +127,8 @@ impl Backend {
                 .pool_max_idle_per_host(0)
                 .build()
                 .expect("HTTP client"),
+            sms: FakeKavenegar::start(),
+            phones: Default::default(),
         };
         backend.spawn_server();
         backend
@@ -144,6 +150,8 @@ impl Backend {
                 .pool_max_idle_per_host(0)
                 .build()
                 .expect("HTTP client"),
+            sms: FakeKavenegar::start(),
+            phones: Default::default(),
         };
         let log = std::fs::File::create(backend.dir.path().join("server.log")).expect("server log");
         let mut child = Command::new(BIN)
@@ -223,6 +231,9 @@ impl Backend {
             let mut child = Command::new(BIN)
                 .args(["serve", "--database-url", &self.database_url(), "--listen"])
                 .arg(format!("127.0.0.1:{}", self.port))
+                .args(["--sms-provider", "kavenegar", "--sms-template", "verify"])
+                .args(["--sms-base-url", &self.sms.url])
+                .env("MOSHAREKAT_SMS_API_KEY", FakeKavenegar::KEY)
                 .env("MOSHAREKAT_LOG", "info")
                 .stdin(Stdio::null())
                 .stdout(Stdio::piped())
@@ -428,7 +439,8 @@ impl Backend {
         id
     }
 
-    /// Register a citizen (public category, consenting); returns the participant token.
+    /// Register a citizen (public category, consenting) with a mobile number of their own,
+    /// verified by the code the fake gateway received; returns the participant token.
     pub fn participant(&self, display_name: &str) -> String {
         let new = NewParticipant {
             display_name: display_name.into(),
@@ -442,16 +454,36 @@ impl Backend {
             name_public: false,
             language: Language::Fa,
         };
-        let created = self.ok(
-            "POST",
-            paths::PUBLIC_PARTICIPANTS,
-            None,
-            Some(serde_json::to_value(new).expect("participant JSON")),
-        );
+        let phone = self.next_phone();
+        let code = self.code_for(&phone);
+        let mut body = serde_json::to_value(new).expect("participant JSON");
+        body["phone"] = serde_json::json!(phone);
+        body["code"] = serde_json::json!(code);
+        let created = self.ok("POST", paths::PUBLIC_PARTICIPANTS, None, Some(body));
         created["token"]
             .as_str()
             .expect("participant token")
             .to_owned()
+    }
+
+    /// A mobile number no participant of this backend has (`09120000000`, `09120000001`, …).
+    pub fn next_phone(&self) -> String {
+        let n = self.phones.fetch_add(1, Ordering::Relaxed);
+        format!("0912{n:07}")
+    }
+
+    /// Ask the server to send `phone` a code; the code the fake gateway received.
+    pub fn code_for(&self, phone: &str) -> String {
+        self.ok(
+            "POST",
+            paths::PUBLIC_VERIFICATION,
+            None,
+            Some(serde_json::json!({ "phone": phone })),
+        );
+        let receptor = mosharekat_api::PhoneNumber::parse(phone)
+            .expect("a mobile number")
+            .national();
+        self.sms.last_code(&receptor).expect("the code sent")
     }
 
     /// A citizen's comment on an open consultation; returns the comment id.
@@ -1070,5 +1102,80 @@ impl Env {
             backend,
             token,
         }
+    }
+}
+
+/// A fake Kavenegar on a port of its own (plain threads, one request per connection): it answers
+/// `GET /v1/{key}/verify/lookup.json?receptor&token&template` as Kavenegar does and records each
+/// `(receptor, code)`.
+pub struct FakeKavenegar {
+    pub url: String,
+    sent: Arc<Mutex<Vec<(String, String)>>>,
+}
+
+impl FakeKavenegar {
+    pub const KEY: &'static str = "fake-kavenegar-key";
+
+    pub fn start() -> FakeKavenegar {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a port for the fake gateway");
+        let url = format!("http://{}", listener.local_addr().expect("its address"));
+        let sent: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
+        let record = sent.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let mut request = Vec::new();
+                let mut buf = [0u8; 4096];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match stream.read(&mut buf) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => request.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let head = String::from_utf8_lossy(&request);
+                let target = head.split_whitespace().nth(1).unwrap_or_default();
+                let query = target.split_once('?').map_or("", |(_, q)| q);
+                let param = |name: &str| {
+                    query
+                        .split('&')
+                        .filter_map(|p| p.split_once('='))
+                        .find(|(k, _)| *k == name)
+                        .map(|(_, v)| v.to_owned())
+                        .unwrap_or_default()
+                };
+                let ok = target.starts_with(&format!("/v1/{}/verify/lookup.json", Self::KEY));
+                let body = if ok {
+                    record
+                        .lock()
+                        .unwrap()
+                        .push((param("receptor"), param("token")));
+                    format!(
+                        "{{\"return\":{{\"status\":200,\"message\":\"OK\"}},\"entries\":[{{\"messageid\":1,\"status\":5,\"receptor\":\"{}\"}}]}}",
+                        param("receptor")
+                    )
+                } else {
+                    "{\"return\":{\"status\":401,\"message\":\"bad key\"},\"entries\":null}"
+                        .to_owned()
+                };
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    if ok { "200 OK" } else { "401 Unauthorized" },
+                    body.len()
+                );
+            }
+        });
+        FakeKavenegar { url, sent }
+    }
+
+    /// The last code sent to this national number (`09…`).
+    pub fn last_code(&self, receptor: &str) -> Option<String> {
+        self.sent
+            .lock()
+            .unwrap()
+            .iter()
+            .rev()
+            .find(|(r, _)| r == receptor)
+            .map(|(_, code)| code.clone())
     }
 }

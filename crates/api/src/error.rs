@@ -57,6 +57,7 @@ error_codes! {
     MalformedJson => "malformed_json", 400;
     Unauthorized => "unauthorized", 401;
     Forbidden => "forbidden", 403;
+    VerificationRequired => "verification_required", 403;
     NotFound => "not_found", 404;
     MethodNotAllowed => "method_not_allowed", 405;
     Conflict => "conflict", 409;
@@ -83,8 +84,16 @@ error_codes! {
     NoArticles => "no_articles", 422;
     DraftMismatch => "draft_mismatch", 422;
     UnknownArticle => "unknown_article", 422;
+    InvalidPhone => "invalid_phone", 422;
+    WrongCode => "wrong_code", 422;
+    CodeExpired => "code_expired", 422;
+    NoCode => "no_code", 422;
+    RegistrationRequired => "registration_required", 422;
+    RateLimited => "rate_limited", 429;
     Internal => "internal", 500;
+    SmsFailed => "sms_failed", 502;
     Unavailable => "unavailable", 503;
+    SmsNotConfigured => "sms_not_configured", 503;
 }
 
 impl std::fmt::Display for ErrorCode {

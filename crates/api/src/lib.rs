@@ -16,6 +16,7 @@ pub mod outbox;
 pub mod page;
 pub mod participant;
 pub mod paths;
+pub mod phone;
 pub mod poll;
 pub mod proposal;
 pub mod province;
@@ -47,8 +48,10 @@ pub use outbox::{MessageKind, OutboxCounts, OutboxMessage, OutboxStatus, Webhook
 pub use page::Page;
 pub use participant::{
     AgeBand, Category, Channel, Gender, Language, MessengerLink, MessengerLinkRequest,
-    NewParticipant, ParticipantCreated, ParticipantSummary,
+    NewParticipant, ParticipantCreated, ParticipantSummary, PhoneProof, VerificationRequest,
+    VerificationSent,
 };
+pub use phone::{PhoneError, PhoneNumber};
 pub use poll::{
     BallotAccepted, BallotRequest, Breakdown, NewPoll, NewPollOption, Poll, PollKind, PollOption,
     Tally, TallyCell, TallyGroup, TurnoutPoint,

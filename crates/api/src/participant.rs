@@ -206,11 +206,48 @@ pub struct NewParticipant {
     pub language: Language,
 }
 
-/// `201` answer to a registration: keep the token, it is shown once.
+/// `201` answer to a registration (`200` to a sign-in with a verified number): keep the token,
+/// it is shown once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ParticipantCreated {
     pub participant_id: i64,
     pub token: String,
+    /// Whether the participant has verified a phone number (only they may vote and earn
+    /// certificates).
+    #[serde(default)]
+    pub verified: bool,
+}
+
+/// `POST /api/v1/public/verification`: send a one-time code to an Iranian mobile number (any
+/// everyday spelling: `09…`, `+989…`, `00989…`, Persian or Arabic-Indic digits).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerificationRequest {
+    pub phone: String,
+}
+
+/// `202` answer: the code is on its way.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerificationSent {
+    /// When the code stops working.
+    pub expires_at: DateTime<Utc>,
+    /// When another code may be asked for this number.
+    pub resend_at: DateTime<Utc>,
+    /// The number as the code was sent to it, all but its last two digits hidden.
+    pub phone_masked: String,
+    /// Only on a demonstration server with no SMS gateway: the code itself, to be shown with a
+    /// "demo only" notice. Never present on a real deployment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub demo_code: Option<String>,
+}
+
+/// The fields `POST /api/v1/public/participants` takes besides the registration fields: a
+/// number and the code sent to it. A number already registered (in any spelling) signs its
+/// participant in (`200`, a fresh token) and needs no other field; a new number needs the
+/// registration fields and makes a verified participant (`201`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhoneProof {
+    pub phone: String,
+    pub code: String,
 }
 
 /// `POST /api/v1/public/messenger-links` (participant token): a code that links a chat to the

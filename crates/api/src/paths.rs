@@ -152,6 +152,7 @@ pub fn public_consultation_top(id: i64) -> String {
 }
 
 pub const PUBLIC_PARTICIPANTS: &str = "/public/participants";
+pub const PUBLIC_VERIFICATION: &str = "/public/verification";
 
 /// A participant's one-time code linking a messenger chat (the Bale bot's `/start <code>`).
 pub const PUBLIC_MESSENGER_LINKS: &str = "/public/messenger-links";

@@ -374,6 +374,9 @@ impl Plan {
                 // Demo participants never log in: a random token, of which only the hash is kept.
                 token_hash: token_hash(&random_token()),
                 created_at: p.registered_at,
+                // The demo's people stand for verified participants (they vote and earn
+                // certificates); they have no phone number, so none is kept.
+                verified_at: Some(p.registered_at),
             })
             .collect();
 

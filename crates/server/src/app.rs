@@ -72,6 +72,24 @@ pub async fn start_with_store(
         signer.public_base_url = url.trim_end_matches('/').to_owned();
     }
     let bot = crate::bot::Bot::from_config(&config.delivery)?.map(Arc::new);
+    if config.verification.phone_key.is_none() {
+        tracing::info!(
+            "no phone key configured: phone numbers are hashed under a key derived from the signing key"
+        );
+    }
+    let verifier = crate::verification::Verifier::new(&config, &signer)?;
+    match &verifier.sender {
+        crate::verification::CodeSender::Sms(gateway) => tracing::info!(
+            "verification: one-time codes are sent through {}",
+            gateway.provider().as_str()
+        ),
+        crate::verification::CodeSender::Demo => tracing::warn!(
+            "verification: demo mode, one-time codes are shown to whoever asks (no SMS gateway)"
+        ),
+        crate::verification::CodeSender::None => tracing::info!(
+            "verification: no SMS gateway configured; phone verification answers 503"
+        ),
+    }
     let state = AppState {
         store,
         config: Arc::new(config),
@@ -79,6 +97,7 @@ pub async fn start_with_store(
         stopping: stopped.clone(),
         signer: Arc::new(signer),
         bot: bot.clone(),
+        verifier: Arc::new(verifier),
     };
 
     // The JSON API under /api and the citizen portal at / on the same listener.

@@ -56,8 +56,12 @@ pub fn dummy_hash() -> &'static str {
 }
 
 fn bearer(parts: &Parts) -> Option<&str> {
-    let value = parts
-        .headers
+    bearer_token(&parts.headers)
+}
+
+/// The token of an `Authorization: Bearer …` header.
+pub fn bearer_token(headers: &axum::http::HeaderMap) -> Option<&str> {
+    let value = headers
         .get(axum::http::header::AUTHORIZATION)?
         .to_str()
         .ok()?;

@@ -36,9 +36,10 @@ pub struct ServerConfig {
     /// The name certificates are issued under (the credential's `issuer.name`, shown on the
     /// portal's verification page and by `mosharekat certificate verify`).
     pub issuer_name: String,
-    /// The SMS gateway. Carried for the participants' phone verification and SMS notices; nothing
-    /// sends through it yet.
+    /// The SMS gateway that sends participants their one-time codes.
     pub sms: SmsConfig,
+    /// Verified participants: one-time codes and the key phone numbers are hashed under.
+    pub verification: VerificationConfig,
 }
 
 impl ServerConfig {
@@ -71,6 +72,7 @@ impl ServerConfig {
             portal: PortalConfig::default(),
             issuer_name: crate::incentives::credential::DEFAULT_ISSUER_NAME.into(),
             sms: SmsConfig::default(),
+            verification: VerificationConfig::default(),
         }
     }
 }
@@ -169,6 +171,10 @@ pub struct SmsConfig {
     /// The template the gateway fills with the code (Kavenegar's template name, SMS.ir's
     /// template id).
     pub template: Option<String>,
+    /// With no provider: send nothing and give each one-time code back in the answer, for the
+    /// portal to show with a "demo only" notice. Only the console's embedded demo turns it on;
+    /// `serve` has no setting for it.
+    pub demo: bool,
 }
 
 impl SmsConfig {
@@ -222,6 +228,60 @@ impl std::str::FromStr for BotUpdates {
             .ok_or_else(|| {
                 format!("unknown way to read the bot's updates `{s}`: expected auto, webhook, polling or off")
             })
+    }
+}
+
+/// Verified participants: how one-time codes are limited, and the key numbers are hashed under.
+#[derive(Clone, Debug)]
+pub struct VerificationConfig {
+    /// The HMAC-SHA256 key phone numbers (and codes) are hashed under. Unset: one derived from
+    /// the certificate signing key (said in the log at start). Changing it makes every verified
+    /// number unknown: its owner registers again.
+    pub phone_key: Option<Secret>,
+    /// Registration without a verified number is refused (otherwise it makes an unverified
+    /// participant, who may comment but not vote nor earn certificates).
+    pub required: bool,
+    /// How long a code may be used.
+    pub code_ttl: Duration,
+    /// The least time between two codes to one number.
+    pub resend_after: Duration,
+    /// Codes one number may be sent within `sends_window`.
+    pub max_sends: i64,
+    pub sends_window: Duration,
+    /// Wrong codes accepted before the code is void.
+    pub max_wrong_tries: i64,
+    /// Codes one client address may ask for within `address_window` (kept in this instance's
+    /// memory; mobile carriers put many people behind one address, so keep it generous).
+    pub address_limit: u32,
+    pub address_window: Duration,
+}
+
+impl Default for VerificationConfig {
+    fn default() -> Self {
+        Self {
+            phone_key: None,
+            required: false,
+            code_ttl: Duration::minutes(5),
+            resend_after: Duration::seconds(60),
+            max_sends: 10,
+            sends_window: Duration::hours(24),
+            max_wrong_tries: 5,
+            address_limit: 20,
+            address_window: Duration::minutes(10),
+        }
+    }
+}
+
+impl VerificationConfig {
+    /// The limits the store applies.
+    pub fn limits(&self) -> crate::store::CodeLimits {
+        crate::store::CodeLimits {
+            ttl: self.code_ttl,
+            resend_after: self.resend_after,
+            max_sends: self.max_sends,
+            sends_window: self.sends_window,
+            max_wrong_tries: self.max_wrong_tries,
+        }
     }
 }
 

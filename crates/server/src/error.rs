@@ -10,6 +10,8 @@ use crate::store::StoreError;
 pub struct ApiError {
     pub code: ErrorCode,
     pub message: String,
+    /// Seconds to send as `Retry-After` (with `429`).
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -17,6 +19,20 @@ impl ApiError {
         Self {
             code,
             message: message.into(),
+            retry_after: None,
+        }
+    }
+
+    /// `429 rate_limited` with `Retry-After` (whole seconds until `at`, at least one).
+    pub fn retry_at(
+        message: impl Into<String>,
+        at: chrono::DateTime<chrono::Utc>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
+        let millis = (at - now).num_milliseconds().max(1);
+        Self {
+            retry_after: Some(((millis + 999) / 1000) as u64),
+            ..Self::new(ErrorCode::RateLimited, message)
         }
     }
 
@@ -49,7 +65,15 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status =
             StatusCode::from_u16(self.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        (status, axum::Json(ErrorBody::new(self.code, self.message))).into_response()
+        let mut response =
+            (status, axum::Json(ErrorBody::new(self.code, self.message))).into_response();
+        if let Some(seconds) = self.retry_after {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(seconds),
+            );
+        }
+        response
     }
 }
 

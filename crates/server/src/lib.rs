@@ -27,6 +27,7 @@ pub mod routes;
 pub mod rules;
 pub mod state;
 pub mod store;
+pub mod verification;
 
 mod app;
 
@@ -34,6 +35,7 @@ pub use app::{RunningServer, start, start_with_store};
 pub use clock::Clock;
 pub use config::{
     BotUpdates, DeliveryConfig, PortalConfig, Secret, ServerConfig, SmsConfig, SmsProvider,
+    VerificationConfig,
 };
 
 /// Walk the whole audit chain and report the first broken link.

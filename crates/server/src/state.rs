@@ -20,6 +20,8 @@ pub struct AppState {
     pub signer: Arc<crate::incentives::Signer>,
     /// The Bale bot, when a Bale token is configured.
     pub bot: Option<Arc<crate::bot::Bot>>,
+    /// The phone key, the one-time code sender and the per-address limit.
+    pub verifier: Arc<crate::verification::Verifier>,
 }
 
 impl AppState {

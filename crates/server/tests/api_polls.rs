@@ -392,10 +392,11 @@ async fn voters(t: &TestServer) -> Vec<Voter> {
         if let Some(p) = province {
             body["province"] = json!(p);
         }
-        let (status, created) = register(t, body).await;
-        assert_eq!(status, StatusCode::CREATED, "{created}");
+        // Only verified participants vote.
+        let created = t.register_verified(&support::next_phone(), body).await;
+        assert!(created.verified);
         out.push(Voter {
-            token: created["token"].as_str().unwrap().to_owned(),
+            token: created.token,
             age_band: band,
             gender: gender.unwrap_or("unknown"),
             province: province.unwrap_or("unknown"),
@@ -755,6 +756,23 @@ async fn refused_ballots_change_nothing(backend: Backend) {
         )
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // A participant registered without a number may comment, not vote.
+    let (status, created) = register(&f.t, minimal_registration()).await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(created["verified"], json!(false));
+    let (status, err) =
+        f.t.call(
+            "POST",
+            &paths::public_poll_ballots(f.single()["id"].as_i64().unwrap()),
+            created["token"].as_str(),
+            Some(json!({"option_ids": [f.s[0]]})),
+        )
+        .await;
+    assert_eq!(
+        (status, err["error"]["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("verification_required")),
+        "{err}"
+    );
     f.check_tallies().await;
 }
 

@@ -238,24 +238,28 @@ impl Scenario {
                 category: CATEGORY_KEYS[i % 4],
                 channel: i % 3 == 0,
             };
+            // Verified: they vote.
+            let registration = serde_json::to_value(NewParticipant {
+                display_name: format!("شهروند {i}"),
+                category: Category::ALL[i % 4],
+                birth_year: person.birth_year,
+                gender: person.gender.and_then(Gender::from_code),
+                province: person.province.and_then(Province::from_code),
+                channel: person.channel.then_some(Channel::Bale),
+                handle: person.channel.then(|| format!("@citizen{i}")),
+                consent: true,
+                name_public: false,
+                language: if i % 5 == 0 {
+                    Language::En
+                } else {
+                    Language::Fa
+                },
+            })
+            .unwrap();
             let token = t
-                .register(&NewParticipant {
-                    display_name: format!("شهروند {i}"),
-                    category: Category::ALL[i % 4],
-                    birth_year: person.birth_year,
-                    gender: person.gender.and_then(Gender::from_code),
-                    province: person.province.and_then(Province::from_code),
-                    channel: person.channel.then_some(Channel::Bale),
-                    handle: person.channel.then(|| format!("@citizen{i}")),
-                    consent: true,
-                    name_public: false,
-                    language: if i % 5 == 0 {
-                        Language::En
-                    } else {
-                        Language::Fa
-                    },
-                })
-                .await;
+                .register_verified(&support::next_phone(), registration)
+                .await
+                .token;
             if person.channel {
                 t.link_bale_chat(&token, &format!("{}", 9_000 + i)).await;
             }
@@ -656,6 +660,7 @@ async fn participants_by_group_with_small_cells_hidden(r: &Reported) {
     let year = closed_at.year();
     let ps = &report["participants"];
     assert_eq!(ps["total"], took_part.len() as i64);
+    assert_eq!(ps["verified"], took_part.len() as i64);
     let of = |f: &dyn Fn(&Person) -> String| count_by(took_part.iter().map(|i| f(&s.people[*i])));
     assert_eq!(
         ps["by_age_band"],

@@ -78,20 +78,15 @@ async fn fixture(t: &TestServer) -> Fixture {
             .await;
     }
     let closed = t.open_consultation().await;
+    // Verified: certificates go to verified participants only.
     let messenger = t
-        .ok(
-            "POST",
-            paths::PUBLIC_PARTICIPANTS,
-            None,
-            Some(
-                json!({"display_name": "Nima", "category": "public", "consent": true,
+        .register_verified(
+            &support::next_phone(),
+            json!({"display_name": "Nima", "category": "public", "consent": true,
                 "channel": "bale", "handle": "@nima"}),
-            ),
         )
-        .await["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+        .await
+        .token;
     // Nima's chat is linked, as the bot's `/start <code>` does: the answer is queued for it.
     let nima = t
         .store()
@@ -710,6 +705,7 @@ async fn public_and_participant_routes(backend: Backend) {
                     "/public/participants" => {
                         Some(json!({"display_name": "Mina", "category": "ngo", "consent": true}))
                     }
+                    "/public/verification" => Some(json!({"phone": support::next_phone()})),
                     _ => None,
                 };
                 let (status, answer) = send(&t, &method, &path, None, body).await;

@@ -24,6 +24,7 @@ both!(
     behind_a_proxy_each_client_has_its_own_limit,
     after_the_close_decisions_report_and_certificate,
     my_comments_come_in_pages_of_a_hundred,
+    a_mobile_number_registers_and_signs_in,
 );
 
 async fn comments_of(t: &TestServer, consultation: i64) -> usize {
@@ -74,7 +75,10 @@ async fn register_comment_and_vote_through_the_forms(backend: Backend) {
         first.body
     );
 
-    let registered = browser.register("fa", "زهرا کریمی").await;
+    // With a mobile number (only verified participants vote).
+    let registered = browser
+        .register_verified("fa", "زهرا کریمی", &support::next_phone())
+        .await;
     assert_eq!(registered.location(), "/fa/me?welcome=1");
     let cookie = registered
         .headers
@@ -507,7 +511,9 @@ async fn after_the_close_decisions_report_and_certificate(backend: Backend) {
     let t = TestServer::start(backend).await;
     let c = t.open_consultation().await;
     let mut browser = Browser::new(&t.server.url());
-    browser.register("fa", "پریسا").await;
+    browser
+        .register_verified("fa", "پریسا", &support::next_phone())
+        .await;
     let form = browser.get(&format!("/fa/c/{c}/comment")).await;
     browser
         .post(
@@ -887,4 +893,136 @@ async fn my_comments_come_in_pages_of_a_hundred(backend: Backend) {
     assert_eq!(past.status, StatusCode::OK);
     assert!(!past.body.contains(&body(200)));
     assert!(past.body.contains("href=\"/fa/me#my-comments\""));
+}
+
+/// The code flow on the portal: a bad number and a wrong code are shown beside their fields with
+/// what was typed kept; the same number written another way signs the same participant in.
+async fn a_mobile_number_registers_and_signs_in(backend: Backend) {
+    let t = TestServer::start(backend).await;
+    let mut browser = Browser::new(&t.server.url());
+    let form = browser.get("/en/register").await;
+    let page = browser
+        .post(
+            "/en/register",
+            &[
+                ("csrf", &form.csrf()),
+                ("step", "send_code"),
+                ("phone", "0912-abc"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("id=\"phone-error\""), "{}", page.body);
+    assert!(page.body.contains("Enter an Iranian mobile number"));
+    assert!(page.body.contains("value=\"0912-abc\""));
+    assert!(!browser.cookies.contains_key("mk_session"));
+
+    let phone = support::next_phone();
+    let registered = browser.register_verified("en", "Ava", &phone).await;
+    assert_eq!(registered.location(), "/en/me?welcome=1");
+    let first = t
+        .store()
+        .participant_by_token(&mosharekat_server::auth::token_hash(
+            &browser.cookies["mk_session"],
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(first.verified_at.is_some());
+
+    // Another device: the number in Persian digits with the country code.
+    let mut other = Browser::new(&t.server.url());
+    let form = other.get("/fa/sign-in").await;
+    let persian: String = format!("+98{}", &phone[1..])
+        .chars()
+        .map(|c| match c.to_digit(10) {
+            Some(d) => char::from_u32('۰' as u32 + d).unwrap(),
+            None => c,
+        })
+        .collect();
+    let sent = other
+        .post(
+            "/fa/sign-in",
+            &[
+                ("csrf", &form.csrf()),
+                ("step", "send_code"),
+                ("phone", &persian),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+    assert!(sent.body.contains("id=\"code-form\""));
+    let code = portal_support::demo_code(&sent.body);
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let refused = other
+        .post(
+            "/fa/sign-in",
+            &[("csrf", &form.csrf()), ("phone", &persian), ("code", wrong)],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("id=\"code-error\""),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains(&format!("value=\"{wrong}\"")));
+    assert!(!other.cookies.contains_key("mk_session"));
+    let signed_in = other
+        .post(
+            "/fa/sign-in",
+            &[("csrf", &form.csrf()), ("phone", &persian), ("code", &code)],
+        )
+        .await;
+    assert_eq!(
+        signed_in.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        signed_in.body
+    );
+    let second = t
+        .store()
+        .participant_by_token(&mosharekat_server::auth::token_hash(
+            &other.cookies["mk_session"],
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(second.id, first.id);
+    assert_eq!(second.display_name, "Ava");
+
+    // Someone registered without a number proves one while signed in: it becomes theirs.
+    let mut plain = Browser::new(&t.server.url());
+    plain.register("fa", "بی‌شماره").await;
+    let session = plain.cookies["mk_session"].clone();
+    let before = t
+        .store()
+        .participant_by_token(&mosharekat_server::auth::token_hash(&session))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(before.verified_at.is_none());
+    let form = plain.get("/fa/sign-in").await;
+    let number = support::next_phone();
+    let sent = plain
+        .post(
+            "/fa/sign-in",
+            &[
+                ("csrf", &form.csrf()),
+                ("step", "send_code"),
+                ("phone", &number),
+            ],
+        )
+        .await;
+    let code = portal_support::demo_code(&sent.body);
+    let done = plain
+        .post(
+            "/fa/sign-in",
+            &[("csrf", &form.csrf()), ("phone", &number), ("code", &code)],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(plain.cookies["mk_session"], session);
+    let after = t.store().get_participant(before.id).await.unwrap().unwrap();
+    assert!(after.verified_at.is_some());
 }

@@ -317,6 +317,28 @@ pub const SPECS: &[Spec] = &[
         "The gateway's verification template (Kavenegar: its name; SMS.ir: its id)",
     ),
     Spec::new(
+        "phone_key",
+        "phone-key",
+        Kind::Secret,
+        SMS,
+        "Key of the HMAC-SHA256 under which phone numbers are kept [default: derived from the signing key]",
+    )
+    .secret("phone-key-file"),
+    Spec::new(
+        "require_verification",
+        "require-verification",
+        Kind::Bool,
+        SMS,
+        "Register only participants with a verified mobile number [default: false]",
+    ),
+    Spec::new(
+        "verification_code_ttl",
+        "verification-code-ttl",
+        Kind::Duration,
+        SMS,
+        "How long a one-time code may be used [default: 5m]",
+    ),
+    Spec::new(
         "delivery_worker",
         "delivery-worker",
         Kind::Bool,
@@ -994,6 +1016,12 @@ fn apply(config: &mut ServerConfig, key: &str, raw: &str) -> Result<(), String> 
         "sms_api_key" => config.sms.api_key = Some(Secret::new(raw)),
         "sms_base_url" => config.sms.base_url = Some(http_url(raw)?),
         "sms_template" => config.sms.template = Some(text(raw)),
+        "phone_key" => config.verification.phone_key = Some(Secret::new(raw)),
+        "require_verification" => config.verification.required = boolean(raw)?,
+        "verification_code_ttl" => {
+            config.verification.code_ttl = chrono::Duration::from_std(duration(raw)?)
+                .map_err(|_| format!("`{raw}` is too long"))?;
+        }
         "delivery_worker" => d.enabled = boolean(raw)?,
         "delivery_max_attempts" => d.max_attempts = count(raw, 1)?,
         "delivery_backoff_base" => d.backoff_base = duration(raw)?,
@@ -1065,6 +1093,14 @@ fn current(config: &ServerConfig, key: &str) -> Option<Shown> {
         "sms_api_key" => secret(&config.sms.api_key),
         "sms_base_url" => config.sms.base_url().and_then(text),
         "sms_template" => config.sms.template.as_deref().and_then(text),
+        "phone_key" => secret(&config.verification.phone_key),
+        "require_verification" => Some(Shown::Bool(config.verification.required)),
+        "verification_code_ttl" => config
+            .verification
+            .code_ttl
+            .to_std()
+            .ok()
+            .map(Shown::Duration),
         "delivery_worker" => Some(Shown::Bool(d.enabled)),
         "delivery_max_attempts" => Some(Shown::Int(d.max_attempts)),
         "delivery_backoff_base" => Some(Shown::Duration(d.backoff_base)),

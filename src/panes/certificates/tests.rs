@@ -687,6 +687,8 @@ async fn propose_approve_bulk_and_reject_against_the_real_backend() {
     // does not run again during the test, so the rules run only when the pane asks.
     config.scheduler_interval = std::time::Duration::from_secs(3600);
     config.session_ttl = Duration::days(3650);
+    // Certificates go to verified participants; the demo gives codes back instead of texting.
+    config.sms.demo = true;
     let clock = config.clock.clone();
     let server = mosharekat_server::start(config).await.unwrap();
     let hash = mosharekat_server::auth::hash_password("certificates test password").unwrap();
@@ -758,25 +760,34 @@ async fn propose_approve_bulk_and_reject_against_the_real_backend() {
         .iter()
         .enumerate()
     {
+        let phone = format!("0912000000{i}");
+        let sent = call(
+            "POST",
+            api("/public/verification"),
+            None,
+            Some(json!({"phone": phone})),
+        )
+        .await;
+        let mut registration = serde_json::to_value(NewParticipant {
+            display_name: (*name).into(),
+            category: Category::Public,
+            birth_year: Some(1990),
+            gender: None,
+            province: Some(Province::Tehran),
+            channel: None,
+            handle: None,
+            consent: true,
+            name_public: i % 2 == 0,
+            language: Language::Fa,
+        })
+        .unwrap();
+        registration["phone"] = json!(phone);
+        registration["code"] = sent["demo_code"].clone();
         let created = call(
             "POST",
             api("/public/participants"),
             None,
-            Some(
-                serde_json::to_value(NewParticipant {
-                    display_name: (*name).into(),
-                    category: Category::Public,
-                    birth_year: Some(1990),
-                    gender: None,
-                    province: Some(Province::Tehran),
-                    channel: None,
-                    handle: None,
-                    consent: true,
-                    name_public: i % 2 == 0,
-                    language: Language::Fa,
-                })
-                .unwrap(),
-            ),
+            Some(registration),
         )
         .await;
         let token = created["token"].as_str().unwrap().to_owned();

@@ -223,6 +223,7 @@ fn report() -> Report {
         },
         participants: Breakdowns {
             total: 1310,
+            verified: 1200,
             by_age_band: cells(&[
                 ("under_18", None),
                 ("18_24", Some(120)),

@@ -600,6 +600,11 @@ fn participant_blocks(b: &mut Builder, report: &Report) {
         &[("total", &b.n(p.total)), ("suppressed", SUPPRESSED)],
     );
     b.paragraph(summary);
+    let verified = b.f(
+        "report.participants_verified",
+        &[("verified", &b.n(p.verified)), ("total", &b.n(p.total))],
+    );
+    b.paragraph(verified);
     for dimension in DIMENSIONS {
         let title_key = format!("report.dimension.{}", dimension.as_str());
         b.heading(3, b.t(&title_key));

@@ -316,6 +316,10 @@ pub struct TermCount {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Breakdowns {
     pub total: i64,
+    /// Of `total`, the participants who had verified a mobile number (one person each; only they
+    /// could vote). Zero in reports generated before verification existed.
+    #[serde(default)]
+    pub verified: i64,
     pub by_age_band: Vec<Cell>,
     pub by_gender: Vec<Cell>,
     pub by_province: Vec<Cell>,

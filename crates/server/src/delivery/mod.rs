@@ -10,6 +10,7 @@
 pub mod backoff;
 pub mod channels;
 pub mod messages;
+pub mod sms;
 
 use futures::StreamExt;
 use tokio::sync::watch;

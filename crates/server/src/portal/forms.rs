@@ -518,6 +518,7 @@ pub async fn ballot_post(
             Err(StoreError::Refused { code, .. }) => {
                 let key = match code {
                     ErrorCode::ConsultationNotOpen => "portal.error_code.consultation_not_open",
+                    ErrorCode::VerificationRequired => "portal.error_code.verification_required",
                     ErrorCode::NotFound => return view::not_found_page(&visitor),
                     _ => "portal.poll.invalid",
                 };

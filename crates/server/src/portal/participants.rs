@@ -1,4 +1,6 @@
-//! Taking part: register, sign in with the participant key, sign out, and "my page" (my comments
+//! Taking part: register (with a mobile number verified by a one-time code, or without one as an
+//! unverified participant who may comment), sign in with the number or the participant key, sign
+//! out, and "my page" (my comments
 //! with their status and reasons, paged by id, my ballots, my score and what it is made of, my
 //! certificates).
 
@@ -63,6 +65,86 @@ pub struct RegisterPage {
     pub consent: bool,
     pub errors: FormErrors,
     pub sign_in_href: String,
+    pub phone: PhoneStep,
+}
+
+/// The mobile number part of the register and sign-in forms: the number and code as typed, and
+/// what the last "send me a code" said.
+#[derive(Default)]
+pub struct PhoneStep {
+    pub phone: String,
+    pub code: String,
+    /// "A code was sent to 09•••••••89."
+    pub sent: Option<String>,
+    /// The demo's notice with the code in it (no SMS gateway, embedded demo only).
+    pub demo: Option<String>,
+}
+
+impl PhoneStep {
+    fn from_fields(fields: &Fields) -> Self {
+        PhoneStep {
+            phone: field(fields, "phone").trim().to_owned(),
+            code: field(fields, "code").trim().to_owned(),
+            ..PhoneStep::default()
+        }
+    }
+
+    /// Send a code to the typed number; the notice, or the error beside the number.
+    async fn send_code(&mut self, state: &AppState, visitor: &Visitor, errors: &mut FormErrors) {
+        match crate::verification::request_code(state, &self.phone, visitor.client()).await {
+            Ok(sent) => {
+                let cat = visitor.lang.catalogue();
+                let masked = format!("\u{2066}{}\u{2069}", sent.phone_masked);
+                self.sent = Some(cat.format("portal.register.code_sent", &[("phone", &masked)]));
+                self.demo = sent
+                    .demo_code
+                    .map(|code| cat.format("portal.register.demo_code", &[("code", &code)]));
+                self.code.clear();
+            }
+            Err(e) => {
+                let (field, text) = verification_error(visitor, &e);
+                errors.add(field, text);
+            }
+        }
+    }
+}
+
+/// The signed-in participant when they have no verified number: a new number they prove becomes
+/// theirs (their comments stay theirs, and from then on they may vote).
+fn unverified(visitor: &Visitor) -> Option<i64> {
+    visitor
+        .participant
+        .as_ref()
+        .filter(|p| p.verified_at.is_none())
+        .map(|p| p.id)
+}
+
+/// The field a refusal of the code flow belongs beside, and its text.
+fn verification_error(visitor: &Visitor, e: &crate::error::ApiError) -> (&'static str, String) {
+    use mosharekat_api::ErrorCode;
+    let cat = visitor.lang.catalogue();
+    let key = format!("portal.error_code.{}", e.code.as_str());
+    match e.code {
+        ErrorCode::RateLimited => (
+            "phone",
+            cat.format(
+                &key,
+                &[("seconds", &cat.number(e.retry_after.unwrap_or(60) as i64))],
+            ),
+        ),
+        ErrorCode::InvalidPhone
+        | ErrorCode::SmsFailed
+        | ErrorCode::SmsNotConfigured
+        | ErrorCode::RegistrationRequired
+        | ErrorCode::VerificationRequired => ("phone", cat.text(&key).to_owned()),
+        ErrorCode::WrongCode | ErrorCode::CodeExpired | ErrorCode::NoCode => {
+            ("code", cat.text(&key).to_owned())
+        }
+        _ => (
+            "phone",
+            cat.text("portal.error_code.validation_failed").to_owned(),
+        ),
+    }
 }
 
 /// What the register form holds (as typed).
@@ -97,7 +179,12 @@ impl RegisterDraft {
     }
 }
 
-fn register_page(visitor: &Visitor, draft: RegisterDraft, errors: FormErrors) -> Response {
+fn register_page(
+    visitor: &Visitor,
+    draft: RegisterDraft,
+    phone: PhoneStep,
+    errors: FormErrors,
+) -> Response {
     let cat = visitor.lang.catalogue();
     let choice = |value: &'static str, label: String, current: &str| Choice {
         value,
@@ -181,6 +268,7 @@ fn register_page(visitor: &Visitor, draft: RegisterDraft, errors: FormErrors) ->
         consent: draft.consent,
         errors,
         sign_in_href,
+        phone,
     };
     html(status, &page)
 }
@@ -191,7 +279,7 @@ pub async fn register_form(visitor: Visitor, PageQuery(q): PageQuery<NextQuery>)
         next: q.next.unwrap_or_default(),
         ..RegisterDraft::default()
     };
-    register_page(&visitor, draft, FormErrors::default())
+    register_page(&visitor, draft, PhoneStep::default(), FormErrors::default())
 }
 
 /// The message beside a field for a rule's refusal.
@@ -248,8 +336,13 @@ pub async fn register_post(
         return refused;
     }
     let draft = RegisterDraft::from_fields(&fields);
+    let mut phone = PhoneStep::from_fields(&fields);
     let cat = visitor.lang.catalogue();
     let mut errors = FormErrors::default();
+    if field(&fields, "step") == "send_code" {
+        phone.send_code(&state, &visitor, &mut errors).await;
+        return register_page(&visitor, draft, phone, errors);
+    }
     let category = Category::from_code(&draft.category);
     if category.is_none() {
         errors.add("category", cat.text("portal.register.error.category"));
@@ -290,8 +383,17 @@ pub async fn register_post(
     for problem in registration_problems(&new, now) {
         errors.add(problem.field(), problem_text(&visitor, problem));
     }
+    if phone.phone.is_empty() {
+        if state.config.verification.required {
+            errors.add("phone", cat.text("portal.error_code.verification_required"));
+        }
+    } else if phone.code.is_empty() {
+        errors.add("code", cat.text("portal.error_code.no_code"));
+    }
     // In the order of the form's fields, so the summary reads top to bottom.
-    const ORDER: [&str; 7] = [
+    const ORDER: [&str; 9] = [
+        "phone",
+        "code",
         "display_name",
         "category",
         "birth_year",
@@ -307,7 +409,33 @@ pub async fn register_post(
             .unwrap_or(ORDER.len())
     });
     if !errors.is_empty() {
-        return register_page(&visitor, draft, errors);
+        return register_page(&visitor, draft, phone, errors);
+    }
+    if !phone.phone.is_empty() {
+        // A new number registers verified; a known one signs its participant in (the fields
+        // typed here change nothing of theirs).
+        return match crate::verification::verify_code(
+            &state,
+            &phone.phone,
+            &phone.code,
+            Some(&new),
+            unverified(&visitor),
+        )
+        .await
+        {
+            Ok(crate::verification::Verified {
+                token: Some(token), ..
+            }) => signed_in_redirect(&visitor, &token, &safe_next(&draft.next, &visitor)),
+            Ok(_) => view::see_other(&safe_next(&draft.next, &visitor)),
+            Err(e) if e.code == mosharekat_api::ErrorCode::Internal => {
+                view::server_error(&visitor, StoreError::Corrupt(e.message))
+            }
+            Err(e) => {
+                let (field, text) = verification_error(&visitor, &e);
+                errors.add(field, text);
+                register_page(&visitor, draft, phone, errors)
+            }
+        };
     }
     let token = crate::auth::random_token();
     match state
@@ -328,9 +456,10 @@ pub struct SignInPage {
     pub next: String,
     pub errors: FormErrors,
     pub register_href: String,
+    pub phone: PhoneStep,
 }
 
-fn sign_in_page(visitor: &Visitor, next: String, errors: FormErrors) -> Response {
+fn sign_in_page(visitor: &Visitor, next: String, phone: PhoneStep, errors: FormErrors) -> Response {
     let title = visitor
         .lang
         .catalogue()
@@ -349,13 +478,19 @@ fn sign_in_page(visitor: &Visitor, next: String, errors: FormErrors) -> Response
             next,
             errors,
             register_href: visitor.href("/register"),
+            phone,
         },
     )
 }
 
 /// `GET /{lang}/sign-in[?next=]`
 pub async fn sign_in_form(visitor: Visitor, PageQuery(q): PageQuery<NextQuery>) -> Response {
-    sign_in_page(&visitor, q.next.unwrap_or_default(), FormErrors::default())
+    sign_in_page(
+        &visitor,
+        q.next.unwrap_or_default(),
+        PhoneStep::default(),
+        FormErrors::default(),
+    )
 }
 
 /// `POST /{lang}/sign-in`: `key` (the participant key given at registration).
@@ -368,7 +503,44 @@ pub async fn sign_in_post(
         return refused;
     }
     let next = field(&fields, "next").to_owned();
+    let mut phone = PhoneStep::from_fields(&fields);
+    let mut errors = FormErrors::default();
+    if field(&fields, "step") == "send_code" {
+        phone.send_code(&state, &visitor, &mut errors).await;
+        return sign_in_page(&visitor, next, phone, errors);
+    }
     let key = field(&fields, "key").trim();
+    if key.is_empty() && !phone.phone.is_empty() {
+        if phone.code.is_empty() {
+            errors.add(
+                "code",
+                visitor.lang.catalogue().text("portal.error_code.no_code"),
+            );
+            return sign_in_page(&visitor, next, phone, errors);
+        }
+        return match crate::verification::verify_code(
+            &state,
+            &phone.phone,
+            &phone.code,
+            None,
+            unverified(&visitor),
+        )
+        .await
+        {
+            Ok(crate::verification::Verified {
+                token: Some(token), ..
+            }) => signed_in_redirect(&visitor, &token, &safe_next(&next, &visitor)),
+            Ok(_) => view::see_other(&safe_next(&next, &visitor)),
+            Err(e) if e.code == mosharekat_api::ErrorCode::Internal => {
+                view::server_error(&visitor, StoreError::Corrupt(e.message))
+            }
+            Err(e) => {
+                let (field, text) = verification_error(&visitor, &e);
+                errors.add(field, text);
+                sign_in_page(&visitor, next, phone, errors)
+            }
+        };
+    }
     let found = if key.is_empty() {
         None
     } else {
@@ -384,14 +556,13 @@ pub async fn sign_in_post(
     match found {
         Some(_) => signed_in_redirect(&visitor, key, &safe_next(&next, &visitor)),
         None => {
-            let mut errors = FormErrors::default();
             let message = if key.is_empty() {
                 "portal.sign_in.error.empty"
             } else {
                 "portal.sign_in.error.unknown"
             };
             errors.add("key", visitor.lang.catalogue().text(message));
-            sign_in_page(&visitor, next, errors)
+            sign_in_page(&visitor, next, phone, errors)
         }
     }
 }

@@ -223,6 +223,11 @@ impl Visitor {
         }
     }
 
+    /// The client's address (the key of the per-address limits).
+    pub fn client(&self) -> Option<std::net::IpAddr> {
+        self.client
+    }
+
     /// The CSRF token this visitor's forms carry.
     pub fn csrf_token(&self) -> String {
         match &self.guard {
@@ -280,7 +285,7 @@ impl Visitor {
 
 /// The client's address: the peer's, or behind a trusted proxy the last address it appended to
 /// `X-Forwarded-For` (earlier entries are the client's own say and could be anything).
-fn client_address(app: &AppState, parts: &Parts) -> Option<std::net::IpAddr> {
+pub(crate) fn client_address(app: &AppState, parts: &Parts) -> Option<std::net::IpAddr> {
     let peer = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()

@@ -139,8 +139,10 @@ fn cells(dimension: Breakdown, counts: &HashMap<String, i64>) -> Vec<Cell> {
 fn participants(rows: &[crate::store::ParticipantCell], closed_at: DateTime<Utc>) -> Breakdowns {
     let mut by: [HashMap<String, i64>; 4] = Default::default();
     let mut total = 0;
+    let mut verified = 0;
     for row in rows {
         total += row.participants;
+        verified += row.verified;
         let keys = [
             AgeBand::of(row.birth_year.map(|y| y as i32), closed_at)
                 .as_str()
@@ -158,6 +160,7 @@ fn participants(rows: &[crate::store::ParticipantCell], closed_at: DateTime<Utc>
     let [age, gender, province, category] = by;
     Breakdowns {
         total,
+        verified,
         by_age_band: cells(Breakdown::AgeBand, &age),
         by_gender: cells(Breakdown::Gender, &gender),
         by_province: cells(Breakdown::Province, &province),
@@ -512,6 +515,7 @@ pub(crate) mod tests {
             province: province.map(Into::into),
             category: "public".into(),
             participants: n,
+            verified: n - 1,
         };
         let b = participants(
             &[
@@ -522,6 +526,7 @@ pub(crate) mod tests {
             closed,
         );
         assert_eq!(b.total, 10);
+        assert_eq!(b.verified, 7);
         let get = |cells: &[Cell], key: &str| cells.iter().find(|c| c.key == key).unwrap().count;
         assert_eq!(get(&b.by_age_band, "35_44"), CellCount::Exact(7));
         assert_eq!(get(&b.by_age_band, "unknown"), CellCount::Suppressed);

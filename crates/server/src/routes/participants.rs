@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use mosharekat_api::{
     BallotAccepted, BallotRequest, Channel, CommentAccepted, ConsultationStatus, ErrorCode,
     MessengerLink, MessengerLinkRequest, NewComment, NewParticipant, ParticipantCreated, Poll,
-    PublicConsultation,
+    PublicConsultation, VerificationRequest, VerificationSent,
 };
 
 use super::Path;
@@ -83,29 +83,135 @@ pub async fn polls(
     Ok(Json(state.store.list_polls(id).await?))
 }
 
-/// `POST /api/v1/public/participants`: register; every demographic field is optional.
+/// The client's address (the peer's, or behind a trusted proxy the one it appended), for the
+/// per-address limit on one-time codes.
+pub struct ClientAddress(pub Option<std::net::IpAddr>);
+
+impl axum::extract::FromRequestParts<AppState> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddress(crate::portal::session::client_address(
+            state, parts,
+        )))
+    }
+}
+
+/// `POST /api/v1/public/verification {phone}`: `202`, a one-time code sent to the number.
+pub async fn request_verification(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    body: ApiJson<VerificationRequest>,
+) -> ApiResult<(StatusCode, Json<VerificationSent>)> {
+    let sent = crate::verification::request_code(&state, &body.value.phone, address).await?;
+    Ok((StatusCode::ACCEPTED, Json(sent)))
+}
+
+/// `POST /api/v1/public/participants`: register (every demographic field is optional), or with
+/// `phone` and `code` sign in (`200`, a known number) or register verified (`201`). With a
+/// participant token, an unverified participant attaches the number to themselves (`200`).
 pub async fn register(
     State(state): State<AppState>,
-    body: ApiJson<NewParticipant>,
+    headers: axum::http::HeaderMap,
+    body: ApiJson<serde_json::Value>,
 ) -> ApiResult<(StatusCode, Json<ParticipantCreated>)> {
-    let new = body.value;
+    let value = body.value;
+    let text = |field: &str| -> ApiResult<Option<String>> {
+        match value.get(field) {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(ApiError::validation(format!("{field} must be a string"))),
+        }
+    };
+    let (phone, code) = (text("phone")?, text("code")?);
     let now = state.now();
-    if let Some(problem) = crate::rules::registration_problems(&new, now).first() {
-        let (code, message) = problem.error();
-        return Err(ApiError::new(code, message));
-    }
-    let token = random_token();
-    let participant_id = state
-        .store
-        .create_participant(&new, &token_hash(&token), now)
-        .await?;
+    let registration = || -> ApiResult<NewParticipant> {
+        let new: NewParticipant = serde_json::from_value(value.clone())
+            .map_err(|e| ApiError::validation(format!("the registration fields: {e}")))?;
+        if let Some(problem) = crate::rules::registration_problems(&new, now).first() {
+            let (code, message) = problem.error();
+            return Err(ApiError::new(code, message));
+        }
+        Ok(new)
+    };
+    let (phone, code) = match (phone, code) {
+        (None, None) => {
+            if state.config.verification.required {
+                return Err(ApiError::new(
+                    ErrorCode::VerificationRequired,
+                    "this server registers only verified numbers: send phone and code",
+                ));
+            }
+            let new = registration()?;
+            let token = random_token();
+            let participant_id = state
+                .store
+                .create_participant(&new, &token_hash(&token), now)
+                .await?;
+            return Ok((
+                StatusCode::CREATED,
+                Json(ParticipantCreated {
+                    participant_id,
+                    token,
+                    verified: false,
+                }),
+            ));
+        }
+        (Some(phone), Some(code)) => (phone, code),
+        _ => {
+            return Err(ApiError::validation(
+                "phone and code go together: the number and the code sent to it",
+            ));
+        }
+    };
+    // Registration fields, when sent, are checked before the code is spent.
+    let new = match value.get("display_name") {
+        Some(_) => Some(registration()?),
+        None => None,
+    };
+    let asking = match crate::auth::bearer_token(&headers) {
+        Some(token) => Some(
+            state
+                .store
+                .participant_by_token(&token_hash(token))
+                .await?
+                .ok_or_else(|| {
+                    ApiError::new(
+                        ErrorCode::Unauthorized,
+                        "the participant token is not valid",
+                    )
+                })?
+                .id,
+        ),
+        None => None,
+    };
+    let verified =
+        crate::verification::verify_code(&state, &phone, &code, new.as_ref(), asking).await?;
+    let status = if verified.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    let token = match (verified.token, headers_token(&headers)) {
+        (Some(token), _) => token,
+        (None, Some(token)) => token,
+        (None, None) => unreachable!("a number is attached only to a participant who asked"),
+    };
     Ok((
-        StatusCode::CREATED,
+        status,
         Json(ParticipantCreated {
-            participant_id,
+            participant_id: verified.participant_id,
             token,
+            verified: true,
         }),
     ))
+}
+
+fn headers_token(headers: &axum::http::HeaderMap) -> Option<String> {
+    crate::auth::bearer_token(headers).map(str::to_owned)
 }
 
 /// `POST /api/v1/public/consultations/{id}/comments` (participant token): `202`, pending moderation.

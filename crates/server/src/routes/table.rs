@@ -486,7 +486,7 @@ pub const ROUTES: &[Route] = &[
         method: HttpMethod::Post,
         path: "/public/participants",
         access: Access::Public,
-        summary: "Register: 201 {participant_id, token}",
+        summary: "Register (201 {participant_id, token, verified}); with phone and code: a known number signs in (200, a fresh token), a new one registers verified (201)",
         handler: |m| on(m, participants::register),
     },
     Route {
@@ -502,6 +502,13 @@ pub const ROUTES: &[Route] = &[
         access: Access::Public,
         summary: "The Bale bot's updates (header X-Telegram-Bot-Api-Secret-Token, else 401)",
         handler: |m| on(m, bale::webhook),
+    },
+    Route {
+        method: HttpMethod::Post,
+        path: "/public/verification",
+        access: Access::Public,
+        summary: "Send a one-time code to an Iranian mobile number: 202 {expires_at, resend_at, phone_masked}; 429 with Retry-After when asked too often",
+        handler: |m| on(m, participants::request_verification),
     },
     Route {
         method: HttpMethod::Post,
@@ -671,6 +678,7 @@ mod tests {
             paths::PUBLIC_PARTICIPANTS.to_owned(),
             paths::PUBLIC_MESSENGER_LINKS.to_owned(),
             paths::BALE_WEBHOOK.to_owned(),
+            paths::PUBLIC_VERIFICATION.to_owned(),
             paths::public_poll_ballots(id),
             paths::LEADERBOARD.to_owned(),
             paths::participant_score(id),

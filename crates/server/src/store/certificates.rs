@@ -270,7 +270,9 @@ where
         let mut tx = self.begin_write().await?;
         let rows: Vec<super::scores::ContributionRow> =
             sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {} FROM score_contributions WHERE consultation_id = $1",
+                // Certificates go to verified participants only: one person, one certificate.
+                "SELECT {} FROM score_contributions WHERE consultation_id = $1
+                 AND participant_id IN (SELECT id FROM participants WHERE verified_at IS NOT NULL)",
                 super::scores::CONTRIBUTION_COLUMNS
             )))
             .bind(consultation_id)

@@ -128,6 +128,8 @@ pub struct ImportedParticipant {
     pub participant: NewParticipant,
     pub token_hash: String,
     pub created_at: DateTime<Utc>,
+    /// Seeded as verified (the demo's participants have no phone number to prove).
+    pub verified_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone)]
@@ -390,8 +392,9 @@ where
     async fn participants(&mut self, rows: &[super::ImportedParticipant]) -> StoreResult<()> {
         self.insert(
             "INSERT INTO participants (id, display_name, category, birth_year, gender, province,
-                channel, handle, consent, name_public, language, token_hash, created_at)",
-            13,
+                channel, handle, consent, name_public, language, token_hash, created_at,
+                verified_at)",
+            14,
             rows,
             |v, r| {
                 let p = &r.participant;
@@ -407,7 +410,8 @@ where
                     .push_bind(p.name_public)
                     .push_bind(p.language.as_str())
                     .push_bind(r.token_hash.as_str())
-                    .push_bind(super::ms(r.created_at));
+                    .push_bind(super::ms(r.created_at))
+                    .push_bind(r.verified_at.map(super::ms));
             },
         )
         .await

@@ -3,7 +3,7 @@
 //!
 //! The trait is split by area (staff, consultations, comments and the queue, polls, events, audit,
 //! concern tags, proposals and their decisions, the report, the outbox, scores, certificates, the
-//! drafts' versions and articles);
+//! drafts' versions and articles, verified phone numbers);
 //! each area's file holds its trait and the SQL for it, as generic code on `SqlStore<D>`. The SQL
 //! is written once with `$n` placeholders, which both SQLite and PostgreSQL accept; what differs
 //! between the databases (how a write transaction starts, how a claim skips locked rows, how the
@@ -38,6 +38,7 @@ mod scores;
 mod sqlite;
 mod staff;
 mod tags;
+mod verifications;
 
 pub use audit::{AuditRecord, AuditStore};
 pub use certificates::{CertificateFilter, CertificateStore};
@@ -69,6 +70,7 @@ pub use scores::{LeaderboardFilter, RebuildSummary, ScoreSnapshot, ScoreStore};
 pub use sqlite::{SqliteDialect, SqliteStore};
 pub use staff::{StaffCredentials, StaffStore};
 pub use tags::TagStore;
+pub use verifications::{CodeLimits, CodeSlot, PhoneVerified, VerificationStore};
 
 /// Everything the server keeps. Implemented by [`SqliteStore`] and [`PgStore`].
 pub trait Store:
@@ -88,6 +90,7 @@ pub trait Store:
     + CertificateStore
     + DraftStore
     + MessengerStore
+    + VerificationStore
 {
     /// Which database this is, for logs and `/health`.
     fn backend(&self) -> &'static str;

@@ -24,6 +24,8 @@ pub struct ParticipantRecord {
     pub name_public: bool,
     pub language: Language,
     pub created_at: DateTime<Utc>,
+    /// When the participant proved a phone number (or was seeded verified); `None`: unverified.
+    pub verified_at: Option<DateTime<Utc>>,
 }
 
 impl ParticipantRecord {
@@ -67,11 +69,12 @@ pub(crate) struct ParticipantRow {
     pub name_public: bool,
     pub language: String,
     pub created_at: i64,
+    pub verified_at: Option<i64>,
 }
 
 /// The columns of a [`ParticipantRow`].
 pub(crate) const PARTICIPANT_COLUMNS: &str = "id, display_name, category, birth_year, gender,
-    province, channel, handle, name_public, language, created_at";
+    province, channel, handle, name_public, language, created_at, verified_at";
 
 impl ParticipantRow {
     pub(crate) fn into_record(self) -> StoreResult<ParticipantRecord> {
@@ -96,6 +99,7 @@ impl ParticipantRow {
             name_public: self.name_public,
             language: decode(&self.language, "participants.language", Language::from_code)?,
             created_at: super::from_ms(self.created_at),
+            verified_at: self.verified_at.map(super::from_ms),
         })
     }
 }

@@ -358,6 +358,13 @@ where
         use super::{StoreError, ms};
         use mosharekat_api::poll::UNKNOWN_BUCKET;
         use mosharekat_api::{AgeBand, ConsultationStatus, ErrorCode};
+        // One verified number, one participant, one ballot per poll.
+        if participant.verified_at.is_none() {
+            return Err(StoreError::refused(
+                ErrorCode::VerificationRequired,
+                "only a participant who has verified a mobile number may vote",
+            ));
+        }
         let mut tx = self.begin_write().await?;
         // The score lock first, before any row or sequence lock (see `lock_scores`).
         D::lock_scores(&mut tx, 0).await?;

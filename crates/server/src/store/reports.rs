@@ -19,6 +19,8 @@ pub struct ParticipantCell {
     pub province: Option<String>,
     pub category: String,
     pub participants: i64,
+    /// Of them, those who had verified a mobile number.
+    pub verified: i64,
 }
 
 /// Activity on one day; `day` counts days since 1970-01-01 in the time zone the caller shifted by.
@@ -235,7 +237,8 @@ where
         consultation_id: i64,
     ) -> StoreResult<Vec<super::ParticipantCell>> {
         Ok(sqlx::query_as(concatcp!(
-            "SELECT p.birth_year, p.gender, p.province, p.category, COUNT(*) AS participants
+            "SELECT p.birth_year, p.gender, p.province, p.category, COUNT(*) AS participants,
+                CAST(SUM(CASE WHEN p.verified_at IS NULL THEN 0 ELSE 1 END) AS BIGINT) AS verified
              FROM participants p WHERE p.id IN (",
             PARTICIPANT_IDS,
             ") GROUP BY p.birth_year, p.gender, p.province, p.category"

@@ -153,6 +153,10 @@ pub fn config(url: &str) -> ServerConfig {
     config.scheduler_interval = std::time::Duration::from_millis(100);
     // Tests move the clock by weeks; keep their logins alive across the jumps.
     config.session_ttl = Duration::days(3650);
+    // One-time codes come back in the answer (the embedded demo's way), and every test's
+    // participants come from 127.0.0.1: the per-address limit is for the tests that test it.
+    config.sms.demo = true;
+    config.verification.address_limit = 100_000;
     config
 }
 
@@ -315,6 +319,7 @@ impl TestServer {
         id
     }
 
+    /// A verified participant (a number of their own, through the code flow); returns the token.
     pub async fn participant(&self, name: &str) -> String {
         let body = serde_json::to_value(NewParticipant {
             display_name: name.into(),
@@ -329,13 +334,37 @@ impl TestServer {
             language: mosharekat_api::Language::Fa,
         })
         .unwrap();
+        self.register_verified(&next_phone(), body).await.token
+    }
+
+    /// Ask for a code for `phone` (the test server gives it back) and register `fields` with it
+    /// (`201`, or `200` for a known number).
+    pub async fn register_verified(&self, phone: &str, mut fields: Value) -> ParticipantCreated {
+        let code = self.code_for(phone).await;
+        fields["phone"] = json!(phone);
+        fields["code"] = json!(code);
         let (status, body) = self
-            .call("POST", paths::PUBLIC_PARTICIPANTS, None, Some(body))
+            .call("POST", paths::PUBLIC_PARTICIPANTS, None, Some(fields))
             .await;
-        assert_eq!(status, StatusCode::CREATED, "{body}");
-        serde_json::from_value::<ParticipantCreated>(body)
-            .unwrap()
-            .token
+        assert!(
+            status == StatusCode::CREATED || status == StatusCode::OK,
+            "{status} {body}"
+        );
+        serde_json::from_value(body).unwrap()
+    }
+
+    /// A fresh one-time code for `phone`, from a server whose SMS is the demo.
+    pub async fn code_for(&self, phone: &str) -> String {
+        let (status, body) = self
+            .call(
+                "POST",
+                paths::PUBLIC_VERIFICATION,
+                None,
+                Some(json!({"phone": phone})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+        body["demo_code"].as_str().unwrap().to_owned()
     }
 
     /// Register a participant as given; returns the token.
@@ -445,6 +474,15 @@ impl TestServer {
 
 /// The signing key of webhook deliveries in tests.
 pub const WEBHOOK_SECRET: &str = "test webhook secret";
+
+/// A mobile number no other call of this process has used (`0912…`, then `0913…`).
+pub fn next_phone() -> String {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    // Processes running tests at once each take their own range.
+    let base = u64::from(std::process::id() % 1000) * 10_000;
+    format!("0912{:07}", base + n)
+}
 
 /// Delivery that tests can watch: webhooks signed and allowed to reach the mock receivers on
 /// 127.0.0.1, quick polling and short backoff (retries come within a fraction of a second; a
@@ -921,4 +959,243 @@ impl FakeBale {
             tokio::time::sleep(std::time::Duration::from_millis(10)).await;
         }
     }
+}
+
+/// A local stand-in for an SMS gateway's verify call, speaking Kavenegar's
+/// (`GET /v1/{key}/verify/lookup.json?receptor&token&template`) or SMS.ir's
+/// (`POST /v1/send/verify`, `x-api-key`) format. It records every message it accepted or refused
+/// and fails on demand with the gateway's own error answer.
+pub struct FakeSms {
+    pub url: String,
+    pub provider: mosharekat_server::SmsProvider,
+    state: Arc<FakeSmsState>,
+}
+
+/// One request the fake gateway received.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SmsReceived {
+    /// The key as the gateway got it (Kavenegar: from the path; SMS.ir: the header).
+    pub api_key: String,
+    /// `09…`, as sent.
+    pub receptor: String,
+    pub code: String,
+    /// Kavenegar's template name or SMS.ir's template id, as text.
+    pub template: String,
+    /// Whether the fake answered it as sent.
+    pub accepted: bool,
+}
+
+struct FakeSmsState {
+    provider: mosharekat_server::SmsProvider,
+    /// Gateway status codes to answer with before accepting again (Kavenegar: `return.status`,
+    /// e.g. 418; SMS.ir: `status`, e.g. 0), or 0 for a bare HTTP 500.
+    failures: std::sync::Mutex<std::collections::VecDeque<i64>>,
+    received: std::sync::Mutex<Vec<SmsReceived>>,
+}
+
+pub const SMS_API_KEY: &str = "sms-test-key/+=";
+pub const KAVENEGAR_TEMPLATE: &str = "mosharekat-verify";
+pub const SMSIR_TEMPLATE: &str = "123456";
+
+impl FakeSms {
+    pub async fn start(provider: mosharekat_server::SmsProvider) -> Self {
+        use axum::response::IntoResponse;
+        use mosharekat_server::SmsProvider;
+        let state = Arc::new(FakeSmsState {
+            provider,
+            failures: Default::default(),
+            received: Default::default(),
+        });
+        async fn answer(
+            axum::extract::State(state): axum::extract::State<Arc<FakeSmsState>>,
+            method: axum::http::Method,
+            uri: axum::http::Uri,
+            headers: axum::http::HeaderMap,
+            body: axum::body::Bytes,
+        ) -> axum::response::Response {
+            let failure = state.failures.lock().unwrap().pop_front();
+            let (received, reply) = match state.provider {
+                SmsProvider::Kavenegar => {
+                    let path = uri.path();
+                    let key = path
+                        .strip_prefix("/v1/")
+                        .and_then(|p| p.strip_suffix("/verify/lookup.json"));
+                    let (Some(key), true) = (key, method == axum::http::Method::GET) else {
+                        return (axum::http::StatusCode::NOT_FOUND, "no such call").into_response();
+                    };
+                    let query: std::collections::HashMap<String, String> =
+                        url_decode_pairs(uri.query().unwrap_or(""));
+                    let received = SmsReceived {
+                        api_key: percent_decode(key),
+                        receptor: query.get("receptor").cloned().unwrap_or_default(),
+                        code: query.get("token").cloned().unwrap_or_default(),
+                        template: query.get("template").cloned().unwrap_or_default(),
+                        accepted: failure.is_none(),
+                    };
+                    let reply = match failure {
+                        None => (
+                            axum::http::StatusCode::OK,
+                            axum::Json(json!({
+                                "return": {"status": 200, "message": "تایید شد"},
+                                "entries": [{
+                                    "messageid": 8792343,
+                                    "message": received.code,
+                                    "status": 5,
+                                    "statustext": "ارسال به مخابرات",
+                                    "sender": "10004346",
+                                    "receptor": received.receptor,
+                                    "date": 1356619709,
+                                    "cost": 120
+                                }]
+                            })),
+                        )
+                            .into_response(),
+                        Some(0) => {
+                            (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "down").into_response()
+                        }
+                        Some(code) => (
+                            axum::http::StatusCode::from_u16(code as u16)
+                                .unwrap_or(axum::http::StatusCode::BAD_REQUEST),
+                            axum::Json(json!({
+                                "return": {"status": code, "message": "خطا"},
+                                "entries": null
+                            })),
+                        )
+                            .into_response(),
+                    };
+                    (received, reply)
+                }
+                SmsProvider::SmsIr => {
+                    if method != axum::http::Method::POST || uri.path() != "/v1/send/verify" {
+                        return (axum::http::StatusCode::NOT_FOUND, "no such call").into_response();
+                    }
+                    let value: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+                    let code = value["parameters"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .find(|p| p["name"] == "CODE")
+                        .and_then(|p| p["value"].as_str())
+                        .unwrap_or_default()
+                        .to_owned();
+                    let received = SmsReceived {
+                        api_key: headers
+                            .get("x-api-key")
+                            .and_then(|v| v.to_str().ok())
+                            .unwrap_or_default()
+                            .to_owned(),
+                        receptor: value["mobile"].as_str().unwrap_or_default().to_owned(),
+                        code,
+                        template: value["templateId"].to_string(),
+                        accepted: failure.is_none()
+                            && headers
+                                .get("accept")
+                                .is_some_and(|v| v == "application/json"),
+                    };
+                    let reply = match failure {
+                        None => axum::Json(json!({
+                            "status": 1,
+                            "message": "موفق",
+                            "data": {"messageId": 89545112, "cost": 1.0}
+                        }))
+                        .into_response(),
+                        Some(0) => {
+                            (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "down").into_response()
+                        }
+                        Some(code) => (
+                            axum::http::StatusCode::BAD_REQUEST,
+                            axum::Json(json!({"status": code, "message": "خطا", "data": null})),
+                        )
+                            .into_response(),
+                    };
+                    (received, reply)
+                }
+            };
+            state.received.lock().unwrap().push(received);
+            reply
+        }
+        let app = axum::Router::new()
+            .fallback(answer)
+            .with_state(state.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        FakeSms {
+            url,
+            provider,
+            state,
+        }
+    }
+
+    /// Point a server's SMS settings at this fake.
+    pub fn configure(&self, config: &mut ServerConfig) {
+        use mosharekat_server::SmsProvider;
+        config.sms.provider = Some(self.provider);
+        config.sms.api_key = Some(SMS_API_KEY.into());
+        config.sms.base_url = Some(self.url.clone());
+        config.sms.template = Some(
+            match self.provider {
+                SmsProvider::Kavenegar => KAVENEGAR_TEMPLATE,
+                SmsProvider::SmsIr => SMSIR_TEMPLATE,
+            }
+            .into(),
+        );
+    }
+
+    /// Answer the next requests with these gateway statuses (0: HTTP 500 without a body).
+    pub fn fail_next(&self, statuses: &[i64]) {
+        self.state
+            .failures
+            .lock()
+            .unwrap()
+            .extend(statuses.iter().copied());
+    }
+
+    pub fn received(&self) -> Vec<SmsReceived> {
+        self.state.received.lock().unwrap().clone()
+    }
+
+    /// The last code sent to this national number (`09…`).
+    pub fn last_code(&self, receptor: &str) -> Option<String> {
+        self.received()
+            .into_iter()
+            .rev()
+            .find(|r| r.accepted && r.receptor == receptor)
+            .map(|r| r.code)
+    }
+}
+
+fn url_decode_pairs(query: &str) -> std::collections::HashMap<String, String> {
+    query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            let decode = |s: &str| percent_decode(&s.replace('+', " "));
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+/// `%XX` escapes decoded (written out here: the crates that share this support differ in their
+/// dependencies).
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(b);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
 }
