@@ -127,7 +127,7 @@ struct LinkRow {
 
 const LINK_SELECT: &str = "SELECT l.chat_id, l.stopped_at, p.id, p.display_name, p.category,
         p.birth_year, p.gender, p.province, p.channel, p.handle, p.name_public, p.language,
-        p.created_at
+        p.created_at, p.verified_at
     FROM messenger_links l JOIN participants p ON p.id = l.participant_id ";
 
 impl LinkRow {
