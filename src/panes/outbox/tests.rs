@@ -22,7 +22,7 @@ fn now() -> DateTime<Utc> {
 fn message(id: i64, status: OutboxStatus, channel: Channel) -> OutboxMessage {
     OutboxMessage {
         id,
-        participant_id: 100 + id,
+        participant_id: Some(100 + id),
         consultation_id: 2,
         channel,
         status,

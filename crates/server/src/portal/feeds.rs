@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use mosharekat_api::{Consultation, ConsultationStatus};
 
 use super::home::published;
-use super::view::{Lang, PagePath, long_date, not_found_for};
+use super::view::{Lang, PagePath, date_in, long_date, not_found_for, time_left};
 use crate::state::AppState;
 
 /// Entries in a feed.
@@ -401,19 +401,71 @@ fn call_block(c: &Consultation, base: &str) -> CallBlock {
     }
 }
 
-/// The same call as plain text for messengers (Bale, Eitaa): both languages, each with its link.
-pub fn call_text(c: &Consultation, base: &str) -> String {
+/// Which post a call is, when it is broadcast to the ministry's channels: a heading says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallPost {
+    /// The consultation has just opened.
+    Opened,
+    /// Its deadline is near.
+    Closing,
+}
+
+/// The deadline in one language: the day in both calendars (Jalali and Gregorian, the language's
+/// own first) and the time left at `now`.
+fn deadline_line(
+    c: &Consultation,
+    now: DateTime<Utc>,
+    cat: &mosharekat_locale::Catalogue,
+) -> String {
+    use mosharekat_locale::CalendarKind;
+    let (first, second) = match cat.calendar() {
+        CalendarKind::Persian => (CalendarKind::Persian, CalendarKind::Gregorian),
+        CalendarKind::Gregorian => (CalendarKind::Gregorian, CalendarKind::Persian),
+    };
+    cat.format(
+        "portal.embed.deadline",
+        &[
+            ("date", &date_in(c.closes_at, cat, first)),
+            ("other", &date_in(c.closes_at, cat, second)),
+            ("left", &time_left(now, c.closes_at, cat)),
+        ],
+    )
+}
+
+/// The same call as plain text for messengers (Bale, Eitaa): both languages, each with its link
+/// and its deadline as of `now`. The portal serves it at `/embed/{id}/call.txt` (no heading); the
+/// broadcast to the ministry's channels posts it with the heading of `post`.
+pub fn call_text(
+    c: &Consultation,
+    base: &str,
+    now: DateTime<Utc>,
+    post: Option<CallPost>,
+) -> String {
     let b = call_block(c, base);
+    let heading = |lang: Lang| {
+        post.map(|p| {
+            let key = match p {
+                CallPost::Opened => "portal.embed.heading_opened",
+                CallPost::Closing => "portal.embed.heading_closing",
+            };
+            format!("{}\n", lang.catalogue().text(key))
+        })
+        .unwrap_or_default()
+    };
     format!(
-        "{}\n{}\n{}\n{}: {}\n\n{}\n{}\n{}\n{}: {}\n",
+        "{}{}\n{}\n{}\n{}\n{}: {}\n\n{}{}\n{}\n{}\n{}\n{}: {}\n",
+        heading(Lang::Fa),
         b.fa_title,
         b.fa_summary,
         b.fa_dates,
+        deadline_line(c, now, Lang::Fa.catalogue()),
         b.fa_action,
         b.fa_link,
+        heading(Lang::En),
         b.en_title,
         b.en_summary,
         b.en_dates,
+        deadline_line(c, now, Lang::En.catalogue()),
         b.en_action,
         b.en_link
     )
@@ -446,7 +498,10 @@ pub async fn embed(
                 StatusCode::INTERNAL_SERVER_ERROR.into_response()
             }
         },
-        "call.txt" => xml("text/plain; charset=utf-8", call_text(&consultation, &base)),
+        "call.txt" => xml(
+            "text/plain; charset=utf-8",
+            call_text(&consultation, &base, state.now(), None),
+        ),
         _ => not_found_for(&headers, Lang::Fa),
     }
 }
@@ -517,7 +572,7 @@ pub async fn share(
             back_href: visitor.href(&format!("/c/{id}")),
             snippet,
             snippet_href: format!("/embed/{id}/call.html"),
-            text: call_text(&c, &base),
+            text: call_text(&c, &base, state.now(), None),
             text_href: format!("/embed/{id}/call.txt"),
         },
     )
