@@ -156,4 +156,37 @@ mod tests {
         config.eitaa_channel = Some("12345".into());
         assert_eq!(destinations(&config).len(), 2);
     }
+
+    fn consultation(status: ConsultationStatus, window_days: i64) -> Consultation {
+        let closes = chrono::DateTime::from_timestamp(100 * 86_400, 0).unwrap();
+        serde_json::from_value(serde_json::json!({
+            "id": 1, "kind": "regulation", "status": status,
+            "title_fa": "ع", "title_en": "T", "summary_fa": "", "summary_en": "",
+            "drafting_unit": "", "opens_at": closes - chrono::Duration::days(window_days),
+            "closes_at": closes, "portal_url": "", "created_at": closes, "updated_at": closes,
+            "comment_count": 0
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn the_closing_call_comes_within_the_window() {
+        let c = consultation(ConsultationStatus::Open, 30);
+        let before = |d: i64| c.closes_at - chrono::Duration::days(d);
+        assert_eq!(due_posts(&c, before(20), 3), vec![CallPost::Opened]);
+        assert_eq!(
+            due_posts(&c, before(4) + chrono::Duration::hours(1), 3),
+            vec![CallPost::Opened]
+        );
+        assert_eq!(
+            due_posts(&c, before(3), 3),
+            vec![CallPost::Opened, CallPost::Closing]
+        );
+        // A window no longer than that: the opening call already gives the deadline.
+        let short = consultation(ConsultationStatus::Open, 3);
+        assert_eq!(due_posts(&short, before(1), 3), vec![CallPost::Opened]);
+        for status in [ConsultationStatus::Scheduled, ConsultationStatus::Closed] {
+            assert!(due_posts(&consultation(status, 30), before(1), 3).is_empty());
+        }
+    }
 }

@@ -521,6 +521,57 @@ mod tests {
         // Unfolding gives the line back.
         assert_eq!(folded.replace("\r\n ", "").trim_end(), long);
     }
+
+    fn consultation() -> Consultation {
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().to_utc();
+        Consultation {
+            id: 7,
+            kind: mosharekat_api::ConsultationKind::Regulation,
+            status: ConsultationStatus::Open,
+            title_fa: "آیین‌نامه مدارس".into(),
+            title_en: "School regulation".into(),
+            summary_fa: "خلاصه".into(),
+            summary_en: "Summary".into(),
+            drafting_unit: "معاونت".into(),
+            opens_at: at("2024-05-11T05:30:00Z"),
+            // 23:30 in Tehran on 31 Khordad 1403.
+            closes_at: at("2024-06-20T20:00:00Z"),
+            portal_url: String::new(),
+            short_window_reason: None,
+            published_at: None,
+            closed_early_at: None,
+            closed_early_reason: None,
+            created_at: at("2024-05-01T00:00:00Z"),
+            updated_at: at("2024-05-01T00:00:00Z"),
+            comment_count: 0,
+            report_published_at: None,
+        }
+    }
+
+    #[test]
+    fn the_messenger_call_gives_the_deadline_in_both_calendars() {
+        let now = DateTime::parse_from_rfc3339("2024-06-18T09:00:00Z")
+            .unwrap()
+            .to_utc();
+        let c = consultation();
+        let plain = call_text(&c, "https://x.ir", now, None);
+        let closing = call_text(&c, "https://x.ir", now, Some(CallPost::Closing));
+        assert!(closing.contains("مهلت: ۳۱ خرداد ۱۴۰۳ (۲۰ ژوئن ۲۰۲۴)، ۲ روز مانده"));
+        assert!(closing.contains("Deadline: 20 June 2024 (31 Khordad 1403), 2 days left"));
+        assert!(closing.starts_with("یادآوری: "));
+        assert!(closing.contains("\nReminder: this public consultation closes soon\n"));
+        assert!(closing.contains("https://x.ir/fa/c/7") && closing.contains("https://x.ir/en/c/7"));
+        // The portal's text is the same call without the headings.
+        assert_eq!(
+            closing
+                .replace("یادآوری: مهلت این نظرخواهی عمومی رو به پایان است\n", "")
+                .replace("Reminder: this public consultation closes soon\n", ""),
+            plain
+        );
+        let opened = call_text(&c, "https://x.ir", now, Some(CallPost::Opened));
+        assert!(opened.starts_with("فراخوان مشارکت: "));
+        assert!(opened.contains("\nCall for participation: a public consultation is open\n"));
+    }
 }
 
 #[derive(Template)]
