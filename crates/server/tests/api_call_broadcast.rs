@@ -183,6 +183,11 @@ async fn calls_reach_both_channels_once(backend: Backend) {
     ] {
         assert!(text.contains(&part), "{part} in {text}");
     }
+    // A public post carries no message reference.
+    assert!(
+        !text.contains("Message ref") && !text.contains("شناسهٔ پیام"),
+        "{text}"
+    );
 
     // The scheduler opens the second one.
     clock.advance(Duration::days(1) + Duration::hours(1));

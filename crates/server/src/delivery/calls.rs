@@ -50,7 +50,9 @@ pub fn due_posts(
     }
     let window = chrono::Duration::days(closing_soon_days);
     let mut posts = vec![CallPost::Opened];
-    if c.closes_at - now <= window && c.closes_at - c.opens_at > window {
+    // Open since its opening or its publication, whichever came later.
+    let opened = c.published_at.map_or(c.opens_at, |p| p.max(c.opens_at));
+    if c.closes_at - now <= window && c.closes_at - opened > window {
         posts.push(CallPost::Closing);
     }
     posts
@@ -185,6 +187,14 @@ mod tests {
         // A window no longer than that: the opening call already gives the deadline.
         let short = consultation(ConsultationStatus::Open, 3);
         assert_eq!(due_posts(&short, before(1), 3), vec![CallPost::Opened]);
+        let mut late = consultation(ConsultationStatus::Open, 30);
+        late.published_at = Some(before(2));
+        assert_eq!(due_posts(&late, before(1), 3), vec![CallPost::Opened]);
+        late.published_at = Some(before(10));
+        assert_eq!(
+            due_posts(&late, before(1), 3),
+            vec![CallPost::Opened, CallPost::Closing]
+        );
         for status in [ConsultationStatus::Scheduled, ConsultationStatus::Closed] {
             assert!(due_posts(&consultation(status, 30), before(1), 3).is_empty());
         }
