@@ -2,7 +2,8 @@
 //! Bale Bot API and a fake eitaayar (local servers on free ports): each channel receives exactly
 //! one `call_published` per consultation when it opens (published open, or opened by the
 //! scheduler), one `call_closing` once its deadline is within three days (the test moves the
-//! server clock), nothing twice after a restart, and nothing on a channel that is not configured.
+//! server clock), nothing twice after a restart or with two instances on one PostgreSQL database,
+//! and nothing on a channel that is not configured.
 
 mod support;
 
@@ -15,6 +16,35 @@ both!(
     calls_reach_both_channels_once,
     no_call_on_an_unconfigured_channel
 );
+
+/// Several instances share a PostgreSQL database (SQLite has one server).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_post_each_call_once() {
+    let clock = Clock::system();
+    let bale = FakeBale::start().await;
+    let eitaa = MockReceiver::start(&clock, vec![]).await;
+    let t =
+        TestServer::start_with(Backend::Postgres, |c| configure(c, &clock, &bale, &eitaa)).await;
+    let mut config = support::config(&t.db.url);
+    configure(&mut config, &clock, &bale, &eitaa);
+    let other = mosharekat_server::start(config).await.unwrap();
+    // Both schedulers find the same consultations opening at the same moment.
+    let c1 = scheduled(&t, 1, 41).await;
+    let c2 = scheduled(&t, 1, 41).await;
+    clock.advance(Duration::days(1) + Duration::hours(1));
+    let (to_bale, to_eitaa) = posted(&bale, &eitaa, 2).await;
+    assert_eq!(sorted(to_bale), vec![("opened", c1), ("opened", c2)]);
+    assert_eq!(sorted(to_eitaa), vec![("opened", c1), ("opened", c2)]);
+    // A third, later, shows both have run again since; still one post per call.
+    let c3 = scheduled(&t, 1, 41).await;
+    clock.advance(Duration::days(1));
+    let (to_bale, to_eitaa) = posted(&bale, &eitaa, 3).await;
+    let expected = vec![("opened", c1), ("opened", c2), ("opened", c3)];
+    assert_eq!(sorted(to_bale), expected);
+    assert_eq!(sorted(to_eitaa), expected);
+    assert_eq!(calls_in_outbox(&t).await.len(), 6);
+    other.shutdown().await;
+}
 
 const PUBLIC: &str = "https://participation.example.ir";
 const BALE_CHANNEL: &str = "@ministry_calls";
