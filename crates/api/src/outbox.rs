@@ -48,13 +48,20 @@ pub enum MessageKind {
     ReportPublished,
     /// A participation certificate; `subject_id` is the certificate.
     CertificateIssued,
+    /// A call for participation, posted to the ministry's channel when the consultation opens;
+    /// `subject_id` is the consultation and there is no participant.
+    CallPublished,
+    /// The same call again, within three days of the deadline; as [`MessageKind::CallPublished`].
+    CallClosing,
 }
 
 impl MessageKind {
-    pub const ALL: [MessageKind; 3] = [
+    pub const ALL: [MessageKind; 5] = [
         MessageKind::DecisionPublished,
         MessageKind::ReportPublished,
         MessageKind::CertificateIssued,
+        MessageKind::CallPublished,
+        MessageKind::CallClosing,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -62,6 +69,8 @@ impl MessageKind {
             MessageKind::DecisionPublished => "decision_published",
             MessageKind::ReportPublished => "report_published",
             MessageKind::CertificateIssued => "certificate_issued",
+            MessageKind::CallPublished => "call_published",
+            MessageKind::CallClosing => "call_closing",
         }
     }
 
@@ -82,7 +91,9 @@ pub struct OutboxCounts {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutboxMessage {
     pub id: i64,
-    pub participant_id: i64,
+    /// Absent on a call broadcast to a channel (`call_published`, `call_closing`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub participant_id: Option<i64>,
     pub consultation_id: i64,
     pub channel: Channel,
     pub status: OutboxStatus,

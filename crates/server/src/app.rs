@@ -155,6 +155,10 @@ async fn run_scheduler(state: AppState, mut stopped: watch::Receiver<bool>) {
         if let Err(e) = state.store.announce_status_changes(state.now()).await {
             tracing::warn!("scheduler: {e}");
         }
+        // Calls for participation due on the ministry's channels are queued once each.
+        if let Err(e) = crate::delivery::calls::broadcast_due_calls(&state).await {
+            tracing::warn!("scheduler: broadcasting calls: {e}");
+        }
         // Consultations that closed (on time or early) get their certificates proposed once.
         if let Err(e) = state
             .store

@@ -331,7 +331,8 @@ pub struct DeliveryConfig {
     /// let one instance only do it (Bale serves one poller at a time).
     pub bot_updates: BotUpdates,
     /// The ministry's Bale channel (`@name` or its numeric id), where calls for participation are
-    /// to be posted. Carried for the calls broadcast; nothing posts there yet.
+    /// posted (with the Bale token: the bot is an administrator of the channel). Unset, no call is
+    /// posted to Bale.
     pub bale_channel: Option<String>,
     /// Eitaa's bot API (eitaayar): `POST {eitaa_base_url}/api/{token}/sendMessage`.
     pub eitaa_base_url: String,

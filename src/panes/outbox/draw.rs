@@ -144,13 +144,13 @@ impl OutboxPane {
                     ui.t(&format!("outbox_status.{}", m.status.as_str()))
                         .to_owned(),
                     ui.t(&format!("channel.{}", m.channel.as_str())).to_owned(),
-                    ui.f(
-                        "outbox.recipient",
-                        &[
-                            ("id", &ui.num(m.participant_id)),
-                            ("lang", m.language.as_str()),
-                        ],
-                    ),
+                    match m.participant_id {
+                        Some(id) => ui.f(
+                            "outbox.recipient",
+                            &[("id", &ui.num(id)), ("lang", m.language.as_str())],
+                        ),
+                        None => ui.t("outbox.recipient_channel").to_owned(),
+                    },
                     ui.num(m.attempts),
                     when(m),
                 ];

@@ -209,14 +209,21 @@ impl OutboxPane {
         }
         let channel_key = format!("channel.{}", m.channel.as_str());
         let channel = ctx.i18n.text(&channel_key);
-        let message = ctx.i18n.format(
-            "outbox.confirm_retry",
-            &[
-                ("id", &ctx.i18n.number(m.id)),
-                ("participant", &ctx.i18n.number(m.participant_id)),
-                ("channel", channel),
-            ],
-        );
+        let message = match m.participant_id {
+            Some(participant) => ctx.i18n.format(
+                "outbox.confirm_retry",
+                &[
+                    ("id", &ctx.i18n.number(m.id)),
+                    ("participant", &ctx.i18n.number(participant)),
+                    ("channel", channel),
+                ],
+            ),
+            // A call broadcast to the ministry's channel.
+            None => ctx.i18n.format(
+                "outbox.confirm_retry_channel",
+                &[("id", &ctx.i18n.number(m.id)), ("channel", channel)],
+            ),
+        };
         self.confirm = Some((m.id, Confirm::new(message)));
     }
 

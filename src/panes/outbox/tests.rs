@@ -22,7 +22,7 @@ fn now() -> DateTime<Utc> {
 fn message(id: i64, status: OutboxStatus, channel: Channel) -> OutboxMessage {
     OutboxMessage {
         id,
-        participant_id: 100 + id,
+        participant_id: Some(100 + id),
         consultation_id: 2,
         channel,
         status,
@@ -399,4 +399,67 @@ pub(crate) async fn retry_a_dead_message_from_the_console(
     let m = pane.messages().iter().find(|m| m.id == dead.id).unwrap();
     assert_eq!((m.status, m.attempts), (OutboxStatus::Sent, 1));
     assert!(hook.received.load(Ordering::SeqCst) >= 2);
+}
+
+/// Calls broadcast to the ministry's channels: no participant, the channel said instead, the
+/// kinds labelled in both languages, and the retry asks about the channel.
+#[tokio::test]
+async fn calls_to_the_ministry_channels_are_labelled() {
+    let call = |id: i64, status, channel, kind| {
+        let mut m = message(id, status, channel);
+        m.participant_id = None;
+        m.kind = kind;
+        m.language = Language::Fa;
+        m.text = "فراخوان مشارکت: نظرخواهی عمومی تازه باز شد\nhttps://portal.example/fa/c/2".into();
+        m
+    };
+    let items = vec![
+        call(
+            7,
+            OutboxStatus::Dead,
+            Channel::Eitaa,
+            MessageKind::CallClosing,
+        ),
+        call(
+            6,
+            OutboxStatus::Sent,
+            Channel::Bale,
+            MessageKind::CallPublished,
+        ),
+    ];
+    let mut counts: HashMap<OutboxStatus, Count> = HashMap::new();
+    for m in &items {
+        counts.entry(m.status).or_default().n += 1;
+    }
+    let screens = |lang: &str| {
+        let mut t = new_ctx(lang);
+        let mut pane = OutboxPane::default();
+        pane.refresh(&mut t.ctx());
+        pane.on_answer(
+            Answer::List(ListAnswer {
+                filter: None,
+                result: Ok(Loaded {
+                    counts: counts.clone(),
+                    items: items.clone(),
+                    truncated: false,
+                    pages: 1,
+                }),
+            }),
+            &mut t.ctx(),
+        );
+        let screen = render(&mut pane, lang, 160, 48);
+        pane.on_action(Action::Retry, &mut t.ctx());
+        let dialog = render(&mut pane, lang, 160, 48);
+        (screen, dialog)
+    };
+    let (en, dialog) = screens("en");
+    for label in ["ministry channel", "Call (closing soon)", "Call (opened)"] {
+        assert!(en.contains(label), "{label} in {en}");
+    }
+    assert!(
+        dialog.contains("Send message #7 to the ministry's Eitaa channel again?"),
+        "{dialog}"
+    );
+    let (fa, _) = screens("fa");
+    insta::assert_snapshot!("outbox_fa_calls_160x48", fa);
 }

@@ -8,7 +8,8 @@
 //!   `chat_id` and `text`.
 //!
 //! The bot APIs have no idempotency field, so the key travels in the `Idempotency-Key` header (for
-//! gateways that honour it) and at the end of the text as the message's reference.
+//! gateways that honour it) and at the end of the text as the message's reference (not on a call
+//! posted to the ministry's public channel).
 
 use std::net::IpAddr;
 use std::time::Duration;
@@ -96,11 +97,16 @@ impl Sender {
             after: None,
             error: format!("{what} is not configured on this server"),
         };
-        let text = super::messages::with_reference(
-            &message.text,
-            &message.idempotency_key,
-            message.language,
-        );
+        // A call posted to the ministry's public channel (no participant) goes as written; a
+        // message to a person ends with its reference.
+        let text = match message.participant_id {
+            None => message.text.clone(),
+            Some(_) => super::messages::with_reference(
+                &message.text,
+                &message.idempotency_key,
+                message.language,
+            ),
+        };
         match message.channel {
             Channel::Webhook => {
                 let secret = self

@@ -8,6 +8,7 @@
 //! their claims skip each other's rows.
 
 pub mod backoff;
+pub mod calls;
 pub mod channels;
 pub mod messages;
 pub mod sms;
@@ -150,7 +151,7 @@ mod tests {
     fn message(attempts: i64) -> DueMessage {
         DueMessage {
             id: 1,
-            participant_id: 2,
+            participant_id: Some(2),
             consultation_id: 3,
             channel: Channel::Webhook,
             handle: "https://example.org/hook".into(),

@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use mosharekat_api::{Consultation, ConsultationStatus};
 
 use super::home::published;
-use super::view::{Lang, PagePath, long_date, not_found_for};
+use super::view::{Lang, PagePath, date_in, long_date, not_found_for, time_left};
 use crate::state::AppState;
 
 /// Entries in a feed.
@@ -401,19 +401,71 @@ fn call_block(c: &Consultation, base: &str) -> CallBlock {
     }
 }
 
-/// The same call as plain text for messengers (Bale, Eitaa): both languages, each with its link.
-pub fn call_text(c: &Consultation, base: &str) -> String {
+/// Which post a call is, when it is broadcast to the ministry's channels: a heading says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallPost {
+    /// The consultation has just opened.
+    Opened,
+    /// Its deadline is near.
+    Closing,
+}
+
+/// The deadline in one language: the day in both calendars (Jalali and Gregorian, the language's
+/// own first) and the time left at `now`.
+fn deadline_line(
+    c: &Consultation,
+    now: DateTime<Utc>,
+    cat: &mosharekat_locale::Catalogue,
+) -> String {
+    use mosharekat_locale::CalendarKind;
+    let (first, second) = match cat.calendar() {
+        CalendarKind::Persian => (CalendarKind::Persian, CalendarKind::Gregorian),
+        CalendarKind::Gregorian => (CalendarKind::Gregorian, CalendarKind::Persian),
+    };
+    cat.format(
+        "portal.embed.deadline",
+        &[
+            ("date", &date_in(c.closes_at, cat, first)),
+            ("other", &date_in(c.closes_at, cat, second)),
+            ("left", &time_left(now, c.closes_at, cat)),
+        ],
+    )
+}
+
+/// The same call as plain text for messengers (Bale, Eitaa): both languages, each with its link
+/// and its deadline as of `now`. The portal serves it at `/embed/{id}/call.txt` (no heading); the
+/// broadcast to the ministry's channels posts it with the heading of `post`.
+pub fn call_text(
+    c: &Consultation,
+    base: &str,
+    now: DateTime<Utc>,
+    post: Option<CallPost>,
+) -> String {
     let b = call_block(c, base);
+    let heading = |lang: Lang| {
+        post.map(|p| {
+            let key = match p {
+                CallPost::Opened => "portal.embed.heading_opened",
+                CallPost::Closing => "portal.embed.heading_closing",
+            };
+            format!("{}\n", lang.catalogue().text(key))
+        })
+        .unwrap_or_default()
+    };
     format!(
-        "{}\n{}\n{}\n{}: {}\n\n{}\n{}\n{}\n{}: {}\n",
+        "{}{}\n{}\n{}\n{}\n{}: {}\n\n{}{}\n{}\n{}\n{}\n{}: {}\n",
+        heading(Lang::Fa),
         b.fa_title,
         b.fa_summary,
         b.fa_dates,
+        deadline_line(c, now, Lang::Fa.catalogue()),
         b.fa_action,
         b.fa_link,
+        heading(Lang::En),
         b.en_title,
         b.en_summary,
         b.en_dates,
+        deadline_line(c, now, Lang::En.catalogue()),
         b.en_action,
         b.en_link
     )
@@ -446,7 +498,10 @@ pub async fn embed(
                 StatusCode::INTERNAL_SERVER_ERROR.into_response()
             }
         },
-        "call.txt" => xml("text/plain; charset=utf-8", call_text(&consultation, &base)),
+        "call.txt" => xml(
+            "text/plain; charset=utf-8",
+            call_text(&consultation, &base, state.now(), None),
+        ),
         _ => not_found_for(&headers, Lang::Fa),
     }
 }
@@ -465,6 +520,57 @@ mod tests {
         }
         // Unfolding gives the line back.
         assert_eq!(folded.replace("\r\n ", "").trim_end(), long);
+    }
+
+    fn consultation() -> Consultation {
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().to_utc();
+        Consultation {
+            id: 7,
+            kind: mosharekat_api::ConsultationKind::Regulation,
+            status: ConsultationStatus::Open,
+            title_fa: "آیین‌نامه مدارس".into(),
+            title_en: "School regulation".into(),
+            summary_fa: "خلاصه".into(),
+            summary_en: "Summary".into(),
+            drafting_unit: "معاونت".into(),
+            opens_at: at("2024-05-11T05:30:00Z"),
+            // 23:30 in Tehran on 31 Khordad 1403.
+            closes_at: at("2024-06-20T20:00:00Z"),
+            portal_url: String::new(),
+            short_window_reason: None,
+            published_at: None,
+            closed_early_at: None,
+            closed_early_reason: None,
+            created_at: at("2024-05-01T00:00:00Z"),
+            updated_at: at("2024-05-01T00:00:00Z"),
+            comment_count: 0,
+            report_published_at: None,
+        }
+    }
+
+    #[test]
+    fn the_messenger_call_gives_the_deadline_in_both_calendars() {
+        let now = DateTime::parse_from_rfc3339("2024-06-18T09:00:00Z")
+            .unwrap()
+            .to_utc();
+        let c = consultation();
+        let plain = call_text(&c, "https://x.ir", now, None);
+        let closing = call_text(&c, "https://x.ir", now, Some(CallPost::Closing));
+        assert!(closing.contains("مهلت: ۳۱ خرداد ۱۴۰۳ (۲۰ ژوئن ۲۰۲۴)، ۲ روز مانده"));
+        assert!(closing.contains("Deadline: 20 June 2024 (31 Khordad 1403), 2 days left"));
+        assert!(closing.starts_with("یادآوری: "));
+        assert!(closing.contains("\nReminder: this public consultation closes soon\n"));
+        assert!(closing.contains("https://x.ir/fa/c/7") && closing.contains("https://x.ir/en/c/7"));
+        // The portal's text is the same call without the headings.
+        assert_eq!(
+            closing
+                .replace("یادآوری: مهلت این نظرخواهی عمومی رو به پایان است\n", "")
+                .replace("Reminder: this public consultation closes soon\n", ""),
+            plain
+        );
+        let opened = call_text(&c, "https://x.ir", now, Some(CallPost::Opened));
+        assert!(opened.starts_with("فراخوان مشارکت: "));
+        assert!(opened.contains("\nCall for participation: a public consultation is open\n"));
     }
 }
 
@@ -517,7 +623,7 @@ pub async fn share(
             back_href: visitor.href(&format!("/c/{id}")),
             snippet,
             snippet_href: format!("/embed/{id}/call.html"),
-            text: call_text(&c, &base),
+            text: call_text(&c, &base, state.now(), None),
             text_href: format!("/embed/{id}/call.txt"),
         },
     )

@@ -185,8 +185,17 @@ pub fn plural(catalogue: &Catalogue, key: &str, count: i64) -> String {
 
 /// A Tehran day in words, in the catalogue's calendar and digits.
 pub fn long_date(at: DateTime<Utc>, catalogue: &Catalogue) -> String {
-    let d = mosharekat_locale::calendar::local_date(at, catalogue.calendar());
-    let month_set = match catalogue.calendar() {
+    date_in(at, catalogue, catalogue.calendar())
+}
+
+/// A Tehran day in words in the given calendar, in the catalogue's language and digits.
+pub fn date_in(
+    at: DateTime<Utc>,
+    catalogue: &Catalogue,
+    calendar: mosharekat_locale::CalendarKind,
+) -> String {
+    let d = mosharekat_locale::calendar::local_date(at, calendar);
+    let month_set = match calendar {
         mosharekat_locale::CalendarKind::Persian => "month.persian",
         mosharekat_locale::CalendarKind::Gregorian => "month.gregorian",
     };

@@ -109,12 +109,18 @@ pub async fn publish(
     Path(id): Path<i64>,
 ) -> ApiResult<Json<Consultation>> {
     let actor = auth.require(Role::Operator)?;
-    Ok(Json(
-        state
-            .store
-            .publish_consultation(id, &actor, state.now())
-            .await?,
-    ))
+    let consultation = state
+        .store
+        .publish_consultation(id, &actor, state.now())
+        .await?;
+    // Published open: its call goes out now, not at the next scheduler tick. A failure here is
+    // only a delay; the scheduler queues it.
+    if consultation.status == mosharekat_api::ConsultationStatus::Open
+        && let Err(e) = crate::delivery::calls::broadcast_due_calls(&state).await
+    {
+        tracing::warn!("publish: broadcasting calls: {e}");
+    }
+    Ok(Json(consultation))
 }
 
 /// `POST /api/v1/consultations/{id}/close` (admin): close before the deadline, with a reason.

@@ -25,10 +25,13 @@ pub const RELINKED_ERROR: &str =
 /// Handled update ids are kept this long (the greatest one always, for the polling offset).
 const UPDATES_KEPT_MS: i64 = 7 * 24 * 3600 * 1000;
 
-/// The SQL condition (over `outbox`) that a Bale message's chat is linked and running.
-pub(crate) const LINKED_CHAT: &str = "EXISTS (SELECT 1 FROM messenger_links l
+/// The SQL condition (over `outbox`) that a Bale message's chat is linked and running. A call
+/// broadcast to the ministry's channel (no participant) goes to the configured channel, where the
+/// bot is an administrator.
+pub(crate) const LINKED_CHAT: &str =
+    "(outbox.participant_id IS NULL OR EXISTS (SELECT 1 FROM messenger_links l
     WHERE l.channel = outbox.channel AND l.chat_id = outbox.handle
-      AND l.participant_id = outbox.participant_id AND l.stopped_at IS NULL)";
+      AND l.participant_id = outbox.participant_id AND l.stopped_at IS NULL))";
 
 /// Where a participant's messages go, for the `INSERT INTO outbox … SELECT` of a publication:
 /// `FROM participants p` followed by this gives `r.channel` and `r.handle` for each participant who

@@ -55,7 +55,7 @@ pub use import::{
     ImportedPoll, ImportedStaff, ImportedTurnout,
 };
 pub use messenger::{ChatLink, MessengerStore, STOPPED_ERROR};
-pub use outbox::{DeliveryResult, DueMessage, OutboxFilter, OutboxStore};
+pub use outbox::{DeliveryResult, DueMessage, NewBroadcast, OutboxFilter, OutboxStore};
 pub use participants::{ParticipantRecord, ParticipantStore};
 pub use polls::{ParticipantBallot, PollStore};
 pub use polls::{ballot_buckets, hour_start};

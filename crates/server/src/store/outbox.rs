@@ -28,7 +28,8 @@ pub struct OutboxFilter {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DueMessage {
     pub id: i64,
-    pub participant_id: i64,
+    /// None for a call broadcast to a channel.
+    pub participant_id: Option<i64>,
     pub consultation_id: i64,
     pub channel: Channel,
     /// Where it goes: the linked chat's id (Bale), the handle given (Eitaa) or a URL (webhook).
@@ -41,6 +42,21 @@ pub struct DueMessage {
     /// Attempts made, this one included.
     pub attempts: i64,
     pub created_at: DateTime<Utc>,
+}
+
+/// A call for participation bound for one of the ministry's channels.
+#[derive(Debug, Clone)]
+pub struct NewBroadcast<'a> {
+    /// Unique per consultation, kind and channel: the same call is never queued twice, whichever
+    /// instance or restart tries.
+    pub dedup_key: &'a str,
+    pub consultation_id: i64,
+    pub channel: Channel,
+    /// The channel's id or `@name`.
+    pub handle: &'a str,
+    pub kind: MessageKind,
+    pub text: &'a str,
+    pub now: DateTime<Utc>,
 }
 
 /// What became of one attempt.
@@ -84,6 +100,11 @@ pub trait OutboxStore: Send + Sync {
         hold_until: DateTime<Utc>,
         limit: u32,
     ) -> StoreResult<Vec<DueMessage>>;
+    /// Whether a message with this deduplication key was ever queued.
+    async fn outbox_has(&self, dedup_key: &str) -> StoreResult<bool>;
+    /// Queue a call for participation to a ministry channel (no participant), once per
+    /// `dedup_key`: returns false, changing nothing, when that key was queued before.
+    async fn enqueue_broadcast(&self, message: &NewBroadcast<'_>) -> StoreResult<bool>;
     /// Record how attempt number `attempt` of message `id` ended. A failure reported for an
     /// attempt that is no longer the latest (another worker took over) changes nothing.
     async fn record_delivery(
@@ -98,7 +119,7 @@ pub trait OutboxStore: Send + Sync {
 #[derive(sqlx::FromRow)]
 pub(crate) struct OutboxRow {
     pub id: i64,
-    pub participant_id: i64,
+    pub participant_id: Option<i64>,
     pub consultation_id: i64,
     pub channel: String,
     pub handle: String,
@@ -334,6 +355,39 @@ where
             .collect::<Result<_, _>>()?;
         due.sort_by_key(|m| m.id);
         Ok(due)
+    }
+
+    async fn outbox_has(&self, dedup_key: &str) -> StoreResult<bool> {
+        let found: Option<i64> = sqlx::query_scalar("SELECT id FROM outbox WHERE dedup_key = $1")
+            .bind(dedup_key)
+            .fetch_optional(self.reader())
+            .await?;
+        Ok(found.is_some())
+    }
+
+    async fn enqueue_broadcast(&self, message: &NewBroadcast<'_>) -> StoreResult<bool> {
+        use super::ms;
+        let mut tx = self.begin_write().await?;
+        // The bilingual text is sent as is; the reference line under it is in Persian.
+        let queued = sqlx::query(
+            "INSERT INTO outbox (dedup_key, participant_id, consultation_id, channel, handle,
+                language, kind, subject_id, text, idempotency_key, status, attempts,
+                next_attempt_at, created_at)
+             VALUES ($1, NULL, $2, $3, $4, 'fa', $5, $2, $6, 'mosharekat-' || $1, 'pending', 0, $7, $7)
+             ON CONFLICT (dedup_key) DO NOTHING",
+        )
+        .bind(message.dedup_key)
+        .bind(message.consultation_id)
+        .bind(message.channel.as_str())
+        .bind(message.handle)
+        .bind(message.kind.as_str())
+        .bind(message.text)
+        .bind(ms(message.now))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        Ok(queued > 0)
     }
 
     async fn record_delivery(
