@@ -242,11 +242,21 @@ fn serve_configured_only_by_the_environment_sends_a_decision_to_bale() {
             "rationale_en": "A cap of 28 pupils per class was set.",
             "legal_basis": "ماده ۹ آیین‌نامه"})),
     );
-    assert_eq!(
-        bale.sends().len(),
-        1,
-        "nothing but the welcome is sent before publication"
+    // Approving the proposal told its author where the answer will appear (on the public base
+    // URL too); nothing else was sent before publication.
+    let approval = poll_until(
+        "the approval at the fake Bale server",
+        || bale.sends().get(1).cloned(),
+        || backend.server_log(),
     );
+    let approval: Value = serde_json::from_slice(&approval.body).expect("a JSON body");
+    let approval = approval["text"].as_str().expect("text").to_owned();
+    assert!(
+        approval.contains("منتشر شد")
+            && approval.contains(&format!("{PUBLIC}/fa/c/{c}#decisions-heading")),
+        "{approval}"
+    );
+    assert_eq!(bale.sends().len(), 2, "the welcome and the approval");
     let published = backend.ok(
         "POST",
         &paths::consultation_decisions_publish(c),
@@ -257,7 +267,7 @@ fn serve_configured_only_by_the_environment_sends_a_decision_to_bale() {
 
     let sent = poll_until(
         "the decision at the fake Bale server",
-        || bale.sends().get(1).cloned(),
+        || bale.sends().get(2).cloned(),
         || backend.server_log(),
     );
     assert_eq!(sent.method, "POST");
@@ -295,7 +305,13 @@ fn serve_configured_only_by_the_environment_sends_a_decision_to_bale() {
         Some(&admin),
         None,
     );
-    let id = outbox["items"][0]["id"].as_i64().unwrap();
+    let id = outbox["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["kind"] == "decision_published")
+        .and_then(|m| m["id"].as_i64())
+        .unwrap_or_else(|| panic!("the decision in {outbox}"));
     poll_until(
         "the message to be recorded as sent",
         || {
@@ -334,7 +350,7 @@ fn serve_configured_only_by_the_environment_sends_a_decision_to_bale() {
     assert_eq!(public["credential"]["issuer"]["name"], ISSUER);
     let second = poll_until(
         "the certificate message at the fake Bale server",
-        || bale.sends().get(2).cloned(),
+        || bale.sends().get(3).cloned(),
         || backend.server_log(),
     );
     let text = serde_json::from_slice::<Value>(&second.body).unwrap()["text"]

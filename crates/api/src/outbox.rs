@@ -53,15 +53,23 @@ pub enum MessageKind {
     CallPublished,
     /// The same call again, within three days of the deadline; as [`MessageKind::CallPublished`].
     CallClosing,
+    /// Their comment was rejected or hidden: the reason (and the moderator's note); `subject_id`
+    /// is the comment.
+    CommentDeclined,
+    /// Their proposal was approved and published: where its answer will appear; `subject_id` is
+    /// the comment.
+    ProposalApproved,
 }
 
 impl MessageKind {
-    pub const ALL: [MessageKind; 5] = [
+    pub const ALL: [MessageKind; 7] = [
         MessageKind::DecisionPublished,
         MessageKind::ReportPublished,
         MessageKind::CertificateIssued,
         MessageKind::CallPublished,
         MessageKind::CallClosing,
+        MessageKind::CommentDeclined,
+        MessageKind::ProposalApproved,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -71,6 +79,8 @@ impl MessageKind {
             MessageKind::CertificateIssued => "certificate_issued",
             MessageKind::CallPublished => "call_published",
             MessageKind::CallClosing => "call_closing",
+            MessageKind::CommentDeclined => "comment_declined",
+            MessageKind::ProposalApproved => "proposal_approved",
         }
     }
 

@@ -58,6 +58,17 @@ const REASONS: &[(&str, &str, &str, &[ModerationAction])] = {
     ]
 };
 
+/// A reason's name in `language`, or `None` for a code the catalogue does not have.
+pub fn label(code: &str, language: mosharekat_api::Language) -> Option<&'static str> {
+    REASONS
+        .iter()
+        .find(|(c, ..)| *c == code)
+        .map(|(_, fa, en, _)| match language {
+            mosharekat_api::Language::Fa => *fa,
+            mosharekat_api::Language::En => *en,
+        })
+}
+
 pub fn all() -> Vec<ReasonCode> {
     REASONS
         .iter()

@@ -22,6 +22,7 @@ both!(
     a_chat_linked_anew_leaves_its_earlier_participant,
     stop_ends_the_messages_still_waiting,
     my_page_shows_the_bot_link_then_that_the_chat_is_linked,
+    authors_are_told_why_and_where,
 );
 
 fn member(name: &str, language: Language) -> NewParticipant {
@@ -303,7 +304,34 @@ async fn publish_answer(t: &TestServer, token: &str) -> Vec<OutboxMessage> {
             None,
         )
         .await;
-    serde_json::from_value(page["items"].clone()).unwrap()
+    let mut items: Vec<OutboxMessage> = serde_json::from_value(page["items"].clone()).unwrap();
+    // The approval of the proposal told its author too (authors_are_told_why_and_where).
+    items.retain(|m| m.kind == mosharekat_api::MessageKind::DecisionPublished);
+    items
+}
+
+/// The messages `chat` received other than "your proposal is published" (which every
+/// [`publish_answer`] also sends), once there are at least `n`.
+async fn answers(bale: &FakeBale, chat: &str, n: usize) -> Vec<support::BotSent> {
+    let give_up = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let sent: Vec<_> = bale
+            .sent_to(chat)
+            .into_iter()
+            // Its message reference says which decision told it.
+            .filter(|m| !m.text.contains("mosharekat-moderation-"))
+            .collect();
+        if sent.len() >= n {
+            return sent;
+        }
+        assert!(
+            tokio::time::Instant::now() < give_up,
+            "only {} of {n} answers reached chat {chat}: {:?}",
+            sent.len(),
+            bale.sent_to(chat)
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
 }
 
 async fn answers_reach_the_linked_chat_until_it_stops(backend: Backend) {
@@ -314,7 +342,7 @@ async fn answers_reach_the_linked_chat_until_it_stops(backend: Backend) {
 
     let messages = publish_answer(&t, &token).await;
     assert_eq!(messages.len(), 1);
-    let sent = bale.wait_for("8001", 2).await;
+    let sent = answers(&bale, "8001", 2).await;
     assert!(
         sent[1].text.contains("سقف ۲۸ نفر در هر کلاس تعیین شد.")
             && sent[1]
@@ -325,7 +353,7 @@ async fn answers_reach_the_linked_chat_until_it_stops(backend: Backend) {
     assert!(bale.sent_to("@typed_handle").is_empty());
     // /mine shows the proposal with its published answer.
     bale.message(8001, "نظرهای من", None);
-    let sent = bale.wait_for("8001", 3).await;
+    let sent = answers(&bale, "8001", 3).await;
     assert!(
         sent[2].text.contains("پاسخ: پذیرفته شد")
             && sent[2].text.contains("سقف ۲۸ نفر در هر کلاس تعیین شد."),
@@ -333,21 +361,22 @@ async fn answers_reach_the_linked_chat_until_it_stops(backend: Backend) {
     );
 
     bale.message(8001, "توقف", None);
-    let sent = bale.wait_for("8001", 4).await;
+    let sent = answers(&bale, "8001", 4).await;
     assert!(sent[3].text.contains("متوقف شد"), "{sent:?}");
     assert!(publish_answer(&t, &token).await.is_empty());
     bale.message(8001, "/calls", None);
-    let sent = bale.wait_for("8001", 5).await;
+    let sent = answers(&bale, "8001", 5).await;
     assert!(sent[4].text.contains("/start"), "stopped: {sent:?}");
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    assert_eq!(bale.sent_to("8001").len(), 5, "nothing more arrives");
+    // Five answers and the first proposal's approval.
+    assert_eq!(bale.sent_to("8001").len(), 6, "nothing more arrives");
 
     // /start resumes.
     bale.message(8001, "/start", None);
-    let sent = bale.wait_for("8001", 6).await;
+    let sent = answers(&bale, "8001", 6).await;
     assert!(sent[5].text.contains("خوش برگشتید"), "{sent:?}");
     assert_eq!(publish_answer(&t, &token).await.len(), 1);
-    bale.wait_for("8001", 7).await;
+    answers(&bale, "8001", 7).await;
     assert!(bale.sent_to("@typed_handle").is_empty());
 }
 
@@ -410,12 +439,12 @@ async fn a_chat_linked_anew_leaves_its_earlier_participant(backend: Backend) {
     let second = t.register(&member("Reza", Language::En)).await;
     let link = link_code(&t, &second).await;
     bale.message(5101, &format!("/start {}", link.code), None);
-    let sent = bale.wait_for("5101", 2).await;
+    let sent = answers(&bale, "5101", 2).await;
     assert!(sent[1].text.contains("Hello Reza"), "{sent:?}");
     assert!(publish_answer(&t, &first).await.is_empty());
     let to_second = publish_answer(&t, &second).await;
     assert_eq!(to_second.len(), 1);
-    let sent = bale.wait_for("5101", 3).await;
+    let sent = answers(&bale, "5101", 3).await;
     assert!(sent[2].text.contains("A cap of 28 pupils"), "{sent:?}");
 }
 
@@ -431,12 +460,12 @@ async fn stop_ends_the_messages_still_waiting(backend: Backend) {
     let token = t.register(&member("Maryam", Language::Fa)).await;
     let link = link_code(&t, &token).await;
     bale.message(8101, &format!("/start {}", link.code), None);
-    bale.wait_for("8101", 1).await;
+    answers(&bale, "8101", 1).await;
     let waiting = publish_answer(&t, &token).await;
     assert_eq!(waiting.len(), 1);
     assert_eq!(waiting[0].status, mosharekat_api::OutboxStatus::Pending);
     bale.message(8101, "/stop", None);
-    bale.wait_for("8101", 2).await;
+    answers(&bale, "8101", 2).await;
     let message = t
         .ok(
             "GET",
@@ -448,4 +477,113 @@ async fn stop_ends_the_messages_still_waiting(backend: Backend) {
     assert_eq!(message["status"], "dead", "{message}");
     assert_eq!(message["last_error"], "the participant stopped the bot");
     assert_eq!(message["attempts"], 0, "never sent");
+}
+
+/// A rejected or hidden comment's author gets the reason (and the moderator's note) in their
+/// language with a link to their comments; an approved proposal's author gets where its answer
+/// will appear. Once per comment and outcome; never to a participant the outbox cannot reach.
+async fn authors_are_told_why_and_where(backend: Backend) {
+    let (t, bale, token) = linked(backend, 8101, Language::Fa).await;
+    let c = t.open_consultation().await;
+    let off_topic = t.comment(c, &token, "نظری دربارهٔ موضوع دیگر").await;
+    let (_, proposal) = t
+        .call(
+            "POST",
+            &paths::public_consultation_comments(c),
+            Some(&token),
+            Some(json!({"body": "پیشنهاد: ماده ۲ حذف شود", "is_proposal": true})),
+        )
+        .await;
+    let proposal = proposal["comment_id"]
+        .as_i64()
+        .or_else(|| proposal["id"].as_i64())
+        .unwrap_or_else(|| panic!("{proposal}"));
+    let later_hidden = t.comment(c, &token, "متنی که برداشته می‌شود").await;
+    let plain = t.comment(c, &token, "نظری معمولی دربارهٔ پیش‌نویس").await;
+    // Someone the outbox cannot reach (no linked chat, no handle): nothing is queued for them.
+    let unreachable = t.register(&member("Sara", Language::En)).await;
+    let theirs = t
+        .comment(c, &unreachable, "A comment off the subject")
+        .await;
+
+    let decide = |ids: Vec<i64>,
+                  action: &'static str,
+                  reason: Option<&'static str>,
+                  note: Option<&'static str>| {
+        let t = &t;
+        async move {
+            t.ok(
+                "POST",
+                paths::COMMENTS_BULK_DECISION,
+                Some(&t.moderator),
+                Some(json!({"ids": ids, "action": action, "reason_code": reason, "note": note, "tags": []})),
+            )
+            .await
+        }
+    };
+    decide(
+        vec![off_topic, theirs],
+        "reject",
+        Some("off_topic"),
+        Some("به ماده‌ای از این پیش‌نویس اشاره کنید."),
+    )
+    .await;
+    decide(vec![proposal, plain], "approve", None, None).await;
+    decide(vec![later_hidden], "hide", Some("spam"), None).await;
+
+    let sent = bale.wait_for("8101", 4).await;
+    let texts: Vec<&str> = sent[1..].iter().map(|m| m.text.as_str()).collect();
+    let rejected = texts
+        .iter()
+        .find(|t| t.contains("منتشر نشد"))
+        .unwrap_or_else(|| panic!("{texts:?}"));
+    assert!(
+        rejected.contains("دلیل: نامرتبط با پیش‌نویس")
+            && rejected.contains("توضیح بررسی‌کننده: به ماده‌ای از این پیش‌نویس اشاره کنید.")
+            && rejected.contains("نظرهای شما و وضعیت آن‌ها:"),
+        "{rejected}"
+    );
+    let approved = texts
+        .iter()
+        .find(|t| t.contains("پیشنهاد شما"))
+        .unwrap_or_else(|| panic!("{texts:?}"));
+    assert!(
+        approved.contains(&format!("/c/{c}")) || approved.contains("medu.ir"),
+        "{approved}"
+    );
+    let hidden = texts
+        .iter()
+        .find(|t| t.contains("از نمایش عمومی برداشته شد"))
+        .unwrap_or_else(|| panic!("{texts:?}"));
+    assert!(
+        hidden.contains("دلیل: هرزنامه یا پیوند تبلیغاتی"),
+        "{hidden}"
+    );
+    // The ordinary approval told nobody, and nothing came twice.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(bale.sent_to("8101").len(), 4, "{:?}", bale.sent_to("8101"));
+    let queued = t
+        .ok(
+            "GET",
+            &format!("{}?limit=100", paths::OUTBOX),
+            Some(&t.admin),
+            None,
+        )
+        .await;
+    let kinds: Vec<&str> = queued["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["kind"].as_str())
+        .collect();
+    assert_eq!(
+        kinds.iter().filter(|k| **k == "comment_declined").count(),
+        2,
+        "{kinds:?}"
+    );
+    assert_eq!(
+        kinds.iter().filter(|k| **k == "proposal_approved").count(),
+        1,
+        "{kinds:?}"
+    );
 }

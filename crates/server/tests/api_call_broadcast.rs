@@ -239,6 +239,16 @@ async fn calls_reach_both_channels_once(backend: Backend) {
     let calls = calls_in_outbox(&t).await;
     assert_eq!(calls.len(), 8, "{calls:?}");
     assert!(calls.iter().all(|m| m.participant_id.is_none()));
+    // Delivery is at least once: a message in flight when the server stops is sent again after
+    // the restart (with its idempotency key). Restart once every post is recorded as sent.
+    t.eventually("the calls are recorded as sent", || async {
+        calls_in_outbox(&t)
+            .await
+            .iter()
+            .all(|m| m.status == mosharekat_api::OutboxStatus::Sent)
+            .then_some(())
+    })
+    .await;
 
     // A restart (the delivery loop and the scheduler anew) posts nothing again: a third
     // consultation opening afterwards shows the new scheduler has run.

@@ -87,6 +87,54 @@ pub fn with_reference(text: &str, idempotency_key: &str, language: Language) -> 
     format!("{text}\n\n{reference}")
 }
 
+/// Why a participant's comment was not published (rejected) or was taken down (hidden): the
+/// reason from the reason catalogue in their language, the moderator's note when there is one,
+/// and where they can see their comments.
+pub fn declined_text(
+    title_fa: &str,
+    title_en: &str,
+    hidden: bool,
+    reason: Option<&str>,
+    note: Option<&str>,
+    url: &str,
+    language: Language,
+) -> String {
+    let cat = catalogue(language);
+    let title = title_in(title_fa, title_en, language);
+    let key = if hidden {
+        "message.comment_hidden"
+    } else {
+        "message.comment_rejected"
+    };
+    let mut lines = vec![cat.format(key, &[("title", title)])];
+    if let Some(reason) = reason {
+        lines.push(cat.format("message.comment_reason", &[("reason", reason)]));
+    }
+    if let Some(note) = note.map(str::trim).filter(|n| !n.is_empty()) {
+        lines.push(cat.format("message.comment_note", &[("note", &quote(note))]));
+    }
+    if !url.is_empty() {
+        lines.push(cat.format("message.comment_where", &[("url", url)]));
+    }
+    lines.join("\n")
+}
+
+/// An approved proposal's author: it is published, and where its answer will appear.
+pub fn proposal_approved_text(
+    title_fa: &str,
+    title_en: &str,
+    url: &str,
+    language: Language,
+) -> String {
+    catalogue(language).format(
+        "message.proposal_approved",
+        &[
+            ("title", title_in(title_fa, title_en, language)),
+            ("url", url),
+        ],
+    )
+}
+
 /// The message announcing an issued certificate, in the participant's language: what it is for,
 /// its verification code, and where anyone can check it.
 pub fn certificate_text(

@@ -127,7 +127,14 @@ pub async fn decision(
     let key = idempotency_key(&headers, &format!("decision:{id}"), &body.body_hash)?;
     match state
         .store
-        .decide(id, &actor, &body.value, key.as_ref(), state.now())
+        .decide(
+            id,
+            &actor,
+            &body.value,
+            state.config.portal.public_url.as_deref(),
+            key.as_ref(),
+            state.now(),
+        )
         .await?
     {
         DecideOutcome::Applied(comment) => Ok(Json(DecisionResponse { comment }).into_response()),
@@ -170,7 +177,14 @@ pub async fn bulk_decision(
     let key = idempotency_key(&headers, "bulk-decision", &body.body_hash)?;
     match state
         .store
-        .bulk_decide(&target, &actor, &request, key.as_ref(), state.now())
+        .bulk_decide(
+            &target,
+            &actor,
+            &request,
+            state.config.portal.public_url.as_deref(),
+            key.as_ref(),
+            state.now(),
+        )
         .await?
     {
         DecideOutcome::Applied(response) => Ok(Json(response).into_response()),

@@ -128,19 +128,26 @@ pub trait CommentStore: Send + Sync {
         claim_tokens: &[String],
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<i64>>;
+    /// Decide one claimed comment. The author of a rejected or hidden comment, or of an approved
+    /// proposal, is told in the same transaction (an outbox message linking to the portal at
+    /// `public_base_url`, else to the consultation's `portal_url`).
     async fn decide(
         &self,
         comment_id: i64,
         actor: &Actor,
         request: &DecisionRequest,
+        public_base_url: Option<&str>,
         idempotency: Option<&IdempotencyKey>,
         now: DateTime<Utc>,
     ) -> StoreResult<DecideOutcome<Comment>>;
+    /// Decide a list of comments or a whole campaign group; every author told as by
+    /// [`CommentStore::decide`].
     async fn bulk_decide(
         &self,
         target: &BulkTarget,
         actor: &Actor,
         request: &DecisionRequest,
+        public_base_url: Option<&str>,
         idempotency: Option<&IdempotencyKey>,
         now: DateTime<Utc>,
     ) -> StoreResult<DecideOutcome<BulkDecisionResponse>>;
@@ -392,6 +399,7 @@ where
         state: &ClaimState,
         actor: &Actor,
         request: &mosharekat_api::DecisionRequest,
+        public_base_url: Option<&str>,
         now: chrono::DateTime<chrono::Utc>,
     ) -> StoreResult<mosharekat_api::CommentStatus> {
         use super::ms;
@@ -428,7 +436,99 @@ where
         .await?;
         // Scores follow the decision (and any reversal) in the same transaction.
         self.rescore_after_comment(tx, state.id).await?;
+        self.tell_author(tx, state.id, status, request, public_base_url, now)
+            .await?;
         Ok(status)
+    }
+
+    /// Queue the author's message about a decision: why a comment was rejected or hidden, or
+    /// that a proposal is published and where its answer will appear. Once per comment and
+    /// outcome (a reversal and a second rejection do not repeat it); only to a participant the
+    /// outbox can reach (`RECIPIENT_JOIN`).
+    async fn tell_author(
+        &self,
+        tx: &mut sqlx::Transaction<'static, D::Db>,
+        comment_id: i64,
+        status: mosharekat_api::CommentStatus,
+        request: &mosharekat_api::DecisionRequest,
+        public_base_url: Option<&str>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<()> {
+        use mosharekat_api::{CommentStatus, Language, MessageKind};
+        #[derive(sqlx::FromRow)]
+        struct About {
+            participant_id: i64,
+            consultation_id: i64,
+            is_proposal: bool,
+            title_fa: String,
+            title_en: String,
+            portal_url: String,
+        }
+        let kind = match status {
+            CommentStatus::Rejected | CommentStatus::Hidden => MessageKind::CommentDeclined,
+            CommentStatus::Approved => MessageKind::ProposalApproved,
+            _ => return Ok(()),
+        };
+        let about: About = sqlx::query_as(
+            "SELECT c.participant_id, c.consultation_id, c.is_proposal, k.title_fa, k.title_en,
+                k.portal_url
+             FROM comments c JOIN consultations k ON k.id = c.consultation_id WHERE c.id = $1",
+        )
+        .bind(comment_id)
+        .fetch_one(&mut **tx)
+        .await?;
+        if kind == MessageKind::ProposalApproved && !about.is_proposal {
+            return Ok(());
+        }
+        let link = |language: Language, rest: &str| match public_base_url {
+            Some(base) => format!("{}/{}{rest}", base.trim_end_matches('/'), language.as_str()),
+            None => about.portal_url.clone(),
+        };
+        let text = |language: Language| match kind {
+            MessageKind::CommentDeclined => crate::delivery::messages::declined_text(
+                &about.title_fa,
+                &about.title_en,
+                status == CommentStatus::Hidden,
+                request
+                    .reason_code
+                    .as_deref()
+                    .and_then(|code| crate::reasons::label(code, language)),
+                request.note.as_deref(),
+                &link(language, "/me"),
+                language,
+            ),
+            _ => crate::delivery::messages::proposal_approved_text(
+                &about.title_fa,
+                &about.title_en,
+                &link(
+                    language,
+                    &format!("/c/{}#decisions-heading", about.consultation_id),
+                ),
+                language,
+            ),
+        };
+        sqlx::query(concatcp!(
+            "INSERT INTO outbox (dedup_key, participant_id, consultation_id, channel, handle, language, kind,
+                subject_id, text, idempotency_key, status, attempts, next_attempt_at, created_at)
+             SELECT 'moderation:' || CAST($1 AS TEXT) || ':' || $2, p.id, $3, r.channel, r.handle,
+                p.language, $4, $1, CASE WHEN p.language = 'en' THEN $5 ELSE $6 END,
+                'mosharekat-moderation-' || CAST($1 AS TEXT) || '-' || $2, 'pending', 0, $7, $7
+             FROM participants p",
+            super::messenger::RECIPIENT_JOIN,
+            "WHERE p.id = $8
+             ON CONFLICT (dedup_key) DO NOTHING",
+        ))
+        .bind(comment_id)
+        .bind(status.as_str())
+        .bind(about.consultation_id)
+        .bind(kind.as_str())
+        .bind(text(Language::En))
+        .bind(text(Language::Fa))
+        .bind(super::ms(now))
+        .bind(about.participant_id)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
     }
 
     async fn claim_state(
@@ -786,6 +886,7 @@ where
         comment_id: i64,
         actor: &Actor,
         request: &mosharekat_api::DecisionRequest,
+        public_base_url: Option<&str>,
         idempotency: Option<&IdempotencyKey>,
         now: chrono::DateTime<chrono::Utc>,
     ) -> StoreResult<super::DecideOutcome<mosharekat_api::Comment>> {
@@ -813,7 +914,7 @@ where
             .await?;
         let before = state.status.clone();
         let status = self
-            .apply_decision(&mut tx, &state, actor, request, now)
+            .apply_decision(&mut tx, &state, actor, request, public_base_url, now)
             .await?;
         self.append_audit(
             &mut tx,
@@ -853,6 +954,7 @@ where
         target: &BulkTarget,
         actor: &Actor,
         request: &mosharekat_api::DecisionRequest,
+        public_base_url: Option<&str>,
         idempotency: Option<&IdempotencyKey>,
         now: chrono::DateTime<chrono::Utc>,
     ) -> StoreResult<super::DecideOutcome<mosharekat_api::comment::BulkDecisionResponse>> {
@@ -920,7 +1022,7 @@ where
                 continue;
             }
             let status = self
-                .apply_decision(&mut tx, &state, actor, request, now)
+                .apply_decision(&mut tx, &state, actor, request, public_base_url, now)
                 .await?;
             response.decided.push(id);
             decided_events.push(mosharekat_api::EventKind::CommentDecided {
