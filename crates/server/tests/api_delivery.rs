@@ -777,6 +777,59 @@ async fn answers_link_to_the_portal_at_the_public_base_url(backend: Backend) {
             "https://participation.example.ir/en/c/{c}#decisions-heading"
         )]
     );
+    // So does the word that the report is out, and the approvals told their authors where the
+    // answers would appear: every link a participant gets is on the public address.
+    t.ok(
+        "POST",
+        &paths::consultation_report(c),
+        Some(&t.operator),
+        None,
+    )
+    .await;
+    t.ok(
+        "POST",
+        &paths::consultation_report_publish(c),
+        Some(&t.operator),
+        None,
+    )
+    .await;
+    let all: Page<OutboxMessage> = serde_json::from_value(
+        t.ok(
+            "GET",
+            &format!("{}?consultation_id={c}", paths::OUTBOX),
+            Some(&t.operator),
+            None,
+        )
+        .await,
+    )
+    .unwrap();
+    let reports: Vec<&OutboxMessage> = all
+        .items
+        .iter()
+        .filter(|m| m.kind == mosharekat_api::MessageKind::ReportPublished)
+        .collect();
+    assert_eq!(reports.len(), 2, "{:?}", all.items);
+    for m in &reports {
+        assert_eq!(
+            links(&m.text),
+            [format!(
+                "https://participation.example.ir/{}/c/{c}#report-heading",
+                m.language.as_str()
+            )],
+            "{}",
+            m.text
+        );
+    }
+    for m in &all.items {
+        assert!(
+            links(&m.text)
+                .iter()
+                .all(|l| l.starts_with("https://participation.example.ir/")),
+            "{:?}: {}",
+            m.kind,
+            m.text
+        );
+    }
     let t = TestServer::start_with(backend, |config| config.delivery.enabled = false).await;
     let messages = publish_answer(&t, &members[..1]).await;
     let portal_url = t

@@ -99,7 +99,15 @@ pub async fn publish(
 ) -> ApiResult<Json<ReportPublished>> {
     let actor = auth.require(Role::Operator)?;
     Ok(Json(
-        state.store.publish_report(id, &actor, state.now()).await?,
+        state
+            .store
+            .publish_report(
+                id,
+                state.config.portal.public_url.as_deref(),
+                &actor,
+                state.now(),
+            )
+            .await?,
     ))
 }
 

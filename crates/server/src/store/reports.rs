@@ -154,9 +154,13 @@ pub trait ReportStore: Send + Sync {
     async fn stored_report(&self, consultation_id: i64) -> StoreResult<Option<StoredReport>>;
     /// Publish the latest draft: it becomes the public report, the consultation records it (which
     /// clears `report_overdue`), and every participant with a messenger is sent word of it once.
+    /// Publish the latest report version; every participant the outbox can reach is told, with a
+    /// link to the report on the portal at `public_base_url` (else the consultation's
+    /// `portal_url`).
     async fn publish_report(
         &self,
         consultation_id: i64,
+        public_base_url: Option<&str>,
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> StoreResult<ReportPublished>;
@@ -532,6 +536,7 @@ where
     async fn publish_report(
         &self,
         consultation_id: i64,
+        public_base_url: Option<&str>,
         actor: &Actor,
         now: chrono::DateTime<chrono::Utc>,
     ) -> StoreResult<mosharekat_api::ReportPublished> {
@@ -575,11 +580,19 @@ where
         .bind(ms(now))
         .execute(&mut *tx)
         .await?;
-        let text = |language| {
+        let text = |language: Language| {
+            let link = match public_base_url {
+                Some(base) => format!(
+                    "{}/{}/c/{consultation_id}#report-heading",
+                    base.trim_end_matches('/'),
+                    language.as_str()
+                ),
+                None => consultation.portal_url.clone(),
+            };
             crate::delivery::messages::report_text(
                 &consultation.title_fa,
                 &consultation.title_en,
-                &consultation.portal_url,
+                &link,
                 language,
             )
         };
