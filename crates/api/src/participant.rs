@@ -96,6 +96,12 @@ pub enum Language {
 }
 
 impl Language {
+    /// The built-in locale file of this language (labels, digits, calendar).
+    pub fn catalogue(self) -> &'static mosharekat_locale::Catalogue {
+        mosharekat_locale::Catalogue::builtin(self.as_str())
+            .unwrap_or_else(|| unreachable!("a locale file is built in for every Language"))
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Language::Fa => "fa",

@@ -7,7 +7,6 @@
 use mosharekat_api::{
     Channel, CommentSource, CommentStatus, ConsultationStatus, ErrorCode, Language,
 };
-use mosharekat_locale::Catalogue;
 
 use super::Bot;
 use super::api::Message;
@@ -72,11 +71,6 @@ pub(crate) fn parse(text: &str) -> Command {
     }
 }
 
-fn catalogue(language: Language) -> &'static Catalogue {
-    Catalogue::builtin(language.as_str())
-        .unwrap_or_else(|| unreachable!("the fa and en locales are built in"))
-}
-
 /// The same text in Persian, then English, for a chat whose language is not known yet.
 fn both(key: &str, args: &[(&str, &str)], url: impl Fn(Language) -> String) -> String {
     [Language::Fa, Language::En]
@@ -85,7 +79,7 @@ fn both(key: &str, args: &[(&str, &str)], url: impl Fn(Language) -> String) -> S
             let url = url(l);
             let mut all = args.to_vec();
             all.push(("url", &url));
-            catalogue(l).format(key, &all)
+            l.catalogue().format(key, &all)
         })
         .collect::<Vec<_>>()
         .join("\n\n")
@@ -149,11 +143,12 @@ pub(super) async fn handle(state: &AppState, bot: &Bot, message: &Message) -> an
                 )
                 .await?;
             let text = match linked {
-                Some(p) => {
-                    catalogue(p.language).format("bot.linked", &[("name", p.display_name.trim())])
-                }
+                Some(p) => p
+                    .language
+                    .catalogue()
+                    .format("bot.linked", &[("name", p.display_name.trim())]),
                 None => match &link {
-                    Some(link) => catalogue(link.participant.language).format(
+                    Some(link) => link.participant.language.catalogue().format(
                         "bot.bad_code",
                         &[("url", &portal_link(state, link.participant.language, "/me"))],
                     ),
@@ -173,16 +168,20 @@ pub(super) async fn handle(state: &AppState, bot: &Bot, message: &Message) -> an
                 None => None,
             };
             let text = match resumed {
-                Some(p) => {
-                    catalogue(p.language).format("bot.resumed", &[("name", p.display_name.trim())])
-                }
+                Some(p) => p
+                    .language
+                    .catalogue()
+                    .format("bot.resumed", &[("name", p.display_name.trim())]),
                 None => not_linked_text(state, None),
             };
             reply(text).await.map(drop)
         }
         Command::Help => {
             let text = match &link {
-                Some(link) => catalogue(link.participant.language)
+                Some(link) => link
+                    .participant
+                    .language
+                    .catalogue()
                     .text("bot.help")
                     .to_owned(),
                 None => both("bot.help", &[], |_| String::new()),
@@ -198,7 +197,7 @@ pub(super) async fn handle(state: &AppState, bot: &Bot, message: &Message) -> an
                 .set_chat_stopped(Channel::Bale, &chat_id, true, state.now())
                 .await?;
             let language = stopped.map(|p| p.language).unwrap_or_default();
-            reply(catalogue(language).text("bot.stopped").to_owned())
+            reply(language.catalogue().text("bot.stopped").to_owned())
                 .await
                 .map(drop)
         }
@@ -212,7 +211,7 @@ pub(super) async fn handle(state: &AppState, bot: &Bot, message: &Message) -> an
         }
         Command::Other => {
             let language = link.as_ref().expect("linked").participant.language;
-            reply(catalogue(language).text("bot.unknown").to_owned())
+            reply(language.catalogue().text("bot.unknown").to_owned())
                 .await
                 .map(drop)
         }
@@ -222,7 +221,10 @@ pub(super) async fn handle(state: &AppState, bot: &Bot, message: &Message) -> an
 /// What a chat that is not linked (or is stopped) is told.
 fn not_linked_text(state: &AppState, link: Option<&ChatLink>) -> String {
     match link {
-        Some(link) if link.stopped => catalogue(link.participant.language)
+        Some(link) if link.stopped => link
+            .participant
+            .language
+            .catalogue()
             .text("bot.stopped")
             .to_owned(),
         _ => both("bot.not_linked", &[], |l| portal_link(state, l, "/me")),
@@ -239,7 +241,7 @@ async fn calls(
     reply_to: i64,
 ) -> anyhow::Result<()> {
     let language = participant.language;
-    let cat = catalogue(language);
+    let cat = language.catalogue();
     let now = state.now();
     let open = state
         .store
@@ -295,7 +297,7 @@ async fn calls(
 /// `/mine`: my latest comments, their status, the reason of a refusal and a published answer.
 async fn mine(state: &AppState, participant: &ParticipantRecord) -> anyhow::Result<String> {
     let language = participant.language;
-    let cat = catalogue(language);
+    let cat = language.catalogue();
     let now = state.now();
     let mut all = Vec::new();
     let mut after = None;
@@ -402,7 +404,7 @@ async fn comment_by_reply(
     text: &str,
 ) -> anyhow::Result<String> {
     let participant = &link.participant;
-    let cat = catalogue(participant.language);
+    let cat = participant.language.catalogue();
     let Some(consultation_id) = state
         .store
         .bot_message_consultation(Channel::Bale, chat_id, replied_to)
@@ -510,7 +512,7 @@ mod tests {
         ] {
             for language in [Language::Fa, Language::En] {
                 assert!(
-                    catalogue(language).get(key).is_some(),
+                    language.catalogue().get(key).is_some(),
                     "{key} in {language:?}"
                 );
             }

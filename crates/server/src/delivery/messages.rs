@@ -2,7 +2,6 @@
 //! about 4,000 characters, so long rationales are cut and point to the portal for the rest.
 
 use mosharekat_api::{Language, ProposalDecision};
-use mosharekat_locale::Catalogue;
 
 /// Longest rationale or legal basis quoted in a message, in characters.
 const QUOTE_CHARS: usize = 1_500;
@@ -18,10 +17,18 @@ fn quote(text: &str) -> String {
     }
 }
 
-/// The catalogue of a participant's language (the locale files, shared with the console).
-fn catalogue(language: Language) -> &'static Catalogue {
-    Catalogue::builtin(language.as_str())
-        .unwrap_or_else(|| unreachable!("the fa and en locales are built in"))
+/// Where a message sends a participant: `{public base URL}/{fa|en}{path}` when the server has a
+/// public address, else the consultation's own `portal_url`.
+pub fn portal_link(
+    public_base_url: Option<&str>,
+    portal_url: &str,
+    language: Language,
+    path: &str,
+) -> String {
+    match public_base_url {
+        Some(base) => format!("{}/{}{path}", base.trim_end_matches('/'), language.as_str()),
+        None => portal_url.to_owned(),
+    }
 }
 
 /// A consultation's title in the participant's language (English falls back to Persian).
@@ -40,7 +47,7 @@ pub fn decision_text(
     decision: &ProposalDecision,
     language: Language,
 ) -> String {
-    let cat = catalogue(language);
+    let cat = language.catalogue();
     let title = title_in(title_fa, title_en, language);
     let mut lines = vec![cat.format("message.decision.title", &[("title", title)])];
     if let Some(outcome) = decision.outcome {
@@ -68,7 +75,7 @@ pub fn decision_text(
 
 /// Word that the comprehensive report of a consultation the participant took part in is out.
 pub fn report_text(title_fa: &str, title_en: &str, portal_url: &str, language: Language) -> String {
-    let cat = catalogue(language);
+    let cat = language.catalogue();
     let mut text = cat.format(
         "message.report",
         &[("title", title_in(title_fa, title_en, language))],
@@ -82,8 +89,9 @@ pub fn report_text(title_fa: &str, title_en: &str, portal_url: &str, language: L
 /// The text a messenger delivers: the message and its reference (the idempotency key), which a
 /// citizen can quote in a follow-up and which tells a repeated delivery apart.
 pub fn with_reference(text: &str, idempotency_key: &str, language: Language) -> String {
-    let reference =
-        catalogue(language).format("message.reference", &[("reference", idempotency_key)]);
+    let reference = language
+        .catalogue()
+        .format("message.reference", &[("reference", idempotency_key)]);
     format!("{text}\n\n{reference}")
 }
 
@@ -99,7 +107,7 @@ pub fn declined_text(
     url: &str,
     language: Language,
 ) -> String {
-    let cat = catalogue(language);
+    let cat = language.catalogue();
     let title = title_in(title_fa, title_en, language);
     let key = if hidden {
         "message.comment_hidden"
@@ -126,7 +134,7 @@ pub fn proposal_approved_text(
     url: &str,
     language: Language,
 ) -> String {
-    catalogue(language).format(
+    language.catalogue().format(
         "message.proposal_approved",
         &[
             ("title", title_in(title_fa, title_en, language)),
@@ -145,7 +153,7 @@ pub fn certificate_text(
     verify_url: &str,
     language: Language,
 ) -> String {
-    let cat = catalogue(language);
+    let cat = language.catalogue();
     cat.format(
         "message.certificate",
         &[

@@ -108,7 +108,8 @@ impl Signer {
     pub fn issue(&self, facts: &CredentialFacts, now: DateTime<Utc>) -> Credential {
         let now = now.trunc_subsecs(0);
         let lang = facts.language;
-        let name = catalogue(lang)
+        let name = lang
+            .catalogue()
             .text(&format!("credential.name.{}", facts.kind.as_str()))
             .to_owned();
         let title = match lang {
@@ -199,7 +200,7 @@ pub struct CredentialFacts {
 
 /// The credential's description and criteria narrative, from the locale files.
 fn describe(kind: CertificateKind, lang: Language, title: &str) -> (String, String) {
-    let cat = catalogue(lang);
+    let cat = lang.catalogue();
     (
         cat.format(
             &format!("credential.description.{}", kind.as_str()),
@@ -208,11 +209,6 @@ fn describe(kind: CertificateKind, lang: Language, title: &str) -> (String, Stri
         cat.text(&format!("credential.criteria.{}", kind.as_str()))
             .to_owned(),
     )
-}
-
-fn catalogue(lang: Language) -> &'static mosharekat_locale::Catalogue {
-    mosharekat_locale::Catalogue::builtin(lang.as_str())
-        .unwrap_or_else(|| unreachable!("the fa and en locales are built in"))
 }
 
 fn key_id(key: &VerifyingKey) -> String {

@@ -298,11 +298,13 @@ fn report_view(report: &Report, visitor: &Visitor, id: i64, latest_draft: i64) -
         .articles
         .iter()
         .map(|a| {
-            let (href, label) = article_mention(visitor, id, &a.article, latest_draft);
-            let mut name = article_label(lang, a.article.number);
-            if a.article.version != latest_draft {
-                name = label;
-            }
+            // "Article 3", or "On article 3 (version 1 of the draft)" for an earlier version.
+            let (href, mention) = article_mention(visitor, id, &a.article, latest_draft);
+            let name = if a.article.version == latest_draft {
+                article_label(lang, a.article.number)
+            } else {
+                mention
+            };
             part(name, Some(href), &a.concerns)
         })
         .collect();

@@ -13,7 +13,7 @@ use mosharekat_api::{
 
 use super::consultation::public_consultation;
 use super::session::Visitor;
-use super::view::{self, Chrome, Lang, PagePath, PageQuery, html, long_date};
+use super::view::{self, Caption, Chrome, Lang, PagePath, PageQuery, html, long_date};
 use crate::state::AppState;
 use crate::store::StoreError;
 
@@ -383,9 +383,8 @@ pub struct VersionQuery {
 pub struct DraftPage {
     pub c: Chrome,
     pub heading: String,
-    pub consultation_title: String,
-    pub consultation_title_lang: &'static str,
-    pub back_href: String,
+    /// The back link and the consultation's title above the page.
+    pub caption: Caption,
     pub draft: DraftView,
     pub latest: bool,
     pub versions: Vec<VersionLine>,
@@ -439,11 +438,7 @@ async fn build_page(
         &DraftPage {
             c: Chrome::new(visitor, &heading, ""),
             heading,
-            consultation_title: lang
-                .pick(&consultation.title_fa, &consultation.title_en)
-                .to_owned(),
-            consultation_title_lang: lang.picked(&consultation.title_en).code(),
-            back_href: visitor.href(&format!("/c/{id}")),
+            caption: Caption::of(visitor, &consultation),
             draft: draft_view(visitor, id, &draft, 1, &links),
             latest,
             versions: version_lines(visitor, id, &versions, draft.version),
@@ -472,9 +467,8 @@ pub struct DiffQuery {
 pub struct DiffPage {
     pub c: Chrome,
     pub heading: String,
-    pub consultation_title: String,
-    pub consultation_title_lang: &'static str,
-    pub back_href: String,
+    /// The back link and the consultation's title above the page.
+    pub caption: Caption,
     pub from_href: String,
     pub to_href: String,
     /// "2 articles changed, 1 added, 0 removed, 9 unchanged".
@@ -569,11 +563,7 @@ async fn build_diff(
         &DiffPage {
             c: Chrome::new(visitor, &heading, ""),
             heading,
-            consultation_title: lang
-                .pick(&consultation.title_fa, &consultation.title_en)
-                .to_owned(),
-            consultation_title_lang: lang.picked(&consultation.title_en).code(),
-            back_href: visitor.href(&format!("/c/{id}")),
+            caption: Caption::of(visitor, &consultation),
             from_href: visitor.href(&format!("/c/{id}/draft?version={from}")),
             to_href: visitor.href(&format!("/c/{id}/draft?version={to}")),
             counts: cat.format(

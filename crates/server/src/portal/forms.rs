@@ -13,7 +13,7 @@ use mosharekat_api::{CommentStatus, ConsultationStatus, ErrorCode};
 use super::consultation::{PollView, public_consultation};
 use super::draft::{ArticleView, article_label, quoted_article};
 use super::session::{CSRF_FIELD, Visitor};
-use super::view::{self, Chrome, FormErrors, Lang, PagePath, PageQuery, html};
+use super::view::{self, Caption, Chrome, FormErrors, Lang, PagePath, PageQuery, html};
 use crate::state::AppState;
 use crate::store::{NewCommentRecord, StoreError};
 
@@ -56,9 +56,8 @@ pub struct Parent {
 pub struct CommentFormPage {
     pub c: Chrome,
     pub heading: String,
-    pub consultation_title: String,
-    pub consultation_title_lang: &'static str,
-    pub back_href: String,
+    /// The back link and the consultation's title above the page.
+    pub caption: Caption,
     pub action: String,
     pub parent: Option<Parent>,
     /// The draft's articles to choose from (none for a reply, or when there is no draft text).
@@ -242,11 +241,7 @@ async fn comment_page(
     let page = CommentFormPage {
         c: Chrome::new(visitor, &heading, ""),
         heading,
-        consultation_title: lang
-            .pick(&consultation.title_fa, &consultation.title_en)
-            .to_owned(),
-        consultation_title_lang: lang.picked(&consultation.title_en).code(),
-        back_href: visitor.href(&format!("/c/{id}")),
+        caption: Caption::of(visitor, &consultation),
         action: visitor.href(&format!("/c/{id}/comment")),
         parent,
         articles,
@@ -384,9 +379,8 @@ pub async fn comment_post(
 pub struct BallotPage {
     pub c: Chrome,
     pub heading: String,
-    pub consultation_title: String,
-    pub consultation_title_lang: &'static str,
-    pub back_href: String,
+    /// The back link and the consultation's title above the page.
+    pub caption: Caption,
     pub poll: PollView,
     pub errors: FormErrors,
 }
@@ -436,11 +430,7 @@ async fn ballot_page(
         &BallotPage {
             c: Chrome::new(visitor, &heading, ""),
             heading,
-            consultation_title: lang
-                .pick(&consultation.title_fa, &consultation.title_en)
-                .to_owned(),
-            consultation_title_lang: lang.picked(&consultation.title_en).code(),
-            back_href: visitor.href(&format!("/c/{id}")),
+            caption: Caption::of(visitor, &consultation),
             poll,
             errors,
         },

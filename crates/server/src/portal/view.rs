@@ -410,3 +410,27 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned + Default> axum::extract::Fr
         ))
     }
 }
+
+/// The back link and the consultation's title above a page that belongs to one consultation (a
+/// form, a version of the draft, a difference).
+pub struct Caption {
+    pub back_href: String,
+    pub title: String,
+    pub title_lang: &'static str,
+}
+
+impl Caption {
+    pub fn of(
+        visitor: &super::session::Visitor,
+        consultation: &mosharekat_api::Consultation,
+    ) -> Self {
+        let lang = visitor.lang;
+        Caption {
+            back_href: visitor.href(&format!("/c/{}", consultation.id)),
+            title: lang
+                .pick(&consultation.title_fa, &consultation.title_en)
+                .to_owned(),
+            title_lang: lang.picked(&consultation.title_en).code(),
+        }
+    }
+}

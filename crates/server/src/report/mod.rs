@@ -26,8 +26,6 @@ use mosharekat_api::{
     ReportFormat, Tally,
 };
 
-use mosharekat_locale::Catalogue;
-
 use crate::store::{Store, StoreResult};
 
 /// Asia/Tehran is UTC+03:30 all year (no daylight saving since 2022).
@@ -495,9 +493,7 @@ pub fn render(report: &Report, format: ReportFormat) -> String {
 
 /// The report's blocks for readers of `language`, labelled from the built-in locale files.
 pub(crate) fn document_in(report: &Report, language: Language) -> Vec<Block> {
-    let catalogue = Catalogue::builtin(language.as_str())
-        .unwrap_or_else(|| unreachable!("a locale file is built in for every Language"));
-    document::build(report, catalogue)
+    document::build(report, language.catalogue())
 }
 
 #[cfg(test)]

@@ -480,9 +480,13 @@ where
         if kind == MessageKind::ProposalApproved && !about.is_proposal {
             return Ok(());
         }
-        let link = |language: Language, rest: &str| match public_base_url {
-            Some(base) => format!("{}/{}{rest}", base.trim_end_matches('/'), language.as_str()),
-            None => about.portal_url.clone(),
+        let link = |language: Language, path: &str| {
+            crate::delivery::messages::portal_link(
+                public_base_url,
+                &about.portal_url,
+                language,
+                path,
+            )
         };
         let text = |language: Language| match kind {
             MessageKind::CommentDeclined => crate::delivery::messages::declined_text(

@@ -460,14 +460,12 @@ where
         let mut messages = 0;
         for (decision, group_id) in decisions.iter().zip(&groups) {
             let text = |language: Language| {
-                let link = match public_base_url {
-                    Some(base) => format!(
-                        "{}/{}/c/{consultation_id}#decisions-heading",
-                        base.trim_end_matches('/'),
-                        language.as_str()
-                    ),
-                    None => consultation.portal_url.clone(),
-                };
+                let link = crate::delivery::messages::portal_link(
+                    public_base_url,
+                    &consultation.portal_url,
+                    language,
+                    &format!("/c/{consultation_id}#decisions-heading"),
+                );
                 crate::delivery::messages::decision_text(
                     &consultation.title_fa,
                     &consultation.title_en,

@@ -581,14 +581,12 @@ where
         .execute(&mut *tx)
         .await?;
         let text = |language: Language| {
-            let link = match public_base_url {
-                Some(base) => format!(
-                    "{}/{}/c/{consultation_id}#report-heading",
-                    base.trim_end_matches('/'),
-                    language.as_str()
-                ),
-                None => consultation.portal_url.clone(),
-            };
+            let link = crate::delivery::messages::portal_link(
+                public_base_url,
+                &consultation.portal_url,
+                language,
+                &format!("/c/{consultation_id}#report-heading"),
+            );
             crate::delivery::messages::report_text(
                 &consultation.title_fa,
                 &consultation.title_en,
